@@ -1,0 +1,14 @@
+// The verbs of the `pcapkit` command. Each adds its subcommand to the app and runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace pcapkit::cli {
+
+// Exit statuses: distinct for usage, input and internal errors (docs/cli.md).
+enum ExitCode { kOk = 0, kInputError = 1, kUsageError = 2, kInternalError = 3 };
+
+void AddExtractCommand(CLI::App& app, int& exit_code);
+void AddProtocolsCommand(CLI::App& app, int& exit_code);
+
+}  // namespace pcapkit::cli

@@ -1,0 +1,91 @@
+#include "engine/packet/dissector.h"
+
+#include "pcapkit/errors.h"
+
+namespace pcapkit {
+
+using protocols::DissectResult;
+using protocols::ProtocolInfo;
+using protocols::Table;
+
+Dissector::Dissector(const protocols::Registry& registry, const ExtractOptions& options)
+    : registry_(registry), stop_layer_(options.stop_layer) {
+  if (!options.stop_protocol.empty()) {
+    stop_protocol_ = registry.Find(options.stop_protocol);
+    if (stop_protocol_ == ProtocolId::kNone)
+      throw FormatError("unknown protocol '" + options.stop_protocol +
+                        "' (see `pcapkit protocols`)");
+  }
+}
+
+namespace {
+void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error, ProtocolId tried) {
+  LayerSpan& l = out.layers_[out.layer_count_++];
+  l = LayerSpan{};
+  l.proto = ProtocolId::kRaw;
+  l.offset = offset;
+  l.length = length;
+  l.error = error;
+  l.attempted = tried;
+}
+}  // namespace
+
+void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const {
+  out.number_ = record.number;
+  out.time_ = record.time;
+  out.cap_len_ = record.cap_len;
+  out.len_ = record.len;
+  out.interface_ = record.interface;
+  out.linktype_ = record.linktype;
+  out.data_ = data;
+  out.layer_count_ = 0;
+
+  Table table = Table::kLinkType;
+  uint32_t key = record.linktype, key2 = 0;
+  bool has_key2 = false;
+  uint32_t offset = 0, avail = record.cap_len;
+
+  while (avail > 0) {
+    if (out.layer_count_ + 1 >= Frame::kMaxLayers) {
+      PushRaw(out, offset, avail, "too many nested layers", ProtocolId::kNone);
+      return;
+    }
+    ProtocolId id = table == Table::kNone ? ProtocolId::kNone : registry_.Lookup(table, key);
+    if (id == ProtocolId::kNone && has_key2) id = registry_.Lookup(table, key2);
+    if (id == ProtocolId::kNone) {
+      PushRaw(out, offset, avail, nullptr, ProtocolId::kNone);
+      return;
+    }
+    const ProtocolInfo& info = registry_.Info(id);
+    // -L: a protocol above the requested layer is not dissected.
+    if (stop_layer_ != LayerLevel::kNone && info.layer > stop_layer_) {
+      PushRaw(out, offset, avail, nullptr, ProtocolId::kNone);
+      return;
+    }
+    DissectResult r;
+    info.dissect(data + offset, avail, r);
+    if (r.error != nullptr) {
+      PushRaw(out, offset, avail, r.error, id);
+      return;
+    }
+    if (!info.transparent) {
+      LayerSpan& l = out.layers_[out.layer_count_++];
+      l = LayerSpan{};
+      l.proto = id;
+      l.offset = offset;
+      l.length = r.hdr_len + r.payload_len;
+      l.hdr_len = r.hdr_len;
+      l.aux = r.aux;
+    }
+    offset += r.hdr_len;
+    avail = r.payload_len;
+    // -P: what follows the named protocol is left undissected.
+    if (id == stop_protocol_) table = Table::kNone;
+    else table = r.next_table;
+    key = r.next_key;
+    key2 = r.next_key2;
+    has_key2 = r.has_key2;
+  }
+}
+
+}  // namespace pcapkit

@@ -1,0 +1,26 @@
+// Walks a frame from its link type to the last header it can name, through the registry's
+// tables, recording each layer as a span into the frame's bytes. No allocation, no
+// exception: what cannot be parsed becomes a `raw` layer carrying the reason.
+#pragma once
+
+#include "engine/capture/batch.h"
+#include "engine/protocols/registry.h"
+#include "pcapkit/frame.h"
+#include "pcapkit/options.h"
+
+namespace pcapkit {
+
+class Dissector {
+ public:
+  // Throws FormatError when options name an unknown protocol (-P).
+  Dissector(const protocols::Registry& registry, const ExtractOptions& options);
+
+  void Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const;
+
+ private:
+  const protocols::Registry& registry_;
+  LayerLevel stop_layer_;
+  ProtocolId stop_protocol_ = ProtocolId::kNone;
+};
+
+}  // namespace pcapkit

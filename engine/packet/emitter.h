@@ -1,0 +1,35 @@
+// The streaming interface every record format implements (JSON, NDJSON; PLIST and tree
+// text later). Dissectors describe a layer by calling it field by field, so no record is
+// ever built in memory. A key is given for members of objects and left empty for
+// elements of arrays.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace pcapkit {
+
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  virtual void BeginObject(std::string_view key = {}) = 0;
+  virtual void EndObject() = 0;
+  virtual void BeginArray(std::string_view key = {}) = 0;
+  virtual void EndArray() = 0;
+  virtual void Uint(std::string_view key, uint64_t v) = 0;
+  virtual void Int(std::string_view key, int64_t v) = 0;
+  virtual void Bool(std::string_view key, bool v) = 0;
+  // Text from the wire or the file: escaped as the format requires, invalid UTF-8 replaced.
+  virtual void Text(std::string_view key, std::string_view v) = 0;
+  // Text the engine made itself (addresses, names): known to need no escaping.
+  virtual void Plain(std::string_view key, std::string_view v) = 0;
+  // A number given as its decimal text (time_epoch keeps the file's resolution).
+  virtual void Number(std::string_view key, std::string_view decimal) = 0;
+  virtual void Hex(std::string_view key, const uint8_t* p, size_t n) = 0;
+  virtual void Mac(std::string_view key, const uint8_t* p) = 0;
+  virtual void Ipv4(std::string_view key, const uint8_t* p) = 0;
+  virtual void Ipv6(std::string_view key, const uint8_t* p) = 0;
+};
+
+}  // namespace pcapkit

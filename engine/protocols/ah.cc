@@ -1,0 +1,38 @@
+// IPsec Authentication Header (RFC 4302, IP protocol 51): its length counts 4-octet units
+// minus 2, and what it protects follows in the clear.
+#include "engine/protocols/ah.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 12) {
+    out.error = "AH: header truncated";
+    return;
+  }
+  uint32_t hdr = (uint32_t(p[1]) + 2) * 4;
+  if (hdr < 12 || hdr > len) {
+    out.error = "AH: length exceeds the captured bytes";
+    return;
+  }
+  Carry(out, hdr, len, Table::kIpProto, p[0]);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  out.Uint("next", l.p[0]);
+  out.Uint("length", l.hdr_len);
+  out.Uint("spi", Be32(l.p + 4));
+  out.Uint("seq", Be32(l.p + 8));
+  out.Hex("icv", l.p + 12, l.hdr_len - 12);
+}
+
+}  // namespace
+
+void RegisterAh(Registry& r) {
+  r.Add({ProtocolId::kAh, "AH", "ah", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 51}});
+}
+
+}  // namespace pcapkit::protocols

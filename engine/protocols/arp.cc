@@ -1,0 +1,56 @@
+// ARP and RARP (RFC 826, RFC 903): one layout; `oper` tells them apart (3/4 are RARP).
+// Addresses are typed when their lengths say what they are, hex otherwise.
+#include "engine/protocols/arp.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "ARP: header truncated";
+    return;
+  }
+  uint32_t need = 8 + 2 * (uint32_t(p[4]) + p[5]);
+  if (len < need) {
+    out.error = "ARP: addresses truncated";
+    return;
+  }
+  Carry(out, need, len, Table::kNone, 0);
+}
+
+void Address(Emitter& out, const char* key, const uint8_t* a, uint8_t n, bool protocol,
+             uint16_t ptype) {
+  if (!protocol && n == 6) {
+    out.Mac(key, a);
+  } else if (protocol && n == 4 && ptype == 0x0800) {
+    out.Ipv4(key, a);
+  } else if (protocol && n == 16 && ptype == 0x86dd) {
+    out.Ipv6(key, a);
+  } else {
+    out.Hex(key, a, n);
+  }
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Arp a(l.p, l.length, l.hdr_len);
+  out.Uint("htype", a.htype());
+  out.Uint("ptype", a.ptype());
+  out.Uint("hlen", a.hlen());
+  out.Uint("plen", a.plen());
+  out.Uint("oper", a.oper());
+  Address(out, "sha", a.sha(), a.hlen(), false, a.ptype());
+  Address(out, "spa", a.spa(), a.plen(), true, a.ptype());
+  Address(out, "tha", a.tha(), a.hlen(), false, a.ptype());
+  Address(out, "tpa", a.tpa(), a.plen(), true, a.ptype());
+}
+
+}  // namespace
+
+void RegisterArp(Registry& r) {
+  r.Add({ProtocolId::kArp, "ARP", "arp", LayerLevel::kLink, Dissect, Write},
+        {{Table::kEtherType, 0x0806}, {Table::kEtherType, 0x8035}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,51 @@
+#include "engine/protocols/builtin.h"
+
+#include "engine/protocols/raw.h"
+#include "engine/protocols/ethernet.h"
+#include "engine/protocols/llc.h"
+#include "engine/protocols/vlan.h"
+#include "engine/protocols/arp.h"
+#include "engine/protocols/sll.h"
+#include "engine/protocols/sll2.h"
+#include "engine/protocols/null.h"
+#include "engine/protocols/raw_ip.h"
+#include "engine/protocols/ipv4.h"
+#include "engine/protocols/ipv6.h"
+#include "engine/protocols/hopopt.h"
+#include "engine/protocols/ipv6_opts.h"
+#include "engine/protocols/ipv6_route.h"
+#include "engine/protocols/ipv6_frag.h"
+#include "engine/protocols/ah.h"
+#include "engine/protocols/esp.h"
+#include "engine/protocols/icmp.h"
+#include "engine/protocols/icmpv6.h"
+#include "engine/protocols/tcp.h"
+#include "engine/protocols/udp.h"
+
+namespace pcapkit::protocols {
+
+void RegisterBuiltinProtocols(Registry& r) {
+  RegisterRaw(r);
+  RegisterEthernet(r);
+  RegisterLlc(r);
+  RegisterVlan(r);
+  RegisterArp(r);
+  RegisterSll(r);
+  RegisterSll2(r);
+  RegisterNull(r);
+  RegisterRawIp(r);
+  RegisterIpv4(r);
+  RegisterIpv6(r);
+  RegisterHopopt(r);
+  RegisterIpv6Opts(r);
+  RegisterIpv6Route(r);
+  RegisterIpv6Frag(r);
+  RegisterAh(r);
+  RegisterEsp(r);
+  RegisterIcmp(r);
+  RegisterIcmpv6(r);
+  RegisterTcp(r);
+  RegisterUdp(r);
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,55 @@
+// ICMP (RFC 792). Error messages quote the offending IPv4 header and the first bytes of
+// its payload; that quote is dispatched as an IPv4 packet (by the IP-version table), so
+// it nests as `ipv4` inside `icmp`, bounded by what was captured.
+#include "engine/protocols/icmp.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+bool IsError(uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
+bool HasIdSeq(uint8_t type) { return type == 0 || type == 8 || (type >= 13 && type <= 18); }
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 4) {
+    out.error = "ICMP: header truncated";
+    return;
+  }
+  uint8_t type = p[0];
+  if ((IsError(type) || HasIdSeq(type)) && len < 8) {
+    out.error = "ICMP: header truncated";
+    return;
+  }
+  uint32_t hdr = (IsError(type) || HasIdSeq(type)) ? 8 : 4;
+  Carry(out, hdr, len, IsError(type) ? Table::kIpVersion : Table::kNone, 4);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Icmp icmp(l.p, l.length, l.hdr_len);
+  uint8_t type = icmp.type();
+  out.Uint("type", type);
+  out.Uint("code", icmp.code());
+  out.Uint("checksum", icmp.checksum());
+  if (l.hdr_len < 8) return;
+  const uint8_t* v = l.p + 4;
+  if (HasIdSeq(type)) {
+    out.Uint("id", Be16(v));
+    out.Uint("seq", Be16(v + 2));
+  } else if (type == 3 && icmp.code() == 4) {
+    out.Uint("mtu", Be16(v + 2));
+  } else if (type == 5) {
+    out.Ipv4("gateway", v);
+  } else if (type == 12) {
+    out.Uint("pointer", v[0]);
+  }
+}
+
+}  // namespace
+
+void RegisterIcmp(Registry& r) {
+  r.Add({ProtocolId::kIcmp, "ICMP", "icmp", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 1}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,140 @@
+// IPv4 (RFC 791) with its options. The payload is bounded by the total length (Ethernet
+// padding is not payload); a total length of 0 — TCP segmentation offload captures —
+// means "as captured". A non-first fragment carries no transport header, so it is not
+// dispatched: its bytes stay `raw` until reassembly.
+#include "engine/protocols/ipv4.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 20) {
+    out.error = "IPv4: header truncated";
+    return;
+  }
+  if (p[0] >> 4 != 4) {
+    out.error = "IPv4: version is not 4";
+    return;
+  }
+  uint32_t hdr = uint32_t(p[0] & 0x0f) * 4;
+  if (hdr < 20) {
+    out.error = "IPv4: header length below 20 bytes";
+    return;
+  }
+  if (hdr > len) {
+    out.error = "IPv4: header length exceeds the captured bytes";
+    return;
+  }
+  uint32_t total = Be16(p + 2);
+  if (total != 0 && total < hdr) {
+    out.error = "IPv4: total length smaller than the header";
+    return;
+  }
+  uint32_t end = (total == 0 || total > len) ? len : total;
+  bool first_fragment = (Be16(p + 6) & 0x1fff) == 0;
+  Carry(out, hdr, end, first_fragment ? Table::kIpProto : Table::kNone, p[9]);
+}
+
+const char* OptionName(uint8_t type) {
+  switch (type) {
+    case 0: return "EOOL";
+    case 1: return "NOP";
+    case 7: return "RR";
+    case 11: return "MTUP";
+    case 12: return "MTUR";
+    case 25: return "QS";
+    case 68: return "TS";
+    case 82: return "TR";
+    case 130: return "SEC";
+    case 131: return "LSR";
+    case 133: return "ESEC";
+    case 136: return "SID";
+    case 137: return "SSR";
+    case 148: return "RTRALT";
+    default: return nullptr;
+  }
+}
+
+void WriteOptions(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("options");
+  uint32_t pos = 0;
+  while (pos < n) {
+    uint8_t type = p[pos];
+    const char* name = OptionName(type);
+    out.BeginObject();
+    out.Uint("type", type);
+    if (name) out.Plain("name", name);
+    if (type == 0 || type == 1) {
+      out.EndObject();
+      ++pos;
+      if (type == 0) break;
+      continue;
+    }
+    uint8_t olen = pos + 1 < n ? p[pos + 1] : 0;
+    if (olen < 2 || pos + olen > n) {
+      out.Plain("error", "bad option length");
+      out.EndObject();
+      break;
+    }
+    out.Uint("len", olen);
+    const uint8_t* v = p + pos + 2;
+    uint32_t vlen = olen - 2u;
+    if ((type == 7 || type == 131 || type == 137) && vlen >= 1) {
+      out.Uint("pointer", v[0]);
+      out.BeginArray("route");
+      for (uint32_t i = 1; i + 4 <= vlen; i += 4) out.Ipv4({}, v + i);
+      out.EndArray();
+    } else if (type == 148 && vlen == 2) {
+      out.Uint("value", Be16(v));
+    } else if (type == 68 && vlen >= 2) {
+      out.Uint("pointer", v[0]);
+      out.Uint("overflow", v[1] >> 4);
+      out.Uint("flag", v[1] & 15);
+      out.Hex("data", v + 2, vlen - 2);
+    } else if ((type == 11 || type == 12) && vlen == 2) {
+      out.Uint("mtu", Be16(v));
+    } else {
+      out.Hex("data", v, vlen);
+    }
+    out.EndObject();
+    pos += olen;
+  }
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Ipv4 ip(l.p, l.length, l.hdr_len);
+  out.Uint("version", ip.version());
+  out.Uint("hdr_len", ip.hdr_len());
+  out.Uint("dscp", ip.dscp());
+  out.Uint("ecn", ip.ecn());
+  out.Uint("len", ip.total_length());
+  out.Uint("id", ip.id());
+  out.BeginObject("flags");
+  out.Bool("rf", ip.rf());
+  out.Bool("df", ip.df());
+  out.Bool("mf", ip.mf());
+  out.EndObject();
+  out.Uint("offset", ip.offset());
+  out.Uint("ttl", ip.ttl());
+  out.Uint("protocol", ip.protocol());
+  out.Uint("checksum", ip.checksum());
+  out.Ipv4("src", ip.src());
+  out.Ipv4("dst", ip.dst());
+  if (l.hdr_len > 20) WriteOptions(l.p + 20, l.hdr_len - 20, out);
+}
+
+}  // namespace
+
+void RegisterIpv4(Registry& r) {
+  r.Add({ProtocolId::kIpv4, "IPv4", "ipv4", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kEtherType, 0x0800},
+         {Table::kLinkType, 228},
+         {Table::kIpVersion, 4},
+         {Table::kIpProto, 4},
+         {Table::kBsdFamily, 2}});
+}
+
+}  // namespace pcapkit::protocols

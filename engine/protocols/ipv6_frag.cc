@@ -1,0 +1,34 @@
+// IPv6 Fragment header (IP protocol 44). As for IPv4, only the first fragment (offset 0)
+// is dispatched to the next header.
+#include "engine/protocols/ipv6_frag.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "IPv6_Frag: header truncated";
+    return;
+  }
+  bool first = (Be16(p + 2) >> 3) == 0;
+  Carry(out, 8, len, first ? Table::kIpProto : Table::kNone, p[0]);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Ipv6Frag f(l.p, l.length, l.hdr_len);
+  out.Uint("next", f.next_header());
+  out.Uint("offset", f.offset());
+  out.Bool("mf", f.mf());
+  out.Uint("id", f.id());
+}
+
+}  // namespace
+
+void RegisterIpv6Frag(Registry& r) {
+  r.Add({ProtocolId::kIpv6Frag, "IPv6_Frag", "ipv6_frag", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 44}});
+}
+
+}  // namespace pcapkit::protocols

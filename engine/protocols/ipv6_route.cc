@@ -1,0 +1,47 @@
+// IPv6 Routing header (IP protocol 43): type 0 (deprecated source route) and type 2
+// (Mobile IPv6) carry address lists; type 4 is the Segment Routing Header (RFC 8754).
+#include "engine/protocols/ipv6_route.h"
+
+#include "engine/protocols/ipv6_ext.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "IPv6_Route: header truncated";
+    return;
+  }
+  DissectExtensionHeader(p, len, out, "IPv6_Route: header truncated");
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  out.Uint("next", p[0]);
+  out.Uint("length", l.hdr_len);
+  out.Uint("type", p[2]);
+  out.Uint("seg_left", p[3]);
+  if (p[2] == 0 || p[2] == 2) {
+    out.BeginArray("ip");
+    for (uint32_t i = 8; i + 16 <= l.hdr_len; i += 16) out.Ipv6({}, p + i);
+    out.EndArray();
+  } else if (p[2] == 4) {
+    out.Uint("last_entry", p[4]);
+    out.Uint("flags", p[5]);
+    out.Uint("tag", Be16(p + 6));
+    out.BeginArray("segments");
+    for (uint32_t i = 8; i + 16 <= l.hdr_len; i += 16) out.Ipv6({}, p + i);
+    out.EndArray();
+  } else {
+    out.Hex("data", p + 4, l.hdr_len - 4);
+  }
+}
+
+}  // namespace
+
+void RegisterIpv6Route(Registry& r) {
+  r.Add({ProtocolId::kIpv6Route, "IPv6_Route", "ipv6_route", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 43}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,52 @@
+// IEEE 802.2 LLC, with the SNAP extension (DSAP/SSAP 0xaa, UI) whose protocol id is an
+// EtherType when the OUI is 0 (RFC 1042) or 00-00-f8 (802.1H).
+#include "engine/protocols/llc.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kSnap = 1;  // aux flag: SNAP header present
+
+uint32_t ControlLength(uint8_t control) { return (control & 3) == 3 ? 1 : 2; }
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 3 || len < 2 + ControlLength(p[2])) {
+    out.error = "LLC: header truncated";
+    return;
+  }
+  uint32_t hdr = 2 + ControlLength(p[2]);
+  if (p[0] == 0xaa && p[1] == 0xaa && p[2] == 0x03) {
+    if (len < 8) {
+      out.error = "LLC: SNAP header truncated";
+      return;
+    }
+    uint32_t oui = uint32_t(p[3]) << 16 | uint32_t(p[4]) << 8 | p[5];
+    bool ethertype = oui == 0 || oui == 0xf8;
+    Carry(out, 8, len, ethertype ? Table::kEtherType : Table::kNone, Be16(p + 6));
+    out.aux = kSnap;
+    return;
+  }
+  Carry(out, hdr, len, Table::kLlcSap, p[0]);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  out.Uint("dsap", p[0]);
+  out.Uint("ssap", p[1]);
+  out.Uint("control", l.hdr_len == 4 ? Be16(p + 2) : p[2]);
+  if (l.aux & kSnap) {
+    out.Uint("oui", uint32_t(p[3]) << 16 | uint32_t(p[4]) << 8 | p[5]);
+    out.Uint("pid", Be16(p + 6));
+  }
+}
+
+}  // namespace
+
+void RegisterLlc(Registry& r) {
+  r.Add({ProtocolId::kLlc, "LLC", "llc", LayerLevel::kLink, Dissect, Write},
+        {{Table::kEtherType, kEtherKeyLlc}});
+}
+
+}  // namespace pcapkit::protocols

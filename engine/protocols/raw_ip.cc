@@ -1,0 +1,26 @@
+// Raw IP link types (LINKTYPE_RAW 101 and the historical DLT_RAW values 12 and 14): no
+// link header, the version nibble says IPv4 or IPv6. Transparent: it adds no layer.
+#include "engine/protocols/raw_ip.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 1) {
+    out.error = "raw IP: empty packet";
+    return;
+  }
+  Carry(out, 0, len, Table::kIpVersion, p[0] >> 4);
+}
+
+}  // namespace
+
+void RegisterRawIp(Registry& r) {
+  ProtocolInfo info{ProtocolId::kRawIp, "RawIP", "raw_ip", LayerLevel::kLink, Dissect, nullptr};
+  info.transparent = true;
+  r.Add(info, {{Table::kLinkType, 101}, {Table::kLinkType, 12}, {Table::kLinkType, 14}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,6 @@
+#pragma once
+
+namespace pcapkit::protocols {
+class Registry;
+void RegisterRawIp(Registry& registry);
+}  // namespace pcapkit::protocols

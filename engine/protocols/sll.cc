@@ -1,0 +1,39 @@
+// Linux "cooked" capture v1 (LINKTYPE_LINUX_SLL, 113): 16-byte pseudo-header whose
+// protocol field is an EtherType, or 1 / 4 for Novell raw 802.3 / LLC (Linux's ETH_P_*).
+#include "engine/protocols/sll.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 16) {
+    out.error = "SLL: header truncated";
+    return;
+  }
+  Carry(out, 16, len, Table::kEtherType, Be16(p + 14));
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint16_t halen = Be16(p + 4);
+  out.Uint("pkttype", Be16(p));
+  out.Uint("hatype", Be16(p + 2));
+  out.Uint("halen", halen);
+  if (halen == 6) {
+    out.Mac("addr", p + 6);
+  } else {
+    out.Hex("addr", p + 6, halen < 8 ? halen : 8);
+  }
+  out.Uint("protocol", Be16(p + 14));
+}
+
+}  // namespace
+
+void RegisterSll(Registry& r) {
+  r.Add({ProtocolId::kSll, "SLL", "sll", LayerLevel::kLink, Dissect, Write},
+        {{Table::kLinkType, 113}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,40 @@
+// Linux "cooked" capture v2 (LINKTYPE_LINUX_SLL2, 276): 20-byte pseudo-header with the
+// protocol first and the interface index.
+#include "engine/protocols/sll2.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 20) {
+    out.error = "SLL2: header truncated";
+    return;
+  }
+  Carry(out, 20, len, Table::kEtherType, Be16(p));
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint8_t halen = p[11];
+  out.Uint("protocol", Be16(p));
+  out.Uint("ifindex", Be32(p + 4));
+  out.Uint("hatype", Be16(p + 8));
+  out.Uint("pkttype", p[10]);
+  out.Uint("halen", halen);
+  if (halen == 6) {
+    out.Mac("addr", p + 12);
+  } else {
+    out.Hex("addr", p + 12, halen < 8 ? halen : 8);
+  }
+}
+
+}  // namespace
+
+void RegisterSll2(Registry& r) {
+  r.Add({ProtocolId::kSll2, "SLL2", "sll2", LayerLevel::kLink, Dissect, Write},
+        {{Table::kLinkType, 276}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,131 @@
+// TCP (RFC 9293) with its options decoded by kind. The payload goes to the port table,
+// lower port first (PyPCAPKit's rule); with nothing bound it stays `raw`. A malformed
+// option ends the option list with an `error` entry but keeps the TCP layer: the fixed
+// header is still sound.
+#include "engine/protocols/tcp.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 20) {
+    out.error = "TCP: header truncated";
+    return;
+  }
+  uint32_t hdr = uint32_t(p[12] >> 4) * 4;
+  if (hdr < 20) {
+    out.error = "TCP: data offset below 20 bytes";
+    return;
+  }
+  if (hdr > len) {
+    out.error = "TCP: header length exceeds the captured bytes";
+    return;
+  }
+  uint16_t sport = Be16(p), dport = Be16(p + 2);
+  Carry(out, hdr, len, Table::kTcpPort, sport < dport ? sport : dport);
+  out.next_key2 = sport < dport ? dport : sport;
+  out.has_key2 = true;
+}
+
+const char* OptionName(uint8_t kind) {
+  switch (kind) {
+    case 0: return "EOL";
+    case 1: return "NOP";
+    case 2: return "MSS";
+    case 3: return "WS";
+    case 4: return "SACK_PERM";
+    case 5: return "SACK";
+    case 8: return "TS";
+    case 19: return "MD5";
+    case 28: return "UTO";
+    case 29: return "AO";
+    case 30: return "MPTCP";
+    case 34: return "TFO";
+    default: return "unknown";
+  }
+}
+
+void WriteOptions(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("options");
+  uint32_t pos = 0;
+  while (pos < n) {
+    uint8_t kind = p[pos];
+    out.BeginObject();
+    out.Uint("kind", kind);
+    out.Plain("name", OptionName(kind));
+    if (kind == 0 || kind == 1) {
+      out.EndObject();
+      ++pos;
+      if (kind == 0) break;
+      continue;
+    }
+    uint8_t olen = pos + 1 < n ? p[pos + 1] : 0;
+    if (olen < 2 || pos + olen > n) {
+      out.Plain("error", "bad option length");
+      out.EndObject();
+      break;
+    }
+    out.Uint("len", olen);
+    const uint8_t* v = p + pos + 2;
+    uint32_t vlen = olen - 2u;
+    if (kind == 2 && vlen == 2) {
+      out.Uint("mss", Be16(v));
+    } else if (kind == 3 && vlen == 1) {
+      out.Uint("shift", v[0]);
+    } else if (kind == 5 && vlen % 8 == 0) {
+      out.BeginArray("blocks");
+      for (uint32_t i = 0; i < vlen; i += 8) {
+        out.BeginObject();
+        out.Uint("left", Be32(v + i));
+        out.Uint("right", Be32(v + i + 4));
+        out.EndObject();
+      }
+      out.EndArray();
+    } else if (kind == 8 && vlen == 8) {
+      out.Uint("tsval", Be32(v));
+      out.Uint("tsecr", Be32(v + 4));
+    } else if (kind == 28 && vlen == 2) {
+      out.Bool("granularity", (v[0] & 0x80) != 0);
+      out.Uint("timeout", Be16(v) & 0x7fff);
+    } else if (kind != 4 || vlen != 0) {
+      out.Hex("data", v, vlen);
+    }
+    out.EndObject();
+    pos += olen;
+  }
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Tcp tcp(l.p, l.length, l.hdr_len);
+  out.Uint("srcport", tcp.srcport());
+  out.Uint("dstport", tcp.dstport());
+  out.Uint("seq", tcp.seq());
+  out.Uint("ack", tcp.ack());
+  out.Uint("hdr_len", tcp.hdr_len());
+  out.BeginObject("flags");
+  out.Bool("cwr", tcp.cwr());
+  out.Bool("ece", tcp.ece());
+  out.Bool("urg", tcp.urg());
+  out.Bool("ack", tcp.ack_flag());
+  out.Bool("psh", tcp.psh());
+  out.Bool("rst", tcp.rst());
+  out.Bool("syn", tcp.syn());
+  out.Bool("fin", tcp.fin());
+  out.EndObject();
+  out.Uint("window_size", tcp.window_size());
+  out.Uint("checksum", tcp.checksum());
+  out.Uint("urgent_pointer", tcp.urgent_pointer());
+  if (l.hdr_len > 20) WriteOptions(l.p + 20, l.hdr_len - 20, out);
+}
+
+}  // namespace
+
+void RegisterTcp(Registry& r) {
+  r.Add({ProtocolId::kTcp, "TCP", "tcp", LayerLevel::kTransport, Dissect, Write},
+        {{Table::kIpProto, 6}});
+}
+
+}  // namespace pcapkit::protocols

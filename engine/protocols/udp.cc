@@ -1,0 +1,42 @@
+// UDP (RFC 768). The length field bounds the payload (trailing bytes are padding); a
+// length below 8 is malformed. Payload dispatch by port, lower first.
+#include "engine/protocols/udp.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "UDP: header truncated";
+    return;
+  }
+  uint32_t ulen = Be16(p + 4);
+  if (ulen != 0 && ulen < 8) {
+    out.error = "UDP: length field below 8";
+    return;
+  }
+  uint32_t end = (ulen == 0 || ulen > len) ? len : ulen;  // 0: IPv6 jumbogram
+  uint16_t sport = Be16(p), dport = Be16(p + 2);
+  Carry(out, 8, end, Table::kUdpPort, sport < dport ? sport : dport);
+  out.next_key2 = sport < dport ? dport : sport;
+  out.has_key2 = true;
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Udp udp(l.p, l.length, l.hdr_len);
+  out.Uint("srcport", udp.srcport());
+  out.Uint("dstport", udp.dstport());
+  out.Uint("len", udp.length());
+  out.Uint("checksum", udp.checksum());
+}
+
+}  // namespace
+
+void RegisterUdp(Registry& r) {
+  r.Add({ProtocolId::kUdp, "UDP", "udp", LayerLevel::kTransport, Dissect, Write},
+        {{Table::kIpProto, 17}});
+}
+
+}  // namespace pcapkit::protocols

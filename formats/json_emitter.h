@@ -1,0 +1,49 @@
+// JSON written straight into a reusable byte buffer: no DOM, no allocation once the
+// buffer has grown. Always valid JSON and UTF-8: text is escaped, and bytes that are not
+// UTF-8 become U+FFFD.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/packet/emitter.h"
+
+namespace pcapkit::formats {
+
+class JsonEmitter final : public Emitter {
+ public:
+  // Appends to `out`; the caller owns and reuses it.
+  explicit JsonEmitter(std::string* out) : out_(out) {}
+
+  void BeginObject(std::string_view key = {}) override;
+  void EndObject() override;
+  void BeginArray(std::string_view key = {}) override;
+  void EndArray() override;
+  void Uint(std::string_view key, uint64_t v) override;
+  void Int(std::string_view key, int64_t v) override;
+  void Bool(std::string_view key, bool v) override;
+  void Text(std::string_view key, std::string_view v) override;
+  void Plain(std::string_view key, std::string_view v) override;
+  void Number(std::string_view key, std::string_view decimal) override;
+  void Hex(std::string_view key, const uint8_t* p, size_t n) override;
+  void Mac(std::string_view key, const uint8_t* p) override;
+  void Ipv4(std::string_view key, const uint8_t* p) override;
+  void Ipv6(std::string_view key, const uint8_t* p) override;
+
+  // Starts a fresh top-level value (after a record was completed).
+  void Reset() { depth_ = 0; first_[0] = true; }
+  std::string* buffer() { return out_; }
+
+ private:
+  void Key(std::string_view key);
+  std::string* out_;
+  static constexpr int kMaxDepth = 64;
+  int depth_ = 0;
+  bool first_[kMaxDepth + 1] = {true};
+};
+
+// Appends `v` as a JSON string literal (with quotes).
+void AppendJsonString(std::string& out, std::string_view v);
+
+}  // namespace pcapkit::formats

@@ -1,0 +1,26 @@
+// The record contract (docs/schema.md): how a dissected frame and a file-level record are
+// described to any Emitter. Every format shares this, so they cannot drift apart.
+#pragma once
+
+#include <string_view>
+
+#include "engine/capture/batch.h"
+#include "engine/packet/emitter.h"
+#include "engine/protocols/registry.h"
+#include "pcapkit/frame.h"
+
+namespace pcapkit::formats {
+
+struct RecordOptions {
+  bool payload = false;  // write the bytes of `raw` layers as `data`
+};
+
+// Writes the frame as one object under `key` (empty: an anonymous value).
+void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
+                      const RecordOptions& options, std::string_view key, Emitter& out);
+void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out);
+
+// "Ethernet:IPv4:TCP" into `out` (appended).
+void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry, std::string& out);
+
+}  // namespace pcapkit::formats

@@ -1,0 +1,59 @@
+// The C++ entry point: open a capture, iterate its frames as they stream, or run a whole
+// extraction to an output file exactly as `pcapkit extract` does.
+//
+//   pcapkit::Extractor ex({.input = "in.pcap"});
+//   while (const pcapkit::Frame* f = ex.Next())
+//     if (auto tcp = f->get<pcapkit::Tcp>()) use(tcp->dstport());
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "pcapkit/errors.h"
+#include "pcapkit/frame.h"
+#include "pcapkit/layers.h"
+#include "pcapkit/options.h"
+
+namespace pcapkit {
+
+struct ExtractSummary {
+  uint64_t frames = 0;      // frames read and written
+  uint64_t bytes = 0;       // captured bytes of those frames
+  std::string output;       // where the report went ("" with nofile)
+};
+
+class Extractor {
+ public:
+  // Opens options.input. Throws InputError (cannot open, unknown format) or FormatError
+  // (an unknown -P protocol).
+  explicit Extractor(ExtractOptions options);
+  ~Extractor();
+  Extractor(const Extractor&) = delete;
+  Extractor& operator=(const Extractor&) = delete;
+
+  // The next frame, dissected as the options say; nullptr at the end of the capture.
+  // The frame stays valid until the next call. Throws InputError when the capture is
+  // corrupt, after every earlier frame was returned.
+  const Frame* Next();
+
+  // Reads the whole capture and writes the report the options ask for (format inferred
+  // from the output name when unset). Throws FormatError before reading anything when
+  // the format cannot be told; InputError after writing every frame before a fault.
+  ExtractSummary Run();
+
+  const ExtractOptions& options() const;
+  // "Ethernet:IPv4:TCP" for a frame this extractor returned.
+  std::string ProtocolChain(const Frame& frame) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Resolves the output name and format as the CLI does (jspcapy's rules, documented in
+// docs/cli.md): the format from -f, else from the output's extension; "out.<ext>" when
+// no output is named; -a appends the format's extension. Throws FormatError.
+void ResolveOutput(ExtractOptions& options);
+
+}  // namespace pcapkit

@@ -1,0 +1,90 @@
+// A dissected frame: capture metadata, the frame's bytes and the chain of layers found in
+// them. Layers are spans into the frame's bytes (no copy); typed views over them live in
+// layers.h. A Frame handed out by the Extractor is valid until the next one is asked for.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "pcapkit/errors.h"
+#include "pcapkit/protocol_id.h"
+
+namespace pcapkit {
+
+// Capture time: `sec` since the epoch (UTC) plus `frac` in units of 10^-digits seconds.
+// `digits` is the file's resolution (6 for µs pcap, 9 for ns, if_tsresol for pcapng).
+struct Timestamp {
+  int64_t sec = 0;
+  uint64_t frac = 0;
+  uint8_t digits = 6;
+};
+
+// One dissected layer: where it is in the frame and what it is. `length` covers the
+// header and everything the layer carries; `hdr_len` just its own header.
+struct LayerSpan {
+  ProtocolId proto = ProtocolId::kNone;
+  uint32_t offset = 0;
+  uint32_t length = 0;
+  uint32_t hdr_len = 0;
+  uint32_t aux = 0;             // per-protocol detail found while dissecting
+  const char* error = nullptr;  // set on `raw` layers that failed to parse (static text)
+  ProtocolId attempted = ProtocolId::kNone;  // for a failed `raw`: the protocol tried
+};
+
+class Frame {
+ public:
+  static constexpr size_t kMaxLayers = 32;
+
+  uint64_t number() const { return number_; }
+  const Timestamp& time() const { return time_; }
+  uint32_t cap_len() const { return cap_len_; }
+  uint32_t len() const { return len_; }
+  uint32_t interface() const { return interface_; }
+  uint32_t linktype() const { return linktype_; }
+  std::span<const uint8_t> data() const { return {data_, cap_len_}; }
+
+  size_t layer_count() const { return layer_count_; }
+  const LayerSpan& layer(size_t i) const { return layers_[i]; }
+
+  bool has(ProtocolId id) const { return find(id) != nullptr; }
+  // By display name or record key, any case: "IPv4", "ipv4", "TCP".
+  bool has(std::string_view name) const;
+  // "Ethernet:IPv4:TCP".
+  std::string protocols() const;
+
+  // The first layer of type View, or nullopt.
+  template <class View>
+  std::optional<View> get() const {
+    const LayerSpan* span = find(View::kId);
+    if (span == nullptr) return std::nullopt;
+    return View(data_ + span->offset, span->length, span->hdr_len);
+  }
+  // The first layer of type View; throws ProtocolNotFound when absent.
+  template <class View>
+  View at() const {
+    if (auto view = get<View>()) return *view;
+    throw ProtocolNotFound(std::string("frame has no ") + ProtocolName(View::kId) + " layer");
+  }
+
+  const LayerSpan* find(ProtocolId id) const {
+    for (size_t i = 0; i < layer_count_; ++i)
+      if (layers_[i].proto == id) return &layers_[i];
+    return nullptr;
+  }
+
+  // Filled by the engine's reader and dissector.
+  uint64_t number_ = 0;
+  Timestamp time_;
+  uint32_t cap_len_ = 0;
+  uint32_t len_ = 0;
+  uint32_t interface_ = 0;
+  uint32_t linktype_ = 0;
+  const uint8_t* data_ = nullptr;
+  uint32_t layer_count_ = 0;
+  LayerSpan layers_[kMaxLayers];
+};
+
+}  // namespace pcapkit

@@ -1,0 +1,9 @@
+// pcapkit: packet captures to structured records, fast. Include this one header.
+#pragma once
+
+#include "pcapkit/errors.h"
+#include "pcapkit/extractor.h"
+#include "pcapkit/frame.h"
+#include "pcapkit/layers.h"
+#include "pcapkit/options.h"
+#include "pcapkit/protocol_id.h"

@@ -1,0 +1,41 @@
+// Identifiers of the built-in protocols. Protocols registered later get ids past
+// kBuiltinCount; names and record keys come from the registry.
+#pragma once
+
+#include <cstdint>
+
+namespace pcapkit {
+
+enum class ProtocolId : uint16_t {
+  kNone = 0,
+  kRaw,
+  // link
+  kEthernet,
+  kLlc,
+  kVlan,
+  kArp,
+  kSll,
+  kSll2,
+  kNull,
+  kRawIp,
+  // internet
+  kIpv4,
+  kIpv6,
+  kHopopt,
+  kIpv6Opts,
+  kIpv6Route,
+  kIpv6Frag,
+  kAh,
+  kEsp,
+  kIcmp,
+  kIcmpv6,
+  // transport
+  kTcp,
+  kUdp,
+  kBuiltinCount,
+};
+
+// Display name ("IPv4") of a registered protocol; "?" when unknown.
+const char* ProtocolName(ProtocolId id);
+
+}  // namespace pcapkit
