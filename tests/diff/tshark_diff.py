@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""Differential test: pcapkit's core fields against tshark's per-packet dissection.
+
+For every capture of the corpus (MANIFEST.tsv), runs `pcapkit extract -f ndjson` and
+`tshark -T fields` (IP defragmentation and TCP desegmentation off, raw sequence numbers)
+and compares, frame by frame and field by field, the values of the fields mapped below.
+
+Occurrences are compared in dissection order (an ICMP error quotes a second `ipv4`; a
+QinQ frame has two tags). When one side dissects deeper than the other (tshark knows GRE,
+VXLAN... that pcapkit leaves raw for now) only the common prefix is compared and the rest
+is counted as "not compared", never as agreement.
+
+Differences that are deliberate choices are listed in EXPLAINED with the reason; the test
+fails on any other difference. Prints the agreement rate per protocol; exits 77 (ctest
+SKIP) when the corpus or tshark is absent.
+"""
+import argparse
+import collections
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+
+def to_int(v):
+    return int(v, 0)
+
+
+def to_bool(v):
+    return v in ("1", "True", "true")
+
+
+def div8(v):
+    return v // 8
+
+
+# pcapkit record path (layer key, field path) -> (tshark field, parse tshark text, transform
+# of pcapkit's value). Field paths use '.' for nesting and '[]' for list members.
+FIELDS = {
+    "frame": [
+        ("number", "frame.number", to_int, None),
+        ("cap_len", "frame.cap_len", to_int, None),
+        ("len", "frame.len", to_int, None),
+        ("time_epoch", "frame.time_epoch", Decimal, Decimal),
+    ],
+    "ethernet": [
+        ("dst", "eth.dst", str, None),
+        ("src", "eth.src", str, None),
+        ("type", "eth.type", to_int, None),
+        ("len", "eth.len", to_int, None),
+    ],
+    "vlan": [
+        ("pcp", "vlan.priority", to_int, None),
+        ("dei", "vlan.dei", to_bool, None),
+        ("vid", "vlan.id", to_int, None),
+        ("type", "vlan.etype", to_int, None),
+    ],
+    "vlan@88a8": [  # an 802.1ad service tag: tshark's ieee8021ad protocol
+        ("pcp", "ieee8021ad.priority", to_int, None),
+        ("dei", "ieee8021ad.dei", to_bool, None),
+        ("vid", "ieee8021ad.id", to_int, None),
+    ],
+    "arp": [
+        ("htype", "arp.hw.type", to_int, None),
+        ("ptype", "arp.proto.type", to_int, None),
+        ("hlen", "arp.hw.size", to_int, None),
+        ("plen", "arp.proto.size", to_int, None),
+        ("oper", "arp.opcode", to_int, None),
+        ("sha", "arp.src.hw_mac", str, None),
+        ("spa", "arp.src.proto_ipv4", str, None),
+        ("tha", "arp.dst.hw_mac", str, None),
+        ("tpa", "arp.dst.proto_ipv4", str, None),
+    ],
+    "sll": [
+        ("pkttype", "sll.pkttype", to_int, None),
+        ("hatype", "sll.hatype", to_int, None),
+        ("halen", "sll.halen", to_int, None),
+    ],
+    "null": [("family", "null.family", to_int, None)],
+    "ipv4": [
+        ("version", "ip.version", to_int, None),
+        ("hdr_len", "ip.hdr_len", to_int, None),
+        ("dscp", "ip.dsfield.dscp", to_int, None),
+        ("ecn", "ip.dsfield.ecn", to_int, None),
+        ("len", "ip.len", to_int, None),
+        ("id", "ip.id", to_int, None),
+        ("flags.rf", "ip.flags.rb", to_bool, None),
+        ("flags.df", "ip.flags.df", to_bool, None),
+        ("flags.mf", "ip.flags.mf", to_bool, None),
+        ("offset", "ip.frag_offset", to_int, div8),  # tshark counts 8-byte units
+        ("ttl", "ip.ttl", to_int, None),
+        ("protocol", "ip.proto", to_int, None),
+        ("checksum", "ip.checksum", to_int, None),
+        ("src", "ip.src", str, None),
+        ("dst", "ip.dst", str, None),
+    ],
+    "ipv6": [
+        ("version", "ipv6.version", to_int, None),
+        ("class", "ipv6.tclass", to_int, None),
+        ("label", "ipv6.flow", to_int, None),
+        ("payload", "ipv6.plen", to_int, None),
+        ("next", "ipv6.nxt", to_int, None),
+        ("limit", "ipv6.hlim", to_int, None),
+        ("version", "ip.version", to_int, None),  # tshark's IPv6 also fills ip.version
+        ("src", "ipv6.src", str, None),
+        ("dst", "ipv6.dst", str, None),
+    ],
+    "ipv6_frag": [
+        ("offset", "ipv6.fraghdr.offset", to_int, div8),
+        ("mf", "ipv6.fraghdr.more", to_bool, None),
+        ("id", "ipv6.fraghdr.ident", to_int, None),
+    ],
+    "tcp": [
+        ("srcport", "tcp.srcport", to_int, None),
+        ("dstport", "tcp.dstport", to_int, None),
+        ("seq", "tcp.seq_raw", to_int, None),
+        ("ack", "tcp.ack_raw", to_int, None),
+        ("hdr_len", "tcp.hdr_len", to_int, None),
+        ("flags.cwr", "tcp.flags.cwr", to_bool, None),
+        ("flags.ece", "tcp.flags.ece", to_bool, None),
+        ("flags.urg", "tcp.flags.urg", to_bool, None),
+        ("flags.ack", "tcp.flags.ack", to_bool, None),
+        ("flags.psh", "tcp.flags.push", to_bool, None),
+        ("flags.rst", "tcp.flags.reset", to_bool, None),
+        ("flags.syn", "tcp.flags.syn", to_bool, None),
+        ("flags.fin", "tcp.flags.fin", to_bool, None),
+        ("window_size", "tcp.window_size_value", to_int, None),
+        ("checksum", "tcp.checksum", to_int, None),
+        ("urgent_pointer", "tcp.urgent_pointer", to_int, None),
+        ("options[].mss", "tcp.options.mss_val", to_int, None),
+        ("options[].shift", "tcp.options.wscale.shift", to_int, None),
+        ("options[].tsval", "tcp.options.timestamp.tsval", to_int, None),
+        ("options[].tsecr", "tcp.options.timestamp.tsecr", to_int, None),
+        ("options[].blocks[].left", "tcp.options.sack_le", to_int, None),
+        ("options[].blocks[].right", "tcp.options.sack_re", to_int, None),
+    ],
+    "udp": [
+        ("srcport", "udp.srcport", to_int, None),
+        ("dstport", "udp.dstport", to_int, None),
+        ("len", "udp.length", to_int, None),
+        ("checksum", "udp.checksum", to_int, None),
+    ],
+    "icmp": [
+        ("type", "icmp.type", to_int, None),
+        ("code", "icmp.code", to_int, None),
+        ("checksum", "icmp.checksum", to_int, None),
+        ("id", "icmp.ident", to_int, None),
+        ("seq", "icmp.seq", to_int, None),
+    ],
+    "icmpv6": [
+        ("type", "icmpv6.type", to_int, None),
+        ("code", "icmpv6.code", to_int, None),
+        ("checksum", "icmpv6.checksum", to_int, None),
+        ("id", "icmpv6.echo.identifier", to_int, None),
+        ("seq", "icmpv6.echo.sequence_number", to_int, None),
+    ],
+}
+
+TSHARK_OPTS = [
+    "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+    "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "tcp.relative_sequence_numbers:FALSE",
+    "-o", "tcp.analyze_sequence_numbers:FALSE",
+]
+
+def ipv4_options_of(record):
+    for name, layer in walk(record, None):
+        if name == "ipv4":
+            yield from layer.get("options", [])
+
+
+# Captures whose headers are invalid in ways tshark renders differently (MANIFEST.tsv
+# describes each): (capture, tshark field) -> reason.
+EXPLAINED_FILES = {
+    ("malformed/timestamp_invalid_micro.pcap", "frame.time_epoch"):
+        "fraction field >= 1 s: pcapkit carries it into the seconds, tshark prints it as is",
+    ("malformed/timestamp_invalid_nano.pcap", "frame.time_epoch"):
+        "fraction field >= 1 s: pcapkit carries it into the seconds, tshark prints it as is",
+    ("malformed/garbage_header_atm-oam.pcap", "frame.time_epoch"):
+        "fraction field >= 1 s: tshark's 32-bit µs->ns conversion overflows",
+    ("malformed/garbage_header_atm-oam.pcap", "frame.cap_len"):
+        "SunATM (linktype 123): tshark moves the 4-byte ATM pseudo-header out of the frame",
+    ("malformed/garbage_header_atm-oam.pcap", "frame.len"):
+        "SunATM (linktype 123): tshark moves the 4-byte ATM pseudo-header out of the frame",
+}
+
+
+def explain(rel, record, tshark_field, ours, theirs):
+    """The documented reason for a difference (docs/schema.md, "Differences from tshark"),
+    or None when the difference is a bug."""
+    if (rel, tshark_field) in EXPLAINED_FILES:
+        return EXPLAINED_FILES[(rel, tshark_field)]
+    if tshark_field == "ip.dst":
+        for opt in ipv4_options_of(record):
+            if opt.get("type") in (131, 137) and theirs in opt.get("route", []):
+                return "tshark shows a source route's final hop as ip.dst; pcapkit the header field"
+    if tshark_field == "ip.len" and ours == 0 and isinstance(theirs, int) and theirs > 0:
+        return "total length 0 (TSO capture): tshark substitutes the captured length"
+    return None
+
+
+def walk(record, layer_filter):
+    """Yields (layer name, layer object) for every layer of a frame record, outermost
+    first. A vlan tag that follows an 802.1ad EtherType is reported as 'vlan@88a8'."""
+    parent_type = None
+    obj = record
+    while True:
+        child = None
+        for key, value in obj.items():
+            if isinstance(value, dict) and key in LAYER_KEYS:
+                child = (key, value)
+                break
+        if child is None:
+            return
+        key, value = child
+        name = "vlan@88a8" if key == "vlan" and parent_type == 0x88a8 else key
+        yield name, value
+        parent_type = value.get("type")
+        obj = value
+
+
+LAYER_KEYS = {"ethernet", "vlan", "arp", "sll", "sll2", "null", "ipv4", "ipv6", "hopopt",
+              "ipv6_opts", "ipv6_route", "ipv6_frag", "ah", "esp", "tcp", "udp", "icmp",
+              "icmpv6", "llc", "raw"}
+
+
+def values_at(obj, path):
+    """Values at a dotted path with '[]' list steps, in order."""
+    items = [obj]
+    for step in path.split("."):
+        nxt = []
+        is_list = step.endswith("[]")
+        name = step[:-2] if is_list else step
+        for it in items:
+            if not isinstance(it, dict) or name not in it:
+                continue
+            v = it[name]
+            if is_list:
+                nxt.extend(v if isinstance(v, list) else [])
+            else:
+                nxt.append(v)
+        items = nxt
+    return items
+
+
+def tshark_fields():
+    seen, out = {"frame.encap_type"}, ["frame.encap_type"]
+    for specs in FIELDS.values():
+        for _, tf, _, _ in specs:
+            if tf not in seen:
+                seen.add(tf)
+                out.append(tf)
+    return out
+
+
+def run_tshark(path, fields):
+    cmd = ["tshark", "-n", "-r", path, *TSHARK_OPTS, "-T", "fields", "-E", "occurrence=a",
+           "-E", "aggregator=|", "-E", "separator=/t"]
+    for f in fields:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    rows = []
+    encap = fields.index("frame.encap_type")
+    skipped = 0
+    for line in p.stdout.splitlines():
+        cols = line.split("\t")
+        if encap >= len(cols) or cols[encap] == "":
+            # tshark 4.0 lists pcapng Custom Blocks as frames with no encapsulation;
+            # pcapkit reports them as "Custom N" records, not frames, so its frame
+            # numbers count packets only: renumber tshark's to match.
+            skipped += 1
+            continue
+        row = {f: (cols[i].split("|") if i < len(cols) and cols[i] != "" else [])
+               for i, f in enumerate(fields)}
+        if skipped:
+            row["frame.number"] = [str(int(n) - skipped) for n in row["frame.number"]]
+        rows.append(row)
+    return rows
+
+
+def run_pcapkit(binary, path):
+    p = subprocess.run([binary, "extract", path, "-f", "ndjson", "-o", "-"],
+                       capture_output=True, text=True)
+    return [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()], p.returncode
+
+
+def compare_file(binary, corpus, rel, fields):
+    path = os.path.join(corpus, rel)
+    ours, rc = run_pcapkit(binary, path)
+    theirs = run_tshark(path, fields)
+    stats = collections.defaultdict(lambda: [0, 0, 0])  # proto -> [compared, agreed, skipped]
+    diffs = []
+    for rec, row in zip(ours, theirs):
+        ours_vals = collections.defaultdict(list)
+        for f in FIELDS["frame"]:
+            ours_vals[f[1]].extend(values_at(rec, f[0]))
+        for name, layer in walk(rec, None):
+            for path_, tf, _, _ in FIELDS.get(name, []):
+                ours_vals[tf].extend(values_at(layer, path_))
+        for proto, specs in FIELDS.items():
+            for path_, tf, parse, transform in specs:
+                mine = ours_vals.get(tf, [])
+                theirs_v = row.get(tf, [])
+                n = min(len(mine), len(theirs_v))
+                key = proto.split("@")[0]
+                stats[key][2] += abs(len(mine) - len(theirs_v))
+                for i in range(n):
+                    a = mine[i]
+                    if transform is not None:
+                        a = transform(str(a)) if transform is Decimal else transform(a)
+                    try:
+                        b = parse(theirs_v[i])
+                    except ValueError:
+                        b = theirs_v[i]
+                    stats[key][0] += 1
+                    if a == b:
+                        stats[key][1] += 1
+                    elif explain(rel, rec, tf, a, b):
+                        stats[key][1] += 1
+                        stats["explained"][0] += 1
+                    else:
+                        diffs.append(f"{rel} frame {rec['number']}: {tf} pcapkit={a!r} tshark={b!r}")
+    count_diff = None
+    if len(ours) != len(theirs):
+        count_diff = f"{rel}: pcapkit {len(ours)} frames, tshark {len(theirs)}"
+    return rel, stats, diffs, count_diff
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pcapkit", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--report", help="write the per-protocol table as JSON here")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
+    if not os.path.exists(manifest):
+        print(f"SKIP: corpus not found at {args.corpus}")
+        return 77
+    if shutil.which("tshark") is None:
+        print("SKIP: tshark is not installed (scripts/setup.sh installs it)")
+        return 77
+    rels = []
+    with open(manifest) as f:
+        next(f)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if cols[3].startswith("unreadable"):
+                continue  # file-level damage: the corpus test checks those
+            rels.append(cols[0])
+    fields = tshark_fields()
+    total = collections.defaultdict(lambda: [0, 0, 0])
+    all_diffs, count_diffs = [], []
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for rel, stats, diffs, cd in pool.map(lambda r: compare_file(args.pcapkit, args.corpus, r, fields), rels):
+            for k, v in stats.items():
+                for i in range(3):
+                    total[k][i] += v[i]
+            all_diffs.extend(diffs)
+            if cd:
+                count_diffs.append(cd)
+    print(f"{'protocol':<10} {'compared':>9} {'agreed':>9} {'rate':>8} {'not compared':>13}")
+    compared = agreed = 0
+    for k in sorted(total):
+        if k == "explained":
+            continue
+        c, a, s = total[k]
+        compared += c
+        agreed += a
+        rate = 100.0 * a / c if c else 100.0
+        print(f"{k:<10} {c:>9} {a:>9} {rate:>7.3f}% {s:>13}")
+    print(f"{'all':<10} {compared:>9} {agreed:>9} {100.0 * agreed / max(compared, 1):>7.3f}%"
+          f"   ({total['explained'][0]} agreed by a documented difference)")
+    if args.report:
+        with open(args.report, "w") as f:
+            json.dump({k: v for k, v in total.items()}, f, indent=1)
+    for d in count_diffs:
+        print("FRAME COUNT:", d)
+    for d in all_diffs[:200]:
+        print("DIFF:", d)
+    if len(all_diffs) > 200:
+        print(f"... {len(all_diffs) - 200} more differences")
+    print(f"{len(rels)} captures, {len(all_diffs)} unexplained differences")
+    return 1 if all_diffs or count_diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
