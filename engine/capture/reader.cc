@@ -11,7 +11,7 @@ Reader::Reader(std::unique_ptr<io::ByteSource> source, std::string name, size_t 
 std::unique_ptr<Reader> Reader::Open(const std::string& path, size_t batch_bytes) {
   std::unique_ptr<io::ByteSource> source;
   try {
-    source = io::OpenSource(path);
+    source = io::OpenSource(path);  // decompression is stacked in FromSource
   } catch (const std::exception& e) {
     std::string name = path == "-" ? "<stdin>" : path;
     throw InputError(name + ": cannot open: " + e.what(), name, 0, 0);
@@ -21,6 +21,11 @@ std::unique_ptr<Reader> Reader::Open(const std::string& path, size_t batch_bytes
 
 std::unique_ptr<Reader> Reader::FromSource(std::unique_ptr<io::ByteSource> source,
                                            const std::string& name, size_t batch_bytes) {
+  try {
+    source = io::Decompressed(std::move(source));
+  } catch (const std::exception& e) {
+    throw InputError(name + ": " + e.what(), name, 0, 0);
+  }
   std::unique_ptr<Reader> r(new Reader(std::move(source), name, std::max<size_t>(batch_bytes, 64)));
   // Sniff the format from the first bytes; they stay in carry_ for the parser.
   r->carry_.resize(8);

@@ -174,6 +174,10 @@ std::unique_ptr<ByteSource> OpenSource(const std::string& path) {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     raw = std::make_unique<FdSource>(fd, true);
   }
+  return raw;
+}
+
+std::unique_ptr<ByteSource> Decompressed(std::unique_ptr<ByteSource> raw) {
   std::vector<uint8_t> magic(4);
   magic.resize(raw->ReadFully(magic.data(), magic.size()));
   bool gzip = magic.size() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;

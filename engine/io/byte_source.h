@@ -20,9 +20,11 @@ class ByteSource {
   size_t ReadFully(uint8_t* out, size_t n);
 };
 
-// Opens `path` ("-" for stdin) and stacks a decompressor when the first bytes are a gzip
-// or zstd magic. Throws std::runtime_error when the file cannot be opened.
+// Opens `path` ("-" for stdin). Throws std::runtime_error when the file cannot be opened.
 std::unique_ptr<ByteSource> OpenSource(const std::string& path);
+
+// Stacks a gzip or zstd decoder on `raw` when its first bytes are that format's magic.
+std::unique_ptr<ByteSource> Decompressed(std::unique_ptr<ByteSource> raw);
 
 // A source over memory, for tests and the API's in-memory captures.
 std::unique_ptr<ByteSource> MemorySource(const uint8_t* data, size_t size);

@@ -1,0 +1,63 @@
+#include "tests/support/test_util.h"
+
+#include <sstream>
+
+#include "engine/capture/reader.h"
+#include "engine/packet/dissector.h"
+#include "formats/report_writer.h"
+#include "stages/batch_stages.h"
+
+namespace testutil {
+
+using namespace pcapkit;
+
+ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
+  ReadResult out;
+  auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
+                                            "mem", batch_bytes);
+  capture::Batch batch;
+  while (reader->Next(batch)) {
+    size_t meta = 0;
+    for (size_t i = 0; i <= batch.frames.size(); ++i) {
+      for (; meta < batch.metas.size() && batch.metas[meta].before_frame <= i; ++meta)
+        out.metas.push_back(batch.metas[meta]);
+      if (i == batch.frames.size()) break;
+      out.frames.push_back(batch.frames[i]);
+      const uint8_t* d = batch.Data(batch.frames[i]);
+      out.data.emplace_back(d, d + batch.frames[i].cap_len);
+    }
+  }
+  if (reader->error()) {
+    out.error = reader->error()->what();
+    out.error_frame = reader->error()->frame();
+    out.error_offset = reader->error()->offset();
+  }
+  return out;
+}
+
+nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+  const auto& registry = protocols::Registry::Builtin();
+  Dissector dissector(registry, options);
+  auto writer = formats::MakeReportWriter(format, registry, {options.payload});
+  auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
+                                            "mem", 1 << 20);
+  std::string out;
+  writer->Begin(out);
+  capture::Batch batch;
+  while (reader->Next(batch)) stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
+  writer->End(out);
+  if (format == OutputFormat::kJson) return nlohmann::json::parse(out);
+  nlohmann::json lines = nlohmann::json::array();
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype, ExtractOptions options) {
+  ipsuite::PcapSpec spec;
+  spec.linktype = linktype;
+  auto file = ipsuite::PcapFile(spec, {{frame}});
+  return JsonReport(file, OutputFormat::kNdjson, options).at(0);
+}
+
+}  // namespace testutil

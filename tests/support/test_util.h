@@ -1,0 +1,36 @@
+// Helpers shared by the unit tests: run bytes through the real reader / dissector / JSON
+// writer and look at the result as parsed JSON (nlohmann_json, never on the hot path).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/capture/batch.h"
+#include "pcapkit/options.h"
+#include "tests/support/packet_builder.h"
+
+namespace testutil {
+
+struct ReadResult {
+  std::vector<pcapkit::capture::FrameRecord> frames;
+  std::vector<ipsuite::Bytes> data;
+  std::vector<pcapkit::capture::MetaRecord> metas;
+  std::optional<std::string> error;
+  uint64_t error_frame = 0;
+  uint64_t error_offset = 0;
+};
+
+// Reads a whole capture held in memory, with the given batch size.
+ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes = 1 << 20);
+
+// The NDJSON records pcapkit writes for one frame of the given link type.
+nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype = 1,
+                            pcapkit::ExtractOptions options = {});
+
+// Every record of a capture file, through the JSON report writer (parsed back).
+nlohmann::json JsonReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
+                          pcapkit::ExtractOptions options = {});
+
+}  // namespace testutil

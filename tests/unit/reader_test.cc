@@ -1,0 +1,300 @@
+// Capture readers: every pcap variant, pcapng structure, snoop, compression, and faults.
+#include <gtest/gtest.h>
+
+#include "tests/support/packet_builder.h"
+#include "tests/support/test_util.h"
+
+using namespace ipsuite;
+using testutil::ReadAll;
+
+namespace {
+
+Bytes Frame(uint8_t fill, size_t n = 60) { return Bytes(n, fill); }
+
+std::vector<Record> ThreeRecords() {
+  return {{Frame(1), 1500000000, 1}, {Frame(2, 100), 1500000001, 999999}, {Frame(3, 14), 1600000000, 0}};
+}
+
+struct PcapVariant {
+  Endian endian;
+  bool nanosecond;
+  bool modified;
+};
+
+class PcapVariants : public ::testing::TestWithParam<PcapVariant> {};
+
+TEST_P(PcapVariants, ReadsEveryRecordWithItsTimestampAndBytes) {
+  PcapSpec spec;
+  spec.endian = GetParam().endian;
+  spec.nanosecond = GetParam().nanosecond;
+  spec.modified = GetParam().modified;
+  auto r = ReadAll(PcapFile(spec, ThreeRecords()));
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.frames.size(), 3u);
+  EXPECT_EQ(r.frames[1].number, 2u);
+  EXPECT_EQ(r.frames[1].time.sec, 1500000001);
+  EXPECT_EQ(r.frames[1].time.frac, 999999u);
+  EXPECT_EQ(r.frames[1].time.digits, spec.nanosecond ? 9 : 6);
+  EXPECT_EQ(r.data[1], Frame(2, 100));
+  EXPECT_EQ(r.data[2], Frame(3, 14));
+  EXPECT_EQ(r.frames[2].linktype, 1u);
+  ASSERT_EQ(r.metas.size(), 1u);
+  EXPECT_EQ(r.metas[0].title, "Global Header");
+}
+
+INSTANTIATE_TEST_SUITE_P(AllMagics, PcapVariants,
+                         ::testing::Values(PcapVariant{Endian::kLittle, false, false},
+                                           PcapVariant{Endian::kBig, false, false},
+                                           PcapVariant{Endian::kLittle, true, false},
+                                           PcapVariant{Endian::kBig, true, false},
+                                           PcapVariant{Endian::kLittle, false, true},
+                                           PcapVariant{Endian::kBig, false, true}));
+
+TEST(PcapReader, SnaplenTruncatedRecordKeepsBothLengths) {
+  Record rec{Frame(7, 64)};
+  rec.orig_len = 1514;
+  auto r = ReadAll(PcapFile({}, {rec}));
+  ASSERT_EQ(r.frames.size(), 1u);
+  EXPECT_EQ(r.frames[0].cap_len, 64u);
+  EXPECT_EQ(r.frames[0].len, 1514u);
+}
+
+TEST(PcapReader, FractionOfOneSecondOrMoreCarriesIntoSeconds) {
+  auto r = ReadAll(PcapFile({}, {{Frame(1), 100, 2500000}}));
+  ASSERT_EQ(r.frames.size(), 1u);
+  EXPECT_EQ(r.frames[0].time.sec, 102);
+  EXPECT_EQ(r.frames[0].time.frac, 500000u);
+}
+
+TEST(PcapReader, TinyBatchesGiveTheSameFramesAsLargeOnes) {
+  std::vector<Record> records;
+  for (int i = 0; i < 50; ++i) records.push_back({Frame(uint8_t(i), 10 + i * 7), uint32_t(i), 0});
+  Bytes file = PcapFile({}, records);
+  auto big = ReadAll(file, 1 << 20);
+  auto tiny = ReadAll(file, 64);  // smaller than most records: the reader grows, then carries
+  ASSERT_FALSE(tiny.error);
+  ASSERT_EQ(tiny.frames.size(), 50u);
+  EXPECT_EQ(tiny.data, big.data);
+}
+
+TEST(PcapReader, HeaderOnlyFileHasNoFrames) {
+  auto r = ReadAll(PcapFile({}, {}));
+  EXPECT_FALSE(r.error);
+  EXPECT_TRUE(r.frames.empty());
+  EXPECT_EQ(r.metas.size(), 1u);
+}
+
+TEST(PcapReader, TruncatedRecordDataFailsAfterEarlierFrames) {
+  Bytes file = PcapFile({}, ThreeRecords());
+  file.resize(file.size() - 5);
+  auto r = ReadAll(file);
+  ASSERT_EQ(r.frames.size(), 2u);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error_frame, 3u);
+  EXPECT_EQ(r.error_offset, 24u + 16 + 60 + 16 + 100);
+  EXPECT_NE(r.error->find("truncated record"), std::string::npos) << *r.error;
+  EXPECT_NE(r.error->find("frame 3, byte offset 216"), std::string::npos) << *r.error;
+}
+
+TEST(PcapReader, TruncatedRecordHeaderFails) {
+  Bytes file = PcapFile({}, ThreeRecords());
+  file.resize(24 + 16 + 60 + 5);
+  auto r = ReadAll(file);
+  ASSERT_EQ(r.frames.size(), 1u);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error_frame, 2u);
+  EXPECT_NE(r.error->find("truncated record header (5 of 16 bytes)"), std::string::npos) << *r.error;
+}
+
+TEST(PcapReader, TruncatedFileHeaderFails) {
+  Bytes file = PcapFile({}, {});
+  file.resize(10);
+  auto r = ReadAll(file);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error_frame, 0u);
+  EXPECT_NE(r.error->find("truncated file header"), std::string::npos) << *r.error;
+}
+
+TEST(PcapReader, ImpossibleRecordLengthFailsAtOnce) {
+  Bytes file = PcapFile({}, ThreeRecords());
+  size_t second = 24 + 16 + 60;
+  file[second + 8] = 0xff;
+  file[second + 9] = 0xff;
+  file[second + 10] = 0xff;
+  file[second + 11] = 0x7f;
+  auto r = ReadAll(file);
+  ASSERT_EQ(r.frames.size(), 1u);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error_frame, 2u);
+  EXPECT_EQ(r.error_offset, second + 8);
+  EXPECT_NE(r.error->find("impossible record length"), std::string::npos);
+}
+
+TEST(Reader, UnknownMagicIsAnInputError) {
+  Bytes junk{'n', 'o', 't', ' ', 'a', ' ', 'c', 'a', 'p'};
+  EXPECT_THROW(ReadAll(junk), pcapkit::InputError);
+  try {
+    ReadAll(junk);
+  } catch (const pcapkit::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown capture format (magic 0x6e6f7420)"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Reader, GzipAndZstdAreRecognisedByMagic) {
+  Bytes file = PcapFile({}, ThreeRecords());
+  for (const Bytes& packed : {Gzip(file), Zstd(file)}) {
+    auto r = ReadAll(packed, 128);
+    ASSERT_FALSE(r.error) << *r.error;
+    ASSERT_EQ(r.frames.size(), 3u);
+    EXPECT_EQ(r.data[1], Frame(2, 100));
+  }
+}
+
+TEST(Reader, TruncatedGzipStreamIsAnInputError) {
+  Bytes packed = Gzip(PcapFile({}, ThreeRecords()));
+  packed.resize(packed.size() / 2);
+  auto r = ReadAll(packed);
+  ASSERT_TRUE(r.error);
+}
+
+TEST(PcapngReader, BothByteOrdersEveryPacketBlockKind) {
+  for (Endian e : {Endian::kLittle, Endian::kBig}) {
+    PcapngWriter w(e);
+    w.Section(e, {{4, {'t', 'e', 's', 't'}}})
+        .Interface(1, 0, -1, 0, "eth0")
+        .Enhanced(0, 1500000000123456ull, Frame(1))
+        .Simple(Frame(2, 30))
+        .ObsoletePacket(0, 1500000001000000ull, Frame(3, 40));
+    auto r = ReadAll(w.bytes());
+    ASSERT_FALSE(r.error) << *r.error;
+    ASSERT_EQ(r.frames.size(), 3u);
+    EXPECT_EQ(r.frames[0].time.sec, 1500000000);
+    EXPECT_EQ(r.frames[0].time.frac, 123456u);
+    EXPECT_EQ(r.data[1], Frame(2, 30));
+    EXPECT_EQ(r.frames[2].time.sec, 1500000001);
+    ASSERT_EQ(r.metas.size(), 2u);
+    EXPECT_EQ(r.metas[0].title, "Section Header 1");
+    EXPECT_EQ(r.metas[1].title, "Interface Description 1");
+  }
+}
+
+TEST(PcapngReader, InterfacesKeepTheirOwnLinkTypeResolutionAndOffset) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle)
+      .Interface(1)                        // µs
+      .Interface(113, 0, 9)                // ns, Linux SLL
+      .Interface(0, 0, 3, 1000)            // ms, +1000 s
+      .Interface(101, 0, 0x80 | 20)        // 2^-20 s
+      .Enhanced(0, 2000001, Frame(1))
+      .Enhanced(1, 3000000123ull, Frame(2))
+      .Enhanced(2, 5250, Frame(3))
+      .Enhanced(3, (uint64_t(7) << 20) | (1 << 19), Frame(4));
+  auto r = ReadAll(w.bytes());
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.frames.size(), 4u);
+  EXPECT_EQ(r.frames[0].linktype, 1u);
+  EXPECT_EQ(r.frames[0].time.sec, 2);
+  EXPECT_EQ(r.frames[0].time.frac, 1u);
+  EXPECT_EQ(r.frames[1].linktype, 113u);
+  EXPECT_EQ(r.frames[1].interface, 1u);
+  EXPECT_EQ(r.frames[1].time.sec, 3);
+  EXPECT_EQ(r.frames[1].time.frac, 123u);
+  EXPECT_EQ(r.frames[1].time.digits, 9);
+  EXPECT_EQ(r.frames[2].time.sec, 1005);
+  EXPECT_EQ(r.frames[2].time.frac, 250u);
+  EXPECT_EQ(r.frames[2].time.digits, 3);
+  EXPECT_EQ(r.frames[3].time.sec, 7);
+  EXPECT_EQ(r.frames[3].time.frac, 500000000u);
+  EXPECT_EQ(r.frames[3].time.digits, 9);
+}
+
+TEST(PcapngReader, NonPacketBlocksAreRecordsNeverFrames) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle)
+      .Custom(32473, {1, 2, 3})
+      .Interface(1)
+      .NameResolution("10.0.0.1", "host.example")
+      .Enhanced(0, 1, Frame(1))
+      .Statistics(0, 42)
+      .DecryptionSecrets(0x544c534b, {'k', 'e', 'y'})
+      .Custom(32473, {4}, false)
+      .Block(0x12345678, {9, 9, 9, 9})
+      .Enhanced(0, 2, Frame(2));
+  auto r = ReadAll(w.bytes());
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.frames.size(), 2u);
+  EXPECT_EQ(r.frames[1].number, 2u);
+  std::vector<std::string> titles;
+  for (const auto& m : r.metas) titles.push_back(m.title);
+  EXPECT_EQ(titles, (std::vector<std::string>{"Section Header 1", "Custom 1", "Interface Description 1",
+                                              "Name Resolution 1", "Interface Statistics 1",
+                                              "Decryption Secrets 1", "Custom 2", "Unknown 1"}));
+  const auto& nrb = r.metas[3];
+  ASSERT_EQ(nrb.fields.back().list.size(), 1u);
+  EXPECT_EQ(nrb.fields.back().list[0], "10.0.0.1 host.example");
+  bool found = false;
+  for (const auto& f : r.metas[4].fields)
+    if (f.key == "isb_ifrecv") found = f.u == 42;
+  EXPECT_TRUE(found);
+}
+
+TEST(PcapngReader, SectionsOfDifferentByteOrderResetInterfaces) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Enhanced(0, 1, Frame(1));
+  w.Section(Endian::kBig).Interface(101).Enhanced(0, 2, Frame(0x45, 20));
+  auto r = ReadAll(w.bytes());
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.frames.size(), 2u);
+  EXPECT_EQ(r.frames[0].linktype, 1u);
+  EXPECT_EQ(r.frames[1].linktype, 101u);
+  EXPECT_EQ(r.frames[1].number, 2u);
+}
+
+TEST(PcapngReader, GarbageBlockLengthFailsWithOffset) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Enhanced(0, 1, Frame(1));
+  Bytes file = w.bytes();
+  size_t second_epb = file.size();
+  w.Enhanced(0, 2, Frame(2));
+  file = w.bytes();
+  file[second_epb + 4] = 7;  // length 7: not a multiple of 4
+  auto r = ReadAll(file);
+  ASSERT_EQ(r.frames.size(), 1u);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error_frame, 2u);
+  EXPECT_EQ(r.error_offset, second_epb + 4);
+  EXPECT_NE(r.error->find("impossible block length"), std::string::npos) << *r.error;
+}
+
+TEST(PcapngReader, PacketOnUnknownInterfaceFails) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Enhanced(3, 1, Frame(1));
+  auto r = ReadAll(w.bytes());
+  EXPECT_TRUE(r.frames.empty());
+  ASSERT_TRUE(r.error);
+  EXPECT_NE(r.error->find("interface 3"), std::string::npos) << *r.error;
+}
+
+TEST(PcapngReader, TruncatedBlockFails) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Enhanced(0, 1, Frame(1)).Enhanced(0, 2, Frame(2));
+  Bytes file = w.bytes();
+  file.resize(file.size() - 10);
+  auto r = ReadAll(file);
+  ASSERT_EQ(r.frames.size(), 1u);
+  ASSERT_TRUE(r.error);
+  EXPECT_NE(r.error->find("truncated block"), std::string::npos) << *r.error;
+}
+
+TEST(SnoopReader, ReadsRecordsAndMapsEthernet) {
+  auto r = ReadAll(SnoopFile({{Frame(1, 61), 1000, 5}, {Frame(2, 64), 1001, 6}}));
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.frames.size(), 2u);
+  EXPECT_EQ(r.frames[0].linktype, 1u);
+  EXPECT_EQ(r.data[0], Frame(1, 61));
+  EXPECT_EQ(r.frames[1].time.sec, 1001);
+  EXPECT_EQ(r.frames[1].time.frac, 6u);
+}
+
+}  // namespace
