@@ -27,7 +27,9 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     out.error = "ICMPv6: header truncated";
     return;
   }
-  Carry(out, FixedLength(p[0]), len, IsError(p[0]) ? Table::kIpVersion : Table::kNone, 6);
+  // Neighbor Discovery options belong to the message: the layer's header covers them.
+  bool ndp = p[0] >= 133 && p[0] <= 137;
+  Carry(out, ndp ? len : FixedLength(p[0]), len, IsError(p[0]) ? Table::kIpVersion : Table::kNone, 6);
 }
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -65,14 +67,14 @@ void Write(const LayerContext& l, Emitter& out) {
       break;
   }
   // Neighbor Discovery options (type, length in 8-octet units) follow the fixed part.
-  if (type >= 133 && type <= 137 && l.length > l.hdr_len) {
+  if (type >= 133 && type <= 137 && l.hdr_len > FixedLength(type)) {
     out.BeginArray("options");
-    uint32_t pos = l.hdr_len;
-    while (pos + 2 <= l.length) {
+    uint32_t pos = FixedLength(type);
+    while (pos + 2 <= l.hdr_len) {
       uint8_t otype = l.p[pos], olen = l.p[pos + 1];
       out.BeginObject();
       out.Uint("type", otype);
-      if (olen == 0 || pos + olen * 8u > l.length) {
+      if (olen == 0 || pos + olen * 8u > l.hdr_len) {
         out.Plain("error", "bad option length");
         out.EndObject();
         break;
