@@ -35,7 +35,7 @@ ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
   return out;
 }
 
-nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
   const auto& registry = protocols::Registry::Builtin();
   Dissector dissector(registry, options);
   auto writer = formats::MakeReportWriter(format, registry, {options.payload});
@@ -46,6 +46,11 @@ nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, Extra
   capture::Batch batch;
   while (reader->Next(batch)) stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
   writer->End(out);
+  return out;
+}
+
+nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+  std::string out = RawReport(file, format, options);
   if (format == OutputFormat::kJson) return nlohmann::json::parse(out);
   nlohmann::json lines = nlohmann::json::array();
   std::istringstream in(out);

@@ -33,4 +33,8 @@ nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype = 1,
 nlohmann::json JsonReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
                           pcapkit::ExtractOptions options = {});
 
+// The report text exactly as written.
+std::string RawReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
+                      pcapkit::ExtractOptions options = {});
+
 }  // namespace testutil

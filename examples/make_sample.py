@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Writes the bundled sample capture (made here, no third-party data): a small mix of
+ARP, a TCP handshake with options and an HTTP request, DNS over UDP, ICMP echo, an
+802.1Q-tagged frame, IPv6 neighbour solicitation and an IPv6 fragment pair.
+
+usage: make_sample.py OUT.pcap
+"""
+import socket
+import struct
+import sys
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+MAC_A = bytes.fromhex("02005e100001")
+MAC_B = bytes.fromhex("02005e100002")
+
+
+def eth(dst, src, etype, payload):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def ipv4(src, dst, proto, payload, ident=1, ttl=64, flags_off=0x4000):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, flags_off, ttl, proto, 0,
+                      socket.inet_aton(src), socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def ipv6(src, dst, nxt, payload):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nxt, 64,
+                       socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)) + payload
+
+
+def tcp(sport, dport, seq, ack, flags, options=b"", payload=b""):
+    off = (20 + len(options)) // 4
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, 64240, 0, 0) + options + payload
+
+
+def udp(sport, dport, payload):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def main(out):
+    frames = []
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, MAC_A, socket.inet_aton("192.0.2.1"),
+                      b"\0" * 6, socket.inet_aton("192.0.2.2"))
+    frames.append(eth(b"\xff" * 6, MAC_A, 0x0806, arp))
+    syn_opts = bytes.fromhex("020405b4") + b"\x01\x03\x03\x07" + b"\x04\x02" + \
+        bytes.fromhex("080a0000000100000000")
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "198.51.100.7", 6,
+                                                tcp(49152, 80, 1000, 0, 0x02, syn_opts))))
+    frames.append(eth(MAC_A, MAC_B, 0x0800, ipv4("198.51.100.7", "192.0.2.1", 6,
+                                                tcp(80, 49152, 5000, 1001, 0x12, bytes.fromhex("020405b40402")
+                                                    + b"\x01\x01"))))
+    request = b"GET /index.html?q=a&b=\"c\" HTTP/1.1\r\nHost: example.test\r\nUser-Agent: pcapkit-sample\r\n\r\n"
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "198.51.100.7", 6,
+                                                tcp(49152, 80, 1001, 5001, 0x18, payload=request))))
+    dns_query = bytes.fromhex("1a2b01000001000000000000") + b"\x07example\x04test\x00" + bytes.fromhex("00010001")
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "192.0.2.53", 17, udp(53000, 53, dns_query))))
+    icmp = bytearray(struct.pack("!BBHHH", 8, 0, 0, 0x42, 1) + b"pcapkit-ping")
+    icmp[2:4] = struct.pack("!H", csum(bytes(icmp)))
+    tagged = struct.pack("!HH", (3 << 13) | 100, 0x0800) + ipv4("10.1.0.1", "10.1.0.2", 1, bytes(icmp))
+    frames.append(eth(MAC_B, MAC_A, 0x8100, tagged))
+    ns = struct.pack("!BBHI", 135, 0, 0, 0) + socket.inet_pton(socket.AF_INET6, "fe80::2") + \
+        b"\x01\x01" + MAC_A
+    frames.append(eth(bytes.fromhex("3333ff000002"), MAC_A, 0x86DD, ipv6("fe80::1", "ff02::1:ff00:2", 58, ns)))
+    body = udp(40000, 9999, b"x" * 64)
+    frag1 = struct.pack("!BBHI", 17, 0, (0 << 3) | 1, 0xCAFE) + body[:40]
+    frag2 = struct.pack("!BBHI", 17, 0, (40 // 8) << 3, 0xCAFE) + body[40:]
+    frames.append(eth(MAC_B, MAC_A, 0x86DD, ipv6("2001:db8::1", "2001:db8::2", 44, frag1)))
+    frames.append(eth(MAC_B, MAC_A, 0x86DD, ipv6("2001:db8::1", "2001:db8::2", 44, frag2)))
+
+    with open(out, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, frame in enumerate(frames):
+            f.write(struct.pack("<IIII", 1767225600 + i, 125000 * i, len(frame), len(frame)))
+            f.write(frame)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

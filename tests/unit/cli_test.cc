@@ -1,0 +1,181 @@
+// The command line as users and their scripts call it: flags, exit statuses, stdout
+// purity, messages, and streaming memory.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/packet_builder.h"
+#include "tests/support/run_cli.h"
+
+using namespace ipsuite;
+using nlohmann::json;
+using testutil::RunCli;
+
+namespace {
+
+std::vector<Record> SomeFrames(int n) {
+  std::vector<Record> r;
+  for (int i = 0; i < n; ++i) {
+    TcpSpec t;
+    t.seq = uint32_t(i);
+    Ipv4Spec ip;
+    ip.protocol = 6;
+    r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), uint32_t(1600000000 + i), 0});
+  }
+  return r;
+}
+
+std::string Capture(int n = 3) { return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap"); }
+
+std::vector<json> Lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+TEST(Cli, NdjsonOnStdoutIsOneRecordPerLineAndNothingElse) {
+  std::string in = Capture(3);
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2]["number"], 3);
+  EXPECT_EQ(lines[2]["protocols"], "Ethernet:IPv4:TCP:Raw");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Cli, StdinInput) {
+  std::string in = Capture(2);
+  auto r = RunCli({"extract", "-", "-o", "-", "-f", "ndjson"}, in);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Lines(r.out).size(), 2u);
+}
+
+TEST(Cli, FormatIsInferredFromTheOutputExtension) {
+  std::string in = Capture(2);
+  std::string dir = std::filesystem::temp_directory_path() / ("pcapkit-cli-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto r = RunCli({"extract", in, "-o", dir + "/report.json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream f(dir + "/report.json");
+  json report = json::parse(f);
+  EXPECT_TRUE(report.contains("Global Header"));
+  EXPECT_TRUE(report.contains("Frame 2"));
+  auto r2 = RunCli({"extract", in, "-o", dir + "/frames.ndjson"});
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  auto r3 = RunCli({"extract", in, "-o", dir + "/out", "-j", "-a"});
+  ASSERT_EQ(r3.status, 0) << r3.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/out.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, UninferableFormatIsAFormatErrorAndAUsageExit) {
+  std::string in = Capture(1);
+  auto r = RunCli({"extract", in, "-o", "/tmp/whatever.bin"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("FormatError"), std::string::npos) << r.err;
+  auto r2 = RunCli({"extract", in, "-f", "yaml"});
+  EXPECT_EQ(r2.status, 2);
+  EXPECT_NE(r2.err.find("unknown output format: yaml"), std::string::npos) << r2.err;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunCli({}).status, 2);
+  EXPECT_EQ(RunCli({"extract"}).status, 2);
+  EXPECT_EQ(RunCli({"extract", "x.pcap", "--no-such-flag"}).status, 2);
+  EXPECT_EQ(RunCli({"extract", Capture(1), "-o", "-", "-j", "-L", "session"}).status, 2);
+}
+
+TEST(Cli, MissingFileIsAnInputErrorNamingIt) {
+  auto r = RunCli({"extract", "/nonexistent/in.pcap", "-o", "-", "-j"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("/nonexistent/in.pcap: cannot open"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, TruncatedCaptureWritesEveryEarlierFrameThenFails) {
+  Bytes file = PcapFile({}, SomeFrames(5));
+  file.resize(file.size() - 3);
+  std::string in = WriteTemp(file, ".pcap");
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(Lines(r.out).size(), 4u);
+  EXPECT_NE(r.err.find(in + ": frame 5, byte offset"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  // The JSON report stays a valid document holding the good frames.
+  auto j = RunCli({"extract", in, "-o", "-", "-f", "json"});
+  EXPECT_EQ(j.status, 1);
+  json report = json::parse(j.out);
+  EXPECT_TRUE(report.contains("Frame 4"));
+  EXPECT_FALSE(report.contains("Frame 5"));
+}
+
+TEST(Cli, BadMagicIsAnInputError) {
+  std::string in = WriteTemp(Bytes(64, 'x'), ".pcap");
+  auto r = RunCli({"extract", in, "-o", "-", "-j"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("unknown capture format"), std::string::npos) << r.err;
+}
+
+TEST(Cli, VerbosePrintsTheChainPerFrameOnStderr) {
+  std::string in = Capture(2);
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-v"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.err.find("Frame   1: Ethernet:IPv4:TCP:Raw\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Frame   2: Ethernet:IPv4:TCP:Raw\n"), std::string::npos) << r.err;
+  EXPECT_EQ(Lines(r.out).size(), 2u);
+}
+
+TEST(Cli, LayerAndProtocolStops) {
+  std::string in = Capture(1);
+  auto l = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-L", "internet"});
+  EXPECT_EQ(Lines(l.out).at(0)["protocols"], "Ethernet:IPv4:Raw");
+  auto p = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-P", "ethernet"});
+  EXPECT_EQ(Lines(p.out).at(0)["protocols"], "Ethernet:Raw");
+  auto bad = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-P", "nosuch"});
+  EXPECT_EQ(bad.status, 2);
+}
+
+TEST(Cli, ProtocolsListsTheRegistry) {
+  auto r = RunCli({"protocols"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("IPv4"), std::string::npos);
+  EXPECT_NE(r.out.find("ethertype=0x800"), std::string::npos);
+}
+
+// Memory does not grow with the capture: a 64 MiB capture and a 1 MiB one peak at about
+// the same resident size (the reader holds one batch, the writer one buffer).
+TEST(Cli, PeakMemoryDoesNotGrowWithTheCapture) {
+  auto make = [](size_t bytes) {
+    std::vector<Record> frames;
+    Bytes payload(1400, 0x61);
+    TcpSpec t;
+    Ipv4Spec ip;
+    ip.protocol = 6;
+    Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, payload)));
+    size_t n = bytes / (frame.size() + 16);
+    Bytes file = PcapFile({}, {});
+    Bytes rec = PcapFile({}, {{frame}});
+    rec.erase(rec.begin(), rec.begin() + 24);
+    file.reserve(24 + n * rec.size());
+    for (size_t i = 0; i < n; ++i) file.insert(file.end(), rec.begin(), rec.end());
+    return WriteTemp(file, ".pcap");
+  };
+  std::string small = make(1 << 20), large = make(64 << 20);
+  auto a = RunCli({"extract", small, "-o", "/dev/null", "-f", "ndjson"});
+  auto b = RunCli({"extract", large, "-o", "/dev/null", "-f", "ndjson"});
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_LT(b.max_rss_kb - a.max_rss_kb, 8 * 1024)
+      << "1 MiB capture: " << a.max_rss_kb << " KiB, 64 MiB capture: " << b.max_rss_kb << " KiB";
+  EXPECT_LT(b.max_rss_kb, 64 * 1024);
+  unlink(small.c_str());
+  unlink(large.c_str());
+}
+
+}  // namespace
