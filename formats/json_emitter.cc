@@ -1,6 +1,7 @@
 #include "formats/json_emitter.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "engine/util/hex.h"
 
@@ -31,133 +32,172 @@ size_t Utf8Length(const unsigned char* p, size_t n) {
 
 }  // namespace
 
-void AppendJsonString(std::string& out, std::string_view v) {
+void AppendJsonString(OutBuffer& out, std::string_view v) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
+  // Worst case: every byte becomes a 6-byte escape.
+  char* w = out.Ensure(6 * v.size() + 2);
+  *w++ = '"';
   const auto* p = reinterpret_cast<const unsigned char*>(v.data());
   size_t n = v.size(), i = 0;
   while (i < n) {
     unsigned char c = p[i];
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out.push_back(char(c));
+      *w++ = char(c);
       ++i;
       continue;
     }
+    const char* esc = nullptr;
     switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+    }
+    if (esc) {
+      *w++ = esc[0];
+      *w++ = esc[1];
+      ++i;
+      continue;
     }
     if (c < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      std::memcpy(w, "\\u00", 4);
+      w[4] = kHex[c >> 4];
+      w[5] = kHex[c & 15];
+      w += 6;
       ++i;
       continue;
     }
     size_t len = Utf8Length(p + i, n - i);
     if (len == 0) {
-      out += "\\ufffd";
+      std::memcpy(w, "\\ufffd", 6);
+      w += 6;
       ++i;
     } else {
-      out.append(reinterpret_cast<const char*>(p + i), len);
+      std::memcpy(w, p + i, len);
+      w += len;
       i += len;
     }
   }
-  out.push_back('"');
+  *w++ = '"';
+  out.Commit(w);
 }
 
-void JsonEmitter::Key(std::string_view key) {
-  std::string& o = *out_;
-  if (!first_[depth_]) o.push_back(',');
+char* JsonEmitter::Key(std::string_view key, size_t extra) {
+  char* w = out_->Ensure(key.size() + extra + 4);
+  if (!first_[depth_]) *w++ = ',';
   first_[depth_] = false;
   if (!key.empty()) {
-    o.push_back('"');
-    o.append(key);
-    o += "\":";
+    *w++ = '"';
+    // Keys are short ASCII names: a byte loop beats a memcpy call here.
+    for (char c : key) *w++ = c;
+    *w++ = '"';
+    *w++ = ':';
   }
+  return w;
+}
+
+void JsonEmitter::Title(std::string_view title) {
+  AppendJsonString(*out_, title);
+  out_->Push(':');
 }
 
 void JsonEmitter::BeginObject(std::string_view key) {
-  Key(key);
-  out_->push_back('{');
+  char* w = Key(key, 1);
+  *w++ = '{';
+  out_->Commit(w);
   if (depth_ < kMaxDepth) ++depth_;
   first_[depth_] = true;
 }
 
 void JsonEmitter::EndObject() {
-  out_->push_back('}');
+  out_->Push('}');
   if (depth_ > 0) --depth_;
 }
 
 void JsonEmitter::BeginArray(std::string_view key) {
-  Key(key);
-  out_->push_back('[');
+  char* w = Key(key, 1);
+  *w++ = '[';
+  out_->Commit(w);
   if (depth_ < kMaxDepth) ++depth_;
   first_[depth_] = true;
 }
 
 void JsonEmitter::EndArray() {
-  out_->push_back(']');
+  out_->Push(']');
   if (depth_ > 0) --depth_;
 }
 
 void JsonEmitter::Uint(std::string_view key, uint64_t v) {
-  Key(key);
-  char buf[24];
-  out_->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  char* w = Key(key, 20);
+  out_->Commit(std::to_chars(w, w + 20, v).ptr);
 }
 
 void JsonEmitter::Int(std::string_view key, int64_t v) {
-  Key(key);
-  char buf[24];
-  out_->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  char* w = Key(key, 20);
+  out_->Commit(std::to_chars(w, w + 20, v).ptr);
 }
 
 void JsonEmitter::Bool(std::string_view key, bool v) {
-  Key(key);
-  out_->append(v ? "true" : "false");
+  char* w = Key(key, 5);
+  std::memcpy(w, v ? "true" : "false", v ? 4 : 5);
+  out_->Commit(w + (v ? 4 : 5));
 }
 
 void JsonEmitter::Text(std::string_view key, std::string_view v) {
-  Key(key);
+  out_->Commit(Key(key, 0));
   AppendJsonString(*out_, v);
 }
 
 void JsonEmitter::Plain(std::string_view key, std::string_view v) {
-  Key(key);
-  out_->push_back('"');
-  out_->append(v);
-  out_->push_back('"');
+  char* w = Key(key, v.size() + 2);
+  *w++ = '"';
+  std::memcpy(w, v.data(), v.size());
+  w += v.size();
+  *w++ = '"';
+  out_->Commit(w);
 }
 
 void JsonEmitter::Number(std::string_view key, std::string_view decimal) {
-  Key(key);
-  out_->append(decimal);
+  char* w = Key(key, decimal.size());
+  std::memcpy(w, decimal.data(), decimal.size());
+  out_->Commit(w + decimal.size());
 }
 
 void JsonEmitter::Hex(std::string_view key, const uint8_t* p, size_t n) {
-  Key(key);
-  out_->push_back('"');
-  util::AppendHex(*out_, p, n);
-  out_->push_back('"');
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char* w = Key(key, 2 * n + 2);
+  *w++ = '"';
+  for (size_t i = 0; i < n; ++i) {
+    *w++ = kDigits[p[i] >> 4];
+    *w++ = kDigits[p[i] & 15];
+  }
+  *w++ = '"';
+  out_->Commit(w);
 }
 
 void JsonEmitter::Mac(std::string_view key, const uint8_t* p) {
-  char buf[24];
-  Plain(key, std::string_view(buf, size_t(util::WriteMac(buf, p) - buf)));
+  char* w = Key(key, 19);
+  *w++ = '"';
+  w = util::WriteMac(w, p);
+  *w++ = '"';
+  out_->Commit(w);
 }
 
 void JsonEmitter::Ipv4(std::string_view key, const uint8_t* p) {
-  char buf[24];
-  Plain(key, std::string_view(buf, size_t(util::WriteIpv4(buf, p) - buf)));
+  char* w = Key(key, 17);
+  *w++ = '"';
+  w = util::WriteIpv4(w, p);
+  *w++ = '"';
+  out_->Commit(w);
 }
 
 void JsonEmitter::Ipv6(std::string_view key, const uint8_t* p) {
-  char buf[48];
-  Plain(key, std::string_view(buf, size_t(util::WriteIpv6(buf, p) - buf)));
+  char* w = Key(key, 41);
+  *w++ = '"';
+  w = util::WriteIpv6(w, p);
+  *w++ = '"';
+  out_->Commit(w);
 }
 
 }  // namespace pcapkit::formats

@@ -8,13 +8,14 @@
 #include <string_view>
 
 #include "engine/packet/emitter.h"
+#include "formats/out_buffer.h"
 
 namespace pcapkit::formats {
 
 class JsonEmitter final : public Emitter {
  public:
   // Appends to `out`; the caller owns and reuses it.
-  explicit JsonEmitter(std::string* out) : out_(out) {}
+  explicit JsonEmitter(OutBuffer* out) : out_(out) {}
 
   void BeginObject(std::string_view key = {}) override;
   void EndObject() override;
@@ -31,19 +32,19 @@ class JsonEmitter final : public Emitter {
   void Ipv4(std::string_view key, const uint8_t* p) override;
   void Ipv6(std::string_view key, const uint8_t* p) override;
 
-  // Starts a fresh top-level value (after a record was completed).
-  void Reset() { depth_ = 0; first_[0] = true; }
-  std::string* buffer() { return out_; }
+  // A top-level member name of the JSON report: `"Frame 1":` (escaped, any text).
+  void Title(std::string_view title);
 
  private:
-  void Key(std::string_view key);
-  std::string* out_;
+  // Writes the separator and `"key":` and leaves room for `extra` more bytes.
+  char* Key(std::string_view key, size_t extra);
+  OutBuffer* out_;
   static constexpr int kMaxDepth = 64;
   int depth_ = 0;
   bool first_[kMaxDepth + 1] = {true};
 };
 
 // Appends `v` as a JSON string literal (with quotes).
-void AppendJsonString(std::string& out, std::string_view v);
+void AppendJsonString(OutBuffer& out, std::string_view v);
 
 }  // namespace pcapkit::formats

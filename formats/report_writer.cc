@@ -13,32 +13,31 @@ class JsonReport : public ReportWriter {
   JsonReport(const protocols::Registry& registry, const RecordOptions& options)
       : registry_(registry), options_(options) {}
 
-  void Begin(std::string& out) override { out += "{\n"; }
+  void Begin(OutBuffer& out) override { out.Append("{\n"); }
 
-  void Meta(const capture::MetaRecord& meta, std::string& out) override {
+  void Meta(const capture::MetaRecord& meta, OutBuffer& out) override {
     Separator(out);
     JsonEmitter e(&out);
-    AppendJsonString(out, meta.title);
-    out.push_back(':');
+    e.Title(meta.title);
     WriteMetaRecord(meta, {}, e);
   }
 
-  void Frame(const pcapkit::Frame& frame, std::string& out) override {
+  void Frame(const pcapkit::Frame& frame, OutBuffer& out) override {
     Separator(out);
     char key[40] = "\"Frame ";
     char* end = std::to_chars(key + 7, key + sizeof key, frame.number()).ptr;
     *end++ = '"';
     *end++ = ':';
-    out.append(key, end);
+    out.Append(std::string_view(key, size_t(end - key)));
     JsonEmitter e(&out);
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
 
-  void End(std::string& out) override { out += first_ ? "}\n" : "\n}\n"; }
+  void End(OutBuffer& out) override { out.Append(first_ ? "}\n" : "\n}\n"); }
 
  private:
-  void Separator(std::string& out) {
-    if (!first_) out += ",\n";
+  void Separator(OutBuffer& out) {
+    if (!first_) out.Append(",\n");
     first_ = false;
   }
   const protocols::Registry& registry_;
@@ -50,14 +49,14 @@ class NdjsonReport : public ReportWriter {
  public:
   NdjsonReport(const protocols::Registry& registry, const RecordOptions& options)
       : registry_(registry), options_(options) {}
-  void Begin(std::string&) override {}
-  void Meta(const capture::MetaRecord&, std::string&) override {}
-  void Frame(const pcapkit::Frame& frame, std::string& out) override {
+  void Begin(OutBuffer&) override {}
+  void Meta(const capture::MetaRecord&, OutBuffer&) override {}
+  void Frame(const pcapkit::Frame& frame, OutBuffer& out) override {
     JsonEmitter e(&out);
     WriteFrameRecord(frame, registry_, options_, {}, e);
-    out.push_back('\n');
+    out.Push('\n');
   }
-  void End(std::string&) override {}
+  void End(OutBuffer&) override {}
 
  private:
   const protocols::Registry& registry_;

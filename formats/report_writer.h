@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/capture/batch.h"
+#include "formats/out_buffer.h"
 #include "formats/record.h"
 #include "pcapkit/options.h"
 
@@ -15,10 +16,10 @@ namespace pcapkit::formats {
 class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
-  virtual void Begin(std::string& out) = 0;
-  virtual void Meta(const capture::MetaRecord& meta, std::string& out) = 0;
-  virtual void Frame(const pcapkit::Frame& frame, std::string& out) = 0;
-  virtual void End(std::string& out) = 0;
+  virtual void Begin(OutBuffer& out) = 0;
+  virtual void Meta(const capture::MetaRecord& meta, OutBuffer& out) = 0;
+  virtual void Frame(const pcapkit::Frame& frame, OutBuffer& out) = 0;
+  virtual void End(OutBuffer& out) = 0;
 };
 
 // kJson: one object, `"Global Header"` / pcapng blocks and `"Frame N"` members, one per

@@ -5,8 +5,7 @@ namespace pcapkit::strategies {
 ExtractSummary RunSequential(const Pipeline& p) {
   // Report bytes collect here and go out in large writes.
   constexpr size_t kFlushBytes = 1 << 20;
-  std::string out;
-  out.reserve(2 * kFlushBytes);
+  formats::OutBuffer out(2 * kFlushBytes);
   ExtractSummary summary;
   if (p.writer) p.writer->Begin(out);
   capture::Batch batch;
@@ -15,13 +14,13 @@ ExtractSummary RunSequential(const Pipeline& p) {
     summary.frames += batch.frames.size();
     for (const auto& f : batch.frames) summary.bytes += f.cap_len;
     if (out.size() >= kFlushBytes) {
-      if (p.output) p.output->Write(out);
+      if (p.output) p.output->Write(out.view());
       out.clear();
     }
   }
   if (p.writer) p.writer->End(out);
   if (p.output) {
-    p.output->Write(out);
+    p.output->Write(out.view());
     p.output->Close();
     summary.output = p.output->path();
   }

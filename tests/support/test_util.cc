@@ -41,12 +41,12 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   auto writer = formats::MakeReportWriter(format, registry, {options.payload});
   auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
                                             "mem", 1 << 20);
-  std::string out;
+  formats::OutBuffer out;
   writer->Begin(out);
   capture::Batch batch;
   while (reader->Next(batch)) stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
   writer->End(out);
-  return out;
+  return std::string(out.view());
 }
 
 nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {

@@ -40,9 +40,9 @@ TEST(Time, EpochKeepsEveryDecimal) {
 }
 
 std::string JsonText(std::string_view s) {
-  std::string out;
+  pcapkit::formats::OutBuffer out;
   pcapkit::formats::AppendJsonString(out, s);
-  return out;
+  return std::string(out.view());
 }
 
 TEST(Json, EscapesQuotesBackslashesAndControls) {
@@ -64,8 +64,8 @@ TEST(Json, InvalidUtf8BecomesReplacementCharacters) {
 }
 
 TEST(Json, EmitterNestsObjectsAndArrays) {
-  std::string out;
-  pcapkit::formats::JsonEmitter e(&out);
+  pcapkit::formats::OutBuffer buf;
+  pcapkit::formats::JsonEmitter e(&buf);
   e.BeginObject();
   e.Uint("a", 1);
   e.BeginArray("b");
@@ -76,7 +76,7 @@ TEST(Json, EmitterNestsObjectsAndArrays) {
   e.EndArray();
   e.Text("d", "x");
   e.EndObject();
-  EXPECT_EQ(out, R"({"a":1,"b":[-2,{"c":true}],"d":"x"})");
+  EXPECT_EQ(buf.view(), R"({"a":1,"b":[-2,{"c":true}],"d":"x"})");
 }
 
 TEST(Report, JsonHasGlobalHeaderThenNumberedFrames) {
