@@ -53,6 +53,9 @@ struct Batch {
   std::vector<uint8_t> bytes;
   std::vector<FrameRecord> frames;
   std::vector<MetaRecord> metas;
+  // The source gave less than a full batch without ending (a pipe, a live capture):
+  // writers should pass this batch's output on now rather than wait for more.
+  bool trickling = false;
 
   void Clear() {
     frames.clear();

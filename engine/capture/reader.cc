@@ -68,15 +68,18 @@ bool Reader::Next(Batch& batch) {
 
   for (;;) {
     if (!eof_ && have < batch.bytes.size()) {
+      // One read per round: a file fills the batch at once, a pipe gives what has
+      // arrived, so records of a live capture go out without waiting for a full batch.
       size_t got;
       try {
-        got = source_->ReadFully(batch.bytes.data() + have, batch.bytes.size() - have);
+        got = source_->Read(batch.bytes.data() + have, batch.bytes.size() - have);
       } catch (const std::exception& e) {
         Fail(e.what(), 0, offset_ + have);
         return !batch.Empty();
       }
-      eof_ = got < batch.bytes.size() - have;
+      eof_ = got == 0;
       have += got;
+      batch.trickling = !eof_ && have < batch.bytes.size();
     }
     Fault fault;
     size_t used = parser_->Parse(batch, 0, have, offset_, fault);

@@ -13,7 +13,7 @@ ExtractSummary RunSequential(const Pipeline& p) {
     stages::DissectAndSerialize(batch, *p.dissector, p.writer, p.observer, out);
     summary.frames += batch.frames.size();
     for (const auto& f : batch.frames) summary.bytes += f.cap_len;
-    if (out.size() >= kFlushBytes) {
+    if (out.size() >= kFlushBytes || batch.trickling) {
       if (p.output) p.output->Write(out.view());
       out.clear();
     }
