@@ -16,25 +16,32 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   auto ndjson = std::make_shared<bool>(false);
 
   CLI::App* cmd = app.add_subcommand("extract", "Dissect every frame of a capture into a report");
-  cmd->add_option("input", opts->input, "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
+  cmd->add_option("input", opts->input,
+                  "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
       ->required();
   cmd->add_option("-o,--output", opts->output, "report file, - for stdout (default out.<ext>)");
-  cmd->add_option("-f,--format", *format, "report format: json, ndjson (default: from -o's extension)");
+  cmd->add_option("-f,--format", *format,
+                  "report format: json, ndjson (default: from -o's extension)");
   cmd->add_flag("-j,--json", *json, "same as -f json");
   cmd->add_flag("--ndjson", *ndjson, "same as -f ndjson");
   cmd->add_flag("-a,--auto-extension", opts->auto_extension,
                 "add .pcap to the input and the format's extension to the output when missing");
   cmd->add_flag("-v,--verbose", opts->verbose, "print 'Frame N: chain' per frame on stderr");
-  cmd->add_option("-L,--layer", *layer, "stop dissecting after this layer: link, internet, transport, application");
-  cmd->add_option("-P,--protocol", opts->stop_protocol, "stop dissecting after this protocol (see `pcapkit protocols`)");
+  cmd->add_option("-L,--layer", *layer,
+                  "stop dissecting after this layer: link, internet, transport, application");
+  cmd->add_option("-P,--protocol", opts->stop_protocol,
+                  "stop dissecting after this protocol (see `pcapkit protocols`)");
   cmd->add_flag("--payload", opts->payload, "write the bytes of undissected (raw) data as hex");
   cmd->add_flag("--nofile", opts->nofile, "dissect without writing a report");
 
   cmd->callback([=, &exit_code] {
     ExtractOptions o = *opts;
-    if (!format->empty()) o.format = ParseOutputFormat(*format);
-    else if (*json) o.format = OutputFormat::kJson;
-    else if (*ndjson) o.format = OutputFormat::kNdjson;
+    if (!format->empty())
+      o.format = ParseOutputFormat(*format);
+    else if (*json)
+      o.format = OutputFormat::kJson;
+    else if (*ndjson)
+      o.format = OutputFormat::kNdjson;
     if (!layer->empty()) o.stop_layer = ParseLayerLevel(*layer);
     ResolveOutput(o);  // a FormatError here comes before any input is read
     bool to_stdout = o.output == "-";
@@ -42,13 +49,15 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     Extractor extractor(o);
     ExtractSummary s = extractor.Run();
     if (o.verbose && !o.nofile)
-      std::fprintf(stderr, "[*] Report file stored in '%s'\n", to_stdout ? "<stdout>" : s.output.c_str());
+      std::fprintf(stderr, "[*] Report file stored in '%s'\n",
+                   to_stdout ? "<stdout>" : s.output.c_str());
     exit_code = kOk;
   });
 }
 
 void AddProtocolsCommand(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("protocols", "List the protocols pcapkit dissects, with their keys");
+  CLI::App* cmd =
+      app.add_subcommand("protocols", "List the protocols pcapkit dissects, with their keys");
   cmd->callback([&exit_code] {
     const auto& registry = protocols::Registry::Builtin();
     static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};

@@ -6,7 +6,8 @@ namespace pcapkit::formats {
 
 using capture::MetaField;
 
-void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry, std::string& out) {
+void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry,
+                         std::string& out) {
   for (size_t i = 0; i < frame.layer_count(); ++i) {
     if (i) out.push_back(':');
     out.append(registry.Info(frame.layer(i).proto).name);
@@ -19,7 +20,8 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
   out.BeginObject(key);
   out.Uint("number", frame.number());
   out.Plain("time", std::string_view(buf, size_t(util::WriteIsoTime(buf, frame.time()) - buf)));
-  out.Number("time_epoch", std::string_view(buf, size_t(util::WriteEpoch(buf, frame.time()) - buf)));
+  out.Number("time_epoch",
+             std::string_view(buf, size_t(util::WriteEpoch(buf, frame.time()) - buf)));
   out.Uint("cap_len", frame.cap_len());
   out.Uint("len", frame.len());
   out.Uint("interface", frame.interface());
@@ -30,7 +32,8 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
   bool fits = true;
   for (size_t i = 0; i < frame.layer_count() && fits; ++i) {
     std::string_view name = registry.Info(frame.layer(i).proto).name;
-    if (at + name.size() + 1 >= sizeof chain) fits = false;
+    if (at + name.size() + 1 >= sizeof chain)
+      fits = false;
     else {
       if (i) chain[at++] = ':';
       name.copy(chain + at, name.size());
@@ -66,11 +69,21 @@ void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emit
   out.BeginObject(key);
   for (const MetaField& f : meta.fields) {
     switch (f.kind) {
-      case MetaField::kUint: out.Uint(f.key, f.u); break;
-      case MetaField::kInt: out.Int(f.key, f.i); break;
-      case MetaField::kBool: out.Bool(f.key, f.u != 0); break;
-      case MetaField::kText: out.Text(f.key, f.text); break;
-      case MetaField::kHex: out.Plain(f.key, f.text); break;
+      case MetaField::kUint:
+        out.Uint(f.key, f.u);
+        break;
+      case MetaField::kInt:
+        out.Int(f.key, f.i);
+        break;
+      case MetaField::kBool:
+        out.Bool(f.key, f.u != 0);
+        break;
+      case MetaField::kText:
+        out.Text(f.key, f.text);
+        break;
+      case MetaField::kHex:
+        out.Plain(f.key, f.text);
+        break;
       case MetaField::kTextList:
         out.BeginArray(f.key);
         for (const std::string& s : f.list) out.Text({}, s);

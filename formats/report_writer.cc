@@ -65,12 +65,16 @@ class NdjsonReport : public ReportWriter {
 
 }  // namespace
 
-std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format, const protocols::Registry& registry,
+std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
+                                               const protocols::Registry& registry,
                                                const RecordOptions& options) {
   switch (format) {
-    case OutputFormat::kJson: return std::make_unique<JsonReport>(registry, options);
-    case OutputFormat::kNdjson: return std::make_unique<NdjsonReport>(registry, options);
-    default: throw FormatError("output format unspecified");
+    case OutputFormat::kJson:
+      return std::make_unique<JsonReport>(registry, options);
+    case OutputFormat::kNdjson:
+      return std::make_unique<NdjsonReport>(registry, options);
+    default:
+      throw FormatError("output format unspecified");
   }
 }
 

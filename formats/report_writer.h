@@ -24,7 +24,8 @@ class ReportWriter {
 
 // kJson: one object, `"Global Header"` / pcapng blocks and `"Frame N"` members, one per
 // line. kNdjson: one frame record per line, nothing else.
-std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format, const protocols::Registry& registry,
+std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
+                                               const protocols::Registry& registry,
                                                const RecordOptions& options);
 
 }  // namespace pcapkit::formats

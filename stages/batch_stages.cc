@@ -3,7 +3,8 @@
 namespace pcapkit::stages {
 
 void DissectAndSerialize(const capture::Batch& batch, const Dissector& dissector,
-                         formats::ReportWriter* writer, FrameObserver* observer, formats::OutBuffer& out) {
+                         formats::ReportWriter* writer, FrameObserver* observer,
+                         formats::OutBuffer& out) {
   Frame frame;
   size_t meta = 0;
   for (size_t i = 0; i < batch.frames.size(); ++i) {

@@ -22,6 +22,7 @@ class FrameObserver {
 // Dissects every frame of `batch` and appends the report bytes of its records (file
 // records in their place) to `out`. `writer` may be null (--nofile).
 void DissectAndSerialize(const capture::Batch& batch, const Dissector& dissector,
-                         formats::ReportWriter* writer, FrameObserver* observer, formats::OutBuffer& out);
+                         formats::ReportWriter* writer, FrameObserver* observer,
+                         formats::OutBuffer& out);
 
 }  // namespace pcapkit::stages

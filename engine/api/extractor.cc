@@ -30,8 +30,8 @@ class VerbosePrinter : public stages::FrameObserver {
   ~VerbosePrinter() override { Flush(); }
   void OnFrame(const Frame& frame) override {
     char head[40];
-    int n = std::snprintf(head, sizeof head, "Frame %3llu: ",
-                          static_cast<unsigned long long>(frame.number()));
+    int n = std::snprintf(head, sizeof head,
+                          "Frame %3llu: ", static_cast<unsigned long long>(frame.number()));
     buf_.append(head, size_t(n));
     formats::AppendProtocolChain(frame, registry_, buf_);
     buf_.push_back('\n');
@@ -52,8 +52,10 @@ class VerbosePrinter : public stages::FrameObserver {
 void ResolveOutput(ExtractOptions& o) {
   if (o.nofile) return;
   if (o.format == OutputFormat::kNone) {
-    if (HasExtension(o.output, {".json"})) o.format = OutputFormat::kJson;
-    else if (HasExtension(o.output, {".ndjson", ".jsonl"})) o.format = OutputFormat::kNdjson;
+    if (HasExtension(o.output, {".json"}))
+      o.format = OutputFormat::kJson;
+    else if (HasExtension(o.output, {".ndjson", ".jsonl"}))
+      o.format = OutputFormat::kNdjson;
     else
       throw FormatError(o.output.empty() || o.output == "-"
                             ? "output format unspecified: give -f json|ndjson or -j"
@@ -92,7 +94,9 @@ struct Extractor::Impl {
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Extractor::~Extractor() = default;
 
-const ExtractOptions& Extractor::options() const { return impl_->options; }
+const ExtractOptions& Extractor::options() const {
+  return impl_->options;
+}
 
 const Frame* Extractor::Next() {
   Impl& m = *impl_;

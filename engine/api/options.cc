@@ -14,11 +14,13 @@ OutputFormat ParseOutputFormat(const std::string& name) {
 }
 
 LayerLevel ParseLayerLevel(const std::string& name) {
-  static const struct { const char* name; LayerLevel level; } kLevels[] = {
-      {"link", LayerLevel::kLink},
-      {"internet", LayerLevel::kInternet},
-      {"transport", LayerLevel::kTransport},
-      {"application", LayerLevel::kApplication}};
+  static const struct {
+    const char* name;
+    LayerLevel level;
+  } kLevels[] = {{"link", LayerLevel::kLink},
+                 {"internet", LayerLevel::kInternet},
+                 {"transport", LayerLevel::kTransport},
+                 {"application", LayerLevel::kApplication}};
   for (const auto& l : kLevels)
     if (strcasecmp(name.c_str(), l.name) == 0) return l.level;
   throw FormatError("unknown layer: " + name + " (known: link, internet, transport, application)");
@@ -26,9 +28,12 @@ LayerLevel ParseLayerLevel(const std::string& name) {
 
 const char* FormatExtension(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kJson: return ".json";
-    case OutputFormat::kNdjson: return ".ndjson";
-    default: return "";
+    case OutputFormat::kJson:
+      return ".json";
+    case OutputFormat::kNdjson:
+      return ".ndjson";
+    default:
+      return "";
   }
 }
 

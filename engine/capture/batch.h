@@ -27,8 +27,12 @@ struct MetaRecord {
   std::vector<MetaField> fields;
   uint32_t before_frame = 0;  // index in Batch::frames of the frame it precedes
 
-  void Uint(std::string key, uint64_t v) { fields.push_back({MetaField::kUint, std::move(key), v}); }
-  void Int(std::string key, int64_t v) { fields.push_back({MetaField::kInt, std::move(key), 0, v}); }
+  void Uint(std::string key, uint64_t v) {
+    fields.push_back({MetaField::kUint, std::move(key), v});
+  }
+  void Int(std::string key, int64_t v) {
+    fields.push_back({MetaField::kInt, std::move(key), 0, v});
+  }
   void Bool(std::string key, bool v) { fields.push_back({MetaField::kBool, std::move(key), v}); }
   void Text(std::string key, std::string v) {
     fields.push_back({MetaField::kText, std::move(key), 0, 0, std::move(v)});

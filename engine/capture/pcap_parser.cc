@@ -69,12 +69,25 @@ class PcapParser : public FormatParser {
     uint32_t magic = Load32(h, false);
     bool modified = false;
     switch (magic) {
-      case 0xa1b2c3d4: break;
-      case 0xd4c3b2a1: big_ = true; break;
-      case 0xa1b23c4d: digits_ = 9; break;
-      case 0x4d3cb2a1: big_ = true; digits_ = 9; break;
-      case 0xa1b2cd34: modified = true; break;
-      case 0x34cdb2a1: big_ = true; modified = true; break;
+      case 0xa1b2c3d4:
+        break;
+      case 0xd4c3b2a1:
+        big_ = true;
+        break;
+      case 0xa1b23c4d:
+        digits_ = 9;
+        break;
+      case 0x4d3cb2a1:
+        big_ = true;
+        digits_ = 9;
+        break;
+      case 0xa1b2cd34:
+        modified = true;
+        break;
+      case 0x34cdb2a1:
+        big_ = true;
+        modified = true;
+        break;
     }
     if (modified) record_header_ = 24;
     snaplen_ = Load32(h + 16, big_);
@@ -114,6 +127,8 @@ class PcapParser : public FormatParser {
 
 }  // namespace
 
-std::unique_ptr<FormatParser> MakePcapParser() { return std::make_unique<PcapParser>(); }
+std::unique_ptr<FormatParser> MakePcapParser() {
+  return std::make_unique<PcapParser>();
+}
 
 }  // namespace pcapkit::capture

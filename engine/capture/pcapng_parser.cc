@@ -121,7 +121,8 @@ class PcapngParser : public FormatParser {
                bool (PcapngParser::*known)(MetaRecord&, uint16_t, const uint8_t*, uint16_t)) {
     std::vector<std::string> comments;
     bool ok = ForEachOption(p, n, big_, [&](uint16_t code, const uint8_t* v, uint16_t len) {
-      if (known == nullptr || !(this->*known)(m, code, v, len)) CommonOption(m, code, v, len, comments);
+      if (known == nullptr || !(this->*known)(m, code, v, len))
+        CommonOption(m, code, v, len, comments);
     });
     if (!comments.empty()) m.TextList("comment", std::move(comments));
     if (!ok) m.Text("options_error", "option overruns the block");
@@ -129,9 +130,15 @@ class PcapngParser : public FormatParser {
 
   bool ShbOption(MetaRecord& m, uint16_t code, const uint8_t* v, uint16_t len) {
     switch (code) {
-      case 2: m.Text("shb_hardware", Printable(v, len)); return true;
-      case 3: m.Text("shb_os", Printable(v, len)); return true;
-      case 4: m.Text("shb_userappl", Printable(v, len)); return true;
+      case 2:
+        m.Text("shb_hardware", Printable(v, len));
+        return true;
+      case 3:
+        m.Text("shb_os", Printable(v, len));
+        return true;
+      case 4:
+        m.Text("shb_userappl", Printable(v, len));
+        return true;
     }
     return false;
   }
@@ -139,8 +146,12 @@ class PcapngParser : public FormatParser {
   bool IdbOption(MetaRecord& m, uint16_t code, const uint8_t* v, uint16_t len) {
     Interface& itf = interfaces_.back();
     switch (code) {
-      case 2: m.Text("if_name", Printable(v, len)); return true;
-      case 3: m.Text("if_description", Printable(v, len)); return true;
+      case 2:
+        m.Text("if_name", Printable(v, len));
+        return true;
+      case 3:
+        m.Text("if_description", Printable(v, len));
+        return true;
       case 8:
         if (len != 8) return false;
         m.Uint("if_speed", Load64(v, big_));
@@ -151,8 +162,12 @@ class PcapngParser : public FormatParser {
         itf.exp = v[0] & 0x7f;
         m.Uint("if_tsresol", v[0]);
         return true;
-      case 11: m.Hex("if_filter", v, len); return true;
-      case 12: m.Text("if_os", Printable(v, len)); return true;
+      case 11:
+        m.Hex("if_filter", v, len);
+        return true;
+      case 12:
+        m.Text("if_os", Printable(v, len));
+        return true;
       case 13:
         if (len != 1) return false;
         m.Uint("if_fcslen", v[0]);
@@ -162,18 +177,21 @@ class PcapngParser : public FormatParser {
         itf.tsoffset = int64_t(Load64(v, big_));
         m.Int("if_tsoffset", itf.tsoffset);
         return true;
-      case 15: m.Text("if_hardware", Printable(v, len)); return true;
+      case 15:
+        m.Text("if_hardware", Printable(v, len));
+        return true;
     }
     return false;
   }
 
   bool IsbOption(MetaRecord& m, uint16_t code, const uint8_t* v, uint16_t len) {
-    static const char* const kNames[] = {nullptr,        nullptr,       "isb_starttime",
-                                         "isb_endtime",  "isb_ifrecv",  "isb_ifdrop",
-                                         "isb_filteraccept", "isb_osdrop", "isb_usrdeliv"};
+    static const char* const kNames[] = {
+        nullptr,       nullptr,      "isb_starttime",    "isb_endtime",
+        "isb_ifrecv",  "isb_ifdrop", "isb_filteraccept", "isb_osdrop",
+        "isb_usrdeliv"};
     if (code < 2 || code > 8 || len != 8) return false;
-    uint64_t value = code <= 3 ? uint64_t(Load32(v, big_)) << 32 | Load32(v + 4, big_)
-                               : Load64(v, big_);
+    uint64_t value =
+        code <= 3 ? uint64_t(Load32(v, big_)) << 32 | Load32(v + 4, big_) : Load64(v, big_);
     m.Uint(kNames[code], value);
     return true;
   }
@@ -247,8 +265,8 @@ class PcapngParser : public FormatParser {
         uint64_t ticks = uint64_t(Load32(body + 4, big_)) << 32 | Load32(body + 8, big_);
         uint32_t cap_len = Load32(body + 12, big_), wire_len = Load32(body + 16, big_);
         if (if_id >= interfaces_.size()) {
-          fault.Set("packet block names interface " + std::to_string(if_id) + " but the section has " +
-                        std::to_string(interfaces_.size()),
+          fault.Set("packet block names interface " + std::to_string(if_id) +
+                        " but the section has " + std::to_string(interfaces_.size()),
                     off + 8, next_number_);
           return false;
         }
@@ -277,8 +295,15 @@ class PcapngParser : public FormatParser {
         size_t p = 0;
         while (p + 4 <= body_len) {
           uint16_t rtype = Load16(body + p, big_), rlen = Load16(body + p + 2, big_);
-          if (rtype == 0) { p += 4; break; }
-          if (p + 4 + rlen > body_len) { m.Text("records_error", "record overruns the block"); p = body_len; break; }
+          if (rtype == 0) {
+            p += 4;
+            break;
+          }
+          if (p + 4 + rlen > body_len) {
+            m.Text("records_error", "record overruns the block");
+            p = body_len;
+            break;
+          }
           const uint8_t* v = body + p + 4;
           size_t alen = rtype == 1 ? 4 : rtype == 2 ? 16 : 0;
           if (alen != 0 && rlen > alen) {
@@ -312,7 +337,8 @@ class PcapngParser : public FormatParser {
         uint32_t if_id = Load32(body, big_);
         m.Uint("interface", if_id);
         if (if_id < interfaces_.size()) {
-          Timestamp t = Time(interfaces_[if_id], uint64_t(Load32(body + 4, big_)) << 32 | Load32(body + 8, big_));
+          Timestamp t = Time(interfaces_[if_id],
+                             uint64_t(Load32(body + 4, big_)) << 32 | Load32(body + 8, big_));
           m.Int("timestamp_sec", t.sec);
           m.Uint("timestamp_frac", t.frac);
         }
@@ -325,8 +351,9 @@ class PcapngParser : public FormatParser {
         uint32_t stype = Load32(body, big_), slen = Load32(body + 4, big_);
         m.Uint("secrets_type", stype);
         m.Uint("secrets_len", slen);
-        if (slen <= body_len - 8) Options(m, body + 8 + ((slen + 3u) & ~3u),
-                                          body_len - 8 - std::min<size_t>(body_len - 8, (slen + 3u) & ~3u), nullptr);
+        if (slen <= body_len - 8)
+          Options(m, body + 8 + ((slen + 3u) & ~3u),
+                  body_len - 8 - std::min<size_t>(body_len - 8, (slen + 3u) & ~3u), nullptr);
         return true;
       }
       case kCB:
@@ -367,6 +394,8 @@ class PcapngParser : public FormatParser {
 
 }  // namespace
 
-std::unique_ptr<FormatParser> MakePcapngParser() { return std::make_unique<PcapngParser>(); }
+std::unique_ptr<FormatParser> MakePcapngParser() {
+  return std::make_unique<PcapngParser>();
+}
 
 }  // namespace pcapkit::capture

@@ -12,11 +12,16 @@ constexpr size_t kFileHeader = 16, kRecordHeader = 24;
 // snoop datalink codes → LINKTYPE values (RFC 1761 and Wireshark's table).
 uint32_t LinkTypeOf(uint32_t datalink) {
   switch (datalink) {
-    case 0: return 1;   // IEEE 802.3: Ethernet framing
-    case 2: return 6;   // IEEE 802.5 token ring
-    case 4: return 1;   // Ethernet
-    case 8: return 10;  // FDDI
-    default: return 0xffff;
+    case 0:
+      return 1;  // IEEE 802.3: Ethernet framing
+    case 2:
+      return 6;  // IEEE 802.5 token ring
+    case 4:
+      return 1;  // Ethernet
+    case 8:
+      return 10;  // FDDI
+    default:
+      return 0xffff;
   }
 }
 
@@ -79,15 +84,21 @@ class SnoopParser : public FormatParser {
 
 }  // namespace
 
-std::unique_ptr<FormatParser> MakeSnoopParser() { return std::make_unique<SnoopParser>(); }
+std::unique_ptr<FormatParser> MakeSnoopParser() {
+  return std::make_unique<SnoopParser>();
+}
 
 std::unique_ptr<FormatParser> MakeParser(const uint8_t* head, size_t n) {
   if (n >= 8 && std::memcmp(head, "snoop\0\0\0", 8) == 0) return MakeSnoopParser();
   if (n >= 4) {
     uint32_t magic = Load32(head, false);
     switch (magic) {
-      case 0xa1b2c3d4: case 0xd4c3b2a1: case 0xa1b23c4d: case 0x4d3cb2a1:
-      case 0xa1b2cd34: case 0x34cdb2a1:
+      case 0xa1b2c3d4:
+      case 0xd4c3b2a1:
+      case 0xa1b23c4d:
+      case 0x4d3cb2a1:
+      case 0xa1b2cd34:
+      case 0x34cdb2a1:
         return MakePcapParser();
       case 0x0A0D0D0A:
         return MakePcapngParser();
@@ -97,8 +108,8 @@ std::unique_ptr<FormatParser> MakeParser(const uint8_t* head, size_t n) {
 }
 
 Timestamp MakeTimestamp(int64_t sec, uint64_t frac, uint8_t digits) {
-  static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                        100000000, 1000000000};
+  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                        100000, 1000000, 10000000, 100000000, 1000000000};
   uint64_t unit = kPow10[digits > 9 ? 9 : digits];
   Timestamp t;
   t.sec = sec + int64_t(frac / unit);

@@ -88,7 +88,8 @@ class GzipSource : public ByteSource {
  public:
   explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), buf_(kCompressedChunk) {
     std::memset(&zs_, 0, sizeof zs_);
-    if (inflateInit2(&zs_, 15 + 32) != Z_OK) throw std::runtime_error("gzip: cannot initialise zlib");
+    if (inflateInit2(&zs_, 15 + 32) != Z_OK)
+      throw std::runtime_error("gzip: cannot initialise zlib");
   }
   ~GzipSource() override { inflateEnd(&zs_); }
   size_t Read(uint8_t* out, size_t n) override {

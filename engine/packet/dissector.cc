@@ -80,8 +80,10 @@ void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data,
     offset += r.hdr_len;
     avail = r.payload_len;
     // -P: what follows the named protocol is left undissected.
-    if (id == stop_protocol_) table = Table::kNone;
-    else table = r.next_table;
+    if (id == stop_protocol_)
+      table = Table::kNone;
+    else
+      table = r.next_table;
     key = r.next_key;
     key2 = r.next_key2;
     has_key2 = r.has_key2;

@@ -8,8 +8,12 @@
 namespace pcapkit::protocols {
 namespace {
 
-bool IsError(uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
-bool HasIdSeq(uint8_t type) { return type == 0 || type == 8 || (type >= 13 && type <= 18); }
+bool IsError(uint8_t type) {
+  return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+bool HasIdSeq(uint8_t type) {
+  return type == 0 || type == 8 || (type >= 13 && type <= 18);
+}
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (len < 4) {

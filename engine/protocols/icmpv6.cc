@@ -7,18 +7,32 @@
 namespace pcapkit::protocols {
 namespace {
 
-bool IsError(uint8_t type) { return type >= 1 && type <= 4; }
+bool IsError(uint8_t type) {
+  return type >= 1 && type <= 4;
+}
 
 // Bytes of fixed fields after type/code/checksum, per message type.
 uint32_t FixedLength(uint8_t type) {
   switch (type) {
-    case 1: case 2: case 3: case 4: case 128: case 129: return 8;
-    case 133: return 8;   // router solicitation
-    case 134: return 16;  // router advertisement
-    case 135: return 24;  // neighbor solicitation
-    case 136: return 24;  // neighbor advertisement
-    case 137: return 40;  // redirect
-    default: return 4;
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 128:
+    case 129:
+      return 8;
+    case 133:
+      return 8;  // router solicitation
+    case 134:
+      return 16;  // router advertisement
+    case 135:
+      return 24;  // neighbor solicitation
+    case 136:
+      return 24;  // neighbor advertisement
+    case 137:
+      return 40;  // redirect
+    default:
+      return 4;
   }
 }
 
@@ -29,7 +43,8 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   }
   // Neighbor Discovery options belong to the message: the layer's header covers them.
   bool ndp = p[0] >= 133 && p[0] <= 137;
-  Carry(out, ndp ? len : FixedLength(p[0]), len, IsError(p[0]) ? Table::kIpVersion : Table::kNone, 6);
+  Carry(out, ndp ? len : FixedLength(p[0]), len, IsError(p[0]) ? Table::kIpVersion : Table::kNone,
+        6);
 }
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -40,12 +55,17 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("code", icmp.code());
   out.Uint("checksum", icmp.checksum());
   switch (type) {
-    case 128: case 129:
+    case 128:
+    case 129:
       out.Uint("id", Be16(v));
       out.Uint("seq", Be16(v + 2));
       break;
-    case 2: out.Uint("mtu", Be32(v)); break;
-    case 4: out.Uint("pointer", Be32(v)); break;
+    case 2:
+      out.Uint("mtu", Be32(v));
+      break;
+    case 4:
+      out.Uint("pointer", Be32(v));
+      break;
     case 134:
       out.Uint("cur_hop_limit", v[0]);
       out.Bool("managed", (v[1] & 0x80) != 0);
@@ -54,7 +74,9 @@ void Write(const LayerContext& l, Emitter& out) {
       out.Uint("reachable_time", Be32(v + 4));
       out.Uint("retrans_timer", Be32(v + 8));
       break;
-    case 135: out.Ipv6("target", v + 4); break;
+    case 135:
+      out.Ipv6("target", v + 4);
+      break;
     case 136:
       out.Bool("router", (v[0] & 0x80) != 0);
       out.Bool("solicited", (v[0] & 0x40) != 0);

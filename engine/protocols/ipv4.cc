@@ -39,21 +39,36 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 
 const char* OptionName(uint8_t type) {
   switch (type) {
-    case 0: return "EOOL";
-    case 1: return "NOP";
-    case 7: return "RR";
-    case 11: return "MTUP";
-    case 12: return "MTUR";
-    case 25: return "QS";
-    case 68: return "TS";
-    case 82: return "TR";
-    case 130: return "SEC";
-    case 131: return "LSR";
-    case 133: return "ESEC";
-    case 136: return "SID";
-    case 137: return "SSR";
-    case 148: return "RTRALT";
-    default: return nullptr;
+    case 0:
+      return "EOOL";
+    case 1:
+      return "NOP";
+    case 7:
+      return "RR";
+    case 11:
+      return "MTUP";
+    case 12:
+      return "MTUR";
+    case 25:
+      return "QS";
+    case 68:
+      return "TS";
+    case 82:
+      return "TR";
+    case 130:
+      return "SEC";
+    case 131:
+      return "LSR";
+    case 133:
+      return "ESEC";
+    case 136:
+      return "SID";
+    case 137:
+      return "SSR";
+    case 148:
+      return "RTRALT";
+    default:
+      return nullptr;
   }
 }
 

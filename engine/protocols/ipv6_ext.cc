@@ -12,16 +12,26 @@ void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, 
 
 static const char* TlvName(uint8_t type) {
   switch (type) {
-    case 0x00: return "Pad1";
-    case 0x01: return "PadN";
-    case 0x04: return "TunnelEncapLimit";
-    case 0x05: return "RouterAlert";
-    case 0x07: return "CALIPSO";
-    case 0x26: return "QuickStart";
-    case 0x63: return "RPL";
-    case 0xc2: return "Jumbo";
-    case 0xc9: return "HomeAddress";
-    default: return nullptr;
+    case 0x00:
+      return "Pad1";
+    case 0x01:
+      return "PadN";
+    case 0x04:
+      return "TunnelEncapLimit";
+    case 0x05:
+      return "RouterAlert";
+    case 0x07:
+      return "CALIPSO";
+    case 0x26:
+      return "QuickStart";
+    case 0x63:
+      return "RPL";
+    case 0xc2:
+      return "Jumbo";
+    case 0xc9:
+      return "HomeAddress";
+    default:
+      return nullptr;
   }
 }
 

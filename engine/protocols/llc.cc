@@ -9,7 +9,9 @@ namespace {
 
 constexpr uint32_t kSnap = 1;  // aux flag: SNAP header present
 
-uint32_t ControlLength(uint8_t control) { return (control & 3) == 3 ? 1 : 2; }
+uint32_t ControlLength(uint8_t control) {
+  return (control & 3) == 3 ? 1 : 2;
+}
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (len < 3 || len < 2 + ControlLength(p[2])) {

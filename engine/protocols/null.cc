@@ -22,7 +22,9 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, 4, len, family < 256 ? Table::kBsdFamily : Table::kNone, family);
 }
 
-void Write(const LayerContext& l, Emitter& out) { out.Uint("family", Family(l.p)); }
+void Write(const LayerContext& l, Emitter& out) {
+  out.Uint("family", Family(l.p));
+}
 
 }  // namespace
 

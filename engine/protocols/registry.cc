@@ -43,7 +43,8 @@ ProtocolId Registry::Find(std::string_view name) const {
   for (const ProtocolInfo& p : protocols_) {
     if (p.id == ProtocolId::kNone) continue;
     auto same = [&](const char* s) {
-      return std::string_view(s).size() == name.size() && strncasecmp(s, name.data(), name.size()) == 0;
+      return std::string_view(s).size() == name.size() &&
+             strncasecmp(s, name.data(), name.size()) == 0;
     };
     if (same(p.name) || same(p.key)) return p.id;
   }
@@ -60,15 +61,24 @@ std::vector<Binding> Registry::BindingsOf(ProtocolId id) const {
 
 const char* TableName(Table table) {
   switch (table) {
-    case Table::kLinkType: return "linktype";
-    case Table::kEtherType: return "ethertype";
-    case Table::kLlcSap: return "llc.dsap";
-    case Table::kIpVersion: return "ip.version";
-    case Table::kIpProto: return "ip.proto";
-    case Table::kBsdFamily: return "null.family";
-    case Table::kTcpPort: return "tcp.port";
-    case Table::kUdpPort: return "udp.port";
-    default: return "none";
+    case Table::kLinkType:
+      return "linktype";
+    case Table::kEtherType:
+      return "ethertype";
+    case Table::kLlcSap:
+      return "llc.dsap";
+    case Table::kIpVersion:
+      return "ip.version";
+    case Table::kIpProto:
+      return "ip.proto";
+    case Table::kBsdFamily:
+      return "null.family";
+    case Table::kTcpPort:
+      return "tcp.port";
+    case Table::kUdpPort:
+      return "udp.port";
+    default:
+      return "none";
   }
 }
 

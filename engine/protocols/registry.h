@@ -35,13 +35,13 @@ enum class Table : uint8_t {
 
 // What a dissector found in one header.
 struct DissectResult {
-  uint32_t hdr_len = 0;       // bytes of this layer's own header
-  uint32_t payload_len = 0;   // bytes after the header that belong to this layer
+  uint32_t hdr_len = 0;      // bytes of this layer's own header
+  uint32_t payload_len = 0;  // bytes after the header that belong to this layer
   Table next_table = Table::kNone;
-  uint32_t next_key = 0;      // tried first
-  uint32_t next_key2 = 0;     // tried second when has_key2 (ports: lower first)
+  uint32_t next_key = 0;   // tried first
+  uint32_t next_key2 = 0;  // tried second when has_key2 (ports: lower first)
   bool has_key2 = false;
-  uint32_t aux = 0;           // kept on the layer for its writer
+  uint32_t aux = 0;             // kept on the layer for its writer
   const char* error = nullptr;  // set when the header is malformed: the layer becomes raw
 };
 
@@ -51,8 +51,8 @@ using DissectFn = void (*)(const uint8_t* p, uint32_t len, DissectResult& out);
 
 // A layer as the writer sees it.
 struct LayerContext {
-  const uint8_t* p;   // start of the header
-  uint32_t length;    // header + payload bytes of this layer
+  const uint8_t* p;  // start of the header
+  uint32_t length;   // header + payload bytes of this layer
   uint32_t hdr_len;
   uint32_t aux;
 };

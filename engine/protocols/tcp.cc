@@ -31,19 +31,32 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 
 const char* OptionName(uint8_t kind) {
   switch (kind) {
-    case 0: return "EOL";
-    case 1: return "NOP";
-    case 2: return "MSS";
-    case 3: return "WS";
-    case 4: return "SACK_PERM";
-    case 5: return "SACK";
-    case 8: return "TS";
-    case 19: return "MD5";
-    case 28: return "UTO";
-    case 29: return "AO";
-    case 30: return "MPTCP";
-    case 34: return "TFO";
-    default: return "unknown";
+    case 0:
+      return "EOL";
+    case 1:
+      return "NOP";
+    case 2:
+      return "MSS";
+    case 3:
+      return "WS";
+    case 4:
+      return "SACK_PERM";
+    case 5:
+      return "SACK";
+    case 8:
+      return "TS";
+    case 19:
+      return "MD5";
+    case 28:
+      return "UTO";
+    case 29:
+      return "AO";
+    case 30:
+      return "MPTCP";
+    case 34:
+      return "TFO";
+    default:
+      return "unknown";
   }
 }
 

@@ -55,10 +55,16 @@ char* WriteIpv6(char* out, const uint8_t* a) {
   // RFC 5952: the longest run (first on ties) of two or more zero groups becomes "::".
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {
-    if (w[i] != 0) { ++i; continue; }
+    if (w[i] != 0) {
+      ++i;
+      continue;
+    }
     int j = i;
     while (j < 8 && w[j] == 0) ++j;
-    if (j - i > best_len && j - i >= 2) { best = i; best_len = j - i; }
+    if (j - i > best_len && j - i >= 2) {
+      best = i;
+      best_len = j - i;
+    }
     i = j;
   }
   // IPv4-mapped (::ffff:a.b.c.d) keeps the dotted tail, as RFC 5952 §5 recommends.
@@ -77,7 +83,10 @@ char* WriteIpv6(char* out, const uint8_t* a) {
     bool started = false;
     for (int shift = 12; shift >= 0; shift -= 4) {
       unsigned d = (w[i] >> shift) & 15;
-      if (d || started || shift == 0) { *out++ = kDigits[d]; started = true; }
+      if (d || started || shift == 0) {
+        *out++ = kDigits[d];
+        started = true;
+      }
     }
     if (i != 7) *out++ = ':';
   }

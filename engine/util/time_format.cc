@@ -72,8 +72,8 @@ char* WriteIsoTime(char* out, const Timestamp& t) {
 }
 
 char* WriteEpoch(char* out, const Timestamp& t) {
-  static constexpr uint64_t kPow10[] = {1,       10,       100,       1000,      10000,
-                                        100000,  1000000,  10000000,  100000000, 1000000000};
+  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                        100000, 1000000, 10000000, 100000000, 1000000000};
   if (t.sec < 0 && t.frac > 0) {
     // -6 s + 0.999999 s = -5.000001 s
     *out++ = '-';

@@ -12,11 +12,11 @@ enum class OutputFormat { kNone, kJson, kNdjson };
 enum class LayerLevel : unsigned char { kNone = 0, kLink, kInternet, kTransport, kApplication };
 
 struct ExtractOptions {
-  std::string input;             // INPUT: a path, or "-" for stdin
-  std::string output;            // -o: a path, or "-" for stdout; empty: "out.<ext>"
+  std::string input;                          // INPUT: a path, or "-" for stdin
+  std::string output;                         // -o: a path, or "-" for stdout; empty: "out.<ext>"
   OutputFormat format = OutputFormat::kNone;  // -f / -j; kNone: inferred from -o
-  bool auto_extension = false;   // -a: add ".pcap" to the input, the format's to the output
-  bool verbose = false;          // -v: "Frame N: chain" lines on stderr
+  bool auto_extension = false;  // -a: add ".pcap" to the input, the format's to the output
+  bool verbose = false;         // -v: "Frame N: chain" lines on stderr
   LayerLevel stop_layer = LayerLevel::kNone;  // -L: stop dissecting after this layer
   std::string stop_protocol;     // -P: stop dissecting after this protocol (name, any case)
   bool payload = false;          // --payload: write `data` hex of raw layers

@@ -97,8 +97,8 @@ TEST_F(Corpus, EveryCaptureReadsWithOneRecordPerFrame) {
     frames += n;
     raw_errors += errors;
   }
-  std::printf("corpus: %zu captures, %zu frames, %zu layers left raw with an error\n", files, frames,
-              raw_errors);
+  std::printf("corpus: %zu captures, %zu frames, %zu layers left raw with an error\n", files,
+              frames, raw_errors);
   EXPECT_GT(files, 300u);
 }
 
@@ -111,7 +111,8 @@ TEST_F(Corpus, DamagedPacketsExtractWithRawErrorLayers) {
     const pcapkit::Frame* f = ex.Next();
     ASSERT_NE(f, nullptr) << path;
     bool raw = false;
-    for (size_t i = 0; i < f->layer_count(); ++i) raw |= f->layer(i).proto == pcapkit::ProtocolId::kRaw;
+    for (size_t i = 0; i < f->layer_count(); ++i)
+      raw |= f->layer(i).proto == pcapkit::ProtocolId::kRaw;
     EXPECT_TRUE(raw) << path << ": " << ex.ProtocolChain(*f);
   }
 }
@@ -136,7 +137,8 @@ TEST_F(Corpus, EveryJsonReportParses) {
     nlohmann::json report;
     ASSERT_NO_THROW(report = nlohmann::json::parse(in));
     size_t frames = 0;
-    for (auto it = report.begin(); it != report.end(); ++it) frames += it.key().rfind("Frame ", 0) == 0;
+    for (auto it = report.begin(); it != report.end(); ++it)
+      frames += it.key().rfind("Frame ", 0) == 0;
     EXPECT_EQ(frames, written);
     ++checked;
   }

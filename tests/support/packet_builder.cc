@@ -18,7 +18,9 @@
 
 namespace ipsuite {
 
-void Put8(Bytes& b, uint8_t v) { b.push_back(v); }
+void Put8(Bytes& b, uint8_t v) {
+  b.push_back(v);
+}
 void Put16(Bytes& b, uint16_t v) {
   b.push_back(uint8_t(v >> 8));
   b.push_back(uint8_t(v));
@@ -27,7 +29,9 @@ void Put32(Bytes& b, uint32_t v) {
   Put16(b, uint16_t(v >> 16));
   Put16(b, uint16_t(v));
 }
-void PutBytes(Bytes& b, const Bytes& v) { b.insert(b.end(), v.begin(), v.end()); }
+void PutBytes(Bytes& b, const Bytes& v) {
+  b.insert(b.end(), v.begin(), v.end());
+}
 Bytes Concat(std::initializer_list<Bytes> parts) {
   Bytes out;
   for (const Bytes& p : parts) PutBytes(out, p);
@@ -133,7 +137,8 @@ Bytes Ipv6Ext(uint8_t next, const Bytes& body, const Bytes& payload) {
   return b;
 }
 
-Bytes Ipv6Fragment(uint8_t next, uint16_t offset_bytes, bool mf, uint32_t id, const Bytes& payload) {
+Bytes Ipv6Fragment(uint8_t next, uint16_t offset_bytes, bool mf, uint32_t id,
+                   const Bytes& payload) {
   Bytes b;
   Put8(b, next);
   Put8(b, 0);
@@ -237,8 +242,12 @@ Bytes PcapFile(const PcapSpec& s, const std::vector<Record>& records) {
   return b;
 }
 
-void PcapngWriter::P16(Bytes& b, uint16_t v) const { P16E(b, v, endian_); }
-void PcapngWriter::P32(Bytes& b, uint32_t v) const { P32E(b, v, endian_); }
+void PcapngWriter::P16(Bytes& b, uint16_t v) const {
+  P16E(b, v, endian_);
+}
+void PcapngWriter::P32(Bytes& b, uint32_t v) const {
+  P32E(b, v, endian_);
+}
 
 Bytes PcapngWriter::Option(uint16_t code, const Bytes& value) const {
   Bytes b;
@@ -260,7 +269,8 @@ PcapngWriter& PcapngWriter::Block(uint32_t type, const Bytes& body) {
   return *this;
 }
 
-PcapngWriter& PcapngWriter::Section(Endian endian, const std::vector<std::pair<uint16_t, Bytes>>& options) {
+PcapngWriter& PcapngWriter::Section(Endian endian,
+                                    const std::vector<std::pair<uint16_t, Bytes>>& options) {
   endian_ = endian;
   Bytes body;
   P32(body, 0x1A2B3C4D);
@@ -304,7 +314,8 @@ PcapngWriter& PcapngWriter::Interface(uint16_t linktype, uint32_t snaplen, int t
   return Block(1, body);
 }
 
-PcapngWriter& PcapngWriter::Enhanced(uint32_t if_id, uint64_t ticks, const Bytes& data, int orig_len) {
+PcapngWriter& PcapngWriter::Enhanced(uint32_t if_id, uint64_t ticks, const Bytes& data,
+                                     int orig_len) {
   Bytes body;
   P32(body, if_id);
   P32(body, uint32_t(ticks >> 32));
@@ -336,7 +347,7 @@ PcapngWriter& PcapngWriter::ObsoletePacket(uint16_t if_id, uint64_t ticks, const
 
 PcapngWriter& PcapngWriter::NameResolution(const char* ipv4, const char* name) {
   Bytes body, value = Ipv4Addr(ipv4);
-  for (const char* c = name; ; ++c) {
+  for (const char* c = name;; ++c) {
     value.push_back(uint8_t(*c));
     if (*c == 0) break;
   }
@@ -422,8 +433,8 @@ std::string WriteTemp(const Bytes& data, const std::string& suffix) {
   int fd = mkstemps(name.data(), int(suffix.size()));
   if (fd < 0) throw std::runtime_error("mkstemps failed");
   ::close(fd);
-  std::ofstream(name.data(), std::ios::binary).write(reinterpret_cast<const char*>(data.data()),
-                                                      std::streamsize(data.size()));
+  std::ofstream(name.data(), std::ios::binary)
+      .write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
   return name.data();
 }
 

@@ -40,9 +40,9 @@ struct Ipv4Spec {
   bool df = false, mf = false;
   uint16_t offset_bytes = 0;
   uint8_t dscp = 0, ecn = 0;
-  Bytes options;              // padded to 4 bytes by the caller
-  int total_length = -1;      // -1: computed
-  int ihl_words = -1;         // -1: computed
+  Bytes options;          // padded to 4 bytes by the caller
+  int total_length = -1;  // -1: computed
+  int ihl_words = -1;     // -1: computed
 };
 Bytes Ipv4(const Ipv4Spec& spec, const Bytes& payload);
 
@@ -78,8 +78,8 @@ Bytes Icmpv6(uint8_t type, uint8_t code, const Bytes& body);
 struct Record {
   Bytes data;
   uint32_t sec = 1500000000;
-  uint32_t frac = 0;   // µs or ns per the file
-  int orig_len = -1;   // -1: data.size()
+  uint32_t frac = 0;  // µs or ns per the file
+  int orig_len = -1;  // -1: data.size()
   uint32_t interface = 0;
 };
 

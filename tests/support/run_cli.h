@@ -8,10 +8,10 @@
 namespace testutil {
 
 struct CliResult {
-  int status = -1;       // exit status
-  std::string out;       // stdout
-  std::string err;       // stderr
-  long max_rss_kb = 0;   // peak resident set of the child
+  int status = -1;      // exit status
+  std::string out;      // stdout
+  std::string err;      // stderr
+  long max_rss_kb = 0;  // peak resident set of the child
 };
 
 // `stdin_path` empty: /dev/null.

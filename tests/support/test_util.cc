@@ -44,7 +44,8 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   formats::OutBuffer out;
   writer->Begin(out);
   capture::Batch batch;
-  while (reader->Next(batch)) stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
+  while (reader->Next(batch))
+    stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
   writer->End(out);
   return std::string(out.view());
 }
@@ -58,7 +59,8 @@ nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, Extra
   return lines;
 }
 
-nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype, ExtractOptions options) {
+nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype,
+                            ExtractOptions options) {
   ipsuite::PcapSpec spec;
   spec.linktype = linktype;
   auto file = ipsuite::PcapFile(spec, {{frame}});

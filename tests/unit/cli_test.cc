@@ -24,12 +24,15 @@ std::vector<Record> SomeFrames(int n) {
     t.seq = uint32_t(i);
     Ipv4Spec ip;
     ip.protocol = 6;
-    r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), uint32_t(1600000000 + i), 0});
+    r.push_back(
+        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), uint32_t(1600000000 + i), 0});
   }
   return r;
 }
 
-std::string Capture(int n = 3) { return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap"); }
+std::string Capture(int n = 3) {
+  return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap");
+}
 
 std::vector<json> Lines(const std::string& text) {
   std::vector<json> out;
@@ -58,7 +61,8 @@ TEST(Cli, StdinInput) {
 
 TEST(Cli, FormatIsInferredFromTheOutputExtension) {
   std::string in = Capture(2);
-  std::string dir = std::filesystem::temp_directory_path() / ("pcapkit-cli-" + std::to_string(getpid()));
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("pcapkit-cli-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   auto r = RunCli({"extract", in, "-o", dir + "/report.json"});
   ASSERT_EQ(r.status, 0) << r.err;

@@ -76,7 +76,8 @@ TEST(Vlan, SingleTagAndQinQNestUnderTheSameKey) {
 }
 
 TEST(Arp, RequestFieldsAreTyped) {
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2")));
+  json r =
+      DissectFrame(Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2")));
   json a = r["ethernet"]["arp"];
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(a["htype"], 1);
@@ -203,10 +204,10 @@ TEST(Ipv6, HeaderAndExtensionChainNest) {
   Bytes udp = Udp(546, 547, {});
   Bytes frag = Ipv6Fragment(17, 0, true, 0xdeadbeef, udp);
   Bytes route = Ipv6Ext(44, Concat({{0, 1, 0, 0, 0, 0}, Ipv6Addr("2001:db8::99")}), frag);
-  route[2] = 0;  // routing type 0
-  route[3] = 1;  // segments left
-  Bytes dest = Ipv6Ext(43, {0x01, 0x02, 0, 0}, route);           // PadN
-  Bytes hop = Ipv6Ext(60, {0x05, 0x02, 0x00, 0x00}, dest);        // router alert
+  route[2] = 0;                                             // routing type 0
+  route[3] = 1;                                             // segments left
+  Bytes dest = Ipv6Ext(43, {0x01, 0x02, 0, 0}, route);      // PadN
+  Bytes hop = Ipv6Ext(60, {0x05, 0x02, 0x00, 0x00}, dest);  // router alert
   json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, hop)));
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:HOPOPT:IPv6_Opts:IPv6_Route:IPv6_Frag:UDP");
   json ip = r["ethernet"]["ipv6"];
@@ -230,7 +231,8 @@ TEST(Ipv6, HeaderAndExtensionChainNest) {
 TEST(Ipv6, NonFirstFragmentStopsTheChain) {
   Ipv6Spec s;
   s.next = 44;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Ipv6Fragment(6, 1448, false, 7, Bytes(40, 1)))));
+  json r = DissectFrame(
+      Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Ipv6Fragment(6, 1448, false, 7, Bytes(40, 1)))));
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:IPv6_Frag:Raw");
   EXPECT_EQ(r["ethernet"]["ipv6"]["ipv6_frag"]["offset"], 1448);
 }
@@ -261,11 +263,11 @@ TEST(Tcp, FlagsAndOptionsDecodedByKind) {
   t.ack = 77;
   t.flags = 0x12;  // SYN+ACK
   t.window = 29200;
-  t.options = Concat({{2, 4, 0x05, 0xb4},            // MSS 1460
-                      {1},                           // NOP
-                      {3, 3, 7},                     // WS 7
-                      {4, 2},                        // SACK permitted
-                      {8, 10, 0, 0, 0, 1, 0, 0, 0, 2},  // TS 1/2
+  t.options = Concat({{2, 4, 0x05, 0xb4},                 // MSS 1460
+                      {1},                                // NOP
+                      {3, 3, 7},                          // WS 7
+                      {4, 2},                             // SACK permitted
+                      {8, 10, 0, 0, 0, 1, 0, 0, 0, 2},    // TS 1/2
                       {5, 10, 0, 0, 0, 10, 0, 0, 0, 20},  // SACK 10-20
                       {0}});
   t.options.resize(32, 0);
@@ -317,7 +319,8 @@ TEST(Tcp, DataOffsetPastTheSegmentIsRaw) {
 
 TEST(Udp, LengthFieldBoundsThePayload) {
   Ipv4Spec ip;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1000, 2000, Bytes(10, 1), 12))));
+  json r =
+      DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1000, 2000, Bytes(10, 1), 12))));
   json udp = r["ethernet"]["ipv4"]["udp"];
   EXPECT_EQ(udp["srcport"], 1000);
   EXPECT_EQ(udp["dstport"], 2000);

@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "engine/util/hex.h"
-#include "pcapkit/layers.h"
 #include "engine/util/time_format.h"
 #include "formats/json_emitter.h"
+#include "pcapkit/layers.h"
 #include "tests/support/packet_builder.h"
 #include "tests/support/test_util.h"
 
@@ -51,12 +51,12 @@ TEST(Json, EscapesQuotesBackslashesAndControls) {
 }
 
 TEST(Json, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(JsonText("caf\xc3\xa9"), "\"caf\xc3\xa9\"");         // valid stays
-  EXPECT_EQ(JsonText("\xff\xfe"), R"("\ufffd\ufffd")");          // invalid bytes
-  EXPECT_EQ(JsonText("\xc0\xaf"), R"("\ufffd\ufffd")");          // overlong '/'
-  EXPECT_EQ(JsonText("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // surrogate
+  EXPECT_EQ(JsonText("caf\xc3\xa9"), "\"caf\xc3\xa9\"");            // valid stays
+  EXPECT_EQ(JsonText("\xff\xfe"), R"("\ufffd\ufffd")");             // invalid bytes
+  EXPECT_EQ(JsonText("\xc0\xaf"), R"("\ufffd\ufffd")");             // overlong '/'
+  EXPECT_EQ(JsonText("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");   // surrogate
   EXPECT_EQ(JsonText("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");  // U+1F600
-  EXPECT_EQ(JsonText("\xe2\x82"), R"("\ufffd\ufffd")");          // cut sequence
+  EXPECT_EQ(JsonText("\xe2\x82"), R"("\ufffd\ufffd")");             // cut sequence
   // Whatever the bytes, the result parses as JSON.
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(char(i));
@@ -115,7 +115,8 @@ TEST(Report, JsonOfPcapngListsBlocksInFileOrder) {
 TEST(Report, PayloadOptionWritesRawBytesAsHex) {
   Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(1, 2, {0xde, 0xad})));
   pcapkit::ExtractOptions o;
-  EXPECT_FALSE(testutil::DissectFrame(frame, 1, o)["ethernet"]["ipv4"]["udp"]["raw"].contains("data"));
+  EXPECT_FALSE(
+      testutil::DissectFrame(frame, 1, o)["ethernet"]["ipv4"]["udp"]["raw"].contains("data"));
   o.payload = true;
   EXPECT_EQ(testutil::DissectFrame(frame, 1, o)["ethernet"]["ipv4"]["udp"]["raw"]["data"], "dead");
 }

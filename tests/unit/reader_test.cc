@@ -9,10 +9,14 @@ using testutil::ReadAll;
 
 namespace {
 
-Bytes Frame(uint8_t fill, size_t n = 60) { return Bytes(n, fill); }
+Bytes Frame(uint8_t fill, size_t n = 60) {
+  return Bytes(n, fill);
+}
 
 std::vector<Record> ThreeRecords() {
-  return {{Frame(1), 1500000000, 1}, {Frame(2, 100), 1500000001, 999999}, {Frame(3, 14), 1600000000, 0}};
+  return {{Frame(1), 1500000000, 1},
+          {Frame(2, 100), 1500000001, 999999},
+          {Frame(3, 14), 1600000000, 0}};
 }
 
 struct PcapVariant {
@@ -103,7 +107,8 @@ TEST(PcapReader, TruncatedRecordHeaderFails) {
   ASSERT_EQ(r.frames.size(), 1u);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error_frame, 2u);
-  EXPECT_NE(r.error->find("truncated record header (5 of 16 bytes)"), std::string::npos) << *r.error;
+  EXPECT_NE(r.error->find("truncated record header (5 of 16 bytes)"), std::string::npos)
+      << *r.error;
 }
 
 TEST(PcapReader, TruncatedFileHeaderFails) {
@@ -136,7 +141,8 @@ TEST(Reader, UnknownMagicIsAnInputError) {
   try {
     ReadAll(junk);
   } catch (const pcapkit::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown capture format (magic 0x6e6f7420)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("unknown capture format (magic 0x6e6f7420)"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -182,10 +188,10 @@ TEST(PcapngReader, BothByteOrdersEveryPacketBlockKind) {
 TEST(PcapngReader, InterfacesKeepTheirOwnLinkTypeResolutionAndOffset) {
   PcapngWriter w;
   w.Section(Endian::kLittle)
-      .Interface(1)                        // µs
-      .Interface(113, 0, 9)                // ns, Linux SLL
-      .Interface(0, 0, 3, 1000)            // ms, +1000 s
-      .Interface(101, 0, 0x80 | 20)        // 2^-20 s
+      .Interface(1)                  // µs
+      .Interface(113, 0, 9)          // ns, Linux SLL
+      .Interface(0, 0, 3, 1000)      // ms, +1000 s
+      .Interface(101, 0, 0x80 | 20)  // 2^-20 s
       .Enhanced(0, 2000001, Frame(1))
       .Enhanced(1, 3000000123ull, Frame(2))
       .Enhanced(2, 5250, Frame(3))
@@ -227,9 +233,10 @@ TEST(PcapngReader, NonPacketBlocksAreRecordsNeverFrames) {
   EXPECT_EQ(r.frames[1].number, 2u);
   std::vector<std::string> titles;
   for (const auto& m : r.metas) titles.push_back(m.title);
-  EXPECT_EQ(titles, (std::vector<std::string>{"Section Header 1", "Custom 1", "Interface Description 1",
-                                              "Name Resolution 1", "Interface Statistics 1",
-                                              "Decryption Secrets 1", "Custom 2", "Unknown 1"}));
+  EXPECT_EQ(titles,
+            (std::vector<std::string>{"Section Header 1", "Custom 1", "Interface Description 1",
+                                      "Name Resolution 1", "Interface Statistics 1",
+                                      "Decryption Secrets 1", "Custom 2", "Unknown 1"}));
   const auto& nrb = r.metas[3];
   ASSERT_EQ(nrb.fields.back().list.size(), 1u);
   EXPECT_EQ(nrb.fields.back().list[0], "10.0.0.1 host.example");
