@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end throughput of `pcapkit extract` on the generated mixed capture: packets/s,
+# MB/s (capture bytes) and peak RSS, median of RUNS runs, page cache warm.
+#   bench/e2e.sh [PACKETS]   (default 1000000; the capture is made once in $BENCH_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packets=${1:-1000000}
+runs=${RUNS:-5}
+dir=${BENCH_DIR:-/tmp/pcapkit-bench}
+gen=../shared/bench/gen_capture.py
+bin=./build/pcapkit
+mkdir -p "$dir"
+cap="$dir/mix-$packets.pcap"
+if [ ! -f "$cap" ]; then
+  [ -f "$gen" ] || { echo "SKIP: $gen not found"; exit 0; }
+  python3 "$gen" --packets "$packets" --seed 1 --out "$cap"
+fi
+bytes=$(stat -c %s "$cap")
+cat "$cap" > /dev/null
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "capture: $cap ($packets packets, $bytes bytes)"
+printf '%-48s %12s %10s %10s\n' "command" "packets/s" "MB/s" "peak RSS"
+measure() {
+  local label=$1
+  shift
+  local times=()
+  local rss=0
+  for _ in $(seq "$runs"); do
+    local out
+    out=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null; } 2>&1 | tail -1)
+    times+=("${out% *}")
+    rss=${out#* }
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  python3 - "$label" "$median" "$packets" "$bytes" "$rss" <<'PY'
+import sys
+label, t, n, b, rss = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+t = max(t, 1e-3)
+print(f"{label:<48} {n / t / 1e6:>10.2f} M {b / t / 1e6:>10.0f} {rss / 1024:>7.1f} MiB")
+PY
+}
+measure "extract --nofile" $bin extract "$cap" --nofile
+measure "extract -f ndjson -o /dev/null" $bin extract "$cap" -f ndjson -o /dev/null
+measure "extract -f json -o /dev/null" $bin extract "$cap" -f json -o /dev/null
