@@ -5,6 +5,7 @@
 #include "engine/protocols/ipv4.h"
 
 #include "engine/protocols/common.h"
+#include "engine/protocols/kind_length_options.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -72,51 +73,24 @@ const char* OptionName(uint8_t type) {
   }
 }
 
-void WriteOptions(const uint8_t* p, uint32_t n, Emitter& out) {
-  out.BeginArray("options");
-  uint32_t pos = 0;
-  while (pos < n) {
-    uint8_t type = p[pos];
-    const char* name = OptionName(type);
-    out.BeginObject();
-    out.Uint("type", type);
-    if (name) out.Plain("name", name);
-    if (type == 0 || type == 1) {
-      out.EndObject();
-      ++pos;
-      if (type == 0) break;
-      continue;
-    }
-    uint8_t olen = pos + 1 < n ? p[pos + 1] : 0;
-    if (olen < 2 || pos + olen > n) {
-      out.Plain("error", "bad option length");
-      out.EndObject();
-      break;
-    }
-    out.Uint("len", olen);
-    const uint8_t* v = p + pos + 2;
-    uint32_t vlen = olen - 2u;
-    if ((type == 7 || type == 131 || type == 137) && vlen >= 1) {
-      out.Uint("pointer", v[0]);
-      out.BeginArray("route");
-      for (uint32_t i = 1; i + 4 <= vlen; i += 4) out.Ipv4({}, v + i);
-      out.EndArray();
-    } else if (type == 148 && vlen == 2) {
-      out.Uint("value", Be16(v));
-    } else if (type == 68 && vlen >= 2) {
-      out.Uint("pointer", v[0]);
-      out.Uint("overflow", v[1] >> 4);
-      out.Uint("flag", v[1] & 15);
-      out.Hex("data", v + 2, vlen - 2);
-    } else if ((type == 11 || type == 12) && vlen == 2) {
-      out.Uint("mtu", Be16(v));
-    } else {
-      out.Hex("data", v, vlen);
-    }
-    out.EndObject();
-    pos += olen;
+void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& out) {
+  if ((type == 7 || type == 131 || type == 137) && vlen >= 1) {
+    out.Uint("pointer", v[0]);
+    out.BeginArray("route");
+    for (uint32_t i = 1; i + 4 <= vlen; i += 4) out.Ipv4({}, v + i);
+    out.EndArray();
+  } else if (type == 148 && vlen == 2) {
+    out.Uint("value", Be16(v));
+  } else if (type == 68 && vlen >= 2) {
+    out.Uint("pointer", v[0]);
+    out.Uint("overflow", v[1] >> 4);
+    out.Uint("flag", v[1] & 15);
+    out.Hex("data", v + 2, vlen - 2);
+  } else if ((type == 11 || type == 12) && vlen == 2) {
+    out.Uint("mtu", Be16(v));
+  } else {
+    out.Hex("data", v, vlen);
   }
-  out.EndArray();
 }
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -138,7 +112,8 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("checksum", ip.checksum());
   out.Ipv4("src", ip.src());
   out.Ipv4("dst", ip.dst());
-  if (l.hdr_len > 20) WriteOptions(l.p + 20, l.hdr_len - 20, out);
+  if (l.hdr_len > 20)
+    WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "type", OptionName, WriteOptionValue, out);
 }
 
 }  // namespace

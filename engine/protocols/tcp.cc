@@ -5,6 +5,7 @@
 #include "engine/protocols/tcp.h"
 
 #include "engine/protocols/common.h"
+#include "engine/protocols/kind_length_options.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -60,55 +61,29 @@ const char* OptionName(uint8_t kind) {
   }
 }
 
-void WriteOptions(const uint8_t* p, uint32_t n, Emitter& out) {
-  out.BeginArray("options");
-  uint32_t pos = 0;
-  while (pos < n) {
-    uint8_t kind = p[pos];
-    out.BeginObject();
-    out.Uint("kind", kind);
-    out.Plain("name", OptionName(kind));
-    if (kind == 0 || kind == 1) {
+void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& out) {
+  if (kind == 2 && vlen == 2) {
+    out.Uint("mss", Be16(v));
+  } else if (kind == 3 && vlen == 1) {
+    out.Uint("shift", v[0]);
+  } else if (kind == 5 && vlen % 8 == 0) {
+    out.BeginArray("blocks");
+    for (uint32_t i = 0; i < vlen; i += 8) {
+      out.BeginObject();
+      out.Uint("left", Be32(v + i));
+      out.Uint("right", Be32(v + i + 4));
       out.EndObject();
-      ++pos;
-      if (kind == 0) break;
-      continue;
     }
-    uint8_t olen = pos + 1 < n ? p[pos + 1] : 0;
-    if (olen < 2 || pos + olen > n) {
-      out.Plain("error", "bad option length");
-      out.EndObject();
-      break;
-    }
-    out.Uint("len", olen);
-    const uint8_t* v = p + pos + 2;
-    uint32_t vlen = olen - 2u;
-    if (kind == 2 && vlen == 2) {
-      out.Uint("mss", Be16(v));
-    } else if (kind == 3 && vlen == 1) {
-      out.Uint("shift", v[0]);
-    } else if (kind == 5 && vlen % 8 == 0) {
-      out.BeginArray("blocks");
-      for (uint32_t i = 0; i < vlen; i += 8) {
-        out.BeginObject();
-        out.Uint("left", Be32(v + i));
-        out.Uint("right", Be32(v + i + 4));
-        out.EndObject();
-      }
-      out.EndArray();
-    } else if (kind == 8 && vlen == 8) {
-      out.Uint("tsval", Be32(v));
-      out.Uint("tsecr", Be32(v + 4));
-    } else if (kind == 28 && vlen == 2) {
-      out.Bool("granularity", (v[0] & 0x80) != 0);
-      out.Uint("timeout", Be16(v) & 0x7fff);
-    } else if (kind != 4 || vlen != 0) {
-      out.Hex("data", v, vlen);
-    }
-    out.EndObject();
-    pos += olen;
+    out.EndArray();
+  } else if (kind == 8 && vlen == 8) {
+    out.Uint("tsval", Be32(v));
+    out.Uint("tsecr", Be32(v + 4));
+  } else if (kind == 28 && vlen == 2) {
+    out.Bool("granularity", (v[0] & 0x80) != 0);
+    out.Uint("timeout", Be16(v) & 0x7fff);
+  } else if (kind != 4 || vlen != 0) {
+    out.Hex("data", v, vlen);
   }
-  out.EndArray();
 }
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -131,7 +106,8 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("window_size", tcp.window_size());
   out.Uint("checksum", tcp.checksum());
   out.Uint("urgent_pointer", tcp.urgent_pointer());
-  if (l.hdr_len > 20) WriteOptions(l.p + 20, l.hdr_len - 20, out);
+  if (l.hdr_len > 20)
+    WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "kind", OptionName, WriteOptionValue, out);
 }
 
 }  // namespace
