@@ -14,6 +14,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   auto layer = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto ndjson = std::make_shared<bool>(false);
+  auto engine = std::make_shared<std::string>();
 
   CLI::App* cmd = app.add_subcommand("extract", "Dissect every frame of a capture into a report");
   cmd->add_option("input", opts->input,
@@ -33,6 +34,16 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
                   "stop dissecting after this protocol (see `pcapkit protocols`)");
   cmd->add_flag("--payload", opts->payload, "write the bytes of undissected (raw) data as hex");
   cmd->add_flag("--nofile", opts->nofile, "dissect without writing a report");
+  cmd->add_option(
+      "-E,--engine", *engine,
+      "strategy: sequential (default), server (Asio worker pool), pipeline (TBB flow graph)");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads of server/pipeline (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--inflight", opts->inflight,
+                  "batches in flight at most (default 2 per thread + 2); bounds memory")
+      ->check(CLI::Range(size_t(1), size_t(4096)));
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress line on stderr");
 
   cmd->callback([=, &exit_code] {
     ExtractOptions o = *opts;
@@ -43,6 +54,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     else if (*ndjson)
       o.format = OutputFormat::kNdjson;
     if (!layer->empty()) o.stop_layer = ParseLayerLevel(*layer);
+    if (!engine->empty()) o.strategy = ParseStrategy(*engine);
     ResolveOutput(o);  // a FormatError here comes before any input is read
     bool to_stdout = o.output == "-";
     if (o.verbose) std::fprintf(stderr, "[*] Loading file '%s'\n", o.input.c_str());

@@ -13,17 +13,17 @@ class JsonReport : public ReportWriter {
   JsonReport(const protocols::Registry& registry, const RecordOptions& options)
       : registry_(registry), options_(options) {}
 
-  void Begin(OutBuffer& out) override { out.Append("{\n"); }
+  void Begin(OutBuffer& out) const override { out.Append("{\n"); }
 
-  void Meta(const capture::MetaRecord& meta, OutBuffer& out) override {
-    Separator(out);
+  void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const override {
+    if (!first) out.Append(",\n");
     JsonEmitter e(&out);
     e.Title(meta.title);
     WriteMetaRecord(meta, {}, e);
   }
 
-  void Frame(const pcapkit::Frame& frame, OutBuffer& out) override {
-    Separator(out);
+  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const override {
+    if (!first) out.Append(",\n");
     char key[40] = "\"Frame ";
     char* end = std::to_chars(key + 7, key + sizeof key, frame.number()).ptr;
     *end++ = '"';
@@ -33,30 +33,25 @@ class JsonReport : public ReportWriter {
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
 
-  void End(OutBuffer& out) override { out.Append(first_ ? "}\n" : "\n}\n"); }
+  void End(bool empty, OutBuffer& out) const override { out.Append(empty ? "}\n" : "\n}\n"); }
 
  private:
-  void Separator(OutBuffer& out) {
-    if (!first_) out.Append(",\n");
-    first_ = false;
-  }
   const protocols::Registry& registry_;
   RecordOptions options_;
-  bool first_ = true;
 };
 
 class NdjsonReport : public ReportWriter {
  public:
   NdjsonReport(const protocols::Registry& registry, const RecordOptions& options)
       : registry_(registry), options_(options) {}
-  void Begin(OutBuffer&) override {}
-  void Meta(const capture::MetaRecord&, OutBuffer&) override {}
-  void Frame(const pcapkit::Frame& frame, OutBuffer& out) override {
+  void Begin(OutBuffer&) const override {}
+  void Meta(const capture::MetaRecord&, bool, OutBuffer&) const override {}
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
     JsonEmitter e(&out);
     WriteFrameRecord(frame, registry_, options_, {}, e);
     out.Push('\n');
   }
-  void End(OutBuffer&) override {}
+  void End(bool, OutBuffer&) const override {}
 
  private:
   const protocols::Registry& registry_;

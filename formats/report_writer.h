@@ -1,6 +1,7 @@
 // Report formats: how a sequence of file records and frames becomes an output stream.
-// A writer appends to a caller-owned buffer; the caller decides when the buffer goes to
-// the output, so writers never block on I/O and can run on any thread.
+// A writer appends to a caller-owned buffer and keeps no state between calls, so batches
+// can be serialized on any thread, in any order, and still concatenate to the same bytes:
+// the only thing a record needs to know of the others is whether it is the first entry.
 #pragma once
 
 #include <memory>
@@ -16,10 +17,12 @@ namespace pcapkit::formats {
 class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
-  virtual void Begin(OutBuffer& out) = 0;
-  virtual void Meta(const capture::MetaRecord& meta, OutBuffer& out) = 0;
-  virtual void Frame(const pcapkit::Frame& frame, OutBuffer& out) = 0;
-  virtual void End(OutBuffer& out) = 0;
+  virtual void Begin(OutBuffer& out) const = 0;
+  // `first`: no entry of the report precedes this one.
+  virtual void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const = 0;
+  virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const = 0;
+  // `empty`: the report has no entry at all.
+  virtual void End(bool empty, OutBuffer& out) const = 0;
 };
 
 // kJson: one object, `"Global Header"` / pcapng blocks and `"Frame N"` members, one per

@@ -1,28 +1,73 @@
-// The stages a batch goes through between the reader and the output: dissect every frame,
-// then serialize it into report bytes. Kept free of threading so the strategies (the
-// sequential loop now, the flow-graph strategies later) compose the same functions and
-// therefore write the same bytes.
+// The stages a batch goes through between the reader and the output. Every strategy
+// (engine/strategies) composes these same functions on the same WorkItem, so every
+// strategy writes the same bytes; they differ only in which thread runs which stage.
+//
+//   read (serial, in order) -> process (any thread) -> write (serial, in order)
+//
+// `process` dissects and serializes each frame in one pass while no stateful stage needs
+// the dissected frames in between; reassembly and flow tracing will split it around a
+// serial in-order stage of their own.
 #pragma once
 
-#include <string>
+#include <cstdint>
 
 #include "engine/capture/batch.h"
+#include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
+#include "formats/output_file.h"
 #include "formats/report_writer.h"
 
 namespace pcapkit::stages {
 
-// Optional per-frame observer (verbose lines, statistics); called in capture order.
-class FrameObserver {
- public:
-  virtual ~FrameObserver() = default;
-  virtual void OnFrame(const Frame& frame) = 0;
+// A batch on its way through the stages, with what the stages made of it. Items are
+// pooled and reused: the capacity of their buffers stays allocated.
+struct WorkItem {
+  uint64_t sequence = 0;  // 0-based batch number: the output order
+  capture::Batch batch;
+  formats::OutBuffer report;  // serialized records
+  formats::OutBuffer log;     // -v lines for stderr
+  uint64_t entries = 0;       // records written to `report`
+  uint64_t bytes = 0;         // captured bytes of the batch's frames
 };
 
-// Dissects every frame of `batch` and appends the report bytes of its records (file
-// records in their place) to `out`. `writer` may be null (--nofile).
-void DissectAndSerialize(const capture::Batch& batch, const Dissector& dissector,
-                         formats::ReportWriter* writer, FrameObserver* observer,
-                         formats::OutBuffer& out);
+struct ProcessOptions {
+  const Dissector* dissector;
+  const formats::ReportWriter* writer;  // null with --nofile
+  const protocols::Registry* registry;
+  bool verbose;
+};
+
+// Stage 1 (serial): the reader's next batch into `item`. False at the end of the capture.
+bool Read(capture::Reader& reader, uint64_t sequence, WorkItem& item);
+
+// Stage 2 (parallel): dissect every frame, serialize it and its neighbouring file records
+// into item.report and the -v lines into item.log. Thread-safe for distinct items.
+void Process(const ProcessOptions& options, WorkItem& item);
+
+// Stage 3 (serial, in order): where report bytes go, and what was written so far.
+class Sink {
+ public:
+  // `output` null with --nofile. `progress`: redraw a progress line on stderr.
+  Sink(formats::OutputFile* output, const formats::ReportWriter* writer, bool progress,
+       uint64_t input_size);
+  void Begin();
+  void Write(WorkItem& item);
+  // Closes the report (valid even after an input error) and the file.
+  void Finish();
+  uint64_t frames() const { return frames_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  void Flush(bool force);
+  void DrawProgress(bool final);
+
+  formats::OutputFile* output_;
+  const formats::ReportWriter* writer_;
+  formats::OutBuffer pending_;  // small batches are coalesced into large writes
+  uint64_t entries_ = 0, frames_ = 0, bytes_ = 0;
+  bool progress_;
+  uint64_t input_size_;
+  double start_ = 0, last_draw_ = 0;
+};
 
 }  // namespace pcapkit::stages

@@ -4,10 +4,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
-#include "engine/strategies/sequential.h"
+#include "engine/strategies/strategy.h"
 #include "formats/output_file.h"
 #include "formats/record.h"
 #include "formats/report_writer.h"
@@ -22,30 +23,6 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
     if (ext == e) return true;
   return false;
 }
-
-// "Frame   N: Ethernet:IPv4:TCP" on stderr, as PyPCAPKit's -v.
-class VerbosePrinter : public stages::FrameObserver {
- public:
-  explicit VerbosePrinter(const protocols::Registry& registry) : registry_(registry) {}
-  ~VerbosePrinter() override { Flush(); }
-  void OnFrame(const Frame& frame) override {
-    char head[40];
-    int n = std::snprintf(head, sizeof head,
-                          "Frame %3llu: ", static_cast<unsigned long long>(frame.number()));
-    buf_.append(head, size_t(n));
-    formats::AppendProtocolChain(frame, registry_, buf_);
-    buf_.push_back('\n');
-    if (buf_.size() > (64 << 10)) Flush();
-  }
-  void Flush() {
-    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stderr);
-    buf_.clear();
-  }
-
- private:
-  const protocols::Registry& registry_;
-  std::string buf_;
-};
 
 }  // namespace
 
@@ -127,10 +104,39 @@ ExtractSummary Extractor::Run() {
     writer = formats::MakeReportWriter(m.options.format, m.registry, {m.options.payload});
     output = std::make_unique<formats::OutputFile>(m.options.output);
   }
-  VerbosePrinter verbose(m.registry);
-  strategies::Pipeline p{m.reader.get(), &m.dissector, writer.get(), output.get(),
-                         m.options.verbose ? &verbose : nullptr};
-  return strategies::RunSequential(p);
+  // A progress line only for a person watching: stderr a terminal, no -v lines, no --quiet.
+  bool progress = !m.options.quiet && !m.options.verbose && ::isatty(STDERR_FILENO);
+  uint64_t input_size = 0;
+  std::error_code ec;
+  if (m.options.input != "-") input_size = std::filesystem::file_size(m.options.input, ec);
+  stages::Sink sink(output.get(), writer.get(), progress, ec ? 0 : input_size);
+  unsigned threads =
+      m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
+  strategies::RunContext context{m.reader.get(),
+                                 {&m.dissector, writer.get(), &m.registry, m.options.verbose},
+                                 &sink,
+                                 threads,
+                                 m.options.inflight ? m.options.inflight : 2 * threads + 2};
+  ExtractSummary summary;
+  sink.Begin();
+  switch (m.options.strategy) {
+    case Strategy::kSequential:
+      summary.max_inflight = strategies::RunSequential(context);
+      break;
+    case Strategy::kPipeline:
+      summary.max_inflight = strategies::RunPipeline(context);
+      break;
+    case Strategy::kServer:
+      summary.max_inflight = strategies::RunServer(context);
+      break;
+  }
+  // The report is closed (valid) even when the capture turned out corrupt.
+  sink.Finish();
+  summary.frames = sink.frames();
+  summary.bytes = sink.bytes();
+  if (output) summary.output = output->path();
+  if (m.reader->error()) throw *m.reader->error();
+  return summary;
 }
 
 }  // namespace pcapkit

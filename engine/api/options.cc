@@ -26,6 +26,14 @@ LayerLevel ParseLayerLevel(const std::string& name) {
   throw FormatError("unknown layer: " + name + " (known: link, internet, transport, application)");
 }
 
+Strategy ParseStrategy(const std::string& name) {
+  if (strcasecmp(name.c_str(), "sequential") == 0 || strcasecmp(name.c_str(), "default") == 0)
+    return Strategy::kSequential;
+  if (strcasecmp(name.c_str(), "server") == 0) return Strategy::kServer;
+  if (strcasecmp(name.c_str(), "pipeline") == 0) return Strategy::kPipeline;
+  throw FormatError("unknown engine: " + name + " (known: sequential, server, pipeline)");
+}
+
 const char* FormatExtension(OutputFormat format) {
   switch (format) {
     case OutputFormat::kJson:

@@ -1,31 +1,16 @@
-#include "engine/strategies/sequential.h"
+// Sequential: one thread, one work item, the stages in turn. The reference output.
+#include "engine/strategies/strategy.h"
+#include "engine/strategies/work_pool.h"
 
 namespace pcapkit::strategies {
 
-ExtractSummary RunSequential(const Pipeline& p) {
-  // Report bytes collect here and go out in large writes.
-  constexpr size_t kFlushBytes = 1 << 20;
-  formats::OutBuffer out(2 * kFlushBytes);
-  ExtractSummary summary;
-  if (p.writer) p.writer->Begin(out);
-  capture::Batch batch;
-  while (p.reader->Next(batch)) {
-    stages::DissectAndSerialize(batch, *p.dissector, p.writer, p.observer, out);
-    summary.frames += batch.frames.size();
-    for (const auto& f : batch.frames) summary.bytes += f.cap_len;
-    if (out.size() >= kFlushBytes || batch.trickling) {
-      if (p.output) p.output->Write(out.view());
-      out.clear();
-    }
+size_t RunSequential(const RunContext& c) {
+  stages::WorkItem item;
+  for (uint64_t seq = 0; stages::Read(*c.reader, seq, item); ++seq) {
+    stages::Process(c.process, item);
+    c.sink->Write(item);
   }
-  if (p.writer) p.writer->End(out);
-  if (p.output) {
-    p.output->Write(out.view());
-    p.output->Close();
-    summary.output = p.output->path();
-  }
-  if (p.reader->error()) throw *p.reader->error();
-  return summary;
+  return 1;
 }
 
 }  // namespace pcapkit::strategies

@@ -18,9 +18,10 @@
 namespace pcapkit {
 
 struct ExtractSummary {
-  uint64_t frames = 0;  // frames read and written
-  uint64_t bytes = 0;   // captured bytes of those frames
-  std::string output;   // where the report went ("" with nofile)
+  uint64_t frames = 0;      // frames read and written
+  uint64_t bytes = 0;       // captured bytes of those frames
+  std::string output;       // where the report went ("" with nofile)
+  size_t max_inflight = 0;  // most batches between reader and writer at once
 };
 
 class Extractor {

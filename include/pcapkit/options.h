@@ -8,6 +8,13 @@ namespace pcapkit {
 
 enum class OutputFormat { kNone, kJson, kNdjson };
 
+// How the stages are run (-E); every strategy writes the same bytes.
+enum class Strategy {
+  kSequential,  // one thread runs every stage in turn
+  kServer,      // a Boost.Asio worker pool processes batches; a strand writes them in order
+  kPipeline,    // a oneTBB flow graph: serial reader, parallel processing, ordered writer
+};
+
 // The layers of PyPCAPKit, lowest first; dissection may stop after any of them (-L).
 enum class LayerLevel : unsigned char { kNone = 0, kLink, kInternet, kTransport, kApplication };
 
@@ -18,10 +25,14 @@ struct ExtractOptions {
   bool auto_extension = false;  // -a: add ".pcap" to the input, the format's to the output
   bool verbose = false;         // -v: "Frame N: chain" lines on stderr
   LayerLevel stop_layer = LayerLevel::kNone;  // -L: stop dissecting after this layer
-  std::string stop_protocol;     // -P: stop dissecting after this protocol (name, any case)
-  bool payload = false;          // --payload: write `data` hex of raw layers
-  bool nofile = false;           // --nofile: dissect, write nothing
-  size_t batch_bytes = 1 << 20;  // bytes read per batch; bounds memory with the batch count
+  std::string stop_protocol;  // -P: stop dissecting after this protocol (name, any case)
+  bool payload = false;       // --payload: write `data` hex of raw layers
+  bool nofile = false;        // --nofile: dissect, write nothing
+  bool quiet = false;         // --quiet: no progress line on stderr
+  Strategy strategy = Strategy::kSequential;  // -E
+  unsigned threads = 0;                       // --threads: worker threads (0: one per core)
+  size_t inflight = 0;                        // batches in flight at most (0: 2 per thread + 2)
+  size_t batch_bytes = 1 << 20;  // bytes read per batch; with `inflight`, bounds memory
 };
 
 // Parses "json", "ndjson"; throws FormatError on anything else.
@@ -29,5 +40,7 @@ OutputFormat ParseOutputFormat(const std::string& name);
 // "link", "internet", "transport", "application" (any case); throws FormatError otherwise.
 LayerLevel ParseLayerLevel(const std::string& name);
 const char* FormatExtension(OutputFormat format);
+// "sequential", "server", "pipeline"; throws FormatError otherwise.
+Strategy ParseStrategy(const std::string& name);
 
 }  // namespace pcapkit

@@ -43,10 +43,15 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
                                             "mem", 1 << 20);
   formats::OutBuffer out;
   writer->Begin(out);
-  capture::Batch batch;
-  while (reader->Next(batch))
-    stages::DissectAndSerialize(batch, dissector, writer.get(), nullptr, out);
-  writer->End(out);
+  stages::WorkItem item;
+  stages::ProcessOptions process{&dissector, writer.get(), &registry, false};
+  uint64_t entries = 0;
+  for (uint64_t seq = 0; stages::Read(*reader, seq, item); ++seq) {
+    stages::Process(process, item);
+    out.Append(item.report.view());
+    entries += item.entries;
+  }
+  writer->End(entries == 0, out);
   return std::string(out.view());
 }
 

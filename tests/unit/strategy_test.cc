@@ -1,0 +1,193 @@
+// Strategies: every one writes the same bytes as the sequential run, whatever the thread
+// count; the in-flight limit holds; an input error mid-file or a failing output stops
+// every strategy cleanly, with every frame before the fault written in order.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pcapkit/extractor.h"
+#include "tests/support/packet_builder.h"
+
+using namespace ipsuite;
+
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct RunResult {
+  std::string output;
+  pcapkit::ExtractSummary summary;
+  std::string error;  // InputError text, if any
+  uint64_t error_frame = 0;
+};
+
+RunResult Extract(const std::string& input, pcapkit::OutputFormat format,
+                  pcapkit::Strategy strategy, unsigned threads, size_t batch_bytes,
+                  size_t inflight = 0) {
+  static int counter = 0;
+  std::string out =
+      (std::filesystem::temp_directory_path() /
+       ("pcapkit-strategy-" + std::to_string(getpid()) + "-" + std::to_string(counter++)))
+          .string();
+  pcapkit::ExtractOptions o;
+  o.input = input;
+  o.output = out;
+  o.format = format;
+  o.strategy = strategy;
+  o.threads = threads;
+  o.batch_bytes = batch_bytes;
+  o.inflight = inflight;
+  o.quiet = true;
+  RunResult r;
+  try {
+    r.summary = pcapkit::Extractor(o).Run();
+  } catch (const pcapkit::InputError& e) {
+    r.error = e.what();
+    r.error_frame = e.frame();
+  }
+  r.output = Slurp(out);
+  std::filesystem::remove(out);
+  return r;
+}
+
+// A mixed capture large enough for hundreds of batches at a small batch size.
+std::string MixedCapture(size_t frames) {
+  std::vector<Record> records;
+  for (size_t i = 0; i < frames; ++i) {
+    Bytes frame;
+    switch (i % 5) {
+      case 0: {
+        TcpSpec t;
+        t.seq = uint32_t(i);
+        t.options = {2, 4, 5, 0xb4};
+        Ipv4Spec ip;
+        ip.protocol = 6;
+        frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(i % 200, 'a'))));
+        break;
+      }
+      case 1: {
+        Ipv6Spec s;
+        frame = Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(uint16_t(i), 53, Bytes(i % 90, 'b'))));
+        break;
+      }
+      case 2:
+        frame = Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2"));
+        break;
+      case 3: {
+        Ipv4Spec ip;
+        ip.protocol = 1;
+        frame = Ethernet(
+            kMacB, kMacA, 0x8100,
+            Vlan(1, false, uint16_t(i % 4000), 0x0800, Ipv4(ip, Icmp(8, 0, uint32_t(i), {}))));
+        break;
+      }
+      default:
+        frame = Bytes(i % 13, 0xee);  // too short for Ethernet: raw with an error
+    }
+    records.push_back({frame, uint32_t(1600000000 + i), uint32_t(i % 1000000)});
+  }
+  return WriteTemp(PcapFile({}, records), ".pcap");
+}
+
+const pcapkit::Strategy kParallel[] = {pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline};
+
+TEST(Strategies, ByteIdenticalOutputOnALargeCapture) {
+  std::string in = MixedCapture(20000);
+  for (auto format : {pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson}) {
+    RunResult reference = Extract(in, format, pcapkit::Strategy::kSequential, 1, 4096);
+    ASSERT_EQ(reference.summary.frames, 20000u);
+    for (auto strategy : kParallel)
+      for (unsigned threads : {1u, 2u, 4u, 8u}) {
+        RunResult r = Extract(in, format, strategy, threads, 4096);
+        EXPECT_TRUE(r.output == reference.output)
+            << "strategy " << int(strategy) << ", " << threads << " threads";
+      }
+  }
+  std::filesystem::remove(in);
+}
+
+TEST(Strategies, InflightLimitHolds) {
+  std::string in = MixedCapture(5000);
+  for (auto strategy : kParallel)
+    for (size_t limit : {2u, 3u, 5u}) {
+      RunResult r = Extract(in, pcapkit::OutputFormat::kNdjson, strategy, 4, 1024, limit);
+      EXPECT_EQ(r.summary.frames, 5000u);
+      EXPECT_LE(r.summary.max_inflight, limit) << "strategy " << int(strategy);
+      EXPECT_GE(r.summary.max_inflight, 1u);
+    }
+  std::filesystem::remove(in);
+}
+
+TEST(Strategies, InputErrorMidFileStopsCleanlyAfterEveryEarlierFrame) {
+  std::string whole = MixedCapture(3000);
+  std::string bytes = Slurp(whole);
+  bytes.resize(bytes.size() * 2 / 3);  // cut inside a record
+  std::string in = WriteTemp(Bytes(bytes.begin(), bytes.end()), ".pcap");
+  RunResult reference =
+      Extract(in, pcapkit::OutputFormat::kNdjson, pcapkit::Strategy::kSequential, 1, 2048);
+  ASSERT_FALSE(reference.error.empty());
+  ASSERT_GT(reference.error_frame, 1000u);
+  size_t lines = size_t(std::count(reference.output.begin(), reference.output.end(), '\n'));
+  EXPECT_EQ(lines, reference.error_frame - 1);
+  for (auto strategy : kParallel)
+    for (unsigned threads : {1u, 2u, 8u}) {
+      RunResult r = Extract(in, pcapkit::OutputFormat::kNdjson, strategy, threads, 2048);
+      EXPECT_EQ(r.error, reference.error);
+      EXPECT_TRUE(r.output == reference.output) << "strategy " << int(strategy) << ", " << threads;
+    }
+  std::filesystem::remove(whole);
+  std::filesystem::remove(in);
+}
+
+TEST(Strategies, FailingOutputStopsEveryStrategy) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "SKIP: no /dev/full";
+  std::string in = MixedCapture(5000);
+  for (auto strategy :
+       {pcapkit::Strategy::kSequential, pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline}) {
+    pcapkit::ExtractOptions o;
+    o.input = in;
+    o.output = "/dev/full";
+    o.format = pcapkit::OutputFormat::kNdjson;
+    o.strategy = strategy;
+    o.threads = 2;
+    o.batch_bytes = 4096;
+    EXPECT_THROW(pcapkit::Extractor(o).Run(), pcapkit::OutputError) << int(strategy);
+  }
+  std::filesystem::remove(in);
+}
+
+// Every corpus capture, every strategy, 1/2/4/8 threads: the same bytes as sequential.
+TEST(Strategies, ByteIdenticalOnEveryCorpusCapture) {
+  std::string corpus = PCAPKIT_CORPUS;
+  if (!std::filesystem::exists(corpus + "/MANIFEST.tsv"))
+    GTEST_SKIP() << "SKIP: corpus not found at " << corpus;
+  std::ifstream manifest(corpus + "/MANIFEST.tsv");
+  std::string line;
+  std::getline(manifest, line);
+  size_t files = 0;
+  while (std::getline(manifest, line)) {
+    std::string path = corpus + "/" + line.substr(0, line.find('\t'));
+    SCOPED_TRACE(path);
+    RunResult reference =
+        Extract(path, pcapkit::OutputFormat::kJson, pcapkit::Strategy::kSequential, 1, 2048);
+    for (auto strategy : kParallel)
+      for (unsigned threads : {1u, 2u, 4u, 8u}) {
+        RunResult r = Extract(path, pcapkit::OutputFormat::kJson, strategy, threads, 2048);
+        ASSERT_TRUE(r.output == reference.output)
+            << "strategy " << int(strategy) << ", " << threads;
+        ASSERT_EQ(r.error, reference.error);
+      }
+    ++files;
+  }
+  EXPECT_GT(files, 300u);
+}
+
+}  // namespace
