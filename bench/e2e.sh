@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end throughput of `pcapkit extract` on the generated mixed capture: packets/s,
-# MB/s (capture bytes) and peak RSS, median of RUNS runs, page cache warm.
+# End-to-end throughput of `pcapkit extract` on the generated mixed capture, for each
+# strategy: packets/s, MB/s (capture bytes) and peak RSS, median of RUNS runs, page cache
+# warm. THREADS (default: the core count) sets --threads of server and pipeline.
 #   bench/e2e.sh [PACKETS]   (default 1000000; the capture is made once in $BENCH_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,10 @@ t = max(t, 1e-3)
 print(f"{label:<48} {n / t / 1e6:>10.2f} M {b / t / 1e6:>10.0f} {rss / 1024:>7.1f} MiB")
 PY
 }
+threads=${THREADS:-$(nproc)}
 measure "extract --nofile" $bin extract "$cap" --nofile
+measure "extract --nofile -E pipeline --threads $threads" $bin extract "$cap" --nofile -E pipeline --threads "$threads"
 measure "extract -f ndjson -o /dev/null" $bin extract "$cap" -f ndjson -o /dev/null
-measure "extract -f json -o /dev/null" $bin extract "$cap" -f json -o /dev/null
+measure "  ... -E server --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E server --threads "$threads"
+measure "  ... -E pipeline --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E pipeline --threads "$threads"
+measure "extract -f json -o /dev/null -E pipeline" $bin extract "$cap" -f json -o /dev/null -E pipeline --threads "$threads"

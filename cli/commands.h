@@ -10,5 +10,6 @@ enum ExitCode { kOk = 0, kInputError = 1, kUsageError = 2, kInternalError = 3 };
 
 void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);
+void AddBenchCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pcapkit::cli

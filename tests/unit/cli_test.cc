@@ -145,6 +145,28 @@ TEST(Cli, LayerAndProtocolStops) {
   EXPECT_EQ(bad.status, 2);
 }
 
+TEST(Cli, EveryEngineWritesTheSameReport) {
+  std::string in = WriteTemp(PcapFile({}, SomeFrames(500)), ".pcap");
+  auto seq = RunCli({"extract", in, "-o", "-", "-f", "json"});
+  ASSERT_EQ(seq.status, 0) << seq.err;
+  for (const char* engine : {"server", "pipeline", "default"}) {
+    auto r = RunCli({"extract", in, "-o", "-", "-f", "json", "-E", engine, "--threads", "3",
+                     "--inflight", "2"});
+    ASSERT_EQ(r.status, 0) << engine << ": " << r.err;
+    EXPECT_TRUE(r.out == seq.out) << engine;
+  }
+  EXPECT_EQ(RunCli({"extract", in, "-o", "-", "-j", "-E", "scapy"}).status, 2);
+  EXPECT_EQ(RunCli({"extract", in, "-o", "-", "-j", "--threads", "0"}).status, 2);
+}
+
+TEST(Cli, BenchTimesEveryStrategy) {
+  std::string in = Capture(50);
+  auto r = RunCli({"bench", in, "--runs", "1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* label : {"sequential --nofile", "server     -f ndjson", "pipeline   -f ndjson"})
+    EXPECT_NE(r.out.find(label), std::string::npos) << r.out;
+}
+
 TEST(Cli, ProtocolsListsTheRegistry) {
   auto r = RunCli({"protocols"});
   ASSERT_EQ(r.status, 0);
