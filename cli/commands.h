@@ -6,7 +6,13 @@
 namespace pcapkit::cli {
 
 // Exit statuses: distinct for usage, input and internal errors (docs/cli.md).
-enum ExitCode { kOk = 0, kInputError = 1, kUsageError = 2, kInternalError = 3 };
+enum ExitCode {
+  kOk = 0,
+  kInputError = 1,
+  kUsageError = 2,
+  kInternalError = 3,
+  kInterrupted = 130,  // SIGINT, as shells report it
+};
 
 void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);

@@ -1,4 +1,6 @@
 // `pcapkit extract` (jspcapy's flags) and `pcapkit protocols`.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -8,23 +10,58 @@
 
 namespace pcapkit::cli {
 
+namespace {
+// SIGINT stops reading at the next batch; what was read is still written and the report
+// closed. A second SIGINT (the handler resets itself) ends the process at once, leaving
+// only the temporary file, never a half report under the final name.
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) {
+  g_interrupted.store(true);
+}
+void InstallInterruptHandler() {
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+}  // namespace
+
 void AddExtractCommand(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ExtractOptions>();
   auto format = std::make_shared<std::string>();
   auto layer = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto ndjson = std::make_shared<bool>(false);
+  auto plist = std::make_shared<bool>(false);
+  auto tree = std::make_shared<bool>(false);
   auto engine = std::make_shared<std::string>();
+  auto byteorder = std::make_shared<std::string>();
+  auto nanosecond = std::make_shared<bool>(false);
+  auto microsecond = std::make_shared<bool>(false);
 
   CLI::App* cmd = app.add_subcommand("extract", "Dissect every frame of a capture into a report");
   cmd->add_option("input", opts->input,
                   "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
       ->required();
-  cmd->add_option("-o,--output", opts->output, "report file, - for stdout (default out.<ext>)");
+  cmd->add_option("-o,--output", opts->output,
+                  "report file, - for stdout (default out.<ext>); the folder with -F");
   cmd->add_option("-f,--format", *format,
-                  "report format: json, ndjson (default: from -o's extension)");
+                  "json, ndjson, plist, tree, pcap, pcapng (default: from -o's extension)");
   cmd->add_flag("-j,--json", *json, "same as -f json");
+  cmd->add_flag("-p,--plist", *plist, "same as -f plist");
+  cmd->add_flag("-t,--tree", *tree, "same as -f tree");
   cmd->add_flag("--ndjson", *ndjson, "same as -f ndjson");
+  cmd->add_flag("-F,--files", opts->files,
+                "one file per record ('Frame 1.json', ...) in the folder named by -o");
+  cmd->add_option("--filter", opts->filter,
+                  "select frames with a tcpdump expression (libpcap's BPF compiler)");
+  cmd->add_option("--frames", opts->frames, "select frames by number: 100-200,305");
+  cmd->add_option("--count", opts->count, "stop after this many selected frames");
+  cmd->add_option("--byteorder", *byteorder,
+                  "pcap/pcapng output byte order: little (default), big");
+  cmd->add_flag("--nanosecond", *nanosecond, "pcap output with nanosecond timestamps");
+  cmd->add_flag("--microsecond", *microsecond, "pcap output with microsecond timestamps");
   cmd->add_flag("-a,--auto-extension", opts->auto_extension,
                 "add .pcap to the input and the format's extension to the output when missing");
   cmd->add_flag("-v,--verbose", opts->verbose, "print 'Frame N: chain' per frame on stderr");
@@ -51,18 +88,50 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
       o.format = ParseOutputFormat(*format);
     else if (*json)
       o.format = OutputFormat::kJson;
+    else if (*plist)
+      o.format = OutputFormat::kPlist;
+    else if (*tree)
+      o.format = OutputFormat::kTree;
     else if (*ndjson)
       o.format = OutputFormat::kNdjson;
+    if (*byteorder == "big") {
+      o.big_endian = true;
+    } else if (!byteorder->empty() && *byteorder != "little") {
+      throw FormatError("--byteorder takes little or big, not '" + *byteorder + "'");
+    }
+    if (*nanosecond && *microsecond)
+      throw FormatError("--nanosecond and --microsecond exclude each other");
+    if (*nanosecond) o.resolution = ExtractOptions::Resolution::kNano;
+    if (*microsecond) o.resolution = ExtractOptions::Resolution::kMicro;
     if (!layer->empty()) o.stop_layer = ParseLayerLevel(*layer);
     if (!engine->empty()) o.strategy = ParseStrategy(*engine);
     ResolveOutput(o);  // a FormatError here comes before any input is read
     bool to_stdout = o.output == "-";
     if (o.verbose) std::fprintf(stderr, "[*] Loading file '%s'\n", o.input.c_str());
+    InstallInterruptHandler();
+    o.stop = &g_interrupted;
     Extractor extractor(o);
-    ExtractSummary s = extractor.Run();
+    std::string where = o.nofile ? "" : to_stdout ? "<stdout>" : "'" + o.output + "'";
+    ExtractSummary s;
+    try {
+      s = extractor.Run();
+    } catch (const InputError& e) {
+      // One line: the fault, then what the report holds.
+      const ExtractSummary& done = extractor.summary();
+      std::string what =
+          o.nofile ? ""
+                   : "; " + std::to_string(done.frames) + " frames before it written to " + where;
+      throw InputError(e.what() + what, e.file(), e.frame(), e.offset());
+    }
+    if (s.interrupted) {
+      std::fprintf(stderr, "pcapkit: interrupted: %llu frames written%s%s\n",
+                   static_cast<unsigned long long>(s.frames), o.nofile ? "" : " to ",
+                   where.c_str());
+      exit_code = kInterrupted;
+      return;
+    }
     if (o.verbose && !o.nofile)
-      std::fprintf(stderr, "[*] Report file stored in '%s'\n",
-                   to_stdout ? "<stdout>" : s.output.c_str());
+      std::fprintf(stderr, "[*] Report file%s stored in %s\n", o.files ? "s" : "", where.c_str());
     exit_code = kOk;
   });
 }

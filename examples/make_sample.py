@@ -81,7 +81,7 @@ def main(out):
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, frame in enumerate(frames):
-            f.write(struct.pack("<IIII", 1767225600 + i, 125000 * i, len(frame), len(frame)))
+            f.write(struct.pack("<IIII", 1767225600 + i, (125000 * i) % 1000000, len(frame), len(frame)))
             f.write(frame)
 
 

@@ -4,34 +4,9 @@
 #include <cstring>
 
 #include "engine/util/hex.h"
+#include "engine/util/utf8.h"
 
 namespace pcapkit::formats {
-namespace {
-
-// Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates, no
-// code points past U+10FFFF), or 0 when it is not one.
-size_t Utf8Length(const unsigned char* p, size_t n) {
-  unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  auto cont = [&](size_t i) { return i < n && (p[i] & 0xc0) == 0x80; };
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xe0 && p[1] < 0xa0) return 0;  // overlong
-    if (c == 0xed && p[1] > 0x9f) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xf0 && p[1] < 0x90) return 0;
-    if (c == 0xf4 && p[1] > 0x8f) return 0;
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
-
 void AppendJsonString(OutBuffer& out, std::string_view v) {
   static constexpr char kHex[] = "0123456789abcdef";
   // Worst case: every byte becomes a 6-byte escape.
@@ -78,7 +53,7 @@ void AppendJsonString(OutBuffer& out, std::string_view v) {
       ++i;
       continue;
     }
-    size_t len = Utf8Length(p + i, n - i);
+    size_t len = util::Utf8Length(p + i, n - i);
     if (len == 0) {
       std::memcpy(w, "\\ufffd", 6);
       w += 6;

@@ -1,12 +1,22 @@
 #include "formats/report_writer.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "formats/json_emitter.h"
+#include "formats/plist_emitter.h"
+#include "formats/tree_emitter.h"
 #include "pcapkit/errors.h"
 
 namespace pcapkit::formats {
 namespace {
+
+// "Frame 12", the member name of a frame in every report.
+std::string_view FrameTitle(const pcapkit::Frame& frame, char (&buf)[32]) {
+  std::memcpy(buf, "Frame ", 6);
+  char* end = std::to_chars(buf + 6, buf + sizeof buf, frame.number()).ptr;
+  return {buf, size_t(end - buf)};
+}
 
 class JsonReport : public ReportWriter {
  public:
@@ -24,12 +34,9 @@ class JsonReport : public ReportWriter {
 
   void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const override {
     if (!first) out.Append(",\n");
-    char key[40] = "\"Frame ";
-    char* end = std::to_chars(key + 7, key + sizeof key, frame.number()).ptr;
-    *end++ = '"';
-    *end++ = ':';
-    out.Append(std::string_view(key, size_t(end - key)));
+    char buf[32];
     JsonEmitter e(&out);
+    e.Title(FrameTitle(frame, buf));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
 
@@ -52,6 +59,64 @@ class NdjsonReport : public ReportWriter {
     out.Push('\n');
   }
   void End(bool, OutBuffer&) const override {}
+  // A frame's document is its line; file records have none (NDJSON holds frames only).
+  bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
+
+ private:
+  const protocols::Registry& registry_;
+  RecordOptions options_;
+};
+
+class PlistReport : public ReportWriter {
+ public:
+  PlistReport(const protocols::Registry& registry, const RecordOptions& options)
+      : registry_(registry), options_(options) {}
+  void Begin(OutBuffer& out) const override {
+    out.Append(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+        "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+        "<plist version=\"1.0\">\n<dict>\n");
+  }
+  void Meta(const capture::MetaRecord& meta, bool, OutBuffer& out) const override {
+    PlistEmitter e(&out, 1);
+    e.Title(meta.title);
+    WriteMetaRecord(meta, {}, e);
+  }
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
+    char buf[32];
+    PlistEmitter e(&out, 1);
+    e.Title(FrameTitle(frame, buf));
+    WriteFrameRecord(frame, registry_, options_, {}, e);
+  }
+  void End(bool, OutBuffer& out) const override { out.Append("</dict>\n</plist>\n"); }
+
+ private:
+  const protocols::Registry& registry_;
+  RecordOptions options_;
+};
+
+class TreeReport : public ReportWriter {
+ public:
+  TreeReport(const protocols::Registry& registry, const RecordOptions& options)
+      : registry_(registry), options_(options) {}
+  void Begin(OutBuffer&) const override {}
+  void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const override {
+    if (!first) out.Push('\n');
+    out.Append(meta.title);
+    out.Push('\n');
+    TreeEmitter e(&out);
+    WriteMetaRecord(meta, {}, e);
+  }
+  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const override {
+    if (!first) out.Push('\n');
+    char buf[32];
+    out.Append(FrameTitle(frame, buf));
+    out.Push('\n');
+    TreeEmitter e(&out);
+    WriteFrameRecord(frame, registry_, options_, {}, e);
+  }
+  void End(bool, OutBuffer&) const override {}
 
  private:
   const protocols::Registry& registry_;
@@ -62,12 +127,21 @@ class NdjsonReport : public ReportWriter {
 
 std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const protocols::Registry& registry,
-                                               const RecordOptions& options) {
+                                               const RecordOptions& options,
+                                               const CaptureOptions& capture) {
   switch (format) {
     case OutputFormat::kJson:
       return std::make_unique<JsonReport>(registry, options);
     case OutputFormat::kNdjson:
       return std::make_unique<NdjsonReport>(registry, options);
+    case OutputFormat::kPlist:
+      return std::make_unique<PlistReport>(registry, options);
+    case OutputFormat::kTree:
+      return std::make_unique<TreeReport>(registry, options);
+    case OutputFormat::kPcap:
+      return MakePcapWriter(capture);
+    case OutputFormat::kPcapng:
+      return MakePcapngWriter(capture);
     default:
       throw FormatError("output format unspecified");
   }

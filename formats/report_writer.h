@@ -23,12 +23,41 @@ class ReportWriter {
   virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const = 0;
   // `empty`: the report has no entry at all.
   virtual void End(bool empty, OutBuffer& out) const = 0;
+
+  // -F: one complete document per record. False when the format has no document for that
+  // kind of record (capture formats keep no file-level records of their own).
+  virtual bool MetaDocument(const capture::MetaRecord& meta, OutBuffer& out) const {
+    Begin(out);
+    Meta(meta, true, out);
+    End(false, out);
+    return true;
+  }
+  virtual bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out) const {
+    Begin(out);
+    Frame(frame, true, out);
+    End(false, out);
+    return true;
+  }
+  // The format holds frames of one link type only (pcap).
+  virtual bool SingleLinkType() const { return false; }
+};
+
+// Capture output options (-f pcap / pcapng).
+struct CaptureOptions {
+  bool big_endian = false;  // --byteorder big
+  bool nanosecond = false;  // pcap: the a1b23c4d magic with ns timestamps
 };
 
 // kJson: one object, `"Global Header"` / pcapng blocks and `"Frame N"` members, one per
-// line. kNdjson: one frame record per line, nothing else.
+// line. kNdjson: one frame record per line, nothing else. kPlist: the JSON report's tree
+// as an XML property list. kTree: PyPCAPKit's tree text. kPcap / kPcapng: the frames as
+// a capture again.
 std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const protocols::Registry& registry,
-                                               const RecordOptions& options);
+                                               const RecordOptions& options,
+                                               const CaptureOptions& capture = {});
+
+std::unique_ptr<ReportWriter> MakePcapWriter(const CaptureOptions& options);
+std::unique_ptr<ReportWriter> MakePcapngWriter(const CaptureOptions& options);
 
 }  // namespace pcapkit::formats

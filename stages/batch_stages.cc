@@ -6,16 +6,25 @@
 #include <cstdio>
 
 #include "formats/record.h"
+#include "pcapkit/errors.h"
 
 namespace pcapkit::stages {
 
-bool Read(capture::Reader& reader, uint64_t sequence, WorkItem& item) {
+bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.sequence = sequence;
   item.report.clear();
   item.log.clear();
+  item.documents.clear();
   item.entries = 0;
   item.bytes = 0;
-  return reader.Next(item.batch);
+  if (selection_ && selection_->done()) return false;
+  if (stop_ && stop_->load(std::memory_order_relaxed)) {
+    interrupted_ = true;
+    return false;
+  }
+  if (!reader_->Next(item.batch)) return false;
+  if (selection_) selection_->Apply(item.batch);
+  return true;
 }
 
 namespace {
@@ -40,13 +49,27 @@ void Process(const ProcessOptions& o, WorkItem& item) {
   size_t meta = 0;
   for (size_t i = 0; i <= batch.frames.size(); ++i) {
     for (; meta < batch.metas.size() && batch.metas[meta].before_frame <= i; ++meta) {
-      if (writer) writer->Meta(batch.metas[meta], first(), item.report);
+      const capture::MetaRecord& m = batch.metas[meta];
+      if (writer && o.documents) {
+        size_t at = item.report.size();
+        if (writer->MetaDocument(m, item.report))
+          item.documents.push_back({m.title, at, item.report.size() - at});
+      } else if (writer) {
+        writer->Meta(m, first(), item.report);
+      }
       ++item.entries;
     }
     if (i == batch.frames.size()) break;
     const capture::FrameRecord& record = batch.frames[i];
     o.dissector->Dissect(record, batch.Data(record), frame);
-    if (writer) writer->Frame(frame, first(), item.report);
+    if (writer && o.documents) {
+      size_t at = item.report.size();
+      if (writer->FrameDocument(frame, item.report))
+        item.documents.push_back(
+            {"Frame " + std::to_string(frame.number()), at, item.report.size() - at});
+    } else if (writer) {
+      writer->Frame(frame, first(), item.report);
+    }
     ++item.entries;
     item.bytes += record.cap_len;
     if (o.verbose) VerboseLine(frame, *o.registry, item.log);
@@ -61,17 +84,45 @@ constexpr size_t kFlushBytes = 1 << 20;
 constexpr size_t kDirectBytes = 64 << 10;
 }  // namespace
 
-Sink::Sink(formats::OutputFile* output, const formats::ReportWriter* writer, bool progress,
-           uint64_t input_size)
-    : output_(output), writer_(writer), progress_(progress), input_size_(input_size) {
+Sink::Sink(formats::OutputFile* output, const formats::ReportWriter* writer, std::string directory,
+           std::string extension, bool progress, uint64_t input_size)
+    : output_(output),
+      writer_(writer),
+      directory_(std::move(directory)),
+      extension_(std::move(extension)),
+      progress_(progress),
+      input_size_(input_size) {
   start_ = last_draw_ = Now();
 }
 
 void Sink::Begin() {
-  if (writer_) writer_->Begin(pending_);
+  if (writer_ && output_) writer_->Begin(pending_);
+}
+
+void Sink::CheckLinkTypes(const WorkItem& item) {
+  for (const capture::FrameRecord& f : item.batch.frames) {
+    if (!have_linktype_) {
+      linktype_ = f.linktype;
+      have_linktype_ = true;
+    } else if (f.linktype != linktype_) {
+      throw FormatError("frame " + std::to_string(f.number) + " has link type " +
+                        std::to_string(f.linktype) + ", but a pcap file holds one link type (" +
+                        std::to_string(linktype_) + "): write pcapng (-f pcapng) instead");
+    }
+  }
+}
+
+void Sink::WriteDocuments(const WorkItem& item) {
+  for (const WorkItem::Document& d : item.documents) {
+    formats::OutputFile file(directory_ + "/" + d.name + extension_);
+    file.Write(item.report.view().substr(d.offset, d.length));
+    file.Close();
+    ++files_;
+  }
 }
 
 void Sink::Write(WorkItem& item) {
+  if (writer_ && writer_->SingleLinkType() && !item.documents.size()) CheckLinkTypes(item);
   entries_ += item.entries;
   frames_ += item.batch.frames.size();
   bytes_ += item.bytes;
@@ -79,6 +130,7 @@ void Sink::Write(WorkItem& item) {
     std::fwrite(item.log.data(), 1, item.log.size(), stderr);
     std::fflush(stderr);
   }
+  if (!directory_.empty()) WriteDocuments(item);
   if (output_) {
     // A batch's report goes straight out; only small ones (a live capture trickling in)
     // are gathered, and even those leave at once when the source is slow.
@@ -100,7 +152,7 @@ void Sink::Flush(bool force) {
 }
 
 void Sink::Finish() {
-  if (writer_) writer_->End(entries_ == 0, pending_);
+  if (writer_ && output_) writer_->End(entries_ == 0, pending_);
   Flush(true);
   if (output_) output_->Close();
   if (progress_) DrawProgress(true);

@@ -9,13 +9,17 @@
 // serial in-order stage of their own.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "engine/capture/batch.h"
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
+#include "stages/selection.h"
 
 namespace pcapkit::stages {
 
@@ -28,6 +32,12 @@ struct WorkItem {
   formats::OutBuffer log;     // -v lines for stderr
   uint64_t entries = 0;       // records written to `report`
   uint64_t bytes = 0;         // captured bytes of the batch's frames
+  // -F: `report` holds one complete document per record, each to go to its own file.
+  struct Document {
+    std::string name;  // "Frame 12", "Global Header"
+    size_t offset, length;
+  };
+  std::vector<Document> documents;
 };
 
 struct ProcessOptions {
@@ -35,10 +45,26 @@ struct ProcessOptions {
   const formats::ReportWriter* writer;  // null with --nofile
   const protocols::Registry* registry;
   bool verbose;
+  bool documents;  // -F: one document per record
 };
 
-// Stage 1 (serial): the reader's next batch into `item`. False at the end of the capture.
-bool Read(capture::Reader& reader, uint64_t sequence, WorkItem& item);
+// Stage 1 (serial): where batches come from, selected (--filter, --frames, --count), and
+// when to stop: at the end of the capture, when no further frame can be selected, or
+// when `stop` is raised (SIGINT).
+class Source {
+ public:
+  Source(capture::Reader* reader, Selection* selection, const std::atomic<bool>* stop)
+      : reader_(reader), selection_(selection), stop_(stop) {}
+  // The next batch into `item`. False when there is nothing more to write.
+  bool Read(uint64_t sequence, WorkItem& item);
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  capture::Reader* reader_;
+  Selection* selection_;
+  const std::atomic<bool>* stop_;
+  bool interrupted_ = false;
+};
 
 // Stage 2 (parallel): dissect every frame, serialize it and its neighbouring file records
 // into item.report and the -v lines into item.log. Thread-safe for distinct items.
@@ -47,22 +73,31 @@ void Process(const ProcessOptions& options, WorkItem& item);
 // Stage 3 (serial, in order): where report bytes go, and what was written so far.
 class Sink {
  public:
-  // `output` null with --nofile. `progress`: redraw a progress line on stderr.
-  Sink(formats::OutputFile* output, const formats::ReportWriter* writer, bool progress,
-       uint64_t input_size);
+  // `output` null with --nofile or -F; `directory` the folder of -F's files (else empty).
+  // `progress`: redraw a progress line on stderr.
+  Sink(formats::OutputFile* output, const formats::ReportWriter* writer, std::string directory,
+       std::string extension, bool progress, uint64_t input_size);
   void Begin();
   void Write(WorkItem& item);
   // Closes the report (valid even after an input error) and the file.
   void Finish();
   uint64_t frames() const { return frames_; }
   uint64_t bytes() const { return bytes_; }
+  uint64_t files() const { return files_; }
 
  private:
   void Flush(bool force);
   void DrawProgress(bool final);
 
+  void CheckLinkTypes(const WorkItem& item);
+  void WriteDocuments(const WorkItem& item);
+
   formats::OutputFile* output_;
   const formats::ReportWriter* writer_;
+  std::string directory_, extension_;
+  uint64_t files_ = 0;
+  uint32_t linktype_ = 0;  // of the first frame, for single-link-type formats
+  bool have_linktype_ = false;
   formats::OutBuffer pending_;  // small batches are coalesced into large writes
   uint64_t entries_ = 0, frames_ = 0, bytes_ = 0;
   bool progress_;

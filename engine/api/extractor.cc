@@ -12,6 +12,7 @@
 #include "formats/output_file.h"
 #include "formats/record.h"
 #include "formats/report_writer.h"
+#include "stages/selection.h"
 
 namespace pcapkit {
 
@@ -28,16 +29,29 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
 
 void ResolveOutput(ExtractOptions& o) {
   if (o.nofile) return;
+  if (o.format == OutputFormat::kNone && !o.files) {
+    static const struct {
+      const char* ext;
+      OutputFormat format;
+    } kByExtension[] = {{".json", OutputFormat::kJson},    {".ndjson", OutputFormat::kNdjson},
+                        {".jsonl", OutputFormat::kNdjson}, {".plist", OutputFormat::kPlist},
+                        {".xml", OutputFormat::kPlist},    {".txt", OutputFormat::kTree},
+                        {".pcap", OutputFormat::kPcap},    {".cap", OutputFormat::kPcap},
+                        {".pcapng", OutputFormat::kPcapng}};
+    for (const auto& e : kByExtension)
+      if (HasExtension(o.output, {e.ext})) o.format = e.format;
+  }
   if (o.format == OutputFormat::kNone) {
-    if (HasExtension(o.output, {".json"}))
-      o.format = OutputFormat::kJson;
-    else if (HasExtension(o.output, {".ndjson", ".jsonl"}))
-      o.format = OutputFormat::kNdjson;
-    else
-      throw FormatError(o.output.empty() || o.output == "-"
-                            ? "output format unspecified: give -f json|ndjson or -j"
-                            : "cannot infer the output format from '" + o.output +
-                                  "': give -f json|ndjson or -j");
+    throw FormatError(o.files ? "-F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng"
+                      : o.output.empty() || o.output == "-"
+                          ? "output format unspecified: give -f json|ndjson|plist|tree|pcap|pcapng"
+                          : "cannot infer the output format from '" + o.output +
+                                "': give -f json|ndjson|plist|tree|pcap|pcapng");
+  }
+  if (o.files) {
+    if (o.output.empty()) o.output = "out";
+    if (o.output == "-") throw FormatError("-F writes files into a folder: name it with -o");
+    return;
   }
   if (o.output.empty()) {
     o.output = std::string("out") + FormatExtension(o.format);
@@ -66,6 +80,7 @@ struct Extractor::Impl {
   capture::Batch batch;
   size_t next_frame = 0;
   Frame frame;
+  ExtractSummary summary;
 };
 
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -95,31 +110,52 @@ std::string Extractor::ProtocolChain(const Frame& frame) const {
   return s;
 }
 
+const ExtractSummary& Extractor::summary() const {
+  return impl_->summary;
+}
+
 ExtractSummary Extractor::Run() {
   Impl& m = *impl_;
-  ResolveOutput(m.options);
+  ExtractOptions& o = m.options;
+  ResolveOutput(o);
+  // Everything that can be refused is checked before any output exists.
+  stages::Selection selection(o.filter, o.frames, o.count);
   std::unique_ptr<formats::ReportWriter> writer;
   std::unique_ptr<formats::OutputFile> output;
-  if (!m.options.nofile) {
-    writer = formats::MakeReportWriter(m.options.format, m.registry, {m.options.payload});
-    output = std::make_unique<formats::OutputFile>(m.options.output);
+  std::string directory;
+  if (!o.nofile) {
+    formats::CaptureOptions capture;
+    capture.big_endian = o.big_endian;
+    capture.nanosecond =
+        o.resolution == ExtractOptions::Resolution::kNano ||
+        (o.resolution == ExtractOptions::Resolution::kAuto && m.reader->resolution_digits() > 6);
+    writer = formats::MakeReportWriter(o.format, m.registry, {o.payload}, capture);
+    if (o.files) {
+      directory = o.output;
+      std::error_code ec;
+      std::filesystem::create_directories(directory, ec);
+      if (ec) throw OutputError(directory + ": cannot create the folder: " + ec.message());
+    } else {
+      output = std::make_unique<formats::OutputFile>(o.output);
+    }
   }
   // A progress line only for a person watching: stderr a terminal, no -v lines, no --quiet.
-  bool progress = !m.options.quiet && !m.options.verbose && ::isatty(STDERR_FILENO);
+  bool progress = !o.quiet && !o.verbose && ::isatty(STDERR_FILENO);
   uint64_t input_size = 0;
   std::error_code ec;
-  if (m.options.input != "-") input_size = std::filesystem::file_size(m.options.input, ec);
-  stages::Sink sink(output.get(), writer.get(), progress, ec ? 0 : input_size);
-  unsigned threads =
-      m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
-  strategies::RunContext context{m.reader.get(),
-                                 {&m.dissector, writer.get(), &m.registry, m.options.verbose},
+  if (o.input != "-") input_size = std::filesystem::file_size(o.input, ec);
+  stages::Sink sink(output.get(), writer.get(), directory, FormatExtension(o.format), progress,
+                    ec ? 0 : input_size);
+  stages::Source source(m.reader.get(), selection.active() ? &selection : nullptr, o.stop);
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  strategies::RunContext context{&source,
+                                 {&m.dissector, writer.get(), &m.registry, o.verbose, o.files},
                                  &sink,
                                  threads,
-                                 m.options.inflight ? m.options.inflight : 2 * threads + 2};
-  ExtractSummary summary;
+                                 o.inflight ? o.inflight : 2 * threads + 2};
+  ExtractSummary& summary = m.summary;
   sink.Begin();
-  switch (m.options.strategy) {
+  switch (o.strategy) {
     case Strategy::kSequential:
       summary.max_inflight = strategies::RunSequential(context);
       break;
@@ -130,12 +166,16 @@ ExtractSummary Extractor::Run() {
       summary.max_inflight = strategies::RunServer(context);
       break;
   }
-  // The report is closed (valid) even when the capture turned out corrupt.
+  // The report is closed (valid) and renamed into place even when the capture turned out
+  // corrupt: it holds every frame before the fault.
   sink.Finish();
   summary.frames = sink.frames();
   summary.bytes = sink.bytes();
+  summary.files = sink.files();
+  summary.interrupted = source.interrupted();
   if (output) summary.output = output->path();
-  if (m.reader->error()) throw *m.reader->error();
+  if (o.files) summary.output = directory;
+  if (m.reader->error() && !summary.interrupted && !selection.done()) throw *m.reader->error();
   return summary;
 }
 

@@ -7,10 +7,18 @@
 namespace pcapkit {
 
 OutputFormat ParseOutputFormat(const std::string& name) {
-  if (strcasecmp(name.c_str(), "json") == 0) return OutputFormat::kJson;
-  if (strcasecmp(name.c_str(), "ndjson") == 0 || strcasecmp(name.c_str(), "jsonl") == 0)
-    return OutputFormat::kNdjson;
-  throw FormatError("unknown output format: " + name + " (known: json, ndjson)");
+  static const struct {
+    const char* name;
+    OutputFormat format;
+  } kNames[] = {{"json", OutputFormat::kJson},    {"ndjson", OutputFormat::kNdjson},
+                {"jsonl", OutputFormat::kNdjson}, {"plist", OutputFormat::kPlist},
+                {"xml", OutputFormat::kPlist},    {"tree", OutputFormat::kTree},
+                {"txt", OutputFormat::kTree},     {"pcap", OutputFormat::kPcap},
+                {"cap", OutputFormat::kPcap},     {"pcapng", OutputFormat::kPcapng}};
+  for (const auto& n : kNames)
+    if (strcasecmp(name.c_str(), n.name) == 0) return n.format;
+  throw FormatError("unknown output format: " + name +
+                    " (known: json, ndjson, plist, tree, pcap, pcapng)");
 }
 
 LayerLevel ParseLayerLevel(const std::string& name) {
@@ -40,6 +48,14 @@ const char* FormatExtension(OutputFormat format) {
       return ".json";
     case OutputFormat::kNdjson:
       return ".ndjson";
+    case OutputFormat::kPlist:
+      return ".plist";
+    case OutputFormat::kTree:
+      return ".txt";
+    case OutputFormat::kPcap:
+      return ".pcap";
+    case OutputFormat::kPcapng:
+      return ".pcapng";
     default:
       return "";
   }

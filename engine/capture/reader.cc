@@ -35,6 +35,10 @@ std::unique_ptr<Reader> Reader::FromSource(std::unique_ptr<io::ByteSource> sourc
     throw InputError(name + ": " + e.what(), name, 0, 0);
   }
   r->parser_ = MakeParser(r->carry_.data(), r->carry_.size());
+  if (r->carry_.size() >= 4) {
+    uint32_t magic = Load32(r->carry_.data(), false);
+    if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1 || magic == 0x0A0D0D0A) r->digits_ = 9;
+  }
   if (!r->parser_) {
     std::string magic;
     static constexpr char kDigits[] = "0123456789abcdef";

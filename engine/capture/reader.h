@@ -29,6 +29,9 @@ class Reader {
   bool Next(Batch& batch);
   const std::optional<InputError>& error() const { return error_; }
   const std::string& name() const { return name_; }
+  // The finest timestamp resolution the format may carry, in decimal digits: 6 for µs
+  // pcap and snoop, 9 for ns pcap and for pcapng (whose interfaces choose their own).
+  uint8_t resolution_digits() const { return digits_; }
 
  private:
   Reader(std::unique_ptr<io::ByteSource> source, std::string name, size_t batch_bytes);
@@ -41,6 +44,7 @@ class Reader {
   std::vector<uint8_t> carry_;  // an incomplete record left over from the last batch
   uint64_t offset_ = 0;         // stream offset of carry_'s first byte
   bool eof_ = false;
+  uint8_t digits_ = 6;
   bool done_ = false;
   std::optional<InputError> error_;
 };

@@ -29,7 +29,7 @@ size_t RunPipeline(const RunContext& c) {
     flow::input_node<stages::WorkItem*> read(
         g, [&](oneapi::tbb::flow_control& fc) -> stages::WorkItem* {
           stages::WorkItem* item = pool.Take();
-          if (!stages::Read(*c.reader, next_sequence, *item)) {
+          if (!c.source->Read(next_sequence, *item)) {
             pool.Give(item);
             fc.stop();
             return nullptr;

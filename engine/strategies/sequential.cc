@@ -6,7 +6,7 @@ namespace pcapkit::strategies {
 
 size_t RunSequential(const RunContext& c) {
   stages::WorkItem item;
-  for (uint64_t seq = 0; stages::Read(*c.reader, seq, item); ++seq) {
+  for (uint64_t seq = 0; c.source->Read(seq, item); ++seq) {
     stages::Process(c.process, item);
     c.sink->Write(item);
   }

@@ -45,7 +45,7 @@ size_t RunServer(const RunContext& c) {
 
   for (uint64_t seq = 0; !failed; ++seq) {
     stages::WorkItem* item = pool.Take();  // blocks while `inflight` batches are out
-    if (!stages::Read(*c.reader, seq, *item)) {
+    if (!c.source->Read(seq, *item)) {
       pool.Give(item);
       break;
     }

@@ -9,7 +9,7 @@
 namespace pcapkit::strategies {
 
 struct RunContext {
-  capture::Reader* reader;
+  stages::Source* source;
   stages::ProcessOptions process;
   stages::Sink* sink;
   unsigned threads;  // worker threads (parallel strategies)

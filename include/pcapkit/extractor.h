@@ -18,10 +18,12 @@
 namespace pcapkit {
 
 struct ExtractSummary {
-  uint64_t frames = 0;      // frames read and written
-  uint64_t bytes = 0;       // captured bytes of those frames
-  std::string output;       // where the report went ("" with nofile)
-  size_t max_inflight = 0;  // most batches between reader and writer at once
+  uint64_t frames = 0;       // frames read and written
+  uint64_t bytes = 0;        // captured bytes of those frames
+  std::string output;        // where the report went ("" with nofile)
+  size_t max_inflight = 0;   // most batches between reader and writer at once
+  uint64_t files = 0;        // -F: files written
+  bool interrupted = false;  // options.stop was raised: the report ends early
 };
 
 class Extractor {
@@ -44,6 +46,8 @@ class Extractor {
   ExtractSummary Run();
 
   const ExtractOptions& options() const;
+  // What Run() wrote, also when it ended with an InputError.
+  const ExtractSummary& summary() const;
   // "Ethernet:IPv4:TCP" for a frame this extractor returned.
   std::string ProtocolChain(const Frame& frame) const;
 

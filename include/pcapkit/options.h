@@ -1,12 +1,14 @@
 // Options shared by the CLI and the C++ API; each field names the CLI flag it mirrors.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace pcapkit {
 
-enum class OutputFormat { kNone, kJson, kNdjson };
+enum class OutputFormat { kNone, kJson, kNdjson, kPlist, kTree, kPcap, kPcapng };
 
 // How the stages are run (-E); every strategy writes the same bytes.
 enum class Strategy {
@@ -28,14 +30,25 @@ struct ExtractOptions {
   std::string stop_protocol;  // -P: stop dissecting after this protocol (name, any case)
   bool payload = false;       // --payload: write `data` hex of raw layers
   bool nofile = false;        // --nofile: dissect, write nothing
-  bool quiet = false;         // --quiet: no progress line on stderr
+  bool files = false;         // -F: one file per record in the folder named by -o
+  std::string filter;         // --filter: tcpdump expression (libpcap's BPF compiler)
+  std::string frames;         // --frames: "100-200,305"
+  uint64_t count = 0;         // --count: stop after this many selected frames (0: all)
+  bool big_endian = false;    // --byteorder big: pcap/pcapng output byte order
+  // --nanosecond / --microsecond: pcap output resolution; kAuto: the input's (ns when
+  // the input may hold finer than µs), so timestamps are never cut.
+  enum class Resolution { kAuto, kMicro, kNano } resolution = Resolution::kAuto;
+  // Raised (e.g. by a SIGINT handler) to stop reading: what was read is still written.
+  const std::atomic<bool>* stop = nullptr;
+  bool quiet = false;                         // --quiet: no progress line on stderr
   Strategy strategy = Strategy::kSequential;  // -E
   unsigned threads = 0;                       // --threads: worker threads (0: one per core)
   size_t inflight = 0;                        // batches in flight at most (0: 2 per thread + 2)
   size_t batch_bytes = 1 << 20;  // bytes read per batch; with `inflight`, bounds memory
 };
 
-// Parses "json", "ndjson"; throws FormatError on anything else.
+// Parses json, ndjson (jsonl), plist (xml), tree (txt), pcap (cap), pcapng; throws
+// FormatError on anything else.
 OutputFormat ParseOutputFormat(const std::string& name);
 // "link", "internet", "transport", "application" (any case); throws FormatError otherwise.
 LayerLevel ParseLayerLevel(const std::string& name);

@@ -44,9 +44,10 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   formats::OutBuffer out;
   writer->Begin(out);
   stages::WorkItem item;
-  stages::ProcessOptions process{&dissector, writer.get(), &registry, false};
+  stages::ProcessOptions process{&dissector, writer.get(), &registry, false, false};
+  stages::Source source(reader.get(), nullptr, nullptr);
   uint64_t entries = 0;
-  for (uint64_t seq = 0; stages::Read(*reader, seq, item); ++seq) {
+  for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
     stages::Process(process, item);
     out.Append(item.report.view());
     entries += item.entries;

@@ -1,0 +1,46 @@
+// Frame selection, applied in the read stage before anything is dissected: a tcpdump
+// filter (--filter, compiled by libpcap's BPF compiler for each link type met), frame
+// numbers (--frames 100-200,305) and a count of selected frames (--count). Runs in the
+// serial read stage, so --count stops reading exactly where a sequential run would.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/capture/batch.h"
+
+namespace pcapkit::stages {
+
+class Selection {
+ public:
+  // Throws FormatError for a bad --frames list or a filter libpcap cannot compile
+  // (with the compiler's message).
+  Selection(const std::string& filter, const std::string& frames, uint64_t count);
+  ~Selection();
+  Selection(const Selection&) = delete;
+  Selection& operator=(const Selection&) = delete;
+
+  bool active() const { return !filter_.empty() || !ranges_.empty() || count_ != 0; }
+  // Drops the frames of `batch` that are not selected (file records stay, in place).
+  void Apply(capture::Batch& batch);
+  // No frame after this point can be selected: reading may stop.
+  bool done() const { return done_; }
+
+ private:
+  bool Wanted(uint64_t number) const;
+  bool Passes(const capture::FrameRecord& f, const uint8_t* data);
+
+  struct Program;
+  std::string filter_;
+  std::map<uint32_t, std::unique_ptr<Program>> programs_;  // per link type
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;      // inclusive, sorted
+  uint64_t count_ = 0;
+  uint64_t selected_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace pcapkit::stages
