@@ -54,7 +54,10 @@ void TreeEmitter::Add(std::string_view key, std::string value, bool container, b
   Node n{depth_, in_list, container, bytes, std::string(key), std::move(value)};
   if (in_list) {
     ++counters_.back();
-    if (container) n.key = "#" + std::to_string(counters_.back());
+    if (container) {
+      n.key.assign(1, '#');
+      n.key += std::to_string(counters_.back());
+    }
   }
   nodes_.push_back(std::move(n));
 }
@@ -146,15 +149,24 @@ void TreeEmitter::Render() {
     prefix.assign("  ");
     for (bool c : columns) prefix += c ? "|     " : "      ";
     std::string_view connector = n.item ? "|--> " : "|-- ";
-    bool wrap = !n.container && !n.item &&
-                (n.bytes ? n.value.size() > kBytesWrap * 3 - 1 : n.value.size() > kTextWrap);
+    bool long_value = !n.container &&
+                      (n.bytes ? n.value.size() > kBytesWrap * 3 - 1 : n.value.size() > kTextWrap);
+    std::vector<std::string> chunks;
+    if (long_value) {
+      if (n.bytes) {
+        for (size_t at = 0; at < n.value.size(); at += kBytesWrap * 3)
+          chunks.push_back(n.value.substr(at, kBytesWrap * 3 - 1));
+      } else {
+        chunks = Wrap(n.value, kTextWrap);
+      }
+    }
     std::string line = prefix;
     line += connector;
     if (n.container) {
       line += n.key;
     } else if (n.item) {
-      line += n.value;
-    } else if (wrap) {
+      line += long_value ? chunks[0] : n.value;
+    } else if (long_value) {
       line += n.key;
     } else {
       line += n.key;
@@ -162,22 +174,21 @@ void TreeEmitter::Render() {
     }
     line.push_back('\n');
     out_->Append(line);
-    if (wrap) {
-      // The value moves under a `|-->` line of its own, continuation lines aligned.
-      std::string under = prefix + (later[i] ? "|     " : "      ");
-      std::vector<std::string> lines;
-      if (n.bytes) {
-        for (size_t at = 0; at < n.value.size(); at += kBytesWrap * 3) {
-          std::string chunk = n.value.substr(at, kBytesWrap * 3 - 1);
-          lines.push_back(chunk);
-        }
-      } else {
-        lines = Wrap(n.value, kTextWrap);
+    if (long_value && n.item) {
+      // A long list item goes on below itself, aligned with its text.
+      for (size_t k = 1; k < chunks.size(); ++k) {
+        out_->Append(prefix);
+        out_->Append(later[i] ? "|    " : "     ");
+        out_->Append(chunks[k]);
+        out_->Push('\n');
       }
-      for (size_t k = 0; k < lines.size(); ++k) {
+    } else if (long_value) {
+      // A long member value moves under a `|-->` line of its own, continuations aligned.
+      std::string under = prefix + (later[i] ? "|     " : "      ");
+      for (size_t k = 0; k < chunks.size(); ++k) {
         out_->Append(under);
         out_->Append(k == 0 ? "|--> " : "     ");
-        out_->Append(lines[k]);
+        out_->Append(chunks[k]);
         out_->Push('\n');
       }
     }

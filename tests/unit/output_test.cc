@@ -1,0 +1,257 @@
+// Output formats and selection, end to end through the CLI: per-record files, capture
+// output, tcpdump filters, frame ranges, counts, the temporary-file rule and SIGINT; and
+// the tree layout against a golden file.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/packet_builder.h"
+#include "tests/support/run_cli.h"
+#include "tests/support/test_util.h"
+
+using namespace ipsuite;
+using nlohmann::json;
+using testutil::RunCli;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<json> Lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// Frames 1..n alternate TCP, UDP, ARP.
+std::vector<Record> Mixed(int n) {
+  std::vector<Record> r;
+  for (int i = 0; i < n; ++i) {
+    Bytes frame;
+    if (i % 3 == 0) {
+      Ipv4Spec ip;
+      ip.protocol = 6;
+      frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp({}, {'t'})));
+    } else if (i % 3 == 1) {
+      Ipv4Spec ip;
+      frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(53, 4000, {'u'})));
+    } else {
+      frame = Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2"));
+    }
+    r.push_back({frame, uint32_t(1600000000 + i), uint32_t(i * 1000)});
+  }
+  return r;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/pcapkit-out-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+TEST(Files, OneDocumentPerRecordNamedWithoutDoubleDots) {
+  TempDir dir;
+  std::string in = WriteTemp(PcapFile({}, Mixed(3)), ".pcap");
+  auto r = RunCli({"extract", in, "-F", "-j", "-o", dir.path + "/frames", "-v"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path + "/frames"))
+    names.insert(e.path().filename());
+  EXPECT_EQ(names, (std::set<std::string>{"Global Header.json", "Frame 1.json", "Frame 2.json",
+                                          "Frame 3.json"}));
+  json frame = json::parse(Slurp(dir.path + "/frames/Frame 2.json"));
+  EXPECT_EQ(frame.size(), 1u);
+  EXPECT_EQ(frame["Frame 2"]["protocols"], "Ethernet:IPv4:UDP:Raw");
+  EXPECT_NE(r.err.find("Report files stored in"), std::string::npos) << r.err;
+
+  auto nd = RunCli({"extract", in, "-F", "-f", "ndjson", "-o", dir.path + "/nd"});
+  ASSERT_EQ(nd.status, 0) << nd.err;
+  EXPECT_FALSE(fs::exists(dir.path + "/nd/Global Header.ndjson"));
+  EXPECT_EQ(Lines(Slurp(dir.path + "/nd/Frame 3.ndjson")).at(0)["number"], 3);
+
+  auto pc = RunCli({"extract", in, "-F", "-f", "pcap", "-o", dir.path + "/pc"});
+  ASSERT_EQ(pc.status, 0) << pc.err;
+  std::string one = Slurp(dir.path + "/pc/Frame 1.pcap");
+  auto back = testutil::ReadAll(Bytes(one.begin(), one.end()));
+  ASSERT_EQ(back.frames.size(), 1u);
+  EXPECT_EQ(back.data[0], Mixed(3)[0].data);
+
+  EXPECT_EQ(RunCli({"extract", in, "-F", "-o", dir.path + "/x"}).status, 2);  // needs a format
+}
+
+TEST(Capture, PcapRoundTripKeepsBytesAndTimes) {
+  TempDir dir;
+  PcapSpec ns;
+  ns.nanosecond = true;
+  std::vector<Record> records = Mixed(6);
+  records[2].frac = 999999999;
+  std::string in = WriteTemp(PcapFile(ns, records), ".pcap");
+  for (std::vector<std::string> extra : {std::vector<std::string>{}, {"--byteorder", "big"}}) {
+    std::string out = dir.path + "/out.pcap";
+    std::vector<std::string> args{"extract", in, "-o", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RunCli(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::string bytes = Slurp(out);
+    auto back = testutil::ReadAll(Bytes(bytes.begin(), bytes.end()));
+    ASSERT_EQ(back.frames.size(), 6u);
+    EXPECT_EQ(back.frames[2].time.digits, 9);  // an ns input stays ns
+    EXPECT_EQ(back.frames[2].time.frac, 999999999u);
+    for (size_t i = 0; i < 6; ++i) EXPECT_EQ(back.data[i], records[i].data);
+    EXPECT_EQ(back.metas.at(0).fields[2].text, extra.empty() ? "little" : "big");
+  }
+  auto us = RunCli({"extract", in, "-f", "pcap", "-o", dir.path + "/us.pcap", "--microsecond"});
+  ASSERT_EQ(us.status, 0) << us.err;
+  std::string bytes = Slurp(dir.path + "/us.pcap");
+  auto back = testutil::ReadAll(Bytes(bytes.begin(), bytes.end()));
+  EXPECT_EQ(back.frames[2].time.frac, 999999u);
+}
+
+TEST(Capture, PcapRefusesSeveralLinkTypesPcapngKeepsThem) {
+  TempDir dir;
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Interface(101, 0, 9);
+  w.Enhanced(0, 5, Mixed(1)[0].data).Enhanced(1, 7000000001ull, Ipv4({}, Udp(1, 2, {})));
+  std::string in = WriteTemp(w.bytes(), ".pcapng");
+  auto pcap = RunCli({"extract", in, "-f", "pcap", "-o", dir.path + "/a.pcap"});
+  EXPECT_EQ(pcap.status, 2);
+  EXPECT_NE(pcap.err.find("-f pcapng"), std::string::npos) << pcap.err;
+  EXPECT_FALSE(fs::exists(dir.path + "/a.pcap"));  // nothing under the final name
+  auto ng = RunCli({"extract", in, "-o", dir.path + "/a.pcapng"});
+  ASSERT_EQ(ng.status, 0) << ng.err;
+  std::string bytes = Slurp(dir.path + "/a.pcapng");
+  auto back = testutil::ReadAll(Bytes(bytes.begin(), bytes.end()));
+  ASSERT_EQ(back.frames.size(), 2u);
+  EXPECT_EQ(back.frames[1].linktype, 101u);
+  EXPECT_EQ(back.frames[1].time.sec, 7);
+  EXPECT_EQ(back.frames[1].time.frac, 1u);
+}
+
+TEST(Selection, FilterFramesAndCount) {
+  std::string in = WriteTemp(PcapFile({}, Mixed(30)), ".pcap");
+  auto tcp = Lines(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "tcp"}).out);
+  ASSERT_EQ(tcp.size(), 10u);
+  EXPECT_EQ(tcp[1]["number"], 4);  // numbers stay those of the capture
+  auto arp = Lines(
+      RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "arp", "--count", "2"}).out);
+  ASSERT_EQ(arp.size(), 2u);
+  EXPECT_EQ(arp[1]["number"], 6);
+  auto some =
+      Lines(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "28-40,2,5-6"}).out);
+  std::vector<int> numbers;
+  for (auto& l : some) numbers.push_back(l["number"]);
+  EXPECT_EQ(numbers, (std::vector<int>{2, 5, 6, 28, 29, 30}));
+  for (const char* engine : {"server", "pipeline"}) {
+    auto r = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "udp", "--count", "3",
+                     "-E", engine});
+    EXPECT_EQ(Lines(r.out).size(), 3u) << engine;
+  }
+  auto bad = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "tcp port banana"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--filter"), std::string::npos) << bad.err;
+  EXPECT_EQ(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "5-2"}).status, 2);
+  EXPECT_EQ(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "0"}).status, 2);
+}
+
+TEST(Selection, CountStopsReadingBeforeALaterFault) {
+  Bytes file = PcapFile({}, Mixed(10));
+  file.resize(file.size() - 4);
+  std::string in = WriteTemp(file, ".pcap");
+  auto r = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--count", "3"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Lines(r.out).size(), 3u);
+}
+
+TEST(Robust, ACorruptCaptureLeavesAValidReportAndSaysWhatWasWritten) {
+  TempDir dir;
+  Bytes file = PcapFile({}, Mixed(5));
+  file.resize(file.size() - 4);
+  std::string in = WriteTemp(file, ".pcap");
+  for (const char* fmt : {"json", "plist", "txt", "pcap"}) {  // by extension
+    std::string out = dir.path + "/r." + fmt;
+    auto r = RunCli({"extract", in, "-o", out});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("4 frames before it written to '" + out + "'"), std::string::npos)
+        << r.err;
+    EXPECT_TRUE(fs::exists(out));
+  }
+  EXPECT_TRUE(json::parse(Slurp(dir.path + "/r.json")).contains("Frame 4"));
+  // No temporary file is left beside the reports.
+  for (const auto& e : fs::directory_iterator(dir.path))
+    EXPECT_EQ(e.path().filename().string().find(".pcapkit-"), std::string::npos) << e.path();
+}
+
+TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
+  TempDir dir;
+  std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.json";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Bytes file = PcapFile({}, Mixed(40));
+  size_t half = 24 + (file.size() - 24) / 2;
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(PCAPKIT_CLI, PCAPKIT_CLI, "extract", fifo.c_str(), "-o", out.c_str(), "-q",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int fd = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, file.data(), half), ssize_t(half));
+  usleep(300 * 1000);  // the reader has taken the first half and waits for more
+  kill(pid, SIGINT);
+  usleep(100 * 1000);
+  ASSERT_EQ(write(fd, file.data() + half, file.size() - half), ssize_t(file.size() - half));
+  close(fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  json report = json::parse(Slurp(out));  // closed and renamed into place
+  EXPECT_TRUE(report.contains("Frame 1"));
+}
+
+// The tree layout of PyPCAPKit, frozen: a capture built here, compared with the golden
+// file. PCAPKIT_UPDATE_GOLDEN=1 rewrites the file (review the diff before committing).
+TEST(Tree, GoldenLayout) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle, {{1, Bytes{'A', ' ', 'c', 'o', 'm', 'm', 'e', 'n', 't', ' ', 'l', 'o',
+                                        'n', 'g', 'e', 'r', ' ', 't', 'h', 'a', 'n', ' ', 'f', 'o',
+                                        'r', 't', 'y', ' ', 'c', 'h', 'a', 'r', 'a', 'c', 't', 'e',
+                                        'r', 's', ',', ' ', 'w', 'r', 'a', 'p', 'p', 'e', 'd'}}})
+      .Interface(1, 65535, 6, 0, "eth0");
+  TcpSpec t;
+  t.options = {2, 4, 5, 0xb4, 1, 3, 3, 7};
+  Ipv4Spec ip;
+  ip.protocol = 6;
+  ip.options = {0x94, 4, 0, 0};
+  w.Enhanced(
+      0, 1600000000123456ull,
+      Ethernet(kMacB, kMacA, 0x8100, Vlan(3, true, 42, 0x0800, Ipv4(ip, Tcp(t, Bytes(20, 0x41))))));
+  w.Enhanced(0, 1600000001000000ull,
+             Ethernet(kMacB, kMacA, 0x0806, Arp(2, kMacA, "10.0.0.1", kMacB, "10.0.0.2")));
+  pcapkit::ExtractOptions o;
+  o.payload = true;
+  std::string tree = testutil::RawReport(w.bytes(), pcapkit::OutputFormat::kTree, o);
+  std::string golden_path = std::string(PCAPKIT_SOURCE_DIR) + "/tests/golden/tree_layout.txt";
+  if (std::getenv("PCAPKIT_UPDATE_GOLDEN")) std::ofstream(golden_path) << tree;
+  EXPECT_EQ(tree, Slurp(golden_path)) << "layout changed; see " << golden_path;
+}
+
+}  // namespace
