@@ -25,12 +25,14 @@ class OutBuffer {
 
   // Room for `n` more bytes; write them at the returned cursor, then Commit(end).
   char* Ensure(size_t n) {
-    if (cap_ - size_ < n) Grow(size_ + n);
+    // Never hands out the null of a buffer not yet allocated, even for n == 0.
+    if (cap_ - size_ < n || data_ == nullptr) Grow(size_ + n);
     return data_ + size_;
   }
   void Commit(char* end) { size_ = size_t(end - data_); }
 
   void Append(std::string_view s) {
+    if (s.empty()) return;  // memcpy may not be given the null of an unused buffer
     char* p = Ensure(s.size());
     std::memcpy(p, s.data(), s.size());
     size_ += s.size();
