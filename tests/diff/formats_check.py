@@ -2,7 +2,8 @@
 """Every output format on every corpus capture, read back by an independent reader.
 
 - json and ndjson: Python's json parser; one record per frame.
-- plist: Python's plistlib (an XML plist reader); the same tree as the JSON report.
+- plist: an XML parser (root <plist version="1.0"><dict> of alternating keys and values,
+  as the DTD has it), then Python's plistlib; the same tree as the JSON report.
 - tree: valid UTF-8, one `Frame N` record per frame.
 - pcapng (every capture) and pcap (single-link-type captures): tshark reads the file and
   sees the same frames as in the input — MD5 of the frame bytes, time, lengths — and as
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -72,6 +74,12 @@ def check(binary, corpus, rel, expected_frames, damaged):
             lines = [json.loads(l) for l in f.read().decode("utf-8").splitlines()]
         if len(lines) != frames:
             problems.append(f"ndjson: {len(lines)} records, json has {frames}")
+        root = ET.parse(out["plist"][1]).getroot()  # a plain XML parser first: the DTD's shape
+        if root.tag != "plist" or root.get("version") != "1.0" or [c.tag for c in root] != ["dict"]:
+            problems.append("plist: root is not <plist version=\"1.0\"><dict>")
+        tags = [c.tag for c in root[0]] if len(root) else []
+        if tags[0::2] != ["key"] * (len(tags) // 2) or len(tags) % 2:
+            problems.append("plist: the root dict does not alternate <key> and values")
         with open(out["plist"][1], "rb") as f:
             plist = plistlib.load(f)
         if plist != report:
@@ -88,7 +96,7 @@ def check(binary, corpus, rel, expected_frames, damaged):
             # is no reference. The corpus test checks what pcapkit writes of them.
             return rel, problems, frames
         theirs, _ = tshark_frames(src)
-        if len(theirs) < frames:
+        if len(theirs) != frames:
             problems.append(f"tshark sees {len(theirs)} frames in the input, pcapkit {frames}")
         linktypes = {rec["linktype"] for k, rec in report.items() if k.startswith("Frame ")}
         for fmt in ("pcapng", "pcap"):
