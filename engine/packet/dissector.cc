@@ -1,5 +1,7 @@
 #include "engine/packet/dissector.h"
 
+#include <cstring>
+
 #include "pcapkit/errors.h"
 
 namespace pcapkit {
@@ -52,6 +54,14 @@ void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data,
     }
     ProtocolId id = table == Table::kNone ? ProtocolId::kNone : registry_.Lookup(table, key);
     if (id == ProtocolId::kNone && has_key2) id = registry_.Lookup(table, key2);
+    if (id == ProtocolId::kNone && table != Table::kNone) {
+      for (ProtocolId h : registry_.Heuristics(table)) {
+        if (registry_.Info(h).detect(data + offset, avail)) {
+          id = h;
+          break;
+        }
+      }
+    }
     if (id == ProtocolId::kNone) {
       PushRaw(out, offset, avail, nullptr, ProtocolId::kNone);
       return;
@@ -80,7 +90,9 @@ void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data,
     offset += r.hdr_len;
     avail = r.payload_len;
     // -P: what follows the named protocol is left undissected.
-    if (id == stop_protocol_)
+    // (By key: a protocol may have several registry entries, DNS over UDP and over TCP.)
+    if (stop_protocol_ != ProtocolId::kNone &&
+        std::strcmp(info.key, registry_.Info(stop_protocol_).key) == 0)
       table = Table::kNone;
     else
       table = r.next_table;

@@ -20,6 +20,18 @@
 #include "engine/protocols/sll2.h"
 #include "engine/protocols/tcp.h"
 #include "engine/protocols/udp.h"
+#include "engine/protocols/gre.h"
+#include "engine/protocols/mpls.h"
+#include "engine/protocols/pppoe.h"
+#include "engine/protocols/ppp.h"
+#include "engine/protocols/chdlc.h"
+#include "engine/protocols/vxlan.h"
+#include "engine/protocols/geneve.h"
+#include "engine/protocols/dns.h"
+#include "engine/protocols/http.h"
+#include "engine/protocols/tls.h"
+#include "engine/protocols/dhcp.h"
+#include "engine/protocols/ftp.h"
 #include "engine/protocols/vlan.h"
 
 namespace pcapkit::protocols {
@@ -46,6 +58,18 @@ void RegisterBuiltinProtocols(Registry& r) {
   RegisterIcmpv6(r);
   RegisterTcp(r);
   RegisterUdp(r);
+  RegisterGre(r);
+  RegisterMpls(r);
+  RegisterPppoe(r);
+  RegisterPpp(r);
+  RegisterChdlc(r);
+  RegisterVxlan(r);
+  RegisterGeneve(r);
+  RegisterDns(r);
+  RegisterHttp(r);
+  RegisterTls(r);
+  RegisterDhcp(r);
+  RegisterFtp(r);
 }
 
 }  // namespace pcapkit::protocols

@@ -40,7 +40,8 @@ void Write(const LayerContext& l, Emitter& out) {
 
 void RegisterEthernet(Registry& r) {
   r.Add({ProtocolId::kEthernet, "Ethernet", "ethernet", LayerLevel::kLink, Dissect, Write},
-        {{Table::kLinkType, 1}});
+        // 0x6558: transparent Ethernet bridging (inside GRE, Geneve).
+        {{Table::kLinkType, 1}, {Table::kEtherType, 0x6558}});
 }
 
 }  // namespace pcapkit::protocols

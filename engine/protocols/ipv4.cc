@@ -124,7 +124,8 @@ void RegisterIpv4(Registry& r) {
          {Table::kLinkType, 228},
          {Table::kIpVersion, 4},
          {Table::kIpProto, 4},
-         {Table::kBsdFamily, 2}});
+         {Table::kBsdFamily, 2},
+         {Table::kPppProto, 0x0021}});
 }
 
 }  // namespace pcapkit::protocols

@@ -44,7 +44,8 @@ void RegisterIpv6(Registry& r) {
          {Table::kIpProto, 41},
          {Table::kBsdFamily, 24},
          {Table::kBsdFamily, 28},
-         {Table::kBsdFamily, 30}});
+         {Table::kBsdFamily, 30},
+         {Table::kPppProto, 0x0057}});
 }
 
 }  // namespace pcapkit::protocols

@@ -16,6 +16,7 @@ Registry::Registry() {
   tables_[size_t(Table::kBsdFamily)].assign(1 << 8, ProtocolId::kNone);
   tables_[size_t(Table::kTcpPort)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kUdpPort)].assign(1 << 16, ProtocolId::kNone);
+  tables_[size_t(Table::kPppProto)].assign(1 << 16, ProtocolId::kNone);
 }
 
 const Registry& Registry::Builtin() {
@@ -77,6 +78,8 @@ const char* TableName(Table table) {
       return "tcp.port";
     case Table::kUdpPort:
       return "udp.port";
+    case Table::kPppProto:
+      return "ppp.protocol";
     default:
       return "none";
   }

@@ -30,6 +30,7 @@ enum class Table : uint8_t {
   kBsdFamily,  // BSD loopback address family
   kTcpPort,
   kUdpPort,
+  kPppProto,   // PPP protocol field (PPP, PPPoE sessions)
   kCount,
 };
 
@@ -48,6 +49,10 @@ struct DissectResult {
 // Dissects the header at p[0, len) (len is what is captured, already bounded by the parent).
 // Must not read past len. On success fills hdr_len/payload_len/next*; on failure sets error.
 using DissectFn = void (*)(const uint8_t* p, uint32_t len, DissectResult& out);
+
+// Content detection for payloads no number names (HTTP, TLS on any port): true when the
+// bytes at p[0, len) start like this protocol. Must be cheap and never read past len.
+using DetectFn = bool (*)(const uint8_t* p, uint32_t len);
 
 // A layer as the writer sees it.
 struct LayerContext {
@@ -69,6 +74,8 @@ struct ProtocolInfo {
   // Transparent protocols dispatch without adding a layer (raw-IP link types pick IPv4
   // or IPv6 by version nibble, and show nothing of their own).
   bool transparent = false;
+  // Tried, in registration order, on a port-table payload whose ports name no protocol.
+  DetectFn detect = nullptr;
 };
 
 struct Binding {
@@ -83,6 +90,11 @@ class Registry {
 
   void Add(const ProtocolInfo& info, std::initializer_list<Binding> bindings);
   void Bind(Table table, uint32_t key, ProtocolId id);
+  // Registers `id`'s detect function for payloads of `table` that no key names.
+  void AddHeuristic(Table table, ProtocolId id) { heuristics_[size_t(table)].push_back(id); }
+  const std::vector<ProtocolId>& Heuristics(Table table) const {
+    return heuristics_[size_t(table)];
+  }
 
   const ProtocolInfo& Info(ProtocolId id) const { return protocols_[size_t(id)]; }
   ProtocolId Lookup(Table table, uint32_t key) const {
@@ -99,6 +111,7 @@ class Registry {
   Registry();
   std::vector<ProtocolInfo> protocols_;
   std::vector<ProtocolId> tables_[size_t(Table::kCount)];
+  std::vector<ProtocolId> heuristics_[size_t(Table::kCount)];
 };
 
 const char* TableName(Table table);

@@ -32,6 +32,22 @@ enum class ProtocolId : uint16_t {
   // transport
   kTcp,
   kUdp,
+  // tunnels and link encapsulations found inside other layers
+  kGre,
+  kMpls,
+  kPppoe,
+  kPpp,
+  kPppHdlc,  // LINKTYPE_PPP_HDLC: PPP whose address/control bytes are always present
+  kChdlc,
+  kVxlan,
+  kGeneve,
+  // application
+  kDns,
+  kDnsTcp,  // DNS over TCP: the same record, after a 2-byte length
+  kHttp,
+  kTls,
+  kDhcp,
+  kFtp,
   kBuiltinCount,
 };
 

@@ -37,6 +37,10 @@ def div8(v):
     return v // 8
 
 
+def root_name(v):
+    return v if v != "" else "<Root>"  # tshark's name for the DNS root
+
+
 # pcapkit record path (layer key, field path) -> (tshark field, parse tshark text, transform
 # of pcapkit's value). Field paths use '.' for nesting and '[]' for list members.
 FIELDS = {
@@ -150,6 +154,65 @@ FIELDS = {
         ("id", "icmp.ident", to_int, None),
         ("seq", "icmp.seq", to_int, None),
     ],
+    "gre": [
+        ("protocol", "gre.proto", to_int, None),
+        ("key", "gre.key", to_int, None),
+        ("seq", "gre.sequence_number", to_int, None),
+    ],
+    "mpls": [
+        ("label", "mpls.label", to_int, None),
+        ("tc", "mpls.exp", to_int, None),
+        ("bottom", "mpls.bottom", to_bool, None),
+        ("ttl", "mpls.ttl", to_int, None),
+    ],
+    "pppoe": [
+        ("code", "pppoe.code", to_int, None),
+        ("session_id", "pppoe.session_id", to_int, None),
+        ("payload_len", "pppoe.payload_length", to_int, None),
+    ],
+    "ppp": [("protocol", "ppp.protocol", to_int, None)],
+    "chdlc": [("protocol", "chdlc.protocol", to_int, None)],
+    "vxlan": [("vni", "vxlan.vni", to_int, None)],
+    "geneve": [
+        ("vni", "geneve.vni", to_int, None),
+        ("protocol", "geneve.proto_type", to_int, None),
+    ],
+    "dns": [
+        ("id", "dns.id", to_int, None),
+        ("qr", "dns.flags.response", to_bool, None),
+        ("opcode", "dns.flags.opcode", to_int, None),
+        ("rcode", "dns.flags.rcode", to_int, None),
+        ("questions[].name", "dns.qry.name", str, root_name),
+        ("questions[].type", "dns.qry.type", to_int, None),
+        ("questions[].class", "dns.qry.class", to_int, None),
+        ("answers[].name+authorities[].name+additionals[].name", "dns.resp.name", str, root_name),
+        ("answers[].type+authorities[].type+additionals[].type", "dns.resp.type", to_int, None),
+        ("answers[].ttl+authorities[].ttl+additionals[].ttl", "dns.resp.ttl", to_int, None),
+    ],
+    "http": [
+        ("method", "http.request.method", str, None),
+        ("uri", "http.request.uri", str, None),
+        ("status", "http.response.code", to_int, None),
+        ("reason", "http.response.phrase", str, None),
+    ],
+    "tls": [
+        ("records[].content_type", "tls.record.content_type", to_int, None),
+        ("records[].version", "tls.record.version", to_int, None),
+        ("records[].length", "tls.record.length", to_int, None),
+        ("records[].handshake.type", "tls.handshake.type", to_int, None),
+        ("records[].handshake.extensions[].server_name", "tls.handshake.extensions_server_name", str, None),
+    ],
+    "dhcp": [
+        ("op", "dhcp.type", to_int, None),
+        ("xid", "dhcp.id", to_int, None),
+        ("yiaddr", "dhcp.ip.your", str, None),
+        ("chaddr", "dhcp.hw.mac_addr", str, None),
+        ("options[].message_type", "dhcp.option.dhcp", to_int, None),
+    ],
+    "ftp": [
+        ("lines[].command", "ftp.request.command", str, None),
+        ("lines[].code", "ftp.response.code", to_int, None),
+    ],
     "icmpv6": [
         ("type", "icmpv6.type", to_int, None),
         ("code", "icmpv6.code", to_int, None),
@@ -187,6 +250,24 @@ EXPLAINED_FILES = {
 }
 
 
+DNS_PLAIN_TYPES = {1, 2, 5, 12, 15, 16, 28, 41}
+
+
+def not_comparable(record, tshark_field):
+    """Fields whose tshark occurrences do not line up with pcapkit's records in this
+    frame: they are left out of the comparison (counted as not compared)."""
+    if tshark_field.startswith("dns.resp."):
+        # tshark files an SRV owner under dns.srv.*, NSEC/RRSIG/... type bitmaps under
+        # dns.resp.type: with such records its dns.resp.* lists follow no record order.
+        for name, layer in walk(record, None):
+            if name == "dns":
+                for section in ("answers", "authorities", "additionals"):
+                    for rr in layer.get(section, []):
+                        if rr.get("type") not in DNS_PLAIN_TYPES:
+                            return True
+    return False
+
+
 def explain(rel, record, tshark_field, ours, theirs):
     """The documented reason for a difference (docs/schema.md, "Differences from tshark"),
     or None when the difference is a bug."""
@@ -209,7 +290,7 @@ def walk(record, layer_filter):
     while True:
         child = None
         for key, value in obj.items():
-            if isinstance(value, dict) and key in LAYER_KEYS:
+            if isinstance(value, dict) and key not in FIELD_OBJECTS:
                 child = (key, value)
                 break
         if child is None:
@@ -221,13 +302,15 @@ def walk(record, layer_filter):
         obj = value
 
 
-LAYER_KEYS = {"ethernet", "vlan", "arp", "sll", "sll2", "null", "ipv4", "ipv6", "hopopt",
-              "ipv6_opts", "ipv6_route", "ipv6_frag", "ah", "esp", "tcp", "udp", "icmp",
-              "icmpv6", "llc", "raw"}
+# Objects inside a layer that are fields, not the next layer.
+FIELD_OBJECTS = {"flags"}
 
 
 def values_at(obj, path):
-    """Values at a dotted path with '[]' list steps, in order."""
+    """Values at a dotted path with '[]' list steps, in order; 'a+b' concatenates the
+    values of several paths (DNS's answer, authority and additional records)."""
+    if "+" in path:
+        return [v for part in path.split("+") for v in values_at(obj, part)]
     items = [obj]
     for step in path.split("."):
         nxt = []
@@ -303,8 +386,11 @@ def compare_file(binary, corpus, rel, fields):
             for path_, tf, parse, transform in specs:
                 mine = ours_vals.get(tf, [])
                 theirs_v = row.get(tf, [])
-                n = min(len(mine), len(theirs_v))
                 key = proto.split("@")[0]
+                if (mine or theirs_v) and not_comparable(rec, tf):
+                    stats[key][2] += max(len(mine), len(theirs_v))
+                    continue
+                n = min(len(mine), len(theirs_v))
                 stats[key][2] += abs(len(mine) - len(theirs_v))
                 for i in range(n):
                     a = mine[i]

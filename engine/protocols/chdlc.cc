@@ -1,0 +1,30 @@
+// Cisco HDLC (LINKTYPE_C_HDLC 104): address, control, and an EtherType.
+#include "engine/protocols/chdlc.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 4) {
+    out.error = "CHDLC: header truncated";
+    return;
+  }
+  Carry(out, 4, len, Table::kEtherType, Be16(p + 2));
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  out.Uint("address", l.p[0]);
+  out.Uint("control", l.p[1]);
+  out.Uint("protocol", Be16(l.p + 2));
+}
+
+}  // namespace
+
+void RegisterChdlc(Registry& r) {
+  r.Add({ProtocolId::kChdlc, "CHDLC", "chdlc", LayerLevel::kLink, Dissect, Write},
+        {{Table::kLinkType, 104}});
+}
+
+}  // namespace pcapkit::protocols

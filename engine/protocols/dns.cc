@@ -1,0 +1,277 @@
+// DNS (RFC 1035) over UDP and TCP (with its 2-byte length prefix), mDNS and LLMNR: every
+// section, names with compression, the common record types decoded (A, AAAA, CNAME, NS,
+// PTR, MX, TXT, SOA, SRV, OPT/EDNS; others kept as hex). Dissect walks the whole message
+// first, so a name running past the data or a compression loop makes the layer `raw`
+// with an error instead of a half record.
+#include "engine/protocols/dns.h"
+
+#include <string>
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kOverTcp = 1;  // aux: a 2-byte length precedes the message
+constexpr int kMaxJumps = 64;     // compression pointers followed per name at most
+
+// Reads the name at `pos`; appends it (dot-separated, "" for the root) to `out` when
+// given, and sets `next` to the byte after the name where it started. False when the
+// name is malformed.
+bool ReadName(const uint8_t* msg, uint32_t len, uint32_t pos, std::string* out, uint32_t& next,
+              const char*& error) {
+  int jumps = 0;
+  bool jumped = false;
+  size_t total = 0;
+  while (true) {
+    if (pos >= len) {
+      error = "DNS: name runs past the message";
+      return false;
+    }
+    uint8_t l = msg[pos];
+    if ((l & 0xc0) == 0xc0) {
+      if (pos + 1 >= len) {
+        error = "DNS: name runs past the message";
+        return false;
+      }
+      if (++jumps > kMaxJumps) {
+        error = "DNS: name compression loop";
+        return false;
+      }
+      if (!jumped) next = pos + 2;
+      jumped = true;
+      uint32_t target = uint32_t(l & 0x3f) << 8 | msg[pos + 1];
+      pos = target;
+      continue;
+    }
+    if (l & 0xc0) {
+      error = "DNS: unknown label type";
+      return false;
+    }
+    if (l == 0) {
+      if (!jumped) next = pos + 1;
+      return true;
+    }
+    if (pos + 1 + l > len) {
+      error = "DNS: label runs past the message";
+      return false;
+    }
+    total += l + 1u;
+    if (total > 255) {
+      error = "DNS: name longer than 255 bytes";
+      return false;
+    }
+    if (out) {
+      if (!out->empty()) out->push_back('.');
+      out->append(reinterpret_cast<const char*>(msg + pos + 1), l);
+    }
+    pos += 1u + l;
+  }
+}
+
+// Checks the whole message; returns its length in bytes or 0 with `error` set.
+uint32_t Validate(const uint8_t* m, uint32_t len, const char*& error) {
+  if (len < 12) {
+    error = "DNS: header truncated";
+    return 0;
+  }
+  uint32_t pos = 12;
+  uint32_t counts[4] = {Be16(m + 4), Be16(m + 6), Be16(m + 8), Be16(m + 10)};
+  for (uint32_t q = 0; q < counts[0]; ++q) {
+    if (!ReadName(m, len, pos, nullptr, pos, error)) return 0;
+    if (pos + 4 > len) {
+      error = "DNS: question runs past the message";
+      return 0;
+    }
+    pos += 4;
+  }
+  for (int s = 1; s < 4; ++s) {
+    for (uint32_t r = 0; r < counts[s]; ++r) {
+      if (!ReadName(m, len, pos, nullptr, pos, error)) return 0;
+      if (pos + 10 > len || pos + 10 + Be16(m + pos + 8) > len) {
+        error = "DNS: resource record runs past the message";
+        return 0;
+      }
+      pos += 10u + Be16(m + pos + 8);
+    }
+  }
+  return pos;
+}
+
+void DissectUdp(const uint8_t* p, uint32_t len, DissectResult& out) {
+  const char* error = nullptr;
+  uint32_t used = Validate(p, len, error);
+  if (!used) {
+    out.error = error;
+    return;
+  }
+  // The message is the layer; bytes after it (rare) are left raw.
+  Carry(out, used, len, Table::kNone, 0);
+}
+
+void DissectTcp(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 2) {
+    out.error = "DNS: length prefix truncated";
+    return;
+  }
+  uint32_t msg_len = Be16(p);
+  if (msg_len + 2 > len) {
+    // A message continued in later segments: without reassembly it cannot be read whole.
+    out.error = "DNS: message continues past this segment";
+    return;
+  }
+  const char* error = nullptr;
+  if (!Validate(p + 2, msg_len, error)) {
+    out.error = error;
+    return;
+  }
+  Carry(out, 2 + msg_len, len, Table::kNone, 0);
+  out.aux = kOverTcp;
+}
+
+std::string Name(const uint8_t* m, uint32_t len, uint32_t pos, uint32_t& next) {
+  std::string s;
+  const char* error = nullptr;
+  ReadName(m, len, pos, &s, next, error);  // validated already
+  return s;
+}
+
+void WriteRdata(const uint8_t* m, uint32_t len, uint16_t type, uint32_t at, uint16_t rdlen,
+                Emitter& out) {
+  const uint8_t* d = m + at;
+  uint32_t next = 0;
+  const char* error = nullptr;
+  std::string name;
+  switch (type) {
+    case 1:
+      if (rdlen == 4) return out.Ipv4("data", d);
+      break;
+    case 28:
+      if (rdlen == 16) return out.Ipv6("data", d);
+      break;
+    case 2: case 5: case 12:  // NS, CNAME, PTR
+      if (ReadName(m, at + rdlen, at, &name, next, error)) return out.Text("data", name);
+      break;
+    case 15:  // MX
+      if (rdlen >= 3 && ReadName(m, at + rdlen, at + 2, &name, next, error)) {
+        out.Uint("preference", Be16(d));
+        return out.Text("data", name);
+      }
+      break;
+    case 33:  // SRV
+      if (rdlen >= 7 && ReadName(m, at + rdlen, at + 6, &name, next, error)) {
+        out.Uint("priority", Be16(d));
+        out.Uint("weight", Be16(d + 2));
+        out.Uint("port", Be16(d + 4));
+        return out.Text("data", name);
+      }
+      break;
+    case 16: {  // TXT: character-strings
+      out.BeginArray("txt");
+      uint32_t i = 0;
+      while (i < rdlen && i + 1 + d[i] <= rdlen) {
+        out.Text({}, std::string_view(reinterpret_cast<const char*>(d + i + 1), d[i]));
+        i += 1u + d[i];
+      }
+      out.EndArray();
+      return out.Hex("data", d, rdlen);
+    }
+    case 6: {  // SOA
+      std::string rname;
+      uint32_t after = 0;
+      if (ReadName(m, at + rdlen, at, &name, next, error) &&
+          ReadName(m, at + rdlen, next, &rname, after, error) && after + 20 <= at + rdlen) {
+        out.Text("data", name);
+        out.Text("rname", rname);
+        out.Uint("serial", Be32(m + after));
+        out.Uint("refresh", Be32(m + after + 4));
+        out.Uint("retry", Be32(m + after + 8));
+        out.Uint("expire", Be32(m + after + 12));
+        out.Uint("minimum", Be32(m + after + 16));
+        return;
+      }
+      break;
+    }
+  }
+  (void)len;
+  out.Hex("data", d, rdlen);
+}
+
+void WriteRecords(const uint8_t* m, uint32_t len, uint32_t& pos, uint32_t count, const char* key,
+                  Emitter& out) {
+  out.BeginArray(key);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t next = 0;
+    std::string name = Name(m, len, pos, next);
+    uint16_t type = Be16(m + next), klass = Be16(m + next + 2);
+    uint32_t ttl = Be32(m + next + 4);
+    uint16_t rdlen = Be16(m + next + 8);
+    out.BeginObject();
+    out.Text("name", name);
+    out.Uint("type", type);
+    if (type == 41) {  // OPT: class and TTL carry EDNS fields (RFC 6891)
+      out.Uint("udp_payload_size", klass);
+      out.Uint("ext_rcode", ttl >> 24);
+      out.Uint("version", (ttl >> 16) & 0xff);
+      out.Bool("do", (ttl & 0x8000) != 0);
+      out.Hex("data", m + next + 10, rdlen);
+    } else {
+      out.Uint("class", klass & 0x7fff);
+      if (klass & 0x8000) out.Bool("cache_flush", true);  // mDNS
+      out.Uint("ttl", ttl);
+      WriteRdata(m, len, type, next + 10, rdlen, out);
+    }
+    out.EndObject();
+    pos = next + 10 + rdlen;
+  }
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* m = l.p;
+  uint32_t len = l.hdr_len;
+  if (l.aux & kOverTcp) {
+    out.Uint("length", Be16(m));
+    m += 2;
+    len -= 2;
+  }
+  uint16_t flags = Be16(m + 2);
+  out.Uint("id", Be16(m));
+  out.Bool("qr", (flags & 0x8000) != 0);
+  out.Uint("opcode", (flags >> 11) & 15);
+  out.Bool("aa", (flags & 0x0400) != 0);
+  out.Bool("tc", (flags & 0x0200) != 0);
+  out.Bool("rd", (flags & 0x0100) != 0);
+  out.Bool("ra", (flags & 0x0080) != 0);
+  out.Bool("ad", (flags & 0x0020) != 0);
+  out.Bool("cd", (flags & 0x0010) != 0);
+  out.Uint("rcode", flags & 15);
+  uint32_t pos = 12;
+  out.BeginArray("questions");
+  for (uint32_t q = 0, n = Be16(m + 4); q < n; ++q) {
+    uint32_t next = 0;
+    std::string name = Name(m, len, pos, next);
+    out.BeginObject();
+    out.Text("name", name);
+    out.Uint("type", Be16(m + next));
+    out.Uint("class", Be16(m + next + 2) & 0x7fff);
+    out.EndObject();
+    pos = next + 4;
+  }
+  out.EndArray();
+  WriteRecords(m, len, pos, Be16(m + 6), "answers", out);
+  WriteRecords(m, len, pos, Be16(m + 8), "authorities", out);
+  WriteRecords(m, len, pos, Be16(m + 10), "additionals", out);
+}
+
+}  // namespace
+
+void RegisterDns(Registry& r) {
+  // Two registry entries, one layout: the TCP form only adds the length prefix.
+  r.Add({ProtocolId::kDns, "DNS", "dns", LayerLevel::kApplication, DissectUdp, Write},
+        {{Table::kUdpPort, 53}, {Table::kUdpPort, 5353}, {Table::kUdpPort, 5355}});
+  r.Add({ProtocolId::kDnsTcp, "DNS", "dns", LayerLevel::kApplication, DissectTcp, Write},
+        {{Table::kTcpPort, 53}, {Table::kTcpPort, 5353}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,6 @@
+#pragma once
+
+namespace pcapkit::protocols {
+class Registry;
+void RegisterDns(Registry& registry);
+}  // namespace pcapkit::protocols

@@ -1,0 +1,66 @@
+// FTP control connection (RFC 959, TCP port 21): command lines (`USER anonymous`) and
+// replies (`230 Login successful`, multi-line `230-` continuations), one or more
+// CRLF-terminated lines per segment, each decoded.
+#include "engine/protocols/ftp.h"
+
+#include <string_view>
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  // At least one whole line of printable text.
+  uint32_t i = 0;
+  for (; i + 1 < len; ++i) {
+    if (p[i] == '\r' && p[i + 1] == '\n') break;
+    if (p[i] < 0x20 && p[i] != '\t') {
+      out.error = "FTP: not a text line";
+      return;
+    }
+  }
+  if (i + 1 >= len || i == 0) {
+    out.error = "FTP: no complete line";
+    return;
+  }
+  Carry(out, len, len, Table::kNone, 0);
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+void Write(const LayerContext& l, Emitter& out) {
+  std::string_view text(reinterpret_cast<const char*>(l.p), l.length);
+  out.BeginArray("lines");
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find("\r\n", pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    out.BeginObject();
+    if (line.size() >= 3 && IsDigit(line[0]) && IsDigit(line[1]) && IsDigit(line[2]) &&
+        (line.size() == 3 || line[3] == ' ' || line[3] == '-')) {
+      out.Plain("type", "response");
+      out.Uint("code", uint32_t((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0')));
+      out.Bool("more", line.size() > 3 && line[3] == '-');
+      out.Text("arg", line.size() > 4 ? line.substr(4) : std::string_view());
+    } else {
+      size_t sp = line.find(' ');
+      out.Plain("type", "request");
+      out.Text("command", line.substr(0, sp));
+      out.Text("arg", sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1));
+    }
+    out.EndObject();
+    if (end == std::string_view::npos) break;
+    pos = end + 2;
+  }
+  out.EndArray();
+}
+
+}  // namespace
+
+void RegisterFtp(Registry& r) {
+  r.Add({ProtocolId::kFtp, "FTP", "ftp", LayerLevel::kApplication, Dissect, Write},
+        {{Table::kTcpPort, 21}});
+}
+
+}  // namespace pcapkit::protocols

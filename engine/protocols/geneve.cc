@@ -1,0 +1,41 @@
+// Geneve (RFC 8926, UDP port 6081): version, option length, flags, the protocol of the
+// payload as an EtherType (0x6558: an Ethernet frame), the 24-bit VNI, then options.
+#include "engine/protocols/geneve.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "Geneve: header truncated";
+    return;
+  }
+  uint32_t hdr = 8 + uint32_t(p[0] & 0x3f) * 4;
+  if (p[0] >> 6 != 0 || hdr > len) {
+    out.error = p[0] >> 6 ? "Geneve: unknown version" : "Geneve: options run past the packet";
+    return;
+  }
+  Carry(out, hdr, len, Table::kEtherType, Be16(p + 2));
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  out.Uint("version", p[0] >> 6);
+  out.Uint("opt_len", uint32_t(p[0] & 0x3f) * 4);
+  out.Bool("oam", (p[1] & 0x80) != 0);
+  out.Bool("critical", (p[1] & 0x40) != 0);
+  out.Uint("protocol", Be16(p + 2));
+  out.Uint("vni", Be32(p + 4) >> 8);
+  if (l.hdr_len > 8) out.Hex("options", p + 8, l.hdr_len - 8);
+}
+
+}  // namespace
+
+void RegisterGeneve(Registry& r) {
+  r.Add({ProtocolId::kGeneve, "Geneve", "geneve", LayerLevel::kApplication, Dissect, Write},
+        {{Table::kUdpPort, 6081}});
+}
+
+}  // namespace pcapkit::protocols

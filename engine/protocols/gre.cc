@@ -1,0 +1,76 @@
+// GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637, version 1): the optional
+// checksum, key, sequence and acknowledgement fields, then the payload by EtherType
+// (0x0800 IPv4, 0x6558 Ethernet, 0x880b PPP, ...).
+#include "engine/protocols/gre.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 4) {
+    out.error = "GRE: header truncated";
+    return;
+  }
+  uint16_t flags = Be16(p);
+  uint32_t version = flags & 7;
+  if (version > 1) {
+    out.error = "GRE: unknown version";
+    return;
+  }
+  uint32_t hdr = 4;
+  if (flags & 0x8000 || flags & 0x4000) hdr += 4;  // checksum (+ offset with routing)
+  if (flags & 0x2000) hdr += 4;                    // key
+  if (flags & 0x1000) hdr += 4;                    // sequence number
+  if (version == 1 && (flags & 0x0080)) hdr += 4;  // acknowledgement number
+  if (hdr > len) {
+    out.error = "GRE: header truncated";
+    return;
+  }
+  Carry(out, hdr, len, Table::kEtherType, Be16(p + 2));
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint16_t flags = Be16(p);
+  uint32_t version = flags & 7;
+  out.BeginObject("flags");
+  out.Bool("checksum", (flags & 0x8000) != 0);
+  out.Bool("routing", (flags & 0x4000) != 0);
+  out.Bool("key", (flags & 0x2000) != 0);
+  out.Bool("seq", (flags & 0x1000) != 0);
+  out.Bool("strict", (flags & 0x0800) != 0);
+  if (version == 1) out.Bool("ack", (flags & 0x0080) != 0);
+  out.EndObject();
+  out.Uint("version", version);
+  out.Uint("protocol", Be16(p + 2));
+  uint32_t pos = 4;
+  if (flags & 0x8000 || flags & 0x4000) {
+    out.Uint("checksum", Be16(p + pos));
+    pos += 4;
+  }
+  if (flags & 0x2000) {
+    if (version == 1) {
+      out.Uint("payload_len", Be16(p + pos));
+      out.Uint("call_id", Be16(p + pos + 2));
+    } else {
+      out.Uint("key", Be32(p + pos));
+    }
+    pos += 4;
+  }
+  if (flags & 0x1000) {
+    out.Uint("seq", Be32(p + pos));
+    pos += 4;
+  }
+  if (version == 1 && (flags & 0x0080)) out.Uint("ack", Be32(p + pos));
+}
+
+}  // namespace
+
+void RegisterGre(Registry& r) {
+  r.Add({ProtocolId::kGre, "GRE", "gre", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 47}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,145 @@
+// HTTP/1.x (RFC 9112): the start line and the header fields in wire order, found on any
+// TCP port by content — a request line with a known method, or a status line — never by
+// port alone. Without TCP reassembly a message may continue in later segments: the layer
+// says whether its header block was complete (`headers_complete`) and how many body
+// bytes this segment carries.
+#include "engine/protocols/http.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kResponse = 1, kComplete = 2;  // aux flags
+constexpr uint32_t kMaxStartLine = 8192;
+
+const char* const kMethods[] = {"GET",     "POST",    "HEAD",   "PUT",    "DELETE",
+                                "OPTIONS", "TRACE",   "CONNECT", "PATCH", "PROPFIND",
+                                "PROPPATCH", "MKCOL", "COPY",   "MOVE",   "LOCK",
+                                "UNLOCK",  "SEARCH",  "REPORT", "NOTIFY", "SUBSCRIBE"};
+
+std::string_view View(const uint8_t* p, uint32_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
+
+// Offset of the first CRLF at or after `from`, or len.
+uint32_t LineEnd(const uint8_t* p, uint32_t len, uint32_t from) {
+  for (uint32_t i = from; i + 1 < len; ++i)
+    if (p[i] == '\r' && p[i + 1] == '\n') return i;
+  return len;
+}
+
+bool IsVersion(std::string_view v) {
+  return v.size() == 8 && v.substr(0, 7) == "HTTP/1." && (v[7] == '0' || v[7] == '1');
+}
+
+// Parses the start line; false when it is not HTTP/1.x.
+bool StartLine(const uint8_t* p, uint32_t len, bool& response) {
+  uint32_t end = LineEnd(p, len, 0);
+  if (end == len || end > kMaxStartLine) return false;
+  std::string_view line = View(p, end);
+  if (line.substr(0, 5) == "HTTP/") {
+    // HTTP/1.1 200 OK
+    if (line.size() < 12 || !IsVersion(line.substr(0, 8)) || line[8] != ' ') return false;
+    for (int i = 9; i < 12; ++i)
+      if (line[i] < '0' || line[i] > '9') return false;
+    if (line.size() > 12 && line[12] != ' ') return false;
+    response = true;
+    return true;
+  }
+  size_t sp1 = line.find(' ');
+  if (sp1 == std::string_view::npos) return false;
+  std::string_view method = line.substr(0, sp1);
+  bool known = false;
+  for (const char* m : kMethods) known |= method == m;
+  if (!known) return false;
+  size_t sp2 = line.rfind(' ');
+  if (sp2 == sp1 || !IsVersion(line.substr(sp2 + 1))) return false;
+  response = false;
+  return true;
+}
+
+bool Detect(const uint8_t* p, uint32_t len) {
+  bool response;
+  return len >= 14 && StartLine(p, len, response);
+}
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  bool response = false;
+  if (!StartLine(p, len, response)) {
+    out.error = "HTTP: malformed start line";
+    return;
+  }
+  // The header block ends at the first empty line; a block cut by the segment's end is
+  // kept as far as it goes.
+  uint32_t pos = LineEnd(p, len, 0) + 2, hdr = len;
+  bool complete = false;
+  while (pos < len) {
+    uint32_t end = LineEnd(p, len, pos);
+    if (end == pos) {
+      hdr = pos + 2;
+      complete = true;
+      break;
+    }
+    if (end == len) break;
+    pos = end + 2;
+  }
+  Carry(out, hdr > len ? len : hdr, len, Table::kNone, 0);
+  out.aux = (response ? kResponse : 0) | (complete ? kComplete : 0);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint32_t end = LineEnd(p, l.hdr_len, 0);
+  std::string_view line = View(p, end);
+  if (l.aux & kResponse) {
+    out.Plain("type", "response");
+    out.Text("version", line.substr(0, 8));
+    out.Uint("status", uint32_t((line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0')));
+    out.Text("reason", line.size() > 13 ? line.substr(13) : std::string_view());
+  } else {
+    size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+    out.Plain("type", "request");
+    out.Text("method", line.substr(0, sp1));
+    out.Text("uri", line.substr(sp1 + 1, sp2 - sp1 - 1));
+    out.Text("version", line.substr(sp2 + 1));
+  }
+  out.BeginArray("headers");
+  uint32_t pos = end + 2;
+  while (pos < l.hdr_len) {
+    uint32_t e = LineEnd(p, l.hdr_len, pos);
+    if (e == pos) break;
+    std::string_view field = View(p + pos, e - pos);
+    size_t colon = field.find(':');
+    out.BeginArray();
+    if (colon == std::string_view::npos) {
+      out.Text({}, field);
+      out.Text({}, "");
+    } else {
+      std::string_view value = field.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      out.Text({}, field.substr(0, colon));
+      out.Text({}, value);
+    }
+    out.EndArray();
+    pos = e + 2;
+  }
+  out.EndArray();
+  out.Bool("headers_complete", (l.aux & kComplete) != 0);
+  out.Uint("body_len", l.length - l.hdr_len);
+}
+
+}  // namespace
+
+void RegisterHttp(Registry& r) {
+  ProtocolInfo info{ProtocolId::kHttp, "HTTP", "http", LayerLevel::kApplication, Dissect, Write};
+  info.detect = Detect;
+  r.Add(info, {});
+  r.AddHeuristic(Table::kTcpPort, ProtocolId::kHttp);
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,41 @@
+// MPLS (RFC 3032), EtherTypes 0x8847/0x8848 and MPLS-in-UDP (RFC 7510, port 6635): one
+// layer per label stack entry, nested; below the bottom of the stack the first nibble
+// tells IPv4 from IPv6 (anything else, such as a pseudowire, stays raw).
+#include "engine/protocols/mpls.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 4) {
+    out.error = "MPLS: label stack entry truncated";
+    return;
+  }
+  bool bottom = (p[2] & 1) != 0;
+  if (!bottom) {
+    Carry(out, 4, len, Table::kEtherType, 0x8847);
+  } else if (len > 4) {
+    Carry(out, 4, len, Table::kIpVersion, p[4] >> 4);
+  } else {
+    Carry(out, 4, len, Table::kNone, 0);
+  }
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  uint32_t entry = Be32(l.p);
+  out.Uint("label", entry >> 12);
+  out.Uint("tc", (entry >> 9) & 7);
+  out.Bool("bottom", (entry >> 8) & 1);
+  out.Uint("ttl", entry & 0xff);
+}
+
+}  // namespace
+
+void RegisterMpls(Registry& r) {
+  r.Add({ProtocolId::kMpls, "MPLS", "mpls", LayerLevel::kLink, Dissect, Write},
+        {{Table::kEtherType, 0x8847}, {Table::kEtherType, 0x8848}, {Table::kUdpPort, 6635}});
+}
+
+}  // namespace pcapkit::protocols

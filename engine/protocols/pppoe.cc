@@ -1,0 +1,73 @@
+// PPPoE (RFC 2516): discovery (EtherType 0x8863, its tags) and session (0x8864) stages.
+// A session carries PPP: the PPP protocol field is read here and its payload found in
+// the PPP-protocol table (0x0021 IPv4, 0x0057 IPv6, ...).
+#include "engine/protocols/pppoe.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kSession = 1;  // aux
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 6 || p[0] != 0x11) {
+    out.error = len < 6 ? "PPPoE: header truncated" : "PPPoE: unknown version/type";
+    return;
+  }
+  uint32_t payload = Be16(p + 4);
+  uint32_t end = 6 + payload > len ? len : 6 + payload;
+  if (p[1] == 0x00) {  // session data: PPP follows
+    if (end < 8) {
+      out.error = "PPPoE: PPP protocol field truncated";
+      return;
+    }
+    Carry(out, 8, end, Table::kPppProto, Be16(p + 6));
+    out.aux = kSession;
+  } else {
+    Carry(out, end, end, Table::kNone, 0);  // discovery: tags are the layer
+  }
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  out.Uint("version", p[0] >> 4);
+  out.Uint("type", p[0] & 15);
+  out.Uint("code", p[1]);
+  out.Uint("session_id", Be16(p + 2));
+  out.Uint("payload_len", Be16(p + 4));
+  if (l.aux & kSession) {
+    out.Uint("ppp_protocol", Be16(p + 6));
+    return;
+  }
+  out.BeginArray("tags");
+  uint32_t pos = 6;
+  while (pos + 4 <= l.hdr_len) {
+    uint16_t type = Be16(p + pos), tlen = Be16(p + pos + 2);
+    if (type == 0) break;  // End-Of-List
+    out.BeginObject();
+    out.Uint("type", type);
+    if (pos + 4 + tlen > l.hdr_len) {
+      out.Plain("error", "tag runs past the payload");
+      out.EndObject();
+      break;
+    }
+    // Service-Name, AC-Name and error tags are text; others bytes.
+    if (type == 0x0101 || type == 0x0102 || (type >= 0x0201 && type <= 0x0203))
+      out.Text("value", std::string_view(reinterpret_cast<const char*>(p + pos + 4), tlen));
+    else
+      out.Hex("value", p + pos + 4, tlen);
+    out.EndObject();
+    pos += 4u + tlen;
+  }
+  out.EndArray();
+}
+
+}  // namespace
+
+void RegisterPppoe(Registry& r) {
+  r.Add({ProtocolId::kPppoe, "PPPoE", "pppoe", LayerLevel::kLink, Dissect, Write},
+        {{Table::kEtherType, 0x8863}, {Table::kEtherType, 0x8864}});
+}
+
+}  // namespace pcapkit::protocols

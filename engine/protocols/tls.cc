@@ -1,0 +1,143 @@
+// TLS and SSL 3.0 records (RFC 8446 / 5246), found on any TCP port by content: every
+// whole record of the segment with its type, version and length; handshake messages by
+// type; the ClientHello and ServerHello decoded (version, cipher suites, SNI, ALPN,
+// supported versions). Encrypted records stay bytes.
+#include "engine/protocols/tls.h"
+
+#include <string_view>
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kMaxRecord = (1u << 14) + 2048;
+
+bool RecordHeaderOk(const uint8_t* p) {
+  return p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4 && Be16(p + 3) <= kMaxRecord;
+}
+
+bool Detect(const uint8_t* p, uint32_t len) { return len >= 5 && RecordHeaderOk(p); }
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 5 || !RecordHeaderOk(p)) {
+    out.error = "TLS: not a record header";
+    return;
+  }
+  // Whole records only; a record continued in the next segment is counted but cut.
+  Carry(out, len, len, Table::kNone, 0);
+}
+
+void Extensions(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("extensions");
+  uint32_t pos = 0;
+  while (pos + 4 <= n) {
+    uint16_t type = Be16(p + pos), elen = Be16(p + pos + 2);
+    if (pos + 4 + elen > n) break;
+    const uint8_t* e = p + pos + 4;
+    out.BeginObject();
+    out.Uint("type", type);
+    out.Uint("len", elen);
+    if (type == 0 && elen >= 5) {  // server_name: list of (type, name)
+      uint32_t i = 2;
+      while (i + 3 <= elen) {
+        uint16_t nlen = Be16(e + i + 1);
+        if (i + 3 + nlen > elen) break;
+        if (e[i] == 0)
+          out.Text("server_name", std::string_view(reinterpret_cast<const char*>(e + i + 3), nlen));
+        i += 3u + nlen;
+      }
+    } else if (type == 16 && elen >= 2) {  // ALPN: list of length-prefixed names
+      out.BeginArray("alpn");
+      uint32_t i = 2;
+      while (i < elen && i + 1 + e[i] <= elen) {
+        out.Text({}, std::string_view(reinterpret_cast<const char*>(e + i + 1), e[i]));
+        i += 1u + e[i];
+      }
+      out.EndArray();
+    } else if (type == 43) {  // supported_versions: a list (ClientHello) or one (ServerHello)
+      out.BeginArray("versions");
+      if (elen == 2) {
+        out.Uint({}, Be16(e));
+      } else if (elen >= 1) {
+        for (uint32_t i = 1; i + 2 <= elen && i <= e[0]; i += 2) out.Uint({}, Be16(e + i));
+      }
+      out.EndArray();
+    }
+    out.EndObject();
+    pos += 4u + elen;
+  }
+  out.EndArray();
+}
+
+// ClientHello (1) and ServerHello (2) bodies; false when the body is cut short.
+bool Hello(uint8_t type, const uint8_t* b, uint32_t n, Emitter& out) {
+  if (n < 35) return false;
+  out.Uint("version", Be16(b));
+  out.Hex("random", b + 2, 32);
+  uint32_t pos = 34;
+  uint8_t sid = b[pos];
+  if (pos + 1 + sid > n) return false;
+  out.Hex("session_id", b + pos + 1, sid);
+  pos += 1u + sid;
+  if (type == 1) {
+    if (pos + 2 > n) return false;
+    uint16_t cs = Be16(b + pos);
+    if (pos + 2 + cs > n) return false;
+    out.BeginArray("cipher_suites");
+    for (uint32_t i = 0; i + 1 < cs; i += 2) out.Uint({}, Be16(b + pos + 2 + i));
+    out.EndArray();
+    pos += 2u + cs;
+    if (pos + 1 > n || pos + 1 + b[pos] > n) return false;
+    pos += 1u + b[pos];  // compression methods
+  } else {
+    if (pos + 3 > n) return false;
+    out.Uint("cipher_suite", Be16(b + pos));
+    pos += 3;  // suite, compression method
+  }
+  if (pos + 2 <= n) {
+    uint16_t elen = Be16(b + pos);
+    Extensions(b + pos + 2, std::min<uint32_t>(elen, n - pos - 2), out);
+  }
+  return true;
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  out.BeginArray("records");
+  uint32_t pos = 0;
+  while (pos + 5 <= l.length && RecordHeaderOk(l.p + pos)) {
+    const uint8_t* r = l.p + pos;
+    uint32_t rlen = Be16(r + 3);
+    uint32_t avail = std::min(rlen, l.length - pos - 5);
+    out.BeginObject();
+    out.Uint("content_type", r[0]);
+    out.Uint("version", Be16(r + 1));
+    out.Uint("length", rlen);
+    if (avail < rlen) out.Bool("truncated", true);
+    if (r[0] == 22 && avail >= 4) {  // handshake
+      const uint8_t* h = r + 5;
+      uint32_t hlen = uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
+      out.BeginObject("handshake");
+      out.Uint("type", h[0]);
+      out.Uint("length", hlen);
+      if ((h[0] == 1 || h[0] == 2) && !Hello(h[0], h + 4, std::min(hlen, avail - 4), out))
+        out.Plain("error", "hello cut short");
+      out.EndObject();
+    }
+    out.EndObject();
+    pos += 5 + rlen;
+  }
+  out.EndArray();
+  if (pos < l.length) out.Uint("trailing_len", l.length - std::min(pos, l.length));
+}
+
+}  // namespace
+
+void RegisterTls(Registry& r) {
+  ProtocolInfo info{ProtocolId::kTls, "TLS", "tls", LayerLevel::kApplication, Dissect, Write};
+  info.detect = Detect;
+  r.Add(info, {});
+  r.AddHeuristic(Table::kTcpPort, ProtocolId::kTls);
+}
+
+}  // namespace pcapkit::protocols

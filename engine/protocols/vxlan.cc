@@ -1,0 +1,31 @@
+// VXLAN (RFC 7348, UDP port 4789): flags and the 24-bit network identifier, then a whole
+// Ethernet frame — dispatched as LINKTYPE_ETHERNET, so the inner frame is dissected as
+// a full stack.
+#include "engine/protocols/vxlan.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t*, uint32_t len, DissectResult& out) {
+  if (len < 8) {
+    out.error = "VXLAN: header truncated";
+    return;
+  }
+  Carry(out, 8, len, Table::kLinkType, 1);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  out.Uint("flags", l.p[0]);
+  out.Uint("vni", Be32(l.p + 4) >> 8);
+}
+
+}  // namespace
+
+void RegisterVxlan(Registry& r) {
+  r.Add({ProtocolId::kVxlan, "VXLAN", "vxlan", LayerLevel::kApplication, Dissect, Write},
+        {{Table::kUdpPort, 4789}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,6 @@
+#pragma once
+
+namespace pcapkit::protocols {
+class Registry;
+void RegisterVxlan(Registry& registry);
+}  // namespace pcapkit::protocols
