@@ -83,18 +83,31 @@ void Write(const LayerContext& l, Emitter& out) {
       default:
         out.Hex("data", v, n);
         break;
-      case 1: case 28: case 50: case 54:  // subnet mask, broadcast, requested IP, server id
-        if (n == 4) out.Ipv4("address", v);
-        else out.Hex("data", v, n);
+      case 1:
+      case 28:
+      case 50:
+      case 54:  // subnet mask, broadcast, requested IP, server id
+        if (n == 4)
+          out.Ipv4("address", v);
+        else
+          out.Hex("data", v, n);
         break;
-      case 3: case 6: case 42:  // routers, DNS servers, NTP servers
+      case 3:
+      case 6:
+      case 42:  // routers, DNS servers, NTP servers
         Addresses(v, n, "addresses", out);
         break;
-      case 51: case 58: case 59:  // lease, renewal, rebinding times
-        if (n == 4) out.Uint("seconds", Be32(v));
-        else out.Hex("data", v, n);
+      case 51:
+      case 58:
+      case 59:  // lease, renewal, rebinding times
+        if (n == 4)
+          out.Uint("seconds", Be32(v));
+        else
+          out.Hex("data", v, n);
         break;
-      case 12: case 15: case 60:  // host name, domain name, vendor class
+      case 12:
+      case 15:
+      case 60:  // host name, domain name, vendor class
         out.Text("text", std::string_view(reinterpret_cast<const char*>(v), n));
         break;
       case 55:

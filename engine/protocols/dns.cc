@@ -149,7 +149,9 @@ void WriteRdata(const uint8_t* m, uint32_t len, uint16_t type, uint32_t at, uint
     case 28:
       if (rdlen == 16) return out.Ipv6("data", d);
       break;
-    case 2: case 5: case 12:  // NS, CNAME, PTR
+    case 2:
+    case 5:
+    case 12:  // NS, CNAME, PTR
       if (ReadName(m, at + rdlen, at, &name, next, error)) return out.Text("data", name);
       break;
     case 15:  // MX

@@ -27,7 +27,9 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, len, len, Table::kNone, 0);
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 void Write(const LayerContext& l, Emitter& out) {
   std::string_view text(reinterpret_cast<const char*>(l.p), l.length);
@@ -35,7 +37,8 @@ void Write(const LayerContext& l, Emitter& out) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find("\r\n", pos);
-    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string_view line =
+        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     out.BeginObject();
     if (line.size() >= 3 && IsDigit(line[0]) && IsDigit(line[1]) && IsDigit(line[2]) &&
         (line.size() == 3 || line[3] == ' ' || line[3] == '-')) {

@@ -16,10 +16,10 @@ namespace {
 constexpr uint32_t kResponse = 1, kComplete = 2;  // aux flags
 constexpr uint32_t kMaxStartLine = 8192;
 
-const char* const kMethods[] = {"GET",     "POST",    "HEAD",   "PUT",    "DELETE",
-                                "OPTIONS", "TRACE",   "CONNECT", "PATCH", "PROPFIND",
-                                "PROPPATCH", "MKCOL", "COPY",   "MOVE",   "LOCK",
-                                "UNLOCK",  "SEARCH",  "REPORT", "NOTIFY", "SUBSCRIBE"};
+const char* const kMethods[] = {"GET",       "POST",   "HEAD",    "PUT",    "DELETE",
+                                "OPTIONS",   "TRACE",  "CONNECT", "PATCH",  "PROPFIND",
+                                "PROPPATCH", "MKCOL",  "COPY",    "MOVE",   "LOCK",
+                                "UNLOCK",    "SEARCH", "REPORT",  "NOTIFY", "SUBSCRIBE"};
 
 std::string_view View(const uint8_t* p, uint32_t n) {
   return {reinterpret_cast<const char*>(p), n};
@@ -120,8 +120,10 @@ void Write(const LayerContext& l, Emitter& out) {
       out.Text({}, "");
     } else {
       std::string_view value = field.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
       out.Text({}, field.substr(0, colon));
       out.Text({}, value);
     }

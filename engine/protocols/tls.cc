@@ -17,7 +17,9 @@ bool RecordHeaderOk(const uint8_t* p) {
   return p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4 && Be16(p + 3) <= kMaxRecord;
 }
 
-bool Detect(const uint8_t* p, uint32_t len) { return len >= 5 && RecordHeaderOk(p); }
+bool Detect(const uint8_t* p, uint32_t len) {
+  return len >= 5 && RecordHeaderOk(p);
+}
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (len < 5 || !RecordHeaderOk(p)) {

@@ -1,0 +1,387 @@
+// Application and tunnel dissectors on packets built here: DNS, HTTP, TLS, FTP, DHCP,
+// GRE, MPLS, PPPoE/PPP, VXLAN, Geneve, Cisco HDLC — and their malformed variants.
+#include <gtest/gtest.h>
+
+#include "tests/support/packet_builder.h"
+#include "tests/support/test_util.h"
+
+using namespace ipsuite;
+using nlohmann::json;
+using testutil::DissectFrame;
+
+namespace {
+
+Bytes Text(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+
+Bytes OverUdp(uint16_t sport, uint16_t dport, const Bytes& payload) {
+  return Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(sport, dport, payload)));
+}
+Bytes OverTcp(uint16_t sport, uint16_t dport, const Bytes& payload) {
+  TcpSpec t;
+  t.sport = sport;
+  t.dport = dport;
+  t.flags = 0x18;
+  Ipv4Spec ip;
+  ip.protocol = 6;
+  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, payload)));
+}
+json Udp4(const json& r) {
+  return r["ethernet"]["ipv4"]["udp"];
+}
+json Tcp4(const json& r) {
+  return r["ethernet"]["ipv4"]["tcp"];
+}
+
+// www.example.com A? with an answer section using a compression pointer to the question.
+Bytes DnsResponse() {
+  Bytes m;
+  Put16(m, 0xbeef);
+  Put16(m, 0x8180);  // response, RD, RA
+  Put16(m, 1);
+  Put16(m, 4);
+  Put16(m, 0);
+  Put16(m, 1);
+  PutBytes(m, Text("\x03www\x07"
+                   "example\x03"
+                   "com"));
+  Put8(m, 0);
+  Put16(m, 1);
+  Put16(m, 1);
+  // CNAME www.example.com -> web.example.com (compressed suffix)
+  PutBytes(m, {0xc0, 0x0c});
+  Put16(m, 5);
+  Put16(m, 1);
+  Put32(m, 300);
+  Put16(m, 6);
+  PutBytes(m, Text("\x03web"));
+  PutBytes(m, {0xc0, 0x10});
+  // A web.example.com
+  PutBytes(m, {0xc0, 0x2d});
+  Put16(m, 1);
+  Put16(m, 1);
+  Put32(m, 60);
+  Put16(m, 4);
+  PutBytes(m, Ipv4Addr("93.184.216.34"));
+  // MX
+  PutBytes(m, {0xc0, 0x10});
+  Put16(m, 15);
+  Put16(m, 1);
+  Put32(m, 3600);
+  Put16(m, 4);
+  Put16(m, 10);
+  PutBytes(m, {0xc0, 0x2d});
+  // TXT
+  PutBytes(m, {0xc0, 0x10});
+  Put16(m, 16);
+  Put16(m, 1);
+  Put32(m, 1);
+  Put16(m, 6);
+  PutBytes(m, Text("\x05hello"));
+  // OPT (EDNS0): root name, payload size 4096, DO bit
+  Put8(m, 0);
+  Put16(m, 41);
+  Put16(m, 4096);
+  Put32(m, 0x00008000);
+  Put16(m, 0);
+  return m;
+}
+
+TEST(Dns, ResponseSectionsCompressionAndRecordTypes) {
+  json r = DissectFrame(OverUdp(53, 40000, DnsResponse()));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:DNS");
+  json d = Udp4(r)["dns"];
+  EXPECT_EQ(d["id"], 0xbeef);
+  EXPECT_EQ(d["qr"], true);
+  EXPECT_EQ(d["rcode"], 0);
+  EXPECT_EQ(d["questions"][0], (json{{"name", "www.example.com"}, {"type", 1}, {"class", 1}}));
+  json a = d["answers"];
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0]["type"], 5);
+  EXPECT_EQ(a[0]["data"], "web.example.com");
+  EXPECT_EQ(a[1]["name"], "web.example.com");
+  EXPECT_EQ(a[1]["data"], "93.184.216.34");
+  EXPECT_EQ(a[1]["ttl"], 60);
+  EXPECT_EQ(a[2]["preference"], 10);
+  EXPECT_EQ(a[2]["data"], "web.example.com");
+  EXPECT_EQ(a[3]["txt"], json::array({"hello"}));
+  json opt = d["additionals"][0];
+  EXPECT_EQ(opt["name"], "");
+  EXPECT_EQ(opt["udp_payload_size"], 4096);
+  EXPECT_EQ(opt["do"], true);
+  EXPECT_FALSE(opt.contains("ttl"));
+}
+
+TEST(Dns, OverTcpWithItsLengthPrefix) {
+  Bytes m = DnsResponse();
+  Bytes framed;
+  Put16(framed, uint16_t(m.size()));
+  PutBytes(framed, m);
+  json r = DissectFrame(OverTcp(53, 40000, framed));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:DNS");
+  EXPECT_EQ(Tcp4(r)["dns"]["length"], m.size());
+  EXPECT_EQ(Tcp4(r)["dns"]["answers"].size(), 4u);
+}
+
+TEST(Dns, CompressionLoopAndTruncationEndRaw) {
+  Bytes loop;
+  Put16(loop, 1);
+  Put16(loop, 0x0100);
+  Put16(loop, 1);
+  Put16(loop, 0);
+  Put16(loop, 0);
+  Put16(loop, 0);
+  PutBytes(loop, {0xc0, 0x0c});  // points at itself
+  Put16(loop, 1);
+  Put16(loop, 1);
+  json r = DissectFrame(OverUdp(40000, 53, loop));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
+  EXPECT_EQ(Udp4(r)["raw"]["error"], "DNS: name compression loop");
+
+  Bytes cut = DnsResponse();
+  cut.resize(cut.size() - 15);
+  json t = DissectFrame(OverUdp(53, 40000, cut));
+  EXPECT_EQ(Udp4(t)["raw"]["error"], "DNS: resource record runs past the message");
+
+  json tiny = DissectFrame(OverUdp(53, 40000, {1, 2, 3}));
+  EXPECT_EQ(Udp4(tiny)["raw"]["error"], "DNS: header truncated");
+}
+
+TEST(Http, RequestOnAnyPortWithHeadersInWireOrder) {
+  json r =
+      DissectFrame(OverTcp(51000, 8888,
+                           Text("GET /a?b=\"c\"&d HTTP/1.1\r\nHost: x.test\r\nAccept:  */* \r\n"
+                                "Host: again\r\n\r\nbody")));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:HTTP:Raw");  // the body stays raw bytes
+  json h = Tcp4(r)["http"];
+  EXPECT_EQ(h["raw"]["len"], 4);
+  EXPECT_EQ(h["type"], "request");
+  EXPECT_EQ(h["method"], "GET");
+  EXPECT_EQ(h["uri"], "/a?b=\"c\"&d");
+  EXPECT_EQ(h["version"], "HTTP/1.1");
+  EXPECT_EQ(h["headers"],
+            (json::array({{"Host", "x.test"}, {"Accept", "*/*"}, {"Host", "again"}})));
+  EXPECT_EQ(h["headers_complete"], true);
+  EXPECT_EQ(h["body_len"], 4);
+}
+
+TEST(Http, ResponseAndAHeaderBlockCutBySegmentEnd) {
+  json r =
+      DissectFrame(OverTcp(80, 51000, Text("HTTP/1.0 404 Not Found\r\nServer: t\r\nContent-Ty")));
+  json h = Tcp4(r)["http"];
+  EXPECT_EQ(h["type"], "response");
+  EXPECT_EQ(h["status"], 404);
+  EXPECT_EQ(h["reason"], "Not Found");
+  EXPECT_EQ(h["headers_complete"], false);
+  EXPECT_EQ(h["headers"][0], (json::array({"Server", "t"})));
+}
+
+TEST(Http, NotHttpStaysRaw) {
+  json r = DissectFrame(OverTcp(80, 51000, Text("continuation of a body\r\n")));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:Raw");
+  json g = DissectFrame(OverTcp(80, 51000, Text("GETX / HTTP/1.1\r\n")));
+  EXPECT_EQ(g["protocols"], "Ethernet:IPv4:TCP:Raw");
+}
+
+TEST(Ftp, CommandsAndMultiLineReplies) {
+  json c = DissectFrame(OverTcp(51000, 21, Text("USER anonymous\r\n")));
+  EXPECT_EQ(Tcp4(c)["ftp"]["lines"][0],
+            (json{{"type", "request"}, {"command", "USER"}, {"arg", "anonymous"}}));
+  json s = DissectFrame(OverTcp(21, 51000, Text("230-Welcome\r\n230 Login successful\r\n")));
+  json lines = Tcp4(s)["ftp"]["lines"];
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["code"], 230);
+  EXPECT_EQ(lines[0]["more"], true);
+  EXPECT_EQ(lines[1]["arg"], "Login successful");
+  json bin = DissectFrame(OverTcp(21, 51000, {0x01, 0x02, '\r', '\n'}));
+  EXPECT_EQ(Tcp4(bin)["raw"]["error"], "FTP: not a text line");
+}
+
+Bytes ClientHello() {
+  Bytes ext;
+  // server_name: example.org
+  Put16(ext, 0);
+  Put16(ext, 16);
+  Put16(ext, 14);
+  Put8(ext, 0);
+  Put16(ext, 11);
+  PutBytes(ext, Text("example.org"));
+  // ALPN: h2, http/1.1
+  Put16(ext, 16);
+  Put16(ext, 14);
+  Put16(ext, 12);
+  PutBytes(ext, Text("\x02h2\x08http/1.1"));
+  // supported_versions: TLS 1.3, 1.2
+  Put16(ext, 43);
+  Put16(ext, 5);
+  PutBytes(ext, {4, 0x03, 0x04, 0x03, 0x03});
+  Bytes body;
+  Put16(body, 0x0303);
+  PutBytes(body, Bytes(32, 0xaa));
+  Put8(body, 0);  // session id
+  Put16(body, 4);
+  Put16(body, 0x1301);
+  Put16(body, 0xc02f);
+  PutBytes(body, {1, 0});  // compression
+  Put16(body, uint16_t(ext.size()));
+  PutBytes(body, ext);
+  Bytes hs{1, 0, uint8_t(body.size() >> 8), uint8_t(body.size())};
+  PutBytes(hs, body);
+  Bytes rec{22, 3, 1, uint8_t(hs.size() >> 8), uint8_t(hs.size())};
+  PutBytes(rec, hs);
+  return rec;
+}
+
+TEST(Tls, ClientHelloOnAnyPort) {
+  json r = DissectFrame(OverTcp(51000, 8443, ClientHello()));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:TLS");
+  json rec = Tcp4(r)["tls"]["records"][0];
+  EXPECT_EQ(rec["content_type"], 22);
+  EXPECT_EQ(rec["version"], 0x0301);
+  json h = rec["handshake"];
+  EXPECT_EQ(h["type"], 1);
+  EXPECT_EQ(h["version"], 0x0303);
+  EXPECT_EQ(h["cipher_suites"], json::array({0x1301, 0xc02f}));
+  EXPECT_EQ(h["extensions"][0]["server_name"], "example.org");
+  EXPECT_EQ(h["extensions"][1]["alpn"], json::array({"h2", "http/1.1"}));
+  EXPECT_EQ(h["extensions"][2]["versions"], json::array({0x0304, 0x0303}));
+}
+
+TEST(Tls, CutHelloIsMarkedNotOverread) {
+  Bytes rec = ClientHello();
+  rec.resize(50);
+  json r = DissectFrame(OverTcp(51000, 443, rec));
+  json t = Tcp4(r)["tls"]["records"][0];
+  EXPECT_EQ(t["truncated"], true);
+  EXPECT_EQ(t["handshake"]["error"], "hello cut short");
+}
+
+TEST(Dhcp, DiscoverWithOptions) {
+  Bytes m(236, 0);
+  m[0] = 1;
+  m[1] = 1;
+  m[2] = 6;
+  m[4] = 0x12, m[5] = 0x34, m[6] = 0x56, m[7] = 0x78;
+  for (int i = 0; i < 6; ++i) m[28 + i] = kMacA.b[i];
+  PutBytes(m, {0x63, 0x82, 0x53, 0x63, 53, 1, 1, 50, 4, 192, 168, 1, 100, 55, 3, 1, 3, 6, 12, 4});
+  PutBytes(m, Text("host"));
+  PutBytes(m, {255});
+  json r = DissectFrame(OverUdp(68, 67, m));
+  json d = Udp4(r)["dhcp"];
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:DHCP");
+  EXPECT_EQ(d["xid"], 0x12345678);
+  EXPECT_EQ(d["chaddr"], "00:11:22:33:44:55");
+  EXPECT_EQ(d["options"][0]["message_type"], 1);
+  EXPECT_EQ(d["options"][1]["address"], "192.168.1.100");
+  EXPECT_EQ(d["options"][2]["parameters"], json::array({1, 3, 6}));
+  EXPECT_EQ(d["options"][3]["text"], "host");
+  json short_one = DissectFrame(OverUdp(68, 67, Bytes(100, 1)));
+  EXPECT_EQ(Udp4(short_one)["raw"]["error"], "DHCP: fixed fields truncated");
+}
+
+TEST(Tunnels, GreWithKeyCarriesIpv4) {
+  Bytes gre;
+  Put16(gre, 0x2000);  // key present, version 0
+  Put16(gre, 0x0800);
+  Put32(gre, 42);
+  Ipv4Spec inner;
+  inner.src = "172.16.0.1";
+  PutBytes(gre, Ipv4(inner, Udp(1, 2, {})));
+  Ipv4Spec outer;
+  outer.protocol = 47;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(outer, gre)));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:GRE:IPv4:UDP");
+  json g = r["ethernet"]["ipv4"]["gre"];
+  EXPECT_EQ(g["key"], 42);
+  EXPECT_EQ(g["protocol"], 0x0800);
+  EXPECT_EQ(g["ipv4"]["src"], "172.16.0.1");
+}
+
+TEST(Tunnels, PptpGreCarriesPpp) {
+  Bytes gre;
+  Put16(gre, 0x3081);  // key, sequence, ack, version 1
+  Put16(gre, 0x880b);
+  Put16(gre, 24);
+  Put16(gre, 7);
+  Put32(gre, 5);
+  Put32(gre, 4);
+  PutBytes(gre, {0xff, 0x03, 0x00, 0x21});
+  PutBytes(gre, Ipv4({}, Udp(1, 2, {})));
+  Ipv4Spec outer;
+  outer.protocol = 47;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(outer, gre)));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:GRE:PPP:IPv4:UDP");
+  json g = r["ethernet"]["ipv4"]["gre"];
+  EXPECT_EQ(g["call_id"], 7);
+  EXPECT_EQ(g["ack"], 4);
+  EXPECT_EQ(g["ppp"]["protocol"], 0x21);
+}
+
+TEST(Tunnels, MplsStackNestsPerLabel) {
+  Bytes stack;
+  Put32(stack, (100u << 12) | (5u << 9) | 64);
+  Put32(stack, (200u << 12) | (1u << 8) | 63);  // bottom of stack
+  PutBytes(stack, Ipv4({}, Udp(1, 2, {})));
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x8847, stack));
+  EXPECT_EQ(r["protocols"], "Ethernet:MPLS:MPLS:IPv4:UDP");
+  json m = r["ethernet"]["mpls"];
+  EXPECT_EQ(m["label"], 100);
+  EXPECT_EQ(m["tc"], 5);
+  EXPECT_EQ(m["bottom"], false);
+  EXPECT_EQ(m["mpls"]["label"], 200);
+  EXPECT_EQ(m["mpls"]["ttl"], 63);
+}
+
+TEST(Tunnels, PppoeSessionAndDiscovery) {
+  Bytes ip = Ipv4({}, Udp(1, 2, {}));
+  Bytes s{0x11, 0x00, 0x12, 0x34, 0, uint8_t(ip.size() + 2), 0x00, 0x21};
+  PutBytes(s, ip);
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x8864, s));
+  EXPECT_EQ(r["protocols"], "Ethernet:PPPoE:IPv4:UDP");
+  EXPECT_EQ(r["ethernet"]["pppoe"]["session_id"], 0x1234);
+  Bytes d{0x11, 0x09, 0, 0, 0, 8, 0x01, 0x01, 0, 0, 0x01, 0x02, 0, 0};
+  json disc = DissectFrame(Ethernet(kMacB, kMacA, 0x8863, d));
+  EXPECT_EQ(disc["ethernet"]["pppoe"]["code"], 9);
+  EXPECT_EQ(disc["ethernet"]["pppoe"]["tags"][0]["type"], 0x0101);
+  json bad = DissectFrame(Ethernet(kMacB, kMacA, 0x8864, {0x22, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(bad["ethernet"]["raw"]["error"], "PPPoE: unknown version/type");
+}
+
+TEST(Tunnels, VxlanAndGeneveCarryAFullStack) {
+  Bytes inner = Ethernet(kMacA, kMacB, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2"));
+  Bytes vx{0x08, 0, 0, 0, 0, 0x01, 0x02, 0};
+  PutBytes(vx, inner);
+  json r = DissectFrame(OverUdp(50000, 4789, vx));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:VXLAN:Ethernet:ARP");
+  EXPECT_EQ(Udp4(r)["vxlan"]["vni"], 0x102);
+  Bytes gv{0x00, 0x00, 0x65, 0x58, 0, 0, 0x07, 0};
+  PutBytes(gv, inner);
+  json g = DissectFrame(OverUdp(50000, 6081, gv));
+  EXPECT_EQ(g["protocols"], "Ethernet:IPv4:UDP:Geneve:Ethernet:ARP");
+  EXPECT_EQ(Udp4(g)["geneve"]["vni"], 7);
+}
+
+TEST(Tunnels, CiscoHdlcLinkType) {
+  Bytes f{0x0f, 0x00, 0x08, 0x00};
+  PutBytes(f, Ipv4({}, Udp(1, 2, {})));
+  json r = DissectFrame(f, 104);
+  EXPECT_EQ(r["protocols"], "CHDLC:IPv4:UDP");
+  EXPECT_EQ(r["chdlc"]["address"], 0x0f);
+}
+
+TEST(Stops, ApplicationLayerIsLeftRawUnderTransportStop) {
+  pcapkit::ExtractOptions o;
+  o.stop_layer = pcapkit::LayerLevel::kTransport;
+  json r = DissectFrame(OverUdp(53, 40000, DnsResponse()), 1, o);
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
+  pcapkit::ExtractOptions p;
+  p.stop_protocol = "dns";
+  Bytes m = DnsResponse();
+  Bytes framed;
+  Put16(framed, uint16_t(m.size()));
+  PutBytes(framed, m);
+  EXPECT_EQ(DissectFrame(OverTcp(53, 4000, framed), 1, p)["protocols"], "Ethernet:IPv4:TCP:DNS");
+}
+
+}  // namespace
