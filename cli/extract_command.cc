@@ -146,18 +146,20 @@ void AddProtocolsCommand(CLI::App& app, int& exit_code) {
     for (const auto& p : registry.All()) {
       if (p.id == ProtocolId::kNone) continue;
       std::string bound;
+      auto add = [&](const std::string& item) { bound += (bound.empty() ? "" : " ") + item; };
       for (const auto& b : registry.BindingsOf(p.id)) {
         char item[48];
-        std::snprintf(item, sizeof item, "%s%s=%s%x", bound.empty() ? "" : " ",
-                      protocols::TableName(b.table),
-                      b.table == protocols::Table::kEtherType ? "0x" : "", b.key);
-        if (b.table != protocols::Table::kEtherType)
-          std::snprintf(item, sizeof item, "%s%s=%u", bound.empty() ? "" : " ",
-                        protocols::TableName(b.table), b.key);
-        bound += item;
+        if (b.table == protocols::Table::kEtherType || b.table == protocols::Table::kPppProto)
+          std::snprintf(item, sizeof item, "%s=0x%x", protocols::TableName(b.table), b.key);
+        else
+          std::snprintf(item, sizeof item, "%s=%u", protocols::TableName(b.table), b.key);
+        add(item);
       }
+      for (size_t t = 0; t < size_t(protocols::Table::kCount); ++t)
+        for (ProtocolId h : registry.Heuristics(protocols::Table(t)))
+          if (h == p.id) add(std::string(protocols::TableName(protocols::Table(t))) + "=(content)");
       std::printf("%-12s %-12s %-12s %s\n", p.name, p.key, kLayers[size_t(p.layer)],
-                  bound.empty() ? "(content)" : bound.c_str());
+                  bound.empty() ? "-" : bound.c_str());
     }
     exit_code = kOk;
   });
