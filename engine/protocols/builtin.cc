@@ -4,12 +4,14 @@
 #include "engine/protocols/arp.h"
 #include "engine/protocols/chdlc.h"
 #include "engine/protocols/dhcp.h"
+#include "engine/protocols/dhcpv6.h"
 #include "engine/protocols/dns.h"
 #include "engine/protocols/esp.h"
 #include "engine/protocols/ethernet.h"
 #include "engine/protocols/ftp.h"
 #include "engine/protocols/geneve.h"
 #include "engine/protocols/gre.h"
+#include "engine/protocols/hip.h"
 #include "engine/protocols/hopopt.h"
 #include "engine/protocols/http.h"
 #include "engine/protocols/icmp.h"
@@ -19,9 +21,13 @@
 #include "engine/protocols/ipv6_frag.h"
 #include "engine/protocols/ipv6_opts.h"
 #include "engine/protocols/ipv6_route.h"
+#include "engine/protocols/ipx.h"
+#include "engine/protocols/l2tp.h"
 #include "engine/protocols/llc.h"
+#include "engine/protocols/mh.h"
 #include "engine/protocols/mpls.h"
 #include "engine/protocols/null.h"
+#include "engine/protocols/ospf.h"
 #include "engine/protocols/ppp.h"
 #include "engine/protocols/pppoe.h"
 #include "engine/protocols/raw.h"
@@ -70,6 +76,12 @@ void RegisterBuiltinProtocols(Registry& r) {
   RegisterTls(r);
   RegisterDhcp(r);
   RegisterFtp(r);
+  RegisterL2tp(r);
+  RegisterOspf(r);
+  RegisterIpx(r);
+  RegisterHip(r);
+  RegisterMh(r);
+  RegisterDhcpv6(r);
 }
 
 }  // namespace pcapkit::protocols

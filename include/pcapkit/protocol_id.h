@@ -41,6 +41,12 @@ enum class ProtocolId : uint16_t {
   kChdlc,
   kVxlan,
   kGeneve,
+  kL2tp,
+  kL2tpIp,  // L2TPv3 over IP
+  kOspf,
+  kIpx,
+  kHip,
+  kMh,
   // application
   kDns,
   kDnsTcp,  // DNS over TCP: the same record, after a 2-byte length
@@ -48,6 +54,7 @@ enum class ProtocolId : uint16_t {
   kTls,
   kDhcp,
   kFtp,
+  kDhcpv6,
   kBuiltinCount,
 };
 

@@ -213,6 +213,54 @@ FIELDS = {
         ("lines[].command", "ftp.request.command", str, None),
         ("lines[].code", "ftp.response.code", to_int, None),
     ],
+    "l2tp": [
+        ("type", "l2tp.type", to_int, lambda v: 1 if v == "control" else 0),
+        ("tunnel", "l2tp.tunnel", to_int, None),
+        ("session", "l2tp.session", to_int, None),
+        ("length", "l2tp.length", to_int, None),
+        ("ns", "l2tp.Ns", to_int, None),
+        ("nr", "l2tp.Nr", to_int, None),
+        ("avps[].type", "l2tp.avp.type", to_int, None),
+    ],
+    "ospf": [
+        ("version", "ospf.version", to_int, None),
+        ("type", "ospf.msg", to_int, None),
+        ("len", "ospf.packet_length", to_int, None),
+        ("router_id", "ospf.srcrouter", str, None),
+        ("area_id", "ospf.area_id", str, None),
+        ("checksum", "ospf.checksum", to_int, None),
+        ("network_mask", "ospf.hello.network_mask", str, None),
+        ("hello_interval", "ospf.hello.hello_interval", to_int, None),
+        ("priority", "ospf.hello.router_priority", to_int, None),
+        ("dr", "ospf.hello.designated_router", str, None),
+    ],
+    "ipx": [
+        ("checksum", "ipx.checksum", to_int, None),
+        ("len", "ipx.len", to_int, None),
+        ("type", "ipx.packet_type", to_int, None),
+        ("dst.network", "ipx.dst.net", to_int, None),
+        ("dst.node", "ipx.dst.node", str, None),
+        ("dst.socket", "ipx.dst.socket", to_int, None),
+        ("src.network", "ipx.src.net", to_int, None),
+        ("src.socket", "ipx.src.socket", to_int, None),
+    ],
+    "hip": [
+        ("type", "hip.packet_type", to_int, None),
+        ("parameters[].type", "hip.type", to_int, None),
+        ("checksum", "hip.checksum", to_int, None),
+        ("controls", "hip.controls", to_int, None),
+    ],
+    "mh": [
+        ("next", "mip6.proto", to_int, None),
+        ("length", "mip6.hlen", to_int, lambda v: v // 8 - 1),  # tshark: 8-octet units - 1
+        ("type", "mip6.mhtype", to_int, None),
+        ("checksum", "mip6.csum", to_int, None),
+    ],
+    "dhcpv6": [
+        ("msg_type", "dhcpv6.msgtype", to_int, None),
+        ("xid", "dhcpv6.xid", to_int, None),
+        ("options[]*.code", "dhcpv6.option.type", to_int, None),
+    ],
     "icmpv6": [
         ("type", "icmpv6.type", to_int, None),
         ("code", "icmpv6.code", to_int, None),
@@ -303,7 +351,7 @@ def walk(record, layer_filter):
 
 
 # Objects inside a layer that are fields, not the next layer.
-FIELD_OBJECTS = {"flags"}
+FIELD_OBJECTS = {"flags", "dst", "src"}
 
 
 def values_at(obj, path):
@@ -313,6 +361,15 @@ def values_at(obj, path):
         return [v for part in path.split("+") for v in values_at(obj, part)]
     items = [obj]
     for step in path.split("."):
+        if step.endswith("[]*"):  # a list whose objects nest further lists of that name
+            name = step[:-3]
+
+            def depth_first(objs):
+                for o in objs:
+                    yield o
+                    yield from depth_first(o.get(name, []) if isinstance(o, dict) else [])
+            items = [o for it in items if isinstance(it, dict) for o in depth_first(it.get(name, []))]
+            continue
         nxt = []
         is_list = step.endswith("[]")
         name = step[:-2] if is_list else step

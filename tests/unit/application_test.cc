@@ -385,3 +385,133 @@ TEST(Stops, ApplicationLayerIsLeftRawUnderTransportStop) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(L2tp, ControlMessageAvpsAndDataCarryingPpp) {
+  Bytes c;
+  Put16(c, 0xc802);  // T, L, S, version 2
+  Put16(c, 20);
+  Put16(c, 7);
+  Put16(c, 0);
+  Put16(c, 1);
+  Put16(c, 0);
+  Put16(c, 0x8008);  // AVP: mandatory, length 8
+  Put16(c, 0);
+  Put16(c, 0);  // message type
+  Put16(c, 1);  // SCCRQ
+  json r = DissectFrame(OverUdp(1701, 1701, c));
+  json l = Udp4(r)["l2tp"];
+  EXPECT_EQ(l["type"], "control");
+  EXPECT_EQ(l["tunnel"], 7);
+  EXPECT_EQ(l["avps"][0]["type"], 0);
+  EXPECT_EQ(l["avps"][0]["value"], "0001");
+  c[13] = 0x02;  // AVP length 2: below the 6-byte minimum
+  json bad = DissectFrame(OverUdp(1701, 1701, c));
+  EXPECT_EQ(Udp4(bad)["l2tp"]["avps"][0]["error"], "AVP length out of range");
+
+  Bytes d;
+  Put16(d, 0x0002);
+  Put16(d, 7);
+  Put16(d, 9);
+  PutBytes(d, {0xff, 0x03, 0x00, 0x21});
+  PutBytes(d, Ipv4({}, Udp(1, 2, {})));
+  json data = DissectFrame(OverUdp(1701, 1701, d));
+  EXPECT_EQ(data["protocols"], "Ethernet:IPv4:UDP:L2TP:PPP:IPv4:UDP");
+}
+
+TEST(Ospf, HelloV2) {
+  Bytes o{2, 1, 0, 48};
+  PutBytes(o, Ipv4Addr("1.1.1.1"));
+  PutBytes(o, Ipv4Addr("0.0.0.0"));
+  PutBytes(o, {0, 0, 0, 0});
+  PutBytes(o, Bytes(8, 0));
+  PutBytes(o, Ipv4Addr("255.255.255.0"));
+  PutBytes(o, {0, 10, 2, 1, 0, 0, 0, 40});
+  PutBytes(o, Ipv4Addr("10.0.0.1"));
+  PutBytes(o, Ipv4Addr("0.0.0.0"));
+  PutBytes(o, Ipv4Addr("2.2.2.2"));
+  Ipv4Spec ip;
+  ip.protocol = 89;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, o)));
+  json h = r["ethernet"]["ipv4"]["ospf"];
+  EXPECT_EQ(h["type"], 1);
+  EXPECT_EQ(h["router_id"], "1.1.1.1");
+  EXPECT_EQ(h["hello_interval"], 10);
+  EXPECT_EQ(h["neighbors"], json::array({"2.2.2.2"}));
+  Bytes bad{9, 1, 0, 48};
+  bad.resize(24);
+  json b = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, bad)));
+  EXPECT_EQ(b["ethernet"]["ipv4"]["raw"]["error"], "OSPF: unknown version");
+}
+
+TEST(Ipx, OverEthernetTwoAndRaw8023) {
+  Bytes ipx{0xff, 0xff, 0, 30, 0, 4};
+  PutBytes(ipx, {0, 0, 0, 1});
+  PutBytes(ipx, Bytes(6, 0xff));
+  PutBytes(ipx, {0x04, 0x52});
+  PutBytes(ipx, {0, 0, 0, 2});
+  for (uint8_t x : kMacA.b) ipx.push_back(x);
+  PutBytes(ipx, {0x40, 0x01});
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x8137, ipx));
+  json x = r["ethernet"]["ipx"];
+  EXPECT_EQ(x["dst"]["socket"], 0x452);
+  EXPECT_EQ(x["src"]["node"], "00:11:22:33:44:55");
+  json raw8023 = DissectFrame(Ethernet(kMacB, kMacA, uint16_t(ipx.size()), ipx));
+  EXPECT_EQ(raw8023["protocols"], "Ethernet:IPX");
+}
+
+TEST(Hip, HeaderAndParameters) {
+  Bytes h{59, 5, 0x01, 0x21, 0, 0, 0, 0};  // (5 + 1) * 8 = 48 bytes
+  PutBytes(h, Ipv6Addr("2001:10::1"));
+  PutBytes(h, Ipv6Addr("2001:10::2"));
+  PutBytes(h, {0x01, 0x01, 0, 4, 1, 2, 3, 4});  // parameter 257, 4 bytes, padded to 8
+  Ipv4Spec ip;
+  ip.protocol = 139;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, h)));
+  json p = r["ethernet"]["ipv4"]["hip"];
+  EXPECT_EQ(p["type"], 1);
+  EXPECT_EQ(p["shit"], "2001:10::1");
+  EXPECT_EQ(p["parameters"][0]["type"], 257);
+  EXPECT_EQ(p["parameters"][0]["value"], "01020304");
+  h[1] = 9;  // length past the packet
+  json b = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, h)));
+  EXPECT_EQ(b["ethernet"]["ipv4"]["raw"]["error"], "HIP: header length out of range");
+}
+
+TEST(Mh, BindingUpdateWithOptions) {
+  Bytes m{59, 1, 5, 0, 0x12, 0x34, 0, 7, 0x80, 0, 0, 100, 1, 2, 0, 0};
+  Ipv6Spec s;
+  s.next = 135;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, m)));
+  json h = r["ethernet"]["ipv6"]["mh"];
+  EXPECT_EQ(h["type"], 5);
+  EXPECT_EQ(h["seq"], 7);
+  EXPECT_EQ(h["flags"]["a"], true);
+  EXPECT_EQ(h["lifetime"], 100);
+  EXPECT_EQ(h["options"][0]["type"], 1);  // PadN
+  m[1] = 5;
+  json b = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, m)));
+  EXPECT_EQ(b["ethernet"]["ipv6"]["raw"]["error"], "MH: header length out of range");
+}
+
+TEST(Dhcpv6, SolicitWithNestedIaOptions) {
+  Bytes m{1, 0xab, 0xcd, 0xef};
+  PutBytes(m, {0, 1, 0, 2, 0xaa, 0xbb});  // client id
+  PutBytes(m, {0, 3, 0, 40});             // IA_NA
+  PutBytes(m, Bytes(12, 0));
+  PutBytes(m, {0, 5, 0, 24});  // IAADDR inside
+  PutBytes(m, Ipv6Addr("2001:db8::5"));
+  PutBytes(m, Bytes(8, 0));
+  Ipv6Spec s;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(546, 547, m))));
+  json d = r["ethernet"]["ipv6"]["udp"]["dhcpv6"];
+  EXPECT_EQ(d["msg_type"], 1);
+  EXPECT_EQ(d["xid"], 0xabcdef);
+  EXPECT_EQ(d["options"][1]["code"], 3);
+  EXPECT_EQ(d["options"][1]["options"][0]["address"], "2001:db8::5");
+  json b = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(546, 547, {12, 0}))));
+  EXPECT_EQ(b["ethernet"]["ipv6"]["udp"]["raw"]["error"], "DHCPv6: header truncated");
+}
+
+}  // namespace

@@ -1,0 +1,52 @@
+// Novell IPX: EtherType 0x8137, 802.2 SAP 0xe0 and "raw 802.3" frames (payload starting
+// 0xffff). The 30-byte header: checksum, length, transport control, packet type, and the
+// destination and source (network, node, socket).
+#include "engine/protocols/ipx.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 30) {
+    out.error = "IPX: header truncated";
+    return;
+  }
+  uint32_t total = Be16(p + 2);
+  if (total < 30) {
+    out.error = "IPX: length below the header";
+    return;
+  }
+  Carry(out, 30, total < len ? total : len, Table::kNone, 0);
+}
+
+void Address(const uint8_t* a, const char* key, Emitter& out) {
+  out.BeginObject(key);
+  out.Uint("network", Be32(a));
+  out.Mac("node", a + 4);
+  out.Uint("socket", Be16(a + 10));
+  out.EndObject();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  out.Uint("checksum", Be16(p));
+  out.Uint("len", Be16(p + 2));
+  out.Uint("transport_control", p[4]);
+  out.Uint("type", p[5]);
+  Address(p + 6, "dst", out);
+  Address(p + 18, "src", out);
+}
+
+}  // namespace
+
+void RegisterIpx(Registry& r) {
+  r.Add({ProtocolId::kIpx, "IPX", "ipx", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kEtherType, 0x8137},
+         {Table::kEtherType, kEtherKeyNovellRaw},
+         {Table::kLlcSap, 0xe0},
+         {Table::kIpProto, 111}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,6 @@
+#pragma once
+
+namespace pcapkit::protocols {
+class Registry;
+void RegisterIpx(Registry& registry);
+}  // namespace pcapkit::protocols

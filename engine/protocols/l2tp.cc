@@ -1,0 +1,144 @@
+// L2TP: version 2 over UDP port 1701 (RFC 2661) and version 3 over IP protocol 115
+// (RFC 3931). Control messages list their AVPs; a version 2 data message carries a PPP
+// frame, dissected as LINKTYPE_PPP.
+#include "engine/protocols/l2tp.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+constexpr uint32_t kV3 = 1;  // aux: L2TPv3 over IP
+
+// Version 2 (and the v3 control header shape): returns the header length, 0 on error.
+uint32_t HeaderV2(const uint8_t* p, uint32_t len, const char*& error) {
+  if (len < 6) {
+    error = "L2TP: header truncated";
+    return 0;
+  }
+  uint16_t flags = Be16(p);
+  if ((flags & 15) != 2) {
+    error = "L2TP: not version 2";
+    return 0;
+  }
+  uint32_t hdr = 2;
+  if (flags & 0x4000) hdr += 2;  // length
+  hdr += 4;                      // tunnel and session ids
+  if (flags & 0x0800) hdr += 4;  // Ns, Nr
+  if (flags & 0x0200) {          // offset size + padding
+    if (hdr + 2 > len) {
+      error = "L2TP: header truncated";
+      return 0;
+    }
+    hdr += 2u + Be16(p + hdr);
+  }
+  if (hdr > len) {
+    error = "L2TP: header truncated";
+    return 0;
+  }
+  return hdr;
+}
+
+void DissectUdp(const uint8_t* p, uint32_t len, DissectResult& out) {
+  const char* error = nullptr;
+  uint32_t hdr = HeaderV2(p, len, error);
+  if (!hdr) {
+    out.error = error;
+    return;
+  }
+  uint16_t flags = Be16(p);
+  uint32_t end = len;
+  if (flags & 0x4000) {
+    uint32_t total = Be16(p + 2);
+    if (total >= hdr && total < end) end = total;
+  }
+  if (flags & 0x8000) {
+    Carry(out, end, end, Table::kNone, 0);  // control: the AVPs are the layer
+  } else {
+    Carry(out, hdr, end, Table::kLinkType, 9);  // data: a PPP frame
+  }
+}
+
+void DissectIp(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 4) {
+    out.error = "L2TPv3: session id truncated";
+    return;
+  }
+  // Session 0 is a control message; data sessions use a cookie of configured length,
+  // which the packet does not announce: their payload stays raw.
+  Carry(out, Be32(p) == 0 ? len : 4, len, Table::kNone, 0);
+  out.aux = kV3;
+}
+
+void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("avps");
+  uint32_t pos = 0;
+  while (pos + 6 <= n) {
+    uint16_t head = Be16(p + pos);
+    uint32_t alen = head & 0x03ff;
+    out.BeginObject();
+    out.Bool("mandatory", (head & 0x8000) != 0);
+    out.Bool("hidden", (head & 0x4000) != 0);
+    out.Uint("vendor", Be16(p + pos + 2));
+    out.Uint("type", Be16(p + pos + 4));
+    if (alen < 6 || pos + alen > n) {
+      out.Plain("error", "AVP length out of range");
+      out.EndObject();
+      break;
+    }
+    out.Uint("len", alen);
+    out.Hex("value", p + pos + 6, alen - 6);
+    out.EndObject();
+    pos += alen;
+  }
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  if (l.aux & kV3) {
+    uint32_t session = Be32(p);
+    out.Uint("version", 3);
+    out.Uint("session", session);
+    if (session != 0 || l.hdr_len < 16) return;
+    p += 4;  // control message header: flags, length, connection id, Ns, Nr
+    out.Uint("length", Be16(p + 2));
+    out.Uint("connection", Be32(p + 4));
+    out.Uint("ns", Be16(p + 8));
+    out.Uint("nr", Be16(p + 10));
+    Avps(p + 12, l.hdr_len - 16, out);
+    return;
+  }
+  uint16_t flags = Be16(p);
+  out.Plain("type", (flags & 0x8000) ? "control" : "data");
+  out.Uint("version", flags & 15);
+  uint32_t pos = 2;
+  if (flags & 0x4000) {
+    out.Uint("length", Be16(p + pos));
+    pos += 2;
+  }
+  out.Uint("tunnel", Be16(p + pos));
+  out.Uint("session", Be16(p + pos + 2));
+  pos += 4;
+  if (flags & 0x0800) {
+    out.Uint("ns", Be16(p + pos));
+    out.Uint("nr", Be16(p + pos + 2));
+    pos += 4;
+  }
+  if (flags & 0x0200) {
+    out.Uint("offset", Be16(p + pos));
+    pos += 2u + Be16(p + pos);
+  }
+  if (flags & 0x8000) Avps(p + pos, l.hdr_len - pos, out);
+}
+
+}  // namespace
+
+void RegisterL2tp(Registry& r) {
+  r.Add({ProtocolId::kL2tp, "L2TP", "l2tp", LayerLevel::kLink, DissectUdp, Write},
+        {{Table::kUdpPort, 1701}});
+  r.Add({ProtocolId::kL2tpIp, "L2TP", "l2tp", LayerLevel::kLink, DissectIp, Write},
+        {{Table::kIpProto, 115}});
+}
+
+}  // namespace pcapkit::protocols

@@ -1,0 +1,117 @@
+// Mobility Header (RFC 6275), IP protocol 135: the header, the fields of each message
+// type (binding refresh request, home/care-of test init and test, binding update,
+// acknowledgement and error) and the mobility options that follow them.
+#include "engine/protocols/mh.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+// Bytes of fixed message data after the 6-byte header, per MH type.
+uint32_t Fixed(uint8_t type) {
+  switch (type) {
+    case 0:
+      return 2;  // binding refresh request
+    case 1:
+    case 2:
+      return 10;  // HoTI, CoTI
+    case 3:
+    case 4:
+      return 18;  // HoT, CoT
+    case 5:
+      return 6;  // binding update
+    case 6:
+      return 6;  // binding acknowledgement
+    case 7:
+      return 18;  // binding error
+    default:
+      return 0;
+  }
+}
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 6) {
+    out.error = "MH: header truncated";
+    return;
+  }
+  uint32_t hdr = (uint32_t(p[1]) + 1) * 8;
+  if (hdr > len || hdr < 6 + Fixed(p[2])) {
+    out.error = "MH: header length out of range";
+    return;
+  }
+  Carry(out, hdr, len, Table::kIpProto, p[0]);
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint8_t type = p[2];
+  const uint8_t* m = p + 6;
+  out.Uint("next", p[0]);
+  out.Uint("length", l.hdr_len);
+  out.Uint("type", type);
+  out.Uint("checksum", Be16(p + 4));
+  switch (type) {
+    case 1:
+    case 2:
+      out.Hex("cookie", m + 2, 8);
+      break;
+    case 3:
+    case 4:
+      out.Uint("nonce_index", Be16(m));
+      out.Hex("cookie", m + 2, 8);
+      out.Hex("token", m + 10, 8);
+      break;
+    case 5:
+      out.Uint("seq", Be16(m));
+      out.BeginObject("flags");
+      out.Bool("a", m[2] & 0x80);
+      out.Bool("h", m[2] & 0x40);
+      out.Bool("l", m[2] & 0x20);
+      out.Bool("k", m[2] & 0x10);
+      out.EndObject();
+      out.Uint("lifetime", Be16(m + 4));
+      break;
+    case 6:
+      out.Uint("status", m[0]);
+      out.Bool("k", m[1] & 0x80);
+      out.Uint("seq", Be16(m + 2));
+      out.Uint("lifetime", Be16(m + 4));
+      break;
+    case 7:
+      out.Uint("status", m[0]);
+      out.Ipv6("home_address", m + 2);
+      break;
+  }
+  out.BeginArray("options");
+  uint32_t pos = 6 + Fixed(type);
+  while (pos < l.hdr_len) {
+    uint8_t otype = p[pos];
+    out.BeginObject();
+    out.Uint("type", otype);
+    if (otype == 0) {  // Pad1
+      out.EndObject();
+      ++pos;
+      continue;
+    }
+    if (pos + 2 > l.hdr_len || pos + 2 + p[pos + 1] > l.hdr_len) {
+      out.Plain("error", "option runs past the header");
+      out.EndObject();
+      break;
+    }
+    out.Uint("len", p[pos + 1]);
+    if (otype != 1) out.Hex("data", p + pos + 2, p[pos + 1]);
+    out.EndObject();
+    pos += 2u + p[pos + 1];
+  }
+  out.EndArray();
+}
+
+}  // namespace
+
+void RegisterMh(Registry& r) {
+  r.Add({ProtocolId::kMh, "MH", "mh", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 135}});
+}
+
+}  // namespace pcapkit::protocols

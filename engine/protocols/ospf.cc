@@ -1,0 +1,142 @@
+// OSPFv2 (RFC 2328) and OSPFv3 (RFC 5340), IP protocol 89: the common header, then Hello
+// (with its neighbours), Database Description, Link State Request, Update and Ack, with
+// the LSA headers they carry.
+#include "engine/protocols/ospf.h"
+
+#include "engine/protocols/common.h"
+
+namespace pcapkit::protocols {
+namespace {
+
+void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len < 16 || (p[0] != 2 && p[0] != 3)) {
+    out.error = len < 16 ? "OSPF: header truncated" : "OSPF: unknown version";
+    return;
+  }
+  uint32_t hdr = p[0] == 2 ? 24 : 16;
+  uint32_t plen = Be16(p + 2);
+  if (len < hdr || plen < hdr) {
+    out.error = "OSPF: header truncated";
+    return;
+  }
+  uint32_t end = plen < len ? plen : len;
+  Carry(out, end, end, Table::kNone, 0);
+}
+
+// One 20-byte LSA header as an object (an element of the enclosing list).
+void LsaHeader(const uint8_t* h, bool v3, Emitter& out) {
+  out.BeginObject();
+  out.Uint("age", Be16(h));
+  if (v3) {
+    out.Uint("type", Be16(h + 2));
+  } else {
+    out.Uint("options", h[2]);
+    out.Uint("type", h[3]);
+  }
+  out.Ipv4("id", h + 4);
+  out.Ipv4("adv_router", h + 8);
+  out.Uint("seq", Be32(h + 12));
+  out.Uint("checksum", Be16(h + 16));
+  out.Uint("length", Be16(h + 18));
+  out.EndObject();
+}
+
+void LsaHeaders(const uint8_t* p, uint32_t n, bool v3, Emitter& out, const char* key) {
+  out.BeginArray(key);
+  for (uint32_t i = 0; i + 20 <= n; i += 20) LsaHeader(p + i, v3, out);
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  bool v3 = p[0] == 3;
+  uint32_t hdr = v3 ? 16 : 24;
+  out.Uint("version", p[0]);
+  out.Uint("type", p[1]);
+  out.Uint("len", Be16(p + 2));
+  out.Ipv4("router_id", p + 4);
+  out.Ipv4("area_id", p + 8);
+  out.Uint("checksum", Be16(p + 12));
+  if (v3) {
+    out.Uint("instance_id", p[14]);
+  } else {
+    out.Uint("autype", Be16(p + 14));
+    out.Hex("auth", p + 16, 8);
+  }
+  const uint8_t* b = p + hdr;
+  uint32_t n = l.hdr_len - hdr;
+  switch (p[1]) {
+    case 1:  // Hello
+      if (!v3 && n >= 20) {
+        out.Ipv4("network_mask", b);
+        out.Uint("hello_interval", Be16(b + 4));
+        out.Uint("options", b[6]);
+        out.Uint("priority", b[7]);
+        out.Uint("dead_interval", Be32(b + 8));
+        out.Ipv4("dr", b + 12);
+        out.Ipv4("bdr", b + 16);
+        out.BeginArray("neighbors");
+        for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
+        out.EndArray();
+      } else if (v3 && n >= 20) {
+        out.Uint("interface_id", Be32(b));
+        out.Uint("priority", b[4]);
+        out.Uint("options", Be32(b + 4) & 0xffffff);
+        out.Uint("hello_interval", Be16(b + 8));
+        out.Uint("dead_interval", Be16(b + 10));
+        out.Ipv4("dr", b + 12);
+        out.Ipv4("bdr", b + 16);
+        out.BeginArray("neighbors");
+        for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
+        out.EndArray();
+      }
+      break;
+    case 2: {  // Database Description
+      uint32_t fixed = v3 ? 12 : 8;
+      if (n < fixed) break;
+      out.Uint("mtu", Be16(b + (v3 ? 4 : 0)));
+      out.Uint("options", v3 ? Be32(b) & 0xffffff : b[2]);
+      out.Uint("flags", b[v3 ? 7 : 3]);
+      out.Uint("dd_seq", Be32(b + (v3 ? 8 : 4)));
+      LsaHeaders(b + fixed, n - fixed, v3, out, "lsa_headers");
+      break;
+    }
+    case 3:  // Link State Request
+      out.BeginArray("requests");
+      for (uint32_t i = 0; i + 12 <= n; i += 12) {
+        out.BeginObject();
+        out.Uint("type", v3 ? Be16(b + i + 2) : Be32(b + i));
+        out.Ipv4("id", b + i + 4);
+        out.Ipv4("adv_router", b + i + 8);
+        out.EndObject();
+      }
+      out.EndArray();
+      break;
+    case 4:  // Link State Update: the count, and each LSA's header
+      if (n >= 4) {
+        out.Uint("lsa_count", Be32(b));
+        out.BeginArray("lsa_headers");
+        uint32_t pos = 4;
+        for (uint32_t k = 0; k < Be32(b) && pos + 20 <= n; ++k) {
+          uint32_t lsa_len = Be16(b + pos + 18);
+          LsaHeader(b + pos, v3, out);
+          if (lsa_len < 20) break;
+          pos += lsa_len;
+        }
+        out.EndArray();
+      }
+      break;
+    case 5:  // Link State Ack
+      LsaHeaders(b, n, v3, out, "lsa_headers");
+      break;
+  }
+}
+
+}  // namespace
+
+void RegisterOspf(Registry& r) {
+  r.Add({ProtocolId::kOspf, "OSPF", "ospf", LayerLevel::kInternet, Dissect, Write},
+        {{Table::kIpProto, 89}});
+}
+
+}  // namespace pcapkit::protocols
