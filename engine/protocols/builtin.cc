@@ -14,6 +14,7 @@
 #include "engine/protocols/hip.h"
 #include "engine/protocols/hopopt.h"
 #include "engine/protocols/http.h"
+#include "engine/protocols/http2.h"
 #include "engine/protocols/icmp.h"
 #include "engine/protocols/icmpv6.h"
 #include "engine/protocols/ipv4.h"
@@ -74,6 +75,7 @@ void RegisterBuiltinProtocols(Registry& r) {
   RegisterDns(r);
   RegisterHttp(r);
   RegisterTls(r);
+  RegisterHttp2(r);  // after HTTP/1.x and TLS: its chain test is the loosest
   RegisterDhcp(r);
   RegisterFtp(r);
   RegisterL2tp(r);

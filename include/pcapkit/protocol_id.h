@@ -51,6 +51,7 @@ enum class ProtocolId : uint16_t {
   kDns,
   kDnsTcp,  // DNS over TCP: the same record, after a 2-byte length
   kHttp,
+  kHttp2,
   kTls,
   kDhcp,
   kFtp,

@@ -202,6 +202,11 @@ FIELDS = {
         ("records[].handshake.type", "tls.handshake.type", to_int, None),
         ("records[].handshake.extensions[].server_name", "tls.handshake.extensions_server_name", str, None),
     ],
+    "http2": [
+        ("frames[].type", "http2.type", to_int, None),
+        ("frames[].length", "http2.length", to_int, None),
+        ("frames[].stream_id", "http2.streamid", to_int, None),
+    ],
     "dhcp": [
         ("op", "dhcp.type", to_int, None),
         ("xid", "dhcp.id", to_int, None),

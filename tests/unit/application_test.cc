@@ -515,3 +515,49 @@ TEST(Dhcpv6, SolicitWithNestedIaOptions) {
 }
 
 }  // namespace
+
+namespace {
+
+Bytes H2Frame(uint8_t type, uint8_t flags, uint32_t stream, const Bytes& payload) {
+  Bytes f{uint8_t(payload.size() >> 16), uint8_t(payload.size() >> 8), uint8_t(payload.size()),
+          type, flags};
+  Put32(f, stream);
+  PutBytes(f, payload);
+  return f;
+}
+
+TEST(Http2, PrefaceSettingsAndAnHpackDecodedRequest) {
+  Bytes seg = Text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  PutBytes(seg, H2Frame(4, 0, 0, {0, 3, 0, 0, 0, 100}));
+  // :method GET, :scheme http, :path /, :authority a.test (literal, indexed name 1)
+  PutBytes(seg, H2Frame(1, 0x05, 1, {0x82, 0x86, 0x84, 0x41, 6, 'a', '.', 't', 'e', 's', 't'}));
+  json r = DissectFrame(OverTcp(51000, 80, seg));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:HTTP/2");
+  json h = Tcp4(r)["http2"];
+  EXPECT_EQ(h["preface"], true);
+  ASSERT_EQ(h["frames"].size(), 2u);
+  EXPECT_EQ(h["frames"][0]["settings"][0], (json{{"id", 3}, {"value", 100}}));
+  json hdr = h["frames"][1];
+  EXPECT_EQ(hdr["stream_id"], 1);
+  EXPECT_EQ(
+      hdr["headers"],
+      (json::array(
+          {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "a.test"}})));
+}
+
+TEST(Http2, DynamicTableReferenceIsReportedNotGuessed) {
+  Bytes seg = H2Frame(1, 0x04, 3, {0x82, 0xbe});  // index 62: the connection's dynamic table
+  PutBytes(seg, H2Frame(8, 0, 0, {0, 0, 0x10, 0}));
+  json r = DissectFrame(OverTcp(80, 51000, seg));
+  json f = Tcp4(r)["http2"]["frames"];
+  EXPECT_EQ(f[0]["headers"][0], (json::array({":method", "GET"})));
+  EXPECT_TRUE(f[0].contains("headers_error"));
+  EXPECT_EQ(f[1]["increment"], 4096);
+}
+
+TEST(Http2, BinaryThatIsNoFrameChainStaysRaw) {
+  json r = DissectFrame(OverTcp(80, 51000, {0, 0, 1, 0xee, 0, 0, 0, 0, 1, 9}));
+  EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:Raw");
+}
+
+}  // namespace
