@@ -88,6 +88,19 @@ void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& ou
     out.Hex("data", v + 2, vlen - 2);
   } else if ((type == 11 || type == 12) && vlen == 2) {
     out.Uint("mtu", Be16(v));
+  } else if (type == 82 && vlen == 10) {  // traceroute (RFC 1393)
+    out.Uint("id", Be16(v));
+    out.Uint("outbound_hops", Be16(v + 2));
+    out.Uint("return_hops", Be16(v + 4));
+    out.Ipv4("originator", v + 6);
+  } else if (type == 25 && vlen == 6) {  // quick-start (RFC 4782)
+    out.Uint("func", v[0] >> 4);
+    out.Uint("rate", v[0] & 15);
+    out.Uint("qs_ttl", v[1]);
+    out.Uint("nonce", Be32(v + 2) >> 2);
+  } else if (type == 130 && vlen >= 1) {  // security (RFC 1108)
+    out.Uint("classification", v[0]);
+    out.Hex("protection_authority", v + 1, vlen - 1);
   } else {
     out.Hex("data", v, vlen);
   }

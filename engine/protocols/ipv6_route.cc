@@ -32,6 +32,20 @@ void Write(const LayerContext& l, Emitter& out) {
     out.BeginArray("segments");
     for (uint32_t i = 8; i + 16 <= l.hdr_len; i += 16) out.Ipv6({}, p + i);
     out.EndArray();
+  } else if (p[2] == 3) {  // RPL source route (RFC 6554): addresses with a common prefix elided
+    uint32_t cmpr_i = p[4] >> 4, cmpr_e = p[4] & 15, pad = p[5] >> 4;
+    out.Uint("cmpr_i", cmpr_i);
+    out.Uint("cmpr_e", cmpr_e);
+    out.Uint("pad", pad);
+    out.BeginArray("addresses");  // the bytes each address keeps, hex
+    uint32_t pos = 8, end = l.hdr_len > pad ? l.hdr_len - pad : 8;
+    while (pos < end) {
+      uint32_t size = end - pos == 16 - cmpr_e ? 16 - cmpr_e : 16 - cmpr_i;
+      if (size == 0 || pos + size > end) break;
+      out.Hex({}, p + pos, size);
+      pos += size;
+    }
+    out.EndArray();
   } else {
     out.Hex("data", p + 4, l.hdr_len - 4);
   }

@@ -140,6 +140,7 @@ FIELDS = {
         ("options[].tsecr", "tcp.options.timestamp.tsecr", to_int, None),
         ("options[].blocks[].left", "tcp.options.sack_le", to_int, None),
         ("options[].blocks[].right", "tcp.options.sack_re", to_int, None),
+        ("options[].subtype", "tcp.options.mptcp.subtype", to_int, None),
     ],
     "udp": [
         ("srcport", "udp.srcport", to_int, None),

@@ -458,3 +458,54 @@ TEST(Registry, EveryBuiltinProtocolHasNamesAndDispatch) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Tcp, MptcpAoFastOpenAndMd5Options) {
+  TcpSpec t;
+  t.options = Concat({{30, 12, 0x01, 0x81},
+                      Bytes(8, 0x11),             // MP_CAPABLE v1 with a key
+                      {29, 6, 7, 9, 0xaa, 0xbb},  // TCP-AO
+                      {34, 6, 1, 2, 3, 4}});      // TFO cookie
+  t.options.resize(24, 0);
+  Ipv4Spec ip;
+  ip.protocol = 6;
+  json o = DissectFrame(
+      Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {}))))["ethernet"]["ipv4"]["tcp"]["options"];
+  EXPECT_EQ(o[0]["subtype_name"], "MP_CAPABLE");
+  EXPECT_EQ(o[0]["version"], 1);
+  EXPECT_EQ(o[0]["sender_key"], "1111111111111111");
+  EXPECT_EQ(o[1]["key_id"], 7);
+  EXPECT_EQ(o[1]["mac"], "aabb");
+  EXPECT_EQ(o[2]["cookie"], "01020304");
+}
+
+TEST(Ipv4, TracerouteAndQuickStartOptions) {
+  Ipv4Spec s;
+  s.options =
+      Concat({{82, 12, 0, 5, 0, 1, 0, 2}, Ipv4Addr("9.9.9.9"), {25, 8, 0x13, 64, 0, 0, 0, 4}});
+  s.options.resize(20 + 0, 0);
+  json o = DissectFrame(
+      Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Udp(1, 2, {}))))["ethernet"]["ipv4"]["options"];
+  EXPECT_EQ(o[0]["originator"], "9.9.9.9");
+  EXPECT_EQ(o[0]["return_hops"], 2);
+  EXPECT_EQ(o[1]["func"], 1);
+  EXPECT_EQ(o[1]["rate"], 3);
+  EXPECT_EQ(o[1]["nonce"], 1);
+}
+
+TEST(Ipv6, RplSourceRouteKeepsTheElidedAddresses) {
+  // cmpr_i = 8, cmpr_e = 8: two addresses of 8 bytes each, no padding.
+  Bytes body{3, 2, 0x88, 0x00, 0, 0};  // type, segments left, cmpr, pad, reserved
+  for (int i = 0; i < 16; ++i) body.push_back(uint8_t(i));
+  Bytes route = Ipv6Ext(17, Bytes(body.begin(), body.end()), Udp(1, 2, {}));
+  Ipv6Spec s;
+  s.next = 43;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, route)));
+  json rt = r["ethernet"]["ipv6"]["ipv6_route"];
+  EXPECT_EQ(rt["type"], 3);
+  EXPECT_EQ(rt["cmpr_i"], 8);
+  EXPECT_EQ(rt["addresses"], json::array({"0001020304050607", "08090a0b0c0d0e0f"}));
+}
+
+}  // namespace
