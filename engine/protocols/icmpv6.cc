@@ -102,8 +102,23 @@ void Write(const LayerContext& l, Emitter& out) {
         break;
       }
       out.Uint("len", olen * 8u);
+      const uint8_t* o = l.p + pos + 2;
       if ((otype == 1 || otype == 2) && olen == 1) {
-        out.Mac("link_addr", l.p + pos + 2);
+        out.Mac("link_addr", o);
+      } else if (otype == 3 && olen == 4) {  // prefix information
+        out.Uint("prefix_len", o[0]);
+        out.Bool("on_link", (o[1] & 0x80) != 0);
+        out.Bool("autonomous", (o[1] & 0x40) != 0);
+        out.Uint("valid_lifetime", Be32(o + 2));
+        out.Uint("preferred_lifetime", Be32(o + 6));
+        out.Ipv6("prefix", o + 14);
+      } else if (otype == 5 && olen == 1) {  // MTU
+        out.Uint("mtu", Be32(o + 2));
+      } else if (otype == 25 && olen >= 3) {  // recursive DNS servers (RFC 8106)
+        out.Uint("lifetime", Be32(o + 2));
+        out.BeginArray("servers");
+        for (uint32_t i = 6; i + 16 <= olen * 8u - 2; i += 16) out.Ipv6({}, o + i);
+        out.EndArray();
       } else {
         out.Hex("data", l.p + pos + 2, olen * 8u - 2);
       }

@@ -99,8 +99,25 @@ void Write(const LayerContext& l, Emitter& out) {
       out.EndObject();
       break;
     }
-    out.Uint("len", p[pos + 1]);
-    if (otype != 1) out.Hex("data", p + pos + 2, p[pos + 1]);
+    uint8_t olen = p[pos + 1];
+    const uint8_t* v = p + pos + 2;
+    out.Uint("len", olen);
+    // RFC 6275 §6.2 and RFC 3963 §4.3.
+    if (otype == 2 && olen == 2) {
+      out.Uint("refresh_interval", Be16(v));  // binding refresh advice, 4-second units
+    } else if (otype == 3 && olen == 16) {
+      out.Ipv6("alternate_coa", v);
+    } else if (otype == 4 && olen == 4) {
+      out.Uint("home_nonce_index", Be16(v));
+      out.Uint("careof_nonce_index", Be16(v + 2));
+    } else if (otype == 5) {
+      out.Hex("authenticator", v, olen);
+    } else if (otype == 6 && olen == 18) {
+      out.Uint("prefix_len", v[1]);
+      out.Ipv6("prefix", v + 2);
+    } else if (otype != 1) {
+      out.Hex("data", v, olen);
+    }
     out.EndObject();
     pos += 2u + p[pos + 1];
   }

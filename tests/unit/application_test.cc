@@ -561,3 +561,19 @@ TEST(Http2, BinaryThatIsNoFrameChainStaysRaw) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Mh, BindingUpdateOptionsDecodedByType) {
+  Bytes m{59, 4, 5, 0, 0, 0, 0, 1, 0, 0, 0, 10};  // 40 bytes
+  PutBytes(m, {3, 16});
+  PutBytes(m, Ipv6Addr("2001:db8::c0a"));
+  PutBytes(m, {2, 2, 0, 5, 1, 4, 0, 0, 0, 0});  // refresh advice, then PadN
+  Ipv6Spec s;
+  s.next = 135;
+  json h = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, m)))["ethernet"]["ipv6"]["mh"];
+  EXPECT_EQ(h["options"][0]["alternate_coa"], "2001:db8::c0a");
+  EXPECT_EQ(h["options"][1]["refresh_interval"], 5);
+}
+
+}  // namespace

@@ -509,3 +509,25 @@ TEST(Ipv6, RplSourceRouteKeepsTheElidedAddresses) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Icmpv6, RouterAdvertisementPrefixAndMtuOptions) {
+  Bytes body{64, 0xc0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0};
+  PutBytes(body, {3, 4, 64, 0xc0, 0, 0, 0x0e, 0x10, 0, 0, 0x07, 0x08, 0, 0, 0, 0});
+  PutBytes(body, Ipv6Addr("2001:db8:1::"));
+  PutBytes(body, {5, 1, 0, 0, 0, 0, 0x05, 0xdc});
+  Ipv6Spec s;
+  s.next = 58;
+  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Icmpv6(134, 0, body))));
+  json icmp = r["ethernet"]["ipv6"]["icmpv6"];
+  EXPECT_EQ(icmp["managed"], true);
+  EXPECT_EQ(icmp["router_lifetime"], 0x0708);
+  EXPECT_EQ(icmp["options"][0]["prefix"], "2001:db8:1::");
+  EXPECT_EQ(icmp["options"][0]["prefix_len"], 64);
+  EXPECT_EQ(icmp["options"][0]["on_link"], true);
+  EXPECT_EQ(icmp["options"][0]["valid_lifetime"], 3600);
+  EXPECT_EQ(icmp["options"][1]["mtu"], 1500);
+}
+
+}  // namespace
