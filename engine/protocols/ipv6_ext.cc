@@ -67,6 +67,17 @@ void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out) {
       out.Uint("limit", v[0]);
     } else if (type == 0xc9 && olen == 16) {
       out.Ipv6("address", v);
+    } else if (type == 0x07 && olen >= 8 && olen >= 8u + v[4] * 4u) {  // CALIPSO, RFC 5570
+      out.Uint("doi", Be32(v));
+      out.Uint("compartment_len", v[4] * 4u);
+      out.Uint("sensitivity", v[5]);
+      out.Uint("checksum", Be16(v + 6));
+      out.Hex("compartments", v + 8, v[4] * 4u);
+    } else if (type == 0x26 && olen == 6) {  // quick-start, RFC 4782
+      out.Uint("func", v[0] >> 4);
+      out.Uint("rate", v[0] & 15);
+      out.Uint("qs_ttl", v[1]);
+      out.Uint("nonce", Be32(v + 2) >> 2);
     } else if (type != 0x01) {
       out.Hex("data", v, olen);
     }

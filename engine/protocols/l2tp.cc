@@ -8,7 +8,9 @@
 namespace pcapkit::protocols {
 namespace {
 
-constexpr uint32_t kV3 = 1;  // aux: L2TPv3 over IP
+constexpr uint32_t kV3 = 1;         // aux: L2TPv3
+constexpr uint32_t kV3Udp = 2;      // aux: ... over UDP
+constexpr uint32_t kV3Control = 4;  // aux: ... a control message
 
 // Version 2 (and the v3 control header shape): returns the header length, 0 on error.
 uint32_t HeaderV2(const uint8_t* p, uint32_t len, const char*& error) {
@@ -39,7 +41,24 @@ uint32_t HeaderV2(const uint8_t* p, uint32_t len, const char*& error) {
   return hdr;
 }
 
+void DissectIp(const uint8_t* p, uint32_t len, DissectResult& out);
+
 void DissectUdp(const uint8_t* p, uint32_t len, DissectResult& out) {
+  // L2TPv3 over UDP (RFC 3931 §4.1.2.1): a control message starts with its flags and
+  // version 3; a data message with 2 bytes of flags/version 3, 2 reserved, then the
+  // session id — so after 4 bytes it has the layout of L2TPv3 over IP.
+  if (len >= 2 && (Be16(p) & 15) == 3) {
+    if (Be16(p) & 0x8000) {
+      Carry(out, len, len, Table::kNone, 0);
+      out.aux = kV3 | kV3Udp | kV3Control;
+    } else if (len >= 8) {
+      Carry(out, 8, len, Table::kNone, 0);
+      out.aux = kV3 | kV3Udp;
+    } else {
+      out.error = "L2TPv3: header truncated";
+    }
+    return;
+  }
   const char* error = nullptr;
   uint32_t hdr = HeaderV2(p, len, error);
   if (!hdr) {
@@ -97,8 +116,22 @@ void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   if (l.aux & kV3) {
-    uint32_t session = Be32(p);
     out.Uint("version", 3);
+    if (l.aux & kV3Udp) {
+      if (!(l.aux & kV3Control)) {
+        out.Uint("session", Be32(p + 4));
+        return;
+      }
+      out.Plain("type", "control");
+      if (l.hdr_len < 12) return;
+      out.Uint("length", Be16(p + 2));
+      out.Uint("connection", Be32(p + 4));
+      out.Uint("ns", Be16(p + 8));
+      out.Uint("nr", Be16(p + 10));
+      Avps(p + 12, l.hdr_len - 12, out);
+      return;
+    }
+    uint32_t session = Be32(p);
     out.Uint("session", session);
     if (session != 0 || l.hdr_len < 16) return;
     p += 4;  // control message header: flags, length, connection id, Ns, Nr

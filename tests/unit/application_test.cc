@@ -577,3 +577,20 @@ TEST(Mh, BindingUpdateOptionsDecodedByType) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(L2tp, Version3OverUdpControlAndData) {
+  Bytes c{0xc8, 0x03, 0, 20, 0, 0, 0, 9, 0, 1, 0, 0};
+  PutBytes(c, {0x80, 8, 0, 0, 0, 0, 0, 1});
+  json l = Udp4(DissectFrame(OverUdp(1701, 1701, c)))["l2tp"];
+  EXPECT_EQ(l["version"], 3);
+  EXPECT_EQ(l["type"], "control");
+  EXPECT_EQ(l["connection"], 9);
+  EXPECT_EQ(l["avps"][0]["value"], "0001");
+  Bytes d{0x00, 0x03, 0, 0, 0, 0, 0x12, 0x34, 0xde, 0xad};
+  json data = Udp4(DissectFrame(OverUdp(1701, 1701, d)))["l2tp"];
+  EXPECT_EQ(data["session"], 0x1234);
+}
+
+}  // namespace

@@ -531,3 +531,24 @@ TEST(Icmpv6, RouterAdvertisementPrefixAndMtuOptions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Ipv6, CalipsoAndQuickStartOptions) {
+  Bytes opts{0x07, 12,   0,    0,  0, 3,    1, 5,
+             0xab, 0xcd, 0xff, 0,  0, 0x80,         // CALIPSO, 4-byte bitmap
+             0x26, 6,    0x21, 32, 0, 0,    0, 8};  // quick-start
+  Bytes hop = Ipv6Ext(17, opts, Udp(1, 2, {}));
+  Ipv6Spec s;
+  s.next = 0;
+  json o = DissectFrame(
+      Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, hop)))["ethernet"]["ipv6"]["hopopt"]["options"];
+  EXPECT_EQ(o[0]["doi"], 3);
+  EXPECT_EQ(o[0]["sensitivity"], 5);
+  EXPECT_EQ(o[0]["compartments"], "ff000080");
+  EXPECT_EQ(o[1]["func"], 2);
+  EXPECT_EQ(o[1]["rate"], 1);
+  EXPECT_EQ(o[1]["nonce"], 2);
+}
+
+}  // namespace
