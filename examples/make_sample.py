@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the bundled sample capture (made here, no third-party data): a small mix of
-ARP, a TCP handshake with options and an HTTP request, DNS over UDP, ICMP echo, an
-802.1Q-tagged frame, IPv6 neighbour solicitation and an IPv6 fragment pair.
+ARP, a TCP handshake with options and an HTTP request, DNS over UDP (query and answer),
+ICMP echo, an 802.1Q-tagged frame, IPv6 neighbour solicitation, an IPv6 fragment pair,
+and tunnels and applications: GRE, MPLS, VXLAN, PPPoE, a TLS ClientHello, DHCP.
 
 usage: make_sample.py OUT.pcap
 """
@@ -77,6 +78,35 @@ def main(out):
     frag2 = struct.pack("!BBHI", 17, 0, (40 // 8) << 3, 0xCAFE) + body[40:]
     frames.append(eth(MAC_B, MAC_A, 0x86DD, ipv6("2001:db8::1", "2001:db8::2", 44, frag1)))
     frames.append(eth(MAC_B, MAC_A, 0x86DD, ipv6("2001:db8::1", "2001:db8::2", 44, frag2)))
+
+    answer = bytes.fromhex("1a2b81800001000100000000") + b"\x07example\x04test\x00" + \
+        bytes.fromhex("00010001") + bytes.fromhex("c00c000100010000012c0004") + socket.inet_aton("192.0.2.80")
+    frames.append(eth(MAC_A, MAC_B, 0x0800, ipv4("192.0.2.53", "192.0.2.1", 17, udp(53, 53000, answer))))
+    gre = struct.pack("!HHI", 0x2000, 0x0800, 7) + ipv4("10.9.0.1", "10.9.0.2", 17, udp(1000, 2000, b"in gre"))
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "192.0.2.9", 47, gre)))
+    mpls = struct.pack("!II", (100 << 12) | 64, (200 << 12) | (1 << 8) | 63) + \
+        ipv4("10.8.0.1", "10.8.0.2", 17, udp(3000, 4000, b"in mpls"))
+    frames.append(eth(MAC_B, MAC_A, 0x8847, mpls))
+    inner = eth(MAC_A, MAC_B, 0x0800, ipv4("172.16.0.1", "172.16.0.2", 17, udp(5000, 6000, b"in vxlan")))
+    vxlan = struct.pack("!II", 0x08000000, 4242 << 8) + inner
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "192.0.2.10", 17, udp(49000, 4789, vxlan))))
+    ppp_ip = ipv4("100.64.0.1", "100.64.0.2", 17, udp(7000, 8000, b"in pppoe"))
+    pppoe = struct.pack("!BBHHH", 0x11, 0, 0x2a, len(ppp_ip) + 2, 0x0021) + ppp_ip
+    frames.append(eth(MAC_B, MAC_A, 0x8864, pppoe))
+    sni = b"sample.test"
+    ext = struct.pack("!HHHBH", 0, len(sni) + 5, len(sni) + 3, 0, len(sni)) + sni
+    hello = struct.pack("!H", 0x0303) + bytes(32) + b"\x00" + struct.pack("!HHH", 4, 0x1301, 0xc02f) + \
+        b"\x01\x00" + struct.pack("!H", len(ext)) + ext
+    handshake = bytes([1]) + len(hello).to_bytes(3, "big") + hello
+    record = bytes([22, 3, 1]) + struct.pack("!H", len(handshake)) + handshake
+    frames.append(eth(MAC_B, MAC_A, 0x0800, ipv4("192.0.2.1", "198.51.100.7", 6,
+                                                tcp(49153, 443, 7000, 0, 0x18, payload=record))))
+    dhcp = bytearray(236)
+    dhcp[0:4] = bytes([1, 1, 6, 0])
+    dhcp[4:8] = struct.pack("!I", 0xC0FFEE)
+    dhcp[28:34] = MAC_A
+    dhcp += bytes.fromhex("63825363") + bytes([53, 1, 1, 55, 3, 1, 3, 6, 255])
+    frames.append(eth(b"\xff" * 6, MAC_A, 0x0800, ipv4("0.0.0.0", "255.255.255.255", 17, udp(68, 67, bytes(dhcp)))))
 
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))

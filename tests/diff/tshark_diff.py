@@ -483,22 +483,27 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--report", help="write the per-protocol table as JSON here")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--extra", action="append", default=[],
+                    help="a capture made by the tests, compared too (absolute path)")
     args = ap.parse_args()
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
-    if not os.path.exists(manifest):
-        print(f"SKIP: corpus not found at {args.corpus}")
-        return 77
     if shutil.which("tshark") is None:
         print("SKIP: tshark is not installed (scripts/setup.sh installs it)")
         return 77
+    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
     rels = []
-    with open(manifest) as f:
-        next(f)
-        for line in f:
-            cols = line.rstrip("\n").split("\t")
-            if cols[3].startswith("unreadable"):
-                continue  # file-level damage: the corpus test checks those
-            rels.append(cols[0])
+    if os.path.exists(manifest):
+        with open(manifest) as f:
+            next(f)
+            for line in f:
+                cols = line.rstrip("\n").split("\t")
+                if cols[3].startswith("unreadable"):
+                    continue  # file-level damage: the corpus test checks those
+                rels.append(cols[0])
+    else:
+        print(f"SKIP: corpus not found at {args.corpus}; comparing the tests' own captures only")
+    rels += [os.path.abspath(e) for e in args.extra]  # os.path.join keeps absolute paths
+    if not rels:
+        return 77
     fields = tshark_fields()
     total = collections.defaultdict(lambda: [0, 0, 0])
     all_diffs, count_diffs = [], []
