@@ -62,9 +62,19 @@ bool StartLine(const uint8_t* p, uint32_t len, bool& response) {
   return true;
 }
 
+// Runs on every TCP payload no port claims, so it rejects in constant time: a status
+// line's "HTTP/1." or a known method and a space, before any scan for the line's end.
 bool Detect(const uint8_t* p, uint32_t len) {
+  if (len < 14) return false;
+  std::string_view head = View(p, len < 16 ? len : 16);
+  bool plausible = head.substr(0, 7) == "HTTP/1.";
+  for (const char* m : kMethods) {
+    size_t n = std::strlen(m);
+    if (plausible) break;
+    plausible = head.size() > n && head.substr(0, n) == m && head[n] == ' ';
+  }
   bool response;
-  return len >= 14 && StartLine(p, len, response);
+  return plausible && StartLine(p, len, response);
 }
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
