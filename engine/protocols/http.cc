@@ -65,7 +65,7 @@ bool StartLine(const uint8_t* p, uint32_t len, bool& response) {
 // Runs on every TCP payload no port claims, so it rejects in constant time: a status
 // line's "HTTP/1." or a known method and a space, before any scan for the line's end.
 bool Detect(const uint8_t* p, uint32_t len) {
-  if (len < 14) return false;
+  if (len < 14 || p[0] < 'A' || p[0] > 'Z') return false;  // methods and "HTTP/" are upper case
   std::string_view head = View(p, len < 16 ? len : 16);
   bool plausible = head.substr(0, 7) == "HTTP/1.";
   for (const char* m : kMethods) {
