@@ -113,33 +113,32 @@ void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
   out.EndArray();
 }
 
+// An L2TPv3 control message header (flags, length, connection id, Ns, Nr) and its AVPs.
+void WriteV3Control(const uint8_t* c, uint32_t n, Emitter& out) {
+  out.Uint("length", Be16(c + 2));
+  out.Uint("connection", Be32(c + 4));
+  out.Uint("ns", Be16(c + 8));
+  out.Uint("nr", Be16(c + 10));
+  Avps(c + 12, n - 12, out);
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   if (l.aux & kV3) {
     out.Uint("version", 3);
     if (l.aux & kV3Udp) {
-      if (!(l.aux & kV3Control)) {
+      if (l.aux & kV3Control) {
+        out.Plain("type", "control");
+        if (l.hdr_len >= 12) WriteV3Control(p, l.hdr_len, out);
+      } else {
         out.Uint("session", Be32(p + 4));
-        return;
       }
-      out.Plain("type", "control");
-      if (l.hdr_len < 12) return;
-      out.Uint("length", Be16(p + 2));
-      out.Uint("connection", Be32(p + 4));
-      out.Uint("ns", Be16(p + 8));
-      out.Uint("nr", Be16(p + 10));
-      Avps(p + 12, l.hdr_len - 12, out);
       return;
     }
     uint32_t session = Be32(p);
     out.Uint("session", session);
-    if (session != 0 || l.hdr_len < 16) return;
-    p += 4;  // control message header: flags, length, connection id, Ns, Nr
-    out.Uint("length", Be16(p + 2));
-    out.Uint("connection", Be32(p + 4));
-    out.Uint("ns", Be16(p + 8));
-    out.Uint("nr", Be16(p + 10));
-    Avps(p + 12, l.hdr_len - 16, out);
+    // Over IP, session 0 is a control message whose header follows the session id.
+    if (session == 0 && l.hdr_len >= 16) WriteV3Control(p + 4, l.hdr_len - 4, out);
     return;
   }
   uint16_t flags = Be16(p);
