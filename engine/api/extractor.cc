@@ -65,19 +65,25 @@ struct Extractor::Impl {
   explicit Impl(ExtractOptions o)
       : options(std::move(o)),
         registry(protocols::Registry::Builtin()),
-        dissector(registry, options) {
+        dissector(registry, options),
+        selection(options.filter, options.frames, options.count) {
     if (options.auto_extension && options.input != "-" &&
         !HasExtension(options.input, {".pcap", ".cap", ".pcapng"}) &&
         !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
       options.input += ".pcap";
     reader = capture::Reader::Open(options.input, options.batch_bytes);
+    source = std::make_unique<stages::Source>(
+        reader.get(), selection.active() ? &selection : nullptr, options.stop);
   }
 
   ExtractOptions options;
   const protocols::Registry& registry;
   Dissector dissector;
+  stages::Selection selection;  // --filter, --frames, --count: for Next() and Run() alike
   std::unique_ptr<capture::Reader> reader;
-  capture::Batch batch;
+  std::unique_ptr<stages::Source> source;
+  stages::WorkItem item;  // Next()'s current batch
+  uint64_t sequence = 0;
   size_t next_frame = 0;
   Frame frame;
   ExtractSummary summary;
@@ -92,15 +98,17 @@ const ExtractOptions& Extractor::options() const {
 
 const Frame* Extractor::Next() {
   Impl& m = *impl_;
-  while (m.next_frame >= m.batch.frames.size()) {
+  const capture::Batch& batch = m.item.batch;
+  while (m.next_frame >= batch.frames.size()) {
     m.next_frame = 0;
-    if (!m.reader->Next(m.batch)) {
-      if (m.reader->error()) throw *m.reader->error();
+    if (!m.source->Read(m.sequence++, m.item)) {
+      if (m.reader->error() && !m.selection.done() && !m.source->interrupted())
+        throw *m.reader->error();
       return nullptr;
     }
   }
-  const capture::FrameRecord& record = m.batch.frames[m.next_frame++];
-  m.dissector.Dissect(record, m.batch.Data(record), m.frame);
+  const capture::FrameRecord& record = batch.frames[m.next_frame++];
+  m.dissector.Dissect(record, batch.Data(record), m.frame);
   return &m.frame;
 }
 
@@ -118,8 +126,9 @@ ExtractSummary Extractor::Run() {
   Impl& m = *impl_;
   ExtractOptions& o = m.options;
   ResolveOutput(o);
-  // Everything that can be refused is checked before any output exists.
-  stages::Selection selection(o.filter, o.frames, o.count);
+  // Everything that can be refused was checked when the extractor was made, or is now,
+  // before any output exists.
+  stages::Selection& selection = m.selection;
   std::unique_ptr<formats::ReportWriter> writer;
   std::unique_ptr<formats::OutputFile> output;
   std::string directory;
@@ -146,8 +155,8 @@ ExtractSummary Extractor::Run() {
   if (o.input != "-") input_size = std::filesystem::file_size(o.input, ec);
   stages::Sink sink(output.get(), writer.get(), directory, FormatExtension(o.format), progress,
                     ec ? 0 : input_size);
-  stages::Source source(m.reader.get(), selection.active() ? &selection : nullptr, o.stop);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  stages::Source& source = *m.source;
   strategies::RunContext context{&source,
                                  {&m.dissector, writer.get(), &m.registry, o.verbose, o.files},
                                  &sink,

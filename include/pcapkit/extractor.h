@@ -29,13 +29,14 @@ struct ExtractSummary {
 class Extractor {
  public:
   // Opens options.input. Throws InputError (cannot open, unknown format) or FormatError
-  // (an unknown -P protocol).
+  // (an unknown -P protocol, a filter libpcap cannot compile, a bad --frames list).
   explicit Extractor(ExtractOptions options);
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
 
-  // The next frame, dissected as the options say; nullptr at the end of the capture.
+  // The next frame, dissected as the options say and selected as they say (filter,
+  // frames, count, stop); nullptr at the end of the capture.
   // The frame stays valid until the next call. Throws InputError when the capture is
   // corrupt, after every earlier frame was returned.
   const Frame* Next();

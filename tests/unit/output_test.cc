@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pcapkit/extractor.h"
 #include "tests/support/packet_builder.h"
 #include "tests/support/run_cli.h"
 #include "tests/support/test_util.h"
@@ -252,6 +253,27 @@ TEST(Tree, GoldenLayout) {
   std::string golden_path = std::string(PCAPKIT_SOURCE_DIR) + "/tests/golden/tree_layout.txt";
   if (std::getenv("PCAPKIT_UPDATE_GOLDEN")) std::ofstream(golden_path) << tree;
   EXPECT_EQ(tree, Slurp(golden_path)) << "layout changed; see " << golden_path;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Selection, TheApiIteratorSelectsAsTheCliDoes) {
+  std::string in = WriteTemp(PcapFile({}, Mixed(30)), ".pcap");
+  pcapkit::ExtractOptions o;
+  o.input = in;
+  o.filter = "udp";
+  o.count = 4;
+  pcapkit::Extractor ex(o);
+  std::vector<uint64_t> numbers;
+  while (const pcapkit::Frame* f = ex.Next()) {
+    EXPECT_TRUE(f->has("udp"));
+    numbers.push_back(f->number());
+  }
+  EXPECT_EQ(numbers, (std::vector<uint64_t>{2, 5, 8, 11}));
+  o.filter = "not a filter (";
+  EXPECT_THROW(pcapkit::Extractor{o}, pcapkit::FormatError);
 }
 
 }  // namespace
