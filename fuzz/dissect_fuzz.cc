@@ -1,0 +1,38 @@
+// libFuzzer target: one frame of any bytes under each link type pcapkit dissects (the
+// first byte picks it), dissected with every stop option and written as JSON and tree.
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/capture/batch.h"
+#include "engine/packet/dissector.h"
+#include "formats/json_emitter.h"
+#include "formats/record.h"
+#include "formats/tree_emitter.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace pcapkit;
+  static const uint32_t kLinkTypes[] = {1, 0, 9, 12, 50, 101, 104, 113, 228, 229, 276, 147};
+  static const auto& registry = protocols::Registry::Builtin();
+  static const Dissector full(registry, {});
+  static const Dissector transport = [] {
+    ExtractOptions o;
+    o.stop_layer = LayerLevel::kTransport;
+    return Dissector(protocols::Registry::Builtin(), o);
+  }();
+  if (size < 1) return 0;
+  capture::FrameRecord rec;
+  rec.linktype = kLinkTypes[data[0] % (sizeof kLinkTypes / sizeof kLinkTypes[0])];
+  rec.cap_len = rec.len = uint32_t(size - 1);
+  // A copy in a buffer of exactly the frame's size, so ASan sees any read past it.
+  std::vector<uint8_t> frame(data + 1, data + size);
+  for (const Dissector* d : {&full, &transport}) {
+    Frame f;
+    d->Dissect(rec, frame.data(), f);
+    formats::OutBuffer out;
+    formats::JsonEmitter json(&out);
+    formats::WriteFrameRecord(f, registry, {true}, {}, json);
+    formats::TreeEmitter tree(&out);
+    formats::WriteFrameRecord(f, registry, {true}, {}, tree);
+  }
+  return 0;
+}
