@@ -136,8 +136,8 @@ std::string Name(const uint8_t* m, uint32_t len, uint32_t pos, uint32_t& next) {
   return s;
 }
 
-void WriteRdata(const uint8_t* m, uint32_t len, uint16_t type, uint32_t at, uint16_t rdlen,
-                Emitter& out) {
+// RDATA of a record at m[at, at + rdlen): names inside it are read within those bounds.
+void WriteRdata(const uint8_t* m, uint16_t type, uint32_t at, uint16_t rdlen, Emitter& out) {
   const uint8_t* d = m + at;
   uint32_t next = 0;
   const char* error = nullptr;
@@ -195,7 +195,6 @@ void WriteRdata(const uint8_t* m, uint32_t len, uint16_t type, uint32_t at, uint
       break;
     }
   }
-  (void)len;
   out.Hex("data", d, rdlen);
 }
 
@@ -221,7 +220,7 @@ void WriteRecords(const uint8_t* m, uint32_t len, uint32_t& pos, uint32_t count,
       out.Uint("class", klass & 0x7fff);
       if (klass & 0x8000) out.Bool("cache_flush", true);  // mDNS
       out.Uint("ttl", ttl);
-      WriteRdata(m, len, type, next + 10, rdlen, out);
+      WriteRdata(m, type, next + 10, rdlen, out);
     }
     out.EndObject();
     pos = next + 10 + rdlen;

@@ -4,6 +4,7 @@
 // supported versions). Encrypted records stay bytes.
 #include "engine/protocols/tls.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "engine/protocols/common.h"
