@@ -215,7 +215,16 @@ TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
   int fd = open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(write(fd, file.data(), half), ssize_t(half));
-  usleep(300 * 1000);  // the reader has taken the first half and waits for more
+  // The temporary report appears once the handler is installed and the run has begun;
+  // then the reader waits on the FIFO for the second half.
+  auto started = [&] {
+    for (const auto& e : fs::directory_iterator(dir.path))
+      if (e.path().filename().string().find(".pcapkit-") != std::string::npos) return true;
+    return false;
+  };
+  for (int i = 0; i < 500 && !started(); ++i) usleep(10 * 1000);
+  ASSERT_TRUE(started());
+  usleep(100 * 1000);
   kill(pid, SIGINT);
   usleep(100 * 1000);
   ASSERT_EQ(write(fd, file.data() + half, file.size() - half), ssize_t(file.size() - half));
