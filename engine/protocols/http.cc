@@ -148,10 +148,8 @@ void Write(const LayerContext& l, Emitter& out) {
 }  // namespace
 
 void RegisterHttp(Registry& r) {
-  ProtocolInfo info{ProtocolId::kHttp, "HTTP", "http", LayerLevel::kApplication, Dissect, Write};
-  info.detect = Detect;
-  r.Add(info, {});
-  r.AddHeuristic(Table::kTcpPort, ProtocolId::kHttp);
+  r.AddDetected({ProtocolId::kHttp, "HTTP", "http", LayerLevel::kApplication, Dissect, Write},
+                Detect, Table::kTcpPort);
 }
 
 }  // namespace pcapkit::protocols

@@ -195,11 +195,8 @@ void Write(const LayerContext& l, Emitter& out) {
 }  // namespace
 
 void RegisterHttp2(Registry& r) {
-  ProtocolInfo info{ProtocolId::kHttp2,       "HTTP/2", "http2",
-                    LayerLevel::kApplication, Dissect,  Write};
-  info.detect = Detect;
-  r.Add(info, {});
-  r.AddHeuristic(Table::kTcpPort, ProtocolId::kHttp2);
+  r.AddDetected({ProtocolId::kHttp2, "HTTP/2", "http2", LayerLevel::kApplication, Dissect, Write},
+                Detect, Table::kTcpPort);
 }
 
 }  // namespace pcapkit::protocols

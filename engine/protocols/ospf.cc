@@ -66,30 +66,26 @@ void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* b = p + hdr;
   uint32_t n = l.hdr_len - hdr;
   switch (p[1]) {
-    case 1:  // Hello
-      if (!v3 && n >= 20) {
-        out.Ipv4("network_mask", b);
-        out.Uint("hello_interval", Be16(b + 4));
-        out.Uint("options", b[6]);
-        out.Uint("priority", b[7]);
-        out.Uint("dead_interval", Be32(b + 8));
-        out.Ipv4("dr", b + 12);
-        out.Ipv4("bdr", b + 16);
-        out.BeginArray("neighbors");
-        for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
-        out.EndArray();
-      } else if (v3 && n >= 20) {
+    case 1:  // Hello: the versions differ in the first 12 bytes only
+      if (n < 20) break;
+      if (v3) {
         out.Uint("interface_id", Be32(b));
         out.Uint("priority", b[4]);
         out.Uint("options", Be32(b + 4) & 0xffffff);
         out.Uint("hello_interval", Be16(b + 8));
         out.Uint("dead_interval", Be16(b + 10));
-        out.Ipv4("dr", b + 12);
-        out.Ipv4("bdr", b + 16);
-        out.BeginArray("neighbors");
-        for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
-        out.EndArray();
+      } else {
+        out.Ipv4("network_mask", b);
+        out.Uint("hello_interval", Be16(b + 4));
+        out.Uint("options", b[6]);
+        out.Uint("priority", b[7]);
+        out.Uint("dead_interval", Be32(b + 8));
       }
+      out.Ipv4("dr", b + 12);
+      out.Ipv4("bdr", b + 16);
+      out.BeginArray("neighbors");
+      for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
+      out.EndArray();
       break;
     case 2: {  // Database Description
       uint32_t fixed = v3 ? 12 : 8;

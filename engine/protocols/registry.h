@@ -30,7 +30,7 @@ enum class Table : uint8_t {
   kBsdFamily,  // BSD loopback address family
   kTcpPort,
   kUdpPort,
-  kPppProto,   // PPP protocol field (PPP, PPPoE sessions)
+  kPppProto,  // PPP protocol field (PPP, PPPoE sessions)
   kCount,
 };
 
@@ -92,6 +92,12 @@ class Registry {
   void Bind(Table table, uint32_t key, ProtocolId id);
   // Registers `id`'s detect function for payloads of `table` that no key names.
   void AddHeuristic(Table table, ProtocolId id) { heuristics_[size_t(table)].push_back(id); }
+  // A protocol found by content only: registered with `detect` and tried on `table`.
+  void AddDetected(ProtocolInfo info, DetectFn detect, Table table) {
+    info.detect = detect;
+    Add(info, {});
+    AddHeuristic(table, info.id);
+  }
   const std::vector<ProtocolId>& Heuristics(Table table) const {
     return heuristics_[size_t(table)];
   }

@@ -131,16 +131,14 @@ void Write(const LayerContext& l, Emitter& out) {
     pos += 5 + rlen;
   }
   out.EndArray();
-  if (pos < l.length) out.Uint("trailing_len", l.length - std::min(pos, l.length));
+  if (pos < l.length) out.Uint("trailing_len", l.length - pos);
 }
 
 }  // namespace
 
 void RegisterTls(Registry& r) {
-  ProtocolInfo info{ProtocolId::kTls, "TLS", "tls", LayerLevel::kApplication, Dissect, Write};
-  info.detect = Detect;
-  r.Add(info, {});
-  r.AddHeuristic(Table::kTcpPort, ProtocolId::kTls);
+  r.AddDetected({ProtocolId::kTls, "TLS", "tls", LayerLevel::kApplication, Dissect, Write}, Detect,
+                Table::kTcpPort);
 }
 
 }  // namespace pcapkit::protocols
