@@ -2,6 +2,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "cli/commands.h"
@@ -25,6 +26,60 @@ void InstallInterruptHandler() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
 }
+// The flags of reassembly's policy, timeouts and budgets, shared by `extract` and
+// `reassemble`.
+struct ReassemblyFlags {
+  std::string overlap;
+};
+
+void AddReassemblyFlags(CLI::App* cmd, ExtractOptions& o, ReassemblyFlags& f) {
+  ReassemblyOptions& r = o.reassembly;
+  cmd->add_flag("--strict", r.strict,
+                "also write incomplete datagrams and streams with gaps (their received runs)");
+  cmd->add_flag("--tcp-messages", r.tcp_messages,
+                "one TCP record per run of data sharing an ACK number (PyPCAPKit's view)");
+  cmd->add_option("--overlap", f.overlap,
+                  "overlapping bytes: first (keep the first received, default) or last");
+  cmd->add_option("--ipv4-timeout", r.ipv4_timeout,
+                  "seconds of capture time an IPv4 datagram may wait for fragments (15)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ipv6-timeout", r.ipv6_timeout,
+                  "seconds of capture time an IPv6 datagram may wait for fragments (60)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--tcp-timeout", r.tcp_timeout,
+                  "seconds of capture time a TCP connection may stay idle (300)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ip-memory", r.ip_memory,
+                  "bytes pending IP datagrams may hold; oldest evicted beyond (32 MiB)")
+      ->check(CLI::Range(size_t(4096), size_t(1) << 40));
+  cmd->add_option("--tcp-memory", r.tcp_memory,
+                  "bytes all TCP connections may hold; least recently active evicted (128 MiB)")
+      ->check(CLI::Range(size_t(4096), size_t(1) << 40));
+  cmd->add_option("--tcp-buffer", r.tcp_buffer,
+                  "bytes one TCP direction holds before writing a record (1 MiB)")
+      ->check(CLI::Range(size_t(1), size_t(1) << 40));
+}
+
+void ApplyReassemblyFlags(const ReassemblyFlags& f, ExtractOptions& o) {
+  if (!f.overlap.empty()) o.reassembly.overlap = ParseOverlapPolicy(f.overlap);
+}
+
+void PrintReassemblySummary(const ExtractSummary& s) {
+  const ReassemblyStats& r = s.reassembly;
+  std::fprintf(
+      stderr,
+      "[*] Reassembly: %llu datagrams (%llu complete) from %llu fragments; "
+      "%llu stream records (%llu complete) from %llu connections; %llu incomplete%s%s\n",
+      (unsigned long long)r.datagrams, (unsigned long long)r.datagrams_complete,
+      (unsigned long long)r.fragments, (unsigned long long)r.streams,
+      (unsigned long long)r.streams_complete, (unsigned long long)r.connections,
+      (unsigned long long)s.reassembly_incomplete,
+      s.reassembly_output.empty() ? "" : "; report in ",
+      s.reassembly_output.empty()
+          ? ""
+          : (s.reassembly_output == "-" ? "<stdout>" : ("'" + s.reassembly_output + "'").c_str()));
+}
+
 }  // namespace
 
 void AddExtractCommand(CLI::App& app, int& exit_code) {
@@ -81,9 +136,22 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
                   "batches in flight at most (default 2 per thread + 2); bounds memory")
       ->check(CLI::Range(size_t(1), size_t(4096)));
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress line on stderr");
+  auto reassemble = std::make_shared<std::string>();
+  auto reassembly_format = std::make_shared<std::string>();
+  auto rflags = std::make_shared<ReassemblyFlags>();
+  cmd->add_option("--reassemble", *reassemble,
+                  "reassemble ipv4,ipv6,tcp (any of them; ip = both IP versions)");
+  cmd->add_option("--reassembly-output", opts->reassembly_output,
+                  "the reassembly report (default: OUT.reassembly.<ext> beside the report)");
+  cmd->add_option("--reassembly-format", *reassembly_format,
+                  "json, ndjson, plist, tree (default: the report's, or json)");
+  AddReassemblyFlags(cmd, *opts, *rflags);
 
   cmd->callback([=, &exit_code] {
     ExtractOptions o = *opts;
+    if (!reassemble->empty()) ParseReassembly(*reassemble, o.reassembly);
+    if (!reassembly_format->empty()) o.reassembly_format = ParseOutputFormat(*reassembly_format);
+    ApplyReassemblyFlags(*rflags, o);
     if (!format->empty())
       o.format = ParseOutputFormat(*format);
     else if (*json)
@@ -132,7 +200,106 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     }
     if (o.verbose && !o.nofile)
       std::fprintf(stderr, "[*] Report file%s stored in %s\n", o.files ? "s" : "", where.c_str());
+    bool reassembling = o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
+    if (reassembling && (o.verbose || o.nofile)) PrintReassemblySummary(s);
     exit_code = kOk;
+  });
+}
+
+void AddReassembleCommand(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<ExtractOptions>();
+  auto format = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto ndjson = std::make_shared<bool>(false);
+  auto plist = std::make_shared<bool>(false);
+  auto tree = std::make_shared<bool>(false);
+  auto engine = std::make_shared<std::string>();
+  auto rflags = std::make_shared<ReassemblyFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "reassemble", "Rebuild IP datagrams from fragments and TCP streams from segments");
+  cmd->add_option("input", opts->input,
+                  "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
+      ->required();
+  cmd->add_flag("--ipv4", opts->reassembly.ipv4, "reassemble IPv4 fragments");
+  cmd->add_flag("--ipv6", opts->reassembly.ipv6, "reassemble IPv6 fragments");
+  cmd->add_flag("--tcp", opts->reassembly.tcp, "reassemble TCP streams");
+  cmd->add_option("-o,--output", opts->reassembly_output,
+                  "report file, - for stdout (default out.<ext>)");
+  cmd->add_option("-f,--format", *format,
+                  "json, ndjson, plist, tree (default: from -o's extension)");
+  cmd->add_flag("-j,--json", *json, "same as -f json");
+  cmd->add_flag("-p,--plist", *plist, "same as -f plist");
+  cmd->add_flag("-t,--tree", *tree, "same as -f tree");
+  cmd->add_flag("--ndjson", *ndjson, "same as -f ndjson");
+  cmd->add_flag("-a,--auto-extension", opts->auto_extension,
+                "add the format's extension to the output when missing");
+  cmd->add_option("--filter", opts->filter,
+                  "select frames with a tcpdump expression (libpcap's BPF compiler)");
+  cmd->add_option("--frames", opts->frames, "select frames by number: 100-200,305");
+  cmd->add_option("--count", opts->count, "stop after this many selected frames");
+  cmd->add_flag("--payload", opts->payload, "write the bytes of undissected (raw) data as hex");
+  cmd->add_option("-E,--engine", *engine, "strategy: sequential (default), server, pipeline");
+  cmd->add_option("--threads", opts->threads, "worker threads of server/pipeline")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--inflight", opts->inflight, "batches in flight at most")
+      ->check(CLI::Range(size_t(1), size_t(4096)));
+  cmd->add_flag("-q,--quiet", opts->quiet, "no summary line on stderr");
+  AddReassemblyFlags(cmd, *opts, *rflags);
+
+  cmd->callback([=, &exit_code] {
+    ExtractOptions o = *opts;
+    ReassemblyOptions& r = o.reassembly;
+    if (!r.ipv4 && !r.ipv6 && !r.tcp) r.ipv4 = r.ipv6 = r.tcp = true;
+    ApplyReassemblyFlags(*rflags, o);
+    if (!format->empty())
+      o.reassembly_format = ParseOutputFormat(*format);
+    else if (*json)
+      o.reassembly_format = OutputFormat::kJson;
+    else if (*plist)
+      o.reassembly_format = OutputFormat::kPlist;
+    else if (*tree)
+      o.reassembly_format = OutputFormat::kTree;
+    else if (*ndjson)
+      o.reassembly_format = OutputFormat::kNdjson;
+    if (!engine->empty()) o.strategy = ParseStrategy(*engine);
+    // The frames are dissected but not written: the report is the reassembly's.
+    o.nofile = true;
+    std::string& out = o.reassembly_output;
+    if (o.reassembly_format == OutputFormat::kNone) {
+      std::string ext = std::filesystem::path(out).extension().string();
+      for (OutputFormat f :
+           {OutputFormat::kJson, OutputFormat::kNdjson, OutputFormat::kPlist, OutputFormat::kTree})
+        if (ext == FormatExtension(f)) o.reassembly_format = f;
+      if (ext == ".jsonl") o.reassembly_format = OutputFormat::kNdjson;
+      if (ext == ".xml") o.reassembly_format = OutputFormat::kPlist;
+    }
+    if (o.reassembly_format == OutputFormat::kNone)
+      throw FormatError(out.empty() || out == "-"
+                            ? "output format unspecified: give -f json|ndjson|plist|tree"
+                            : "cannot infer the output format from '" + out +
+                                  "': give -f json|ndjson|plist|tree");
+    if (out.empty())
+      out = std::string("out") + FormatExtension(o.reassembly_format);
+    else if (o.auto_extension && out != "-" &&
+             std::filesystem::path(out).extension() != FormatExtension(o.reassembly_format))
+      out += FormatExtension(o.reassembly_format);
+    ResolveOutput(o);
+    InstallInterruptHandler();
+    o.stop = &g_interrupted;
+    o.quiet = true;  // no frame progress line: the frames are not the report
+    Extractor extractor(o);
+    ExtractSummary s;
+    try {
+      s = extractor.Run();
+    } catch (const InputError& e) {
+      const ExtractSummary& done = extractor.summary();
+      throw InputError(std::string(e.what()) + "; the reassembly of the " +
+                           std::to_string(done.frames) + " frames before it written to " +
+                           (out == "-" ? "<stdout>" : "'" + out + "'"),
+                       e.file(), e.frame(), e.offset());
+    }
+    if (!opts->quiet) PrintReassemblySummary(s);
+    exit_code = s.interrupted ? kInterrupted : kOk;
   });
 }
 

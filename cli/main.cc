@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = kOk;
   AddExtractCommand(app, exit_code);
+  AddReassembleCommand(app, exit_code);
   AddProtocolsCommand(app, exit_code);
   AddBenchCommand(app, exit_code);
   try {

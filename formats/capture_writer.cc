@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "formats/report_writer.h"
+#include "pcapkit/errors.h"
 
 namespace pcapkit::formats {
 namespace {
@@ -88,6 +89,11 @@ class PcapWriter : public ReportWriter {
     b.U32(frame.len());
     b.Raw(frame.data().data(), frame.cap_len());
   }
+  void Record(std::string_view, const Body&, bool, OutBuffer&) const override {
+    throw FormatError(
+        "a capture format holds frames only: write reassembly records as "
+        "json, ndjson, plist or tree");
+  }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
   bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out) const override {
@@ -134,6 +140,11 @@ class PcapngWriter : public ReportWriter {
   }
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
     EnhancedPacket(frame, frame.interface(), out);
+  }
+  void Record(std::string_view, const Body&, bool, OutBuffer&) const override {
+    throw FormatError(
+        "a capture format holds frames only: write reassembly records as "
+        "json, ndjson, plist or tree");
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }

@@ -48,6 +48,12 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
     out.Plain("protocols", s);
   }
 
+  WriteLayers(frame, registry, options, out);
+  out.EndObject();
+}
+
+void WriteLayers(const Frame& frame, const protocols::Registry& registry,
+                 const RecordOptions& options, Emitter& out) {
   const uint8_t* data = frame.data().data();
   for (size_t i = 0; i < frame.layer_count(); ++i) {
     const LayerSpan& l = frame.layer(i);
@@ -62,7 +68,6 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
     }
   }
   for (size_t i = 0; i < frame.layer_count(); ++i) out.EndObject();
-  out.EndObject();
 }
 
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out) {

@@ -18,6 +18,9 @@ struct RecordOptions {
 // Writes the frame as one object under `key` (empty: an anonymous value).
 void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
                       const RecordOptions& options, std::string_view key, Emitter& out);
+// The frame's layers only, nested, as members of the object being written.
+void WriteLayers(const Frame& frame, const protocols::Registry& registry,
+                 const RecordOptions& options, Emitter& out);
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out);
 
 // "Ethernet:IPv4:TCP" into `out` (appended).

@@ -40,6 +40,15 @@ class JsonReport : public ReportWriter {
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
 
+  void Record(std::string_view title, const Body& body, bool first, OutBuffer& out) const override {
+    if (!first) out.Append(",\n");
+    JsonEmitter e(&out);
+    e.Title(title);
+    e.BeginObject();
+    body(e);
+    e.EndObject();
+  }
+
   void End(bool empty, OutBuffer& out) const override { out.Append(empty ? "}\n" : "\n}\n"); }
 
  private:
@@ -56,6 +65,13 @@ class NdjsonReport : public ReportWriter {
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
     JsonEmitter e(&out);
     WriteFrameRecord(frame, registry_, options_, {}, e);
+    out.Push('\n');
+  }
+  void Record(std::string_view, const Body& body, bool, OutBuffer& out) const override {
+    JsonEmitter e(&out);
+    e.BeginObject();
+    body(e);
+    e.EndObject();
     out.Push('\n');
   }
   void End(bool, OutBuffer&) const override {}
@@ -89,6 +105,13 @@ class PlistReport : public ReportWriter {
     e.Title(FrameTitle(frame, buf));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
+  void Record(std::string_view title, const Body& body, bool, OutBuffer& out) const override {
+    PlistEmitter e(&out, 1);
+    e.Title(title);
+    e.BeginObject();
+    body(e);
+    e.EndObject();
+  }
   void End(bool, OutBuffer& out) const override { out.Append("</dict>\n</plist>\n"); }
 
  private:
@@ -115,6 +138,15 @@ class TreeReport : public ReportWriter {
     out.Push('\n');
     TreeEmitter e(&out);
     WriteFrameRecord(frame, registry_, options_, {}, e);
+  }
+  void Record(std::string_view title, const Body& body, bool first, OutBuffer& out) const override {
+    if (!first) out.Push('\n');
+    out.Append(title);
+    out.Push('\n');
+    TreeEmitter e(&out);
+    e.BeginObject();
+    body(e);
+    e.EndObject();
   }
   void End(bool, OutBuffer&) const override {}
 

@@ -4,6 +4,7 @@
 // the only thing a record needs to know of the others is whether it is the first entry.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,11 @@ class ReportWriter {
   // `first`: no entry of the report precedes this one.
   virtual void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const = 0;
   virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const = 0;
+  // Any other record (reassembly's datagrams, streams, summary): `body` writes its
+  // members. Capture formats have no such records and throw FormatError.
+  using Body = std::function<void(Emitter&)>;
+  virtual void Record(std::string_view title, const Body& body, bool first,
+                      OutBuffer& out) const = 0;
   // `empty`: the report has no entry at all.
   virtual void End(bool empty, OutBuffer& out) const = 0;
 

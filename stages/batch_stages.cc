@@ -17,6 +17,7 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.documents.clear();
   item.entries = 0;
   item.bytes = 0;
+  item.input_count = 0;
   if (selection_ && selection_->done()) return false;
   if (stop_ && stop_->load(std::memory_order_relaxed)) {
     interrupted_ = true;
@@ -72,6 +73,11 @@ void Process(const ProcessOptions& o, WorkItem& item) {
     }
     ++item.entries;
     item.bytes += record.cap_len;
+    if (o.reassembly) {
+      if (item.inputs.size() == item.input_count) item.inputs.emplace_back();
+      if (reassembly::ExtractInputs(frame, *o.reassembly, item.inputs[item.input_count]))
+        ++item.input_count;
+    }
     if (o.verbose) VerboseLine(frame, *o.registry, item.log);
   }
 }

@@ -2,11 +2,13 @@
 // (engine/strategies) composes these same functions on the same WorkItem, so every
 // strategy writes the same bytes; they differ only in which thread runs which stage.
 //
-//   read (serial, in order) -> process (any thread) -> write (serial, in order)
+//   read (serial, in order) -> process (any thread) -> [reassemble (serial, in order)]
+//     -> write (serial, in order)
 //
-// `process` dissects and serializes each frame in one pass while no stateful stage needs
-// the dissected frames in between; reassembly and flow tracing will split it around a
-// serial in-order stage of their own.
+// `process` dissects and serializes each frame in one pass, and picks out what the
+// stateful stage needs (a frame's IP fragment and TCP segment, as pointers into the
+// batch); the stateful stage (stages/reassembly_stage.h) then only consumes those, so
+// the per-frame work stays parallel.
 #pragma once
 
 #include <atomic>
@@ -17,6 +19,7 @@
 #include "engine/capture/batch.h"
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
+#include "engine/reassembly/inputs.h"
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
 #include "stages/selection.h"
@@ -38,6 +41,10 @@ struct WorkItem {
     size_t offset, length;
   };
   std::vector<Document> documents;
+  // With reassembly on: what the stateful stage takes from the batch's frames (their IP
+  // fragments and TCP segments), the first `input_count` entries, in frame order.
+  std::vector<reassembly::FrameInputs> inputs;
+  size_t input_count = 0;
 };
 
 struct ProcessOptions {
@@ -45,7 +52,8 @@ struct ProcessOptions {
   const formats::ReportWriter* writer;  // null with --nofile
   const protocols::Registry* registry;
   bool verbose;
-  bool documents;  // -F: one document per record
+  bool documents;                                  // -F: one document per record
+  const reassembly::Wanted* reassembly = nullptr;  // collect reassembly inputs
 };
 
 // Stage 1 (serial): where batches come from, selected (--filter, --frames, --count), and

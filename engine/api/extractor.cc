@@ -12,6 +12,7 @@
 #include "formats/output_file.h"
 #include "formats/record.h"
 #include "formats/report_writer.h"
+#include "stages/reassembly_stage.h"
 #include "stages/selection.h"
 
 namespace pcapkit {
@@ -27,8 +28,47 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
 
 }  // namespace
 
+namespace {
+
+bool IsTextFormat(OutputFormat f) {
+  return f == OutputFormat::kJson || f == OutputFormat::kNdjson || f == OutputFormat::kPlist ||
+         f == OutputFormat::kTree;
+}
+
+// The reassembly report: its own name and format, or derived from the frame report's.
+void ResolveReassemblyOutput(ExtractOptions& o) {
+  const ReassemblyOptions& r = o.reassembly;
+  if (!(r.ipv4 || r.ipv6 || r.tcp)) return;
+  if (o.reassembly_format == OutputFormat::kNone && !o.reassembly_output.empty() &&
+      o.reassembly_output != "-") {
+    std::string ext = std::filesystem::path(o.reassembly_output).extension().string();
+    for (OutputFormat f :
+         {OutputFormat::kJson, OutputFormat::kNdjson, OutputFormat::kPlist, OutputFormat::kTree})
+      if (ext == FormatExtension(f)) o.reassembly_format = f;
+    if (ext == ".jsonl") o.reassembly_format = OutputFormat::kNdjson;
+    if (ext == ".xml") o.reassembly_format = OutputFormat::kPlist;
+  }
+  if (o.reassembly_format == OutputFormat::kNone)
+    o.reassembly_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
+  if (!IsTextFormat(o.reassembly_format))
+    throw FormatError("reassembly records are written as json, ndjson, plist or tree");
+  if (!o.reassembly_output.empty() || o.nofile) return;
+  if (o.output == "-")
+    throw FormatError(
+        "the frames go to stdout: name the reassembly report with "
+        "--reassembly-output");
+  std::filesystem::path out(o.output);
+  std::string stem = o.files ? o.output : (out.parent_path() / out.stem()).string();
+  o.reassembly_output = stem + ".reassembly" + FormatExtension(o.reassembly_format);
+}
+
+}  // namespace
+
 void ResolveOutput(ExtractOptions& o) {
-  if (o.nofile) return;
+  if (o.nofile) {
+    ResolveReassemblyOutput(o);
+    return;
+  }
   if (o.format == OutputFormat::kNone && !o.files) {
     static const struct {
       const char* ext;
@@ -51,6 +91,7 @@ void ResolveOutput(ExtractOptions& o) {
   if (o.files) {
     if (o.output.empty()) o.output = "out";
     if (o.output == "-") throw FormatError("-F writes files into a folder: name it with -o");
+    ResolveReassemblyOutput(o);
     return;
   }
   if (o.output.empty()) {
@@ -59,6 +100,7 @@ void ResolveOutput(ExtractOptions& o) {
              !HasExtension(o.output, {FormatExtension(o.format)})) {
     o.output += FormatExtension(o.format);
   }
+  ResolveReassemblyOutput(o);
 }
 
 struct Extractor::Impl {
@@ -156,12 +198,31 @@ ExtractSummary Extractor::Run() {
   stages::Sink sink(output.get(), writer.get(), directory, FormatExtension(o.format), progress,
                     ec ? 0 : input_size);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  // The stateful stage and its report, when reassembly is on.
+  std::unique_ptr<formats::ReportWriter> reassembly_writer;
+  std::unique_ptr<formats::OutputFile> reassembly_output;
+  std::unique_ptr<stages::ReassemblyStage> reassembly;
+  reassembly::Wanted wanted;
+  if (o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp) {
+    if (!o.reassembly_output.empty()) {
+      if (o.reassembly_output != "-" && o.reassembly_output == o.output)
+        throw FormatError("the reassembly report and the frame report are the same file");
+      reassembly_writer = formats::MakeReportWriter(o.reassembly_format, m.registry, {o.payload});
+      reassembly_output = std::make_unique<formats::OutputFile>(o.reassembly_output);
+    }
+    reassembly = std::make_unique<stages::ReassemblyStage>(
+        o.reassembly, &m.dissector, m.registry, formats::RecordOptions{o.payload},
+        reassembly_writer.get(), reassembly_output.get());
+    wanted = reassembly->wanted();
+  }
   stages::Source& source = *m.source;
-  strategies::RunContext context{&source,
-                                 {&m.dissector, writer.get(), &m.registry, o.verbose, o.files},
-                                 &sink,
-                                 threads,
-                                 o.inflight ? o.inflight : 2 * threads + 2};
+  strategies::RunContext context{
+      &source,
+      {&m.dissector, writer.get(), &m.registry, o.verbose, o.files, reassembly ? &wanted : nullptr},
+      &sink,
+      threads,
+      o.inflight ? o.inflight : 2 * threads + 2,
+      reassembly.get()};
   ExtractSummary& summary = m.summary;
   sink.Begin();
   switch (o.strategy) {
@@ -178,6 +239,15 @@ ExtractSummary Extractor::Run() {
   // The report is closed (valid) and renamed into place even when the capture turned out
   // corrupt: it holds every frame before the fault.
   sink.Finish();
+  if (reassembly) {
+    // Like the frame report, the reassembly report is completed after an input fault:
+    // what was pending comes out as partial, then the summary.
+    reassembly->Finish();
+    summary.reassembly = reassembly->stats();
+    summary.reassembly_records = reassembly->records();
+    summary.reassembly_incomplete = reassembly->incomplete();
+    if (reassembly_output) summary.reassembly_output = reassembly_output->path();
+  }
   summary.frames = sink.frames();
   summary.bytes = sink.bytes();
   summary.files = sink.files();

@@ -62,3 +62,36 @@ const char* FormatExtension(OutputFormat format) {
 }
 
 }  // namespace pcapkit
+
+namespace pcapkit {
+
+void ParseReassembly(const std::string& list, ReassemblyOptions& options) {
+  size_t at = 0;
+  while (at <= list.size()) {
+    size_t comma = list.find(',', at);
+    std::string item = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (strcasecmp(item.c_str(), "ipv4") == 0) {
+      options.ipv4 = true;
+    } else if (strcasecmp(item.c_str(), "ipv6") == 0) {
+      options.ipv6 = true;
+    } else if (strcasecmp(item.c_str(), "ip") == 0) {
+      options.ipv4 = options.ipv6 = true;
+    } else if (strcasecmp(item.c_str(), "tcp") == 0) {
+      options.tcp = true;
+    } else if (strcasecmp(item.c_str(), "all") == 0) {
+      options.ipv4 = options.ipv6 = options.tcp = true;
+    } else {
+      throw FormatError("unknown reassembly '" + item + "' (known: ipv4, ipv6, ip, tcp, all)");
+    }
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+}
+
+OverlapPolicy ParseOverlapPolicy(const std::string& name) {
+  if (strcasecmp(name.c_str(), "first") == 0) return OverlapPolicy::kFirst;
+  if (strcasecmp(name.c_str(), "last") == 0) return OverlapPolicy::kLast;
+  throw FormatError("unknown overlap policy '" + name + "' (known: first, last)");
+}
+
+}  // namespace pcapkit

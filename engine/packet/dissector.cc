@@ -41,11 +41,25 @@ void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data,
   out.linktype_ = record.linktype;
   out.data_ = data;
   out.layer_count_ = 0;
+  Walk(data, record.cap_len, Table::kLinkType, record.linktype, 0, false, out);
+}
 
-  Table table = Table::kLinkType;
-  uint32_t key = record.linktype, key2 = 0;
-  bool has_key2 = false;
-  uint32_t offset = 0, avail = record.cap_len;
+void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t* data, Table table,
+                               uint32_t key, uint32_t key2, bool has_key2, Frame& out) const {
+  out.number_ = record.number;
+  out.time_ = record.time;
+  out.cap_len_ = record.cap_len;
+  out.len_ = record.len;
+  out.interface_ = record.interface;
+  out.linktype_ = record.linktype;
+  out.data_ = data;
+  out.layer_count_ = 0;
+  Walk(data, record.cap_len, table, key, key2, has_key2, out);
+}
+
+void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t key, uint32_t key2,
+                     bool has_key2, Frame& out) const {
+  uint32_t offset = 0;
 
   while (avail > 0) {
     if (out.layer_count_ + 1 >= Frame::kMaxLayers) {

@@ -17,7 +17,17 @@ class Dissector {
 
   void Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const;
 
+  // Dissects bytes that are not a captured frame — a reassembled IP payload or TCP
+  // stream — starting from the protocol `table` names by `key` (then `key2`, as ports
+  // are tried). `record` gives the frame fields (number, time, lengths) to report.
+  void DissectPayload(const capture::FrameRecord& record, const uint8_t* data,
+                      protocols::Table table, uint32_t key, uint32_t key2, bool has_key2,
+                      Frame& out) const;
+
  private:
+  void Walk(const uint8_t* data, uint32_t avail, protocols::Table table, uint32_t key,
+            uint32_t key2, bool has_key2, Frame& out) const;
+
   const protocols::Registry& registry_;
   LayerLevel stop_layer_;
   ProtocolId stop_protocol_ = ProtocolId::kNone;

@@ -3,6 +3,7 @@
 #include "engine/protocols/ah.h"
 #include "engine/protocols/arp.h"
 #include "engine/protocols/chdlc.h"
+#include "engine/protocols/fddi.h"
 #include "engine/protocols/dhcp.h"
 #include "engine/protocols/dhcpv6.h"
 #include "engine/protocols/dns.h"
@@ -70,6 +71,7 @@ void RegisterBuiltinProtocols(Registry& r) {
   RegisterPppoe(r);
   RegisterPpp(r);
   RegisterChdlc(r);
+  RegisterFddi(r);
   RegisterVxlan(r);
   RegisterGeneve(r);
   RegisterDns(r);

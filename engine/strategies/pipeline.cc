@@ -1,7 +1,8 @@
 // Pipeline: a oneTBB flow graph. The input node reads batches one at a time, in order; a
 // limiter bounds how many are in flight; the process node runs on every thread of the
 // arena; a sequencer puts batches back in reading order before the serial writer, which
-// hands each item back to the pool and opens the limiter for the next batch.
+// hands each item back to the pool and opens the limiter for the next batch. With
+// reassembly on, a serial stateful node sits between the sequencer and the writer.
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
@@ -53,8 +54,20 @@ size_t RunPipeline(const RunContext& c) {
                                                                      });
     flow::make_edge(read, limit);
     flow::make_edge(limit, process);
+    // The stateful stage: serial, fed in order by the sequencer, ahead of the writer so
+    // that reassembling one batch overlaps writing the one before.
+    flow::function_node<stages::WorkItem*, stages::WorkItem*> reassemble(
+        g, flow::serial, [&](stages::WorkItem* item) {
+          c.reassembly->Run(*item);
+          return item;
+        });
     flow::make_edge(process, order);
-    flow::make_edge(order, write);
+    if (c.reassembly) {
+      flow::make_edge(order, reassemble);
+      flow::make_edge(reassemble, write);
+    } else {
+      flow::make_edge(order, write);
+    }
     flow::make_edge(write, limit.decrementer());
     read.activate();
     g.wait_for_all();

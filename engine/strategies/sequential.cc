@@ -8,6 +8,7 @@ size_t RunSequential(const RunContext& c) {
   stages::WorkItem item;
   for (uint64_t seq = 0; c.source->Read(seq, item); ++seq) {
     stages::Process(c.process, item);
+    if (c.reassembly) c.reassembly->Run(item);
     c.sink->Write(item);
   }
   return 1;

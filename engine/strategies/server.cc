@@ -1,6 +1,6 @@
 // Server: jspcap's MPServer done right. The calling thread reads batches and posts each to
 // a Boost.Asio worker pool; a worker processes it and hands it to the server, a strand
-// that alone owns the output (and, later, the stateful stages). The server takes batches
+// that alone owns the stateful stage (reassembly) and the output. The server takes batches
 // back in any order and emits them in sequence from a small reorder buffer. Nothing is
 // shared per frame: one post per batch each way.
 #include <atomic>
@@ -33,6 +33,7 @@ size_t RunServer(const RunContext& c) {
       ++next_to_write;
       if (!failure) {
         try {
+          if (c.reassembly) c.reassembly->Run(*ready);
           c.sink->Write(*ready);
         } catch (...) {
           failure = std::current_exception();

@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "stages/batch_stages.h"
+#include "stages/reassembly_stage.h"
 
 namespace pcapkit::strategies {
 
@@ -14,6 +15,8 @@ struct RunContext {
   stages::Sink* sink;
   unsigned threads;  // worker threads (parallel strategies)
   size_t inflight;   // work items between reader and writer at most
+  // The stateful stage, run on every batch in order before it is written; null when off.
+  stages::ReassemblyStage* reassembly = nullptr;
 };
 
 // Each runs the capture through read -> process -> write until the reader stops, and

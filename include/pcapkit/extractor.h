@@ -14,6 +14,7 @@
 #include "pcapkit/frame.h"
 #include "pcapkit/layers.h"
 #include "pcapkit/options.h"
+#include "pcapkit/reassembly.h"
 
 namespace pcapkit {
 
@@ -24,6 +25,11 @@ struct ExtractSummary {
   size_t max_inflight = 0;   // most batches between reader and writer at once
   uint64_t files = 0;        // -F: files written
   bool interrupted = false;  // options.stop was raised: the report ends early
+  // With reassembly on: what it did, and where its report went ("" when not written).
+  ReassemblyStats reassembly;
+  uint64_t reassembly_records = 0;     // records written (or that would be, --nofile)
+  uint64_t reassembly_incomplete = 0;  // incomplete datagrams and stream records
+  std::string reassembly_output;
 };
 
 class Extractor {
@@ -59,7 +65,8 @@ class Extractor {
 
 // Resolves the output name and format as the CLI does (jspcapy's rules, documented in
 // docs/cli.md): the format from -f, else from the output's extension; "out.<ext>" when
-// no output is named; -a appends the format's extension. Throws FormatError.
+// no output is named; -a appends the format's extension. With reassembly on, also the
+// reassembly report's name and format. Throws FormatError.
 void ResolveOutput(ExtractOptions& options);
 
 }  // namespace pcapkit

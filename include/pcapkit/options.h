@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "pcapkit/reassembly.h"
+
 namespace pcapkit {
 
 enum class OutputFormat { kNone, kJson, kNdjson, kPlist, kTree, kPcap, kPcapng };
@@ -45,6 +47,15 @@ struct ExtractOptions {
   unsigned threads = 0;                       // --threads: worker threads (0: one per core)
   size_t inflight = 0;                        // batches in flight at most (0: 2 per thread + 2)
   size_t batch_bytes = 1 << 20;  // bytes read per batch; with `inflight`, bounds memory
+
+  // --reassemble ipv4,ipv6,tcp (and the `reassemble` verb): which reassemblers run, and
+  // their policy, timeouts and budgets.
+  ReassemblyOptions reassembly;
+  // Where the reassembly report goes ("-": stdout). Empty: beside the frame report,
+  // "out.json" -> "out.reassembly.json"; none with --nofile.
+  std::string reassembly_output;
+  // Its format; kNone: the frame report's when that is a text format, else JSON.
+  OutputFormat reassembly_format = OutputFormat::kNone;
 };
 
 // Parses json, ndjson (jsonl), plist (xml), tree (txt), pcap (cap), pcapng; throws
@@ -55,5 +66,10 @@ LayerLevel ParseLayerLevel(const std::string& name);
 const char* FormatExtension(OutputFormat format);
 // "sequential", "server", "pipeline"; throws FormatError otherwise.
 Strategy ParseStrategy(const std::string& name);
+// "ipv4,ipv6,tcp" (also "ip" for both IP versions, "all") into `options`; throws
+// FormatError on an unknown name.
+void ParseReassembly(const std::string& list, ReassemblyOptions& options);
+// "first" or "last"; throws FormatError otherwise.
+OverlapPolicy ParseOverlapPolicy(const std::string& name);
 
 }  // namespace pcapkit

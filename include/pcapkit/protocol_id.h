@@ -39,6 +39,7 @@ enum class ProtocolId : uint16_t {
   kPpp,
   kPppHdlc,  // LINKTYPE_PPP_HDLC: PPP whose address/control bytes are always present
   kChdlc,
+  kFddi,
   kVxlan,
   kGeneve,
   kL2tp,

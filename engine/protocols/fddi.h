@@ -1,0 +1,6 @@
+#pragma once
+
+namespace pcapkit::protocols {
+class Registry;
+void RegisterFddi(Registry& registry);
+}  // namespace pcapkit::protocols

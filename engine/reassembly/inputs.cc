@@ -1,0 +1,147 @@
+#include "engine/reassembly/inputs.h"
+
+#include "pcapkit/layers.h"
+
+namespace pcapkit::reassembly {
+
+int64_t ToNanos(const Timestamp& t) {
+  static constexpr uint64_t kPow10[] = {1,         10,         100,         1000,
+                                        10000,     100000,     1000000,     10000000,
+                                        100000000, 1000000000, 10000000000, 100000000000};
+  int64_t ns = t.sec * 1000000000;
+  if (t.digits <= 9)
+    ns += int64_t(t.frac * kPow10[9 - t.digits]);
+  else if (t.digits <= 11)
+    ns += int64_t(t.frac / kPow10[t.digits - 9]);
+  else
+    ns += int64_t(t.frac / 1000);  // finer than ps never happens; keep the order
+  return ns;
+}
+
+namespace {
+
+// Where the IP layer at `ip` ends on the wire: its length field, or what was captured
+// when the field says "as captured" (0: TSO, jumbograms).
+uint32_t WireEnd(const Frame& frame, const LayerSpan& ip) {
+  const uint8_t* p = frame.data().data() + ip.offset;
+  uint32_t length = ip.proto == ProtocolId::kIpv4 ? wire::Be16(p + 2) : 40u + wire::Be16(p + 4);
+  bool as_captured = ip.proto == ProtocolId::kIpv4 ? length == 0 : length == 40;
+  return ip.offset + (as_captured ? ip.length : length);
+}
+
+}  // namespace
+
+bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
+  out.has_fragment = out.has_segment = false;
+  const uint8_t* data = frame.data().data();
+  const LayerSpan* ip = nullptr;  // the nearest IP layer so far
+  bool in_fragment = false;
+  for (size_t i = 0; i < frame.layer_count(); ++i) {
+    const LayerSpan& l = frame.layer(i);
+    if (l.proto == ProtocolId::kIpv4) {
+      ip = &l;
+      Ipv4 v4(data + l.offset, l.length, l.hdr_len);
+      if (!v4.mf() && v4.offset() == 0) continue;
+      in_fragment = true;
+      if (!wanted.ipv4 || out.has_fragment) break;
+      IpFragment& f = out.fragment;
+      f.frame = frame.number();
+      f.time = frame.time();
+      f.ipv6 = false;
+      f.src = v4.src();
+      f.dst = v4.dst();
+      f.id = v4.id();
+      f.protocol = v4.protocol();
+      f.offset = v4.offset();
+      f.mf = v4.mf();
+      f.header = data + l.offset;
+      f.header_len = l.hdr_len;
+      f.data = data + l.offset + l.hdr_len;
+      f.data_len = l.length - l.hdr_len;
+      uint32_t end = WireEnd(frame, l);
+      f.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
+      if (f.wire_len < f.data_len) f.wire_len = f.data_len;
+      out.has_fragment = true;
+      break;
+    }
+    if (l.proto == ProtocolId::kIpv6) {
+      ip = &l;
+      continue;
+    }
+    if (l.proto == ProtocolId::kIpv6Frag && ip && ip->proto == ProtocolId::kIpv6) {
+      Ipv6Frag fh(data + l.offset, l.length, l.hdr_len);
+      // An atomic fragment (offset 0, no more) is a whole datagram: RFC 6946 has it
+      // processed as such, apart from any fragment queue.
+      if (fh.offset() == 0 && !fh.mf()) continue;
+      in_fragment = true;
+      if (!wanted.ipv6 || out.has_fragment) break;
+      Ipv6 v6(data + ip->offset, ip->length, ip->hdr_len);
+      IpFragment& f = out.fragment;
+      f.frame = frame.number();
+      f.time = frame.time();
+      f.ipv6 = true;
+      f.src = v6.src();
+      f.dst = v6.dst();
+      f.id = fh.id();
+      f.protocol = fh.next_header();
+      f.offset = fh.offset();
+      f.mf = fh.mf();
+      f.header = data + ip->offset;
+      f.header_len = l.offset - ip->offset;
+      f.data = data + l.offset + l.hdr_len;
+      f.data_len = l.length - l.hdr_len;
+      uint32_t end = WireEnd(frame, *ip);
+      f.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
+      if (f.wire_len < f.data_len) f.wire_len = f.data_len;
+      out.has_fragment = true;
+      break;
+    }
+    if (l.proto == ProtocolId::kTcp) {
+      if (!wanted.tcp || in_fragment || ip == nullptr) break;
+      Tcp tcp(data + l.offset, l.length, l.hdr_len);
+      TcpSegment& s = out.segment;
+      s.frame = frame.number();
+      s.time = frame.time();
+      s.ipv6 = ip->proto == ProtocolId::kIpv6;
+      const uint8_t* ipp = data + ip->offset;
+      s.src = s.ipv6 ? ipp + 8 : ipp + 12;
+      s.dst = s.ipv6 ? ipp + 24 : ipp + 16;
+      s.srcport = tcp.srcport();
+      s.dstport = tcp.dstport();
+      s.seq = tcp.seq();
+      s.ack = tcp.ack();
+      s.flags = tcp.flags();
+      s.payload = data + l.offset + l.hdr_len;
+      s.len = l.length - l.hdr_len;
+      uint32_t end = WireEnd(frame, *ip);
+      s.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
+      if (s.wire_len < s.len) s.wire_len = s.len;
+      out.has_segment = true;
+      break;
+    }
+  }
+  return out.has_fragment || out.has_segment;
+}
+
+bool SegmentOfPayload(const Frame& packet, bool ipv6, const uint8_t* src, const uint8_t* dst,
+                      TcpSegment& s) {
+  if (packet.layer_count() == 0 || packet.layer(0).proto != ProtocolId::kTcp) return false;
+  const LayerSpan& l = packet.layer(0);
+  const uint8_t* data = packet.data().data();
+  Tcp tcp(data + l.offset, l.length, l.hdr_len);
+  s.frame = packet.number();
+  s.time = packet.time();
+  s.ipv6 = ipv6;
+  s.src = src;
+  s.dst = dst;
+  s.srcport = tcp.srcport();
+  s.dstport = tcp.dstport();
+  s.seq = tcp.seq();
+  s.ack = tcp.ack();
+  s.flags = tcp.flags();
+  s.payload = data + l.offset + l.hdr_len;
+  s.len = s.wire_len = l.length - l.hdr_len;
+  return true;
+}
+
+}  // namespace pcapkit::reassembly

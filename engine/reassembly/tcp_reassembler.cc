@@ -1,0 +1,557 @@
+#include "engine/reassembly/tcp_reassembler.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace pcapkit::reassembly {
+
+namespace {
+// A closed connection stays known this long (capture time), so late retransmissions
+// and the last ACKs are recognised instead of opening a phantom connection (Zeek's
+// tcp_close_delay, PcapPlusPlus' closedConnectionDelay).
+constexpr int64_t kLingerNs = 5'000'000'000;
+// An acknowledgement further than this past the expected byte is not believed.
+constexpr int64_t kMaxAckJump = int64_t(1) << 30;
+}  // namespace
+
+struct TcpReassembler::Direction {
+  bool started = false;
+  uint32_t base = 0;  // wire sequence number of stream offset 0
+  uint64_t next = 0;  // stream offset of the next byte expected
+  bool fin = false;
+  uint64_t fin_at = 0;  // stream offset the FIN occupies
+  bool done = false;    // the FIN was reached and the last record handed out
+  std::map<uint64_t, Held> ooo;
+  uint64_t ooo_bytes = 0;
+  // The record being built: its bytes (runs back to back), where the runs sit in the
+  // stream, the gaps between them, the frames that contributed.
+  struct Span {
+    uint64_t rel, len;
+  };
+  std::vector<uint8_t> buf;
+  std::vector<Span> runs;
+  std::vector<Span> gaps;
+  std::vector<uint64_t> index;
+  bool conflict = false;
+  bool has_time = false;
+  Timestamp first, last;
+  bool has_ack = false;
+  uint32_t ack = 0;
+  uint32_t part = 0;
+  uint64_t delivered = 0, gap_bytes = 0;
+
+  uint32_t Wire(uint64_t rel) const { return uint32_t(base + rel); }
+  // The stream offset of wire sequence number `seq`, taken nearest to `next`: this is
+  // where 32-bit wrap-around is undone.
+  int64_t Rel(uint32_t seq) const {
+    return int64_t(next) + int64_t(int32_t(seq - uint32_t(base + next)));
+  }
+  void Note(uint64_t frame) {
+    if (index.empty() || index.back() != frame) index.push_back(frame);
+  }
+  void Stamp(const Timestamp& t) {
+    if (!has_time) first = t;
+    last = t;
+    has_time = true;
+  }
+};
+
+struct TcpReassembler::Connection {
+  Key key;
+  bool client_is_a = true;
+  uint64_t number = 0;
+  Direction dir[2];  // 0: client to server, 1: server to client
+  Timestamp first, last;
+  int64_t last_ns = 0;
+  bool closed = false;
+  bool reset = false;  // a RST was seen: the connection closes after the linger time
+  uint64_t frames = 0;
+  size_t cost = 0;
+  Connection *prev = nullptr, *next = nullptr;
+};
+
+bool TcpReassembler::Key::operator==(const Key& o) const {
+  return ipv6 == o.ipv6 && port_a == o.port_a && port_b == o.port_b &&
+         std::memcmp(addr_a, o.addr_a, 16) == 0 && std::memcmp(addr_b, o.addr_b, 16) == 0;
+}
+
+size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  size_t n = k.ipv6 ? 16 : 4;
+  mix(k.addr_a, n);
+  mix(k.addr_b, n);
+  uint8_t ports[4] = {uint8_t(k.port_a), uint8_t(k.port_a >> 8), uint8_t(k.port_b),
+                      uint8_t(k.port_b >> 8)};
+  mix(ports, 4);
+  return size_t(h);
+}
+
+TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
+                               EmitStream stream, EmitClosed closed)
+    : options_(options),
+      stats_(stats),
+      emit_stream_(std::move(stream)),
+      emit_closed_(std::move(closed)) {}
+
+TcpReassembler::~TcpReassembler() = default;
+
+void TcpReassembler::Touch(Connection* c) {
+  if (mru_ == c) return;
+  if (c->prev || c->next || lru_ == c) {  // unlink
+    (c->prev ? c->prev->next : lru_) = c->next;
+    (c->next ? c->next->prev : mru_) = c->prev;
+  }
+  c->prev = mru_;
+  c->next = nullptr;
+  (mru_ ? mru_->next : lru_) = c;
+  mru_ = c;
+}
+
+// Bytes a connection holds, with a fixed charge for its bookkeeping so that a flood of
+// empty connections is bounded too.
+void TcpReassembler::Recost(Connection& c) {
+  size_t cost = sizeof(Connection) + 96;
+  for (const Direction& d : c.dir) {
+    cost += d.buf.capacity() + d.ooo_bytes + d.ooo.size() * 96 +
+            d.index.capacity() * sizeof(uint64_t) +
+            (d.runs.capacity() + d.gaps.capacity()) * sizeof(Direction::Span);
+  }
+  held_ = held_ - c.cost + cost;
+  c.cost = cost;
+  if (held_ > stats_->peak_tcp_memory) stats_->peak_tcp_memory = held_;
+}
+
+void TcpReassembler::Erase(Connection* c) {
+  (c->prev ? c->prev->next : lru_) = c->next;
+  (c->next ? c->next->prev : mru_) = c->prev;
+  held_ -= c->cost;
+  table_.erase(c->key);
+}
+
+bool TcpReassembler::CompareHeld(Direction& d, uint64_t rel, const uint8_t* p, uint64_t n) {
+  bool differ = false;
+  bool last_wins = options_.overlap == OverlapPolicy::kLast;
+  uint64_t at = 0;  // offset in buf of the current run
+  for (const Direction::Span& r : d.runs) {
+    uint64_t b = std::max(rel, r.rel), e = std::min(rel + n, r.rel + r.len);
+    if (b < e) {
+      uint8_t* held = d.buf.data() + at + (b - r.rel);
+      if (std::memcmp(held, p + (b - rel), e - b) != 0) {
+        differ = true;
+        if (last_wins) std::memcpy(held, p + (b - rel), e - b);
+      }
+    }
+    at += r.len;
+  }
+  if (differ) d.conflict = true;
+  return differ;
+}
+
+void TcpReassembler::Deliver(Connection& c, int di, uint64_t rel, const uint8_t* p, uint64_t n,
+                             uint32_t ack, const uint64_t* frames, size_t nframes,
+                             const Timestamp& time) {
+  Direction& d = c.dir[di];
+  if (options_.tcp_messages) {
+    if (d.has_ack && d.ack != ack && !d.buf.empty()) EmitRecord(c, di, StreamEnd::kMessage);
+    d.has_ack = true;
+    d.ack = ack;
+  }
+  if (d.runs.empty() || d.runs.back().rel + d.runs.back().len != rel) d.runs.push_back({rel, 0});
+  d.buf.insert(d.buf.end(), p, p + n);
+  d.runs.back().len += n;
+  d.next = rel + n;
+  d.delivered += n;
+  for (size_t i = 0; i < nframes; ++i) d.Note(frames[i]);
+  d.Stamp(time);
+  if (d.buf.size() >= options_.tcp_buffer) EmitRecord(c, di, StreamEnd::kLimit);
+}
+
+void TcpReassembler::Drain(Connection& c, int di) {
+  Direction& d = c.dir[di];
+  while (!d.ooo.empty() && d.ooo.begin()->first <= d.next) {
+    auto it = d.ooo.begin();
+    uint64_t start = it->first;
+    Held h = std::move(it->second);
+    d.ooo.erase(it);
+    d.ooo_bytes -= h.data.size();
+    uint64_t end = start + h.data.size();
+    if (end <= d.next) {
+      CompareHeld(d, start, h.data.data(), h.data.size());
+      continue;
+    }
+    uint64_t skip = d.next - start;
+    if (skip) CompareHeld(d, start, h.data.data(), skip);
+    Deliver(c, di, d.next, h.data.data() + skip, h.data.size() - skip, h.ack, h.frames.data(),
+            h.frames.size(), c.last);
+  }
+}
+
+void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
+  Direction& d = c.dir[di];
+  while (d.next < to) {
+    if (!d.ooo.empty() && d.ooo.begin()->first <= d.next) {
+      Drain(c, di);
+      continue;
+    }
+    uint64_t stop = d.ooo.empty() ? to : std::min(to, d.ooo.begin()->first);
+    uint64_t len = stop - d.next;
+    if (!d.gaps.empty() && d.gaps.back().rel + d.gaps.back().len == d.next)
+      d.gaps.back().len += len;
+    else
+      d.gaps.push_back({d.next, len});
+    d.gap_bytes += len;
+    stats_->gap_bytes += len;
+    d.next = stop;
+    Drain(c, di);
+  }
+}
+
+void TcpReassembler::Add(const TcpSegment& s) {
+  ++stats_->segments;
+  int64_t now = ToNanos(s.time);
+  size_t alen = s.ipv6 ? 16 : 4;
+  Key key;
+  key.ipv6 = s.ipv6;
+  int order = std::memcmp(s.src, s.dst, alen);
+  bool src_is_a = order < 0 || (order == 0 && s.srcport <= s.dstport);
+  std::memcpy(key.addr_a, src_is_a ? s.src : s.dst, alen);
+  std::memcpy(key.addr_b, src_is_a ? s.dst : s.src, alen);
+  key.port_a = src_is_a ? s.srcport : s.dstport;
+  key.port_b = src_is_a ? s.dstport : s.srcport;
+
+  auto it = table_.find(key);
+  Connection* c = it == table_.end() ? nullptr : it->second.get();
+  bool opening = s.syn() && !s.ack_flag();
+  if (c && c->closed) {
+    if (!opening) {
+      if (s.len > 0) ++stats_->after_close;
+      return;
+    }
+    Erase(c);  // a new connection on the same 5-tuple
+    c = nullptr;
+  }
+  if (c && opening) {
+    // A fresh SYN with another initial sequence number: the 5-tuple was reused and the
+    // old connection's end was not captured.
+    Direction& from = c->dir[(src_is_a == c->client_is_a) ? 0 : 1];
+    if (from.started && uint32_t(s.seq + 1) != from.base) {
+      Close(c, StreamEnd::kReused);
+      Erase(c);
+      c = nullptr;
+    }
+  }
+  if (c == nullptr) {
+    // A segment with no bytes and no SYN opens nothing: it is a stray ACK/FIN/RST.
+    if (s.len == 0 && !s.syn()) return;
+    auto owned = std::make_unique<Connection>();
+    c = owned.get();
+    c->key = key;
+    // The client sent the SYN; a SYN-ACK comes from the server; otherwise the first
+    // packet's sender is taken for the client.
+    bool src_is_client = !(s.syn() && s.ack_flag());
+    c->client_is_a = src_is_client == src_is_a;
+    c->number = ++next_number_;
+    c->first = s.time;
+    ++stats_->connections;
+    table_.emplace(key, std::move(owned));
+  }
+  Touch(c);
+  c->last = s.time;
+  c->last_ns = now;
+  ++c->frames;
+
+  int di = (src_is_a == c->client_is_a) ? 0 : 1;
+  Direction& d = c->dir[di];
+  Direction& other = c->dir[1 - di];
+  uint32_t data_seq = s.seq + (s.syn() ? 1 : 0);
+  if (!d.started) {
+    d.started = true;
+    d.base = data_seq;
+  }
+  int64_t rel = d.Rel(data_seq);
+  if ((s.syn() || s.fin() || s.rst()) && s.len == 0) d.Note(s.frame);
+
+  if (s.len > 0 && !d.done) {
+    const uint8_t* p = s.payload;
+    uint64_t n = s.len;
+    if (rel < 0) {  // bytes from before the stream's first one: not ours to place
+      uint64_t cut = uint64_t(-rel);
+      p += std::min<uint64_t>(cut, n);
+      n -= std::min<uint64_t>(cut, n);
+      rel = 0;
+    }
+    uint64_t r = uint64_t(rel);
+    if (n > 0 && r + n <= d.next) {
+      ++stats_->retransmissions;
+      CompareHeld(d, r, p, n);
+    } else if (n > 0) {
+      if (r < d.next) {
+        CompareHeld(d, r, p, d.next - r);
+        p += d.next - r;
+        n -= d.next - r;
+        r = d.next;
+      }
+      if (r == d.next) {
+        uint64_t frame = s.frame;
+        Deliver(*c, di, r, p, n, s.ack, &frame, 1, s.time);
+        Drain(*c, di);
+      } else {
+        // Out of order: keep the bytes no held segment covers yet (first wins), compare
+        // the rest. Adjacent pieces are joined so an overlap storm cannot splinter them.
+        bool last_wins = options_.overlap == OverlapPolicy::kLast;
+        uint64_t b = r, e = r + n;
+        auto at = d.ooo.upper_bound(b);
+        if (at != d.ooo.begin()) {
+          auto prev = std::prev(at);
+          if (prev->first + prev->second.data.size() > b) at = prev;
+        }
+        uint64_t cursor = b;
+        auto place_new = [&](uint64_t nb, uint64_t ne) {
+          const uint8_t* src = p + (nb - b);
+          auto next_it = d.ooo.lower_bound(nb);
+          bool joinable_prev = false;
+          if (next_it != d.ooo.begin()) {
+            auto prev = std::prev(next_it);
+            joinable_prev = prev->first + prev->second.data.size() == nb &&
+                            (!options_.tcp_messages || prev->second.ack == s.ack);
+            if (joinable_prev) {
+              prev->second.data.insert(prev->second.data.end(), src, src + (ne - nb));
+              if (prev->second.frames.empty() || prev->second.frames.back() != s.frame)
+                prev->second.frames.push_back(s.frame);
+              d.ooo_bytes += ne - nb;
+              next_it = std::next(prev);
+              if (next_it != d.ooo.end() && next_it->first == ne &&
+                  (!options_.tcp_messages || next_it->second.ack == s.ack)) {
+                Held& h = prev->second;
+                h.data.insert(h.data.end(), next_it->second.data.begin(),
+                              next_it->second.data.end());
+                h.frames.insert(h.frames.end(), next_it->second.frames.begin(),
+                                next_it->second.frames.end());
+                d.ooo.erase(next_it);
+              }
+              return;
+            }
+          }
+          Held h;
+          h.data.assign(src, src + (ne - nb));
+          h.ack = s.ack;
+          h.frames.push_back(s.frame);
+          if (next_it != d.ooo.end() && next_it->first == ne &&
+              (!options_.tcp_messages || next_it->second.ack == s.ack)) {
+            h.data.insert(h.data.end(), next_it->second.data.begin(), next_it->second.data.end());
+            h.frames.insert(h.frames.end(), next_it->second.frames.begin(),
+                            next_it->second.frames.end());
+            d.ooo.erase(next_it);
+          }
+          d.ooo_bytes += ne - nb;
+          d.ooo.emplace(nb, std::move(h));
+        };
+        // Walk the held segments overlapping [b, e), collecting the uncovered pieces
+        // first (placing them changes the map).
+        std::vector<std::pair<uint64_t, uint64_t>> pieces;
+        bool covered_any = false;
+        for (; at != d.ooo.end() && at->first < e; ++at) {
+          uint64_t hb = at->first, he = hb + at->second.data.size();
+          if (hb > cursor) pieces.push_back({cursor, hb});
+          uint64_t ob = std::max(cursor, hb), oe = std::min(e, he);
+          if (ob < oe) {
+            covered_any = true;
+            uint8_t* held = at->second.data.data() + (ob - hb);
+            if (std::memcmp(held, p + (ob - b), oe - ob) != 0) {
+              d.conflict = true;
+              if (last_wins) std::memcpy(held, p + (ob - b), oe - ob);
+            }
+          }
+          cursor = std::max(cursor, he);
+        }
+        if (cursor < e) pieces.push_back({cursor, e});
+        if (pieces.empty() && covered_any) ++stats_->retransmissions;
+        for (const auto& [pb, pe] : pieces) place_new(pb, pe);
+        // A direction may hold tcp_buffer bytes beyond a hole; past that the hole is
+        // taken for lost.
+        if (d.ooo_bytes > options_.tcp_buffer) SkipTo(*c, di, d.ooo.begin()->first);
+      }
+    }
+  }
+  if (s.fin() && !d.fin) {
+    d.fin = true;
+    d.fin_at = uint64_t(std::max<int64_t>(rel + int64_t(s.wire_len), 0));
+    if (s.len == 0) d.Note(s.frame);
+  }
+  // Bytes the receiver acknowledged but the capture never showed are certainly missing.
+  if (s.ack_flag() && !s.rst() && !c->reset && other.started && !other.done) {
+    int64_t ack_rel = other.Rel(s.ack);
+    if (other.fin && ack_rel == int64_t(other.fin_at) + 1) ack_rel = int64_t(other.fin_at);
+    if (ack_rel > int64_t(other.next) && ack_rel - int64_t(other.next) < kMaxAckJump)
+      SkipTo(*c, 1 - di, uint64_t(ack_rel));
+  }
+  if (s.rst()) {
+    d.Note(s.frame);
+    if (!c->reset) {
+      c->reset = true;
+      closing_.push_back({now, c->number, c->key});
+      // The waiting list is bounded too: under an RST flood the oldest close early.
+      while (closing_.size() * sizeof(Closing) > options_.tcp_memory / 4) {
+        auto early = table_.find(closing_.front().key);
+        if (early != table_.end() && early->second->number == closing_.front().number &&
+            early->second.get() != c)
+          Close(early->second.get(), StreamEnd::kRst);
+        closing_.pop_front();
+      }
+    }
+  }
+  {
+    for (int k = 0; k < 2; ++k) {
+      Direction& x = c->dir[k];
+      if (x.fin && !x.done && x.next >= x.fin_at && x.ooo.empty()) {
+        EmitRecord(*c, k, StreamEnd::kFin);
+        x.done = true;
+      }
+    }
+    if (c->dir[0].done && c->dir[1].done) Close(c, StreamEnd::kFin);
+  }
+  if (!c->closed) Recost(*c);
+  while (held_ > options_.tcp_memory && lru_ != nullptr) {
+    Connection* victim = lru_;
+    if (!victim->closed) {
+      Close(victim, StreamEnd::kEvicted);
+      ++stats_->connections_evicted;
+    }
+    Erase(victim);
+    if (victim == c) break;
+  }
+}
+
+void TcpReassembler::Flush(Connection& c, int di, StreamEnd end) {
+  Direction& d = c.dir[di];
+  if (d.done) return;
+  while (!d.ooo.empty()) SkipTo(c, di, d.ooo.begin()->first);
+  if (d.fin && d.next < d.fin_at) SkipTo(c, di, d.fin_at);
+  EmitRecord(c, di, end);
+  d.done = true;
+}
+
+void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
+  Direction& d = c.dir[di];
+  if (d.buf.empty() && d.gaps.empty()) {
+    d.index.clear();
+    return;
+  }
+  StreamData s;
+  size_t alen = c.key.ipv6 ? 16 : 4;
+  (void)alen;
+  bool client_a = c.client_is_a;
+  Endpoint a{c.key.addr_a, c.key.port_a}, b{c.key.addr_b, c.key.port_b};
+  Endpoint client = client_a ? a : b, server = client_a ? b : a;
+  s.ipv6 = c.key.ipv6;
+  s.src = di == 0 ? client : server;
+  s.dst = di == 0 ? server : client;
+  s.from_client = di == 0;
+  s.connection = c.number;
+  s.part = ++d.part;
+  s.end = end;
+  s.conflict = d.conflict;
+  s.has_ack = d.has_ack;
+  s.ack = d.ack;
+  std::sort(d.index.begin(), d.index.end());
+  d.index.erase(std::unique(d.index.begin(), d.index.end()), d.index.end());
+  s.index = d.index;
+  uint64_t at = 0;
+  for (const Direction::Span& r : d.runs) {
+    s.runs.push_back({d.Wire(r.rel), {d.buf.data() + at, size_t(r.len)}});
+    at += r.len;
+  }
+  for (const Direction::Span& g : d.gaps) s.gaps.push_back({d.Wire(g.rel), g.len});
+  uint64_t first_run = d.runs.empty() ? UINT64_MAX : d.runs.front().rel;
+  uint64_t first_gap = d.gaps.empty() ? UINT64_MAX : d.gaps.front().rel;
+  s.offset = std::min(first_run, first_gap);
+  s.seq = d.Wire(s.offset);
+  if (d.gaps.empty()) {
+    s.status = ReassemblyStatus::kComplete;
+    s.payload = {d.buf.data(), d.buf.size()};
+    ++stats_->streams_complete;
+  } else {
+    s.status = end == StreamEnd::kTimeout   ? ReassemblyStatus::kTimedOut
+               : end == StreamEnd::kEvicted ? ReassemblyStatus::kEvicted
+                                            : ReassemblyStatus::kPartial;
+  }
+  s.first = d.first;
+  s.last = d.has_time ? d.last : c.last;
+  if (!d.has_time) s.first = c.last;
+  ++stats_->streams;
+  if (d.conflict) ++stats_->conflicts;
+  emit_stream_(s);
+  // Start the next record; a large buffer is given back rather than kept per connection.
+  if (d.buf.capacity() > (64u << 10)) std::vector<uint8_t>().swap(d.buf);
+  d.buf.clear();
+  d.runs.clear();
+  d.gaps.clear();
+  d.index.clear();
+  d.conflict = false;
+  d.has_time = false;
+}
+
+void TcpReassembler::Close(Connection* c, StreamEnd end) {
+  if (c->closed) return;
+  if (c->reset &&
+      (end == StreamEnd::kEof || end == StreamEnd::kReused || end == StreamEnd::kTimeout))
+    end = StreamEnd::kRst;
+  for (int k = 0; k < 2; ++k) Flush(*c, k, end);
+  if (end == StreamEnd::kTimeout) ++stats_->connections_timed_out;
+  if (emit_closed_) {
+    ConnectionInfo info;
+    Endpoint a{c->key.addr_a, c->key.port_a}, b{c->key.addr_b, c->key.port_b};
+    info.ipv6 = c->key.ipv6;
+    info.client = c->client_is_a ? a : b;
+    info.server = c->client_is_a ? b : a;
+    info.connection = c->number;
+    info.end = end;
+    info.client_bytes = c->dir[0].delivered;
+    info.server_bytes = c->dir[1].delivered;
+    info.gaps = c->dir[0].gap_bytes + c->dir[1].gap_bytes;
+    info.frames = c->frames;
+    info.first = c->first;
+    info.last = c->last;
+    emit_closed_(info);
+  }
+  c->closed = true;
+  for (Direction& d : c->dir) {
+    std::vector<uint8_t>().swap(d.buf);
+    std::vector<Direction::Span>().swap(d.runs);
+    std::vector<Direction::Span>().swap(d.gaps);
+    std::vector<uint64_t>().swap(d.index);
+    d.ooo.clear();
+    d.ooo_bytes = 0;
+  }
+  Recost(*c);
+}
+
+void TcpReassembler::Expire(int64_t now_ns) {
+  while (!closing_.empty() && now_ns - closing_.front().at_ns > kLingerNs) {
+    auto it = table_.find(closing_.front().key);
+    if (it != table_.end() && it->second->number == closing_.front().number)
+      Close(it->second.get(), StreamEnd::kRst);
+    closing_.pop_front();
+  }
+  double timeout_ns = options_.tcp_timeout * 1e9;
+  while (lru_ != nullptr) {
+    Connection* c = lru_;
+    int64_t idle = now_ns - c->last_ns;
+    if (c->closed ? idle <= kLingerNs : double(idle) <= timeout_ns) return;
+    if (!c->closed) Close(c, StreamEnd::kTimeout);
+    Erase(c);
+  }
+}
+
+void TcpReassembler::Finish() {
+  while (lru_ != nullptr) {
+    Connection* c = lru_;
+    Close(c, StreamEnd::kEof);
+    Erase(c);
+  }
+}
+
+}  // namespace pcapkit::reassembly

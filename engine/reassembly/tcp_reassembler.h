@@ -1,0 +1,91 @@
+// TCP stream reassembly: per connection (the bidirectional 5-tuple, compared in full)
+// and per direction, bytes are delivered in sequence order with 32-bit wrap-around;
+// retransmissions are dropped (compared with the bytes still held: a difference sets
+// `conflict`), out-of-order segments wait, overlaps keep the first bytes by default.
+//
+// A hole becomes a gap — reported as {seq, len}, never filled — when it is certain: the
+// receiver acknowledged past it, the direction's buffer is full, or the connection ends
+// (FIN, RST, idle timeout, eviction, end of capture). A reset connection closes a short
+// linger later (capture time), so bytes in flight when the RST was sent still count. Records leave
+// one per direction at the end of the connection, or earlier when a direction holds tcp_buffer
+// bytes (then in several parts), or per acknowledgement number with --tcp-messages.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/reassembly/inputs.h"
+#include "pcapkit/reassembly.h"
+
+namespace pcapkit::reassembly {
+
+class TcpReassembler {
+ public:
+  using EmitStream = std::function<void(StreamData&)>;
+  using EmitClosed = std::function<void(const ConnectionInfo&)>;
+  TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats, EmitStream stream,
+                 EmitClosed closed);
+  ~TcpReassembler();
+
+  void Add(const TcpSegment& segment);
+  // Closes every connection idle past the timeout at capture time `now_ns`.
+  void Expire(int64_t now_ns);
+  void Finish();
+  size_t held() const { return held_; }
+  size_t connections() const { return table_.size(); }
+
+ private:
+  struct Key {
+    bool ipv6 = false;
+    uint16_t port_a = 0, port_b = 0;  // (addr_a, port_a) sorts before (addr_b, port_b)
+    uint8_t addr_a[16] = {}, addr_b[16] = {};
+    bool operator==(const Key& o) const;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+  struct Held {  // out-of-order bytes waiting for the hole before them
+    std::vector<uint8_t> data;
+    uint32_t ack = 0;
+    std::vector<uint64_t> frames;
+  };
+  struct Direction;
+  struct Connection;
+
+  void Deliver(Connection& c, int d, uint64_t rel, const uint8_t* p, uint64_t n, uint32_t ack,
+               const uint64_t* frames, size_t nframes, const Timestamp& time);
+  void Drain(Connection& c, int d);
+  void SkipTo(Connection& c, int d, uint64_t to);
+  void Flush(Connection& c, int d, StreamEnd end);
+  void EmitRecord(Connection& c, int d, StreamEnd end);
+  void Close(Connection* c, StreamEnd end);
+  void Erase(Connection* c);
+  void Touch(Connection* c);
+  void Recost(Connection& c);
+  bool CompareHeld(Direction& dir, uint64_t rel, const uint8_t* p, uint64_t n);
+
+  ReassemblyOptions options_;
+  ReassemblyStats* stats_;
+  EmitStream emit_stream_;
+  EmitClosed emit_closed_;
+  std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> table_;
+  Connection* lru_ = nullptr;  // least recently active first: the timeout/eviction order
+  Connection* mru_ = nullptr;
+  size_t held_ = 0;
+  uint64_t next_number_ = 0;
+  // Reset connections in order of their RST: each closes once the linger time has passed,
+  // so bytes already in flight when the RST was sent still join their stream.
+  struct Closing {
+    int64_t at_ns;
+    uint64_t number;
+    Key key;
+  };
+  std::deque<Closing> closing_;
+};
+
+}  // namespace pcapkit::reassembly
