@@ -136,7 +136,6 @@ void IpReassembler::Add(const IpFragment& f) {
   }
   p.cost = Cost(p);
   held_ += p.cost;
-  if (held_ > stats_->peak_ip_memory) stats_->peak_ip_memory = held_;
 
   if (p.total >= 0 && p.runs.Covers(0, uint64_t(p.total)) && !p.header.empty()) {
     Release(&p, ReassemblyStatus::kComplete);
@@ -146,6 +145,8 @@ void IpReassembler::Add(const IpFragment& f) {
   // Oldest first, until the pending datagrams fit the budget again.
   while (held_ > options_.ip_memory && Oldest() != nullptr)
     Release(Oldest(), ReassemblyStatus::kEvicted);
+  // What stays held between fragments: the budget's measure.
+  if (held_ > stats_->peak_ip_memory) stats_->peak_ip_memory = held_;
 }
 
 void IpReassembler::Expire(int64_t now_ns) {

@@ -121,7 +121,6 @@ void TcpReassembler::Recost(Connection& c) {
   }
   held_ = held_ - c.cost + cost;
   c.cost = cost;
-  if (held_ > stats_->peak_tcp_memory) stats_->peak_tcp_memory = held_;
 }
 
 void TcpReassembler::Erase(Connection* c) {
@@ -423,6 +422,8 @@ void TcpReassembler::Add(const TcpSegment& s) {
     Erase(victim);
     if (victim == c) break;
   }
+  // What stays held between segments: the budget's measure.
+  if (held_ > stats_->peak_tcp_memory) stats_->peak_tcp_memory = held_;
 }
 
 void TcpReassembler::Flush(Connection& c, int di, StreamEnd end) {

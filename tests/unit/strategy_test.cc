@@ -196,4 +196,117 @@ TEST(Strategies, ByteIdenticalOnEveryCorpusCapture) {
   EXPECT_GT(files, 300u);
 }
 
+// The reassembly report (the stateful stage) is the same under every strategy: state
+// crosses batch boundaries (a 2 KiB batch holds a few frames) in the same order whatever
+// the threads.
+std::string ReassemblyReport(const std::string& input, pcapkit::Strategy strategy, unsigned threads,
+                             size_t batch_bytes, bool strict, bool messages = false) {
+  static int counter = 0;
+  std::string out =
+      (std::filesystem::temp_directory_path() /
+       ("pcapkit-reasm-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".json"))
+          .string();
+  pcapkit::ExtractOptions o;
+  o.input = input;
+  o.nofile = true;
+  o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = true;
+  o.reassembly.strict = strict;
+  o.reassembly.tcp_messages = messages;
+  o.reassembly_output = out;
+  o.strategy = strategy;
+  o.threads = threads;
+  o.batch_bytes = batch_bytes;
+  o.quiet = true;
+  try {
+    pcapkit::Extractor(o).Run();
+  } catch (const pcapkit::InputError&) {
+    // The report is complete up to the fault either way.
+  }
+  std::string text = Slurp(out);
+  std::filesystem::remove(out);
+  return text;
+}
+
+// Interleaved TCP connections with reordered segments, and fragmented UDP datagrams.
+std::string ConversationCapture(size_t connections) {
+  std::vector<Record> records;
+  uint32_t t = 1600000000;
+  for (size_t c = 0; c < connections; ++c) {
+    Ipv4Spec ip;
+    ip.protocol = 6;
+    std::string client = "10.9." + std::to_string(c / 200) + "." + std::to_string(c % 200 + 1);
+    ip.src = client.c_str();
+    TcpSpec syn;
+    syn.sport = uint16_t(20000 + c);
+    syn.seq = uint32_t(c * 7919);
+    syn.flags = 0x02;
+    records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {}))), t++, 0});
+    for (uint32_t k = 0; k < 6; ++k) {
+      uint32_t j = (k % 2 == 0 && k + 1 < 6) ? k + 1 : (k % 2 ? k - 1 : k);  // swap pairs
+      TcpSpec d = syn;
+      d.flags = 0x18;
+      d.seq = syn.seq + 1 + j * 120;
+      records.push_back(
+          {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(d, Bytes(120, uint8_t('a' + j))))), t++, 0});
+      if (k == 2) {  // a fragmented datagram in between
+        Bytes udp = Udp(5353, 5353, Bytes(300, uint8_t(c)));
+        Ipv4Spec f;  // the tail first, then the head
+        f.id = uint16_t(c);
+        f.offset_bytes = 160;
+        records.push_back(
+            {Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin() + 160, udp.end()))), t, 0});
+        f.offset_bytes = 0;
+        f.mf = true;
+        records.push_back(
+            {Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 160))), t, 0});
+      }
+    }
+    if (c % 3 == 0) {
+      TcpSpec fin = syn;
+      fin.flags = 0x11;
+      fin.seq = syn.seq + 1 + 720;
+      records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(fin, {}))), t++, 0});
+    }
+  }
+  return WriteTemp(PcapFile({}, records), ".pcap");
+}
+
+TEST(Strategies, ReassemblyReportIdenticalOnAGeneratedCapture) {
+  std::string in = ConversationCapture(400);
+  for (bool strict : {false, true})
+    for (bool messages : {false, true}) {
+      std::string reference =
+          ReassemblyReport(in, pcapkit::Strategy::kSequential, 1, 2048, strict, messages);
+      ASSERT_NE(reference.find("\"Stream 1\""), std::string::npos);
+      ASSERT_NE(reference.find("\"Datagram 1\""), std::string::npos);
+      for (auto strategy : kParallel)
+        for (unsigned threads : {1u, 2u, 4u, 8u})
+          EXPECT_TRUE(ReassemblyReport(in, strategy, threads, 2048, strict, messages) == reference)
+              << "strategy " << int(strategy) << ", " << threads << " threads";
+    }
+  std::filesystem::remove(in);
+}
+
+TEST(Strategies, ReassemblyReportIdenticalOnEveryCorpusCapture) {
+  std::string corpus = PCAPKIT_CORPUS;
+  if (!std::filesystem::exists(corpus + "/MANIFEST.tsv"))
+    GTEST_SKIP() << "SKIP: corpus not found at " << corpus;
+  std::ifstream manifest(corpus + "/MANIFEST.tsv");
+  std::string line;
+  std::getline(manifest, line);
+  size_t files = 0;
+  while (std::getline(manifest, line)) {
+    std::string path = corpus + "/" + line.substr(0, line.find('\t'));
+    SCOPED_TRACE(path);
+    std::string reference = ReassemblyReport(path, pcapkit::Strategy::kSequential, 1, 2048, true);
+    ASSERT_NE(reference.find("\"Summary\""), std::string::npos);
+    for (auto strategy : kParallel)
+      for (unsigned threads : {2u, 8u})
+        ASSERT_TRUE(ReassemblyReport(path, strategy, threads, 2048, true) == reference)
+            << "strategy " << int(strategy) << ", " << threads << " threads";
+    ++files;
+  }
+  EXPECT_GT(files, 300u);
+}
+
 }  // namespace
