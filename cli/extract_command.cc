@@ -56,7 +56,7 @@ void AddReassemblyFlags(CLI::App* cmd, ExtractOptions& o, ReassemblyFlags& f) {
                   "bytes all TCP connections may hold; least recently active evicted (128 MiB)")
       ->check(CLI::Range(size_t(4096), size_t(1) << 40));
   cmd->add_option("--tcp-buffer", r.tcp_buffer,
-                  "bytes one TCP direction holds before writing a record (1 MiB)")
+                  "bytes one TCP direction holds before writing a record (64 KiB)")
       ->check(CLI::Range(size_t(1), size_t(1) << 40));
 }
 

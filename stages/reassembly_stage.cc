@@ -21,7 +21,7 @@ ReassemblyStage::ReassemblyStage(const ReassemblyOptions& options, const Dissect
 ReassemblyStage::~ReassemblyStage() = default;
 
 void ReassemblyStage::Run(WorkItem& item) {
-  for (size_t i = 0; i < item.input_count; ++i) engine_.Feed(item.inputs[i]);
+  engine_.FeedAll(item.inputs.data(), item.input_count);
   Flush(item.batch.trickling);
 }
 

@@ -75,6 +75,19 @@ void Engine::Feed(const FrameInputs& in) {
   if (in.has_segment && tcp_) tcp_->Add(in.segment);
 }
 
+void Engine::FeedAll(const FrameInputs* in, size_t n) {
+  constexpr size_t kSlotAhead = 6, kEntryAhead = 3;
+  for (size_t i = 0; i < n; ++i) {
+    if (tcp_) {
+      if (i + kSlotAhead < n && in[i + kSlotAhead].has_segment)
+        tcp_->Prefetch(in[i + kSlotAhead].segment, false);
+      if (i + kEntryAhead < n && in[i + kEntryAhead].has_segment)
+        tcp_->Prefetch(in[i + kEntryAhead].segment, true);
+    }
+    Feed(in[i]);
+  }
+}
+
 void Engine::Finish() {
   if (ip_) ip_->Finish();
   if (tcp_) tcp_->Finish();

@@ -1,5 +1,7 @@
 #include "engine/reassembly/inputs.h"
 
+#include <cstring>
+
 #include "pcapkit/layers.h"
 
 namespace pcapkit::reassembly {
@@ -104,8 +106,8 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       s.time = frame.time();
       s.ipv6 = ip->proto == ProtocolId::kIpv6;
       const uint8_t* ipp = data + ip->offset;
-      s.src = s.ipv6 ? ipp + 8 : ipp + 12;
-      s.dst = s.ipv6 ? ipp + 24 : ipp + 16;
+      std::memcpy(s.src, s.ipv6 ? ipp + 8 : ipp + 12, s.ipv6 ? 16 : 4);
+      std::memcpy(s.dst, s.ipv6 ? ipp + 24 : ipp + 16, s.ipv6 ? 16 : 4);
       s.srcport = tcp.srcport();
       s.dstport = tcp.dstport();
       s.seq = tcp.seq();
@@ -132,8 +134,8 @@ bool SegmentOfPayload(const Frame& packet, bool ipv6, const uint8_t* src, const 
   s.frame = packet.number();
   s.time = packet.time();
   s.ipv6 = ipv6;
-  s.src = src;
-  s.dst = dst;
+  std::memcpy(s.src, src, ipv6 ? 16 : 4);
+  std::memcpy(s.dst, dst, ipv6 ? 16 : 4);
   s.srcport = tcp.srcport();
   s.dstport = tcp.dstport();
   s.seq = tcp.seq();

@@ -33,8 +33,10 @@ struct TcpSegment {
   uint64_t frame = 0;
   Timestamp time;
   bool ipv6 = false;
-  const uint8_t* src = nullptr;
-  const uint8_t* dst = nullptr;
+  // The addresses are copied (4 or 16 bytes used): the serial stage then finds the
+  // connection without touching the frame's headers again, long after they left the cache.
+  uint8_t src[16] = {};
+  uint8_t dst[16] = {};
   uint16_t srcport = 0, dstport = 0;
   uint32_t seq = 0, ack = 0;
   uint8_t flags = 0;  // the TCP flags byte

@@ -58,6 +58,7 @@ struct TcpReassembler::Direction {
 
 struct TcpReassembler::Connection {
   Key key;
+  uint64_t hash = 0;
   bool client_is_a = true;
   uint64_t number = 0;
   Direction dir[2];  // 0: client to server, 1: server to client
@@ -76,17 +77,20 @@ bool TcpReassembler::Key::operator==(const Key& o) const {
 }
 
 size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](const uint8_t* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  size_t n = k.ipv6 ? 16 : 4;
-  mix(k.addr_a, n);
-  mix(k.addr_b, n);
-  uint8_t ports[4] = {uint8_t(k.port_a), uint8_t(k.port_a >> 8), uint8_t(k.port_b),
-                      uint8_t(k.port_b >> 8)};
-  mix(ports, 4);
-  return size_t(h);
+  // Word-wise multiply-mix: only a bucket choice (identity is the full compare above),
+  // but it is on every segment's path, so it takes 8 bytes at a time.
+  uint64_t w[4];
+  std::memcpy(w, k.addr_a, 16);
+  std::memcpy(w + 2, k.addr_b, 16);
+  uint64_t h = (uint64_t(k.port_a) << 17 | uint64_t(k.port_b) << 1 | uint64_t(k.ipv6)) *
+               0x9e3779b97f4a7c15ull;
+  h ^= (w[0] ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull;
+  h ^= (w[1] ^ 0x8ebc6af09c88c6e3ull) * 0x589965cc75374cc3ull;
+  h ^= (w[2] ^ 0x1d8e4e27c47d124full) * 0xa0761d6478bd642full;
+  h ^= (w[3] ^ 0xe7037ed1a0b428dbull) * 0x8ebc6af09c88c6e3ull;
+  h ^= h >> 32;
+  h *= 0x9e3779b97f4a7c15ull;
+  return size_t(h ^ (h >> 29));
 }
 
 TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
@@ -96,7 +100,36 @@ TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats
       emit_stream_(std::move(stream)),
       emit_closed_(std::move(closed)) {}
 
-TcpReassembler::~TcpReassembler() = default;
+TcpReassembler::~TcpReassembler() {
+  while (lru_ != nullptr) Erase(lru_);
+}
+
+TcpReassembler::Key TcpReassembler::MakeKey(const TcpSegment& s, bool* src_is_a) {
+  size_t alen = s.ipv6 ? 16 : 4;
+  Key key;
+  key.ipv6 = s.ipv6;
+  int order = std::memcmp(s.src, s.dst, alen);
+  bool a = order < 0 || (order == 0 && s.srcport <= s.dstport);
+  std::memcpy(key.addr_a, a ? s.src : s.dst, alen);
+  std::memcpy(key.addr_b, a ? s.dst : s.src, alen);
+  key.port_a = a ? s.srcport : s.dstport;
+  key.port_b = a ? s.dstport : s.srcport;
+  *src_is_a = a;
+  return key;
+}
+
+TcpReassembler::Connection* TcpReassembler::Find(const Key& key, uint64_t hash) const {
+  return table_.Find(hash, [&](const Connection* c) { return c->key == key; });
+}
+
+void TcpReassembler::Prefetch(const TcpSegment& s, bool entry) const {
+  bool a;
+  uint64_t h = KeyHash()(MakeKey(s, &a));
+  if (entry)
+    table_.PrefetchEntry(h);
+  else
+    table_.Prefetch(h);
+}
 
 void TcpReassembler::Touch(Connection* c) {
   if (mru_ == c) return;
@@ -127,7 +160,8 @@ void TcpReassembler::Erase(Connection* c) {
   (c->prev ? c->prev->next : lru_) = c->next;
   (c->next ? c->next->prev : mru_) = c->prev;
   held_ -= c->cost;
-  table_.erase(c->key);
+  table_.Remove(c->hash, c);
+  delete c;
 }
 
 bool TcpReassembler::CompareHeld(Direction& d, uint64_t rel, const uint8_t* p, uint64_t n) {
@@ -211,18 +245,10 @@ void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
 void TcpReassembler::Add(const TcpSegment& s) {
   ++stats_->segments;
   int64_t now = ToNanos(s.time);
-  size_t alen = s.ipv6 ? 16 : 4;
-  Key key;
-  key.ipv6 = s.ipv6;
-  int order = std::memcmp(s.src, s.dst, alen);
-  bool src_is_a = order < 0 || (order == 0 && s.srcport <= s.dstport);
-  std::memcpy(key.addr_a, src_is_a ? s.src : s.dst, alen);
-  std::memcpy(key.addr_b, src_is_a ? s.dst : s.src, alen);
-  key.port_a = src_is_a ? s.srcport : s.dstport;
-  key.port_b = src_is_a ? s.dstport : s.srcport;
-
-  auto it = table_.find(key);
-  Connection* c = it == table_.end() ? nullptr : it->second.get();
+  bool src_is_a;
+  Key key = MakeKey(s, &src_is_a);
+  uint64_t hash = KeyHash()(key);
+  Connection* c = Find(key, hash);
   bool opening = s.syn() && !s.ack_flag();
   if (c && c->closed) {
     if (!opening) {
@@ -245,9 +271,9 @@ void TcpReassembler::Add(const TcpSegment& s) {
   if (c == nullptr) {
     // A segment with no bytes and no SYN opens nothing: it is a stray ACK/FIN/RST.
     if (s.len == 0 && !s.syn()) return;
-    auto owned = std::make_unique<Connection>();
-    c = owned.get();
+    c = new Connection;
     c->key = key;
+    c->hash = hash;
     // The client sent the SYN; a SYN-ACK comes from the server; otherwise the first
     // packet's sender is taken for the client.
     bool src_is_client = !(s.syn() && s.ack_flag());
@@ -255,7 +281,7 @@ void TcpReassembler::Add(const TcpSegment& s) {
     c->number = ++next_number_;
     c->first = s.time;
     ++stats_->connections;
-    table_.emplace(key, std::move(owned));
+    table_.Insert(hash, c);
   }
   Touch(c);
   c->last = s.time;
@@ -369,9 +395,9 @@ void TcpReassembler::Add(const TcpSegment& s) {
         if (cursor < e) pieces.push_back({cursor, e});
         if (pieces.empty() && covered_any) ++stats_->retransmissions;
         for (const auto& [pb, pe] : pieces) place_new(pb, pe);
-        // A direction may hold tcp_buffer bytes beyond a hole; past that the hole is
-        // taken for lost.
-        if (d.ooo_bytes > options_.tcp_buffer) SkipTo(*c, di, d.ooo.begin()->first);
+        // A direction may hold 16 records' worth (1 MiB by default: a large window after
+        // a loss) beyond a hole; past that the hole is taken for lost.
+        if (d.ooo_bytes > 16 * options_.tcp_buffer) SkipTo(*c, di, d.ooo.begin()->first);
       }
     }
   }
@@ -394,10 +420,10 @@ void TcpReassembler::Add(const TcpSegment& s) {
       closing_.push_back({now, c->number, c->key});
       // The waiting list is bounded too: under an RST flood the oldest close early.
       while (closing_.size() * sizeof(Closing) > options_.tcp_memory / 4) {
-        auto early = table_.find(closing_.front().key);
-        if (early != table_.end() && early->second->number == closing_.front().number &&
-            early->second.get() != c)
-          Close(early->second.get(), StreamEnd::kRst);
+        const Key& k = closing_.front().key;
+        Connection* early = Find(k, KeyHash()(k));
+        if (early && early->number == closing_.front().number && early != c)
+          Close(early, StreamEnd::kRst);
         closing_.pop_front();
       }
     }
@@ -485,8 +511,10 @@ void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
   ++stats_->streams;
   if (d.conflict) ++stats_->conflicts;
   emit_stream_(s);
-  // Start the next record; a large buffer is given back rather than kept per connection.
-  if (d.buf.capacity() > (64u << 10)) std::vector<uint8_t>().swap(d.buf);
+  // Start the next record. A busy direction keeps its buffer (no regrowth, no fresh
+  // pages per record) while memory is plentiful; under pressure a large one goes back.
+  if (d.buf.capacity() > (64u << 10) && held_ > options_.tcp_memory / 2)
+    std::vector<uint8_t>().swap(d.buf);
   d.buf.clear();
   d.runs.clear();
   d.gaps.clear();
@@ -532,9 +560,9 @@ void TcpReassembler::Close(Connection* c, StreamEnd end) {
 
 void TcpReassembler::Expire(int64_t now_ns) {
   while (!closing_.empty() && now_ns - closing_.front().at_ns > kLingerNs) {
-    auto it = table_.find(closing_.front().key);
-    if (it != table_.end() && it->second->number == closing_.front().number)
-      Close(it->second.get(), StreamEnd::kRst);
+    const Key& k = closing_.front().key;
+    Connection* c = Find(k, KeyHash()(k));
+    if (c && c->number == closing_.front().number) Close(c, StreamEnd::kRst);
     closing_.pop_front();
   }
   double timeout_ns = options_.tcp_timeout * 1e9;

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/reassembly/flat_table.h"
 #include "engine/reassembly/inputs.h"
 #include "pcapkit/reassembly.h"
 
@@ -38,6 +39,8 @@ class TcpReassembler {
   void Finish();
   size_t held() const { return held_; }
   size_t connections() const { return table_.size(); }
+  // Starts loading what Add(segment) will look up first: call a few segments ahead.
+  void Prefetch(const TcpSegment& segment, bool entry) const;
 
  private:
   struct Key {
@@ -73,8 +76,11 @@ class TcpReassembler {
   ReassemblyStats* stats_;
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
-  std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> table_;
-  Connection* lru_ = nullptr;  // least recently active first: the timeout/eviction order
+  static Key MakeKey(const TcpSegment& s, bool* src_is_a);
+  Connection* Find(const Key& key, uint64_t hash) const;
+
+  FlatTable<Connection> table_;  // owns nothing: connections are freed by Erase
+  Connection* lru_ = nullptr;    // least recently active first: the timeout/eviction order
   Connection* mru_ = nullptr;
   size_t held_ = 0;
   uint64_t next_number_ = 0;

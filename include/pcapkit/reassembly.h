@@ -46,7 +46,7 @@ struct ReassemblyOptions {
   double tcp_timeout = 300;                       // --tcp-timeout seconds of idleness, capture time
   size_t ip_memory = 32 << 20;    // --ip-memory: bytes held by pending datagrams at most
   size_t tcp_memory = 128 << 20;  // --tcp-memory: bytes held by all connections at most
-  size_t tcp_buffer = 1 << 20;    // --tcp-buffer: bytes one direction holds before a record
+  size_t tcp_buffer = 64 << 10;   // --tcp-buffer: bytes one direction holds before a record
   size_t summary_limit = 1000;    // incomplete records listed by name in the summary
 };
 
