@@ -32,7 +32,18 @@ struct ReassemblyFlags {
   std::string overlap;
 };
 
+// Limits against hostile input, shared by every verb that reads a capture.
+void AddLimitFlags(CLI::App* cmd, ExtractOptions& o) {
+  cmd->add_option("--max-record-length", o.max_record,
+                  "a capture record longer than this many bytes is an input error (256 MiB)")
+      ->check(CLI::Range(64u, 1u << 30));
+  cmd->add_option("--max-layers", o.max_layers,
+                  "layers dissected per frame at most; the rest is raw (32, at most 32)")
+      ->check(CLI::Range(2u, 32u));
+}
+
 void AddReassemblyFlags(CLI::App* cmd, ExtractOptions& o, ReassemblyFlags& f) {
+  AddLimitFlags(cmd, o);
   ReassemblyOptions& r = o.reassembly;
   cmd->add_flag("--strict", r.strict,
                 "also write incomplete datagrams and streams with gaps (their received runs)");

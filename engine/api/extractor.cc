@@ -114,6 +114,7 @@ struct Extractor::Impl {
         !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
       options.input += ".pcap";
     reader = capture::Reader::Open(options.input, options.batch_bytes);
+    reader->set_max_record_bytes(options.max_record);
     source = std::make_unique<stages::Source>(
         reader.get(), selection.active() ? &selection : nullptr, options.stop);
   }

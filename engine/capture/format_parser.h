@@ -36,8 +36,13 @@ class FormatParser {
                        Fault& fault) = 0;
   // The stream ended with `remaining` (> 0) unparsed bytes at `offset`: explain why.
   virtual void Truncated(const uint8_t* p, size_t remaining, uint64_t offset, Fault& fault) = 0;
-  // The largest record this format may legitimately hold; larger ones are faults.
-  static constexpr uint32_t kMaxRecordBytes = 256u << 20;
+  // The largest record taken for legitimate (--max-record-length); a larger length is a
+  // fault, so a corrupt length field cannot make the reader buffer gigabytes.
+  static constexpr uint32_t kDefaultMaxRecordBytes = 256u << 20;
+  void set_max_record_bytes(uint32_t bytes) { max_record_bytes_ = bytes; }
+
+ protected:
+  uint32_t max_record_bytes_ = kDefaultMaxRecordBytes;
 };
 
 // Picks the parser from the first bytes of the stream (at least 8 available, fewer only

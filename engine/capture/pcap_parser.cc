@@ -28,7 +28,7 @@ class PcapParser : public FormatParser {
       uint32_t sec = Load32(h, big_), frac = Load32(h + 4, big_);
       uint32_t cap_len = Load32(h + 8, big_), len = Load32(h + 12, big_);
       uint64_t number = next_number_;
-      if (cap_len > kMaxRecordBytes) {
+      if (cap_len > max_record_bytes_) {
         fault.Set("impossible record length " + std::to_string(cap_len) + " bytes (file snaplen " +
                       std::to_string(snaplen_) + ")",
                   stream_offset + (pos - begin) + 8, number);

@@ -69,7 +69,7 @@ class PcapngParser : public FormatParser {
         return pos - begin;
       }
       uint32_t len = Load32(b + 4, big_);
-      if (len < 12 || len % 4 != 0 || len > kMaxRecordBytes || (type == kSHB && len < 28)) {
+      if (len < 12 || len % 4 != 0 || len > max_record_bytes_ || (type == kSHB && len < 28)) {
         fault.Set("impossible block length " + std::to_string(len) + " (block type 0x" +
                       util::Hex(b, 4) + ")",
                   off + 4, next_number_);

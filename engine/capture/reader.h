@@ -32,6 +32,8 @@ class Reader {
   // The finest timestamp resolution the format may carry, in decimal digits: 6 for µs
   // pcap and snoop, 9 for ns pcap and for pcapng (whose interfaces choose their own).
   uint8_t resolution_digits() const { return digits_; }
+  // Records longer than this are faults (default FormatParser::kDefaultMaxRecordBytes).
+  void set_max_record_bytes(uint32_t bytes) { parser_->set_max_record_bytes(bytes); }
 
  private:
   Reader(std::unique_ptr<io::ByteSource> source, std::string name, size_t batch_bytes);

@@ -51,7 +51,7 @@ class SnoopParser : public FormatParser {
       uint32_t wire_len = Load32(h, true), cap_len = Load32(h + 4, true);
       uint32_t rec_len = Load32(h + 8, true);
       uint64_t off = stream_offset + (pos - begin);
-      if (rec_len > kMaxRecordBytes || rec_len < kRecordHeader + uint64_t(cap_len)) {
+      if (rec_len > max_record_bytes_ || rec_len < kRecordHeader + uint64_t(cap_len)) {
         fault.Set("impossible record length " + std::to_string(rec_len) + " for " +
                       std::to_string(cap_len) + " captured bytes",
                   off + 8, next_number_);

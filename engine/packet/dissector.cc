@@ -1,5 +1,6 @@
 #include "engine/packet/dissector.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "pcapkit/errors.h"
@@ -11,7 +12,9 @@ using protocols::ProtocolInfo;
 using protocols::Table;
 
 Dissector::Dissector(const protocols::Registry& registry, const ExtractOptions& options)
-    : registry_(registry), stop_layer_(options.stop_layer) {
+    : registry_(registry),
+      stop_layer_(options.stop_layer),
+      max_layers_(std::clamp<uint32_t>(options.max_layers, 2, Frame::kMaxLayers)) {
   if (!options.stop_protocol.empty()) {
     stop_protocol_ = registry.Find(options.stop_protocol);
     if (stop_protocol_ == ProtocolId::kNone)
@@ -62,7 +65,7 @@ void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t 
   uint32_t offset = 0;
 
   while (avail > 0) {
-    if (out.layer_count_ + 1 >= Frame::kMaxLayers) {
+    if (out.layer_count_ + 1 >= max_layers_) {
       PushRaw(out, offset, avail, "too many nested layers", ProtocolId::kNone);
       return;
     }

@@ -30,6 +30,7 @@ class Dissector {
 
   const protocols::Registry& registry_;
   LayerLevel stop_layer_;
+  uint32_t max_layers_;
   ProtocolId stop_protocol_ = ProtocolId::kNone;
 };
 

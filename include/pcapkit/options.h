@@ -47,6 +47,9 @@ struct ExtractOptions {
   unsigned threads = 0;                       // --threads: worker threads (0: one per core)
   size_t inflight = 0;                        // batches in flight at most (0: 2 per thread + 2)
   size_t batch_bytes = 1 << 20;  // bytes read per batch; with `inflight`, bounds memory
+  // Limits against hostile input (docs/cli.md "Limits"):
+  uint32_t max_record = 256u << 20;  // --max-record-length: a longer record is a fault
+  unsigned max_layers = 32;          // --max-layers: layers dissected per frame (2..32)
 
   // --reassemble ipv4,ipv6,tcp (and the `reassemble` verb): which reassemblers run, and
   // their policy, timeouts and budgets.

@@ -1,0 +1,221 @@
+// Hostile captures, crafted here: each must end with a clear error or a bounded result —
+// never a crash, a hang, or memory past the configured budget. (The TCP overlap storm of
+// 10^5 segments and the DNS compression loop live beside their subjects, in
+// reassembly_test.cc and application_test.cc.)
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "pcapkit/extractor.h"
+#include "pcapkit/reassembly.h"
+#include "tests/support/packet_builder.h"
+#include "tests/support/run_cli.h"
+
+using namespace ipsuite;
+using testutil::RunCli;
+
+namespace {
+
+Bytes UdpFrame(uint8_t tag) {
+  Ipv4Spec ip;
+  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1000, 2000, Bytes(20, tag))));
+}
+
+TEST(Hostile, FourGigabyteRecordLengthStopsWithFrameAndOffset) {
+  std::vector<Record> good = {{UdpFrame(1)}, {UdpFrame(2)}, {UdpFrame(3)}};
+  Bytes file = PcapFile({}, good);
+  size_t fault_at = file.size();
+  Bytes header(16, 0);
+  header[8] = header[9] = header[10] = header[11] = 0xff;  // cap_len 4,294,967,295
+  file.insert(file.end(), header.begin(), header.end());
+  file.insert(file.end(), 100, 0xaa);
+  std::string in = WriteTemp(file, ".pcap");
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
+  EXPECT_EQ(r.status, 1);  // an input error
+  EXPECT_NE(r.err.find("frame 4, byte offset " + std::to_string(fault_at + 8)), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("impossible record length 4294967295"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);  // every frame before it
+  EXPECT_LT(r.max_rss_kb, 64 * 1024);
+  std::filesystem::remove(in);
+}
+
+TEST(Hostile, MaxRecordLengthIsAnOption) {
+  std::vector<Record> records = {{UdpFrame(1)}, {Bytes(3000, 0x11)}};
+  std::string in = WriteTemp(PcapFile({}, records), ".pcap");
+  auto ok = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  auto limited = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "--max-record-length", "2000"});
+  EXPECT_EQ(limited.status, 1);
+  EXPECT_NE(limited.err.find("impossible record length 3000"), std::string::npos) << limited.err;
+  EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 1);
+  auto bad = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "--max-record-length", "1"});
+  EXPECT_EQ(bad.status, 2);  // a usage error
+  std::filesystem::remove(in);
+}
+
+TEST(Hostile, PcapngBlockWhoseLengthsDisagree) {
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1).Enhanced(0, 1, UdpFrame(1));
+  w.Enhanced(0, 2, UdpFrame(2));
+  Bytes file = w.bytes();
+  file[file.size() - 4] ^= 0x04;  // the trailer no longer repeats the length
+  std::string in = WriteTemp(file, ".pcapng");
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("does not match its trailer"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("frame 2, byte offset " + std::to_string(file.size() - 4)),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+  std::filesystem::remove(in);
+}
+
+// A capture of `n` first fragments, each under its own key (source address and id).
+std::string FragmentFlood(uint32_t n) {
+  std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("pcapkit-flood-" + std::to_string(n) + "-" + std::to_string(getpid()) + ".pcap"))
+          .string();
+  std::ofstream out(path, std::ios::binary);
+  Bytes head = PcapFile({}, {});
+  out.write(reinterpret_cast<const char*>(head.data()), std::streamsize(head.size()));
+  Ipv4Spec ip;
+  ip.mf = true;
+  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Bytes(24, 0x5a)));
+  for (uint32_t i = 0; i < n; ++i) {
+    // Source 10.(i>>16).x.x varies with the id: every key distinct.
+    frame[14 + 4] = uint8_t(i >> 8);
+    frame[14 + 5] = uint8_t(i);
+    frame[14 + 13] = uint8_t(i >> 16);
+    frame[14 + 14] = uint8_t(i >> 24);
+    uint32_t rec[4] = {1500000000u + i / 100000, i % 100000 * 10, uint32_t(frame.size()),
+                       uint32_t(frame.size())};
+    out.write(reinterpret_cast<const char*>(rec), sizeof rec);
+    out.write(reinterpret_cast<const char*>(frame.data()), std::streamsize(frame.size()));
+  }
+  return path;
+}
+
+TEST(Hostile, AMillionFragmentKeysStayWithinTheBudgetInLinearTime) {
+  auto run = [](uint32_t n, pcapkit::ExtractSummary& summary) {
+    std::string in = FragmentFlood(n);
+    pcapkit::ExtractOptions o;
+    o.input = in;
+    o.nofile = true;
+    o.quiet = true;
+    o.reassembly.ipv4 = true;
+    o.reassembly.ip_memory = 1 << 20;
+    auto start = std::chrono::steady_clock::now();
+    summary = pcapkit::Extractor(o).Run();
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::filesystem::remove(in);
+    return secs;
+  };
+  pcapkit::ExtractSummary small, large;
+  double t_small = run(100000, small);
+  double t_large = run(1000000, large);
+  const pcapkit::ReassemblyStats& r = large.reassembly;
+  EXPECT_EQ(r.fragments, 1000000u);
+  // Every datagram handed out (evicted, timed out or left at the end), none dropped.
+  EXPECT_EQ(r.datagrams, 1000000u);
+  EXPECT_EQ(r.datagrams_evicted + r.datagrams_timed_out + r.datagrams_partial, 1000000u);
+  EXPECT_GT(r.datagrams_evicted, 0u);
+  EXPECT_LE(r.peak_ip_memory, size_t(1) << 20);
+  EXPECT_EQ(large.reassembly_incomplete, 1000000u);
+  // Ten times the input, about ten times the time (a generous bound: quadratic would be
+  // a hundred). Printed for the record.
+  std::printf("fragment flood: 1e5 keys %.3f s, 1e6 keys %.3f s (x%.1f)\n", t_small, t_large,
+              t_large / t_small);
+  EXPECT_LT(t_large, 40 * t_small + 1.0);
+}
+
+TEST(Hostile, AThousandIpv6ExtensionHeadersEndRawAtTheLayerLimit) {
+  Bytes payload = Udp(1, 2, Bytes(8, 1));
+  uint8_t next = 17;
+  for (int i = 0; i < 1000; ++i) {
+    payload = Ipv6Ext(next, {1, 4, 0, 0, 0, 0}, payload);
+    next = 60;  // Destination Options
+  }
+  Ipv6Spec ip;
+  ip.next = next;
+  Bytes frame = Ethernet(kMacB, kMacA, 0x86dd, Ipv6(ip, payload));
+  std::string in = WriteTemp(PcapFile({}, {{frame}, {UdpFrame(2)}}), ".pcap");
+  for (unsigned limit : {32u, 8u}) {
+    pcapkit::ExtractOptions o;
+    o.input = in;
+    o.max_layers = limit;
+    pcapkit::Extractor ex(o);
+    const pcapkit::Frame* f = ex.Next();
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->layer_count(), limit);
+    const pcapkit::LayerSpan& last = f->layer(f->layer_count() - 1);
+    EXPECT_EQ(last.proto, pcapkit::ProtocolId::kRaw);
+    EXPECT_STREQ(last.error, "too many nested layers");
+    ASSERT_NE(ex.Next(), nullptr);  // the next frame is dissected as usual
+  }
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "json", "--max-layers", "8"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("too many nested layers"), std::string::npos);
+  std::filesystem::remove(in);
+}
+
+TEST(Hostile, DeepTunnelNestingEndsRawAtTheLayerLimit) {
+  // 1,000 IPv4-in-IPv4 headers, then GRE-in-GRE: both stop at the layer limit.
+  Bytes inner = Udp(1, 2, Bytes(4, 0));
+  Ipv4Spec ip;
+  ip.protocol = 17;
+  Bytes ipip = Ipv4(ip, inner);
+  ip.protocol = 4;
+  for (int i = 0; i < 1000 && ipip.size() < 60000; ++i) ipip = Ipv4(ip, ipip);
+  Bytes gre = Ipv4({}, inner);
+  for (int i = 0; i < 1000 && gre.size() < 60000; ++i) {
+    Ipv4Spec outer;
+    outer.protocol = 47;
+    gre = Ipv4(outer, Concat({Bytes{0, 0, 0x08, 0x00}, gre}));  // GRE carrying IPv4
+  }
+  std::string in = WriteTemp(
+      PcapFile({}, {{Ethernet(kMacB, kMacA, 0x0800, ipip)}, {Ethernet(kMacB, kMacA, 0x0800, gre)}}),
+      ".pcap");
+  pcapkit::Extractor ex({.input = in});
+  for (int i = 0; i < 2; ++i) {
+    const pcapkit::Frame* f = ex.Next();
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->layer_count(), pcapkit::Frame::kMaxLayers);
+    EXPECT_EQ(f->layer(f->layer_count() - 1).proto, pcapkit::ProtocolId::kRaw);
+  }
+  auto r = RunCli({"extract", in, "-o", "-", "-f", "tree"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::filesystem::remove(in);
+}
+
+TEST(Hostile, ReassemblyOfAnOverlapStormFromTheCommandLineStaysSmall) {
+  // 10^5 segments overlapping one another behind a hole, through the CLI: the child's
+  // peak memory stays small and the report says what happened.
+  std::vector<Record> records;
+  TcpSpec syn;
+  syn.seq = 99;
+  Ipv4Spec ip;
+  ip.protocol = 6;
+  records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {})))});
+  for (uint32_t i = 0; i < 100000; ++i) {
+    TcpSpec t;
+    t.seq = 1100 + (i % 5000);
+    t.flags = 0x10;
+    records.push_back(
+        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(200, uint8_t(i))))), 1500000000, i});
+  }
+  std::string in = WriteTemp(PcapFile({}, records), ".pcap");
+  auto r = RunCli(
+      {"reassemble", in, "--tcp", "--strict", "--ndjson", "-o", "-", "--tcp-memory", "1048576"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_LT(r.max_rss_kb, 64 * 1024);
+  EXPECT_NE(r.out.find("\"conflict\":true"), std::string::npos);
+  EXPECT_NE(r.out.find("\"record\":\"summary\""), std::string::npos);
+  std::filesystem::remove(in);
+}
+
+}  // namespace
