@@ -48,3 +48,7 @@ measure "extract -f ndjson -o /dev/null" $bin extract "$cap" -f ndjson -o /dev/n
 measure "  ... -E server --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E server --threads "$threads"
 measure "  ... -E pipeline --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E pipeline --threads "$threads"
 measure "extract -f json -o /dev/null -E pipeline" $bin extract "$cap" -f json -o /dev/null -E pipeline --threads "$threads"
+measure "extract --nofile --reassemble ipv4,ipv6,tcp" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp
+measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E pipeline --threads "$threads"
+measure "  ... -E server --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E server --threads "$threads"
+measure "reassemble -f ndjson -o /dev/null -E pipeline" $bin reassemble "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"

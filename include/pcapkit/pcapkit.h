@@ -7,3 +7,4 @@
 #include "pcapkit/layers.h"
 #include "pcapkit/options.h"
 #include "pcapkit/protocol_id.h"
+#include "pcapkit/reassembly.h"
