@@ -653,7 +653,7 @@ TEST(TcpReassembly, AnOverlapStormStaysBoundedAndLinear) {
   o.tcp_memory = 1 << 20;
   std::vector<Record> records = {{Seg(true, 99, 0, kSyn, {}), 1, 0}};
   const uint32_t kSegments = 100000;
-  Bytes stream = Pattern(kSegments + 200, 6);
+  Bytes stream = Pattern(kSegments + 1200, 6);  // 1000 before the storm, 100 after
   for (uint32_t i = 0; i < kSegments; ++i)
     records.push_back({Seg(true, 1100 + i, 1, kAck,
                            Bytes(stream.begin() + 1000 + i, stream.begin() + 1000 + i + 100)),
