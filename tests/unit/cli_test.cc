@@ -208,3 +208,110 @@ TEST(Cli, PeakMemoryDoesNotGrowWithTheCapture) {
 }
 
 }  // namespace
+
+// Reassembly from the command line: the verb, extract's companion report, strictness.
+namespace {
+
+std::string ReassemblyCapture() {
+  std::vector<Record> r;
+  Ipv4Spec ip;
+  ip.protocol = 6;
+  TcpSpec syn;
+  syn.seq = 99;
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {})))});
+  TcpSpec a = syn;
+  a.flags = 0x18;
+  a.seq = 100;
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(a, Bytes(10, 'a'))))});
+  a.seq = 120;  // bytes 110-119 never come
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(a, Bytes(10, 'c'))))});
+  // A UDP datagram in two fragments, and one whose last fragment is missing.
+  Bytes udp = Udp(53, 53, Bytes(100, 'u'));
+  Ipv4Spec f;
+  f.id = 7;
+  f.mf = true;
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 56)))});
+  f.mf = false;
+  f.offset_bytes = 56;
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin() + 56, udp.end())))});
+  f.id = 8;
+  f.mf = true;
+  f.offset_bytes = 0;
+  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 56)))});
+  return WriteTemp(PcapFile({}, r), ".pcap");
+}
+
+TEST(Cli, ReassembleWritesRecordsThenTheSummary) {
+  std::string in = ReassemblyCapture();
+  auto r = RunCli({"reassemble", in, "--ndjson", "-o", "-"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto lines = Lines(r.out);
+  // Without --strict: only the complete datagram, then the summary listing the rest.
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0]["record"], "datagram");
+  EXPECT_EQ(lines[0]["completed"], true);
+  EXPECT_EQ(lines[0]["index"], json::array({4, 5}));
+  EXPECT_EQ(lines[0]["packet"]["udp"]["dstport"], 53);
+  EXPECT_EQ(lines[1]["record"], "summary");
+  EXPECT_EQ(lines[1]["incomplete_total"], 2);
+  EXPECT_EQ(lines[1]["incomplete"].size(), 2u);
+  EXPECT_NE(r.err.find("[*] Reassembly: 2 datagrams (1 complete)"), std::string::npos) << r.err;
+
+  auto strict = RunCli({"reassemble", in, "--strict", "--ndjson", "-o", "-", "-q"});
+  ASSERT_EQ(strict.status, 0) << strict.err;
+  EXPECT_TRUE(strict.err.empty()) << strict.err;
+  auto all = Lines(strict.out);
+  ASSERT_EQ(all.size(), 4u) << strict.out;
+  json stream;
+  for (const json& j : all)
+    if (j["record"] == "stream") stream = j;
+  EXPECT_EQ(stream["status"], "partial");
+  EXPECT_EQ(stream["gaps"], json::parse(R"([{"seq":110,"len":10}])"));
+  EXPECT_EQ(stream["runs"].size(), 2u);
+  EXPECT_EQ(stream.count("payload"), 0u);
+
+  auto tcp_only = RunCli({"reassemble", in, "--tcp", "--strict", "--ndjson", "-o", "-", "-q"});
+  EXPECT_EQ(Lines(tcp_only.out).size(), 2u);
+  std::filesystem::remove(in);
+}
+
+TEST(Cli, ReassembleRefusesCaptureFormatsAndUnknownNames) {
+  std::string in = ReassemblyCapture();
+  EXPECT_EQ(RunCli({"reassemble", in, "-f", "pcap", "-o", "-"}).status, 2);
+  EXPECT_EQ(RunCli({"reassemble", in, "-o", "-"}).status, 2);  // no format
+  EXPECT_EQ(RunCli({"extract", in, "--reassemble", "ipx", "-f", "json", "-o", "x.json"}).status, 2);
+  EXPECT_EQ(RunCli({"reassemble", in, "--overlap", "middle", "-j", "-o", "-"}).status, 2);
+  // Frames on stdout: the reassembly report needs a name of its own.
+  auto r = RunCli({"extract", in, "--reassemble", "tcp", "--ndjson", "-o", "-"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--reassembly-output"), std::string::npos) << r.err;
+  std::filesystem::remove(in);
+}
+
+TEST(Cli, ExtractReassembleWritesACompanionReport) {
+  std::string in = ReassemblyCapture();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("pcapkit-cli-reasm-" + std::to_string(getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  auto r = RunCli({"extract", in, "-o", dir + "/report.json", "--reassemble", "ipv4,tcp"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream frames(dir + "/report.json"), reassembly(dir + "/report.reassembly.json");
+  json report = json::parse(frames), rj = json::parse(reassembly);
+  EXPECT_TRUE(report.contains("Frame 6"));
+  EXPECT_TRUE(rj.contains("Datagram 1"));
+  EXPECT_TRUE(rj.contains("Summary"));
+  EXPECT_EQ(rj["Summary"]["tcp"]["segments"], 3);
+  // Tree and an explicit name.
+  auto t = RunCli({"extract", in, "-o", dir + "/frames.txt", "--reassemble", "all",
+                   "--reassembly-output", dir + "/r.txt", "--strict"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  std::ifstream tree(dir + "/r.txt");
+  std::stringstream text;
+  text << tree.rdbuf();
+  EXPECT_NE(text.str().find("Stream 1\n  |-- record -> stream"), std::string::npos) << text.str();
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(in);
+}
+
+}  // namespace
