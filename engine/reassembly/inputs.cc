@@ -20,7 +20,60 @@ int64_t ToNanos(const Timestamp& t) {
   return ns;
 }
 
+bool FlowKey::operator==(const FlowKey& o) const {
+  return port_a == o.port_a && port_b == o.port_b && ipv6 == o.ipv6 &&
+         std::memcmp(addr_a, o.addr_a, 16) == 0 && std::memcmp(addr_b, o.addr_b, 16) == 0;
+}
+
 namespace {
+
+uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint64_t Load32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Fills the segment's key, direction and hash from the addresses where they lie (the
+// words are loaded from there, not from the key just written: no store-forwarding stall).
+void FillFlow(TcpSegment& s, const uint8_t* src, const uint8_t* dst) {
+  size_t n = s.ipv6 ? 16 : 4;
+  int order = std::memcmp(src, dst, n);
+  bool a = order < 0 || (order == 0 && s.srcport <= s.dstport);
+  const uint8_t* pa = a ? src : dst;
+  const uint8_t* pb = a ? dst : src;
+  FlowKey& k = s.key;
+  k = FlowKey{};
+  k.ipv6 = s.ipv6;
+  k.port_a = a ? s.srcport : s.dstport;
+  k.port_b = a ? s.dstport : s.srcport;
+  std::memcpy(k.addr_a, pa, n);
+  std::memcpy(k.addr_b, pb, n);
+  s.src_is_a = a;
+  uint64_t w0, w1 = 0, w2, w3 = 0;
+  if (s.ipv6) {
+    w0 = Load64(pa);
+    w1 = Load64(pa + 8);
+    w2 = Load64(pb);
+    w3 = Load64(pb + 8);
+  } else {
+    w0 = Load32(pa);
+    w2 = Load32(pb);
+  }
+  uint64_t h = (uint64_t(k.port_a) << 17 | uint64_t(k.port_b) << 1 | uint64_t(k.ipv6)) *
+               0x9e3779b97f4a7c15ull;
+  h ^= (w0 ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull;
+  h ^= (w1 ^ 0x8ebc6af09c88c6e3ull) * 0x589965cc75374cc3ull;
+  h ^= (w2 ^ 0x1d8e4e27c47d124full) * 0xa0761d6478bd642full;
+  h ^= (w3 ^ 0xe7037ed1a0b428dbull) * 0x8ebc6af09c88c6e3ull;
+  h ^= h >> 32;
+  h *= 0x9e3779b97f4a7c15ull;
+  s.hash = h ^ (h >> 29);
+}
 
 // Where the IP layer at `ip` ends on the wire: its length field, or what was captured
 // when the field says "as captured" (0: TSO, jumbograms).
@@ -106,10 +159,9 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       s.time = frame.time();
       s.ipv6 = ip->proto == ProtocolId::kIpv6;
       const uint8_t* ipp = data + ip->offset;
-      std::memcpy(s.src, s.ipv6 ? ipp + 8 : ipp + 12, s.ipv6 ? 16 : 4);
-      std::memcpy(s.dst, s.ipv6 ? ipp + 24 : ipp + 16, s.ipv6 ? 16 : 4);
       s.srcport = tcp.srcport();
       s.dstport = tcp.dstport();
+      FillFlow(s, s.ipv6 ? ipp + 8 : ipp + 12, s.ipv6 ? ipp + 24 : ipp + 16);
       s.seq = tcp.seq();
       s.ack = tcp.ack();
       s.flags = tcp.flags();
@@ -134,10 +186,9 @@ bool SegmentOfPayload(const Frame& packet, bool ipv6, const uint8_t* src, const 
   s.frame = packet.number();
   s.time = packet.time();
   s.ipv6 = ipv6;
-  std::memcpy(s.src, src, ipv6 ? 16 : 4);
-  std::memcpy(s.dst, dst, ipv6 ? 16 : 4);
   s.srcport = tcp.srcport();
   s.dstport = tcp.dstport();
+  FillFlow(s, src, dst);
   s.seq = tcp.seq();
   s.ack = tcp.ack();
   s.flags = tcp.flags();

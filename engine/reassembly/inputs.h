@@ -29,14 +29,24 @@ struct IpFragment {
   uint32_t wire_len = 0;  // fragment bytes on the wire (more when the capture cut them)
 };
 
+// A TCP connection's key: both endpoints, the lower (address, port) first, so the two
+// directions share it. Compared in full; the hash only picks a slot.
+struct FlowKey {
+  bool ipv6 = false;
+  uint16_t port_a = 0, port_b = 0;
+  uint8_t addr_a[16] = {}, addr_b[16] = {};  // 4 or 16 bytes used, the rest zero
+  bool operator==(const FlowKey& o) const;
+};
+
 struct TcpSegment {
   uint64_t frame = 0;
   Timestamp time;
   bool ipv6 = false;
-  // The addresses are copied (4 or 16 bytes used): the serial stage then finds the
-  // connection without touching the frame's headers again, long after they left the cache.
-  uint8_t src[16] = {};
-  uint8_t dst[16] = {};
+  // The connection's key and its hash are made here, in the parallel stage, while the
+  // headers are in cache: the serial stage only compares and probes.
+  FlowKey key;
+  uint64_t hash = 0;
+  bool src_is_a = true;  // the sender is the key's endpoint a
   uint16_t srcport = 0, dstport = 0;
   uint32_t seq = 0, ack = 0;
   uint8_t flags = 0;  // the TCP flags byte

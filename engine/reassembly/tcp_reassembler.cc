@@ -71,28 +71,6 @@ struct TcpReassembler::Connection {
   Connection *prev = nullptr, *next = nullptr;
 };
 
-bool TcpReassembler::Key::operator==(const Key& o) const {
-  return ipv6 == o.ipv6 && port_a == o.port_a && port_b == o.port_b &&
-         std::memcmp(addr_a, o.addr_a, 16) == 0 && std::memcmp(addr_b, o.addr_b, 16) == 0;
-}
-
-size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
-  // Word-wise multiply-mix: only a bucket choice (identity is the full compare above),
-  // but it is on every segment's path, so it takes 8 bytes at a time.
-  uint64_t w[4];
-  std::memcpy(w, k.addr_a, 16);
-  std::memcpy(w + 2, k.addr_b, 16);
-  uint64_t h = (uint64_t(k.port_a) << 17 | uint64_t(k.port_b) << 1 | uint64_t(k.ipv6)) *
-               0x9e3779b97f4a7c15ull;
-  h ^= (w[0] ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull;
-  h ^= (w[1] ^ 0x8ebc6af09c88c6e3ull) * 0x589965cc75374cc3ull;
-  h ^= (w[2] ^ 0x1d8e4e27c47d124full) * 0xa0761d6478bd642full;
-  h ^= (w[3] ^ 0xe7037ed1a0b428dbull) * 0x8ebc6af09c88c6e3ull;
-  h ^= h >> 32;
-  h *= 0x9e3779b97f4a7c15ull;
-  return size_t(h ^ (h >> 29));
-}
-
 TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
                                EmitStream stream, EmitClosed closed)
     : options_(options),
@@ -104,31 +82,15 @@ TcpReassembler::~TcpReassembler() {
   while (lru_ != nullptr) Erase(lru_);
 }
 
-TcpReassembler::Key TcpReassembler::MakeKey(const TcpSegment& s, bool* src_is_a) {
-  size_t alen = s.ipv6 ? 16 : 4;
-  Key key;
-  key.ipv6 = s.ipv6;
-  int order = std::memcmp(s.src, s.dst, alen);
-  bool a = order < 0 || (order == 0 && s.srcport <= s.dstport);
-  std::memcpy(key.addr_a, a ? s.src : s.dst, alen);
-  std::memcpy(key.addr_b, a ? s.dst : s.src, alen);
-  key.port_a = a ? s.srcport : s.dstport;
-  key.port_b = a ? s.dstport : s.srcport;
-  *src_is_a = a;
-  return key;
-}
-
 TcpReassembler::Connection* TcpReassembler::Find(const Key& key, uint64_t hash) const {
   return table_.Find(hash, [&](const Connection* c) { return c->key == key; });
 }
 
 void TcpReassembler::Prefetch(const TcpSegment& s, bool entry) const {
-  bool a;
-  uint64_t h = KeyHash()(MakeKey(s, &a));
   if (entry)
-    table_.PrefetchEntry(h);
+    table_.PrefetchEntry(s.hash);
   else
-    table_.Prefetch(h);
+    table_.Prefetch(s.hash);
 }
 
 void TcpReassembler::Touch(Connection* c) {
@@ -245,9 +207,9 @@ void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
 void TcpReassembler::Add(const TcpSegment& s) {
   ++stats_->segments;
   int64_t now = ToNanos(s.time);
-  bool src_is_a;
-  Key key = MakeKey(s, &src_is_a);
-  uint64_t hash = KeyHash()(key);
+  const Key& key = s.key;
+  const bool src_is_a = s.src_is_a;
+  const uint64_t hash = s.hash;
   Connection* c = Find(key, hash);
   bool opening = s.syn() && !s.ack_flag();
   if (c && c->closed) {
@@ -417,11 +379,10 @@ void TcpReassembler::Add(const TcpSegment& s) {
     d.Note(s.frame);
     if (!c->reset) {
       c->reset = true;
-      closing_.push_back({now, c->number, c->key});
+      closing_.push_back({now, c->number, c->hash, c->key});
       // The waiting list is bounded too: under an RST flood the oldest close early.
       while (closing_.size() * sizeof(Closing) > options_.tcp_memory / 4) {
-        const Key& k = closing_.front().key;
-        Connection* early = Find(k, KeyHash()(k));
+        Connection* early = Find(closing_.front().key, closing_.front().hash);
         if (early && early->number == closing_.front().number && early != c)
           Close(early, StreamEnd::kRst);
         closing_.pop_front();
@@ -468,8 +429,6 @@ void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
     return;
   }
   StreamData s;
-  size_t alen = c.key.ipv6 ? 16 : 4;
-  (void)alen;
   bool client_a = c.client_is_a;
   Endpoint a{c.key.addr_a, c.key.port_a}, b{c.key.addr_b, c.key.port_b};
   Endpoint client = client_a ? a : b, server = client_a ? b : a;
@@ -560,8 +519,7 @@ void TcpReassembler::Close(Connection* c, StreamEnd end) {
 
 void TcpReassembler::Expire(int64_t now_ns) {
   while (!closing_.empty() && now_ns - closing_.front().at_ns > kLingerNs) {
-    const Key& k = closing_.front().key;
-    Connection* c = Find(k, KeyHash()(k));
+    Connection* c = Find(closing_.front().key, closing_.front().hash);
     if (c && c->number == closing_.front().number) Close(c, StreamEnd::kRst);
     closing_.pop_front();
   }

@@ -43,15 +43,7 @@ class TcpReassembler {
   void Prefetch(const TcpSegment& segment, bool entry) const;
 
  private:
-  struct Key {
-    bool ipv6 = false;
-    uint16_t port_a = 0, port_b = 0;  // (addr_a, port_a) sorts before (addr_b, port_b)
-    uint8_t addr_a[16] = {}, addr_b[16] = {};
-    bool operator==(const Key& o) const;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const;
-  };
+  using Key = FlowKey;
   struct Held {  // out-of-order bytes waiting for the hole before them
     std::vector<uint8_t> data;
     uint32_t ack = 0;
@@ -76,7 +68,6 @@ class TcpReassembler {
   ReassemblyStats* stats_;
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
-  static Key MakeKey(const TcpSegment& s, bool* src_is_a);
   Connection* Find(const Key& key, uint64_t hash) const;
 
   FlatTable<Connection> table_;  // owns nothing: connections are freed by Erase
@@ -89,6 +80,7 @@ class TcpReassembler {
   struct Closing {
     int64_t at_ns;
     uint64_t number;
+    uint64_t hash;
     Key key;
   };
   std::deque<Closing> closing_;
