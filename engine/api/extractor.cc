@@ -69,18 +69,7 @@ void ResolveOutput(ExtractOptions& o) {
     ResolveReassemblyOutput(o);
     return;
   }
-  if (o.format == OutputFormat::kNone && !o.files) {
-    static const struct {
-      const char* ext;
-      OutputFormat format;
-    } kByExtension[] = {{".json", OutputFormat::kJson},    {".ndjson", OutputFormat::kNdjson},
-                        {".jsonl", OutputFormat::kNdjson}, {".plist", OutputFormat::kPlist},
-                        {".xml", OutputFormat::kPlist},    {".txt", OutputFormat::kTree},
-                        {".pcap", OutputFormat::kPcap},    {".cap", OutputFormat::kPcap},
-                        {".pcapng", OutputFormat::kPcapng}};
-    for (const auto& e : kByExtension)
-      if (HasExtension(o.output, {e.ext})) o.format = e.format;
-  }
+  if (o.format == OutputFormat::kNone && !o.files) o.format = FormatFromExtension(o.output);
   if (o.format == OutputFormat::kNone) {
     throw FormatError(o.files ? "-F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng"
                       : o.output.empty() || o.output == "-"

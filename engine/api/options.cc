@@ -88,6 +88,25 @@ void ParseReassembly(const std::string& list, ReassemblyOptions& options) {
   }
 }
 
+OutputFormat FormatFromExtension(const std::string& path) {
+  static const struct {
+    const char* ext;
+    OutputFormat format;
+  } kByExtension[] = {{".json", OutputFormat::kJson},    {".ndjson", OutputFormat::kNdjson},
+                      {".jsonl", OutputFormat::kNdjson}, {".plist", OutputFormat::kPlist},
+                      {".xml", OutputFormat::kPlist},    {".txt", OutputFormat::kTree},
+                      {".pcap", OutputFormat::kPcap},    {".cap", OutputFormat::kPcap},
+                      {".pcapng", OutputFormat::kPcapng}};
+  size_t slash = path.find_last_of('/');
+  size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return OutputFormat::kNone;
+  std::string ext = path.substr(dot);
+  for (const auto& e : kByExtension)
+    if (ext == e.ext) return e.format;
+  return OutputFormat::kNone;
+}
+
 OverlapPolicy ParseOverlapPolicy(const std::string& name) {
   if (strcasecmp(name.c_str(), "first") == 0) return OverlapPolicy::kFirst;
   if (strcasecmp(name.c_str(), "last") == 0) return OverlapPolicy::kLast;

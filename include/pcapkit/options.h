@@ -67,6 +67,9 @@ OutputFormat ParseOutputFormat(const std::string& name);
 // "link", "internet", "transport", "application" (any case); throws FormatError otherwise.
 LayerLevel ParseLayerLevel(const std::string& name);
 const char* FormatExtension(OutputFormat format);
+// The format a file name's extension names (.json, .ndjson/.jsonl, .plist/.xml, .txt,
+// .pcap/.cap, .pcapng); kNone for any other name.
+OutputFormat FormatFromExtension(const std::string& path);
 // "sequential", "server", "pipeline"; throws FormatError otherwise.
 Strategy ParseStrategy(const std::string& name);
 // "ipv4,ipv6,tcp" (also "ip" for both IP versions, "all") into `options`; throws
