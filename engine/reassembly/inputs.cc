@@ -1,5 +1,7 @@
 #include "engine/reassembly/inputs.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "pcapkit/layers.h"
@@ -10,14 +12,20 @@ int64_t ToNanos(const Timestamp& t) {
   static constexpr uint64_t kPow10[] = {1,         10,         100,         1000,
                                         10000,     100000,     1000000,     10000000,
                                         100000000, 1000000000, 10000000000, 100000000000};
+  // Seconds beyond ±292 years from 1970 (a corrupt or hostile timestamp) saturate: they
+  // only need to order, never to wrap.
+  constexpr int64_t kLimit = INT64_MAX / 1000000000 - 1;
+  if (t.sec > kLimit) return INT64_MAX;
+  if (t.sec < -kLimit) return INT64_MIN;
   int64_t ns = t.sec * 1000000000;
+  uint64_t frac = 0;
   if (t.digits <= 9)
-    ns += int64_t(t.frac * kPow10[9 - t.digits]);
+    frac = t.frac * kPow10[9 - t.digits];
   else if (t.digits <= 11)
-    ns += int64_t(t.frac / kPow10[t.digits - 9]);
+    frac = t.frac / kPow10[t.digits - 9];
   else
-    ns += int64_t(t.frac / 1000);  // finer than ps never happens; keep the order
-  return ns;
+    frac = t.frac / 1000;
+  return ns + int64_t(std::min<uint64_t>(frac, 999999999));
 }
 
 bool FlowKey::operator==(const FlowKey& o) const {

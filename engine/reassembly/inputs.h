@@ -3,14 +3,23 @@
 // so the parallel stage does it; the serial stateful stage only consumes them.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 
 #include "pcapkit/frame.h"
 
 namespace pcapkit::reassembly {
 
-// Capture time in nanoseconds since the epoch: what timeouts compare.
+// Capture time in nanoseconds since the epoch: what timeouts compare. Saturates for
+// times more than ±292 years from 1970.
 int64_t ToNanos(const Timestamp& t);
+
+// now - then, saturated (hostile timestamps must not overflow a comparison).
+inline int64_t Elapsed(int64_t now, int64_t then) {
+  int64_t d;
+  if (__builtin_sub_overflow(now, then, &d)) return now > then ? INT64_MAX : INT64_MIN;
+  return d;
+}
 
 struct IpFragment {
   uint64_t frame = 0;

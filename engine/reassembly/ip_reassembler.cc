@@ -152,7 +152,7 @@ void IpReassembler::Add(const IpFragment& f) {
 void IpReassembler::Expire(int64_t now_ns) {
   for (int fam = 0; fam < 2; ++fam) {
     double timeout_ns = (fam ? options_.ipv6_timeout : options_.ipv4_timeout) * 1e9;
-    while (oldest_[fam] != nullptr && double(now_ns - oldest_[fam]->first_ns) > timeout_ns)
+    while (oldest_[fam] != nullptr && double(Elapsed(now_ns, oldest_[fam]->first_ns)) > timeout_ns)
       Release(oldest_[fam], ReassemblyStatus::kTimedOut);
   }
 }

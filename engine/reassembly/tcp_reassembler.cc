@@ -518,7 +518,7 @@ void TcpReassembler::Close(Connection* c, StreamEnd end) {
 }
 
 void TcpReassembler::Expire(int64_t now_ns) {
-  while (!closing_.empty() && now_ns - closing_.front().at_ns > kLingerNs) {
+  while (!closing_.empty() && Elapsed(now_ns, closing_.front().at_ns) > kLingerNs) {
     Connection* c = Find(closing_.front().key, closing_.front().hash);
     if (c && c->number == closing_.front().number) Close(c, StreamEnd::kRst);
     closing_.pop_front();
@@ -526,7 +526,7 @@ void TcpReassembler::Expire(int64_t now_ns) {
   double timeout_ns = options_.tcp_timeout * 1e9;
   while (lru_ != nullptr) {
     Connection* c = lru_;
-    int64_t idle = now_ns - c->last_ns;
+    int64_t idle = Elapsed(now_ns, c->last_ns);
     if (c->closed ? idle <= kLingerNs : double(idle) <= timeout_ns) return;
     if (!c->closed) Close(c, StreamEnd::kTimeout);
     Erase(c);
