@@ -226,3 +226,38 @@ TEST(Hostile, ReassemblyOfAnOverlapStormFromTheCommandLineStaysSmall) {
 }
 
 }  // namespace
+
+namespace {
+
+// Regression (found by UBSan on a corpus capture): timestamps hundreds of years away
+// overflowed the reassemblers' nanosecond arithmetic. They must only order.
+TEST(Hostile, FarFutureAndFarPastTimestampsKeepReassemblyDefined) {
+  Ipv4Spec first;
+  first.mf = true;
+  Ipv4Spec last;
+  last.offset_bytes = 16;
+  TcpSpec t;
+  t.flags = 0x18;
+  Ipv4Spec tcp_ip;
+  tcp_ip.protocol = 6;
+  PcapngWriter w;
+  w.Section(Endian::kLittle).Interface(1);
+  w.Enhanced(0, UINT64_MAX, Ethernet(kMacB, kMacA, 0x0800, Ipv4(first, Bytes(16, 1))));
+  w.Enhanced(0, 0, Ethernet(kMacB, kMacA, 0x0800, Ipv4(last, Bytes(16, 2))));
+  w.Enhanced(0, UINT64_MAX - 5, Ethernet(kMacB, kMacA, 0x0800, Ipv4(tcp_ip, Tcp(t, {'a'}))));
+  w.Enhanced(0, 1, Ethernet(kMacB, kMacA, 0x0800, Ipv4(tcp_ip, Tcp(t, {'a'}))));
+  std::string in = WriteTemp(w.bytes(), ".pcapng");
+  pcapkit::ReassemblyOptions o;
+  o.ipv4 = o.tcp = true;
+  int datagrams = 0, streams = 0;
+  pcapkit::Reassembler r(o, {[&](const pcapkit::Datagram&) { ++datagrams; },
+                             [&](const pcapkit::StreamData&) { ++streams; }, nullptr});
+  pcapkit::Extractor ex({.input = in});
+  while (const pcapkit::Frame* f = ex.Next()) r.Feed(*f);
+  r.Finish();
+  EXPECT_EQ(datagrams, 1);
+  EXPECT_GE(streams, 1);
+  std::filesystem::remove(in);
+}
+
+}  // namespace
