@@ -19,6 +19,7 @@ struct Case {
   const char* label;
   Strategy strategy;
   bool nofile;
+  bool reassemble = false;  // --reassemble ipv4,ipv6,tcp
 };
 
 double TimeOnce(ExtractOptions o, ExtractSummary& summary) {
@@ -48,10 +49,12 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
         {"sequential -f ndjson -o /dev/null", Strategy::kSequential, false},
         {"server     -f ndjson -o /dev/null", Strategy::kServer, false},
         {"pipeline   -f ndjson -o /dev/null", Strategy::kPipeline, false},
+        {"sequential --nofile --reassemble all", Strategy::kSequential, true, true},
+        {"pipeline   --nofile --reassemble all", Strategy::kPipeline, true, true},
     };
     std::printf("capture %s, %u threads for server/pipeline, median of %d runs\n", input->c_str(),
                 t, *runs);
-    std::printf("%-36s %12s %10s %10s\n", "case", "packets/s", "MB/s", "seconds");
+    std::printf("%-40s %12s %10s %10s\n", "case", "packets/s", "MB/s", "seconds");
     for (const Case& c : cases) {
       ExtractOptions o;
       o.input = *input;
@@ -61,13 +64,14 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       o.strategy = c.strategy;
       o.threads = t;
       o.quiet = true;
+      o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = c.reassemble;
       ExtractSummary summary;
       TimeOnce(o, summary);  // warm-up
       std::vector<double> times;
       for (int i = 0; i < *runs; ++i) times.push_back(TimeOnce(o, summary));
       std::sort(times.begin(), times.end());
       double median = std::max(times[times.size() / 2], 1e-9);
-      std::printf("%-36s %10.3f M %10.1f %10.3f\n", c.label, double(summary.frames) / median / 1e6,
+      std::printf("%-40s %10.3f M %10.1f %10.3f\n", c.label, double(summary.frames) / median / 1e6,
                   double(summary.bytes) / median / 1e6, median);
     }
     exit_code = kOk;
