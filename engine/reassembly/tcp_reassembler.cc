@@ -204,6 +204,67 @@ void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
   }
 }
 
+// Keeps bytes that arrived beyond a hole: the parts no held segment covers yet are added
+// (first wins), the rest compared (and replaced under --overlap last).
+void TcpReassembler::Hold(Direction& d, uint64_t b, const uint8_t* p, uint64_t n, uint32_t ack,
+                          uint64_t frame) {
+  uint64_t e = b + n;
+  auto at = d.ooo.upper_bound(b);
+  if (at != d.ooo.begin()) {
+    auto prev = std::prev(at);
+    if (prev->first + prev->second.data.size() > b) at = prev;
+  }
+  // Walk the held segments overlapping [b, e), collecting the uncovered pieces first
+  // (adding them changes the map).
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  bool covered_any = false;
+  uint64_t cursor = b;
+  for (; at != d.ooo.end() && at->first < e; ++at) {
+    uint64_t hb = at->first, he = hb + at->second.data.size();
+    if (hb > cursor) pieces.push_back({cursor, hb});
+    uint64_t ob = std::max(cursor, hb), oe = std::min(e, he);
+    if (ob < oe) {
+      covered_any = true;
+      uint8_t* held = at->second.data.data() + (ob - hb);
+      if (std::memcmp(held, p + (ob - b), oe - ob) != 0) {
+        d.conflict = true;
+        if (options_.overlap == OverlapPolicy::kLast) std::memcpy(held, p + (ob - b), oe - ob);
+      }
+    }
+    cursor = std::max(cursor, he);
+  }
+  if (cursor < e) pieces.push_back({cursor, e});
+  if (pieces.empty() && covered_any) ++stats_->retransmissions;
+  for (const auto& [pb, pe] : pieces) AddHeld(d, pb, p + (pb - b), pe - pb, ack, frame);
+}
+
+// Adds [at, at+n) to the held bytes, joined to a neighbour it touches (with
+// --tcp-messages only one of the same acknowledgement number), so that an overlap storm
+// cannot splinter the map into a node per byte.
+void TcpReassembler::AddHeld(Direction& d, uint64_t at, const uint8_t* p, uint64_t n, uint32_t ack,
+                             uint64_t frame) {
+  auto joinable = [&](const Held& h) { return !options_.tcp_messages || h.ack == ack; };
+  auto next = d.ooo.lower_bound(at);
+  Held* into = nullptr;
+  if (next != d.ooo.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second.data.size() == at && joinable(prev->second))
+      into = &prev->second;
+  }
+  if (into == nullptr) {
+    into = &d.ooo.emplace_hint(next, at, Held{})->second;
+    into->ack = ack;
+  }
+  into->data.insert(into->data.end(), p, p + n);
+  if (into->frames.empty() || into->frames.back() != frame) into->frames.push_back(frame);
+  d.ooo_bytes += n;
+  if (next != d.ooo.end() && next->first == at + n && joinable(next->second)) {
+    into->data.insert(into->data.end(), next->second.data.begin(), next->second.data.end());
+    into->frames.insert(into->frames.end(), next->second.frames.begin(), next->second.frames.end());
+    d.ooo.erase(next);
+  }
+}
+
 void TcpReassembler::Add(const TcpSegment& s) {
   ++stats_->segments;
   int64_t now = ToNanos(s.time);
@@ -286,77 +347,7 @@ void TcpReassembler::Add(const TcpSegment& s) {
         Deliver(*c, di, r, p, n, s.ack, &frame, 1, s.time);
         Drain(*c, di);
       } else {
-        // Out of order: keep the bytes no held segment covers yet (first wins), compare
-        // the rest. Adjacent pieces are joined so an overlap storm cannot splinter them.
-        bool last_wins = options_.overlap == OverlapPolicy::kLast;
-        uint64_t b = r, e = r + n;
-        auto at = d.ooo.upper_bound(b);
-        if (at != d.ooo.begin()) {
-          auto prev = std::prev(at);
-          if (prev->first + prev->second.data.size() > b) at = prev;
-        }
-        uint64_t cursor = b;
-        auto place_new = [&](uint64_t nb, uint64_t ne) {
-          const uint8_t* src = p + (nb - b);
-          auto next_it = d.ooo.lower_bound(nb);
-          bool joinable_prev = false;
-          if (next_it != d.ooo.begin()) {
-            auto prev = std::prev(next_it);
-            joinable_prev = prev->first + prev->second.data.size() == nb &&
-                            (!options_.tcp_messages || prev->second.ack == s.ack);
-            if (joinable_prev) {
-              prev->second.data.insert(prev->second.data.end(), src, src + (ne - nb));
-              if (prev->second.frames.empty() || prev->second.frames.back() != s.frame)
-                prev->second.frames.push_back(s.frame);
-              d.ooo_bytes += ne - nb;
-              next_it = std::next(prev);
-              if (next_it != d.ooo.end() && next_it->first == ne &&
-                  (!options_.tcp_messages || next_it->second.ack == s.ack)) {
-                Held& h = prev->second;
-                h.data.insert(h.data.end(), next_it->second.data.begin(),
-                              next_it->second.data.end());
-                h.frames.insert(h.frames.end(), next_it->second.frames.begin(),
-                                next_it->second.frames.end());
-                d.ooo.erase(next_it);
-              }
-              return;
-            }
-          }
-          Held h;
-          h.data.assign(src, src + (ne - nb));
-          h.ack = s.ack;
-          h.frames.push_back(s.frame);
-          if (next_it != d.ooo.end() && next_it->first == ne &&
-              (!options_.tcp_messages || next_it->second.ack == s.ack)) {
-            h.data.insert(h.data.end(), next_it->second.data.begin(), next_it->second.data.end());
-            h.frames.insert(h.frames.end(), next_it->second.frames.begin(),
-                            next_it->second.frames.end());
-            d.ooo.erase(next_it);
-          }
-          d.ooo_bytes += ne - nb;
-          d.ooo.emplace(nb, std::move(h));
-        };
-        // Walk the held segments overlapping [b, e), collecting the uncovered pieces
-        // first (placing them changes the map).
-        std::vector<std::pair<uint64_t, uint64_t>> pieces;
-        bool covered_any = false;
-        for (; at != d.ooo.end() && at->first < e; ++at) {
-          uint64_t hb = at->first, he = hb + at->second.data.size();
-          if (hb > cursor) pieces.push_back({cursor, hb});
-          uint64_t ob = std::max(cursor, hb), oe = std::min(e, he);
-          if (ob < oe) {
-            covered_any = true;
-            uint8_t* held = at->second.data.data() + (ob - hb);
-            if (std::memcmp(held, p + (ob - b), oe - ob) != 0) {
-              d.conflict = true;
-              if (last_wins) std::memcpy(held, p + (ob - b), oe - ob);
-            }
-          }
-          cursor = std::max(cursor, he);
-        }
-        if (cursor < e) pieces.push_back({cursor, e});
-        if (pieces.empty() && covered_any) ++stats_->retransmissions;
-        for (const auto& [pb, pe] : pieces) place_new(pb, pe);
+        Hold(d, r, p, n, s.ack, s.frame);
         // A direction may hold 16 records' worth (1 MiB by default: a large window after
         // a loss) beyond a hole; past that the hole is taken for lost.
         if (d.ooo_bytes > 16 * options_.tcp_buffer) SkipTo(*c, di, d.ooo.begin()->first);

@@ -54,6 +54,10 @@ class TcpReassembler {
 
   void Deliver(Connection& c, int d, uint64_t rel, const uint8_t* p, uint64_t n, uint32_t ack,
                const uint64_t* frames, size_t nframes, const Timestamp& time);
+  void Hold(Direction& d, uint64_t begin, const uint8_t* p, uint64_t n, uint32_t ack,
+            uint64_t frame);
+  void AddHeld(Direction& d, uint64_t at, const uint8_t* p, uint64_t n, uint32_t ack,
+               uint64_t frame);
   void Drain(Connection& c, int d);
   void SkipTo(Connection& c, int d, uint64_t to);
   void Flush(Connection& c, int d, StreamEnd end);
