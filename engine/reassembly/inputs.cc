@@ -92,6 +92,23 @@ uint32_t WireEnd(const Frame& frame, const LayerSpan& ip) {
   return ip.offset + (as_captured ? ip.length : length);
 }
 
+// Where a fragment lies: its IP header from `ip` up to `header_end`, its data after the
+// own header of `carrier` (IPv4 itself, or IPv6's Fragment header), as captured and as on
+// the wire.
+void Locate(IpFragment& f, const Frame& frame, const LayerSpan& ip, uint32_t header_end,
+            const LayerSpan& carrier) {
+  const uint8_t* data = frame.data().data();
+  f.frame = frame.number();
+  f.time = frame.time();
+  f.header = data + ip.offset;
+  f.header_len = header_end - ip.offset;
+  uint32_t at = carrier.offset + carrier.hdr_len;
+  f.data = data + at;
+  f.data_len = carrier.length - carrier.hdr_len;
+  uint32_t end = WireEnd(frame, ip);
+  f.wire_len = std::max(end > at ? end - at : 0u, f.data_len);
+}
+
 }  // namespace
 
 bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
@@ -108,8 +125,6 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       in_fragment = true;
       if (!wanted.ipv4 || out.has_fragment) break;
       IpFragment& f = out.fragment;
-      f.frame = frame.number();
-      f.time = frame.time();
       f.ipv6 = false;
       f.src = v4.src();
       f.dst = v4.dst();
@@ -117,13 +132,7 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       f.protocol = v4.protocol();
       f.offset = v4.offset();
       f.mf = v4.mf();
-      f.header = data + l.offset;
-      f.header_len = l.hdr_len;
-      f.data = data + l.offset + l.hdr_len;
-      f.data_len = l.length - l.hdr_len;
-      uint32_t end = WireEnd(frame, l);
-      f.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
-      if (f.wire_len < f.data_len) f.wire_len = f.data_len;
+      Locate(f, frame, l, l.offset + l.hdr_len, l);
       out.has_fragment = true;
       break;
     }
@@ -140,8 +149,6 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       if (!wanted.ipv6 || out.has_fragment) break;
       Ipv6 v6(data + ip->offset, ip->length, ip->hdr_len);
       IpFragment& f = out.fragment;
-      f.frame = frame.number();
-      f.time = frame.time();
       f.ipv6 = true;
       f.src = v6.src();
       f.dst = v6.dst();
@@ -149,13 +156,7 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       f.protocol = fh.next_header();
       f.offset = fh.offset();
       f.mf = fh.mf();
-      f.header = data + ip->offset;
-      f.header_len = l.offset - ip->offset;
-      f.data = data + l.offset + l.hdr_len;
-      f.data_len = l.length - l.hdr_len;
-      uint32_t end = WireEnd(frame, *ip);
-      f.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
-      if (f.wire_len < f.data_len) f.wire_len = f.data_len;
+      Locate(f, frame, *ip, l.offset, l);  // the header stops before the Fragment header
       out.has_fragment = true;
       break;
     }
