@@ -26,42 +26,32 @@ void ReassemblyStage::Run(WorkItem& item) {
 }
 
 void ReassemblyStage::OnDatagram(const Datagram& d) {
-  ++datagrams_;
-  if (d.status != ReassemblyStatus::kComplete) {
-    ++incomplete_total_;
-    if (incomplete_.size() < options_.summary_limit)
-      incomplete_.push_back(formats::DescribeIncomplete(d));
-    if (!options_.strict) return;
-  }
-  if (!writer_) {
-    ++records_;
-    return;
-  }
-  std::string title = "Datagram " + std::to_string(datagrams_);
-  writer_->Record(
-      title, [&](Emitter& e) { formats::WriteDatagramFields(d, registry_, record_, e); },
-      records_ == 0, pending_);
-  ++records_;
-  Flush(false);
+  Emit(
+      d.status == ReassemblyStatus::kComplete, [&] { return formats::DescribeIncomplete(d); },
+      "Datagram ", datagrams_,
+      [&](Emitter& e) { formats::WriteDatagramFields(d, registry_, record_, e); });
 }
 
 void ReassemblyStage::OnStream(const StreamData& s) {
-  ++streams_;
-  if (s.status != ReassemblyStatus::kComplete) {
+  Emit(
+      s.status == ReassemblyStatus::kComplete, [&] { return formats::DescribeIncomplete(s); },
+      "Stream ", streams_,
+      [&](Emitter& e) { formats::WriteStreamFields(s, registry_, record_, e); });
+}
+
+// An incomplete record is counted and named in the summary; it is written only with
+// --strict. Written records are numbered per kind: "Datagram 1", "Stream 1", ...
+void ReassemblyStage::Emit(bool complete, const std::function<formats::IncompleteEntry()>& describe,
+                           const char* kind, uint64_t& written,
+                           const formats::ReportWriter::Body& body) {
+  if (!complete) {
     ++incomplete_total_;
-    if (incomplete_.size() < options_.summary_limit)
-      incomplete_.push_back(formats::DescribeIncomplete(s));
+    if (incomplete_.size() < options_.summary_limit) incomplete_.push_back(describe());
     if (!options_.strict) return;
   }
-  if (!writer_) {
-    ++records_;
-    return;
-  }
-  std::string title = "Stream " + std::to_string(streams_);
-  writer_->Record(
-      title, [&](Emitter& e) { formats::WriteStreamFields(s, registry_, record_, e); },
-      records_ == 0, pending_);
   ++records_;
+  if (!writer_) return;
+  writer_->Record(kind + std::to_string(++written), body, records_ == 1, pending_);
   Flush(false);
 }
 

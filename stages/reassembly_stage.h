@@ -8,6 +8,7 @@
 // reassembly engine and writes what it hands out, in order, to the reassembly report.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ class ReassemblyStage {
  private:
   void OnDatagram(const Datagram& d);
   void OnStream(const StreamData& s);
+  void Emit(bool complete, const std::function<formats::IncompleteEntry()>& describe,
+            const char* kind, uint64_t& written, const formats::ReportWriter::Body& body);
   void Flush(bool force);
 
   ReassemblyOptions options_;
@@ -52,7 +55,8 @@ class ReassemblyStage {
   formats::OutputFile* output_;
   reassembly::Engine engine_;
   formats::OutBuffer pending_;
-  uint64_t records_ = 0, datagrams_ = 0, streams_ = 0;
+  uint64_t records_ = 0;
+  uint64_t datagrams_ = 0, streams_ = 0;  // written, for the records' names
   std::vector<formats::IncompleteEntry> incomplete_;
   uint64_t incomplete_total_ = 0;
 };
