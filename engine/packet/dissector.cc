@@ -36,15 +36,7 @@ void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error, Pr
 }  // namespace
 
 void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const {
-  out.number_ = record.number;
-  out.time_ = record.time;
-  out.cap_len_ = record.cap_len;
-  out.len_ = record.len;
-  out.interface_ = record.interface;
-  out.linktype_ = record.linktype;
-  out.data_ = data;
-  out.layer_count_ = 0;
-  Walk(data, record.cap_len, Table::kLinkType, record.linktype, 0, false, out);
+  DissectPayload(record, data, Table::kLinkType, record.linktype, 0, false, out);
 }
 
 void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t* data, Table table,

@@ -99,6 +99,18 @@ std::string MixedCapture(size_t frames) {
   return WriteTemp(PcapFile({}, records), ".pcap");
 }
 
+// The corpus captures MANIFEST.tsv lists, read in place; empty when the corpus is absent.
+std::vector<std::string> CorpusCaptures() {
+  std::string corpus = PCAPKIT_CORPUS;
+  std::ifstream manifest(corpus + "/MANIFEST.tsv");
+  std::vector<std::string> paths;
+  std::string line;
+  if (!std::getline(manifest, line)) return paths;  // absent (or empty)
+  while (std::getline(manifest, line))
+    paths.push_back(corpus + "/" + line.substr(0, line.find('\t')));
+  return paths;
+}
+
 const pcapkit::Strategy kParallel[] = {pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline};
 const pcapkit::OutputFormat kEveryFormat[] = {
     pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist,
@@ -171,15 +183,10 @@ TEST(Strategies, FailingOutputStopsEveryStrategy) {
 
 // Every corpus capture, every strategy, 1/2/4/8 threads: the same bytes as sequential.
 TEST(Strategies, ByteIdenticalOnEveryCorpusCapture) {
-  std::string corpus = PCAPKIT_CORPUS;
-  if (!std::filesystem::exists(corpus + "/MANIFEST.tsv"))
-    GTEST_SKIP() << "SKIP: corpus not found at " << corpus;
-  std::ifstream manifest(corpus + "/MANIFEST.tsv");
-  std::string line;
-  std::getline(manifest, line);
+  std::vector<std::string> captures = CorpusCaptures();
+  if (captures.empty()) GTEST_SKIP() << "SKIP: corpus not found at " << PCAPKIT_CORPUS;
   size_t files = 0;
-  while (std::getline(manifest, line)) {
-    std::string path = corpus + "/" + line.substr(0, line.find('\t'));
+  for (const std::string& path : captures) {
     SCOPED_TRACE(path);
     for (auto format : kEveryFormat) {
       RunResult reference = Extract(path, format, pcapkit::Strategy::kSequential, 1, 2048);
@@ -288,15 +295,10 @@ TEST(Strategies, ReassemblyReportIdenticalOnAGeneratedCapture) {
 }
 
 TEST(Strategies, ReassemblyReportIdenticalOnEveryCorpusCapture) {
-  std::string corpus = PCAPKIT_CORPUS;
-  if (!std::filesystem::exists(corpus + "/MANIFEST.tsv"))
-    GTEST_SKIP() << "SKIP: corpus not found at " << corpus;
-  std::ifstream manifest(corpus + "/MANIFEST.tsv");
-  std::string line;
-  std::getline(manifest, line);
+  std::vector<std::string> captures = CorpusCaptures();
+  if (captures.empty()) GTEST_SKIP() << "SKIP: corpus not found at " << PCAPKIT_CORPUS;
   size_t files = 0;
-  while (std::getline(manifest, line)) {
-    std::string path = corpus + "/" + line.substr(0, line.find('\t'));
+  for (const std::string& path : captures) {
     SCOPED_TRACE(path);
     std::string reference = ReassemblyReport(path, pcapkit::Strategy::kSequential, 1, 2048, true);
     ASSERT_NE(reference.find("\"Summary\""), std::string::npos);
