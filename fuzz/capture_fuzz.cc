@@ -1,37 +1,140 @@
 // libFuzzer target: any bytes as a capture file (pcap, pcapng, snoop; gzip and zstd
 // included), read in small batches so records straddle batch boundaries, every frame
-// dissected and written in every text format and as pcapng.
+// dissected and written by every writer (JSON, NDJSON, PLIST, tree, pcap, pcapng; one
+// document per record as -F writes them, too). Besides the sanitizers, three oracles
+// abort on a wrong result, not only on a crash:
+//   - the JSON report parses, and no object in it repeats a key (ETL jobs key on names);
+//   - every NDJSON line parses on its own, one per frame;
+//   - the pcapng output read back gives the same frames: bytes, lengths and instants.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "engine/capture/reader.h"
 #include "engine/io/byte_source.h"
 #include "engine/packet/dissector.h"
+#include "fuzz/oracles.h"
 #include "formats/report_writer.h"
 #include "stages/batch_stages.h"
 
+namespace {
+
+using namespace pcapkit;
+using fuzz::CheckJson;
+using fuzz::Fail;
+
+// A frame as the oracle compares it: its bytes, lengths and instant in nanoseconds.
+struct FrameDigest {
+  std::string bytes;
+  uint32_t len;
+  __int128 nanos;
+  bool operator==(const FrameDigest&) const = default;
+};
+
+__int128 Nanos(const Timestamp& t) {
+  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                        100000, 1000000, 10000000, 100000000, 1000000000};
+  uint8_t d = t.digits > 9 ? 9 : t.digits;
+  return __int128(t.sec) * 1000000000 + __int128(t.frac) * kPow10[9 - d];
+}
+
+// Reads a whole capture; false if the reader refused it or stopped on a fault.
+bool ReadAll(std::string_view bytes, std::vector<FrameDigest>& frames) try {
+  auto reader = capture::Reader::FromSource(
+      io::MemorySource(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), "again",
+      1 << 16);
+  capture::Batch batch;
+  while (reader->Next(batch))
+    for (const capture::FrameRecord& r : batch.frames)
+      frames.push_back({std::string(reinterpret_cast<const char*>(batch.Data(r)), r.cap_len),
+                        r.len, Nanos(r.time)});
+  return !reader->error();
+} catch (const Error&) {
+  return false;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace pcapkit;
   static const auto& registry = protocols::Registry::Builtin();
   static const Dissector dissector(registry, {});
-  static const OutputFormat kFormats[] = {OutputFormat::kJson, OutputFormat::kPlist,
-                                          OutputFormat::kTree, OutputFormat::kPcapng};
+  static const OutputFormat kFormats[] = {OutputFormat::kJson,   OutputFormat::kNdjson,
+                                          OutputFormat::kPlist,  OutputFormat::kTree,
+                                          OutputFormat::kPcap,   OutputFormat::kPcapng};
+  constexpr size_t kJson = 0, kNdjson = 1, kPcapng = 5, kCount = std::size(kFormats);
+  std::unique_ptr<formats::ReportWriter> writers[kCount];
+  formats::OutBuffer reports[kCount];
+  for (size_t i = 0; i < kCount; ++i) {
+    writers[i] = formats::MakeReportWriter(kFormats[i], registry, {true});
+    writers[i]->Begin(reports[i]);
+  }
+  std::vector<FrameDigest> read;
+  uint64_t entries = 0;
   try {
     auto reader = capture::Reader::FromSource(io::MemorySource(data, size), "fuzz", 256);
     stages::Source source(reader.get(), nullptr, nullptr);
     stages::WorkItem item;
     for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
-      for (OutputFormat f : kFormats) {
-        auto writer = formats::MakeReportWriter(f, registry, {true});
-        stages::ProcessOptions o{&dissector, writer.get(), &registry, true, false};
+      for (const capture::FrameRecord& r : item.batch.frames)
+        read.push_back({std::string(reinterpret_cast<const char*>(item.batch.Data(r)), r.cap_len),
+                        r.len, Nanos(r.time)});
+      for (size_t i = 0; i < kCount; ++i) {
+        // The report as one document (batch outputs concatenated, as the sink does) ...
+        stages::ProcessOptions o{&dissector, writers[i].get(), &registry, true, false};
         item.report.clear();
         item.log.clear();
         item.entries = 0;
         stages::Process(o, item);
+        reports[i].Append({item.report.data(), item.report.size()});
+        if (i == 0) entries += item.entries;
+        // ... and as -F's one document per record, for every other batch.
+        if (seq % 2 == 0) {
+          o.documents = true;
+          item.report.clear();
+          item.documents.clear();
+          stages::Process(o, item);
+          if (i == kJson)
+            for (const auto& d : item.documents)
+              CheckJson({item.report.data() + d.offset, d.length}, "a -F JSON document");
+        }
       }
     }
   } catch (const Error&) {
-    // Unknown formats and corrupt files are refused with an exception at the boundary.
+    // Unknown formats are refused with an exception at the boundary: nothing was read.
+    return 0;
+  }
+  for (size_t i = 0; i < kCount; ++i) writers[i]->End(entries == 0, reports[i]);
+
+  CheckJson({reports[kJson].data(), reports[kJson].size()}, "the JSON report does not parse");
+  std::string_view ndjson(reports[kNdjson].data(), reports[kNdjson].size());
+  size_t lines = 0;
+  for (size_t at = 0; at < ndjson.size(); ++lines) {
+    size_t end = ndjson.find('\n', at);
+    if (end == std::string_view::npos) Fail("an NDJSON line without its newline");
+    CheckJson(ndjson.substr(at, end - at), "an NDJSON line does not parse");
+    at = end + 1;
+  }
+  if (lines != read.size()) Fail("NDJSON lines and frames differ in number");
+
+  // Written back as pcapng and read again, the capture keeps every frame as it was. Its
+  // timestamps must fit pcapng's 64-bit tick count for the instant to survive.
+  if (!read.empty()) {
+    std::vector<FrameDigest> again;
+    if (!ReadAll({reports[kPcapng].data(), reports[kPcapng].size()}, again))
+      Fail("pcapng output does not read back");
+    bool representable = true;
+    for (const FrameDigest& f : read)
+      if (f.nanos < 0 || f.nanos > __int128(UINT64_MAX)) representable = false;
+    if (again.size() != read.size()) Fail("pcapng output lost or added frames");
+    for (size_t i = 0; i < read.size(); ++i) {
+      if (again[i].bytes != read[i].bytes || again[i].len != read[i].len)
+        Fail("pcapng output changed a frame");
+      if (representable && again[i].nanos != read[i].nanos)
+        Fail("pcapng output changed a timestamp");
+    }
   }
   return 0;
 }

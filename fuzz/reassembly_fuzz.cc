@@ -3,8 +3,8 @@
 // either — whose addresses, ids, offsets, sequence numbers and flags come from a few
 // bytes, drawn from small sets so that keys collide and ranges overlap. Budgets are tiny
 // (eviction runs constantly), timeouts short, policies vary; every record handed out is
-// serialized, and the invariants are checked: memory never above its budget, complete
-// datagrams exactly as long as they say.
+// serialized and parsed back (fuzz/oracles.h), and the invariants are checked: memory
+// never above its budget, complete datagrams exactly as long as they say.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +15,7 @@
 #include "engine/packet/dissector.h"
 #include "formats/json_emitter.h"
 #include "formats/reassembly_record.h"
+#include "fuzz/oracles.h"
 #include "pcapkit/reassembly.h"
 
 namespace {
@@ -65,6 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     e.BeginObject();
     formats::WriteDatagramFields(d, registry, {true}, e);
     e.EndObject();
+    fuzz::CheckJson({out.data(), out.size()}, "a datagram record does not parse");
     out.clear();
   };
   cb.stream = [&](const StreamData& s) {
@@ -72,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     e.BeginObject();
     formats::WriteStreamFields(s, registry, {true}, e);
     e.EndObject();
+    fuzz::CheckJson({out.data(), out.size()}, "a stream record does not parse");
     out.clear();
   };
   Reassembler reassembler(o, cb);

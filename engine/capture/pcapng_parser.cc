@@ -3,6 +3,7 @@
 // length, and only packet blocks (EPB, SPB, obsolete PB) become frames.
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/capture/format_parser.h"
@@ -20,6 +21,9 @@ struct Interface {
   bool pow2 = false;     // if_tsresol high bit: units of 2^-exp seconds
   uint8_t exp = 6;       // resolution exponent
   int64_t tsoffset = 0;  // seconds added to every timestamp
+  // A repeated if_tsresol or if_tsoffset is shown but ignored: the first one, the one the
+  // record names plainly, is the one the timestamps use.
+  bool have_tsresol = false, have_tsoffset = false;
 };
 
 // Walks an option list: code, length, value padded to 4 bytes, ended by code 0 or the
@@ -120,12 +124,29 @@ class PcapngParser : public FormatParser {
   void Options(MetaRecord& m, const uint8_t* p, size_t n,
                bool (PcapngParser::*known)(MetaRecord&, uint16_t, const uint8_t*, uint16_t)) {
     std::vector<std::string> comments;
+    size_t first = m.fields.size();
     bool ok = ForEachOption(p, n, big_, [&](uint16_t code, const uint8_t* v, uint16_t len) {
       if (known == nullptr || !(this->*known)(m, code, v, len))
         CommonOption(m, code, v, len, comments);
     });
     if (!comments.empty()) m.TextList("comment", std::move(comments));
     if (!ok) m.Text("options_error", "option overruns the block");
+    NumberRepeats(m, first);
+  }
+
+  // A record names each member once (readers of its JSON keep only one of a repeated
+  // key). Options that may repeat, or repeat against the format's rules, keep their
+  // first name; later ones are `name_2`, `name_3`... in file order. Option codes are
+  // numbers, so these names cannot collide with another option's.
+  static void NumberRepeats(MetaRecord& m, size_t first) {
+    std::unordered_map<std::string, unsigned> seen;
+    for (size_t i = first; i < m.fields.size(); ++i) {
+      unsigned n = ++seen[m.fields[i].key];
+      if (n > 1) {
+        m.fields[i].key.push_back('_');  // (not "_" + ...: GCC 12 warns falsely there)
+        m.fields[i].key += std::to_string(n);
+      }
+    }
   }
 
   bool ShbOption(MetaRecord& m, uint16_t code, const uint8_t* v, uint16_t len) {
@@ -158,8 +179,11 @@ class PcapngParser : public FormatParser {
         return true;
       case 9:
         if (len != 1) return false;
-        itf.pow2 = (v[0] & 0x80) != 0;
-        itf.exp = v[0] & 0x7f;
+        if (!itf.have_tsresol) {
+          itf.have_tsresol = true;
+          itf.pow2 = (v[0] & 0x80) != 0;
+          itf.exp = v[0] & 0x7f;
+        }
         m.Uint("if_tsresol", v[0]);
         return true;
       case 11:
@@ -174,8 +198,11 @@ class PcapngParser : public FormatParser {
         return true;
       case 14:
         if (len != 8) return false;
-        itf.tsoffset = int64_t(Load64(v, big_));
-        m.Int("if_tsoffset", itf.tsoffset);
+        if (!itf.have_tsoffset) {
+          itf.have_tsoffset = true;
+          itf.tsoffset = int64_t(Load64(v, big_));
+        }
+        m.Int("if_tsoffset", int64_t(Load64(v, big_)));
         return true;
       case 15:
         m.Text("if_hardware", Printable(v, len));

@@ -42,14 +42,25 @@ void Extensions(const uint8_t* p, uint32_t n, Emitter& out) {
     out.Uint("type", type);
     out.Uint("len", elen);
     if (type == 0 && elen >= 5) {  // server_name: list of (type, name)
-      uint32_t i = 2;
+      // RFC 6066 allows one host_name; host names after it (hostile or broken clients)
+      // go to `extra_server_names` rather than repeat the member.
+      uint32_t i = 2, host_names = 0;
       while (i + 3 <= elen) {
         uint16_t nlen = Be16(e + i + 1);
         if (i + 3 + nlen > elen) break;
-        if (e[i] == 0)
-          out.Text("server_name", std::string_view(reinterpret_cast<const char*>(e + i + 3), nlen));
+        if (e[i] == 0) {
+          std::string_view name(reinterpret_cast<const char*>(e + i + 3), nlen);
+          if (host_names == 0) {
+            out.Text("server_name", name);
+          } else {
+            if (host_names == 1) out.BeginArray("extra_server_names");
+            out.Text({}, name);
+          }
+          ++host_names;
+        }
         i += 3u + nlen;
       }
+      if (host_names > 1) out.EndArray();
     } else if (type == 16 && elen >= 2) {  // ALPN: list of length-prefixed names
       out.BeginArray("alpn");
       uint32_t i = 2;

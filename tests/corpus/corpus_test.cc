@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
+#include "tests/support/strict_json.h"
 
 namespace {
 
@@ -134,8 +135,11 @@ TEST_F(Corpus, EveryJsonReportParses) {
       written = err.frame() > 0 ? err.frame() - 1 : 0;
     }
     std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
     nlohmann::json report;
-    ASSERT_NO_THROW(report = nlohmann::json::parse(in));
+    // Strictly: a record naming a member twice would lose one value in most readers.
+    ASSERT_NO_THROW(report = testutil::StrictParse(text.str())) << e.path;
     size_t frames = 0;
     for (auto it = report.begin(); it != report.end(); ++it)
       frames += it.key().rfind("Frame ", 0) == 0;

@@ -6,6 +6,7 @@
 #include "engine/packet/dissector.h"
 #include "formats/report_writer.h"
 #include "stages/batch_stages.h"
+#include "tests/support/strict_json.h"
 
 namespace testutil {
 
@@ -58,11 +59,17 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
 
 nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
   std::string out = RawReport(file, format, options);
-  if (format == OutputFormat::kJson) return nlohmann::json::parse(out);
+  if (format == OutputFormat::kJson) return StrictParse(out);
   nlohmann::json lines = nlohmann::json::array();
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  for (nlohmann::json& line : NdjsonLines(out)) lines.push_back(std::move(line));
   return lines;
+}
+
+std::vector<nlohmann::json> NdjsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(StrictParse(line));
+  return out;
 }
 
 nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype,

@@ -33,6 +33,9 @@ nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype = 1,
 nlohmann::json JsonReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
                           pcapkit::ExtractOptions options = {});
 
+// Each line of an NDJSON text, parsed strictly (no member named twice).
+std::vector<nlohmann::json> NdjsonLines(const std::string& text);
+
 // The report text exactly as written.
 std::string RawReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
                       pcapkit::ExtractOptions options = {});

@@ -233,6 +233,33 @@ Bytes ClientHello() {
   return rec;
 }
 
+// Found by capture_fuzz's duplicate-key oracle: a server_name list with two host names
+// (RFC 6066 allows one) wrote `server_name` twice.
+TEST(Tls, SecondHostNameGoesToExtraServerNames) {
+  Bytes ext;
+  Put16(ext, 0);
+  Put16(ext, 2 + 3 + 5 + 3 + 5);
+  Put16(ext, 3 + 5 + 3 + 5);
+  Put8(ext, 0);
+  Put16(ext, 5);
+  PutBytes(ext, Text("a.org"));
+  Put8(ext, 0);
+  Put16(ext, 5);
+  PutBytes(ext, Text("b.org"));
+  Bytes body;
+  Put16(body, 0x0303);
+  PutBytes(body, Bytes(32, 0xaa));
+  PutBytes(body, {0, 0, 2, 0x13, 0x01, 1, 0});  // no session id, one suite, no compression
+  Put16(body, uint16_t(ext.size()));
+  PutBytes(body, ext);
+  Bytes rec{22, 3, 1, 0, uint8_t(body.size() + 4), 1, 0, 0, uint8_t(body.size())};
+  PutBytes(rec, body);
+  json r = DissectFrame(OverTcp(51000, 443, rec));  // parsed strictly: no repeated member
+  json e = Tcp4(r)["tls"]["records"][0]["handshake"]["extensions"][0];
+  EXPECT_EQ(e["server_name"], "a.org");
+  EXPECT_EQ(e["extra_server_names"], json::array({"b.org"}));
+}
+
 TEST(Tls, ClientHelloOnAnyPort) {
   json r = DissectFrame(OverTcp(51000, 8443, ClientHello()));
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP:TLS");

@@ -10,6 +10,7 @@
 
 #include "tests/support/packet_builder.h"
 #include "tests/support/run_cli.h"
+#include "tests/support/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;
@@ -34,12 +35,7 @@ std::string Capture(int n = 3) {
   return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap");
 }
 
-std::vector<json> Lines(const std::string& text) {
-  std::vector<json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
+std::vector<json> Lines(const std::string& text) { return testutil::NdjsonLines(text); }
 
 TEST(Cli, NdjsonOnStdoutIsOneRecordPerLineAndNothingElse) {
   std::string in = Capture(3);

@@ -32,12 +32,7 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-std::vector<json> Lines(const std::string& text) {
-  std::vector<json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
+std::vector<json> Lines(const std::string& text) { return testutil::NdjsonLines(text); }
 
 // Frames 1..n alternate TCP, UDP, ARP.
 std::vector<Record> Mixed(int n) {

@@ -1,6 +1,8 @@
 // Capture readers: every pcap variant, pcapng structure, snoop, compression, and faults.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "tests/support/packet_builder.h"
 #include "tests/support/test_util.h"
 
@@ -244,6 +246,43 @@ TEST(PcapngReader, NonPacketBlocksAreRecordsNeverFrames) {
   for (const auto& f : r.metas[4].fields)
     if (f.key == "isb_ifrecv") found = f.u == 42;
   EXPECT_TRUE(found);
+}
+
+// Found by capture_fuzz's duplicate-key oracle: options the format allows once, given
+// twice, named the same member twice in the JSON record.
+TEST(PcapngReader, RepeatedOptionsAreNumberedAndTheFirstOneCounts) {
+  auto text = [](const char* s) { return Bytes(s, s + std::strlen(s)); };
+  // An IDB by hand: Ethernet, if_tsresol 9 (ns) then 3 (ms), if_name twice.
+  Bytes idb{1, 0, 0, 0, 0, 0, 0, 0};
+  PutBytes(idb, {9, 0, 1, 0, 9, 0, 0, 0, 9, 0, 1, 0, 3, 0, 0, 0});
+  PutBytes(idb, {2, 0, 3, 0, 'e', 't', 'h', 0, 2, 0, 2, 0, 'l', 'o', 0, 0, 0, 0, 0, 0});
+  PcapngWriter w;
+  w.Section(Endian::kLittle, {{2, text("one")}, {1, text("c1")}, {2, text("two")},
+                              {1, text("c2")}, {2, text("three")}})
+      .Block(1, idb)
+      .Enhanced(0, 1500000001ull, Frame(1));
+  auto r = ReadAll(w.bytes());
+  ASSERT_FALSE(r.error) << *r.error;
+  auto fields = [](const pcapkit::capture::MetaRecord& m) {
+    std::vector<std::string> out;
+    for (const auto& f : m.fields)
+      out.push_back(f.key + "=" + (f.kind == f.kUint ? std::to_string(f.u) : f.text));
+    return out;
+  };
+  EXPECT_EQ(fields(r.metas[0]),
+            (std::vector<std::string>{"section=1", "byteorder=little", "version_major=1",
+                                      "version_minor=0", "section_length=", "shb_hardware=one",
+                                      "shb_hardware_2=two", "shb_hardware_3=three", "comment="}));
+  EXPECT_EQ(r.metas[0].fields.back().list, (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_EQ(fields(r.metas[1]),
+            (std::vector<std::string>{"section=1", "interface=0", "linktype=1", "snaplen=0",
+                                      "if_tsresol=9", "if_tsresol_2=3", "if_name=eth",
+                                      "if_name_2=lo"}));
+  // The timestamp follows the if_tsresol the record names plainly.
+  EXPECT_EQ(r.frames[0].time.sec, 1);
+  EXPECT_EQ(r.frames[0].time.frac, 500000001u);
+  EXPECT_EQ(r.frames[0].time.digits, 9);
+  EXPECT_NO_THROW(testutil::JsonReport(w.bytes(), pcapkit::OutputFormat::kJson));
 }
 
 TEST(PcapngReader, SectionsOfDifferentByteOrderResetInterfaces) {
