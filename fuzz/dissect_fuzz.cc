@@ -1,9 +1,8 @@
 // libFuzzer target: one frame of any bytes under each link type pcapkit dissects (the
-// first byte picks it), dissected with every stop option and written as JSON and tree;
+// first byte picks it: fuzz/link_types.h), dissected with every stop option and written as JSON and tree;
 // the JSON record must parse and name each member once (fuzz/oracles.h).
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <vector>
 
 #include "engine/capture/batch.h"
@@ -11,14 +10,11 @@
 #include "formats/json_emitter.h"
 #include "formats/record.h"
 #include "formats/tree_emitter.h"
+#include "fuzz/link_types.h"
 #include "fuzz/oracles.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pcapkit;
-  // First bytes 0-239 pick from the first list as they always have, so corpora saved by
-  // earlier runs keep their meaning; 240-255 pick the link types added since.
-  static const uint32_t kLinkTypes[] = {1, 0, 9, 12, 50, 101, 104, 113, 228, 229, 276, 147};
-  static const uint32_t kLaterLinkTypes[] = {10, 14, 108};
   static const auto& registry = protocols::Registry::Builtin();
   static const Dissector full(registry, {});
   static const Dissector transport = [] {
@@ -28,8 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   if (size < 1) return 0;
   capture::FrameRecord rec;
-  rec.linktype = data[0] < 240 ? kLinkTypes[data[0] % std::size(kLinkTypes)]
-                               : kLaterLinkTypes[(data[0] - 240) % std::size(kLaterLinkTypes)];
+  rec.linktype = fuzz::LinkTypeOf(data[0]);
   rec.cap_len = rec.len = uint32_t(size - 1);
   // A copy in a buffer of exactly the frame's size, so ASan sees any read past it.
   std::vector<uint8_t> frame(data + 1, data + size);

@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS
-# (default 60), seeded from ../shared/corpus read in place (copied only into a temporary
-# folder, never into the repo). Crashes are left in $OUT (default /tmp/pcapkit-fuzz).
+# (default 60), one after the other. Seeds: the captures of ../shared/corpus, read in
+# place, and the project's own crafted sample (examples/make_sample.py); dissect_fuzz gets
+# their frames, one per seed (seed_frames). What the targets learn and find stays in $OUT
+# (default /tmp/pcapkit-fuzz): corpora in capture/, dissect/, reassembly/, crashes in
+# crashes/ — never in the repo.
 #   fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 seconds=${1:-60}
 out=${OUT:-/tmp/pcapkit-fuzz}
 build=${BUILD_DIR:-build-fuzz}
+shared=$repo/../shared/corpus
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPCAPKIT_FUZZ=ON -DPCAPKIT_BUILD_TESTS=OFF -DPCAPKIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz
-mkdir -p "$out/seeds" "$out/capture" "$out/dissect" "$out/reassembly"
-if [ -d ../shared/corpus ]; then
-  find ../shared/corpus -type f -size -64k ! -name '*.tsv' ! -name '*.md' | while read -r f; do
-    cp "$f" "$out/seeds/$(printf '%s' "$f" | md5sum | cut -c1-16)"
-  done
+cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz seed_frames
+mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,crashes}
+python3 examples/make_sample.py "$out/own/sample.pcap"
+captures=("$out/own")
+if [ -d "$shared" ]; then
+  captures+=("$shared")
+else
+  echo "SKIP corpus seeds: $shared is absent; seeding from the crafted sample only"
 fi
+"$build/fuzz/seed_frames" "$out/dissect-seeds" "${captures[@]}"
 cd "$out"
 status=0
-"$OLDPWD/$build/fuzz/capture_fuzz" -max_total_time="$seconds" -max_len=65536 \
-  -print_final_stats=1 capture seeds || status=1
-"$OLDPWD/$build/fuzz/dissect_fuzz" -max_total_time="$seconds" -max_len=4096 \
-  -print_final_stats=1 dissect || status=1
-"$OLDPWD/$build/fuzz/reassembly_fuzz" -max_total_time="$seconds" -max_len=8192 \
-  -print_final_stats=1 reassembly || status=1
+run() {  # target, max input length, corpus folders (new inputs go to the first)
+  local target=$1 max_len=$2
+  shift 2
+  "$repo/$build/fuzz/$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+    -artifact_prefix=crashes/ -print_final_stats=1 "$@" || status=1
+}
+run capture_fuzz 65536 capture "${captures[@]}"
+run dissect_fuzz 4096 dissect dissect-seeds
+# Its input is a compact encoding of fragments and segments, not a capture: no seeds.
+run reassembly_fuzz 8192 reassembly
 exit $status

@@ -1,0 +1,58 @@
+// Seeds for dissect_fuzz: every distinct frame of the captures under the given folders
+// (read in place), written to OUT as dissect_fuzz takes it — the link-type selector byte
+// (fuzz/link_types.h), then the frame — one file per frame, named by its content.
+//   seed_frames OUT CAPTURE_DIR...
+// Frames of link types the target does not try are skipped; unreadable files too (the
+// corpus holds damaged captures on purpose).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <unordered_set>
+
+#include "engine/capture/reader.h"
+#include "fuzz/link_types.h"
+
+int main(int argc, char** argv) {
+  using namespace pcapkit;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: seed_frames OUT CAPTURE_DIR...\n");
+    return 2;
+  }
+  const std::filesystem::path out = argv[1];
+  std::filesystem::create_directories(out);
+  constexpr size_t kMaxFrame = 4095;  // dissect_fuzz runs with -max_len=4096
+  std::unordered_set<size_t> seen;
+  size_t files = 0, frames = 0;
+  for (int i = 2; i < argc; ++i) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(argv[i])) {
+      if (!entry.is_regular_file()) continue;
+      try {
+        auto reader = capture::Reader::Open(entry.path().string());
+        capture::Batch batch;
+        ++files;
+        while (reader->Next(batch)) {
+          for (const capture::FrameRecord& r : batch.frames) {
+            int selector = fuzz::SelectorOf(r.linktype);
+            if (selector < 0) continue;
+            std::string seed(1, char(selector));
+            seed.append(reinterpret_cast<const char*>(batch.Data(r)),
+                        std::min<size_t>(r.cap_len, kMaxFrame));
+            size_t hash = std::hash<std::string>{}(seed);
+            if (!seen.insert(hash).second) continue;
+            char name[32];
+            std::snprintf(name, sizeof name, "%016zx", hash);
+            std::ofstream(out / name, std::ios::binary).write(seed.data(), std::streamsize(seed.size()));
+            ++frames;
+          }
+        }
+      } catch (const std::exception&) {
+        // Not a capture (MANIFEST.tsv, notes) or not one pcapkit opens: nothing to seed.
+      }
+    }
+  }
+  std::printf("seed_frames: %zu distinct frames from %zu captures into %s\n", frames, files,
+              out.c_str());
+  return 0;
+}
