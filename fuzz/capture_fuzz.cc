@@ -4,6 +4,7 @@
 // document per record as -F writes them, too). Besides the sanitizers, three oracles
 // abort on a wrong result, not only on a crash:
 //   - the JSON report parses, and no object in it repeats a key (ETL jobs key on names);
+//   - the PLIST report is UTF-8 XML that plist readers load, its dicts key/value pairs;
 //   - every NDJSON line parses on its own, one per frame;
 //   - the pcapng output read back gives the same frames: bytes, lengths and instants.
 #include <cstddef>
@@ -64,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const OutputFormat kFormats[] = {OutputFormat::kJson,   OutputFormat::kNdjson,
                                           OutputFormat::kPlist,  OutputFormat::kTree,
                                           OutputFormat::kPcap,   OutputFormat::kPcapng};
-  constexpr size_t kJson = 0, kNdjson = 1, kPcapng = 5, kCount = std::size(kFormats);
+  constexpr size_t kJson = 0, kNdjson = 1, kPlist = 2, kPcapng = 5, kCount = std::size(kFormats);
   std::unique_ptr<formats::ReportWriter> writers[kCount];
   formats::OutBuffer reports[kCount];
   for (size_t i = 0; i < kCount; ++i) {
@@ -109,6 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < kCount; ++i) writers[i]->End(entries == 0, reports[i]);
 
   CheckJson({reports[kJson].data(), reports[kJson].size()}, "the JSON report does not parse");
+  fuzz::CheckPlist({reports[kPlist].data(), reports[kPlist].size()});
   std::string_view ndjson(reports[kNdjson].data(), reports[kNdjson].size());
   size_t lines = 0;
   for (size_t at = 0; at < ndjson.size(); ++lines) {
