@@ -1,6 +1,7 @@
 // libFuzzer target: one frame of any bytes under each link type pcapkit dissects (the
-// first byte picks it: fuzz/link_types.h), dissected with every stop option and written as JSON and tree;
-// the JSON record must parse and name each member once (fuzz/oracles.h).
+// first byte picks it: fuzz/link_types.h), dissected in full, with -L transport and with
+// -P udp, and written as JSON and tree; the JSON record must parse and name each member
+// once (fuzz/oracles.h).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -17,9 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pcapkit;
   static const auto& registry = protocols::Registry::Builtin();
   static const Dissector full(registry, {});
-  static const Dissector transport = [] {
+  static const Dissector transport = [] {  // -L transport
     ExtractOptions o;
     o.stop_layer = LayerLevel::kTransport;
+    return Dissector(protocols::Registry::Builtin(), o);
+  }();
+  static const Dissector after_udp = [] {  // -P udp
+    ExtractOptions o;
+    o.stop_protocol = "udp";
     return Dissector(protocols::Registry::Builtin(), o);
   }();
   if (size < 1) return 0;
@@ -28,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rec.cap_len = rec.len = uint32_t(size - 1);
   // A copy in a buffer of exactly the frame's size, so ASan sees any read past it.
   std::vector<uint8_t> frame(data + 1, data + size);
-  for (const Dissector* d : {&full, &transport}) {
+  for (const Dissector* d : {&full, &transport, &after_udp}) {
     Frame f;
     d->Dissect(rec, frame.data(), f);
     formats::OutBuffer out;

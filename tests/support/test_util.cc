@@ -1,10 +1,16 @@
 #include "tests/support/test_util.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/report_writer.h"
+#include "fuzz/link_types.h"
 #include "stages/batch_stages.h"
 #include "tests/support/strict_json.h"
 
@@ -12,7 +18,26 @@ namespace testutil {
 
 using namespace pcapkit;
 
+namespace {
+// PCAPKIT_FUZZ_SEEDS=DIR: the captures and frames the tests craft are kept as fuzz seeds,
+// DIR/capture for capture_fuzz and DIR/dissect for dissect_fuzz (its selector byte, then
+// the frame), one file per input, named by content (fuzz/run.sh runs the tests so).
+void KeepSeed(const char* kind, std::string_view bytes) {
+  static const char* const dir = std::getenv("PCAPKIT_FUZZ_SEEDS");
+  if (dir == nullptr || bytes.size() > (1u << 20)) return;
+  std::filesystem::path folder = std::filesystem::path(dir) / kind;
+  std::filesystem::create_directories(folder);
+  char name[32];
+  std::snprintf(name, sizeof name, "%016zx", std::hash<std::string_view>{}(bytes));
+  std::ofstream(folder / name, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+std::string_view View(const ipsuite::Bytes& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+}  // namespace
+
 ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
+  KeepSeed("capture", View(file));
   ReadResult out;
   auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
                                             "mem", batch_bytes);
@@ -37,6 +62,7 @@ ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
 }
 
 std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+  KeepSeed("capture", View(file));
   const auto& registry = protocols::Registry::Builtin();
   Dissector dissector(registry, options);
   auto writer = formats::MakeReportWriter(format, registry, {options.payload});
@@ -74,6 +100,11 @@ std::vector<nlohmann::json> NdjsonLines(const std::string& text) {
 
 nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype,
                             ExtractOptions options) {
+  if (int selector = pcapkit::fuzz::SelectorOf(linktype); selector >= 0) {
+    std::string seed(1, char(selector));
+    seed += View(frame);
+    KeepSeed("dissect", seed);
+  }
   ipsuite::PcapSpec spec;
   spec.linktype = linktype;
   auto file = ipsuite::PcapFile(spec, {{frame}});
