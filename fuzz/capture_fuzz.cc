@@ -1,12 +1,12 @@
 // libFuzzer target: any bytes as a capture file (pcap, pcapng, snoop; gzip and zstd
 // included), read in small batches so records straddle batch boundaries, every frame
-// dissected and written by every writer (JSON, NDJSON, PLIST, tree, pcap, pcapng; one
-// document per record as -F writes them, too). Besides the sanitizers, three oracles
+// dissected and written by every writer (JSON, NDJSON, PLIST, tree, pcap, pcapng; both
+// byte orders for the captures; one document per record as -F writes them, too). Besides the sanitizers, three oracles
 // abort on a wrong result, not only on a crash:
 //   - the JSON report parses, and no object in it repeats a key (ETL jobs key on names);
 //   - the PLIST report is UTF-8 XML that plist readers load, its dicts key/value pairs;
 //   - every NDJSON line parses on its own, one per frame;
-//   - the pcapng output read back gives the same frames: bytes, lengths and instants.
+//   - the pcapng outputs read back give the same frames: bytes, lengths and instants.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -62,14 +62,21 @@ bool ReadAll(std::string_view bytes, std::vector<FrameDigest>& frames) try {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto& registry = protocols::Registry::Builtin();
   static const Dissector dissector(registry, {});
-  static const OutputFormat kFormats[] = {OutputFormat::kJson,   OutputFormat::kNdjson,
-                                          OutputFormat::kPlist,  OutputFormat::kTree,
-                                          OutputFormat::kPcap,   OutputFormat::kPcapng};
-  constexpr size_t kJson = 0, kNdjson = 1, kPlist = 2, kPcapng = 5, kCount = std::size(kFormats);
+  struct Writer {
+    OutputFormat format;
+    formats::CaptureOptions capture;
+  };
+  static const Writer kWriters[] = {
+      {OutputFormat::kJson, {}},   {OutputFormat::kNdjson, {}},     {OutputFormat::kPlist, {}},
+      {OutputFormat::kTree, {}},   {OutputFormat::kPcap, {}},       {OutputFormat::kPcapng, {}},
+      {OutputFormat::kPcap, {.big_endian = true, .nanosecond = true}},
+      {OutputFormat::kPcapng, {.big_endian = true}}};
+  constexpr size_t kJson = 0, kNdjson = 1, kPlist = 2, kCount = std::size(kWriters);
+  constexpr size_t kPcapngOutputs[] = {5, 7};
   std::unique_ptr<formats::ReportWriter> writers[kCount];
   formats::OutBuffer reports[kCount];
   for (size_t i = 0; i < kCount; ++i) {
-    writers[i] = formats::MakeReportWriter(kFormats[i], registry, {true});
+    writers[i] = formats::MakeReportWriter(kWriters[i].format, registry, {true}, kWriters[i].capture);
     writers[i]->Begin(reports[i]);
   }
   std::vector<FrameDigest> read;
@@ -121,21 +128,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (lines != read.size()) Fail("NDJSON lines and frames differ in number");
 
-  // Written back as pcapng and read again, the capture keeps every frame as it was. Its
-  // timestamps must fit pcapng's 64-bit tick count for the instant to survive.
+  // Written back as pcapng (either byte order) and read again, the capture keeps every
+  // frame as it was. Its timestamps must fit pcapng's 64-bit tick count for the instant
+  // to survive.
   if (!read.empty()) {
-    std::vector<FrameDigest> again;
-    if (!ReadAll({reports[kPcapng].data(), reports[kPcapng].size()}, again))
-      Fail("pcapng output does not read back");
     bool representable = true;
     for (const FrameDigest& f : read)
       if (f.nanos < 0 || f.nanos > __int128(UINT64_MAX)) representable = false;
-    if (again.size() != read.size()) Fail("pcapng output lost or added frames");
-    for (size_t i = 0; i < read.size(); ++i) {
-      if (again[i].bytes != read[i].bytes || again[i].len != read[i].len)
-        Fail("pcapng output changed a frame");
-      if (representable && again[i].nanos != read[i].nanos)
-        Fail("pcapng output changed a timestamp");
+    for (size_t k : kPcapngOutputs) {
+      std::vector<FrameDigest> again;
+      if (!ReadAll({reports[k].data(), reports[k].size()}, again))
+        Fail("pcapng output does not read back");
+      if (again.size() != read.size()) Fail("pcapng output lost or added frames");
+      for (size_t i = 0; i < read.size(); ++i) {
+        if (again[i].bytes != read[i].bytes || again[i].len != read[i].len)
+          Fail("pcapng output changed a frame");
+        if (representable && again[i].nanos != read[i].nanos)
+          Fail("pcapng output changed a timestamp");
+      }
     }
   }
   return 0;
