@@ -1,8 +1,8 @@
 // libFuzzer target: any bytes as a capture file (pcap, pcapng, snoop; gzip and zstd
 // included), read in small batches so records straddle batch boundaries, every frame
 // dissected and written by every writer (JSON, NDJSON, PLIST, tree, pcap, pcapng; both
-// byte orders for the captures; one document per record as -F writes them, too). Besides the sanitizers, three oracles
-// abort on a wrong result, not only on a crash:
+// byte orders for the captures; one document per record as -F writes them, too).
+// Besides the sanitizers, oracles abort on a wrong result, not only on a crash:
 //   - the JSON report parses, and no object in it repeats a key (ETL jobs key on names);
 //   - the PLIST report is UTF-8 XML that plist readers load, its dicts key/value pairs;
 //   - every NDJSON line parses on its own, one per frame;
@@ -17,8 +17,8 @@
 #include "engine/capture/reader.h"
 #include "engine/io/byte_source.h"
 #include "engine/packet/dissector.h"
-#include "fuzz/oracles.h"
 #include "formats/report_writer.h"
+#include "fuzz/oracles.h"
 #include "stages/batch_stages.h"
 
 namespace {
@@ -32,14 +32,14 @@ struct FrameDigest {
   std::string bytes;
   uint32_t len;
   __int128 nanos;
-  bool operator==(const FrameDigest&) const = default;
 };
 
-__int128 Nanos(const Timestamp& t) {
+FrameDigest Digest(const capture::Batch& batch, const capture::FrameRecord& r) {
   static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
                                         100000, 1000000, 10000000, 100000000, 1000000000};
-  uint8_t d = t.digits > 9 ? 9 : t.digits;
-  return __int128(t.sec) * 1000000000 + __int128(t.frac) * kPow10[9 - d];
+  uint8_t d = r.time.digits > 9 ? 9 : r.time.digits;
+  return {std::string(reinterpret_cast<const char*>(batch.Data(r)), r.cap_len), r.len,
+          __int128(r.time.sec) * 1000000000 + __int128(r.time.frac) * kPow10[9 - d]};
 }
 
 // Reads a whole capture; false if the reader refused it or stopped on a fault.
@@ -49,9 +49,7 @@ bool ReadAll(std::string_view bytes, std::vector<FrameDigest>& frames) try {
       1 << 16);
   capture::Batch batch;
   while (reader->Next(batch))
-    for (const capture::FrameRecord& r : batch.frames)
-      frames.push_back({std::string(reinterpret_cast<const char*>(batch.Data(r)), r.cap_len),
-                        r.len, Nanos(r.time)});
+    for (const capture::FrameRecord& r : batch.frames) frames.push_back(Digest(batch, r));
   return !reader->error();
 } catch (const Error&) {
   return false;
@@ -66,17 +64,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     OutputFormat format;
     formats::CaptureOptions capture;
   };
-  static const Writer kWriters[] = {
-      {OutputFormat::kJson, {}},   {OutputFormat::kNdjson, {}},     {OutputFormat::kPlist, {}},
-      {OutputFormat::kTree, {}},   {OutputFormat::kPcap, {}},       {OutputFormat::kPcapng, {}},
-      {OutputFormat::kPcap, {.big_endian = true, .nanosecond = true}},
-      {OutputFormat::kPcapng, {.big_endian = true}}};
+  static const Writer kWriters[] = {{OutputFormat::kJson, {}},
+                                    {OutputFormat::kNdjson, {}},
+                                    {OutputFormat::kPlist, {}},
+                                    {OutputFormat::kTree, {}},
+                                    {OutputFormat::kPcap, {}},
+                                    {OutputFormat::kPcapng, {}},
+                                    {OutputFormat::kPcap, {.big_endian = true, .nanosecond = true}},
+                                    {OutputFormat::kPcapng, {.big_endian = true}}};
   constexpr size_t kJson = 0, kNdjson = 1, kPlist = 2, kCount = std::size(kWriters);
   constexpr size_t kPcapngOutputs[] = {5, 7};
   std::unique_ptr<formats::ReportWriter> writers[kCount];
   formats::OutBuffer reports[kCount];
   for (size_t i = 0; i < kCount; ++i) {
-    writers[i] = formats::MakeReportWriter(kWriters[i].format, registry, {true}, kWriters[i].capture);
+    writers[i] =
+        formats::MakeReportWriter(kWriters[i].format, registry, {true}, kWriters[i].capture);
     writers[i]->Begin(reports[i]);
   }
   std::vector<FrameDigest> read;
@@ -86,9 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     stages::Source source(reader.get(), nullptr, nullptr);
     stages::WorkItem item;
     for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
-      for (const capture::FrameRecord& r : item.batch.frames)
-        read.push_back({std::string(reinterpret_cast<const char*>(item.batch.Data(r)), r.cap_len),
-                        r.len, Nanos(r.time)});
+      for (const capture::FrameRecord& r : item.batch.frames) read.push_back(Digest(item.batch, r));
       for (size_t i = 0; i < kCount; ++i) {
         // The report as one document (batch outputs concatenated, as the sink does) ...
         stages::ProcessOptions o{&dissector, writers[i].get(), &registry, true, false};

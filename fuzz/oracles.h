@@ -4,12 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <pugixml.hpp>
 #include <set>
 #include <string>
-#include <vector>
 #include <string_view>
-
-#include <pugixml.hpp>
+#include <vector>
 
 #include "tests/support/strict_json.h"
 
@@ -51,7 +50,8 @@ inline bool ValidUtf8(std::string_view s) {
 inline void CheckPlist(std::string_view text) {
   if (!ValidUtf8(text)) Fail("the PLIST report is not UTF-8");
   for (unsigned char c : text)
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') Fail("the PLIST report holds a control character");
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      Fail("the PLIST report holds a control character");
   if (text.find("\xef\xbf\xbe") != text.npos || text.find("\xef\xbf\xbf") != text.npos)
     Fail("the PLIST report holds U+FFFE or U+FFFF");
   pugi::xml_document doc;

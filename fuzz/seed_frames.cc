@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
             if (!seen.insert(hash).second) continue;
             char name[32];
             std::snprintf(name, sizeof name, "%016zx", hash);
-            std::ofstream(out / name, std::ios::binary).write(seed.data(), std::streamsize(seed.size()));
+            std::ofstream(out / name, std::ios::binary)
+                .write(seed.data(), std::streamsize(seed.size()));
             ++frames;
           }
         }

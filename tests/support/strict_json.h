@@ -3,13 +3,12 @@
 // tests and the fuzz targets' oracles.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace testutil {
 

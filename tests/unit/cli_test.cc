@@ -35,7 +35,9 @@ std::string Capture(int n = 3) {
   return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap");
 }
 
-std::vector<json> Lines(const std::string& text) { return testutil::NdjsonLines(text); }
+std::vector<json> Lines(const std::string& text) {
+  return testutil::NdjsonLines(text);
+}
 
 TEST(Cli, NdjsonOnStdoutIsOneRecordPerLineAndNothingElse) {
   std::string in = Capture(3);

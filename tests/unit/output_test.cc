@@ -32,7 +32,9 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-std::vector<json> Lines(const std::string& text) { return testutil::NdjsonLines(text); }
+std::vector<json> Lines(const std::string& text) {
+  return testutil::NdjsonLines(text);
+}
 
 // Frames 1..n alternate TCP, UDP, ARP.
 std::vector<Record> Mixed(int n) {

@@ -257,8 +257,9 @@ TEST(PcapngReader, RepeatedOptionsAreNumberedAndTheFirstOneCounts) {
   PutBytes(idb, {9, 0, 1, 0, 9, 0, 0, 0, 9, 0, 1, 0, 3, 0, 0, 0});
   PutBytes(idb, {2, 0, 3, 0, 'e', 't', 'h', 0, 2, 0, 2, 0, 'l', 'o', 0, 0, 0, 0, 0, 0});
   PcapngWriter w;
-  w.Section(Endian::kLittle, {{2, text("one")}, {1, text("c1")}, {2, text("two")},
-                              {1, text("c2")}, {2, text("three")}})
+  w.Section(
+       Endian::kLittle,
+       {{2, text("one")}, {1, text("c1")}, {2, text("two")}, {1, text("c2")}, {2, text("three")}})
       .Block(1, idb)
       .Enhanced(0, 1500000001ull, Frame(1));
   auto r = ReadAll(w.bytes());
@@ -274,10 +275,10 @@ TEST(PcapngReader, RepeatedOptionsAreNumberedAndTheFirstOneCounts) {
                                       "version_minor=0", "section_length=", "shb_hardware=one",
                                       "shb_hardware_2=two", "shb_hardware_3=three", "comment="}));
   EXPECT_EQ(r.metas[0].fields.back().list, (std::vector<std::string>{"c1", "c2"}));
-  EXPECT_EQ(fields(r.metas[1]),
-            (std::vector<std::string>{"section=1", "interface=0", "linktype=1", "snaplen=0",
-                                      "if_tsresol=9", "if_tsresol_2=3", "if_name=eth",
-                                      "if_name_2=lo"}));
+  EXPECT_EQ(
+      fields(r.metas[1]),
+      (std::vector<std::string>{"section=1", "interface=0", "linktype=1", "snaplen=0",
+                                "if_tsresol=9", "if_tsresol_2=3", "if_name=eth", "if_name_2=lo"}));
   // The timestamp follows the if_tsresol the record names plainly.
   EXPECT_EQ(r.frames[0].time.sec, 1);
   EXPECT_EQ(r.frames[0].time.frac, 500000001u);
