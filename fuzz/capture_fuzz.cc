@@ -116,14 +116,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (size_t i = 0; i < kCount; ++i) writers[i]->End(entries == 0, reports[i]);
 
-  CheckJson({reports[kJson].data(), reports[kJson].size()}, "the JSON report does not parse");
+  CheckJson({reports[kJson].data(), reports[kJson].size()}, "the JSON report");
   fuzz::CheckPlist({reports[kPlist].data(), reports[kPlist].size()});
   std::string_view ndjson(reports[kNdjson].data(), reports[kNdjson].size());
   size_t lines = 0;
   for (size_t at = 0; at < ndjson.size(); ++lines) {
     size_t end = ndjson.find('\n', at);
     if (end == std::string_view::npos) Fail("an NDJSON line without its newline");
-    CheckJson(ndjson.substr(at, end - at), "an NDJSON line does not parse");
+    CheckJson(ndjson.substr(at, end - at), "an NDJSON line");
     at = end + 1;
   }
   if (lines != read.size()) Fail("NDJSON lines and frames differ in number");

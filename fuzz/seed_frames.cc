@@ -6,13 +6,13 @@
 // corpus holds damaged captures on purpose).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
 #include "engine/capture/reader.h"
-#include "fuzz/link_types.h"
+#include "fuzz/seeds.h"
 
 int main(int argc, char** argv) {
   using namespace pcapkit;
@@ -22,7 +22,6 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path out = argv[1];
   std::filesystem::create_directories(out);
-  constexpr size_t kMaxFrame = 4095;  // dissect_fuzz runs with -max_len=4096
   std::unordered_set<size_t> seen;
   size_t files = 0, frames = 0;
   for (int i = 2; i < argc; ++i) {
@@ -34,17 +33,11 @@ int main(int argc, char** argv) {
         ++files;
         while (reader->Next(batch)) {
           for (const capture::FrameRecord& r : batch.frames) {
-            int selector = fuzz::SelectorOf(r.linktype);
-            if (selector < 0) continue;
-            std::string seed(1, char(selector));
-            seed.append(reinterpret_cast<const char*>(batch.Data(r)),
-                        std::min<size_t>(r.cap_len, kMaxFrame));
-            size_t hash = std::hash<std::string>{}(seed);
-            if (!seen.insert(hash).second) continue;
-            char name[32];
-            std::snprintf(name, sizeof name, "%016zx", hash);
-            std::ofstream(out / name, std::ios::binary)
-                .write(seed.data(), std::streamsize(seed.size()));
+            // dissect_fuzz runs with -max_len=4096: a selector byte and 4,095 of the frame.
+            std::optional<std::string> seed = fuzz::DissectSeed(
+                r.linktype, {reinterpret_cast<const char*>(batch.Data(r)), r.cap_len});
+            if (!seed || !seen.insert(std::hash<std::string>{}(*seed)).second) continue;
+            fuzz::WriteSeed(out, *seed);
             ++frames;
           }
         }

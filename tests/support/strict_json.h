@@ -45,13 +45,17 @@ class DuplicateKeyCheck final : public nlohmann::json_sax<nlohmann::json> {
   std::vector<std::set<std::string>> keys_;
 };
 
+// What is wrong with `text` as strict JSON, or null when nothing is.
+inline const char* StrictJsonProblem(std::string_view text) {
+  DuplicateKeyCheck check;
+  if (!nlohmann::json::sax_parse(text, &check)) return "not JSON";
+  return check.duplicate ? "a JSON object repeats a key" : nullptr;
+}
+
 // Parses `text`; throws std::invalid_argument if it is not JSON or repeats a key.
 inline nlohmann::json StrictParse(std::string_view text) {
-  DuplicateKeyCheck check;
-  if (!nlohmann::json::sax_parse(text, &check))
-    throw std::invalid_argument("not JSON: " + std::string(text.substr(0, 200)));
-  if (check.duplicate)
-    throw std::invalid_argument("a JSON object repeats a key: " + std::string(text.substr(0, 200)));
+  if (const char* problem = StrictJsonProblem(text))
+    throw std::invalid_argument(std::string(problem) + ": " + std::string(text.substr(0, 200)));
   return nlohmann::json::parse(text);
 }
 

@@ -1,16 +1,13 @@
 #include "tests/support/test_util.h"
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <sstream>
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/report_writer.h"
-#include "fuzz/link_types.h"
+#include "fuzz/seeds.h"
 #include "stages/batch_stages.h"
 #include "tests/support/strict_json.h"
 
@@ -27,9 +24,7 @@ void KeepSeed(const char* kind, std::string_view bytes) {
   if (dir == nullptr || bytes.size() > (1u << 20)) return;
   std::filesystem::path folder = std::filesystem::path(dir) / kind;
   std::filesystem::create_directories(folder);
-  char name[32];
-  std::snprintf(name, sizeof name, "%016zx", std::hash<std::string_view>{}(bytes));
-  std::ofstream(folder / name, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  pcapkit::fuzz::WriteSeed(folder, bytes);
 }
 std::string_view View(const ipsuite::Bytes& b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
@@ -100,11 +95,7 @@ std::vector<nlohmann::json> NdjsonLines(const std::string& text) {
 
 nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype,
                             ExtractOptions options) {
-  if (int selector = pcapkit::fuzz::SelectorOf(linktype); selector >= 0) {
-    std::string seed(1, char(selector));
-    seed += View(frame);
-    KeepSeed("dissect", seed);
-  }
+  if (auto seed = pcapkit::fuzz::DissectSeed(linktype, View(frame))) KeepSeed("dissect", *seed);
   ipsuite::PcapSpec spec;
   spec.linktype = linktype;
   auto file = ipsuite::PcapFile(spec, {{frame}});
