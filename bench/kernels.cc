@@ -8,7 +8,7 @@
 #include "formats/json_emitter.h"
 #include "formats/record.h"
 #include "pcapkit/reassembly.h"
-#include "tests/support/packet_builder.h"
+#include "testing/packet_builder.h"
 
 using namespace ipsuite;
 

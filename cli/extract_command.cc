@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "engine/protocols/registry.h"
 #include "pcapkit/extractor.h"
+#include "pcapkit/protocols.h"
 
 namespace pcapkit::cli {
 
@@ -318,25 +318,12 @@ void AddProtocolsCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd =
       app.add_subcommand("protocols", "List the protocols pcapkit dissects, with their keys");
   cmd->callback([&exit_code] {
-    const auto& registry = protocols::Registry::Builtin();
     static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};
     std::printf("%-12s %-12s %-12s %s\n", "NAME", "KEY", "LAYER", "BOUND TO");
-    for (const auto& p : registry.All()) {
-      if (p.id == ProtocolId::kNone) continue;
+    for (const ProtocolDescription& p : ListProtocols()) {
       std::string bound;
-      auto add = [&](const std::string& item) { bound += (bound.empty() ? "" : " ") + item; };
-      for (const auto& b : registry.BindingsOf(p.id)) {
-        char item[48];
-        if (b.table == protocols::Table::kEtherType || b.table == protocols::Table::kPppProto)
-          std::snprintf(item, sizeof item, "%s=0x%x", protocols::TableName(b.table), b.key);
-        else
-          std::snprintf(item, sizeof item, "%s=%u", protocols::TableName(b.table), b.key);
-        add(item);
-      }
-      for (size_t t = 0; t < size_t(protocols::Table::kCount); ++t)
-        for (ProtocolId h : registry.Heuristics(protocols::Table(t)))
-          if (h == p.id) add(std::string(protocols::TableName(protocols::Table(t))) + "=(content)");
-      std::printf("%-12s %-12s %-12s %s\n", p.name, p.key, kLayers[size_t(p.layer)],
+      for (const std::string& b : p.bound_to) bound += (bound.empty() ? "" : " ") + b;
+      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(), p.key.c_str(), kLayers[size_t(p.layer)],
                   bound.empty() ? "-" : bound.c_str());
     }
     exit_code = kOk;

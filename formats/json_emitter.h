@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
 
 namespace pcapkit::formats {

@@ -4,7 +4,7 @@
 // Python's plistlib and other plist readers load every file.
 #pragma once
 
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
 
 namespace pcapkit::formats {

@@ -4,7 +4,7 @@
 // `payload`, `packet`) with `status`, `gaps` and `runs` added.
 #pragma once
 
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "formats/record.h"
 #include "pcapkit/reassembly.h"

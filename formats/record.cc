@@ -1,18 +1,11 @@
 #include "formats/record.h"
 
+#include "engine/packet/dissector.h"
 #include "engine/util/time_format.h"
 
 namespace pcapkit::formats {
 
 using capture::MetaField;
-
-void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry,
-                         std::string& out) {
-  for (size_t i = 0; i < frame.layer_count(); ++i) {
-    if (i) out.push_back(':');
-    out.append(registry.Info(frame.layer(i).proto).name);
-  }
-}
 
 void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
                       const RecordOptions& options, std::string_view key, Emitter& out) {

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "engine/capture/batch.h"
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "pcapkit/frame.h"
 
@@ -22,8 +22,5 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out);
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out);
-
-// "Ethernet:IPv4:TCP" into `out` (appended).
-void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry, std::string& out);
 
 }  // namespace pcapkit::formats

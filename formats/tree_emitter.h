@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
 
 namespace pcapkit::formats {

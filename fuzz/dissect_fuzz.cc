@@ -1,5 +1,5 @@
 // libFuzzer target: one frame of any bytes under each link type pcapkit dissects (the
-// first byte picks it: fuzz/link_types.h), dissected in full, with -L transport and with
+// first byte picks it: testing/fuzz_link_types.h), dissected in full, with -L transport and with
 // -P udp, and written as JSON and tree; the JSON record must parse and name each member
 // once (fuzz/oracles.h).
 #include <cstddef>
@@ -11,8 +11,8 @@
 #include "formats/json_emitter.h"
 #include "formats/record.h"
 #include "formats/tree_emitter.h"
-#include "fuzz/link_types.h"
 #include "fuzz/oracles.h"
+#include "testing/fuzz_link_types.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pcapkit;

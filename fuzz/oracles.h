@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/strict_json.h"
+#include "testing/strict_json.h"
 
 namespace pcapkit::fuzz {
 

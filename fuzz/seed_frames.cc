@@ -1,6 +1,6 @@
 // Seeds for dissect_fuzz: every distinct frame of the captures under the given folders
 // (read in place), written to OUT as dissect_fuzz takes it — the link-type selector byte
-// (fuzz/link_types.h), then the frame — one file per frame, named by its content.
+// (testing/fuzz_link_types.h), then the frame — one file per frame, named by its content.
 //   seed_frames OUT CAPTURE_DIR...
 // Frames of link types the target does not try are skipped; unreadable files too (the
 // corpus holds damaged captures on purpose).
@@ -12,7 +12,7 @@
 #include <unordered_set>
 
 #include "engine/capture/reader.h"
-#include "fuzz/seeds.h"
+#include "testing/fuzz_seeds.h"
 
 int main(int argc, char** argv) {
   using namespace pcapkit;

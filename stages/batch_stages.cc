@@ -35,7 +35,7 @@ void VerboseLine(const Frame& frame, const protocols::Registry& registry, format
                         "Frame %3llu: ", static_cast<unsigned long long>(frame.number()));
   log.Append(std::string_view(head, size_t(n)));
   std::string chain;
-  formats::AppendProtocolChain(frame, registry, chain);
+  AppendProtocolChain(frame, registry, chain);
   log.Append(chain);
   log.Push('\n');
 }

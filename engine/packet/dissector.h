@@ -3,6 +3,8 @@
 // exception: what cannot be parsed becomes a `raw` layer carrying the reason.
 #pragma once
 
+#include <string>
+
 #include "engine/capture/batch.h"
 #include "engine/protocols/registry.h"
 #include "pcapkit/frame.h"
@@ -33,5 +35,8 @@ class Dissector {
   uint32_t max_layers_;
   ProtocolId stop_protocol_ = ProtocolId::kNone;
 };
+
+// "Ethernet:IPv4:TCP" (the display names of the frame's layers) appended to `out`.
+void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry, std::string& out);
 
 }  // namespace pcapkit

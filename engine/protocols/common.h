@@ -1,7 +1,7 @@
 // What every dissector file includes: the registry, the emitter and big-endian loads.
 #pragma once
 
-#include "engine/packet/emitter.h"
+#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "pcapkit/layers.h"
 

@@ -7,4 +7,5 @@
 #include "pcapkit/layers.h"
 #include "pcapkit/options.h"
 #include "pcapkit/protocol_id.h"
+#include "pcapkit/protocols.h"
 #include "pcapkit/reassembly.h"

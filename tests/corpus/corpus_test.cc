@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
-#include "tests/support/strict_json.h"
+#include "testing/strict_json.h"
 
 namespace {
 

@@ -2,8 +2,8 @@
 // GRE, MPLS, PPPoE/PPP, VXLAN, Geneve, Cisco HDLC — and their malformed variants.
 #include <gtest/gtest.h>
 
-#include "tests/support/packet_builder.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;

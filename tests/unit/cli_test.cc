@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/support/packet_builder.h"
-#include "tests/support/run_cli.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/run_cli.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/protocols/registry.h"
-#include "tests/support/packet_builder.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;

@@ -5,8 +5,8 @@
 #include "engine/util/time_format.h"
 #include "formats/json_emitter.h"
 #include "pcapkit/layers.h"
-#include "tests/support/packet_builder.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;

@@ -11,8 +11,8 @@
 
 #include "pcapkit/extractor.h"
 #include "pcapkit/reassembly.h"
-#include "tests/support/packet_builder.h"
-#include "tests/support/run_cli.h"
+#include "testing/packet_builder.h"
+#include "testing/run_cli.h"
 
 using namespace ipsuite;
 using testutil::RunCli;

@@ -14,9 +14,9 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
-#include "tests/support/packet_builder.h"
-#include "tests/support/run_cli.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/run_cli.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using nlohmann::json;

@@ -3,8 +3,8 @@
 
 #include <cstring>
 
-#include "tests/support/packet_builder.h"
-#include "tests/support/test_util.h"
+#include "testing/packet_builder.h"
+#include "testing/test_util.h"
 
 using namespace ipsuite;
 using testutil::ReadAll;

@@ -12,7 +12,7 @@
 #include <numeric>
 
 #include "pcapkit/extractor.h"
-#include "tests/support/packet_builder.h"
+#include "testing/packet_builder.h"
 
 using namespace ipsuite;
 

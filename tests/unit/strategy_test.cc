@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
-#include "tests/support/packet_builder.h"
+#include "testing/packet_builder.h"
 
 using namespace ipsuite;
 

@@ -8,12 +8,12 @@
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
-#include "engine/strategies/strategy.h"
 #include "formats/output_file.h"
 #include "formats/record.h"
 #include "formats/report_writer.h"
 #include "stages/reassembly_stage.h"
 #include "stages/selection.h"
+#include "stages/strategies/strategy.h"
 
 namespace pcapkit {
 
@@ -146,7 +146,7 @@ const Frame* Extractor::Next() {
 
 std::string Extractor::ProtocolChain(const Frame& frame) const {
   std::string s;
-  formats::AppendProtocolChain(frame, impl_->registry, s);
+  AppendProtocolChain(frame, impl_->registry, s);
   return s;
 }
 

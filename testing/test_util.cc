@@ -1,4 +1,4 @@
-#include "tests/support/test_util.h"
+#include "testing/test_util.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -7,9 +7,9 @@
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/report_writer.h"
-#include "fuzz/seeds.h"
 #include "stages/batch_stages.h"
-#include "tests/support/strict_json.h"
+#include "testing/fuzz_seeds.h"
+#include "testing/strict_json.h"
 
 namespace testutil {
 

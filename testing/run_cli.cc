@@ -1,4 +1,4 @@
-#include "tests/support/run_cli.h"
+#include "testing/run_cli.h"
 
 #include <fcntl.h>
 #include <sys/resource.h>

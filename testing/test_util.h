@@ -9,7 +9,7 @@
 
 #include "engine/capture/batch.h"
 #include "pcapkit/options.h"
-#include "tests/support/packet_builder.h"
+#include "testing/packet_builder.h"
 
 namespace testutil {
 

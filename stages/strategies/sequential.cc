@@ -1,6 +1,6 @@
 // Sequential: one thread, one work item, the stages in turn. The reference output.
-#include "engine/strategies/strategy.h"
-#include "engine/strategies/work_pool.h"
+#include "stages/strategies/strategy.h"
+#include "stages/strategies/work_pool.h"
 
 namespace pcapkit::strategies {
 

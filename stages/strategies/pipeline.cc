@@ -7,8 +7,8 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include "engine/strategies/strategy.h"
-#include "engine/strategies/work_pool.h"
+#include "stages/strategies/strategy.h"
+#include "stages/strategies/work_pool.h"
 
 namespace pcapkit::strategies {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "fuzz/link_types.h"
+#include "testing/fuzz_link_types.h"
 
 namespace pcapkit::fuzz {
 

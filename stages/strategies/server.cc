@@ -10,8 +10,8 @@
 #include <exception>
 #include <map>
 
-#include "engine/strategies/strategy.h"
-#include "engine/strategies/work_pool.h"
+#include "stages/strategies/strategy.h"
+#include "stages/strategies/work_pool.h"
 
 namespace pcapkit::strategies {
 

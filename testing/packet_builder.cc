@@ -1,4 +1,4 @@
-#include "tests/support/packet_builder.h"
+#include "testing/packet_builder.h"
 
 // GCC 12 at -O3 reports false out-of-bounds memcpy inside std::vector growth when small
 // vectors are appended (GCC bug 107852); this file only builds test fixtures.

@@ -1,7 +1,6 @@
 #include "pcapkit/frame.h"
 
-#include "engine/protocols/registry.h"
-#include "formats/record.h"
+#include "engine/packet/dissector.h"
 
 namespace pcapkit {
 
@@ -16,9 +15,17 @@ bool Frame::has(std::string_view name) const {
   return false;
 }
 
+void AppendProtocolChain(const Frame& frame, const protocols::Registry& registry,
+                         std::string& out) {
+  for (size_t i = 0; i < frame.layer_count(); ++i) {
+    if (i) out.push_back(':');
+    out.append(registry.Info(frame.layer(i).proto).name);
+  }
+}
+
 std::string Frame::protocols() const {
   std::string s;
-  formats::AppendProtocolChain(*this, protocols::Registry::Builtin(), s);
+  AppendProtocolChain(*this, protocols::Registry::Builtin(), s);
   return s;
 }
 
