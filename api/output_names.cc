@@ -1,0 +1,79 @@
+// Where the reports go: jspcapy's naming rules (docs/cli.md), for the CLI and the API.
+#include <filesystem>
+
+#include "pcapkit/extractor.h"
+
+namespace pcapkit {
+
+namespace {
+
+bool HasExtension(const std::string& name, std::initializer_list<const char*> exts) {
+  std::string ext = std::filesystem::path(name).extension().string();
+  for (const char* e : exts)
+    if (ext == e) return true;
+  return false;
+}
+
+bool IsTextFormat(OutputFormat f) {
+  return f == OutputFormat::kJson || f == OutputFormat::kNdjson || f == OutputFormat::kPlist ||
+         f == OutputFormat::kTree;
+}
+
+// The reassembly report: its own name and format, or derived from the frame report's.
+void ResolveReassemblyOutput(ExtractOptions& o) {
+  const ReassemblyOptions& r = o.reassembly;
+  if (!(r.ipv4 || r.ipv6 || r.tcp)) return;
+  if (o.reassembly_format == OutputFormat::kNone && !o.reassembly_output.empty() &&
+      o.reassembly_output != "-") {
+    std::string ext = std::filesystem::path(o.reassembly_output).extension().string();
+    for (OutputFormat f :
+         {OutputFormat::kJson, OutputFormat::kNdjson, OutputFormat::kPlist, OutputFormat::kTree})
+      if (ext == FormatExtension(f)) o.reassembly_format = f;
+    if (ext == ".jsonl") o.reassembly_format = OutputFormat::kNdjson;
+    if (ext == ".xml") o.reassembly_format = OutputFormat::kPlist;
+  }
+  if (o.reassembly_format == OutputFormat::kNone)
+    o.reassembly_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
+  if (!IsTextFormat(o.reassembly_format))
+    throw FormatError("reassembly records are written as json, ndjson, plist or tree");
+  if (!o.reassembly_output.empty() || o.nofile) return;
+  if (o.output == "-")
+    throw FormatError(
+        "the frames go to stdout: name the reassembly report with "
+        "--reassembly-output");
+  std::filesystem::path out(o.output);
+  std::string stem = o.files ? o.output : (out.parent_path() / out.stem()).string();
+  o.reassembly_output = stem + ".reassembly" + FormatExtension(o.reassembly_format);
+}
+
+}  // namespace
+
+void ResolveOutput(ExtractOptions& o) {
+  if (o.nofile) {
+    ResolveReassemblyOutput(o);
+    return;
+  }
+  if (o.format == OutputFormat::kNone && !o.files) o.format = FormatFromExtension(o.output);
+  if (o.format == OutputFormat::kNone) {
+    throw FormatError(o.files ? "-F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng"
+                      : o.output.empty() || o.output == "-"
+                          ? "output format unspecified: give -f json|ndjson|plist|tree|pcap|pcapng"
+                          : "cannot infer the output format from '" + o.output +
+                                "': give -f json|ndjson|plist|tree|pcap|pcapng");
+  }
+  if (o.files) {
+    if (o.output.empty()) o.output = "out";
+    if (o.output == "-") throw FormatError("-F writes files into a folder: name it with -o");
+    ResolveReassemblyOutput(o);
+    return;
+  }
+  if (o.output.empty()) {
+    o.output = std::string("out") + FormatExtension(o.format);
+  } else if (o.auto_extension && o.output != "-" &&
+             !HasExtension(o.output, {FormatExtension(o.format)})) {
+    o.output += FormatExtension(o.format);
+  }
+  ResolveReassemblyOutput(o);
+}
+
+}  // namespace pcapkit
