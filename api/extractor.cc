@@ -2,15 +2,14 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/output_file.h"
-#include "formats/record.h"
 #include "formats/report_writer.h"
+#include "stages/flow_graph.h"
 #include "stages/reassembly_stage.h"
 #include "stages/selection.h"
 #include "stages/strategies/strategy.h"
@@ -26,28 +25,46 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
   return false;
 }
 
+bool Reassembling(const ExtractOptions& o) {
+  return o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
+}
+
+// What an extraction writes to: the report writers, their files and the stages that own
+// them. Made before anything is read, so everything refusable is refused first.
+struct Outputs {
+  std::unique_ptr<formats::ReportWriter> writer;
+  std::unique_ptr<formats::OutputFile> file;  // null with --nofile and -F
+  std::string directory;                      // -F's folder
+  std::unique_ptr<stages::Sink> sink;
+  std::unique_ptr<formats::ReportWriter> reassembly_writer;
+  std::unique_ptr<formats::OutputFile> reassembly_file;
+  std::unique_ptr<stages::ReassemblyStage> reassembly;
+  reassembly::Wanted wanted;
+};
+
 }  // namespace
 
 struct Extractor::Impl {
   explicit Impl(ExtractOptions o)
-      : options(std::move(o)),
-        registry(protocols::Registry::Builtin()),
-        dissector(registry, options),
-        selection(options.filter, options.frames, options.count) {
+      : options(std::move(o)), registry(protocols::Registry::Builtin()) {
     if (options.auto_extension && options.input != "-" &&
         !HasExtension(options.input, {".pcap", ".cap", ".pcapng"}) &&
         !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
       options.input += ".pcap";
-    reader = capture::Reader::Open(options.input, options.batch_bytes);
+    DissectOptions dissect;
+    Raise(MakeDissectOptions(registry, options, &dissect));
+    dissector = std::make_unique<Dissector>(registry, dissect);
+    Raise(stages::Selection::Make(options.filter, options.frames, options.count, &selection));
+    Raise(capture::Reader::Open(options.input, options.batch_bytes, &reader));
     reader->set_max_record_bytes(options.max_record);
     source = std::make_unique<stages::Source>(
-        reader.get(), selection.active() ? &selection : nullptr, options.stop);
+        reader.get(), selection->active() ? selection.get() : nullptr, options.stop);
   }
 
   ExtractOptions options;
   const protocols::Registry& registry;
-  Dissector dissector;
-  stages::Selection selection;  // --filter, --frames, --count: for Next() and Run() alike
+  std::unique_ptr<Dissector> dissector;
+  std::unique_ptr<stages::Selection> selection;  // --filter, --frames, --count
   std::unique_ptr<capture::Reader> reader;
   std::unique_ptr<stages::Source> source;
   stages::WorkItem item;  // Next()'s current batch
@@ -55,6 +72,12 @@ struct Extractor::Impl {
   size_t next_frame = 0;
   Frame frame;
   ExtractSummary summary;
+
+  ExtractSummary Run();
+  Status OpenReport(Outputs& out);
+  Status OpenReassembly(Outputs& out);
+  Status RunGraph(Outputs& out, size_t* max_inflight);
+  void Summarize(const Outputs& out, size_t max_inflight);
 };
 
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -70,13 +93,13 @@ const Frame* Extractor::Next() {
   while (m.next_frame >= batch.frames.size()) {
     m.next_frame = 0;
     if (!m.source->Read(m.sequence++, m.item)) {
-      if (m.reader->error() && !m.selection.done() && !m.source->interrupted())
-        throw *m.reader->error();
+      Raise(m.source->status());
+      if (!m.selection->done() && !m.source->interrupted()) Raise(m.reader->status());
       return nullptr;
     }
   }
   const capture::FrameRecord& record = batch.frames[m.next_frame++];
-  m.dissector.Dissect(record, batch.Data(record), m.frame);
+  m.dissector->Dissect(record, batch.Data(record), m.frame);
   return &m.frame;
 }
 
@@ -90,98 +113,112 @@ const ExtractSummary& Extractor::summary() const {
   return impl_->summary;
 }
 
-ExtractSummary Extractor::Run() {
-  Impl& m = *impl_;
-  ExtractOptions& o = m.options;
-  ResolveOutput(o);
-  // Everything that can be refused was checked when the extractor was made, or is now,
-  // before any output exists.
-  stages::Selection& selection = m.selection;
-  std::unique_ptr<formats::ReportWriter> writer;
-  std::unique_ptr<formats::OutputFile> output;
-  std::string directory;
+Status Extractor::Impl::OpenReport(Outputs& out) {
+  const ExtractOptions& o = options;
   if (!o.nofile) {
     formats::CaptureOptions capture;
     capture.big_endian = o.big_endian;
     capture.nanosecond =
         o.resolution == ExtractOptions::Resolution::kNano ||
-        (o.resolution == ExtractOptions::Resolution::kAuto && m.reader->resolution_digits() > 6);
-    writer = formats::MakeReportWriter(o.format, m.registry, {o.payload}, capture);
+        (o.resolution == ExtractOptions::Resolution::kAuto && reader->resolution_digits() > 6);
+    out.writer = formats::MakeReportWriter(o.format, registry, {o.payload}, capture);
     if (o.files) {
-      directory = o.output;
+      out.directory = o.output;
       std::error_code ec;
-      std::filesystem::create_directories(directory, ec);
-      if (ec) throw OutputError(directory + ": cannot create the folder: " + ec.message());
-    } else {
-      output = std::make_unique<formats::OutputFile>(o.output);
+      std::filesystem::create_directories(out.directory, ec);
+      if (ec) return Status::IoError(out.directory + ": cannot create the folder: " + ec.message());
+    } else if (Status s = formats::OutputFile::Open(o.output, &out.file); !s.ok()) {
+      return s;
     }
   }
   // A progress line only for a person watching: stderr a terminal, no -v lines, no --quiet.
   bool progress = !o.quiet && !o.verbose && ::isatty(STDERR_FILENO);
-  uint64_t input_size = 0;
   std::error_code ec;
-  if (o.input != "-") input_size = std::filesystem::file_size(o.input, ec);
-  stages::Sink sink(output.get(), writer.get(), directory, FormatExtension(o.format), progress,
-                    ec ? 0 : input_size);
+  uint64_t input_size = o.input == "-" ? 0 : std::filesystem::file_size(o.input, ec);
+  out.sink =
+      std::make_unique<stages::Sink>(out.file.get(), out.writer.get(), out.directory,
+                                     FormatExtension(o.format), progress, ec ? 0 : input_size);
+  return Status::Ok();
+}
+
+// The stateful stage and its report, when reassembly is on.
+Status Extractor::Impl::OpenReassembly(Outputs& out) {
+  const ExtractOptions& o = options;
+  if (!Reassembling(o)) return Status::Ok();
+  if (Status s = reassembly::Engine::Check(o.reassembly); !s.ok()) return s;
+  if (!o.reassembly_output.empty()) {
+    if (o.reassembly_output != "-" && o.reassembly_output == o.output)
+      return Status::InvalidArgument(
+          "the reassembly report and the frame report are the same file");
+    out.reassembly_writer = formats::MakeReportWriter(o.reassembly_format, registry, {o.payload});
+    if (Status s = formats::OutputFile::Open(o.reassembly_output, &out.reassembly_file); !s.ok())
+      return s;
+  }
+  out.reassembly = std::make_unique<stages::ReassemblyStage>(
+      o.reassembly, dissector.get(), registry, formats::RecordOptions{o.payload},
+      out.reassembly_writer.get(), out.reassembly_file.get());
+  out.wanted = out.reassembly->wanted();
+  return Status::Ok();
+}
+
+Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
+  const ExtractOptions& o = options;
+  stages::GraphParts parts{source.get(),
+                           {dissector.get(), out.writer.get(), &registry, o.verbose, o.files,
+                            out.reassembly ? &out.wanted : nullptr},
+                           out.reassembly.get(),
+                           out.sink.get()};
+  stages::FlowGraph graph = stages::MakeFlowGraph(parts);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  // The stateful stage and its report, when reassembly is on.
-  std::unique_ptr<formats::ReportWriter> reassembly_writer;
-  std::unique_ptr<formats::OutputFile> reassembly_output;
-  std::unique_ptr<stages::ReassemblyStage> reassembly;
-  reassembly::Wanted wanted;
-  if (o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp) {
-    if (!o.reassembly_output.empty()) {
-      if (o.reassembly_output != "-" && o.reassembly_output == o.output)
-        throw FormatError("the reassembly report and the frame report are the same file");
-      reassembly_writer = formats::MakeReportWriter(o.reassembly_format, m.registry, {o.payload});
-      reassembly_output = std::make_unique<formats::OutputFile>(o.reassembly_output);
-    }
-    reassembly = std::make_unique<stages::ReassemblyStage>(
-        o.reassembly, &m.dissector, m.registry, formats::RecordOptions{o.payload},
-        reassembly_writer.get(), reassembly_output.get());
-    wanted = reassembly->wanted();
-  }
-  stages::Source& source = *m.source;
-  strategies::RunContext context{
-      &source,
-      {&m.dissector, writer.get(), &m.registry, o.verbose, o.files, reassembly ? &wanted : nullptr},
-      &sink,
-      threads,
-      o.inflight ? o.inflight : 2 * threads + 2,
-      reassembly.get()};
-  ExtractSummary& summary = m.summary;
-  sink.Begin();
+  strategies::RunLimits limits{threads, o.inflight ? o.inflight : 2 * threads + 2};
   switch (o.strategy) {
-    case Strategy::kSequential:
-      summary.max_inflight = strategies::RunSequential(context);
-      break;
     case Strategy::kPipeline:
-      summary.max_inflight = strategies::RunPipeline(context);
-      break;
+      return strategies::RunPipeline(graph, limits, max_inflight);
     case Strategy::kServer:
-      summary.max_inflight = strategies::RunServer(context);
+      return strategies::RunServer(graph, limits, max_inflight);
+    case Strategy::kSequential:
       break;
   }
-  // The report is closed (valid) and renamed into place even when the capture turned out
-  // corrupt: it holds every frame before the fault.
-  sink.Finish();
-  if (reassembly) {
-    // Like the frame report, the reassembly report is completed after an input fault:
-    // what was pending comes out as partial, then the summary.
-    reassembly->Finish();
-    summary.reassembly = reassembly->stats();
-    summary.reassembly_records = reassembly->records();
-    summary.reassembly_incomplete = reassembly->incomplete();
-    if (reassembly_output) summary.reassembly_output = reassembly_output->path();
-  }
-  summary.frames = sink.frames();
-  summary.bytes = sink.bytes();
-  summary.files = sink.files();
-  summary.interrupted = source.interrupted();
-  if (output) summary.output = output->path();
-  if (o.files) summary.output = directory;
-  if (m.reader->error() && !summary.interrupted && !selection.done()) throw *m.reader->error();
+  return strategies::RunSequential(graph, limits, max_inflight);
+}
+
+ExtractSummary Extractor::Run() {
+  return impl_->Run();
+}
+
+ExtractSummary Extractor::Impl::Run() {
+  ResolveOutput(options);
+  Outputs out;
+  Raise(OpenReport(out));
+  Raise(OpenReassembly(out));
+  out.sink->Begin();
+  size_t max_inflight = 0;
+  // A stage that fails (the output cannot be written) ends the run without a report: the
+  // temporary files go. A corrupt capture ends the reading only: the reports are closed
+  // (valid) and renamed into place, holding every record before the fault.
+  Raise(RunGraph(out, &max_inflight));
+  Raise(source->status());
+  Raise(out.sink->Finish());
+  if (out.reassembly) Raise(out.reassembly->Finish());
+  Summarize(out, max_inflight);
+  if (!source->interrupted() && !selection->done()) Raise(reader->status());
   return summary;
+}
+
+void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
+  ExtractSummary& s = summary;
+  s.max_inflight = max_inflight;
+  s.frames = out.sink->frames();
+  s.bytes = out.sink->bytes();
+  s.files = out.sink->files();
+  s.interrupted = source->interrupted();
+  s.output = out.file ? out.file->path() : options.files ? out.directory : "";
+  if (out.reassembly) {
+    s.reassembly = out.reassembly->stats();
+    s.reassembly_records = out.reassembly->records();
+    s.reassembly_incomplete = out.reassembly->incomplete();
+    if (out.reassembly_file) s.reassembly_output = out.reassembly_file->path();
+  }
 }
 
 }  // namespace pcapkit

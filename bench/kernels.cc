@@ -35,8 +35,9 @@ void BM_ReadPcap(benchmark::State& state) {
   std::vector<Record> records(10000, Record{TcpWithOptions()});
   Bytes file = PcapFile({}, records);
   for (auto _ : state) {
-    auto reader = pcapkit::capture::Reader::FromSource(
-        pcapkit::io::MemorySource(file.data(), file.size()), "bench", 1 << 20);
+    std::unique_ptr<pcapkit::capture::Reader> reader;
+    pcapkit::Raise(pcapkit::capture::Reader::FromSource(
+        pcapkit::io::MemorySource(file.data(), file.size()), "bench", 1 << 20, &reader));
     pcapkit::capture::Batch batch;
     size_t n = 0;
     while (reader->Next(batch)) n += batch.frames.size();

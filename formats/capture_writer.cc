@@ -5,23 +5,15 @@
 // interface declared with the decimal resolution its frames' timestamps carry (power-of-2
 // resolutions were read as nanoseconds), so a frame is encoded from its own timestamp.
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include "formats/report_writer.h"
-#include "pcapkit/errors.h"
 
 namespace pcapkit::formats {
 namespace {
 
-const capture::MetaField* Field(const capture::MetaRecord& m, std::string_view key) {
-  for (const auto& f : m.fields)
-    if (f.key == key) return &f;
-  return nullptr;
-}
-uint64_t FieldUint(const capture::MetaRecord& m, std::string_view key, uint64_t fallback) {
-  const capture::MetaField* f = Field(m, key);
-  return f ? f->u : fallback;
-}
+using Kind = capture::MetaRecord::Kind;
 
 constexpr uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
                                100000, 1000000, 10000000, 100000000, 1000000000};
@@ -74,11 +66,9 @@ class PcapWriter : public ReportWriter {
     // The file header comes from the input's first header: pcap's or snoop's Global
     // Header, or the first interface of a pcapng. Later pcapng interfaces add nothing;
     // their frames must share the link type (the sink checks).
-    if (meta.title == "Global Header" || meta.title == "Interface Description 1") {
-      uint64_t snaplen = FieldUint(meta, "snaplen", kDefaultSnaplen);
-      Header(uint32_t(FieldUint(meta, "linktype", 1)),
-             snaplen ? uint32_t(snaplen) : kDefaultSnaplen, out);
-    }
+    if (meta.kind == Kind::kGlobalHeader ||
+        (meta.kind == Kind::kInterfaceDescription && meta.ordinal == 1))
+      Header(meta.linktype, meta.snaplen ? meta.snaplen : kDefaultSnaplen, out);
   }
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
     Bytes b(out, o_.big_endian);
@@ -89,10 +79,10 @@ class PcapWriter : public ReportWriter {
     b.U32(frame.len());
     b.Raw(frame.data().data(), frame.cap_len());
   }
+  // Never called: other records go to text reports only (ResolveOutput refuses a capture
+  // format for them before anything runs).
   void Record(std::string_view, const Body&, bool, OutBuffer&) const override {
-    throw FormatError(
-        "a capture format holds frames only: write reassembly records as "
-        "json, ndjson, plist or tree");
+    assert(!"a capture format holds frames only");
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
@@ -122,29 +112,30 @@ class PcapngWriter : public ReportWriter {
   explicit PcapngWriter(const CaptureOptions& o) : o_(o) {}
   void Begin(OutBuffer&) const override {}
   void Meta(const capture::MetaRecord& meta, bool, OutBuffer& out) const override {
-    if (meta.title == "Global Header") {  // pcap or snoop input: one section, one interface
-      Section(out);
-      const capture::MetaField* ns = Field(meta, "nanosecond");
-      Interface(uint16_t(FieldUint(meta, "linktype", 1)), uint32_t(FieldUint(meta, "snaplen", 0)),
-                ns && ns->u ? 9 : 6, out);
-    } else if (meta.title.rfind("Section Header ", 0) == 0) {
-      Section(out);
-    } else if (meta.title.rfind("Interface Description ", 0) == 0) {
-      // The digits the reader gave this interface's timestamps (capture/pcapng_parser.cc).
-      uint64_t tsresol = FieldUint(meta, "if_tsresol", 6);
-      uint8_t digits = (tsresol & 0x80) ? 9 : uint8_t(std::min<uint64_t>(tsresol, 9));
-      Interface(uint16_t(FieldUint(meta, "linktype", 1)), uint32_t(FieldUint(meta, "snaplen", 0)),
-                digits, out);
+    switch (meta.kind) {
+      case Kind::kGlobalHeader:  // pcap or snoop input: one section, one interface
+        Section(out);
+        Interface(uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
+        break;
+      case Kind::kSectionHeader:
+        Section(out);
+        break;
+      case Kind::kInterfaceDescription:
+        // Declared with the digits the reader gave this interface's timestamps.
+        Interface(uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
+        break;
+      default:
+        break;
     }
     // Name resolution, statistics, secrets and custom blocks are not copied.
   }
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
     EnhancedPacket(frame, frame.interface(), out);
   }
+  // Never called: other records go to text reports only (ResolveOutput refuses a capture
+  // format for them before anything runs).
   void Record(std::string_view, const Body&, bool, OutBuffer&) const override {
-    throw FormatError(
-        "a capture format holds frames only: write reassembly records as "
-        "json, ndjson, plist or tree");
+    assert(!"a capture format holds frames only");
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }

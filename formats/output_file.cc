@@ -9,8 +9,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include "pcapkit/errors.h"
-
 namespace pcapkit::formats {
 
 namespace {
@@ -24,18 +22,22 @@ std::string TempNameFor(const std::string& path) {
 }
 }  // namespace
 
-OutputFile::OutputFile(const std::string& path) : path_(path) {
+Status OutputFile::Open(const std::string& path, std::unique_ptr<OutputFile>* out) {
+  std::unique_ptr<OutputFile> file(new OutputFile(path));
   if (path == "-") {
-    fd_ = STDOUT_FILENO;
-    return;
+    file->fd_ = STDOUT_FILENO;
+    *out = std::move(file);
+    return Status::Ok();
   }
   struct stat st {};
   bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
   std::string target = special ? path : TempNameFor(path);
-  fd_ = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw OutputError(path + ": cannot create: " + std::strerror(errno));
-  owned_ = true;
-  if (!special) temp_ = target;
+  file->fd_ = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (file->fd_ < 0) return Status::IoError(path + ": cannot create: " + std::strerror(errno));
+  file->owned_ = true;
+  if (!special) file->temp_ = target;
+  *out = std::move(file);
+  return Status::Ok();
 }
 
 OutputFile::~OutputFile() {
@@ -43,32 +45,34 @@ OutputFile::~OutputFile() {
   if (!temp_.empty()) ::unlink(temp_.c_str());
 }
 
-void OutputFile::Write(std::string_view bytes) {
+Status OutputFile::Write(std::string_view bytes) {
   const char* p = bytes.data();
   size_t n = bytes.size();
   while (n > 0) {
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      throw OutputError((path_ == "-" ? std::string("<stdout>") : path_) +
-                        ": write failed: " + std::strerror(errno));
+      return Status::IoError((path_ == "-" ? std::string("<stdout>") : path_) +
+                             ": write failed: " + std::strerror(errno));
     }
     p += w;
     n -= size_t(w);
   }
+  return Status::Ok();
 }
 
-void OutputFile::Close() {
+Status OutputFile::Close() {
   if (owned_ && fd_ >= 0) {
     int rc = ::close(fd_);
     fd_ = -1;
-    if (rc != 0) throw OutputError(path_ + ": close failed: " + std::strerror(errno));
+    if (rc != 0) return Status::IoError(path_ + ": close failed: " + std::strerror(errno));
   }
   if (!temp_.empty()) {
     if (::rename(temp_.c_str(), path_.c_str()) != 0)
-      throw OutputError(path_ + ": cannot rename into place: " + std::strerror(errno));
+      return Status::IoError(path_ + ": cannot rename into place: " + std::strerror(errno));
     temp_.clear();
   }
+  return Status::Ok();
 }
 
 }  // namespace pcapkit::formats

@@ -57,7 +57,7 @@ struct CaptureOptions {
 // kJson: one object, `"Global Header"` / pcapng blocks and `"Frame N"` members, one per
 // line. kNdjson: one frame record per line, nothing else. kPlist: the JSON report's tree
 // as an XML property list. kTree: PyPCAPKit's tree text. kPcap / kPcapng: the frames as
-// a capture again.
+// a capture again. Null for kNone.
 std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const protocols::Registry& registry,
                                                const RecordOptions& options,

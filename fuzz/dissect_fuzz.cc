@@ -18,16 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pcapkit;
   static const auto& registry = protocols::Registry::Builtin();
   static const Dissector full(registry, {});
-  static const Dissector transport = [] {  // -L transport
-    ExtractOptions o;
-    o.stop_layer = LayerLevel::kTransport;
-    return Dissector(protocols::Registry::Builtin(), o);
-  }();
-  static const Dissector after_udp = [] {  // -P udp
-    ExtractOptions o;
-    o.stop_protocol = "udp";
-    return Dissector(protocols::Registry::Builtin(), o);
-  }();
+  static const Dissector transport(registry, {.stop_layer = LayerLevel::kTransport});   // -L
+  static const Dissector after_udp(registry, {.stop_protocol = registry.Find("udp")});  // -P
   if (size < 1) return 0;
   capture::FrameRecord rec;
   rec.linktype = fuzz::LinkTypeOf(data[0]);

@@ -27,8 +27,10 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(argv[i])) {
       if (!entry.is_regular_file()) continue;
-      try {
-        auto reader = capture::Reader::Open(entry.path().string());
+      // Not a capture (MANIFEST.tsv, notes) or not one pcapkit opens: nothing to seed.
+      std::unique_ptr<capture::Reader> reader;
+      if (!capture::Reader::Open(entry.path().string(), 1 << 20, &reader).ok()) continue;
+      {
         capture::Batch batch;
         ++files;
         while (reader->Next(batch)) {
@@ -41,8 +43,6 @@ int main(int argc, char** argv) {
             ++frames;
           }
         }
-      } catch (const std::exception&) {
-        // Not a capture (MANIFEST.tsv, notes) or not one pcapkit opens: nothing to seed.
       }
     }
   }

@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "formats/record.h"
-#include "pcapkit/errors.h"
 
 namespace pcapkit::stages {
 
@@ -24,8 +23,8 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
     return false;
   }
   if (!reader_->Next(item.batch)) return false;
-  if (selection_) selection_->Apply(item.batch);
-  return true;
+  if (selection_) status_ = selection_->Apply(item.batch);
+  return status_.ok();
 }
 
 namespace {
@@ -54,7 +53,7 @@ void Process(const ProcessOptions& o, WorkItem& item) {
       if (writer && o.documents) {
         size_t at = item.report.size();
         if (writer->MetaDocument(m, item.report))
-          item.documents.push_back({m.title, at, item.report.size() - at});
+          item.documents.push_back({m.Title(), at, item.report.size() - at});
       } else if (writer) {
         writer->Meta(m, first(), item.report);
       }
@@ -105,30 +104,38 @@ void Sink::Begin() {
   if (writer_ && output_) writer_->Begin(pending_);
 }
 
-void Sink::CheckLinkTypes(const WorkItem& item) {
+Status Sink::CheckLinkTypes(const WorkItem& item) {
   for (const capture::FrameRecord& f : item.batch.frames) {
     if (!have_linktype_) {
       linktype_ = f.linktype;
       have_linktype_ = true;
     } else if (f.linktype != linktype_) {
-      throw FormatError("frame " + std::to_string(f.number) + " has link type " +
-                        std::to_string(f.linktype) + ", but a pcap file holds one link type (" +
-                        std::to_string(linktype_) + "): write pcapng (-f pcapng) instead");
+      return Status::InvalidArgument(
+          "frame " + std::to_string(f.number) + " has link type " + std::to_string(f.linktype) +
+          ", but a pcap file holds one link type (" + std::to_string(linktype_) +
+          "): write pcapng (-f pcapng) instead");
     }
   }
+  return Status::Ok();
 }
 
-void Sink::WriteDocuments(const WorkItem& item) {
+Status Sink::WriteDocuments(const WorkItem& item) {
   for (const WorkItem::Document& d : item.documents) {
-    formats::OutputFile file(directory_ + "/" + d.name + extension_);
-    file.Write(item.report.view().substr(d.offset, d.length));
-    file.Close();
+    std::unique_ptr<formats::OutputFile> file;
+    Status s = formats::OutputFile::Open(directory_ + "/" + d.name + extension_, &file);
+    if (s.ok()) s = file->Write(item.report.view().substr(d.offset, d.length));
+    if (s.ok()) s = file->Close();
+    if (!s.ok()) return s;
     ++files_;
   }
+  return Status::Ok();
 }
 
-void Sink::Write(WorkItem& item) {
-  if (writer_ && writer_->SingleLinkType() && !item.documents.size()) CheckLinkTypes(item);
+Status Sink::Write(WorkItem& item) {
+  if (writer_ && writer_->SingleLinkType() && !item.documents.size()) {
+    Status s = CheckLinkTypes(item);
+    if (!s.ok()) return s;
+  }
   entries_ += item.entries;
   frames_ += item.batch.frames.size();
   bytes_ += item.bytes;
@@ -136,32 +143,36 @@ void Sink::Write(WorkItem& item) {
     std::fwrite(item.log.data(), 1, item.log.size(), stderr);
     std::fflush(stderr);
   }
-  if (!directory_.empty()) WriteDocuments(item);
-  if (output_) {
+  Status s;
+  if (!directory_.empty()) s = WriteDocuments(item);
+  if (s.ok() && output_) {
     // A batch's report goes straight out; only small ones (a live capture trickling in)
     // are gathered, and even those leave at once when the source is slow.
     if (pending_.empty() && item.report.size() >= kDirectBytes) {
-      output_->Write(item.report.view());
+      s = output_->Write(item.report.view());
     } else {
       pending_.Append(item.report.view());
-      Flush(item.batch.trickling);
+      s = Flush(item.batch.trickling);
     }
   }
   if (progress_) DrawProgress(false);
+  return s;
 }
 
-void Sink::Flush(bool force) {
-  if (output_ && !pending_.empty() && (force || pending_.size() >= kFlushBytes)) {
-    output_->Write(pending_.view());
-    pending_.clear();
-  }
+Status Sink::Flush(bool force) {
+  if (!output_ || pending_.empty() || (!force && pending_.size() < kFlushBytes))
+    return Status::Ok();
+  Status s = output_->Write(pending_.view());
+  pending_.clear();
+  return s;
 }
 
-void Sink::Finish() {
+Status Sink::Finish() {
   if (writer_ && output_) writer_->End(entries_ == 0, pending_);
-  Flush(true);
-  if (output_) output_->Close();
+  Status s = Flush(true);
+  if (s.ok() && output_) s = output_->Close();
   if (progress_) DrawProgress(true);
+  return s;
 }
 
 void Sink::DrawProgress(bool final) {

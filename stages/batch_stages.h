@@ -1,12 +1,9 @@
-// The stages a batch goes through between the reader and the output. Every strategy
-// (engine/strategies) composes these same functions on the same WorkItem, so every
-// strategy writes the same bytes; they differ only in which thread runs which stage.
+// The stages a batch goes through between the reader and the output: read (Source),
+// dissect and serialize (Process), write (Sink). stages/flow_graph.cc chains them, with
+// the stateful stages, into the one graph every strategy runs.
 //
-//   read (serial, in order) -> process (any thread) -> [reassemble (serial, in order)]
-//     -> write (serial, in order)
-//
-// `process` dissects and serializes each frame in one pass, and picks out what the
-// stateful stage needs (a frame's IP fragment and TCP segment, as pointers into the
+// `Process` dissects and serializes each frame in one pass, and picks out what the
+// stateful stages need (a frame's IP fragment and TCP segment, as pointers into the
 // batch); the stateful stage (stages/reassembly_stage.h) then only consumes those, so
 // the per-frame work stays parallel.
 #pragma once
@@ -63,15 +60,19 @@ class Source {
  public:
   Source(capture::Reader* reader, Selection* selection, const std::atomic<bool>* stop)
       : reader_(reader), selection_(selection), stop_(stop) {}
-  // The next batch into `item`. False when there is nothing more to write.
+  // The next batch into `item`. False when there is nothing more to write: then status()
+  // says why, when it is a failure (a filter that does not compile for a new link type;
+  // the reader's own fault is its status()).
   bool Read(uint64_t sequence, WorkItem& item);
   bool interrupted() const { return interrupted_; }
+  const Status& status() const { return status_; }
 
  private:
   capture::Reader* reader_;
   Selection* selection_;
   const std::atomic<bool>* stop_;
   bool interrupted_ = false;
+  Status status_;
 };
 
 // Stage 2 (parallel): dissect every frame, serialize it and its neighbouring file records
@@ -86,19 +87,21 @@ class Sink {
   Sink(formats::OutputFile* output, const formats::ReportWriter* writer, std::string directory,
        std::string extension, bool progress, uint64_t input_size);
   void Begin();
-  void Write(WorkItem& item);
+  // Serial, in batch order. Fails when the output cannot be written (IoError) or a pcap
+  // output meets a second link type (InvalidArgument).
+  Status Write(WorkItem& item);
   // Closes the report (valid even after an input error) and the file.
-  void Finish();
+  Status Finish();
   uint64_t frames() const { return frames_; }
   uint64_t bytes() const { return bytes_; }
   uint64_t files() const { return files_; }
 
  private:
-  void Flush(bool force);
+  Status Flush(bool force);
   void DrawProgress(bool final);
 
-  void CheckLinkTypes(const WorkItem& item);
-  void WriteDocuments(const WorkItem& item);
+  Status CheckLinkTypes(const WorkItem& item);
+  Status WriteDocuments(const WorkItem& item);
 
   formats::OutputFile* output_;
   const formats::ReportWriter* writer_;

@@ -20,9 +20,10 @@ ReassemblyStage::ReassemblyStage(const ReassemblyOptions& options, const Dissect
 
 ReassemblyStage::~ReassemblyStage() = default;
 
-void ReassemblyStage::Run(WorkItem& item) {
+Status ReassemblyStage::Run(WorkItem& item) {
   engine_.FeedAll(item.inputs.data(), item.input_count);
   Flush(item.batch.trickling);
+  return status_;
 }
 
 void ReassemblyStage::OnDatagram(const Datagram& d) {
@@ -55,18 +56,20 @@ void ReassemblyStage::Emit(bool complete, const std::function<formats::Incomplet
   Flush(false);
 }
 
+// Records are written from the engine's callbacks, which cannot fail: the first write
+// error is kept and returned by Run(); nothing is written after it.
 void ReassemblyStage::Flush(bool force) {
-  if (!output_) {
+  if (!output_ || !status_.ok()) {
     pending_.clear();
     return;
   }
   if (!pending_.empty() && (force || pending_.size() >= (1u << 20))) {
-    output_->Write(pending_.view());
+    status_ = output_->Write(pending_.view());
     pending_.clear();
   }
 }
 
-void ReassemblyStage::Finish() {
+Status ReassemblyStage::Finish() {
   engine_.Finish();
   if (writer_) {
     writer_->Record(
@@ -79,7 +82,8 @@ void ReassemblyStage::Finish() {
     writer_->End(false, pending_);
   }
   Flush(true);
-  if (output_) output_->Close();
+  if (output_ && status_.ok()) status_ = output_->Close();
+  return status_;
 }
 
 }  // namespace pcapkit::stages

@@ -31,11 +31,11 @@ class ReassemblyStage {
   ~ReassemblyStage();
 
   reassembly::Wanted wanted() const { return engine_.wanted(); }
-  // Serial, in batch order.
-  void Run(WorkItem& item);
+  // Serial, in batch order. Fails when the report cannot be written.
+  Status Run(WorkItem& item);
   // The capture ended (or stopped): hands out what is pending, writes the summary and
   // closes the report.
-  void Finish();
+  Status Finish();
 
   const ReassemblyStats& stats() const { return engine_.stats(); }
   uint64_t records() const { return records_; }
@@ -59,6 +59,7 @@ class ReassemblyStage {
   uint64_t datagrams_ = 0, streams_ = 0;  // written, for the records' names
   std::vector<formats::IncompleteEntry> incomplete_;
   uint64_t incomplete_total_ = 0;
+  Status status_;  // the first write that failed: the report stops there
 };
 
 }  // namespace pcapkit::stages

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "pcapkit/errors.h"
-
 namespace pcapkit::stages {
 
 struct Selection::Program {
@@ -16,39 +14,47 @@ struct Selection::Program {
 
 namespace {
 
-// Compiles `filter` for `linktype` into `out`; throws FormatError with libpcap's message.
-void Compile(const std::string& filter, uint32_t linktype, bpf_program& out) {
+// Compiles `filter` for `linktype` into `out`; InvalidArgument with libpcap's message.
+Status Compile(const std::string& filter, uint32_t linktype, bpf_program& out) {
   pcap_t* dead = pcap_open_dead(int(linktype), 262144);
-  if (dead == nullptr) throw FormatError("--filter: cannot prepare libpcap");
+  if (dead == nullptr) return Status::InvalidArgument("--filter: cannot prepare libpcap");
   int rc = pcap_compile(dead, &out, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN);
   std::string message = rc == 0 ? "" : pcap_geterr(dead);
   pcap_close(dead);
-  if (rc != 0) {
-    throw FormatError("--filter '" + filter + "' (link type " + std::to_string(linktype) +
-                      "): " + message);
-  }
+  if (rc != 0)
+    return Status::InvalidArgument("--filter '" + filter + "' (link type " +
+                                   std::to_string(linktype) + "): " + message);
+  return Status::Ok();
 }
 
-uint64_t ParseNumber(std::string_view s, const std::string& spec) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v == 0)
-    throw FormatError("--frames '" + spec + "': '" + std::string(s) +
-                      "' is not a frame number (frames count from 1)");
-  return v;
+bool ParseNumber(std::string_view s, uint64_t* v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && p == s.data() + s.size() && *v != 0;
 }
 
 }  // namespace
 
-Selection::Selection(const std::string& filter, const std::string& frames, uint64_t count)
-    : filter_(filter), count_(count) {
-  if (!filter_.empty()) {
+Selection::Selection(const std::string& filter, uint64_t count) : filter_(filter), count_(count) {}
+
+Status Selection::Make(const std::string& filter, const std::string& frames, uint64_t count,
+                       std::unique_ptr<Selection>* out) {
+  std::unique_ptr<Selection> selection(new Selection(filter, count));
+  if (!filter.empty()) {
     // Check the expression at once (on Ethernet) so a typo is a usage error before any
     // output; other link types compile when their first frame arrives.
     auto program = std::make_unique<Program>();
-    Compile(filter_, 1, program->bpf);
-    programs_.emplace(1, std::move(program));
+    Status s = Compile(filter, 1, program->bpf);
+    if (!s.ok()) return s;
+    selection->programs_.emplace(1, std::move(program));
   }
+  Status s = selection->ParseFrames(frames);
+  if (!s.ok()) return s;
+  *out = std::move(selection);
+  return Status::Ok();
+}
+
+// "100-200,305" into sorted inclusive ranges.
+Status Selection::ParseFrames(const std::string& frames) {
   std::string_view rest = frames;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
@@ -56,14 +62,20 @@ Selection::Selection(const std::string& filter, const std::string& frames, uint6
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (item.empty()) continue;
     size_t dash = item.find('-');
-    uint64_t lo = ParseNumber(item.substr(0, dash), frames);
-    uint64_t hi = dash == std::string_view::npos ? lo : ParseNumber(item.substr(dash + 1), frames);
+    std::string_view lo_text = item.substr(0, dash);
+    std::string_view hi_text = dash == std::string_view::npos ? lo_text : item.substr(dash + 1);
+    uint64_t lo = 0, hi = 0;
+    for (auto [text, value] : {std::pair{lo_text, &lo}, std::pair{hi_text, &hi}})
+      if (!ParseNumber(text, value))
+        return Status::InvalidArgument("--frames '" + frames + "': '" + std::string(text) +
+                                       "' is not a frame number (frames count from 1)");
     if (hi < lo)
-      throw FormatError("--frames '" + frames + "': range " + std::string(item) +
-                        " runs backwards");
+      return Status::InvalidArgument("--frames '" + frames + "': range " + std::string(item) +
+                                     " runs backwards");
     ranges_.emplace_back(lo, hi);
   }
   std::sort(ranges_.begin(), ranges_.end());
+  return Status::Ok();
 }
 
 Selection::~Selection() = default;
@@ -74,21 +86,27 @@ bool Selection::Wanted(uint64_t number) const {
   return it != ranges_.begin() && std::prev(it)->second >= number;
 }
 
-bool Selection::Passes(const capture::FrameRecord& f, const uint8_t* data) {
-  if (filter_.empty()) return true;
+Status Selection::Passes(const capture::FrameRecord& f, const uint8_t* data, bool* passes) {
+  *passes = true;
+  if (filter_.empty()) return Status::Ok();
   auto& program = programs_[f.linktype];
   if (!program) {
     program = std::make_unique<Program>();
-    Compile(filter_, f.linktype, program->bpf);
+    Status s = Compile(filter_, f.linktype, program->bpf);
+    if (!s.ok()) {
+      programs_.erase(f.linktype);
+      return s;
+    }
   }
   pcap_pkthdr hdr{};
   hdr.caplen = f.cap_len;
   hdr.len = f.len;
-  return pcap_offline_filter(&program->bpf, &hdr, data) != 0;
+  *passes = pcap_offline_filter(&program->bpf, &hdr, data) != 0;
+  return Status::Ok();
 }
 
-void Selection::Apply(capture::Batch& batch) {
-  if (!active()) return;
+Status Selection::Apply(capture::Batch& batch) {
+  if (!active()) return Status::Ok();
   uint64_t last_wanted = ranges_.empty() ? UINT64_MAX : ranges_.back().second;
   size_t kept = 0, meta = 0;
   for (size_t i = 0; i < batch.frames.size(); ++i) {
@@ -96,7 +114,11 @@ void Selection::Apply(capture::Batch& batch) {
     for (; meta < batch.metas.size() && batch.metas[meta].before_frame <= i; ++meta)
       batch.metas[meta].before_frame = uint32_t(kept);
     const capture::FrameRecord& f = batch.frames[i];
-    bool keep = !done_ && Wanted(f.number) && Passes(f, batch.Data(f));
+    bool keep = !done_ && Wanted(f.number);
+    if (keep) {
+      Status s = Passes(f, batch.Data(f), &keep);
+      if (!s.ok()) return s;
+    }
     if (keep) {
       batch.frames[kept++] = f;
       if (count_ != 0 && ++selected_ >= count_) done_ = true;
@@ -105,6 +127,7 @@ void Selection::Apply(capture::Batch& batch) {
   }
   for (; meta < batch.metas.size(); ++meta) batch.metas[meta].before_frame = uint32_t(kept);
   batch.frames.resize(kept);
+  return Status::Ok();
 }
 
 }  // namespace pcapkit::stages

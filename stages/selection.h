@@ -12,27 +12,32 @@
 #include <vector>
 
 #include "engine/capture/batch.h"
+#include "engine/util/status.h"
 
 namespace pcapkit::stages {
 
 class Selection {
  public:
-  // Throws FormatError for a bad --frames list or a filter libpcap cannot compile
-  // (with the compiler's message).
-  Selection(const std::string& filter, const std::string& frames, uint64_t count);
+  // A bad --frames list or a filter libpcap cannot compile (with the compiler's message)
+  // is InvalidArgument.
+  static Status Make(const std::string& filter, const std::string& frames, uint64_t count,
+                     std::unique_ptr<Selection>* out);
   ~Selection();
   Selection(const Selection&) = delete;
   Selection& operator=(const Selection&) = delete;
 
   bool active() const { return !filter_.empty() || !ranges_.empty() || count_ != 0; }
   // Drops the frames of `batch` that are not selected (file records stay, in place).
-  void Apply(capture::Batch& batch);
+  // Fails when the filter does not compile for a link type met for the first time.
+  Status Apply(capture::Batch& batch);
   // No frame after this point can be selected: reading may stop.
   bool done() const { return done_; }
 
  private:
+  Selection(const std::string& filter, uint64_t count);
+  Status ParseFrames(const std::string& frames);
   bool Wanted(uint64_t number) const;
-  bool Passes(const capture::FrameRecord& f, const uint8_t* data);
+  Status Passes(const capture::FrameRecord& f, const uint8_t* data, bool* passes);
 
   struct Program;
   std::string filter_;

@@ -2,9 +2,11 @@
 
 // GCC 12 at -O3 reports false out-of-bounds memcpy inside std::vector growth when small
 // vectors are appended (GCC bug 107852); this file only builds test fixtures.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overread"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
 
 #include <arpa/inet.h>
 #include <unistd.h>

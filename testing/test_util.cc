@@ -29,13 +29,25 @@ void KeepSeed(const char* kind, std::string_view bytes) {
 std::string_view View(const ipsuite::Bytes& b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
-}  // namespace
 
-ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
-  KeepSeed("capture", View(file));
+// The bytes of a capture in memory, as a stream that must be read (a pipe, a file): the
+// reader copies them into its batches instead of pointing into them.
+class StreamOf : public pcapkit::io::ByteSource {
+ public:
+  StreamOf(const uint8_t* data, size_t size) : memory_(pcapkit::io::MemorySource(data, size)) {}
+  pcapkit::Status Read(uint8_t* out, size_t n, size_t* got) override {
+    return memory_->Read(out, n, got);
+  }
+
+ private:
+  std::unique_ptr<pcapkit::io::ByteSource> memory_;
+};
+
+ReadResult ReadWith(std::unique_ptr<pcapkit::io::ByteSource> source, size_t batch_bytes) {
   ReadResult out;
-  auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
-                                            "mem", batch_bytes);
+  std::unique_ptr<capture::Reader> reader;
+  // A capture that cannot be opened throws, as the API does.
+  pcapkit::Raise(capture::Reader::FromSource(std::move(source), "mem", batch_bytes, &reader));
   capture::Batch batch;
   while (reader->Next(batch)) {
     size_t meta = 0;
@@ -48,21 +60,61 @@ ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
       out.data.emplace_back(d, d + batch.frames[i].cap_len);
     }
   }
-  if (reader->error()) {
-    out.error = reader->error()->what();
-    out.error_frame = reader->error()->frame();
-    out.error_offset = reader->error()->offset();
+  if (!reader->status().ok()) {
+    out.error = reader->status().message();
+    out.error_frame = reader->status().frame();
+    out.error_offset = reader->status().offset();
   }
   return out;
+}
+
+bool SameRead(const ReadResult& a, const ReadResult& b) {
+  if (a.error != b.error || a.error_frame != b.error_frame || a.error_offset != b.error_offset ||
+      a.data != b.data || a.frames.size() != b.frames.size() || a.metas.size() != b.metas.size())
+    return false;
+  for (size_t i = 0; i < a.frames.size(); ++i) {
+    const capture::FrameRecord &x = a.frames[i], &y = b.frames[i];
+    if (x.number != y.number || x.time.sec != y.time.sec || x.time.frac != y.time.frac ||
+        x.cap_len != y.cap_len || x.len != y.len || x.interface != y.interface ||
+        x.linktype != y.linktype)
+      return false;
+  }
+  for (size_t i = 0; i < a.metas.size(); ++i)
+    if (a.metas[i].Title() != b.metas[i].Title() ||
+        a.metas[i].fields.size() != b.metas[i].fields.size())
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<pcapkit::io::ByteSource> CopiedSource(const uint8_t* data, size_t size) {
+  return std::make_unique<StreamOf>(data, size);
+}
+
+// Read both ways — in place, as a capture held in memory is, and copied into batches, as
+// a file or a pipe is — which must agree.
+ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
+  KeepSeed("capture", View(file));
+  ReadResult in_place = ReadWith(pcapkit::io::MemorySource(file.data(), file.size()), batch_bytes);
+  ReadResult copied = ReadWith(CopiedSource(file.data(), file.size()), batch_bytes);
+  if (!SameRead(in_place, copied)) {
+    in_place.error = "reading in place and reading copies disagree";
+    in_place.frames.clear();
+  }
+  return in_place;
 }
 
 std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
   KeepSeed("capture", View(file));
   const auto& registry = protocols::Registry::Builtin();
-  Dissector dissector(registry, options);
+  pcapkit::DissectOptions dissect;
+  pcapkit::Raise(pcapkit::MakeDissectOptions(registry, options, &dissect));
+  Dissector dissector(registry, dissect);
   auto writer = formats::MakeReportWriter(format, registry, {options.payload});
-  auto reader = capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
-                                            "mem", 1 << 20);
+  std::unique_ptr<capture::Reader> reader;
+  pcapkit::Raise(capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
+                                             "mem", 1 << 20, &reader));
   formats::OutBuffer out;
   writer->Begin(out);
   stages::WorkItem item;

@@ -2,12 +2,14 @@
 // writer and look at the result as parsed JSON (nlohmann_json, never on the hot path).
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/capture/batch.h"
+#include "engine/io/byte_source.h"
 #include "pcapkit/options.h"
 #include "testing/packet_builder.h"
 
@@ -22,7 +24,12 @@ struct ReadResult {
   uint64_t error_offset = 0;
 };
 
-// Reads a whole capture held in memory, with the given batch size.
+// Bytes in memory as a stream that must be read (a pipe, a file): a reader copies them
+// into its batches instead of pointing into them. The caller keeps the bytes alive.
+std::unique_ptr<pcapkit::io::ByteSource> CopiedSource(const uint8_t* data, size_t size);
+
+// Reads a whole capture held in memory, with the given batch size, both in place and
+// copied into batches; the two must agree (else `error` says so).
 ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes = 1 << 20);
 
 // The NDJSON records pcapkit writes for one frame of the given link type.

@@ -21,11 +21,33 @@ struct MetaField {
   std::vector<std::string> list;
 };
 
-// A file-level record: "Global Header", "Section Header 1", "Interface Description 2"...
+// A file-level record: a pcap or snoop global header, or a pcapng block that is not a
+// packet. Its kind and number say what it is ("Section Header 2"); what writers of
+// captures need of it travels typed; `fields` are the members its record shows.
 struct MetaRecord {
-  std::string title;
+  enum class Kind : uint8_t {
+    kGlobalHeader,  // pcap, snoop
+    kSectionHeader,
+    kInterfaceDescription,
+    kNameResolution,
+    kInterfaceStatistics,
+    kDecryptionSecrets,
+    kCustom,
+    kJournalExport,
+    kUnknown,
+  };
+  Kind kind = Kind::kGlobalHeader;
+  uint64_t ordinal = 0;  // 1-based per kind over the whole file (0 for a global header)
+  // Global headers and interface descriptions: the link type, snap length and the
+  // decimals the reader gives the interface's timestamps.
+  uint32_t linktype = 0;
+  uint32_t snaplen = 0;
+  uint8_t ts_digits = 6;
   std::vector<MetaField> fields;
   uint32_t before_frame = 0;  // index in Batch::frames of the frame it precedes
+
+  // The record's name in reports: "Global Header", "Section Header 2", ...
+  std::string Title() const;
 
   void Uint(std::string key, uint64_t v) {
     fields.push_back({MetaField::kUint, std::move(key), v});
@@ -50,11 +72,14 @@ struct FrameRecord {
   uint32_t len = 0;
   uint32_t interface = 0;
   uint32_t linktype = 0;
-  uint32_t data_offset = 0;  // into Batch::bytes
+  uint32_t data_offset = 0;  // from Batch::base
 };
 
 struct Batch {
-  std::vector<uint8_t> bytes;
+  // The bytes the records point into: `storage`, where the reader copied them, or the
+  // capture's own memory when it is dissected in place (a capture held in memory).
+  const uint8_t* base = nullptr;
+  std::vector<uint8_t> storage;
   std::vector<FrameRecord> frames;
   std::vector<MetaRecord> metas;
   // The source gave less than a full batch without ending (a pipe, a live capture):
@@ -66,7 +91,7 @@ struct Batch {
     metas.clear();
   }
   bool Empty() const { return frames.empty() && metas.empty(); }
-  const uint8_t* Data(const FrameRecord& f) const { return bytes.data() + f.data_offset; }
+  const uint8_t* Data(const FrameRecord& f) const { return base + f.data_offset; }
 };
 
 }  // namespace pcapkit::capture

@@ -9,33 +9,22 @@
 #include <string>
 
 #include "engine/capture/batch.h"
+#include "engine/util/status.h"
 
 namespace pcapkit::capture {
-
-// Why a capture cannot be read further.
-struct Fault {
-  bool set = false;
-  std::string message;
-  uint64_t offset = 0;  // absolute, in the decompressed stream
-  uint64_t frame = 0;   // number of the frame that could not be read
-  void Set(std::string msg, uint64_t off, uint64_t frame_number) {
-    set = true;
-    message = std::move(msg);
-    offset = off;
-    frame = frame_number;
-  }
-};
 
 class FormatParser {
  public:
   virtual ~FormatParser() = default;
-  // Parses whole records from batch.bytes[begin, end); `stream_offset` is the absolute
-  // offset of `begin`. Returns the number of bytes consumed. On a structural fault, sets
-  // `fault` and returns the bytes consumed before it.
-  virtual size_t Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
-                       Fault& fault) = 0;
-  // The stream ended with `remaining` (> 0) unparsed bytes at `offset`: explain why.
-  virtual void Truncated(const uint8_t* p, size_t remaining, uint64_t offset, Fault& fault) = 0;
+  // Parses whole records from batch.base[begin, end) into the batch; `stream_offset` is the
+  // absolute offset of `begin`. `*consumed` is set to the bytes of the records taken. A
+  // structural fault is a CorruptInput status naming the frame and the absolute offset;
+  // `*consumed` then covers the records before it.
+  virtual Status Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
+                       size_t* consumed) = 0;
+  // The stream ended with `remaining` (> 0) unparsed bytes at `offset`: why, as a
+  // CorruptInput status.
+  virtual Status Truncated(const uint8_t* p, size_t remaining, uint64_t offset) = 0;
   // The largest record taken for legitimate (--max-record-length); a larger length is a
   // fault, so a corrupt length field cannot make the reader buffer gigabytes.
   static constexpr uint32_t kDefaultMaxRecordBytes = 256u << 20;

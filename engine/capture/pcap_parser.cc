@@ -13,12 +13,13 @@ constexpr size_t kFileHeader = 24;
 
 class PcapParser : public FormatParser {
  public:
-  size_t Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
-               Fault& fault) override {
-    const uint8_t* base = batch.bytes.data();
+  Status Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
+               size_t* consumed) override {
+    const uint8_t* base = batch.base;
     size_t pos = begin;
+    *consumed = 0;
     if (!header_done_) {
-      if (end - pos < kFileHeader) return 0;
+      if (end - pos < kFileHeader) return Status::Ok();
       ParseHeader(base + pos, batch);
       pos += kFileHeader;
       header_done_ = true;
@@ -29,10 +30,10 @@ class PcapParser : public FormatParser {
       uint32_t cap_len = Load32(h + 8, big_), len = Load32(h + 12, big_);
       uint64_t number = next_number_;
       if (cap_len > max_record_bytes_) {
-        fault.Set("impossible record length " + std::to_string(cap_len) + " bytes (file snaplen " +
-                      std::to_string(snaplen_) + ")",
-                  stream_offset + (pos - begin) + 8, number);
-        return pos - begin;
+        *consumed = pos - begin;
+        return Status::CorruptInput("impossible record length " + std::to_string(cap_len) +
+                                        " bytes (file snaplen " + std::to_string(snaplen_) + ")",
+                                    number, stream_offset + (pos - begin) + 8);
       }
       if (end - pos < record_header_ + cap_len) break;  // wait for the rest
       FrameRecord& f = batch.frames.emplace_back();
@@ -46,22 +47,23 @@ class PcapParser : public FormatParser {
       ++next_number_;
       pos += record_header_ + cap_len;
     }
-    return pos - begin;
+    *consumed = pos - begin;
+    return Status::Ok();
   }
 
-  void Truncated(const uint8_t* p, size_t remaining, uint64_t offset, Fault& fault) override {
-    if (!header_done_) {
-      fault.Set("truncated file header (" + std::to_string(remaining) + " of 24 bytes)", offset, 0);
-    } else if (remaining < record_header_) {
-      fault.Set("truncated record header (" + std::to_string(remaining) + " of " +
-                    std::to_string(record_header_) + " bytes)",
-                offset, next_number_);
-    } else {
-      uint32_t cap_len = Load32(p + 8, big_);
-      fault.Set("truncated record: " + std::to_string(cap_len) + " bytes of data declared, " +
-                    std::to_string(remaining - record_header_) + " present",
-                offset, next_number_);
-    }
+  Status Truncated(const uint8_t* p, size_t remaining, uint64_t offset) override {
+    if (!header_done_)
+      return Status::CorruptInput(
+          "truncated file header (" + std::to_string(remaining) + " of 24 bytes)", 0, offset);
+    if (remaining < record_header_)
+      return Status::CorruptInput("truncated record header (" + std::to_string(remaining) + " of " +
+                                      std::to_string(record_header_) + " bytes)",
+                                  next_number_, offset);
+    uint32_t cap_len = Load32(p + 8, big_);
+    return Status::CorruptInput("truncated record: " + std::to_string(cap_len) +
+                                    " bytes of data declared, " +
+                                    std::to_string(remaining - record_header_) + " present",
+                                next_number_, offset);
   }
 
  private:
@@ -97,7 +99,10 @@ class PcapParser : public FormatParser {
     linktype_ = network & 0xffff;
 
     MetaRecord& m = batch.metas.emplace_back();
-    m.title = "Global Header";
+    m.kind = MetaRecord::Kind::kGlobalHeader;
+    m.linktype = linktype_;
+    m.snaplen = snaplen_;
+    m.ts_digits = digits_;
     m.before_frame = uint32_t(batch.frames.size());
     char magic_hex[9];
     std::snprintf(magic_hex, sizeof magic_hex, "%08x", uint32_t(Load32(h, true)));

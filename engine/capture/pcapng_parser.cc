@@ -48,65 +48,78 @@ std::string Printable(const uint8_t* p, size_t n) {
 
 class PcapngParser : public FormatParser {
  public:
-  size_t Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
-               Fault& fault) override {
-    const uint8_t* base = batch.bytes.data();
+  Status Parse(Batch& batch, size_t begin, size_t end, uint64_t stream_offset,
+               size_t* consumed) override {
     size_t pos = begin;
+    *consumed = 0;
     while (end - pos >= 12) {
-      const uint8_t* b = base + pos;
+      const uint8_t* b = batch.base + pos;
       uint64_t off = stream_offset + (pos - begin);
-      uint32_t type = Load32(b, big_);
-      if (type == kSHB || Load32(b, false) == kSHB) {
-        // A new section sets its own byte order from its byte-order magic.
-        uint32_t bom = Load32(b + 8, false);
-        if (bom == 0x1A2B3C4D) {
-          big_ = false;
-        } else if (bom == 0x4D3C2B1A) {
-          big_ = true;
-        } else {
-          fault.Set("bad section header byte-order magic", off + 8, next_number_);
-          return pos - begin;
-        }
-        type = kSHB;
-      } else if (!seen_shb_) {
-        fault.Set("pcapng file does not start with a section header", off, next_number_);
-        return pos - begin;
-      }
-      uint32_t len = Load32(b + 4, big_);
-      if (len < 12 || len % 4 != 0 || len > max_record_bytes_ || (type == kSHB && len < 28)) {
-        fault.Set("impossible block length " + std::to_string(len) + " (block type 0x" +
-                      util::Hex(b, 4) + ")",
-                  off + 4, next_number_);
-        return pos - begin;
-      }
+      uint32_t type = 0, len = 0;
+      Status s = Framing(b, off, &type, &len);
+      if (!s.ok()) return s;
       if (end - pos < len) break;  // wait for the rest of the block
-      if (Load32(b + len - 4, big_) != len) {
-        fault.Set("block length " + std::to_string(len) + " does not match its trailer " +
-                      std::to_string(Load32(b + len - 4, big_)),
-                  off + len - 4, next_number_);
-        return pos - begin;
-      }
-      if (!Block(batch, type, b, len, pos, off, fault)) return pos - begin;
+      if (Load32(b + len - 4, big_) != len)
+        return Fault("block length " + std::to_string(len) + " does not match its trailer " +
+                         std::to_string(Load32(b + len - 4, big_)),
+                     off + len - 4);
+      s = Block(batch, {type, b + 8, len - 12u, pos, off});
+      if (!s.ok()) return s;
       pos += len;
+      *consumed = pos - begin;
     }
-    return pos - begin;
+    return Status::Ok();
   }
 
-  void Truncated(const uint8_t* p, size_t remaining, uint64_t offset, Fault& fault) override {
-    if (remaining < 12) {
-      fault.Set("truncated block header (" + std::to_string(remaining) + " of 12 bytes)", offset,
-                next_number_);
-    } else {
-      fault.Set("truncated block: " + std::to_string(Load32(p + 4, big_)) + " bytes declared, " +
-                    std::to_string(remaining) + " present",
-                offset, next_number_);
-    }
+  Status Truncated(const uint8_t* p, size_t remaining, uint64_t offset) override {
+    if (remaining < 12)
+      return Fault("truncated block header (" + std::to_string(remaining) + " of 12 bytes)",
+                   offset);
+    return Fault("truncated block: " + std::to_string(Load32(p + 4, big_)) + " bytes declared, " +
+                     std::to_string(remaining) + " present",
+                 offset);
   }
 
  private:
-  MetaRecord& Meta(Batch& batch, const char* kind, uint64_t& counter) {
+  // A block as the parser met it: its type, its body (between the length fields), where.
+  struct BlockView {
+    uint32_t type;
+    const uint8_t* body;
+    uint32_t body_len;
+    size_t pos;    // of the block, from the batch's base
+    uint64_t off;  // of the block, in the stream
+  };
+
+  Status Fault(std::string message, uint64_t offset) const {
+    return Status::CorruptInput(std::move(message), next_number_, offset);
+  }
+
+  // The block header at `b`: its type (a section header also sets the byte order) and a
+  // length that can be a block's.
+  Status Framing(const uint8_t* b, uint64_t off, uint32_t* type, uint32_t* len) {
+    *type = Load32(b, big_);
+    if (*type == kSHB || Load32(b, false) == kSHB) {
+      // A new section sets its own byte order from its byte-order magic.
+      uint32_t bom = Load32(b + 8, false);
+      if (bom != 0x1A2B3C4D && bom != 0x4D3C2B1A)
+        return Fault("bad section header byte-order magic", off + 8);
+      big_ = bom == 0x4D3C2B1A;
+      *type = kSHB;
+    } else if (!seen_shb_) {
+      return Fault("pcapng file does not start with a section header", off);
+    }
+    *len = Load32(b + 4, big_);
+    if (*len < 12 || *len % 4 != 0 || *len > max_record_bytes_ || (*type == kSHB && *len < 28))
+      return Fault("impossible block length " + std::to_string(*len) + " (block type 0x" +
+                       util::Hex(b, 4) + ")",
+                   off + 4);
+    return Status::Ok();
+  }
+
+  MetaRecord& Meta(Batch& batch, MetaRecord::Kind kind) {
     MetaRecord& m = batch.metas.emplace_back();
-    m.title = std::string(kind) + " " + std::to_string(++counter);
+    m.kind = kind;
+    m.ordinal = ++counts_[size_t(kind)];
     m.before_frame = uint32_t(batch.frames.size());
     m.Uint("section", sections_);
     return m;
@@ -242,7 +255,7 @@ class PcapngParser : public FormatParser {
     return MakeTimestamp(int64_t(ticks / unit) + itf.tsoffset, frac, digits);
   }
 
-  bool AddFrame(Batch& batch, uint32_t if_id, uint64_t ticks, uint32_t cap_len, uint32_t len,
+  void AddFrame(Batch& batch, uint32_t if_id, uint64_t ticks, uint32_t cap_len, uint32_t len,
                 size_t data_pos) {
     const Interface& itf = interfaces_[if_id];
     FrameRecord& f = batch.frames.emplace_back();
@@ -253,161 +266,176 @@ class PcapngParser : public FormatParser {
     f.interface = if_id;
     f.linktype = itf.linktype;
     f.data_offset = uint32_t(data_pos);
-    return true;
   }
 
-  bool Block(Batch& batch, uint32_t type, const uint8_t* b, uint32_t len, size_t pos, uint64_t off,
-             Fault& fault) {
-    const uint8_t* body = b + 8;
-    size_t body_len = len - 12;
-    switch (type) {
-      case kSHB: {
-        seen_shb_ = true;
-        ++sections_;
-        interfaces_.clear();
-        MetaRecord& m = Meta(batch, "Section Header", shb_count_);
-        m.Text("byteorder", big_ ? "big" : "little");
-        m.Uint("version_major", Load16(body + 4, big_));
-        m.Uint("version_minor", Load16(body + 6, big_));
-        m.Int("section_length", int64_t(Load64(body + 8, big_)));
-        Options(m, body + 16, body_len - 16, &PcapngParser::ShbOption);
-        return true;
-      }
-      case kIDB: {
-        if (body_len < 8) return Short(fault, "interface description", off);
-        Interface& itf = interfaces_.emplace_back();
-        itf.linktype = Load16(body, big_);
-        itf.snaplen = Load32(body + 4, big_);
-        MetaRecord& m = Meta(batch, "Interface Description", idb_count_);
-        m.Uint("interface", interfaces_.size() - 1);
-        m.Uint("linktype", itf.linktype);
-        m.Uint("snaplen", itf.snaplen);
-        Options(m, body + 8, body_len - 8, &PcapngParser::IdbOption);
-        return true;
-      }
+  Status Block(Batch& batch, const BlockView& b) {
+    switch (b.type) {
+      case kSHB:
+        SectionHeader(batch, b);
+        return Status::Ok();
+      case kIDB:
+        return InterfaceDescription(batch, b);
       case kEPB:
-      case kPB: {
-        if (body_len < 20) return Short(fault, "packet", off);
-        uint32_t if_id = type == kEPB ? Load32(body, big_) : Load16(body, big_);
-        uint64_t ticks = uint64_t(Load32(body + 4, big_)) << 32 | Load32(body + 8, big_);
-        uint32_t cap_len = Load32(body + 12, big_), wire_len = Load32(body + 16, big_);
-        if (if_id >= interfaces_.size()) {
-          fault.Set("packet block names interface " + std::to_string(if_id) +
-                        " but the section has " + std::to_string(interfaces_.size()),
-                    off + 8, next_number_);
-          return false;
-        }
-        if (cap_len > body_len - 20) {
-          fault.Set("captured length " + std::to_string(cap_len) + " exceeds its block", off + 20,
-                    next_number_);
-          return false;
-        }
-        return AddFrame(batch, if_id, ticks, cap_len, wire_len, pos + 28);
-      }
-      case kSPB: {
-        if (body_len < 4) return Short(fault, "simple packet", off);
-        if (interfaces_.empty()) {
-          fault.Set("simple packet block in a section without interfaces", off, next_number_);
-          return false;
-        }
-        uint32_t wire_len = Load32(body, big_);
-        uint32_t cap_len = std::min<uint32_t>(wire_len, uint32_t(body_len - 4));
-        if (interfaces_[0].snaplen != 0) cap_len = std::min(cap_len, interfaces_[0].snaplen);
-        // No timestamp on the wire: the frame shows the epoch.
-        return AddFrame(batch, 0, 0, cap_len, wire_len, pos + 12);
-      }
-      case kNRB: {
-        MetaRecord& m = Meta(batch, "Name Resolution", nrb_count_);
-        std::vector<std::string> records;
-        size_t p = 0;
-        while (p + 4 <= body_len) {
-          uint16_t rtype = Load16(body + p, big_), rlen = Load16(body + p + 2, big_);
-          if (rtype == 0) {
-            p += 4;
-            break;
-          }
-          if (p + 4 + rlen > body_len) {
-            m.Text("records_error", "record overruns the block");
-            p = body_len;
-            break;
-          }
-          const uint8_t* v = body + p + 4;
-          size_t alen = rtype == 1 ? 4 : rtype == 2 ? 16 : 0;
-          if (alen != 0 && rlen > alen) {
-            char addr[48];
-            char* e = alen == 4 ? util::WriteIpv4(addr, v) : util::WriteIpv6(addr, v);
-            std::string entry(addr, e);
-            // Names follow the address, each NUL-terminated.
-            size_t q = alen;
-            while (q < rlen) {
-              size_t z = q;
-              while (z < rlen && v[z] != 0) ++z;
-              if (z > q) {
-                entry.push_back(' ');
-                entry.append(reinterpret_cast<const char*>(v + q), z - q);
-              }
-              q = z + 1;
-            }
-            records.push_back(std::move(entry));
-          } else {
-            records.push_back("type " + std::to_string(rtype) + " " + util::Hex(v, rlen));
-          }
-          p += 4 + ((rlen + 3u) & ~3u);
-        }
-        m.TextList("records", std::move(records));
-        if (p < body_len) Options(m, body + p, body_len - p, nullptr);
-        return true;
-      }
-      case kISB: {
-        if (body_len < 12) return Short(fault, "interface statistics", off);
-        MetaRecord& m = Meta(batch, "Interface Statistics", isb_count_);
-        uint32_t if_id = Load32(body, big_);
-        m.Uint("interface", if_id);
-        if (if_id < interfaces_.size()) {
-          Timestamp t = Time(interfaces_[if_id],
-                             uint64_t(Load32(body + 4, big_)) << 32 | Load32(body + 8, big_));
-          m.Int("timestamp_sec", t.sec);
-          m.Uint("timestamp_frac", t.frac);
-        }
-        Options(m, body + 12, body_len - 12, &PcapngParser::IsbOption);
-        return true;
-      }
-      case kDSB: {
-        if (body_len < 8) return Short(fault, "decryption secrets", off);
-        MetaRecord& m = Meta(batch, "Decryption Secrets", dsb_count_);
-        uint32_t stype = Load32(body, big_), slen = Load32(body + 4, big_);
-        m.Uint("secrets_type", stype);
-        m.Uint("secrets_len", slen);
-        if (slen <= body_len - 8)
-          Options(m, body + 8 + ((slen + 3u) & ~3u),
-                  body_len - 8 - std::min<size_t>(body_len - 8, (slen + 3u) & ~3u), nullptr);
-        return true;
-      }
+      case kPB:
+        return Packet(batch, b);
+      case kSPB:
+        return SimplePacket(batch, b);
+      case kNRB:
+        NameResolution(batch, b);
+        return Status::Ok();
+      case kISB:
+        return InterfaceStatistics(batch, b);
+      case kDSB:
+        return DecryptionSecrets(batch, b);
       case kCB:
       case kDCB: {
-        MetaRecord& m = Meta(batch, "Custom", cb_count_);
-        m.Bool("copyable", type == kCB);
-        if (body_len >= 4) m.Uint("pen", Load32(body, big_));
-        m.Uint("data_len", body_len >= 4 ? body_len - 4 : 0);
-        return true;
+        MetaRecord& m = Meta(batch, MetaRecord::Kind::kCustom);
+        m.Bool("copyable", b.type == kCB);
+        if (b.body_len >= 4) m.Uint("pen", Load32(b.body, big_));
+        m.Uint("data_len", b.body_len >= 4 ? b.body_len - 4 : 0);
+        return Status::Ok();
       }
-      case kJournal: {
-        MetaRecord& m = Meta(batch, "systemd Journal Export", journal_count_);
-        m.Uint("entry_len", body_len);
-        return true;
-      }
+      case kJournal:
+        Meta(batch, MetaRecord::Kind::kJournalExport).Uint("entry_len", b.body_len);
+        return Status::Ok();
       default: {
-        MetaRecord& m = Meta(batch, "Unknown", unknown_count_);
-        m.Uint("block_type", type);
-        m.Uint("block_len", len);
-        return true;
+        MetaRecord& m = Meta(batch, MetaRecord::Kind::kUnknown);
+        m.Uint("block_type", b.type);
+        m.Uint("block_len", b.body_len + 12u);
+        return Status::Ok();
       }
     }
   }
 
-  bool Short(Fault& fault, const char* what, uint64_t off) {
-    fault.Set(std::string(what) + " block too short for its fixed fields", off + 4, next_number_);
-    return false;
+  void SectionHeader(Batch& batch, const BlockView& b) {
+    seen_shb_ = true;
+    ++sections_;
+    interfaces_.clear();
+    MetaRecord& m = Meta(batch, MetaRecord::Kind::kSectionHeader);
+    m.Text("byteorder", big_ ? "big" : "little");
+    m.Uint("version_major", Load16(b.body + 4, big_));
+    m.Uint("version_minor", Load16(b.body + 6, big_));
+    m.Int("section_length", int64_t(Load64(b.body + 8, big_)));
+    Options(m, b.body + 16, b.body_len - 16, &PcapngParser::ShbOption);
+  }
+
+  Status InterfaceDescription(Batch& batch, const BlockView& b) {
+    if (b.body_len < 8) return Short("interface description", b.off);
+    Interface& itf = interfaces_.emplace_back();
+    itf.linktype = Load16(b.body, big_);
+    itf.snaplen = Load32(b.body + 4, big_);
+    MetaRecord& m = Meta(batch, MetaRecord::Kind::kInterfaceDescription);
+    m.Uint("interface", interfaces_.size() - 1);
+    m.Uint("linktype", itf.linktype);
+    m.Uint("snaplen", itf.snaplen);
+    Options(m, b.body + 8, b.body_len - 8, &PcapngParser::IdbOption);
+    m.linktype = itf.linktype;
+    m.snaplen = itf.snaplen;
+    m.ts_digits = Time(itf, 0).digits;
+    return Status::Ok();
+  }
+
+  // Enhanced and obsolete packet blocks.
+  Status Packet(Batch& batch, const BlockView& b) {
+    if (b.body_len < 20) return Short("packet", b.off);
+    uint32_t if_id = b.type == kEPB ? Load32(b.body, big_) : Load16(b.body, big_);
+    uint64_t ticks = uint64_t(Load32(b.body + 4, big_)) << 32 | Load32(b.body + 8, big_);
+    uint32_t cap_len = Load32(b.body + 12, big_), wire_len = Load32(b.body + 16, big_);
+    if (if_id >= interfaces_.size())
+      return Fault("packet block names interface " + std::to_string(if_id) +
+                       " but the section has " + std::to_string(interfaces_.size()),
+                   b.off + 8);
+    if (cap_len > b.body_len - 20)
+      return Fault("captured length " + std::to_string(cap_len) + " exceeds its block", b.off + 20);
+    AddFrame(batch, if_id, ticks, cap_len, wire_len, b.pos + 28);
+    return Status::Ok();
+  }
+
+  Status SimplePacket(Batch& batch, const BlockView& b) {
+    if (b.body_len < 4) return Short("simple packet", b.off);
+    if (interfaces_.empty())
+      return Fault("simple packet block in a section without interfaces", b.off);
+    uint32_t wire_len = Load32(b.body, big_);
+    uint32_t cap_len = std::min<uint32_t>(wire_len, b.body_len - 4);
+    if (interfaces_[0].snaplen != 0) cap_len = std::min(cap_len, interfaces_[0].snaplen);
+    // No timestamp on the wire: the frame shows the epoch.
+    AddFrame(batch, 0, 0, cap_len, wire_len, b.pos + 12);
+    return Status::Ok();
+  }
+
+  void NameResolution(Batch& batch, const BlockView& b) {
+    MetaRecord& m = Meta(batch, MetaRecord::Kind::kNameResolution);
+    std::vector<std::string> records;
+    size_t p = 0;
+    while (p + 4 <= b.body_len) {
+      uint16_t rtype = Load16(b.body + p, big_), rlen = Load16(b.body + p + 2, big_);
+      if (rtype == 0) {
+        p += 4;
+        break;
+      }
+      if (p + 4 + rlen > b.body_len) {
+        m.Text("records_error", "record overruns the block");
+        p = b.body_len;
+        break;
+      }
+      records.push_back(NameRecord(rtype, b.body + p + 4, rlen));
+      p += 4 + ((rlen + 3u) & ~3u);
+    }
+    m.TextList("records", std::move(records));
+    if (p < b.body_len) Options(m, b.body + p, b.body_len - p, nullptr);
+  }
+
+  // "address name..." for an IPv4 or IPv6 record; "type N hex" for any other.
+  static std::string NameRecord(uint16_t rtype, const uint8_t* v, uint16_t rlen) {
+    size_t alen = rtype == 1 ? 4 : rtype == 2 ? 16 : 0;
+    if (alen == 0 || rlen <= alen)
+      return "type " + std::to_string(rtype) + " " + util::Hex(v, rlen);
+    char addr[48];
+    char* e = alen == 4 ? util::WriteIpv4(addr, v) : util::WriteIpv6(addr, v);
+    std::string entry(addr, e);
+    // Names follow the address, each NUL-terminated.
+    for (size_t q = alen; q < rlen;) {
+      size_t z = q;
+      while (z < rlen && v[z] != 0) ++z;
+      if (z > q) {
+        entry.push_back(' ');
+        entry.append(reinterpret_cast<const char*>(v + q), z - q);
+      }
+      q = z + 1;
+    }
+    return entry;
+  }
+
+  Status InterfaceStatistics(Batch& batch, const BlockView& b) {
+    if (b.body_len < 12) return Short("interface statistics", b.off);
+    MetaRecord& m = Meta(batch, MetaRecord::Kind::kInterfaceStatistics);
+    uint32_t if_id = Load32(b.body, big_);
+    m.Uint("interface", if_id);
+    if (if_id < interfaces_.size()) {
+      Timestamp t = Time(interfaces_[if_id],
+                         uint64_t(Load32(b.body + 4, big_)) << 32 | Load32(b.body + 8, big_));
+      m.Int("timestamp_sec", t.sec);
+      m.Uint("timestamp_frac", t.frac);
+    }
+    Options(m, b.body + 12, b.body_len - 12, &PcapngParser::IsbOption);
+    return Status::Ok();
+  }
+
+  Status DecryptionSecrets(Batch& batch, const BlockView& b) {
+    if (b.body_len < 8) return Short("decryption secrets", b.off);
+    MetaRecord& m = Meta(batch, MetaRecord::Kind::kDecryptionSecrets);
+    uint32_t stype = Load32(b.body, big_), slen = Load32(b.body + 4, big_);
+    m.Uint("secrets_type", stype);
+    m.Uint("secrets_len", slen);
+    size_t padded = (size_t(slen) + 3u) & ~size_t(3);
+    if (slen <= b.body_len - 8)
+      Options(m, b.body + 8 + padded, b.body_len - 8 - std::min<size_t>(b.body_len - 8, padded),
+              nullptr);
+    return Status::Ok();
+  }
+
+  Status Short(const char* what, uint64_t off) const {
+    return Fault(std::string(what) + " block too short for its fixed fields", off + 4);
   }
 
   bool big_ = false;
@@ -415,8 +443,7 @@ class PcapngParser : public FormatParser {
   uint64_t sections_ = 0;
   std::vector<Interface> interfaces_;
   uint64_t next_number_ = 1;
-  uint64_t shb_count_ = 0, idb_count_ = 0, nrb_count_ = 0, isb_count_ = 0, dsb_count_ = 0,
-           cb_count_ = 0, journal_count_ = 0, unknown_count_ = 0;
+  uint64_t counts_[size_t(MetaRecord::Kind::kUnknown) + 1] = {};  // records per kind
 };
 
 }  // namespace

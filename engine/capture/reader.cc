@@ -1,112 +1,175 @@
 #include "engine/capture/reader.h"
 
+#include <algorithm>
 #include <cstring>
-#include <stdexcept>
 
 namespace pcapkit::capture {
+
+std::unique_ptr<FormatParser> MakeParser(const uint8_t* head, size_t n) {
+  if (n >= 8 && std::memcmp(head, "snoop\0\0\0", 8) == 0) return MakeSnoopParser();
+  if (n >= 4) {
+    uint32_t magic = Load32(head, false);
+    switch (magic) {
+      case 0xa1b2c3d4:
+      case 0xd4c3b2a1:
+      case 0xa1b23c4d:
+      case 0x4d3cb2a1:
+      case 0xa1b2cd34:
+      case 0x34cdb2a1:
+        return MakePcapParser();
+      case 0x0A0D0D0A:
+        return MakePcapngParser();
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::string MagicText(const uint8_t* p, size_t n) {
+  if (n == 0) return "<empty file>";
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string magic = "0x";
+  for (size_t i = 0; i < std::min<size_t>(4, n); ++i) {
+    magic += kDigits[p[i] >> 4];
+    magic += kDigits[p[i] & 15];
+  }
+  return magic;
+}
+
+}  // namespace
 
 Reader::Reader(std::unique_ptr<io::ByteSource> source, std::string name, size_t batch_bytes)
     : source_(std::move(source)), name_(std::move(name)), batch_bytes_(batch_bytes) {}
 
-std::unique_ptr<Reader> Reader::Open(const std::string& path, size_t batch_bytes) {
+Status Reader::Open(const std::string& path, size_t batch_bytes, std::unique_ptr<Reader>* out) {
+  std::string name = path == "-" ? "<stdin>" : path;
   std::unique_ptr<io::ByteSource> source;
-  try {
-    source = io::OpenSource(path);  // decompression is stacked in FromSource
-  } catch (const std::exception& e) {
-    std::string name = path == "-" ? "<stdin>" : path;
-    throw InputError(name + ": cannot open: " + e.what(), name, 0, 0);
-  }
-  return FromSource(std::move(source), path == "-" ? "<stdin>" : path, batch_bytes);
+  Status s = io::OpenSource(path, &source);
+  if (!s.ok()) return Status::CorruptInput(name + ": cannot open: " + s.message(), 0, 0, name);
+  return FromSource(std::move(source), name, batch_bytes, out);
 }
 
-std::unique_ptr<Reader> Reader::FromSource(std::unique_ptr<io::ByteSource> source,
-                                           const std::string& name, size_t batch_bytes) {
-  try {
-    source = io::Decompressed(std::move(source));
-  } catch (const std::exception& e) {
-    throw InputError(name + ": " + e.what(), name, 0, 0);
-  }
+Status Reader::FromSource(std::unique_ptr<io::ByteSource> source, const std::string& name,
+                          size_t batch_bytes, std::unique_ptr<Reader>* out) {
+  Status s = io::Decompressed(&source);
+  if (!s.ok()) return Status::CorruptInput(name + ": " + s.message(), 0, 0, name);
   std::unique_ptr<Reader> r(new Reader(std::move(source), name, std::max<size_t>(batch_bytes, 64)));
-  // Sniff the format from the first bytes; they stay in carry_ for the parser.
-  r->carry_.resize(8);
-  try {
-    r->carry_.resize(r->source_->ReadFully(r->carry_.data(), 8));
-  } catch (const std::exception& e) {
-    throw InputError(name + ": " + e.what(), name, 0, 0);
-  }
-  r->parser_ = MakeParser(r->carry_.data(), r->carry_.size());
-  if (r->carry_.size() >= 4) {
-    uint32_t magic = Load32(r->carry_.data(), false);
-    if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1 || magic == 0x0A0D0D0A) r->digits_ = 9;
-  }
-  if (!r->parser_) {
-    std::string magic;
-    static constexpr char kDigits[] = "0123456789abcdef";
-    for (size_t i = 0; i < std::min<size_t>(4, r->carry_.size()); ++i) {
-      magic += kDigits[r->carry_[i] >> 4];
-      magic += kDigits[r->carry_[i] & 15];
-    }
-    throw InputError(name + ": frame 0, byte offset 0: unknown capture format (magic " +
-                         (magic.empty() ? std::string("<empty file>") : "0x" + magic) + ")",
-                     name, 0, 0);
-  }
-  return r;
+  s = r->Sniff();
+  if (!s.ok()) return s;
+  *out = std::move(r);
+  return Status::Ok();
 }
 
-void Reader::Fail(const std::string& what, uint64_t frame, uint64_t offset) {
-  error_.emplace(name_ + ": frame " + std::to_string(frame) + ", byte offset " +
-                     std::to_string(offset) + ": " + what,
-                 name_, frame, offset);
+// Picks the format from the first bytes; read ones stay in carry_ for the parser.
+Status Reader::Sniff() {
+  in_place_ = source_->InPlace();
+  const uint8_t* head = in_place_.data();
+  size_t n = std::min<size_t>(8, in_place_.size());
+  if (head == nullptr) {
+    carry_.resize(8);
+    Status s = source_->ReadFully(carry_.data(), 8, &n);
+    if (!s.ok()) return Status::CorruptInput(name_ + ": " + s.message(), 0, 0, name_);
+    carry_.resize(n);
+    head = carry_.data();
+  }
+  parser_ = MakeParser(head, n);
+  if (!parser_)
+    return Status::CorruptInput(name_ + ": frame 0, byte offset 0: unknown capture format (magic " +
+                                    MagicText(head, n) + ")",
+                                0, 0, name_);
+  uint32_t magic = n >= 4 ? Load32(head, false) : 0;
+  if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1 || magic == 0x0A0D0D0A) digits_ = 9;
+  return Status::Ok();
+}
+
+void Reader::Fail(const Status& fault) {
+  status_ =
+      Status::CorruptInput(name_ + ": frame " + std::to_string(fault.frame()) + ", byte offset " +
+                               std::to_string(fault.offset()) + ": " + fault.message(),
+                           fault.frame(), fault.offset(), name_);
   done_ = true;
 }
 
 bool Reader::Next(Batch& batch) {
   batch.Clear();
   if (done_) return false;
+  return in_place_.data() != nullptr ? NextInPlace(batch) : NextCopied(batch);
+}
+
+bool Reader::ParseBatch(Batch& batch, size_t end, size_t* used) {
+  Status fault = parser_->Parse(batch, 0, end, offset_, used);
+  if (!fault.ok()) {
+    Fail(fault);
+    return !batch.Empty();
+  }
+  return !batch.Empty();
+}
+
+// The capture lies in memory: the batch is a window of it, from where the last one
+// ended, as long as the batch size or the first whole record needs.
+bool Reader::NextInPlace(Batch& batch) {
+  size_t left = in_place_.size() - offset_;
+  batch.base = in_place_.data() + offset_;
+  batch.trickling = false;
+  for (size_t window = std::min(batch_bytes_, left);; window = std::min(window * 2, left)) {
+    size_t used = 0;
+    bool has_records = ParseBatch(batch, window, &used);
+    if (done_) return has_records;
+    if (has_records) {
+      offset_ += used;
+      return true;
+    }
+    if (window == left) {  // nothing complete before the end
+      if (left > used) Fail(parser_->Truncated(batch.base + used, left - used, offset_ + used));
+      done_ = true;
+      return false;
+    }
+  }
+}
+
+bool Reader::NextCopied(Batch& batch) {
   // Start the batch with the carried tail, then fill to the batch size.
   size_t capacity = std::max(batch_bytes_, carry_.size());
-  if (batch.bytes.size() < capacity) batch.bytes.resize(capacity);
+  if (batch.storage.size() < capacity) batch.storage.resize(capacity);
+  batch.base = batch.storage.data();
   size_t have = carry_.size();
-  std::memcpy(batch.bytes.data(), carry_.data(), have);
+  std::memcpy(batch.storage.data(), carry_.data(), have);
   carry_.clear();
 
   for (;;) {
-    if (!eof_ && have < batch.bytes.size()) {
+    if (!eof_ && have < batch.storage.size()) {
       // One read per round: a file fills the batch at once, a pipe gives what has
       // arrived, so records of a live capture go out without waiting for a full batch.
-      size_t got;
-      try {
-        got = source_->Read(batch.bytes.data() + have, batch.bytes.size() - have);
-      } catch (const std::exception& e) {
-        Fail(e.what(), 0, offset_ + have);
+      size_t got = 0;
+      Status s = source_->Read(batch.storage.data() + have, batch.storage.size() - have, &got);
+      if (!s.ok()) {
+        Fail(Status::CorruptInput(s.message(), 0, offset_ + have));
         return !batch.Empty();
       }
       eof_ = got == 0;
       have += got;
-      batch.trickling = !eof_ && have < batch.bytes.size();
+      batch.trickling = !eof_ && have < batch.storage.size();
     }
-    Fault fault;
-    size_t used = parser_->Parse(batch, 0, have, offset_, fault);
-    if (fault.set) {
-      Fail(fault.message, fault.frame, fault.offset);
-      return !batch.Empty();
-    }
-    if (!batch.Empty()) {
-      carry_.assign(batch.bytes.begin() + used, batch.bytes.begin() + have);
+    size_t used = 0;
+    bool has_records = ParseBatch(batch, have, &used);
+    if (done_) return has_records;
+    if (has_records) {
+      carry_.assign(batch.storage.begin() + used, batch.storage.begin() + have);
       offset_ += used;
       return true;
     }
     // Nothing complete in the buffer.
     if (eof_) {
-      if (have > used) {
-        parser_->Truncated(batch.bytes.data() + used, have - used, offset_ + used, fault);
-        Fail(fault.message, fault.frame, fault.offset);
-      }
+      if (have > used) Fail(parser_->Truncated(batch.base + used, have - used, offset_ + used));
       done_ = true;
       return false;
     }
     // One record larger than the batch: grow for it (the parser bounds record sizes).
-    if (have == batch.bytes.size()) batch.bytes.resize(batch.bytes.size() * 2);
+    if (have == batch.storage.size()) {
+      batch.storage.resize(batch.storage.size() * 2);
+      batch.base = batch.storage.data();
+    }
   }
 }
 

@@ -7,19 +7,20 @@
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 #include <vector>
 
 namespace pcapkit::io {
 
-size_t ByteSource::ReadFully(uint8_t* out, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    size_t r = Read(out + got, n - got);
+Status ByteSource::ReadFully(uint8_t* out, size_t n, size_t* got) {
+  *got = 0;
+  while (*got < n) {
+    size_t r = 0;
+    Status s = Read(out + *got, n - *got, &r);
+    if (!s.ok()) return s;
     if (r == 0) break;
-    got += r;
+    *got += r;
   }
-  return got;
+  return Status::Ok();
 }
 
 namespace {
@@ -30,12 +31,15 @@ class FdSource : public ByteSource {
   ~FdSource() override {
     if (owned_) ::close(fd_);
   }
-  size_t Read(uint8_t* out, size_t n) override {
+  Status Read(uint8_t* out, size_t n, size_t* got) override {
     for (;;) {
       ssize_t r = ::read(fd_, out, n);
-      if (r >= 0) return size_t(r);
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
+      if (r >= 0) {
+        *got = size_t(r);
+        return Status::Ok();
+      }
+      if (errno != EINTR)
+        return Status::CorruptInput(std::string("read failed: ") + strerror(errno));
     }
   }
 
@@ -49,14 +53,14 @@ class PrefixedSource : public ByteSource {
  public:
   PrefixedSource(std::vector<uint8_t> prefix, std::unique_ptr<ByteSource> rest)
       : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
-  size_t Read(uint8_t* out, size_t n) override {
+  Status Read(uint8_t* out, size_t n, size_t* got) override {
     if (pos_ < prefix_.size()) {
-      size_t k = std::min(n, prefix_.size() - pos_);
-      std::memcpy(out, prefix_.data() + pos_, k);
-      pos_ += k;
-      return k;
+      *got = std::min(n, prefix_.size() - pos_);
+      std::memcpy(out, prefix_.data() + pos_, *got);
+      pos_ += *got;
+      return Status::Ok();
     }
-    return rest_->Read(out, n);
+    return rest_->Read(out, n, got);
   }
 
  private:
@@ -68,11 +72,14 @@ class PrefixedSource : public ByteSource {
 class MemSource : public ByteSource {
  public:
   MemSource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  size_t Read(uint8_t* out, size_t n) override {
-    size_t k = std::min(n, size_ - pos_);
-    std::memcpy(out, data_ + pos_, k);
-    pos_ += k;
-    return k;
+  Status Read(uint8_t* out, size_t n, size_t* got) override {
+    *got = std::min(n, size_ - pos_);
+    if (*got > 0) std::memcpy(out, data_ + pos_, *got);
+    pos_ += *got;
+    return Status::Ok();
+  }
+  std::span<const uint8_t> InPlace() const override {
+    return pos_ == 0 ? std::span<const uint8_t>(data_, size_) : std::span<const uint8_t>();
   }
 
  private:
@@ -88,22 +95,19 @@ class GzipSource : public ByteSource {
  public:
   explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), buf_(kCompressedChunk) {
     std::memset(&zs_, 0, sizeof zs_);
-    if (inflateInit2(&zs_, 15 + 32) != Z_OK)
-      throw std::runtime_error("gzip: cannot initialise zlib");
+    ready_ = inflateInit2(&zs_, 15 + 32) == Z_OK;
   }
-  ~GzipSource() override { inflateEnd(&zs_); }
-  size_t Read(uint8_t* out, size_t n) override {
+  ~GzipSource() override {
+    if (ready_) inflateEnd(&zs_);
+  }
+  Status Read(uint8_t* out, size_t n, size_t* got) override {
+    if (!ready_) return Status::CorruptInput("gzip: cannot initialise zlib");
     zs_.next_out = out;
     zs_.avail_out = unsigned(std::min<size_t>(n, 1u << 30));
-    while (!done_) {
+    while (!done_ && zs_.next_out == out) {
       if (zs_.avail_in == 0) {
-        zs_.avail_in = unsigned(in_->Read(buf_.data(), buf_.size()));
-        zs_.next_in = buf_.data();
-        if (zs_.avail_in == 0) {
-          if (!member_end_) throw std::runtime_error("gzip: compressed stream is truncated");
-          done_ = true;
-          break;
-        }
+        Status s = Refill();
+        if (!s.ok() || done_) return Produced(out, got, s);
       }
       member_end_ = false;
       int rc = inflate(&zs_, Z_NO_FLUSH);
@@ -111,18 +115,34 @@ class GzipSource : public ByteSource {
         member_end_ = true;
         inflateReset(&zs_);
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        throw std::runtime_error(std::string("gzip: ") + (zs_.msg ? zs_.msg : "corrupt data"));
+        return Status::CorruptInput(std::string("gzip: ") + (zs_.msg ? zs_.msg : "corrupt data"));
       }
-      size_t produced = size_t(zs_.next_out - out);
-      if (produced > 0) return produced;
     }
-    return size_t(zs_.next_out - out);
+    return Produced(out, got, Status::Ok());
   }
 
  private:
+  // More compressed bytes; the end of the input is an error inside a member.
+  Status Refill() {
+    size_t r = 0;
+    Status s = in_->Read(buf_.data(), buf_.size(), &r);
+    if (!s.ok()) return s;
+    zs_.avail_in = unsigned(r);
+    zs_.next_in = buf_.data();
+    if (r > 0) return Status::Ok();
+    if (!member_end_) return Status::CorruptInput("gzip: compressed stream is truncated");
+    done_ = true;
+    return Status::Ok();
+  }
+  Status Produced(uint8_t* out, size_t* got, Status s) {
+    *got = size_t(zs_.next_out - out);
+    return s;
+  }
+
   std::unique_ptr<ByteSource> in_;
   std::vector<uint8_t> buf_;
   z_stream zs_;
+  bool ready_ = false;
   bool member_end_ = false;
   bool done_ = false;
 };
@@ -131,28 +151,31 @@ class ZstdSource : public ByteSource {
  public:
   explicit ZstdSource(std::unique_ptr<ByteSource> in)
       : in_(std::move(in)), buf_(ZSTD_DStreamInSize()), ds_(ZSTD_createDStream()) {
-    if (ds_ == nullptr) throw std::runtime_error("zstd: cannot create a decoder");
-    ZSTD_initDStream(ds_);
+    if (ds_ != nullptr) ZSTD_initDStream(ds_);
   }
   ~ZstdSource() override { ZSTD_freeDStream(ds_); }
-  size_t Read(uint8_t* out, size_t n) override {
+  Status Read(uint8_t* out, size_t n, size_t* got) override {
+    if (ds_ == nullptr) return Status::CorruptInput("zstd: cannot create a decoder");
     ZSTD_outBuffer ob{out, n, 0};
+    *got = 0;
     while (ob.pos == 0) {
       if (in_pos_ == in_size_) {
-        in_size_ = in_->Read(buf_.data(), buf_.size());
+        Status s = in_->Read(buf_.data(), buf_.size(), &in_size_);
         in_pos_ = 0;
-        if (in_size_ == 0) {
-          if (!frame_end_) throw std::runtime_error("zstd: compressed stream is truncated");
-          return 0;
-        }
+        if (!s.ok()) return s;
+        if (in_size_ == 0)
+          return frame_end_ ? Status::Ok()
+                            : Status::CorruptInput("zstd: compressed stream is truncated");
       }
       ZSTD_inBuffer ib{buf_.data(), in_size_, in_pos_};
       size_t rc = ZSTD_decompressStream(ds_, &ob, &ib);
       in_pos_ = ib.pos;
-      if (ZSTD_isError(rc)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(rc));
+      if (ZSTD_isError(rc))
+        return Status::CorruptInput(std::string("zstd: ") + ZSTD_getErrorName(rc));
       frame_end_ = (rc == 0);
     }
-    return ob.pos;
+    *got = ob.pos;
+    return Status::Ok();
   }
 
  private:
@@ -165,29 +188,47 @@ class ZstdSource : public ByteSource {
 
 }  // namespace
 
-std::unique_ptr<ByteSource> OpenSource(const std::string& path) {
-  std::unique_ptr<ByteSource> raw;
+Status OpenSource(const std::string& path, std::unique_ptr<ByteSource>* out) {
   if (path == "-") {
-    raw = std::make_unique<FdSource>(STDIN_FILENO, false);
-  } else {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error(std::strerror(errno));
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    raw = std::make_unique<FdSource>(fd, true);
+    *out = std::make_unique<FdSource>(STDIN_FILENO, false);
+    return Status::Ok();
   }
-  return raw;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::CorruptInput(std::strerror(errno));
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  *out = std::make_unique<FdSource>(fd, true);
+  return Status::Ok();
 }
 
-std::unique_ptr<ByteSource> Decompressed(std::unique_ptr<ByteSource> raw) {
-  std::vector<uint8_t> magic(4);
-  magic.resize(raw->ReadFully(magic.data(), magic.size()));
-  bool gzip = magic.size() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-  bool zstd = magic.size() == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
-              magic[3] == 0xfd;
-  auto src = std::make_unique<PrefixedSource>(std::move(magic), std::move(raw));
-  if (gzip) return std::make_unique<GzipSource>(std::move(src));
-  if (zstd) return std::make_unique<ZstdSource>(std::move(src));
-  return src;
+namespace {
+enum class Compression { kNone, kGzip, kZstd };
+Compression CompressionOf(const uint8_t* magic, size_t n) {
+  if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return Compression::kGzip;
+  static constexpr uint8_t kZstdMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
+  if (n >= 4 && std::memcmp(magic, kZstdMagic, 4) == 0) return Compression::kZstd;
+  return Compression::kNone;
+}
+}  // namespace
+
+Status Decompressed(std::unique_ptr<ByteSource>* source) {
+  Compression compression;
+  if (std::span<const uint8_t> whole = (*source)->InPlace(); !whole.empty()) {
+    // In memory: look at the magic without reading, so the bytes stay in place.
+    compression = CompressionOf(whole.data(), whole.size());
+  } else {
+    std::vector<uint8_t> magic(4);
+    size_t got = 0;
+    Status s = (*source)->ReadFully(magic.data(), magic.size(), &got);
+    if (!s.ok()) return s;
+    magic.resize(got);
+    compression = CompressionOf(magic.data(), magic.size());
+    *source = std::make_unique<PrefixedSource>(std::move(magic), std::move(*source));
+  }
+  if (compression == Compression::kGzip)
+    *source = std::make_unique<GzipSource>(std::move(*source));
+  else if (compression == Compression::kZstd)
+    *source = std::make_unique<ZstdSource>(std::move(*source));
+  return Status::Ok();
 }
 
 std::unique_ptr<ByteSource> MemorySource(const uint8_t* data, size_t size) {

@@ -6,27 +6,34 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+
+#include "engine/util/status.h"
 
 namespace pcapkit::io {
 
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Reads up to `n` bytes; returns 0 only at the end of the stream. Throws
-  // std::runtime_error with a readable message on an I/O or decoding error.
-  virtual size_t Read(uint8_t* out, size_t n) = 0;
+  // Reads up to `n` bytes into `out` and sets `*got`; 0 only at the end of the stream.
+  // An I/O or decoding error is a CorruptInput status with a readable message.
+  virtual Status Read(uint8_t* out, size_t n, size_t* got) = 0;
   // Fills `out` as far as the stream allows; fewer than `n` bytes means end of stream.
-  size_t ReadFully(uint8_t* out, size_t n);
+  Status ReadFully(uint8_t* out, size_t n, size_t* got);
+  // The whole stream, when it already lies in memory and nothing was read yet: readers
+  // then point into it instead of copying. Empty for streams that must be read.
+  virtual std::span<const uint8_t> InPlace() const { return {}; }
 };
 
-// Opens `path` ("-" for stdin). Throws std::runtime_error when the file cannot be opened.
-std::unique_ptr<ByteSource> OpenSource(const std::string& path);
+// Opens `path` ("-" for stdin) into `*out`.
+Status OpenSource(const std::string& path, std::unique_ptr<ByteSource>* out);
 
-// Stacks a gzip or zstd decoder on `raw` when its first bytes are that format's magic.
-std::unique_ptr<ByteSource> Decompressed(std::unique_ptr<ByteSource> raw);
+// Stacks a gzip or zstd decoder on `*source` when its first bytes are that format's magic.
+Status Decompressed(std::unique_ptr<ByteSource>* source);
 
-// A source over memory, for tests and the API's in-memory captures.
+// A source over memory the caller keeps alive, for tests and the API's in-memory captures;
+// read in place.
 std::unique_ptr<ByteSource> MemorySource(const uint8_t* data, size_t size);
 
 }  // namespace pcapkit::io

@@ -3,25 +3,31 @@
 #include <algorithm>
 #include <cstring>
 
-#include "pcapkit/errors.h"
-
 namespace pcapkit {
 
 using protocols::DissectResult;
 using protocols::ProtocolInfo;
 using protocols::Table;
 
-Dissector::Dissector(const protocols::Registry& registry, const ExtractOptions& options)
+Status MakeDissectOptions(const protocols::Registry& registry, const ExtractOptions& options,
+                          DissectOptions* out) {
+  out->stop_layer = options.stop_layer;
+  out->max_layers = options.max_layers;
+  out->stop_protocol = ProtocolId::kNone;
+  if (!options.stop_protocol.empty()) {
+    out->stop_protocol = registry.Find(options.stop_protocol);
+    if (out->stop_protocol == ProtocolId::kNone)
+      return Status::InvalidArgument("unknown protocol '" + options.stop_protocol +
+                                     "' (see `pcapkit protocols`)");
+  }
+  return Status::Ok();
+}
+
+Dissector::Dissector(const protocols::Registry& registry, const DissectOptions& options)
     : registry_(registry),
       stop_layer_(options.stop_layer),
-      max_layers_(std::clamp<uint32_t>(options.max_layers, 2, Frame::kMaxLayers)) {
-  if (!options.stop_protocol.empty()) {
-    stop_protocol_ = registry.Find(options.stop_protocol);
-    if (stop_protocol_ == ProtocolId::kNone)
-      throw FormatError("unknown protocol '" + options.stop_protocol +
-                        "' (see `pcapkit protocols`)");
-  }
-}
+      max_layers_(std::clamp<uint32_t>(options.max_layers, 2, Frame::kMaxLayers)),
+      stop_protocol_(options.stop_protocol) {}
 
 namespace {
 void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error, ProtocolId tried) {

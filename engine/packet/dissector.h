@@ -7,15 +7,26 @@
 
 #include "engine/capture/batch.h"
 #include "engine/protocols/registry.h"
+#include "engine/util/status.h"
 #include "pcapkit/frame.h"
 #include "pcapkit/options.h"
 
 namespace pcapkit {
 
+// What -L, -P and --max-layers ask of the dissection.
+struct DissectOptions {
+  LayerLevel stop_layer = LayerLevel::kNone;     // -L: no protocol above this layer
+  ProtocolId stop_protocol = ProtocolId::kNone;  // -P: nothing after this protocol
+  uint32_t max_layers = Frame::kMaxLayers;       // --max-layers (2..kMaxLayers)
+};
+
+// The dissection options `options` ask for; an unknown -P protocol is InvalidArgument.
+Status MakeDissectOptions(const protocols::Registry& registry, const ExtractOptions& options,
+                          DissectOptions* out);
+
 class Dissector {
  public:
-  // Throws FormatError when options name an unknown protocol (-P).
-  Dissector(const protocols::Registry& registry, const ExtractOptions& options);
+  Dissector(const protocols::Registry& registry, const DissectOptions& options);
 
   void Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const;
 

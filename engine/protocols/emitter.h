@@ -1,7 +1,7 @@
-// The streaming interface every record format implements (JSON, NDJSON; PLIST and tree
-// text later). Dissectors describe a layer by calling it field by field, so no record is
-// ever built in memory. A key is given for members of objects and left empty for
-// elements of arrays.
+// The streaming interface protocol writers describe a layer's fields to, field by field,
+// so no record is ever built in memory. The record formats (formats/: JSON and NDJSON,
+// PLIST, tree text) implement it; the engine knows only this interface. A key is given
+// for members of objects and left empty for elements of arrays.
 #pragma once
 
 #include <cstddef>

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "pcapkit/errors.h"
-
 namespace pcapkit {
 
 const char* StatusName(ReassemblyStatus status) {
@@ -44,15 +42,20 @@ const char* StreamEndName(StreamEnd end) {
 
 namespace reassembly {
 
+Status Engine::Check(const ReassemblyOptions& options) {
+  if ((options.ipv4 || options.ipv6) && options.ip_memory < 4096)
+    return Status::InvalidArgument("--ip-memory must be at least 4096 bytes");
+  if (options.tcp && (options.tcp_memory < 4096 || options.tcp_buffer < 1))
+    return Status::InvalidArgument(
+        "--tcp-memory must be at least 4096 bytes and --tcp-buffer at least 1");
+  if (options.ipv4_timeout <= 0 || options.ipv6_timeout <= 0 || options.tcp_timeout <= 0)
+    return Status::InvalidArgument("reassembly timeouts must be positive");
+  return Status::Ok();
+}
+
 Engine::Engine(const ReassemblyOptions& options, const Dissector* dissector,
                ReassemblyCallbacks callbacks)
     : options_(options), dissector_(dissector), callbacks_(std::move(callbacks)) {
-  if ((options.ipv4 || options.ipv6) && options.ip_memory < 4096)
-    throw FormatError("--ip-memory must be at least 4096 bytes");
-  if (options.tcp && (options.tcp_memory < 4096 || options.tcp_buffer < 1))
-    throw FormatError("--tcp-memory must be at least 4096 bytes and --tcp-buffer at least 1");
-  if (options.ipv4_timeout <= 0 || options.ipv6_timeout <= 0 || options.tcp_timeout <= 0)
-    throw FormatError("reassembly timeouts must be positive");
   if (options.ipv4 || options.ipv6)
     ip_ =
         std::make_unique<IpReassembler>(options_, &stats_, [this](Datagram& d) { OnDatagram(d); });
@@ -134,15 +137,17 @@ void Engine::OnStream(StreamData& s) {
 // The public face: a Reassembler owns an Engine and a Dissector of its own.
 struct Reassembler::Impl {
   Impl(const ReassemblyOptions& options, ReassemblyCallbacks callbacks)
-      : dissector(protocols::Registry::Builtin(), ExtractOptions{}),
+      : dissector(protocols::Registry::Builtin(), DissectOptions{}),
         engine(options, &dissector, std::move(callbacks)) {}
   Dissector dissector;
   reassembly::Engine engine;
   reassembly::FrameInputs inputs;
 };
 
-Reassembler::Reassembler(const ReassemblyOptions& options, ReassemblyCallbacks callbacks)
-    : impl_(std::make_unique<Impl>(options, std::move(callbacks))) {}
+Reassembler::Reassembler(const ReassemblyOptions& options, ReassemblyCallbacks callbacks) {
+  Raise(reassembly::Engine::Check(options));  // the API boundary: a FormatError
+  impl_ = std::make_unique<Impl>(options, std::move(callbacks));
+}
 Reassembler::~Reassembler() = default;
 
 void Reassembler::Feed(const Frame& frame) {

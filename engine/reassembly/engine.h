@@ -10,14 +10,17 @@
 #include "engine/reassembly/inputs.h"
 #include "engine/reassembly/ip_reassembler.h"
 #include "engine/reassembly/tcp_reassembler.h"
+#include "engine/util/status.h"
 #include "pcapkit/reassembly.h"
 
 namespace pcapkit::reassembly {
 
 class Engine {
  public:
+  // Options that cannot work (a zero budget) are InvalidArgument.
+  static Status Check(const ReassemblyOptions& options);
   // `dissector` (may be null) dissects complete payloads into Datagram/StreamData::packet.
-  // Throws FormatError on unusable options.
+  // `options` have passed Check().
   Engine(const ReassemblyOptions& options, const Dissector* dissector,
          ReassemblyCallbacks callbacks);
   ~Engine();

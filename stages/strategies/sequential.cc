@@ -1,17 +1,15 @@
 // Sequential: one thread, one work item, the stages in turn. The reference output.
 #include "stages/strategies/strategy.h"
-#include "stages/strategies/work_pool.h"
 
 namespace pcapkit::strategies {
 
-size_t RunSequential(const RunContext& c) {
+Status RunSequential(const stages::FlowGraph& graph, const RunLimits&, size_t* max_inflight) {
+  *max_inflight = 1;
   stages::WorkItem item;
-  for (uint64_t seq = 0; c.source->Read(seq, item); ++seq) {
-    stages::Process(c.process, item);
-    if (c.reassembly) c.reassembly->Run(item);
-    c.sink->Write(item);
-  }
-  return 1;
+  for (uint64_t seq = 0; graph.source->Read(seq, item); ++seq)
+    for (const stages::Stage& stage : graph.stages)
+      if (Status s = stage.run(item); !s.ok()) return s;
+  return Status::Ok();
 }
 
 }  // namespace pcapkit::strategies

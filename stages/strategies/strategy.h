@@ -1,30 +1,26 @@
-// Strategies: who runs the stages of stages/batch_stages.h, on which threads. They share
-// the stage functions, so they write the same bytes; they differ in parallelism only.
+// Strategies: who runs the flow graph's stages (stages/flow_graph.h), on which threads.
+// They run the same stage functions on the same work items, serial stages in batch order,
+// so they write the same bytes; they differ in parallelism only.
 #pragma once
 
 #include <cstddef>
 
-#include "stages/batch_stages.h"
-#include "stages/reassembly_stage.h"
+#include "engine/util/status.h"
+#include "stages/flow_graph.h"
 
 namespace pcapkit::strategies {
 
-struct RunContext {
-  stages::Source* source;
-  stages::ProcessOptions process;
-  stages::Sink* sink;
+struct RunLimits {
   unsigned threads;  // worker threads (parallel strategies)
-  size_t inflight;   // work items between reader and writer at most
-  // The stateful stage, run on every batch in order before it is written; null when off.
-  stages::ReassemblyStage* reassembly = nullptr;
+  size_t inflight;   // work items between the reader and the last stage at most
 };
 
-// Each runs the capture through read -> process -> write until the reader stops, and
-// returns the most work items that were in flight at once. An exception from a stage
-// (a failed write) stops the run and propagates; the reader's own error is left for the
-// caller, after every batch before it has been written.
-size_t RunSequential(const RunContext& context);
-size_t RunPipeline(const RunContext& context);
-size_t RunServer(const RunContext& context);
+// Each runs the graph until its source stops, and sets `*max_inflight` to the most work
+// items that were in flight at once. A stage's failure stops the run after the batches
+// before it went through every stage, and is returned; the source's own failure (a
+// corrupt capture) is left to the caller, after every batch before it was written.
+Status RunSequential(const stages::FlowGraph& graph, const RunLimits& limits, size_t* max_inflight);
+Status RunPipeline(const stages::FlowGraph& graph, const RunLimits& limits, size_t* max_inflight);
+Status RunServer(const stages::FlowGraph& graph, const RunLimits& limits, size_t* max_inflight);
 
 }  // namespace pcapkit::strategies

@@ -45,7 +45,7 @@ TEST_P(PcapVariants, ReadsEveryRecordWithItsTimestampAndBytes) {
   EXPECT_EQ(r.data[2], Frame(3, 14));
   EXPECT_EQ(r.frames[2].linktype, 1u);
   ASSERT_EQ(r.metas.size(), 1u);
-  EXPECT_EQ(r.metas[0].title, "Global Header");
+  EXPECT_EQ(r.metas[0].Title(), "Global Header");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllMagics, PcapVariants,
@@ -182,8 +182,8 @@ TEST(PcapngReader, BothByteOrdersEveryPacketBlockKind) {
     EXPECT_EQ(r.data[1], Frame(2, 30));
     EXPECT_EQ(r.frames[2].time.sec, 1500000001);
     ASSERT_EQ(r.metas.size(), 2u);
-    EXPECT_EQ(r.metas[0].title, "Section Header 1");
-    EXPECT_EQ(r.metas[1].title, "Interface Description 1");
+    EXPECT_EQ(r.metas[0].Title(), "Section Header 1");
+    EXPECT_EQ(r.metas[1].Title(), "Interface Description 1");
   }
 }
 
@@ -234,7 +234,7 @@ TEST(PcapngReader, NonPacketBlocksAreRecordsNeverFrames) {
   ASSERT_EQ(r.frames.size(), 2u);
   EXPECT_EQ(r.frames[1].number, 2u);
   std::vector<std::string> titles;
-  for (const auto& m : r.metas) titles.push_back(m.title);
+  for (const auto& m : r.metas) titles.push_back(m.Title());
   EXPECT_EQ(titles,
             (std::vector<std::string>{"Section Header 1", "Custom 1", "Interface Description 1",
                                       "Name Resolution 1", "Interface Statistics 1",

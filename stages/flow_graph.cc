@@ -1,0 +1,21 @@
+#include "stages/flow_graph.h"
+
+namespace pcapkit::stages {
+
+FlowGraph MakeFlowGraph(const GraphParts& parts) {
+  FlowGraph graph{parts.source, {}};
+  // Dissects and serializes every frame, and picks out what the stateful stages take.
+  graph.stages.push_back({"dissect", false, [process = parts.process](WorkItem& item) {
+                            Process(process, item);
+                            return Status::Ok();
+                          }});
+  if (parts.reassembly != nullptr)
+    graph.stages.push_back({"reassemble", true, [reassembly = parts.reassembly](WorkItem& item) {
+                              return reassembly->Run(item);
+                            }});
+  graph.stages.push_back(
+      {"write", true, [sink = parts.sink](WorkItem& item) { return sink->Write(item); }});
+  return graph;
+}
+
+}  // namespace pcapkit::stages
