@@ -34,6 +34,9 @@ std::vector<ProtocolDescription> ListProtocols() {
     if (p.id == ProtocolId::kNone) continue;
     out.push_back({p.name, p.key, p.layer, BoundTo(registry, p.id)});
   }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.layer != b.layer ? a.layer < b.layer : a.key < b.key;
+  });
   return out;
 }
 

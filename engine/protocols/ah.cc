@@ -1,7 +1,5 @@
 // IPsec Authentication Header (RFC 4302, IP protocol 51): its length counts 4-octet units
 // minus 2, and what it protects follows in the clear.
-#include "engine/protocols/ah.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -30,9 +28,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterAh(Registry& r) {
-  r.Add({ProtocolId::kAh, "AH", "ah", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ah", [](Registry& r) {
+  r.Add({.name = "AH",
+         .key = "ah",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 51}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // ARP and RARP (RFC 826, RFC 903): one layout; `oper` tells them apart (3/4 are RARP).
 // Addresses are typed when their lengths say what they are, hex otherwise.
-#include "engine/protocols/arp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -48,9 +46,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterArp(Registry& r) {
-  r.Add({ProtocolId::kArp, "ARP", "arp", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("arp", [](Registry& r) {
+  r.Add({.id = ProtocolId::kArp,
+         .name = "ARP",
+         .key = "arp",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x0806}, {Table::kEtherType, 0x8035}});
-}
+});
 
 }  // namespace pcapkit::protocols

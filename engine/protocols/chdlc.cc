@@ -1,6 +1,4 @@
 // Cisco HDLC (LINKTYPE_C_HDLC 104): address, control, and an EtherType.
-#include "engine/protocols/chdlc.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -22,9 +20,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterChdlc(Registry& r) {
-  r.Add({ProtocolId::kChdlc, "CHDLC", "chdlc", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("chdlc", [](Registry& r) {
+  r.Add({.name = "CHDLC",
+         .key = "chdlc",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kLinkType, 104}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // DHCP / BOOTP (RFC 2131, UDP ports 67/68): the fixed fields and, after the magic
 // cookie, the options (RFC 2132) with the common ones decoded.
-#include "engine/protocols/dhcp.h"
-
 #include <string_view>
 
 #include "engine/protocols/common.h"
@@ -124,9 +122,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterDhcp(Registry& r) {
-  r.Add({ProtocolId::kDhcp, "DHCP", "dhcp", LayerLevel::kApplication, Dissect, Write},
+const Registration kRegistration("dhcp", [](Registry& r) {
+  r.Add({.name = "DHCP",
+         .key = "dhcp",
+         .layer = LayerLevel::kApplication,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kUdpPort, 67}, {Table::kUdpPort, 68}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // DHCPv6 (RFC 8415), UDP ports 546/547: message type, transaction id (or, for relay
 // messages, hop count and the link and peer addresses), then the options.
-#include "engine/protocols/dhcpv6.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -83,9 +81,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterDhcpv6(Registry& r) {
-  r.Add({ProtocolId::kDhcpv6, "DHCPv6", "dhcpv6", LayerLevel::kApplication, Dissect, Write},
+const Registration kRegistration("dhcpv6", [](Registry& r) {
+  r.Add({.name = "DHCPv6",
+         .key = "dhcpv6",
+         .layer = LayerLevel::kApplication,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kUdpPort, 546}, {Table::kUdpPort, 547}});
-}
+});
 
 }  // namespace pcapkit::protocols

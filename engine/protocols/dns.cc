@@ -3,8 +3,6 @@
 // PTR, MX, TXT, SOA, SRV, OPT/EDNS; others kept as hex). Dissect walks the whole message
 // first, so a name running past the data or a compression loop makes the layer `raw`
 // with an error instead of a half record.
-#include "engine/protocols/dns.h"
-
 #include <string>
 
 #include "engine/protocols/common.h"
@@ -267,12 +265,20 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterDns(Registry& r) {
+const Registration kRegistration("dns", [](Registry& r) {
   // Two registry entries, one layout: the TCP form only adds the length prefix.
-  r.Add({ProtocolId::kDns, "DNS", "dns", LayerLevel::kApplication, DissectUdp, Write},
+  r.Add({.name = "DNS",
+         .key = "dns",
+         .layer = LayerLevel::kApplication,
+         .dissect = DissectUdp,
+         .write = Write},
         {{Table::kUdpPort, 53}, {Table::kUdpPort, 5353}, {Table::kUdpPort, 5355}});
-  r.Add({ProtocolId::kDnsTcp, "DNS", "dns", LayerLevel::kApplication, DissectTcp, Write},
+  r.Add({.name = "DNS",
+         .key = "dns",
+         .layer = LayerLevel::kApplication,
+         .dissect = DissectTcp,
+         .write = Write},
         {{Table::kTcpPort, 53}, {Table::kTcpPort, 5353}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // IPsec Encapsulating Security Payload (RFC 4303, IP protocol 50): SPI and sequence
 // number; the rest is ciphertext and is not dispatched.
-#include "engine/protocols/esp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -22,9 +20,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterEsp(Registry& r) {
-  r.Add({ProtocolId::kEsp, "ESP", "esp", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("esp", [](Registry& r) {
+  r.Add({.name = "ESP",
+         .key = "esp",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 50}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // Ethernet II and IEEE 802.3. A type field <= 1500 is a length: the frame is 802.3 and
 // carries LLC (or, when the payload starts with 0xffff, Novell's raw IPX); the length also
 // trims the padding. Values 1501..1535 are neither and end dissection.
-#include "engine/protocols/ethernet.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -38,10 +36,15 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterEthernet(Registry& r) {
-  r.Add({ProtocolId::kEthernet, "Ethernet", "ethernet", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("ethernet", [](Registry& r) {
+  r.Add({.id = ProtocolId::kEthernet,
+         .name = "Ethernet",
+         .key = "ethernet",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         // 0x6558: transparent Ethernet bridging (inside GRE, Geneve).
         {{Table::kLinkType, 1}, {Table::kEtherType, 0x6558}});
-}
+});
 
 }  // namespace pcapkit::protocols

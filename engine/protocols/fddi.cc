@@ -3,8 +3,6 @@
 // it; other frame classes — SMT, MAC, tokens — end dissection). FDDI sends addresses
 // most significant bit first; they are shown bit-reversed per byte, in the canonical
 // (Ethernet) form Wireshark shows too.
-#include "engine/protocols/fddi.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -36,9 +34,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterFddi(Registry& r) {
-  r.Add({ProtocolId::kFddi, "FDDI", "fddi", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("fddi", [](Registry& r) {
+  r.Add({.name = "FDDI",
+         .key = "fddi",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kLinkType, 10}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // FTP control connection (RFC 959, TCP port 21): command lines (`USER anonymous`) and
 // replies (`230 Login successful`, multi-line `230-` continuations), one or more
 // CRLF-terminated lines per segment, each decoded.
-#include "engine/protocols/ftp.h"
-
 #include <string_view>
 
 #include "engine/protocols/common.h"
@@ -61,9 +59,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterFtp(Registry& r) {
-  r.Add({ProtocolId::kFtp, "FTP", "ftp", LayerLevel::kApplication, Dissect, Write},
+const Registration kRegistration("ftp", [](Registry& r) {
+  r.Add({.name = "FTP",
+         .key = "ftp",
+         .layer = LayerLevel::kApplication,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kTcpPort, 21}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // Geneve (RFC 8926, UDP port 6081): version, option length, flags, the protocol of the
 // payload as an EtherType (0x6558: an Ethernet frame), the 24-bit VNI, then options.
-#include "engine/protocols/geneve.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -33,9 +31,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterGeneve(Registry& r) {
-  r.Add({ProtocolId::kGeneve, "Geneve", "geneve", LayerLevel::kApplication, Dissect, Write},
+const Registration kRegistration("geneve", [](Registry& r) {
+  r.Add({.name = "Geneve",
+         .key = "geneve",
+         .layer = LayerLevel::kApplication,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kUdpPort, 6081}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637, version 1): the optional
 // checksum, key, sequence and acknowledgement fields, then the payload by EtherType
 // (0x0800 IPv4, 0x6558 Ethernet, 0x880b PPP, ...).
-#include "engine/protocols/gre.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -68,9 +66,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterGre(Registry& r) {
-  r.Add({ProtocolId::kGre, "GRE", "gre", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("gre", [](Registry& r) {
+  r.Add({.name = "GRE",
+         .key = "gre",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 47}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // HIP (RFC 7401), IP protocol 139: the fixed header with both Host Identity Tags, then
 // the parameters as type-length-value entries (each padded to 8 bytes).
-#include "engine/protocols/hip.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -52,9 +50,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterHip(Registry& r) {
-  r.Add({ProtocolId::kHip, "HIP", "hip", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("hip", [](Registry& r) {
+  r.Add({.name = "HIP",
+         .key = "hip",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 139}});
-}
+});
 
 }  // namespace pcapkit::protocols

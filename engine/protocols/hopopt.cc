@@ -1,6 +1,4 @@
 // IPv6 Hop-by-Hop Options header (IP protocol 0).
-#include "engine/protocols/hopopt.h"
-
 #include "engine/protocols/ipv6_ext.h"
 
 namespace pcapkit::protocols {
@@ -10,10 +8,13 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 }
 }  // namespace
 
-void RegisterHopopt(Registry& r) {
-  r.Add({ProtocolId::kHopopt, "HOPOPT", "hopopt", LayerLevel::kInternet, Dissect,
-         WriteTlvOptionsHeader},
+const Registration kRegistration("hopopt", [](Registry& r) {
+  r.Add({.name = "HOPOPT",
+         .key = "hopopt",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = WriteTlvOptionsHeader},
         {{Table::kIpProto, 0}});
-}
+});
 
 }  // namespace pcapkit::protocols

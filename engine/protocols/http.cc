@@ -3,8 +3,6 @@
 // port alone. Without TCP reassembly a message may continue in later segments: the layer
 // says whether its header block was complete (`headers_complete`) and how many body
 // bytes this segment carries.
-#include "engine/protocols/http.h"
-
 #include <cstring>
 #include <string_view>
 
@@ -147,9 +145,15 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterHttp(Registry& r) {
-  r.AddDetected({ProtocolId::kHttp, "HTTP", "http", LayerLevel::kApplication, Dissect, Write},
-                Detect, Table::kTcpPort);
-}
+const Registration kRegistration("http", [](Registry& r) {
+  r.AddDetected({.name = "HTTP",
+                 .key = "http",
+                 .layer = LayerLevel::kApplication,
+                 .dissect = Dissect,
+                 .write = Write,
+                 .detect = Detect,
+                 .detect_order = 10},
+                Table::kTcpPort);
+});
 
 }  // namespace pcapkit::protocols

@@ -4,8 +4,6 @@
 // frame are HPACK-decoded with nghttp2 (RFC 7541). Each block is decoded with a fresh
 // decoder so the record does not depend on which packets came before or which thread
 // wrote it: a field that refers to the connection's dynamic table is reported as such.
-#include "engine/protocols/http2.h"
-
 #include <nghttp2/nghttp2.h>
 
 #include <cstring>
@@ -194,9 +192,16 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterHttp2(Registry& r) {
-  r.AddDetected({ProtocolId::kHttp2, "HTTP/2", "http2", LayerLevel::kApplication, Dissect, Write},
-                Detect, Table::kTcpPort);
-}
+const Registration kRegistration("http2", [](Registry& r) {
+  // after HTTP/1.x and TLS: its chain test is the loosest
+  r.AddDetected({.name = "HTTP/2",
+                 .key = "http2",
+                 .layer = LayerLevel::kApplication,
+                 .dissect = Dissect,
+                 .write = Write,
+                 .detect = Detect,
+                 .detect_order = 30},
+                Table::kTcpPort);
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // ICMP (RFC 792). Error messages quote the offending IPv4 header and the first bytes of
 // its payload; that quote is dispatched as an IPv4 packet (by the IP-version table), so
 // it nests as `ipv4` inside `icmp`, bounded by what was captured.
-#include "engine/protocols/icmp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -51,9 +49,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIcmp(Registry& r) {
-  r.Add({ProtocolId::kIcmp, "ICMP", "icmp", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("icmp", [](Registry& r) {
+  r.Add({.id = ProtocolId::kIcmp,
+         .name = "ICMP",
+         .key = "icmp",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 1}});
-}
+});
 
 }  // namespace pcapkit::protocols

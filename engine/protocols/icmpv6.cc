@@ -1,7 +1,5 @@
 // ICMPv6 (RFC 4443) and the Neighbor Discovery messages' fixed parts (RFC 4861). Error
 // messages quote the offending IPv6 packet, dispatched like ICMP's quote.
-#include "engine/protocols/icmpv6.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -131,9 +129,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIcmpv6(Registry& r) {
-  r.Add({ProtocolId::kIcmpv6, "ICMPv6", "icmpv6", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("icmpv6", [](Registry& r) {
+  r.Add({.id = ProtocolId::kIcmpv6,
+         .name = "ICMPv6",
+         .key = "icmpv6",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 58}});
-}
+});
 
 }  // namespace pcapkit::protocols

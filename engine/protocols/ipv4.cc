@@ -2,8 +2,6 @@
 // padding is not payload); a total length of 0 — TCP segmentation offload captures —
 // means "as captured". A non-first fragment carries no transport header, so it is not
 // dispatched: its bytes stay `raw` until reassembly.
-#include "engine/protocols/ipv4.h"
-
 #include "engine/protocols/common.h"
 #include "engine/protocols/kind_length_options.h"
 
@@ -131,14 +129,19 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIpv4(Registry& r) {
-  r.Add({ProtocolId::kIpv4, "IPv4", "ipv4", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ipv4", [](Registry& r) {
+  r.Add({.id = ProtocolId::kIpv4,
+         .name = "IPv4",
+         .key = "ipv4",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x0800},
          {Table::kLinkType, 228},
          {Table::kIpVersion, 4},
          {Table::kIpProto, 4},
          {Table::kBsdFamily, 2},
          {Table::kPppProto, 0x0021}});
-}
+});
 
 }  // namespace pcapkit::protocols

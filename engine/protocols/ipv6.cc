@@ -1,8 +1,6 @@
 // IPv6 (RFC 8200) fixed header. Extension headers are protocols of their own, found
 // through the same IP-protocol table, so the chain nests ipv6 → hopopt → ipv6_frag → ….
 // A payload length of 0 (jumbograms) means "as captured".
-#include "engine/protocols/ipv6.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -36,8 +34,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIpv6(Registry& r) {
-  r.Add({ProtocolId::kIpv6, "IPv6", "ipv6", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ipv6", [](Registry& r) {
+  r.Add({.id = ProtocolId::kIpv6,
+         .name = "IPv6",
+         .key = "ipv6",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x86dd},
          {Table::kLinkType, 229},
          {Table::kIpVersion, 6},
@@ -46,6 +49,6 @@ void RegisterIpv6(Registry& r) {
          {Table::kBsdFamily, 28},
          {Table::kBsdFamily, 30},
          {Table::kPppProto, 0x0057}});
-}
+});
 
 }  // namespace pcapkit::protocols

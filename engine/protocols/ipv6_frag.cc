@@ -1,7 +1,5 @@
 // IPv6 Fragment header (IP protocol 44). As for IPv4, only the first fragment (offset 0)
 // is dispatched to the next header.
-#include "engine/protocols/ipv6_frag.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -26,9 +24,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIpv6Frag(Registry& r) {
-  r.Add({ProtocolId::kIpv6Frag, "IPv6_Frag", "ipv6_frag", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ipv6_frag", [](Registry& r) {
+  r.Add({.id = ProtocolId::kIpv6Frag,
+         .name = "IPv6_Frag",
+         .key = "ipv6_frag",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 44}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,6 +1,4 @@
 // IPv6 Destination Options header (IP protocol 60).
-#include "engine/protocols/ipv6_opts.h"
-
 #include "engine/protocols/ipv6_ext.h"
 
 namespace pcapkit::protocols {
@@ -10,10 +8,13 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 }
 }  // namespace
 
-void RegisterIpv6Opts(Registry& r) {
-  r.Add({ProtocolId::kIpv6Opts, "IPv6_Opts", "ipv6_opts", LayerLevel::kInternet, Dissect,
-         WriteTlvOptionsHeader},
+const Registration kRegistration("ipv6_opts", [](Registry& r) {
+  r.Add({.name = "IPv6_Opts",
+         .key = "ipv6_opts",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = WriteTlvOptionsHeader},
         {{Table::kIpProto, 60}});
-}
+});
 
 }  // namespace pcapkit::protocols

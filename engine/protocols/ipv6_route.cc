@@ -1,7 +1,5 @@
 // IPv6 Routing header (IP protocol 43): type 0 (deprecated source route) and type 2
 // (Mobile IPv6) carry address lists; type 4 is the Segment Routing Header (RFC 8754).
-#include "engine/protocols/ipv6_route.h"
-
 #include "engine/protocols/ipv6_ext.h"
 
 namespace pcapkit::protocols {
@@ -53,9 +51,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIpv6Route(Registry& r) {
-  r.Add({ProtocolId::kIpv6Route, "IPv6_Route", "ipv6_route", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ipv6_route", [](Registry& r) {
+  r.Add({.name = "IPv6_Route",
+         .key = "ipv6_route",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 43}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // Novell IPX: EtherType 0x8137, 802.2 SAP 0xe0 and "raw 802.3" frames (payload starting
 // 0xffff). The 30-byte header: checksum, length, transport control, packet type, and the
 // destination and source (network, node, socket).
-#include "engine/protocols/ipx.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -41,12 +39,16 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterIpx(Registry& r) {
-  r.Add({ProtocolId::kIpx, "IPX", "ipx", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ipx", [](Registry& r) {
+  r.Add({.name = "IPX",
+         .key = "ipx",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x8137},
          {Table::kEtherType, kEtherKeyNovellRaw},
          {Table::kLlcSap, 0xe0},
          {Table::kIpProto, 111}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // L2TP: version 2 over UDP port 1701 (RFC 2661) and version 3 over IP protocol 115
 // (RFC 3931). Control messages list their AVPs; a version 2 data message carries a PPP
 // frame, dissected as LINKTYPE_PPP.
-#include "engine/protocols/l2tp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -166,11 +164,19 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterL2tp(Registry& r) {
-  r.Add({ProtocolId::kL2tp, "L2TP", "l2tp", LayerLevel::kLink, DissectUdp, Write},
+const Registration kRegistration("l2tp", [](Registry& r) {
+  r.Add({.name = "L2TP",
+         .key = "l2tp",
+         .layer = LayerLevel::kLink,
+         .dissect = DissectUdp,
+         .write = Write},
         {{Table::kUdpPort, 1701}});
-  r.Add({ProtocolId::kL2tpIp, "L2TP", "l2tp", LayerLevel::kLink, DissectIp, Write},
+  r.Add({.name = "L2TP",
+         .key = "l2tp",
+         .layer = LayerLevel::kLink,
+         .dissect = DissectIp,
+         .write = Write},
         {{Table::kIpProto, 115}});
-}
+});
 
 }  // namespace pcapkit::protocols

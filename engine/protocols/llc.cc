@@ -1,7 +1,5 @@
 // IEEE 802.2 LLC, with the SNAP extension (DSAP/SSAP 0xaa, UI) whose protocol id is an
 // EtherType when the OUI is 0 (RFC 1042) or 00-00-f8 (802.1H).
-#include "engine/protocols/llc.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -46,9 +44,10 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterLlc(Registry& r) {
-  r.Add({ProtocolId::kLlc, "LLC", "llc", LayerLevel::kLink, Dissect, Write},
-        {{Table::kEtherType, kEtherKeyLlc}});
-}
+const Registration kRegistration("llc", [](Registry& r) {
+  r.Add(
+      {.name = "LLC", .key = "llc", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
+      {{Table::kEtherType, kEtherKeyLlc}});
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // Mobility Header (RFC 6275), IP protocol 135: the header, the fields of each message
 // type (binding refresh request, home/care-of test init and test, binding update,
 // acknowledgement and error) and the mobility options that follow them.
-#include "engine/protocols/mh.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -126,9 +124,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterMh(Registry& r) {
-  r.Add({ProtocolId::kMh, "MH", "mh", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("mh", [](Registry& r) {
+  r.Add({.name = "MH",
+         .key = "mh",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 135}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // MPLS (RFC 3032), EtherTypes 0x8847/0x8848 and MPLS-in-UDP (RFC 7510, port 6635): one
 // layer per label stack entry, nested; below the bottom of the stack the first nibble
 // tells IPv4 from IPv6 (anything else, such as a pseudowire, stays raw).
-#include "engine/protocols/mpls.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -33,9 +31,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterMpls(Registry& r) {
-  r.Add({ProtocolId::kMpls, "MPLS", "mpls", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("mpls", [](Registry& r) {
+  r.Add({.name = "MPLS",
+         .key = "mpls",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x8847}, {Table::kEtherType, 0x8848}, {Table::kUdpPort, 6635}});
-}
+});
 
 }  // namespace pcapkit::protocols

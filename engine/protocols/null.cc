@@ -1,8 +1,6 @@
 // BSD loopback (LINKTYPE_NULL 0, and LINKTYPE_LOOP 108): a 4-byte address family in the
 // capturing host's byte order (network order for LOOP). Family values are small, so a
 // value with its upper 16 bits set was written in the other byte order.
-#include "engine/protocols/null.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -28,9 +26,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterNull(Registry& r) {
-  r.Add({ProtocolId::kNull, "Null", "null", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("null", [](Registry& r) {
+  r.Add({.name = "Null",
+         .key = "null",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kLinkType, 0}, {Table::kLinkType, 108}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // OSPFv2 (RFC 2328) and OSPFv3 (RFC 5340), IP protocol 89: the common header, then Hello
 // (with its neighbours), Database Description, Link State Request, Update and Ack, with
 // the LSA headers they carry.
-#include "engine/protocols/ospf.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -130,9 +128,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterOspf(Registry& r) {
-  r.Add({ProtocolId::kOspf, "OSPF", "ospf", LayerLevel::kInternet, Dissect, Write},
+const Registration kRegistration("ospf", [](Registry& r) {
+  r.Add({.name = "OSPF",
+         .key = "ospf",
+         .layer = LayerLevel::kInternet,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 89}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // PPP (RFC 1661) as a link type (LINKTYPE_PPP 9, LINKTYPE_PPP_HDLC 50) and inside GRE
 // (EtherType 0x880b): the optional HDLC address/control bytes (0xff 0x03), then the
 // protocol field, compressed to one byte when its low bit is set (RFC 1661 §6.5).
-#include "engine/protocols/ppp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -49,11 +47,16 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterPpp(Registry& r) {
-  r.Add({ProtocolId::kPpp, "PPP", "ppp", LayerLevel::kLink, Dissect, Write},
-        {{Table::kLinkType, 9}, {Table::kEtherType, 0x880b}});
-  r.Add({ProtocolId::kPppHdlc, "PPP", "ppp", LayerLevel::kLink, DissectHdlc, Write},
+const Registration kRegistration("ppp", [](Registry& r) {
+  r.Add(
+      {.name = "PPP", .key = "ppp", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
+      {{Table::kLinkType, 9}, {Table::kEtherType, 0x880b}});
+  r.Add({.name = "PPP",
+         .key = "ppp",
+         .layer = LayerLevel::kLink,
+         .dissect = DissectHdlc,
+         .write = Write},
         {{Table::kLinkType, 50}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,8 +1,6 @@
 // PPPoE (RFC 2516): discovery (EtherType 0x8863, its tags) and session (0x8864) stages.
 // A session carries PPP: the PPP protocol field is read here and its payload found in
 // the PPP-protocol table (0x0021 IPv4, 0x0057 IPv6, ...).
-#include "engine/protocols/pppoe.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -65,9 +63,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterPppoe(Registry& r) {
-  r.Add({ProtocolId::kPppoe, "PPPoE", "pppoe", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("pppoe", [](Registry& r) {
+  r.Add({.name = "PPPoE",
+         .key = "pppoe",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x8863}, {Table::kEtherType, 0x8864}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // Raw IP link types (LINKTYPE_RAW 101 and the historical DLT_RAW values 12 and 14): no
 // link header, the version nibble says IPv4 or IPv6. Transparent: it adds no layer.
-#include "engine/protocols/raw_ip.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -17,10 +15,11 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 
 }  // namespace
 
-void RegisterRawIp(Registry& r) {
-  ProtocolInfo info{ProtocolId::kRawIp, "RawIP", "raw_ip", LayerLevel::kLink, Dissect, nullptr};
+const Registration kRegistration("raw_ip", [](Registry& r) {
+  ProtocolInfo info{
+      .name = "RawIP", .key = "raw_ip", .layer = LayerLevel::kLink, .dissect = Dissect};
   info.transparent = true;
   r.Add(info, {{Table::kLinkType, 101}, {Table::kLinkType, 12}, {Table::kLinkType, 14}});
-}
+});
 
 }  // namespace pcapkit::protocols

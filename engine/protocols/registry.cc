@@ -2,12 +2,36 @@
 
 #include <strings.h>
 
-#include "engine/protocols/builtin.h"
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <utility>
 
 namespace pcapkit::protocols {
 
-Registry::Registry() {
-  protocols_.resize(size_t(ProtocolId::kBuiltinCount));
+namespace {
+
+// Every protocol file's registration, gathered by static initialisers before main (a
+// function-local list, so its order of construction does not matter).
+std::vector<std::pair<const char*, Registration::Fn>>& Registrations() {
+  static std::vector<std::pair<const char*, Registration::Fn>> list;
+  return list;
+}
+
+[[noreturn]] void Conflict(const char* what, const ProtocolInfo& a, const ProtocolInfo& b) {
+  std::fprintf(stderr, "pcapkit: internal error: %s: %s and %s\n", what, a.name, b.name);
+  std::abort();
+}
+
+}  // namespace
+
+Registration::Registration(const char* name, Fn fn) {
+  Registrations().emplace_back(name, fn);
+}
+
+Registry::Registry() : next_id_(uint16_t(ProtocolId::kFirstAssigned)) {
+  protocols_.resize(size_t(ProtocolId::kFirstAssigned));
   tables_[size_t(Table::kLinkType)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kEtherType)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kLlcSap)].assign(1 << 8, ProtocolId::kNone);
@@ -22,22 +46,43 @@ Registry::Registry() {
 const Registry& Registry::Builtin() {
   static const Registry* registry = [] {
     auto* r = new Registry();
-    RegisterBuiltinProtocols(*r);
+    auto list = Registrations();
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+      return std::string_view(a.first) < std::string_view(b.first);
+    });
+    for (const auto& [name, fn] : list) fn(*r);
+    for (auto& heuristics : r->heuristics_)
+      std::stable_sort(heuristics.begin(), heuristics.end(), [r](ProtocolId a, ProtocolId b) {
+        return r->Info(a).detect_order < r->Info(b).detect_order;
+      });
     return r;
   }();
   return *registry;
 }
 
-void Registry::Add(const ProtocolInfo& info, std::initializer_list<Binding> bindings) {
-  size_t index = size_t(info.id);
-  if (index >= protocols_.size()) protocols_.resize(index + 1);
-  protocols_[index] = info;
-  for (const Binding& b : bindings) Bind(b.table, b.key, info.id);
+ProtocolId Registry::Add(const ProtocolInfo& info, std::initializer_list<Binding> bindings) {
+  ProtocolId id = info.id == ProtocolId::kNone ? ProtocolId(next_id_++) : info.id;
+  if (size_t(id) >= protocols_.size()) protocols_.resize(size_t(id) + 1);
+  ProtocolInfo& slot = protocols_[size_t(id)];
+  if (slot.id != ProtocolId::kNone) Conflict("two protocols under one id", slot, info);
+  slot = info;
+  slot.id = id;
+  for (const Binding& b : bindings) Bind(b.table, b.key, id);
+  return id;
+}
+
+ProtocolId Registry::AddDetected(const ProtocolInfo& info, Table table) {
+  ProtocolId id = Add(info, {});
+  heuristics_[size_t(table)].push_back(id);
+  return id;
 }
 
 void Registry::Bind(Table table, uint32_t key, ProtocolId id) {
   std::vector<ProtocolId>& t = tables_[size_t(table)];
-  if (key < t.size()) t[key] = id;
+  if (key >= t.size()) return;
+  if (t[key] != ProtocolId::kNone && t[key] != id)
+    Conflict("two protocols bound to one key", Info(t[key]), Info(id));
+  t[key] = id;
 }
 
 ProtocolId Registry::Find(std::string_view name) const {

@@ -1,11 +1,24 @@
 // The dissector registry: every protocol describes itself once (names, layer, dissect and
-// write functions) and binds itself into dense dispatch tables keyed by (namespace,
-// identifier) — link type, EtherType, IP protocol, port. A parent only says which table
-// and key its payload is found under; it never names its children (Zeek's analyzer tags,
-// not PcapPlusPlus's if/else chains).
+// write functions, the fields it writes) and binds itself into dense dispatch tables keyed
+// by (namespace, identifier) — link type, EtherType, IP protocol, port. A parent only says
+// which table and key its payload is found under; it never names its children (Zeek's
+// analyzer tags, not PcapPlusPlus's if/else chains).
+//
+// A protocol is one source file that registers itself, at namespace scope:
+//
+//   const Registration kRegistration("hip", [](Registry& r) {
+//     r.Add({.name = "HIP", .key = "hip", .layer = LayerLevel::kInternet,
+//            .dissect = Dissect, .write = Write, .fields = kFields},
+//           {{Table::kIpProto, 139}});
+//   });
+//
+// Registrations run when the built-in registry is first used, in the order of their names,
+// so ids come out the same in every build. docs/schema.md "Adding a protocol" walks
+// through one.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +67,35 @@ using DissectFn = void (*)(const uint8_t* p, uint32_t len, DissectResult& out);
 // bytes at p[0, len) start like this protocol. Must be cheap and never read past len.
 using DetectFn = bool (*)(const uint8_t* p, uint32_t len);
 
+// What a field's value may be, as a writer emits it (a field may take several: a DNS
+// answer's `data` is an address, a name or hex).
+enum FieldType : uint16_t {
+  kInt = 1 << 0,  // Uint or Int
+  kBool = 1 << 1,
+  kText = 1 << 2,
+  kHex = 1 << 3,
+  kMac = 1 << 4,
+  kIpv4 = 1 << 5,
+  kIpv6 = 1 << 6,
+  kNumber = 1 << 7,  // a decimal number (time_epoch)
+  kObject = 1 << 8,
+  kList = 1 << 9,
+};
+
+// One field a protocol's writer emits: docs/schema.md's tables are generated from these,
+// `pcapkit fields` lists them, and the tests check that writers emit nothing else.
+struct FieldSpec {
+  // "srcport"; "flags.syn" inside an object; "options[].mss" in the objects of a list;
+  // "headers[][]" for the items of a list of lists.
+  const char* path;
+  uint16_t types;  // FieldType bits
+  const char* meaning;
+  // tshark's field holding the same value, for the differential test; a suffix says how
+  // the two relate when they are not equal: " /8" (tshark counts 8-byte units), " /8-1"
+  // (8-byte units, minus one).
+  const char* tshark = nullptr;
+};
+
 // A layer as the writer sees it.
 struct LayerContext {
   const uint8_t* p;  // start of the header
@@ -65,17 +107,23 @@ struct LayerContext {
 using WriteFn = void (*)(const LayerContext& layer, Emitter& out);
 
 struct ProtocolInfo {
+  // Protocols with a typed view (pcapkit/layers.h) register under their pinned id; every
+  // other one leaves it kNone and is given one by the registry.
   ProtocolId id = ProtocolId::kNone;
   const char* name = "";  // display name in the chain: "IPv4"
   const char* key = "";   // record key: "ipv4"
   LayerLevel layer = LayerLevel::kNone;
   DissectFn dissect = nullptr;
   WriteFn write = nullptr;
+  std::span<const FieldSpec> fields;  // what `write` emits
+  const char* summary = "";           // a paragraph for docs/schema.md
   // Transparent protocols dispatch without adding a layer (raw-IP link types pick IPv4
   // or IPv6 by version nibble, and show nothing of their own).
   bool transparent = false;
-  // Tried, in registration order, on a port-table payload whose ports name no protocol.
+  // Tried on a port-table payload whose ports name no protocol, lowest `detect_order`
+  // first: the loosest test last.
   DetectFn detect = nullptr;
+  int detect_order = 0;
 };
 
 struct Binding {
@@ -88,16 +136,13 @@ class Registry {
   // The registry with every built-in protocol; built on first use, immutable after.
   static const Registry& Builtin();
 
-  void Add(const ProtocolInfo& info, std::initializer_list<Binding> bindings);
-  void Bind(Table table, uint32_t key, ProtocolId id);
-  // Registers `id`'s detect function for payloads of `table` that no key names.
-  void AddHeuristic(Table table, ProtocolId id) { heuristics_[size_t(table)].push_back(id); }
-  // A protocol found by content only: registered with `detect` and tried on `table`.
-  void AddDetected(ProtocolInfo info, DetectFn detect, Table table) {
-    info.detect = detect;
-    Add(info, {});
-    AddHeuristic(table, info.id);
-  }
+  // Registers a protocol and binds it to its keys; returns its id. Two protocols bound to
+  // one key, or two under one pinned id, are a programming error: the registry aborts
+  // with both names (every test run meets it).
+  ProtocolId Add(const ProtocolInfo& info, std::initializer_list<Binding> bindings);
+  // A protocol found by content only (info.detect set): tried on payloads of `table`
+  // that no key names, in info.detect_order.
+  ProtocolId AddDetected(const ProtocolInfo& info, Table table);
   const std::vector<ProtocolId>& Heuristics(Table table) const {
     return heuristics_[size_t(table)];
   }
@@ -115,11 +160,20 @@ class Registry {
 
  private:
   Registry();
-  std::vector<ProtocolInfo> protocols_;
+  void Bind(Table table, uint32_t key, ProtocolId id);
+  std::vector<ProtocolInfo> protocols_;  // by id; kNone where no protocol has that id
+  uint16_t next_id_;
   std::vector<ProtocolId> tables_[size_t(Table::kCount)];
   std::vector<ProtocolId> heuristics_[size_t(Table::kCount)];
 };
 
 const char* TableName(Table table);
+
+// How a protocol file puts itself in the built-in registry (see the top of this file).
+class Registration {
+ public:
+  using Fn = void (*)(Registry&);
+  Registration(const char* name, Fn fn);
+};
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // Linux "cooked" capture v1 (LINKTYPE_LINUX_SLL, 113): 16-byte pseudo-header whose
 // protocol field is an EtherType, or 1 / 4 for Novell raw 802.3 / LLC (Linux's ETH_P_*).
-#include "engine/protocols/sll.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -31,9 +29,10 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterSll(Registry& r) {
-  r.Add({ProtocolId::kSll, "SLL", "sll", LayerLevel::kLink, Dissect, Write},
-        {{Table::kLinkType, 113}});
-}
+const Registration kRegistration("sll", [](Registry& r) {
+  r.Add(
+      {.name = "SLL", .key = "sll", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
+      {{Table::kLinkType, 113}});
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // Linux "cooked" capture v2 (LINKTYPE_LINUX_SLL2, 276): 20-byte pseudo-header with the
 // protocol first and the interface index.
-#include "engine/protocols/sll2.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -32,9 +30,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterSll2(Registry& r) {
-  r.Add({ProtocolId::kSll2, "SLL2", "sll2", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("sll2", [](Registry& r) {
+  r.Add({.name = "SLL2",
+         .key = "sll2",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kLinkType, 276}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -2,8 +2,6 @@
 // lower port first (PyPCAPKit's rule); with nothing bound it stays `raw`. A malformed
 // option ends the option list with an `error` entry but keeps the TCP layer: the fixed
 // header is still sound.
-#include "engine/protocols/tcp.h"
-
 #include "engine/protocols/common.h"
 #include "engine/protocols/kind_length_options.h"
 
@@ -145,9 +143,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterTcp(Registry& r) {
-  r.Add({ProtocolId::kTcp, "TCP", "tcp", LayerLevel::kTransport, Dissect, Write},
+const Registration kRegistration("tcp", [](Registry& r) {
+  r.Add({.id = ProtocolId::kTcp,
+         .name = "TCP",
+         .key = "tcp",
+         .layer = LayerLevel::kTransport,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 6}});
-}
+});
 
 }  // namespace pcapkit::protocols

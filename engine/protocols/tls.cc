@@ -2,8 +2,6 @@
 // whole record of the segment with its type, version and length; handshake messages by
 // type; the ClientHello and ServerHello decoded (version, cipher suites, SNI, ALPN,
 // supported versions). Encrypted records stay bytes.
-#include "engine/protocols/tls.h"
-
 #include <algorithm>
 #include <string_view>
 
@@ -147,9 +145,15 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterTls(Registry& r) {
-  r.AddDetected({ProtocolId::kTls, "TLS", "tls", LayerLevel::kApplication, Dissect, Write}, Detect,
+const Registration kRegistration("tls", [](Registry& r) {
+  r.AddDetected({.name = "TLS",
+                 .key = "tls",
+                 .layer = LayerLevel::kApplication,
+                 .dissect = Dissect,
+                 .write = Write,
+                 .detect = Detect,
+                 .detect_order = 20},
                 Table::kTcpPort);
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,7 +1,5 @@
 // UDP (RFC 768). The length field bounds the payload (trailing bytes are padding); a
 // length below 8 is malformed. Payload dispatch by port, lower first.
-#include "engine/protocols/udp.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -34,9 +32,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterUdp(Registry& r) {
-  r.Add({ProtocolId::kUdp, "UDP", "udp", LayerLevel::kTransport, Dissect, Write},
+const Registration kRegistration("udp", [](Registry& r) {
+  r.Add({.id = ProtocolId::kUdp,
+         .name = "UDP",
+         .key = "udp",
+         .layer = LayerLevel::kTransport,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kIpProto, 17}});
-}
+});
 
 }  // namespace pcapkit::protocols

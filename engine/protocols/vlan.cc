@@ -1,7 +1,5 @@
 // IEEE 802.1Q tags and 802.1ad service tags (QinQ): the same 4-byte layout, so both
 // EtherTypes bind here and a stack of tags nests `vlan` inside `vlan`.
-#include "engine/protocols/vlan.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -35,9 +33,14 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterVlan(Registry& r) {
-  r.Add({ProtocolId::kVlan, "VLAN", "vlan", LayerLevel::kLink, Dissect, Write},
+const Registration kRegistration("vlan", [](Registry& r) {
+  r.Add({.id = ProtocolId::kVlan,
+         .name = "VLAN",
+         .key = "vlan",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kEtherType, 0x8100}, {Table::kEtherType, 0x88a8}, {Table::kEtherType, 0x9100}});
-}
+});
 
 }  // namespace pcapkit::protocols

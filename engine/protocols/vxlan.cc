@@ -1,8 +1,6 @@
 // VXLAN (RFC 7348, UDP port 4789): flags and the 24-bit network identifier, then a whole
 // Ethernet frame — dispatched as LINKTYPE_ETHERNET, so the inner frame is dissected as
 // a full stack.
-#include "engine/protocols/vxlan.h"
-
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -23,9 +21,13 @@ void Write(const LayerContext& l, Emitter& out) {
 
 }  // namespace
 
-void RegisterVxlan(Registry& r) {
-  r.Add({ProtocolId::kVxlan, "VXLAN", "vxlan", LayerLevel::kApplication, Dissect, Write},
+const Registration kRegistration("vxlan", [](Registry& r) {
+  r.Add({.name = "VXLAN",
+         .key = "vxlan",
+         .layer = LayerLevel::kApplication,
+         .dissect = Dissect,
+         .write = Write},
         {{Table::kUdpPort, 4789}});
-}
+});
 
 }  // namespace pcapkit::protocols

@@ -1,5 +1,7 @@
-// Identifiers of the built-in protocols. Protocols registered later get ids past
-// kBuiltinCount; names and record keys come from the registry.
+// Identifiers of the protocols that have a typed view in pcapkit/layers.h, with values
+// that never change (code may store them). Every other protocol is identified by the
+// registry when it registers, with an id from kFirstAssigned on; ask for those by name
+// (Frame::has("dns"), ProtocolName).
 #pragma once
 
 #include <cstdint>
@@ -8,56 +10,18 @@ namespace pcapkit {
 
 enum class ProtocolId : uint16_t {
   kNone = 0,
-  kRaw,
-  // link
-  kEthernet,
-  kLlc,
-  kVlan,
-  kArp,
-  kSll,
-  kSll2,
-  kNull,
-  kRawIp,
-  // internet
-  kIpv4,
-  kIpv6,
-  kHopopt,
-  kIpv6Opts,
-  kIpv6Route,
-  kIpv6Frag,
-  kAh,
-  kEsp,
-  kIcmp,
-  kIcmpv6,
-  // transport
-  kTcp,
-  kUdp,
-  // tunnels and link encapsulations found inside other layers
-  kGre,
-  kMpls,
-  kPppoe,
-  kPpp,
-  kPppHdlc,  // LINKTYPE_PPP_HDLC: PPP whose address/control bytes are always present
-  kChdlc,
-  kFddi,
-  kVxlan,
-  kGeneve,
-  kL2tp,
-  kL2tpIp,  // L2TPv3 over IP
-  kOspf,
-  kIpx,
-  kHip,
-  kMh,
-  // application
-  kDns,
-  kDnsTcp,  // DNS over TCP: the same record, after a 2-byte length
-  kHttp,
-  kHttp2,
-  kTls,
-  kDhcp,
-  kFtp,
-  kDhcpv6,
-  kBuiltinCount,
+  kRaw = 1,  // bytes no dissector claimed, or a header that failed to parse
+  kEthernet = 2,
+  kVlan = 3,
+  kArp = 4,
+  kIpv4 = 5,
+  kIpv6 = 6,
+  kIpv6Frag = 7,
+  kTcp = 8,
+  kUdp = 9,
+  kIcmp = 10,
+  kIcmpv6 = 11,
+  kFirstAssigned = 64,
 };
 
 // Display name ("IPv4") of a registered protocol; "?" when unknown.

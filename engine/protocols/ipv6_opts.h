@@ -1,6 +1,0 @@
-#pragma once
-
-namespace pcapkit::protocols {
-class Registry;
-void RegisterIpv6Opts(Registry& registry);
-}  // namespace pcapkit::protocols
