@@ -1,4 +1,4 @@
-// `pcapkit extract` (jspcapy's flags) and `pcapkit protocols`.
+// `pcapkit extract` (jspcapy's flags) and `pcapkit reassemble`.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -7,7 +7,6 @@
 
 #include "cli/commands.h"
 #include "pcapkit/extractor.h"
-#include "pcapkit/protocols.h"
 
 namespace pcapkit::cli {
 
@@ -311,22 +310,6 @@ void AddReassembleCommand(CLI::App& app, int& exit_code) {
     }
     if (!opts->quiet) PrintReassemblySummary(s);
     exit_code = s.interrupted ? kInterrupted : kOk;
-  });
-}
-
-void AddProtocolsCommand(CLI::App& app, int& exit_code) {
-  CLI::App* cmd =
-      app.add_subcommand("protocols", "List the protocols pcapkit dissects, with their keys");
-  cmd->callback([&exit_code] {
-    static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};
-    std::printf("%-12s %-12s %-12s %s\n", "NAME", "KEY", "LAYER", "BOUND TO");
-    for (const ProtocolDescription& p : ListProtocols()) {
-      std::string bound;
-      for (const std::string& b : p.bound_to) bound += (bound.empty() ? "" : " ") + b;
-      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(), p.key.c_str(), kLayers[size_t(p.layer)],
-                  bound.empty() ? "-" : bound.c_str());
-    }
-    exit_code = kOk;
   });
 }
 
