@@ -2,23 +2,100 @@
 
 #include <strings.h>
 
+#include <filesystem>
+#include <vector>
+
 #include "pcapkit/errors.h"
 
 namespace pcapkit {
 
+namespace {
+
+// The formats' other names and their extensions, which the table points at.
+constexpr const char* kNdjsonAliases[] = {"jsonl"};
+constexpr const char* kPlistAliases[] = {"xml"};
+constexpr const char* kTreeAliases[] = {"txt"};
+constexpr const char* kPcapAliases[] = {"cap"};
+constexpr const char* kJsonExtensions[] = {".json"};
+constexpr const char* kNdjsonExtensions[] = {".ndjson", ".jsonl"};
+constexpr const char* kPlistExtensions[] = {".plist", ".xml"};
+constexpr const char* kTreeExtensions[] = {".txt"};
+constexpr const char* kPcapExtensions[] = {".pcap", ".cap"};
+constexpr const char* kPcapngExtensions[] = {".pcapng"};
+
+// The one table of the output formats. The shortcuts are jspcapy's -j, -p, -t and
+// pcapkit's --ndjson; the capture formats have none.
+constexpr OutputFormatInfo kFormats[] = {
+    {OutputFormat::kJson, "json", {}, kJsonExtensions, "-j,--json", true},
+    {OutputFormat::kNdjson, "ndjson", kNdjsonAliases, kNdjsonExtensions, "--ndjson", true},
+    {OutputFormat::kPlist, "plist", kPlistAliases, kPlistExtensions, "-p,--plist", true},
+    {OutputFormat::kTree, "tree", kTreeAliases, kTreeExtensions, "-t,--tree", true},
+    {OutputFormat::kPcap, "pcap", kPcapAliases, kPcapExtensions, "", false},
+    {OutputFormat::kPcapng, "pcapng", {}, kPcapngExtensions, "", false},
+};
+
+const OutputFormatInfo* FindFormat(OutputFormat format) {
+  for (const OutputFormatInfo& f : kFormats)
+    if (f.format == format) return &f;
+  return nullptr;
+}
+
+// The format `extension` (".json", exactly) names; kNone for any other.
+OutputFormat FormatOfExtension(const std::string& extension) {
+  for (const OutputFormatInfo& f : kFormats)
+    for (const char* e : f.extensions)
+      if (extension == e) return f.format;
+  return OutputFormat::kNone;
+}
+
+}  // namespace
+
+std::span<const OutputFormatInfo> OutputFormats() {
+  return kFormats;
+}
+
+std::string OutputFormatNames(std::string_view separator, bool text_only, std::string_view last) {
+  std::vector<const char*> names;
+  for (const OutputFormatInfo& f : kFormats)
+    if (f.text || !text_only) names.push_back(f.name);
+  std::string joined;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) joined += (i + 1 == names.size() && !last.empty()) ? last : separator;
+    joined += names[i];
+  }
+  return joined;
+}
+
+bool IsTextFormat(OutputFormat format) {
+  const OutputFormatInfo* f = FindFormat(format);
+  return f != nullptr && f->text;
+}
+
 OutputFormat ParseOutputFormat(const std::string& name) {
-  static const struct {
-    const char* name;
-    OutputFormat format;
-  } kNames[] = {{"json", OutputFormat::kJson},    {"ndjson", OutputFormat::kNdjson},
-                {"jsonl", OutputFormat::kNdjson}, {"plist", OutputFormat::kPlist},
-                {"xml", OutputFormat::kPlist},    {"tree", OutputFormat::kTree},
-                {"txt", OutputFormat::kTree},     {"pcap", OutputFormat::kPcap},
-                {"cap", OutputFormat::kPcap},     {"pcapng", OutputFormat::kPcapng}};
-  for (const auto& n : kNames)
-    if (strcasecmp(name.c_str(), n.name) == 0) return n.format;
-  throw FormatError("unknown output format: " + name +
-                    " (known: json, ndjson, plist, tree, pcap, pcapng)");
+  for (const OutputFormatInfo& f : kFormats) {
+    if (strcasecmp(name.c_str(), f.name) == 0) return f.format;
+    for (const char* alias : f.aliases)
+      if (strcasecmp(name.c_str(), alias) == 0) return f.format;
+  }
+  throw FormatError("unknown output format: " + name + " (known: " + OutputFormatNames(", ") + ")");
+}
+
+const char* FormatExtension(OutputFormat format) {
+  const OutputFormatInfo* f = FindFormat(format);
+  return f != nullptr ? f->extensions.front() : "";
+}
+
+OutputFormat FormatFromExtension(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return OutputFormat::kNone;
+  return FormatOfExtension(path.substr(dot));
+}
+
+OutputFormat TextFormatFromExtension(const std::string& path) {
+  OutputFormat format = FormatOfExtension(std::filesystem::path(path).extension().string());
+  return IsTextFormat(format) ? format : OutputFormat::kNone;
 }
 
 LayerLevel ParseLayerLevel(const std::string& name) {
@@ -42,29 +119,6 @@ Strategy ParseStrategy(const std::string& name) {
   throw FormatError("unknown engine: " + name + " (known: sequential, server, pipeline)");
 }
 
-const char* FormatExtension(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::kJson:
-      return ".json";
-    case OutputFormat::kNdjson:
-      return ".ndjson";
-    case OutputFormat::kPlist:
-      return ".plist";
-    case OutputFormat::kTree:
-      return ".txt";
-    case OutputFormat::kPcap:
-      return ".pcap";
-    case OutputFormat::kPcapng:
-      return ".pcapng";
-    default:
-      return "";
-  }
-}
-
-}  // namespace pcapkit
-
-namespace pcapkit {
-
 void ParseReassembly(const std::string& list, ReassemblyOptions& options) {
   size_t at = 0;
   while (at <= list.size()) {
@@ -86,25 +140,6 @@ void ParseReassembly(const std::string& list, ReassemblyOptions& options) {
     if (comma == std::string::npos) break;
     at = comma + 1;
   }
-}
-
-OutputFormat FormatFromExtension(const std::string& path) {
-  static const struct {
-    const char* ext;
-    OutputFormat format;
-  } kByExtension[] = {{".json", OutputFormat::kJson},    {".ndjson", OutputFormat::kNdjson},
-                      {".jsonl", OutputFormat::kNdjson}, {".plist", OutputFormat::kPlist},
-                      {".xml", OutputFormat::kPlist},    {".txt", OutputFormat::kTree},
-                      {".pcap", OutputFormat::kPcap},    {".cap", OutputFormat::kPcap},
-                      {".pcapng", OutputFormat::kPcapng}};
-  size_t slash = path.find_last_of('/');
-  size_t dot = path.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
-    return OutputFormat::kNone;
-  std::string ext = path.substr(dot);
-  for (const auto& e : kByExtension)
-    if (ext == e.ext) return e.format;
-  return OutputFormat::kNone;
 }
 
 OverlapPolicy ParseOverlapPolicy(const std::string& name) {

@@ -14,28 +14,17 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
   return false;
 }
 
-bool IsTextFormat(OutputFormat f) {
-  return f == OutputFormat::kJson || f == OutputFormat::kNdjson || f == OutputFormat::kPlist ||
-         f == OutputFormat::kTree;
-}
-
 // The reassembly report: its own name and format, or derived from the frame report's.
 void ResolveReassemblyOutput(ExtractOptions& o) {
   const ReassemblyOptions& r = o.reassembly;
   if (!(r.ipv4 || r.ipv6 || r.tcp)) return;
-  if (o.reassembly_format == OutputFormat::kNone && !o.reassembly_output.empty() &&
-      o.reassembly_output != "-") {
-    std::string ext = std::filesystem::path(o.reassembly_output).extension().string();
-    for (OutputFormat f :
-         {OutputFormat::kJson, OutputFormat::kNdjson, OutputFormat::kPlist, OutputFormat::kTree})
-      if (ext == FormatExtension(f)) o.reassembly_format = f;
-    if (ext == ".jsonl") o.reassembly_format = OutputFormat::kNdjson;
-    if (ext == ".xml") o.reassembly_format = OutputFormat::kPlist;
-  }
+  if (o.reassembly_format == OutputFormat::kNone)
+    o.reassembly_format = TextFormatFromExtension(o.reassembly_output);
   if (o.reassembly_format == OutputFormat::kNone)
     o.reassembly_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
   if (!IsTextFormat(o.reassembly_format))
-    throw FormatError("reassembly records are written as json, ndjson, plist or tree");
+    throw FormatError("reassembly records are written as " +
+                      OutputFormatNames(", ", /*text_only=*/true, " or "));
   if (!o.reassembly_output.empty() || o.nofile) return;
   if (o.output == "-")
     throw FormatError(
@@ -55,11 +44,11 @@ void ResolveOutput(ExtractOptions& o) {
   }
   if (o.format == OutputFormat::kNone && !o.files) o.format = FormatFromExtension(o.output);
   if (o.format == OutputFormat::kNone) {
-    throw FormatError(o.files ? "-F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng"
+    std::string give = "give -f " + OutputFormatNames("|");
+    throw FormatError(o.files ? "-F needs a format: " + give
                       : o.output.empty() || o.output == "-"
-                          ? "output format unspecified: give -f json|ndjson|plist|tree|pcap|pcapng"
-                          : "cannot infer the output format from '" + o.output +
-                                "': give -f json|ndjson|plist|tree|pcap|pcapng");
+                          ? "output format unspecified: " + give
+                          : "cannot infer the output format from '" + o.output + "': " + give);
   }
   if (o.files) {
     if (o.output.empty()) o.output = "out";

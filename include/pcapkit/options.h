@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "pcapkit/reassembly.h"
 
@@ -61,15 +63,38 @@ struct ExtractOptions {
   OutputFormat reassembly_format = OutputFormat::kNone;
 };
 
-// Parses json, ndjson (jsonl), plist (xml), tree (txt), pcap (cap), pcapng; throws
-// FormatError on anything else.
+// What pcapkit knows of one output format. OutputFormats() lists them all, and every
+// format name, extension, CLI flag and message about formats is made from that list.
+struct OutputFormatInfo {
+  OutputFormat format;
+  const char* name;                         // what -f takes and messages list
+  std::span<const char* const> aliases;     // what -f also takes
+  std::span<const char* const> extensions;  // what names it; the first is the one written
+  const char* shortcut;                     // the CLI flag meaning -f NAME ("-j,--json"), or ""
+  bool text;                                // a report of records, not a capture
+};
+
+// json, ndjson, plist, tree, pcap, pcapng, in the order messages list them.
+std::span<const OutputFormatInfo> OutputFormats();
+// The formats' names joined by `separator` ("json|ndjson|..."), of the text formats alone
+// when `text_only`; `last`, when given, joins the last two ("json, ndjson, plist or tree").
+std::string OutputFormatNames(std::string_view separator, bool text_only = false,
+                              std::string_view last = {});
+// Whether `format` writes a report of records (json, ndjson, plist, tree).
+bool IsTextFormat(OutputFormat format);
+
+// A format's name or alias, in any case; throws FormatError on anything else.
 OutputFormat ParseOutputFormat(const std::string& name);
 // "link", "internet", "transport", "application" (any case); throws FormatError otherwise.
 LayerLevel ParseLayerLevel(const std::string& name);
+// The extension written (".json"); "" for kNone.
 const char* FormatExtension(OutputFormat format);
 // The format a file name's extension names (.json, .ndjson/.jsonl, .plist/.xml, .txt,
 // .pcap/.cap, .pcapng); kNone for any other name.
 OutputFormat FormatFromExtension(const std::string& path);
+// The text format a report's name names by its extension as std::filesystem sees it (a
+// dot file, ".json", has none); kNone for any other, capture formats' included.
+OutputFormat TextFormatFromExtension(const std::string& path);
 // "sequential", "server", "pipeline"; throws FormatError otherwise.
 Strategy ParseStrategy(const std::string& name);
 // "ipv4,ipv6,tcp" (also "ip" for both IP versions, "all") into `options`; throws

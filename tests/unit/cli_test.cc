@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <sstream>
 
+#include "pcapkit/options.h"
 #include "testing/packet_builder.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
@@ -310,6 +313,209 @@ TEST(Cli, ExtractReassembleWritesACompanionReport) {
   EXPECT_NE(text.str().find("Stream 1\n  |-- record -> stream"), std::string::npos) << text.str();
   std::filesystem::remove_all(dir);
   std::filesystem::remove(in);
+}
+
+}  // namespace
+
+// The output formats, all made from one table (pcapkit::OutputFormats()): -f's names and
+// aliases, the extensions of -o and --reassembly-output, the shortcut flags, and the
+// lists in help and messages.
+namespace {
+
+// As docs/cli.md names them.
+struct DocumentedFormat {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::vector<std::string> extensions;  // the first is the one written
+};
+const DocumentedFormat kDocumentedFormats[] = {
+    {"json", {}, {".json"}},
+    {"ndjson", {"jsonl"}, {".ndjson", ".jsonl"}},
+    {"plist", {"xml"}, {".plist", ".xml"}},
+    {"tree", {"txt"}, {".txt"}},
+    {"pcap", {"cap"}, {".pcap", ".cap"}},
+    {"pcapng", {}, {".pcapng"}},
+};
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// A folder of its own for each test, removed with it.
+struct ScratchDir {
+  std::string path;
+  explicit ScratchDir(const std::string& name)
+      : path((std::filesystem::temp_directory_path() /
+              ("pcapkit-cli-" + name + "-" + std::to_string(getpid())))
+                 .string()) {
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+TEST(CliFormats, TheTableIsTheDocumentedFormats) {
+  std::span<const pcapkit::OutputFormatInfo> table = pcapkit::OutputFormats();
+  ASSERT_EQ(table.size(), std::size(kDocumentedFormats));
+  for (size_t i = 0; i < table.size(); ++i) {
+    const DocumentedFormat& d = kDocumentedFormats[i];
+    EXPECT_EQ(table[i].name, d.name);
+    EXPECT_EQ(std::vector<std::string>(table[i].aliases.begin(), table[i].aliases.end()),
+              d.aliases);
+    EXPECT_EQ(std::vector<std::string>(table[i].extensions.begin(), table[i].extensions.end()),
+              d.extensions);
+    EXPECT_EQ(pcapkit::ParseOutputFormat(d.name), table[i].format);
+    EXPECT_EQ(pcapkit::FormatExtension(table[i].format), d.extensions.front());
+  }
+}
+
+TEST(CliFormats, EveryNameAndAliasInAnyCaseWritesItsFormat) {
+  std::string in = Capture(2);
+  for (const DocumentedFormat& d : kDocumentedFormats) {
+    auto reference = RunCli({"extract", in, "-o", "-", "-f", d.name});
+    ASSERT_EQ(reference.status, 0) << d.name << ": " << reference.err;
+    std::vector<std::string> names = d.aliases;
+    names.push_back(Upper(d.name));
+    for (const std::string& alias : d.aliases) names.push_back(Upper(alias));
+    for (const std::string& name : names) {
+      auto r = RunCli({"extract", in, "-o", "-", "-f", name});
+      ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+      EXPECT_TRUE(r.out == reference.out) << "-f " << name << " is not -f " << d.name;
+    }
+  }
+}
+
+TEST(CliFormats, EveryExtensionNamesItsFormatAndTheFirstIsWritten) {
+  std::string in = Capture(2);
+  ScratchDir dir("extensions");
+  for (const DocumentedFormat& d : kDocumentedFormats) {
+    std::string reference = RunCli({"extract", in, "-o", "-", "-f", d.name}).out;
+    for (const std::string& ext : d.extensions) {
+      std::string out = dir.path + "/report" + ext;
+      auto r = RunCli({"extract", in, "-o", out});
+      ASSERT_EQ(r.status, 0) << out << ": " << r.err;
+      EXPECT_TRUE(ReadAll(out) == reference) << out << " is not " << d.name;
+    }
+    // -a appends the extension written.
+    auto a = RunCli({"extract", in, "-o", dir.path + "/" + d.name, "-f", d.name, "-a"});
+    ASSERT_EQ(a.status, 0) << a.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.path + "/" + d.name + d.extensions.front())) << d.name;
+  }
+}
+
+TEST(CliFormats, ShortcutsMeanTheirFormatsAndFWinsThenJPTNdjson) {
+  std::string in = Capture(2);
+  auto as = [&](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"extract", in, "-o", "-"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto r = RunCli(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.out;
+  };
+  for (const char* name : {"json", "plist", "tree", "ndjson"}) {
+    std::string reference = as({"-f", name});
+    EXPECT_TRUE(as({std::string("--") + name}) == reference) << name;
+    if (std::string(name) != "ndjson") {  // --ndjson has no one-letter name
+      EXPECT_TRUE(as({std::string("-") + name[0]}) == reference) << name;
+    }
+  }
+  // docs/cli.md, "Output format rules": -f wins, then -j, -p, -t, --ndjson.
+  EXPECT_TRUE(as({"--ndjson", "-t", "-p", "-j", "-f", "pcap"}) == as({"-f", "pcap"}));
+  EXPECT_TRUE(as({"--ndjson", "-t", "-p", "-j"}) == as({"-f", "json"}));
+  EXPECT_TRUE(as({"--ndjson", "-t", "-p"}) == as({"-f", "plist"}));
+  EXPECT_TRUE(as({"--ndjson", "-t"}) == as({"-f", "tree"}));
+  // The help lists them in that order, each saying what it means.
+  for (const char* verb : {"extract", "reassemble"}) {
+    std::string help = RunCli({verb, "--help"}).out;
+    size_t at = 0;
+    for (const char* line : {"-j,--json                   same as -f json",
+                             "-p,--plist                  same as -f plist",
+                             "-t,--tree                   same as -f tree",
+                             "--ndjson                    same as -f ndjson"}) {
+      size_t found = help.find(line, at);
+      ASSERT_NE(found, std::string::npos) << verb << ": " << line << " in\n" << help;
+      at = found;
+    }
+  }
+}
+
+TEST(CliFormats, TheReassemblyReportsFormatComesFromItsExtension) {
+  std::string in = ReassemblyCapture();
+  ScratchDir dir("reassembly-extensions");
+  for (const DocumentedFormat& d : kDocumentedFormats) {
+    if (d.name == "pcap" || d.name == "pcapng") continue;
+    std::string reference = RunCli({"reassemble", in, "-o", "-", "-f", d.name, "-q"}).out;
+    ASSERT_FALSE(reference.empty()) << d.name;
+    for (const std::string& ext : d.extensions) {
+      std::string out = dir.path + "/r" + ext;
+      auto r = RunCli({"reassemble", in, "-o", out, "-q"});
+      ASSERT_EQ(r.status, 0) << out << ": " << r.err;
+      EXPECT_TRUE(ReadAll(out) == reference) << out << " is not " << d.name;
+      // extract's companion report reads the same extensions.
+      std::string companion = dir.path + "/companion" + ext;
+      auto e = RunCli({"extract", in, "-o", dir.path + "/frames.pcap", "--reassemble", "all",
+                       "--reassembly-output", companion});
+      ASSERT_EQ(e.status, 0) << companion << ": " << e.err;
+      EXPECT_TRUE(ReadAll(companion) == reference) << companion << " is not " << d.name;
+    }
+  }
+  // A capture format's extension names no reassembly report.
+  auto r = RunCli({"reassemble", in, "-o", dir.path + "/r.pcap"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot infer the output format from '" + dir.path +
+                       "/r.pcap': give -f json|ndjson|plist|tree\n"),
+            std::string::npos)
+      << r.err;
+  std::filesystem::remove(in);
+}
+
+TEST(CliFormats, HelpAndMessagesListTheFormats) {
+  std::string in = Capture(1);
+  auto message = [](std::vector<std::string> args) {
+    auto r = RunCli(args);
+    EXPECT_EQ(r.status, 2) << r.err;
+    return r.err;
+  };
+  EXPECT_EQ(message({"extract", in, "-o", "-", "-f", "yaml"}),
+            "pcapkit: FormatError: unknown output format: yaml "
+            "(known: json, ndjson, plist, tree, pcap, pcapng)\n");
+  EXPECT_EQ(message({"extract", in, "-o", "-"}),
+            "pcapkit: FormatError: output format unspecified: "
+            "give -f json|ndjson|plist|tree|pcap|pcapng\n");
+  EXPECT_EQ(message({"extract", in, "-o", "/tmp/whatever.bin"}),
+            "pcapkit: FormatError: cannot infer the output format from '/tmp/whatever.bin': "
+            "give -f json|ndjson|plist|tree|pcap|pcapng\n");
+  EXPECT_EQ(
+      message({"extract", in, "-F", "-o", "/tmp/whatever"}),
+      "pcapkit: FormatError: -F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng\n");
+  EXPECT_EQ(message({"reassemble", in, "-o", "-"}),
+            "pcapkit: FormatError: output format unspecified: give -f json|ndjson|plist|tree\n");
+  EXPECT_EQ(
+      message({"reassemble", in, "-o", "-", "-f", "pcap"}),
+      "pcapkit: FormatError: reassembly records are written as json, ndjson, plist or tree\n");
+  EXPECT_EQ(
+      message({"extract", in, "-o", "/tmp/whatever.json", "--reassemble", "tcp",
+               "--reassembly-format", "pcapng"}),
+      "pcapkit: FormatError: reassembly records are written as json, ndjson, plist or tree\n");
+  std::string extract = RunCli({"extract", "--help"}).out;
+  EXPECT_NE(extract.find("json, ndjson, plist, tree, pcap, pcapng (default: from -o's extension)"),
+            std::string::npos)
+      << extract;
+  EXPECT_NE(extract.find("json, ndjson, plist, tree (default: the report's, or json)"),
+            std::string::npos)
+      << extract;
+  std::string reassemble = RunCli({"reassemble", "--help"}).out;
+  EXPECT_NE(reassemble.find("-f,--format TEXT            json, ndjson, plist, tree (default: "
+                            "from -o's extension)"),
+            std::string::npos)
+      << reassemble;
 }
 
 }  // namespace

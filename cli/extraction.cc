@@ -1,0 +1,61 @@
+#include "cli/extraction.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace pcapkit::cli {
+
+namespace {
+
+// SIGINT stops reading at the next batch; what was read is still written and the report
+// closed. A second SIGINT (the handler resets itself) ends the process at once, leaving
+// only the temporary file, never a half report under the final name.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) {
+  g_interrupted.store(true);
+}
+
+void InstallInterruptHandler() {
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+}  // namespace
+
+ExtractSummary RunExtraction(ExtractOptions o,
+                             const std::function<std::string(uint64_t frames)>& written) {
+  InstallInterruptHandler();
+  o.stop = &g_interrupted;
+  Extractor extractor(o);
+  try {
+    return extractor.Run();
+  } catch (const InputError& e) {
+    // One line: the fault, then what the report holds.
+    throw InputError(e.what() + written(extractor.summary().frames), e.file(), e.frame(),
+                     e.offset());
+  }
+}
+
+std::string DescribeOutput(const std::string& path) {
+  return path == "-" ? "<stdout>" : "'" + path + "'";
+}
+
+void PrintReassemblySummary(const ExtractSummary& s) {
+  const ReassemblyStats& r = s.reassembly;
+  std::string where =
+      s.reassembly_output.empty() ? "" : "; report in " + DescribeOutput(s.reassembly_output);
+  std::fprintf(stderr,
+               "[*] Reassembly: %llu datagrams (%llu complete) from %llu fragments; "
+               "%llu stream records (%llu complete) from %llu connections; %llu incomplete%s\n",
+               (unsigned long long)r.datagrams, (unsigned long long)r.datagrams_complete,
+               (unsigned long long)r.fragments, (unsigned long long)r.streams,
+               (unsigned long long)r.streams_complete, (unsigned long long)r.connections,
+               (unsigned long long)s.reassembly_incomplete, where.c_str());
+}
+
+}  // namespace pcapkit::cli

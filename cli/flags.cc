@@ -1,0 +1,102 @@
+#include "cli/flags.h"
+
+namespace pcapkit::cli {
+
+namespace {
+
+// "-j,--json" has a one-letter name; "--ndjson" has none.
+bool HasOneLetterName(std::string_view flag) {
+  return flag.size() > 1 && flag[0] == '-' && flag[1] != '-';
+}
+
+}  // namespace
+
+void AddInputFlags(CLI::App* cmd, ExtractOptions& o) {
+  cmd->add_option("input", o.input, "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
+      ->required();
+  cmd->add_option("--filter", o.filter,
+                  "select frames with a tcpdump expression (libpcap's BPF compiler)");
+  cmd->add_option("--frames", o.frames, "select frames by number: 100-200,305");
+  cmd->add_option("--count", o.count, "stop after this many selected frames");
+}
+
+void AddLimitFlags(CLI::App* cmd, ExtractOptions& o) {
+  cmd->add_option("--max-record-length", o.max_record,
+                  "a capture record longer than this many bytes is an input error (256 MiB)")
+      ->check(CLI::Range(64u, 1u << 30));
+  cmd->add_option("--max-layers", o.max_layers,
+                  "layers dissected per frame at most; the rest is raw (32, at most 32)")
+      ->check(CLI::Range(2u, 32u));
+}
+
+// jspcapy's one-letter shortcuts (-j, -p, -t) come first, then pcapkit's long ones
+// (--ndjson): that is their order in the help and their precedence (docs/cli.md).
+void FormatFlags::Add(CLI::App* cmd, bool text_only) {
+  cmd->add_option("-f,--format", name_,
+                  OutputFormatNames(", ", text_only) + " (default: from -o's extension)");
+  for (bool one_letter : {true, false}) {
+    for (const OutputFormatInfo& f : OutputFormats()) {
+      std::string_view flag = f.shortcut;
+      if (flag.empty() || (text_only && !f.text) || HasOneLetterName(flag) != one_letter) continue;
+      Shortcut& shortcut = shortcuts_.emplace_back(Shortcut{f.format});
+      cmd->add_flag(f.shortcut, shortcut.given, std::string("same as -f ") + f.name);
+    }
+  }
+}
+
+OutputFormat FormatFlags::Format() const {
+  if (!name_.empty()) return ParseOutputFormat(name_);
+  for (const Shortcut& shortcut : shortcuts_)
+    if (shortcut.given) return shortcut.format;
+  return OutputFormat::kNone;
+}
+
+void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help) {
+  cmd->add_option(
+      "-E,--engine", engine_,
+      "strategy: sequential (default), server (Asio worker pool), pipeline (TBB flow graph)");
+  cmd->add_option("--threads", o.threads,
+                  "worker threads of server/pipeline (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--inflight", o.inflight,
+                  "batches in flight at most (default 2 per thread + 2); bounds memory")
+      ->check(CLI::Range(size_t(1), size_t(4096)));
+  cmd->add_flag("-q,--quiet", o.quiet, quiet_help);
+}
+
+void StrategyFlags::Apply(ExtractOptions& o) const {
+  if (!engine_.empty()) o.strategy = ParseStrategy(engine_);
+}
+
+void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
+  cmd->add_flag("--strict", r.strict,
+                "also write incomplete datagrams and streams with gaps (their received runs)");
+  cmd->add_flag("--tcp-messages", r.tcp_messages,
+                "one TCP record per run of data sharing an ACK number (PyPCAPKit's view)");
+  cmd->add_option("--overlap", overlap_,
+                  "overlapping bytes: first (keep the first received, default) or last");
+  cmd->add_option("--ipv4-timeout", r.ipv4_timeout,
+                  "seconds of capture time an IPv4 datagram may wait for fragments (15)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ipv6-timeout", r.ipv6_timeout,
+                  "seconds of capture time an IPv6 datagram may wait for fragments (60)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--tcp-timeout", r.tcp_timeout,
+                  "seconds of capture time a TCP connection may stay idle (300)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ip-memory", r.ip_memory,
+                  "bytes pending IP datagrams may hold; oldest evicted beyond (32 MiB)")
+      ->check(CLI::Range(size_t(4096), size_t(1) << 40));
+  cmd->add_option("--tcp-memory", r.tcp_memory,
+                  "bytes all TCP connections may hold; least recently active evicted (128 MiB)")
+      ->check(CLI::Range(size_t(4096), size_t(1) << 40));
+  cmd->add_option("--tcp-buffer", r.tcp_buffer,
+                  "bytes one TCP direction holds before writing a record (64 KiB)")
+      ->check(CLI::Range(size_t(1), size_t(1) << 40));
+}
+
+void ReassemblyFlags::Apply(ExtractOptions& o) const {
+  if (!overlap_.empty()) o.reassembly.overlap = ParseOverlapPolicy(overlap_);
+}
+
+}  // namespace pcapkit::cli

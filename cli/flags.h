@@ -1,0 +1,62 @@
+// Flags more than one verb takes, each group added by one function so that it reads the
+// same in every verb's help. CLI11 writes into the objects below while parsing, so each
+// must stay put (the verbs hold them in a shared_ptr their callback keeps) until the
+// verb runs and turns them into ExtractOptions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <deque>
+#include <string>
+
+#include "pcapkit/options.h"
+
+namespace pcapkit::cli {
+
+// INPUT, --filter, --frames, --count: the capture and which of its frames are read.
+void AddInputFlags(CLI::App* cmd, ExtractOptions& o);
+
+// --max-record-length, --max-layers: limits against hostile input.
+void AddLimitFlags(CLI::App* cmd, ExtractOptions& o);
+
+// -f FORMAT and its shortcuts (-j, -p, -t, --ndjson), all made from OutputFormats().
+class FormatFlags {
+ public:
+  // `text_only`: -f's help lists the text formats alone (a reassembly report's).
+  void Add(CLI::App* cmd, bool text_only);
+  // -f's format if given, else the first shortcut given, else kNone; throws FormatError
+  // on a name -f does not know.
+  OutputFormat Format() const;
+
+ private:
+  struct Shortcut {
+    OutputFormat format;
+    bool given = false;
+  };
+  std::string name_;
+  std::deque<Shortcut> shortcuts_;  // a deque: CLI11 holds pointers to `given`
+};
+
+// -E, --threads, --inflight, -q: how the stages run, and whether stderr stays quiet.
+class StrategyFlags {
+ public:
+  // `quiet_help` says what -q silences.
+  void Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help);
+  // Parses -E into `o`; throws FormatError on an unknown engine.
+  void Apply(ExtractOptions& o) const;
+
+ private:
+  std::string engine_;
+};
+
+// Reassembly's policy, timeouts and budgets (--strict, --overlap, --tcp-timeout, ...).
+class ReassemblyFlags {
+ public:
+  void Add(CLI::App* cmd, ReassemblyOptions& r);
+  // Parses --overlap into `o`; throws FormatError on an unknown policy.
+  void Apply(ExtractOptions& o) const;
+
+ private:
+  std::string overlap_;
+};
+
+}  // namespace pcapkit::cli

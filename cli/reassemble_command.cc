@@ -1,0 +1,94 @@
+// `pcapkit reassemble`: IP datagrams and TCP streams rebuilt; the report is theirs.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/extraction.h"
+#include "cli/flags.h"
+#include "pcapkit/extractor.h"
+
+namespace pcapkit::cli {
+
+namespace {
+
+// What reassemble's flags hold until it runs.
+struct ReassembleFlags {
+  ExtractOptions options;
+  FormatFlags format;
+  StrategyFlags strategy;
+  ReassemblyFlags reassembly;
+};
+
+// The report's format comes from -f, else -o's extension; its name from -o, else
+// "out.<ext>", with -a adding the extension -o lacks.
+void NameTheReport(ExtractOptions& o) {
+  std::string& out = o.reassembly_output;
+  if (o.reassembly_format == OutputFormat::kNone)
+    o.reassembly_format = TextFormatFromExtension(out);
+  if (o.reassembly_format == OutputFormat::kNone) {
+    std::string give = "give -f " + OutputFormatNames("|", /*text_only=*/true);
+    throw FormatError(out.empty() || out == "-"
+                          ? "output format unspecified: " + give
+                          : "cannot infer the output format from '" + out + "': " + give);
+  }
+  const char* extension = FormatExtension(o.reassembly_format);
+  if (out.empty())
+    out = std::string("out") + extension;
+  else if (o.auto_extension && out != "-" && std::filesystem::path(out).extension() != extension)
+    out += extension;
+}
+
+// The options the flags give, the report named; throws FormatError before any input is
+// read.
+ExtractOptions ParseReassembleFlags(const ReassembleFlags& f) {
+  ExtractOptions o = f.options;
+  ReassemblyOptions& r = o.reassembly;
+  if (!r.ipv4 && !r.ipv6 && !r.tcp) r.ipv4 = r.ipv6 = r.tcp = true;
+  f.reassembly.Apply(o);
+  o.reassembly_format = f.format.Format();
+  f.strategy.Apply(o);
+  // The frames are dissected but not written: the report is the reassembly's.
+  o.nofile = true;
+  NameTheReport(o);
+  ResolveOutput(o);
+  o.quiet = true;  // no frame progress line: the frames are not the report
+  return o;
+}
+
+// `summary`: -q was not given.
+int RunReassemble(const ExtractOptions& o, bool summary) {
+  ExtractSummary s = RunExtraction(o, [&](uint64_t frames) {
+    return "; the reassembly of the " + std::to_string(frames) + " frames before it written to " +
+           DescribeOutput(o.reassembly_output);
+  });
+  if (summary) PrintReassemblySummary(s);
+  return s.interrupted ? kInterrupted : kOk;
+}
+
+}  // namespace
+
+void AddReassembleCommand(CLI::App& app, int& exit_code) {
+  auto f = std::make_shared<ReassembleFlags>();
+  ExtractOptions& o = f->options;
+  CLI::App* cmd = app.add_subcommand(
+      "reassemble", "Rebuild IP datagrams from fragments and TCP streams from segments");
+  cmd->add_flag("--ipv4", o.reassembly.ipv4, "reassemble IPv4 fragments");
+  cmd->add_flag("--ipv6", o.reassembly.ipv6, "reassemble IPv6 fragments");
+  cmd->add_flag("--tcp", o.reassembly.tcp, "reassemble TCP streams");
+  cmd->add_option("-o,--output", o.reassembly_output,
+                  "report file, - for stdout (default out.<ext>)");
+  f->format.Add(cmd, /*text_only=*/true);
+  cmd->add_flag("-a,--auto-extension", o.auto_extension,
+                "add the format's extension to the output when missing");
+  AddInputFlags(cmd, o);
+  cmd->add_flag("--payload", o.payload, "write the bytes of undissected (raw) data as hex");
+  f->strategy.Add(cmd, o, "no summary line on stderr");
+  AddLimitFlags(cmd, o);
+  f->reassembly.Add(cmd, o.reassembly);
+  cmd->callback([f, &exit_code] {
+    exit_code = RunReassemble(ParseReassembleFlags(*f), /*summary=*/!f->options.quiet);
+  });
+}
+
+}  // namespace pcapkit::cli
