@@ -25,14 +25,35 @@ std::vector<std::string> BoundTo(const protocols::Registry& registry, ProtocolId
   return out;
 }
 
+std::string TypeName(uint16_t types) {
+  static const char* const kNames[] = {"int",  "bool", "text",   "hex",    "mac",
+                                       "ipv4", "ipv6", "number", "object", "list"};
+  std::string out;
+  for (size_t bit = 0; bit < std::size(kNames); ++bit)
+    if (types & (1u << bit)) out += (out.empty() ? "" : "|") + std::string(kNames[bit]);
+  return out;
+}
+
+std::vector<FieldDescription> FieldsOf(const protocols::ProtocolInfo& p) {
+  std::vector<FieldDescription> out;
+  for (const protocols::FieldSpec& f : p.fields)
+    out.push_back({f.path, TypeName(f.types), f.meaning, f.tshark ? f.tshark : ""});
+  return out;
+}
+
 }  // namespace
+
+const char* LayerName(LayerLevel layer) {
+  static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};
+  return kLayers[size_t(layer)];
+}
 
 std::vector<ProtocolDescription> ListProtocols() {
   const auto& registry = protocols::Registry::Builtin();
   std::vector<ProtocolDescription> out;
   for (const auto& p : registry.All()) {
     if (p.id == ProtocolId::kNone) continue;
-    out.push_back({p.name, p.key, p.layer, BoundTo(registry, p.id)});
+    out.push_back({p.name, p.key, p.layer, BoundTo(registry, p.id), p.summary, FieldsOf(p)});
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.layer != b.layer ? a.layer < b.layer : a.key < b.key;

@@ -17,6 +17,7 @@ enum ExitCode {
 void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddReassembleCommand(CLI::App& app, int& exit_code);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);
+void AddFieldsCommand(CLI::App& app, int& exit_code);
 void AddBenchCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pcapkit::cli

@@ -11,12 +11,11 @@ void AddProtocolsCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd =
       app.add_subcommand("protocols", "List the protocols pcapkit dissects, with their keys");
   cmd->callback([&exit_code] {
-    static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};
     std::printf("%-12s %-12s %-12s %s\n", "NAME", "KEY", "LAYER", "BOUND TO");
     for (const ProtocolDescription& p : ListProtocols()) {
       std::string bound;
       for (const std::string& b : p.bound_to) bound += (bound.empty() ? "" : " ") + b;
-      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(), p.key.c_str(), kLayers[size_t(p.layer)],
+      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(), p.key.c_str(), LayerName(p.layer),
                   bound.empty() ? "-" : bound.c_str());
     }
     exit_code = kOk;

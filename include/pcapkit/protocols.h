@@ -9,15 +9,35 @@
 
 namespace pcapkit {
 
+// A field of a protocol's record (docs/schema.md).
+struct FieldDescription {
+  // "srcport"; "flags.syn" inside an object; "options[].mss" in the objects of a list;
+  // "headers[][]" for the items of a list of lists.
+  std::string path;
+  // int, bool, text, hex, mac, ipv4, ipv6, number, object, list; alternatives joined by
+  // "|" ("ipv4|ipv6|text|hex").
+  std::string type;
+  std::string meaning;
+  // tshark's field holding the same value, when there is one ("tcp.srcport"); a suffix
+  // " /8" or " /8-1" says tshark counts 8-byte units (minus one).
+  std::string tshark;
+};
+
 struct ProtocolDescription {
   std::string name;  // display name in the chain: "IPv4"
   std::string key;   // record key: "ipv4"
   LayerLevel layer = LayerLevel::kNone;
   // Where it is looked for: "ethertype=0x800", "ip.proto=4", "tcp.port=(content)".
   std::vector<std::string> bound_to;
+  std::string summary;  // what the record holds, beyond the field list
+  std::vector<FieldDescription> fields;
 };
 
-// Every protocol, by layer and then by key.
+// Every protocol, by layer and then by key. A protocol registered twice (DNS over UDP
+// and over TCP) is listed once per registration, with its own bindings.
 std::vector<ProtocolDescription> ListProtocols();
+
+// The name of a layer: "link", "internet", "transport", "application" ("-" for none).
+const char* LayerName(LayerLevel layer);
 
 }  // namespace pcapkit

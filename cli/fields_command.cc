@@ -1,0 +1,146 @@
+// `pcapkit fields [PROTOCOL]`: every field of every protocol's record, with its type, its
+// meaning and the tshark field holding the same value — as a table, as JSON (what the
+// tshark differential test reads its mapping from) or as the Markdown that docs/schema.md's
+// protocol sections are generated from.
+#include <strings.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "cli/commands.h"
+#include "pcapkit/errors.h"
+#include "pcapkit/protocols.h"
+
+namespace pcapkit::cli {
+
+namespace {
+
+// One entry per record key: a protocol registered twice (DNS over UDP and over TCP)
+// writes one record shape, found by the bindings of both.
+std::vector<ProtocolDescription> ByKey() {
+  std::vector<ProtocolDescription> out;
+  std::map<std::string, size_t> index;
+  for (ProtocolDescription& p : ListProtocols()) {
+    auto [it, added] = index.emplace(p.key, out.size());
+    if (added) {
+      out.push_back(std::move(p));
+    } else {
+      auto& bound = out[it->second].bound_to;
+      bound.insert(bound.end(), p.bound_to.begin(), p.bound_to.end());
+    }
+  }
+  return out;
+}
+
+std::string Json(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+void PrintJson(const std::vector<ProtocolDescription>& protocols) {
+  std::printf("[\n");
+  for (size_t i = 0; i < protocols.size(); ++i) {
+    const ProtocolDescription& p = protocols[i];
+    std::printf("{\"key\":%s,\"name\":%s,\"layer\":%s,\"summary\":%s,\"bound_to\":[",
+                Json(p.key).c_str(), Json(p.name).c_str(), Json(LayerName(p.layer)).c_str(),
+                Json(p.summary).c_str());
+    for (size_t b = 0; b < p.bound_to.size(); ++b)
+      std::printf("%s%s", b ? "," : "", Json(p.bound_to[b]).c_str());
+    std::printf("],\"fields\":[");
+    for (size_t f = 0; f < p.fields.size(); ++f) {
+      const FieldDescription& d = p.fields[f];
+      std::printf("%s{\"path\":%s,\"type\":%s,\"meaning\":%s,\"tshark\":%s}", f ? "," : "",
+                  Json(d.path).c_str(), Json(d.type).c_str(), Json(d.meaning).c_str(),
+                  Json(d.tshark).c_str());
+    }
+    std::printf("]}%s\n", i + 1 < protocols.size() ? "," : "");
+  }
+  std::printf("]\n");
+}
+
+// Table cells escape the pipe.
+std::string Cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void PrintMarkdown(const std::vector<ProtocolDescription>& protocols) {
+  static const char* const kHeadings[] = {"Other records", "Link layer", "Internet layer",
+                                          "Transport layer", "Application layer"};
+  LayerLevel layer = LayerLevel(255);
+  for (const ProtocolDescription& p : protocols) {
+    if (p.layer != layer) {
+      layer = p.layer;
+      std::printf("### %s\n\n", kHeadings[size_t(layer)]);
+    }
+    std::printf("#### `%s` — %s\n\n", p.key.c_str(), p.name.c_str());
+    if (!p.bound_to.empty()) {
+      std::string bound;
+      for (const std::string& b : p.bound_to) bound += (bound.empty() ? "`" : ", `") + b + "`";
+      std::printf("Found by %s.\n\n", bound.c_str());
+    }
+    if (!p.summary.empty()) std::printf("%s\n\n", p.summary.c_str());
+    if (p.fields.empty()) continue;
+    std::printf("| field | type | meaning | tshark |\n|---|---|---|---|\n");
+    for (const FieldDescription& f : p.fields)
+      std::printf("| `%s` | %s | %s | %s |\n", Cell(f.path).c_str(), Cell(f.type).c_str(),
+                  Cell(f.meaning).c_str(), f.tshark.empty() ? "" : ("`" + f.tshark + "`").c_str());
+    std::printf("\n");
+  }
+}
+
+void PrintTable(const std::vector<ProtocolDescription>& protocols) {
+  std::printf("%-36s %-22s %s\n", "FIELD", "TYPE", "MEANING");
+  for (const ProtocolDescription& p : protocols)
+    for (const FieldDescription& f : p.fields)
+      std::printf("%-36s %-22s %s\n", (p.key + "." + f.path).c_str(), f.type.c_str(),
+                  f.meaning.c_str());
+}
+
+}  // namespace
+
+void AddFieldsCommand(CLI::App& app, int& exit_code) {
+  auto protocol = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto markdown = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand(
+      "fields", "List the fields of every protocol's record, with their types (docs/schema.md)");
+  cmd->add_option("protocol", *protocol, "only this protocol (key or name, any case)");
+  cmd->add_flag("--json", *json, "as JSON, with the tshark field each matches");
+  cmd->add_flag("--markdown", *markdown, "as docs/schema.md's protocol sections");
+  cmd->callback([=, &exit_code] {
+    std::vector<ProtocolDescription> protocols = ByKey();
+    if (!protocol->empty()) {
+      std::erase_if(protocols, [&](const ProtocolDescription& p) {
+        return strcasecmp(p.key.c_str(), protocol->c_str()) != 0 &&
+               strcasecmp(p.name.c_str(), protocol->c_str()) != 0;
+      });
+      if (protocols.empty())
+        throw FormatError("unknown protocol '" + *protocol + "' (see `pcapkit protocols`)");
+    }
+    if (*json)
+      PrintJson(protocols);
+    else if (*markdown)
+      PrintMarkdown(protocols);
+    else
+      PrintTable(protocols);
+    exit_code = kOk;
+  });
+}
+
+}  // namespace pcapkit::cli
