@@ -51,6 +51,17 @@ class TcpReassembler {
   };
   struct Direction;
   struct Connection;
+  struct Closing;
+
+  // The phases of Add, in order.
+  Connection* FindOrOpen(const TcpSegment& segment);
+  Connection* Open(const TcpSegment& segment);
+  void PlaceBytes(Connection& conn, int side, uint64_t offset, const uint8_t* bytes, uint64_t len,
+                  const TcpSegment& segment);
+  void SkipAcknowledgedHole(Connection& conn, int side, const TcpSegment& segment);
+  void NoteReset(Connection& conn, Direction& sender, uint64_t frame, int64_t now_ns);
+  void EmitFinishedDirections(Connection* conn);
+  void AccountMemory(Connection* current);
 
   void Deliver(Connection& c, int d, uint64_t rel, const uint8_t* p, uint64_t n, uint32_t ack,
                const uint64_t* frames, size_t nframes, const Timestamp& time);
@@ -73,6 +84,7 @@ class TcpReassembler {
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
   Connection* Find(const Key& key, uint64_t hash) const;
+  Connection* StillClosing(const Closing& closing) const;
 
   FlatTable<Connection> table_;  // owns nothing: connections are freed by Erase
   Connection* lru_ = nullptr;    // least recently active first: the timeout/eviction order
