@@ -53,15 +53,16 @@ class TcpReassembler {
   struct Connection;
   struct Closing;
 
-  // The phases of Add, in order.
-  Connection* FindOrOpen(const TcpSegment& segment);
+  // The phases of Add, in order. Those on every segment's path are inline, defined in the
+  // .cc and called only there.
+  inline Connection* FindOrOpen(const TcpSegment& segment);
   Connection* Open(const TcpSegment& segment);
-  void PlaceBytes(Connection& conn, int side, uint64_t offset, const uint8_t* bytes, uint64_t len,
-                  const TcpSegment& segment);
-  void SkipAcknowledgedHole(Connection& conn, int side, const TcpSegment& segment);
+  inline void PlaceBytes(Connection& conn, int side, uint64_t offset, const uint8_t* bytes,
+                         uint64_t len, const TcpSegment& segment);
+  inline void SkipAcknowledgedHole(Connection& conn, int side, const TcpSegment& segment);
   void NoteReset(Connection& conn, Direction& sender, uint64_t frame, int64_t now_ns);
-  void EmitFinishedDirections(Connection* conn);
-  void AccountMemory(Connection* current);
+  inline void EmitFinishedDirections(Connection* conn);
+  inline void AccountMemory(Connection* current);
 
   void Deliver(Connection& c, int d, uint64_t rel, const uint8_t* p, uint64_t n, uint32_t ack,
                const uint64_t* frames, size_t nframes, const Timestamp& time);
