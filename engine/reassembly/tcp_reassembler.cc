@@ -506,8 +506,12 @@ void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
   ++stats_->streams;
   if (d.conflict) ++stats_->conflicts;
   emit_stream_(s);
-  // Start the next record. A busy direction keeps its buffer (no regrowth, no fresh
-  // pages per record) while memory is plentiful; under pressure a large one goes back.
+  StartNextRecord(d);
+}
+
+// A busy direction keeps its buffer (no regrowth, no fresh pages per record) while memory is
+// plentiful; under pressure a large one goes back.
+void TcpReassembler::StartNextRecord(Direction& d) {
   if (d.buf.capacity() > (64u << 10) && held_ > options_.tcp_memory / 2)
     std::vector<uint8_t>().swap(d.buf);
   d.buf.clear();

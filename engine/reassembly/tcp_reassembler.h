@@ -74,6 +74,7 @@ class TcpReassembler {
   void SkipTo(Connection& c, int d, uint64_t to);
   void Flush(Connection& c, int d, StreamEnd end);
   void EmitRecord(Connection& c, int d, StreamEnd end);
+  void StartNextRecord(Direction& d);
   void Close(Connection* c, StreamEnd end);
   void Erase(Connection* c);
   void Touch(Connection* c);
