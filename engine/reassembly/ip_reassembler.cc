@@ -1,5 +1,6 @@
 #include "engine/reassembly/ip_reassembler.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pcapkit::reassembly {
@@ -63,86 +64,127 @@ IpReassembler::Pending* IpReassembler::Oldest() const {
   return oldest_[1]->first_ns < oldest_[0]->first_ns ? oldest_[1] : oldest_[0];
 }
 
-void IpReassembler::Add(const IpFragment& f) {
+namespace {
+// Writes bytes [begin, end) of a datagram into `data`, from `bytes` (which starts at
+// `begin`), where `runs` says none are held yet; where some are, compares them, and
+// replaces them only if `last_wins`. True when held bytes differed: a conflict.
+bool PlaceBytes(std::vector<uint8_t>& data, RunSet& runs, uint64_t begin, uint64_t end,
+                const uint8_t* bytes, bool last_wins) {
+  if (end <= begin) return false;
+  if (data.size() < end) data.resize(end);
+  const uint8_t* src = bytes - begin;  // src[x] is the byte at offset x
+  bool differed = false;
+  runs.Add(
+      begin, end,
+      [&](uint64_t b, uint64_t e) {
+        if (std::memcmp(&data[b], src + b, e - b) != 0) {
+          differed = true;
+          if (last_wins) std::memcpy(&data[b], src + b, e - b);
+        }
+      },
+      [&](uint64_t b, uint64_t e) { std::memcpy(&data[b], src + b, e - b); });
+  return differed;
+}
+}  // namespace
+
+// Add and its phases, in order. The phases are inline, or file-local like PlaceBytes: each
+// has this one caller, and the split must cost the per-fragment path no calls.
+void IpReassembler::Add(const IpFragment& fragment) {
   ++stats_->fragments;
-  Key key;
-  key.ipv6 = f.ipv6;
-  key.protocol = f.ipv6 ? 0 : f.protocol;  // IPv6 keys on (src, dst, id) only
-  key.id = f.id;
-  std::memcpy(key.src, f.src, f.ipv6 ? 16 : 4);
-  std::memcpy(key.dst, f.dst, f.ipv6 ? 16 : 4);
-  auto [it, inserted] = table_.try_emplace(key);
-  if (inserted) {
-    it->second = std::make_unique<Pending>();
-    Pending* p = it->second.get();
-    p->key = key;
-    p->first = f.time;
-    p->first_ns = ToNanos(f.time);
-    p->upper = key.protocol;
-    int fam = key.ipv6;
-    p->prev = newest_[fam];
-    (newest_[fam] ? newest_[fam]->next : oldest_[fam]) = p;
-    newest_[fam] = p;
-  }
-  Pending& p = *it->second;
-  held_ -= p.cost;
-  p.last = f.time;
-  p.index.push_back(f.frame);
-  if (f.offset == 0 && p.header.empty()) {
-    p.header.assign(f.header, f.header + f.header_len);
-    if (f.ipv6) p.upper = f.protocol;  // the upper layer, from the first fragment
+  Pending& pending = FindOrOpen(fragment);
+  held_ -= pending.cost;  // counted again once the fragment is in
+  pending.last = fragment.time;
+  pending.index.push_back(fragment.frame);
+  if (fragment.offset == 0 && pending.header.empty()) {
+    pending.header.assign(fragment.header, fragment.header + fragment.header_len);
+    // IPv6 names the upper layer in the first fragment's Fragment header.
+    if (fragment.ipv6) pending.upper = fragment.protocol;
   }
 
-  uint64_t begin = f.offset, end = uint64_t(f.offset) + f.data_len;
-  uint64_t wire_end = uint64_t(f.offset) + f.wire_len;
+  uint64_t begin = fragment.offset;
+  uint64_t end = begin + fragment.data_len;       // of the bytes captured
+  uint64_t wire_end = begin + fragment.wire_len;  // of the bytes on the wire
   if (wire_end > kMaxPayload) {
-    p.oversize = true;
+    pending.oversize = true;
     end = std::min<uint64_t>(end, kMaxPayload);
     wire_end = kMaxPayload;
   }
-  if (!f.mf) {
-    // The last fragment tells the length. A second, different one conflicts: the
-    // policy decides which stands.
-    if (p.total < 0) {
-      p.total = int64_t(wire_end);
-    } else if (p.total != int64_t(wire_end)) {
-      p.conflict = true;
-      if (options_.overlap == OverlapPolicy::kLast) p.total = int64_t(wire_end);
-    }
-  }
-  if (p.total >= 0) {
-    if (end > uint64_t(p.total)) {
-      p.conflict = true;  // bytes past the datagram's end
-      end = std::max<uint64_t>(begin, uint64_t(p.total));
-    }
-    if (!p.runs.runs().empty() && p.runs.runs().back().second > uint64_t(p.total)) {
-      p.conflict = true;
-      p.runs.Truncate(uint64_t(p.total));
-    }
-  }
-  if (end > begin) {
-    if (p.data.size() < end) p.data.resize(end);
-    const uint8_t* src = f.data - begin;  // src[x] is the byte at offset x
-    bool last_wins = options_.overlap == OverlapPolicy::kLast;
-    p.runs.Add(
-        begin, end,
-        [&](uint64_t b, uint64_t e) {
-          if (std::memcmp(&p.data[b], src + b, e - b) != 0) {
-            p.conflict = true;
-            if (last_wins) std::memcpy(&p.data[b], src + b, e - b);
-          }
-        },
-        [&](uint64_t b, uint64_t e) { std::memcpy(&p.data[b], src + b, e - b); });
-  }
-  p.cost = Cost(p);
-  held_ += p.cost;
+  if (!fragment.mf) NoteLength(pending, wire_end);  // the last fragment tells the length
+  if (pending.total >= 0) end = CutToLength(pending, begin, end);
+  bool last_wins = options_.overlap == OverlapPolicy::kLast;
+  if (PlaceBytes(pending.data, pending.runs, begin, end, fragment.data, last_wins))
+    pending.conflict = true;
+  pending.cost = Cost(pending);
+  held_ += pending.cost;
 
-  if (p.total >= 0 && p.runs.Covers(0, uint64_t(p.total)) && !p.header.empty()) {
-    Release(&p, ReassemblyStatus::kComplete);
-  } else if (p.total == 0 && !p.header.empty()) {
-    Release(&p, ReassemblyStatus::kComplete);
+  if (IsComplete(pending)) Release(&pending, ReassemblyStatus::kComplete);
+  EvictOverBudget();
+}
+
+// The datagram `fragment` belongs to; a new one joins its family's list as the newest.
+inline IpReassembler::Pending& IpReassembler::FindOrOpen(const IpFragment& fragment) {
+  Key key = KeyOf(fragment);
+  auto [it, inserted] = table_.try_emplace(key);
+  if (!inserted) return *it->second;
+  it->second = std::make_unique<Pending>();
+  Pending& pending = *it->second;
+  pending.key = key;
+  pending.first = fragment.time;
+  pending.first_ns = ToNanos(fragment.time);
+  pending.upper = key.protocol;
+  int family = key.ipv6;
+  pending.prev = newest_[family];
+  (newest_[family] ? newest_[family]->next : oldest_[family]) = &pending;
+  newest_[family] = &pending;
+  return pending;
+}
+
+inline IpReassembler::Key IpReassembler::KeyOf(const IpFragment& fragment) {
+  Key key;
+  key.ipv6 = fragment.ipv6;
+  key.protocol = fragment.ipv6 ? 0 : fragment.protocol;  // IPv6 keys on (src, dst, id) only
+  key.id = fragment.id;
+  size_t address_len = fragment.ipv6 ? 16 : 4;
+  std::memcpy(key.src, fragment.src, address_len);
+  std::memcpy(key.dst, fragment.dst, address_len);
+  return key;
+}
+
+// A second last fragment telling another length conflicts: the policy decides which stands.
+inline void IpReassembler::NoteLength(Pending& pending, uint64_t length) {
+  if (pending.total < 0) {
+    pending.total = int64_t(length);
+  } else if (pending.total != int64_t(length)) {
+    pending.conflict = true;
+    if (options_.overlap == OverlapPolicy::kLast) pending.total = int64_t(length);
   }
-  // Oldest first, until the pending datagrams fit the budget again.
+}
+
+// Bytes past the datagram's known length conflict and are dropped, whether they come in
+// this fragment, [begin, end), or were held from earlier ones. Returns the end that stays.
+inline uint64_t IpReassembler::CutToLength(Pending& pending, uint64_t begin, uint64_t end) {
+  uint64_t length = uint64_t(pending.total);
+  if (end > length) {
+    pending.conflict = true;
+    end = std::max<uint64_t>(begin, length);
+  }
+  const std::vector<RunSet::Range>& held = pending.runs.runs();
+  if (!held.empty() && held.back().second > length) {
+    pending.conflict = true;
+    pending.runs.Truncate(length);
+  }
+  return end;
+}
+
+// Complete once the first fragment (with the header) is in and the bytes cover the length
+// the last fragment told.
+inline bool IpReassembler::IsComplete(const Pending& pending) {
+  if (pending.header.empty() || pending.total < 0) return false;
+  return pending.total == 0 || pending.runs.Covers(0, uint64_t(pending.total));
+}
+
+// Oldest first, until the pending datagrams fit the budget again.
+inline void IpReassembler::EvictOverBudget() {
   while (held_ > options_.ip_memory && Oldest() != nullptr)
     Release(Oldest(), ReassemblyStatus::kEvicted);
   // What stays held between fragments: the budget's measure.

@@ -49,6 +49,14 @@ class IpReassembler {
   };
   struct Pending;
 
+  // The phases of Add, in order: inline, defined in the .cc and called only there.
+  inline Pending& FindOrOpen(const IpFragment& fragment);
+  inline static Key KeyOf(const IpFragment& fragment);
+  inline void NoteLength(Pending& pending, uint64_t length);
+  inline static uint64_t CutToLength(Pending& pending, uint64_t begin, uint64_t end);
+  inline static bool IsComplete(const Pending& pending);
+  inline void EvictOverBudget();
+
   void Release(Pending* p, ReassemblyStatus status);
   void Unlink(Pending* p);
   static size_t Cost(const Pending& p);

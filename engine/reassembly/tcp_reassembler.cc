@@ -69,6 +69,9 @@ struct TcpReassembler::Connection {
   uint64_t frames = 0;
   size_t cost = 0;
   Connection *prev = nullptr, *next = nullptr;
+
+  // 0 when `segment` goes from the client to the server, 1 the other way.
+  int SideOf(const TcpSegment& segment) const { return segment.src_is_a == client_is_a ? 0 : 1; }
 };
 
 TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
@@ -265,132 +268,174 @@ void TcpReassembler::AddHeld(Direction& d, uint64_t at, const uint8_t* p, uint64
   }
 }
 
-void TcpReassembler::Add(const TcpSegment& s) {
+// Add and its phases, in order. The phases on every segment's path are inline: each has
+// this one caller, and the split must cost the per-segment path no calls.
+void TcpReassembler::Add(const TcpSegment& segment) {
   ++stats_->segments;
-  int64_t now = ToNanos(s.time);
-  const Key& key = s.key;
-  const bool src_is_a = s.src_is_a;
-  const uint64_t hash = s.hash;
-  Connection* c = Find(key, hash);
-  bool opening = s.syn() && !s.ack_flag();
-  if (c && c->closed) {
-    if (!opening) {
-      if (s.len > 0) ++stats_->after_close;
-      return;
-    }
-    Erase(c);  // a new connection on the same 5-tuple
-    c = nullptr;
+  Connection* conn = FindOrOpen(segment);
+  if (conn == nullptr) return;
+  int64_t now_ns = ToNanos(segment.time);
+  Touch(conn);
+  conn->last = segment.time;
+  conn->last_ns = now_ns;
+  ++conn->frames;
+
+  int side = conn->SideOf(segment);
+  Direction& sender = conn->dir[side];
+  uint32_t data_seq = segment.seq + (segment.syn() ? 1 : 0);  // a SYN takes one number
+  if (!sender.started) {
+    sender.started = true;
+    sender.base = data_seq;
   }
-  if (c && opening) {
+  int64_t offset = sender.Rel(data_seq);
+  if ((segment.syn() || segment.fin() || segment.rst()) && segment.len == 0)
+    sender.Note(segment.frame);
+  if (segment.len > 0 && !sender.done) {
+    // Bytes from before the stream's first one are not ours to place; the rest (and the
+    // FIN after them) count from offset 0.
+    uint64_t cut = offset < 0 ? std::min<uint64_t>(uint64_t(-offset), segment.len) : 0;
+    offset = std::max<int64_t>(offset, 0);
+    PlaceBytes(*conn, side, uint64_t(offset), segment.payload + cut, segment.len - cut, segment);
+  }
+  if (segment.fin() && !sender.fin) {
+    sender.fin = true;
+    sender.fin_at = uint64_t(std::max<int64_t>(offset + int64_t(segment.wire_len), 0));
+  }
+  SkipAcknowledgedHole(*conn, 1 - side, segment);
+  if (segment.rst()) NoteReset(*conn, sender, segment.frame, now_ns);
+  EmitFinishedDirections(conn);
+  AccountMemory(conn);
+}
+
+// The connection `segment` belongs to, opened when none is known; null when the segment is
+// to be ignored: it follows its connection's close, or it is a stray ACK/FIN/RST.
+inline TcpReassembler::Connection* TcpReassembler::FindOrOpen(const TcpSegment& segment) {
+  Connection* conn = Find(segment.key, segment.hash);
+  bool opening = segment.syn() && !segment.ack_flag();
+  if (conn != nullptr && conn->closed) {
+    if (!opening) {
+      if (segment.len > 0) ++stats_->after_close;
+      return nullptr;
+    }
+    Erase(conn);  // a new connection on the same 5-tuple
+    conn = nullptr;
+  }
+  if (conn != nullptr && opening) {
     // A fresh SYN with another initial sequence number: the 5-tuple was reused and the
     // old connection's end was not captured.
-    Direction& from = c->dir[(src_is_a == c->client_is_a) ? 0 : 1];
-    if (from.started && uint32_t(s.seq + 1) != from.base) {
-      Close(c, StreamEnd::kReused);
-      Erase(c);
-      c = nullptr;
+    const Direction& sender = conn->dir[conn->SideOf(segment)];
+    if (sender.started && uint32_t(segment.seq + 1) != sender.base) {
+      Close(conn, StreamEnd::kReused);
+      Erase(conn);
+      conn = nullptr;
     }
   }
-  if (c == nullptr) {
-    // A segment with no bytes and no SYN opens nothing: it is a stray ACK/FIN/RST.
-    if (s.len == 0 && !s.syn()) return;
-    c = new Connection;
-    c->key = key;
-    c->hash = hash;
-    // The client sent the SYN; a SYN-ACK comes from the server; otherwise the first
-    // packet's sender is taken for the client.
-    bool src_is_client = !(s.syn() && s.ack_flag());
-    c->client_is_a = src_is_client == src_is_a;
-    c->number = ++next_number_;
-    c->first = s.time;
-    ++stats_->connections;
-    table_.Insert(hash, c);
-  }
-  Touch(c);
-  c->last = s.time;
-  c->last_ns = now;
-  ++c->frames;
+  if (conn != nullptr) return conn;
+  // A segment with no bytes and no SYN opens nothing: it is a stray ACK/FIN/RST.
+  if (segment.len == 0 && !segment.syn()) return nullptr;
+  return Open(segment);
+}
 
-  int di = (src_is_a == c->client_is_a) ? 0 : 1;
-  Direction& d = c->dir[di];
-  Direction& other = c->dir[1 - di];
-  uint32_t data_seq = s.seq + (s.syn() ? 1 : 0);
-  if (!d.started) {
-    d.started = true;
-    d.base = data_seq;
-  }
-  int64_t rel = d.Rel(data_seq);
-  if ((s.syn() || s.fin() || s.rst()) && s.len == 0) d.Note(s.frame);
+TcpReassembler::Connection* TcpReassembler::Open(const TcpSegment& segment) {
+  auto* conn = new Connection;
+  conn->key = segment.key;
+  conn->hash = segment.hash;
+  // The client sent the SYN; a SYN-ACK comes from the server; otherwise the first
+  // packet's sender is taken for the client.
+  bool sender_is_client = !(segment.syn() && segment.ack_flag());
+  conn->client_is_a = sender_is_client == segment.src_is_a;
+  conn->number = ++next_number_;
+  conn->first = segment.time;
+  ++stats_->connections;
+  table_.Insert(segment.hash, conn);
+  return conn;
+}
 
-  if (s.len > 0 && !d.done) {
-    const uint8_t* p = s.payload;
-    uint64_t n = s.len;
-    if (rel < 0) {  // bytes from before the stream's first one: not ours to place
-      uint64_t cut = uint64_t(-rel);
-      p += std::min<uint64_t>(cut, n);
-      n -= std::min<uint64_t>(cut, n);
-      rel = 0;
+// Places [offset, offset + len) of direction `side`: bytes already delivered are compared
+// with what is held (a retransmission), the next expected ones delivered, along with the
+// held ones they reach, and bytes beyond a hole held until it fills or is given up.
+inline void TcpReassembler::PlaceBytes(Connection& conn, int side, uint64_t offset,
+                                       const uint8_t* bytes, uint64_t len,
+                                       const TcpSegment& segment) {
+  Direction& sender = conn.dir[side];
+  if (len == 0) return;
+  if (offset + len <= sender.next) {
+    ++stats_->retransmissions;
+    CompareHeld(sender, offset, bytes, len);
+    return;
+  }
+  if (offset < sender.next) {  // the front was delivered already
+    uint64_t delivered = sender.next - offset;
+    CompareHeld(sender, offset, bytes, delivered);
+    bytes += delivered;
+    len -= delivered;
+    offset = sender.next;
+  }
+  if (offset == sender.next) {
+    uint64_t frame = segment.frame;
+    Deliver(conn, side, offset, bytes, len, segment.ack, &frame, 1, segment.time);
+    Drain(conn, side);
+    return;
+  }
+  Hold(sender, offset, bytes, len, segment.ack, segment.frame);
+  // A direction may hold 16 records' worth (1 MiB by default: a large window after a loss)
+  // beyond a hole; past that the hole is taken for lost.
+  if (sender.ooo_bytes > 16 * options_.tcp_buffer) SkipTo(conn, side, sender.ooo.begin()->first);
+}
+
+// Bytes the receiver acknowledged but the capture never showed are certainly missing: the
+// hole in direction `side` up to `segment`'s acknowledgement number becomes a gap.
+inline void TcpReassembler::SkipAcknowledgedHole(Connection& conn, int side,
+                                                 const TcpSegment& segment) {
+  Direction& acked = conn.dir[side];
+  if (!segment.ack_flag() || segment.rst() || conn.reset || !acked.started || acked.done) return;
+  int64_t ack_offset = acked.Rel(segment.ack);
+  // The FIN takes a sequence number of its own that no byte fills.
+  if (acked.fin && ack_offset == int64_t(acked.fin_at) + 1) ack_offset = int64_t(acked.fin_at);
+  int64_t next = int64_t(acked.next);
+  if (ack_offset > next && ack_offset - next < kMaxAckJump)
+    SkipTo(conn, side, uint64_t(ack_offset));
+}
+
+// A RST closes the connection only once the linger time has passed (see Expire).
+void TcpReassembler::NoteReset(Connection& conn, Direction& sender, uint64_t frame,
+                               int64_t now_ns) {
+  sender.Note(frame);
+  if (conn.reset) return;
+  conn.reset = true;
+  closing_.push_back({now_ns, conn.number, conn.hash, conn.key});
+  // The waiting list is bounded too: under an RST flood the oldest close early.
+  while (closing_.size() * sizeof(Closing) > options_.tcp_memory / 4) {
+    Connection* early = StillClosing(closing_.front());
+    if (early != nullptr && early != &conn) Close(early, StreamEnd::kRst);
+    closing_.pop_front();
+  }
+}
+
+// The connection a RST put on the closing list, unless it is gone or its 5-tuple now
+// belongs to a newer connection.
+TcpReassembler::Connection* TcpReassembler::StillClosing(const Closing& closing) const {
+  Connection* conn = Find(closing.key, closing.hash);
+  return conn != nullptr && conn->number == closing.number ? conn : nullptr;
+}
+
+// Hands out each direction whose FIN was reached with nothing still held, and closes the
+// connection once both directions are done.
+inline void TcpReassembler::EmitFinishedDirections(Connection* conn) {
+  for (int side = 0; side < 2; ++side) {
+    Direction& dir = conn->dir[side];
+    if (dir.fin && !dir.done && dir.next >= dir.fin_at && dir.ooo.empty()) {
+      EmitRecord(*conn, side, StreamEnd::kFin);
+      dir.done = true;
     }
-    uint64_t r = uint64_t(rel);
-    if (n > 0 && r + n <= d.next) {
-      ++stats_->retransmissions;
-      CompareHeld(d, r, p, n);
-    } else if (n > 0) {
-      if (r < d.next) {
-        CompareHeld(d, r, p, d.next - r);
-        p += d.next - r;
-        n -= d.next - r;
-        r = d.next;
-      }
-      if (r == d.next) {
-        uint64_t frame = s.frame;
-        Deliver(*c, di, r, p, n, s.ack, &frame, 1, s.time);
-        Drain(*c, di);
-      } else {
-        Hold(d, r, p, n, s.ack, s.frame);
-        // A direction may hold 16 records' worth (1 MiB by default: a large window after
-        // a loss) beyond a hole; past that the hole is taken for lost.
-        if (d.ooo_bytes > 16 * options_.tcp_buffer) SkipTo(*c, di, d.ooo.begin()->first);
-      }
-    }
   }
-  if (s.fin() && !d.fin) {
-    d.fin = true;
-    d.fin_at = uint64_t(std::max<int64_t>(rel + int64_t(s.wire_len), 0));
-    if (s.len == 0) d.Note(s.frame);
-  }
-  // Bytes the receiver acknowledged but the capture never showed are certainly missing.
-  if (s.ack_flag() && !s.rst() && !c->reset && other.started && !other.done) {
-    int64_t ack_rel = other.Rel(s.ack);
-    if (other.fin && ack_rel == int64_t(other.fin_at) + 1) ack_rel = int64_t(other.fin_at);
-    if (ack_rel > int64_t(other.next) && ack_rel - int64_t(other.next) < kMaxAckJump)
-      SkipTo(*c, 1 - di, uint64_t(ack_rel));
-  }
-  if (s.rst()) {
-    d.Note(s.frame);
-    if (!c->reset) {
-      c->reset = true;
-      closing_.push_back({now, c->number, c->hash, c->key});
-      // The waiting list is bounded too: under an RST flood the oldest close early.
-      while (closing_.size() * sizeof(Closing) > options_.tcp_memory / 4) {
-        Connection* early = Find(closing_.front().key, closing_.front().hash);
-        if (early && early->number == closing_.front().number && early != c)
-          Close(early, StreamEnd::kRst);
-        closing_.pop_front();
-      }
-    }
-  }
-  {
-    for (int k = 0; k < 2; ++k) {
-      Direction& x = c->dir[k];
-      if (x.fin && !x.done && x.next >= x.fin_at && x.ooo.empty()) {
-        EmitRecord(*c, k, StreamEnd::kFin);
-        x.done = true;
-      }
-    }
-    if (c->dir[0].done && c->dir[1].done) Close(c, StreamEnd::kFin);
-  }
-  if (!c->closed) Recost(*c);
+  if (conn->dir[0].done && conn->dir[1].done) Close(conn, StreamEnd::kFin);
+}
+
+// Recounts what `current` holds, then evicts the least recently active connections until
+// all fit the budget again — `current` too, last, if need be (then it is freed).
+inline void TcpReassembler::AccountMemory(Connection* current) {
+  if (!current->closed) Recost(*current);
   while (held_ > options_.tcp_memory && lru_ != nullptr) {
     Connection* victim = lru_;
     if (!victim->closed) {
@@ -398,7 +443,7 @@ void TcpReassembler::Add(const TcpSegment& s) {
       ++stats_->connections_evicted;
     }
     Erase(victim);
-    if (victim == c) break;
+    if (victim == current) break;
   }
   // What stays held between segments: the budget's measure.
   if (held_ > stats_->peak_tcp_memory) stats_->peak_tcp_memory = held_;
@@ -461,8 +506,12 @@ void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
   ++stats_->streams;
   if (d.conflict) ++stats_->conflicts;
   emit_stream_(s);
-  // Start the next record. A busy direction keeps its buffer (no regrowth, no fresh
-  // pages per record) while memory is plentiful; under pressure a large one goes back.
+  StartNextRecord(d);
+}
+
+// A busy direction keeps its buffer (no regrowth, no fresh pages per record) while memory is
+// plentiful; under pressure a large one goes back.
+void TcpReassembler::StartNextRecord(Direction& d) {
   if (d.buf.capacity() > (64u << 10) && held_ > options_.tcp_memory / 2)
     std::vector<uint8_t>().swap(d.buf);
   d.buf.clear();
@@ -510,8 +559,7 @@ void TcpReassembler::Close(Connection* c, StreamEnd end) {
 
 void TcpReassembler::Expire(int64_t now_ns) {
   while (!closing_.empty() && Elapsed(now_ns, closing_.front().at_ns) > kLingerNs) {
-    Connection* c = Find(closing_.front().key, closing_.front().hash);
-    if (c && c->number == closing_.front().number) Close(c, StreamEnd::kRst);
+    if (Connection* c = StillClosing(closing_.front())) Close(c, StreamEnd::kRst);
     closing_.pop_front();
   }
   double timeout_ns = options_.tcp_timeout * 1e9;

@@ -51,6 +51,18 @@ class TcpReassembler {
   };
   struct Direction;
   struct Connection;
+  struct Closing;
+
+  // The phases of Add, in order. Those on every segment's path are inline, defined in the
+  // .cc and called only there.
+  inline Connection* FindOrOpen(const TcpSegment& segment);
+  Connection* Open(const TcpSegment& segment);
+  inline void PlaceBytes(Connection& conn, int side, uint64_t offset, const uint8_t* bytes,
+                         uint64_t len, const TcpSegment& segment);
+  inline void SkipAcknowledgedHole(Connection& conn, int side, const TcpSegment& segment);
+  void NoteReset(Connection& conn, Direction& sender, uint64_t frame, int64_t now_ns);
+  inline void EmitFinishedDirections(Connection* conn);
+  inline void AccountMemory(Connection* current);
 
   void Deliver(Connection& c, int d, uint64_t rel, const uint8_t* p, uint64_t n, uint32_t ack,
                const uint64_t* frames, size_t nframes, const Timestamp& time);
@@ -62,6 +74,7 @@ class TcpReassembler {
   void SkipTo(Connection& c, int d, uint64_t to);
   void Flush(Connection& c, int d, StreamEnd end);
   void EmitRecord(Connection& c, int d, StreamEnd end);
+  void StartNextRecord(Direction& d);
   void Close(Connection* c, StreamEnd end);
   void Erase(Connection* c);
   void Touch(Connection* c);
@@ -73,6 +86,7 @@ class TcpReassembler {
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
   Connection* Find(const Key& key, uint64_t hash) const;
+  Connection* StillClosing(const Closing& closing) const;
 
   FlatTable<Connection> table_;  // owns nothing: connections are freed by Erase
   Connection* lru_ = nullptr;    // least recently active first: the timeout/eviction order
