@@ -34,6 +34,16 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"dst", kMac, "destination address", "eth.dst"},
+    {"src", kMac, "source address", "eth.src"},
+    {"type", kInt, "EtherType of the payload (Ethernet II frames)", "eth.type"},
+    {"len", kInt,
+     "802.3 length field, for frames whose type field is at most 1500 (then `type` is absent "
+     "and `llc` follows)",
+     "eth.len"},
+};
+
 }  // namespace
 
 const Registration kRegistration("ethernet", [](Registry& r) {
@@ -42,7 +52,10 @@ const Registration kRegistration("ethernet", [](Registry& r) {
          .key = "ethernet",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The payload is bounded by the next header's own length (IPv4 total length, "
+                    "802.3 length): padding and trailers are not payload."},
         // 0x6558: transparent Ethernet bridging (inside GRE, Geneve).
         {{Table::kLinkType, 1}, {Table::kEtherType, 0x6558}});
 });

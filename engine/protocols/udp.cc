@@ -30,6 +30,13 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("checksum", udp.checksum());
 }
 
+constexpr FieldSpec kFields[] = {
+    {"srcport", kInt, "source port", "udp.srcport"},
+    {"dstport", kInt, "destination port", "udp.dstport"},
+    {"len", kInt, "the length field: header and payload bytes", "udp.length"},
+    {"checksum", kInt, "as on the wire (not verified)", "udp.checksum"},
+};
+
 }  // namespace
 
 const Registration kRegistration("udp", [](Registry& r) {
@@ -38,7 +45,12 @@ const Registration kRegistration("udp", [](Registry& r) {
          .key = "udp",
          .layer = LayerLevel::kTransport,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The length field bounds the payload (bytes after it are padding); a value "
+                    "below 8 makes the layer `raw` with an error (0 is a jumbogram's: the payload "
+                    "is what was captured). The payload is looked up by port, lower port first "
+                    "(PyPCAPKit's rule); what no port names is `raw`."},
         {{Table::kIpProto, 17}});
 });
 
