@@ -102,6 +102,8 @@ std::vector<std::string> UndeclaredFields(const std::set<EmittedField>& fields,
   return problems;
 }
 
+void (*g_on_undeclared_field)(const std::string& problem) = nullptr;
+
 std::vector<std::string> UndeclaredFields(const pcapkit::Frame& frame) {
   const auto& registry = pcapkit::protocols::Registry::Builtin();
   return UndeclaredFields(EmittedFields(frame, registry), registry);

@@ -35,4 +35,9 @@ std::vector<std::string> UndeclaredFields(const std::set<EmittedField>& fields,
 // Both at once, for one frame.
 std::vector<std::string> UndeclaredFields(const pcapkit::Frame& frame);
 
+// Called with each problem of each frame the report helpers (RawReport, JsonReport,
+// DissectFrame) dissect. The unit tests set it to ADD_FAILURE (tests/unit/schema_hook.cc),
+// so a crafted frame whose record is not as documented fails the test that made it.
+extern void (*g_on_undeclared_field)(const std::string& problem);
+
 }  // namespace testutil

@@ -9,6 +9,7 @@
 #include "formats/report_writer.h"
 #include "stages/batch_stages.h"
 #include "testing/fuzz_seeds.h"
+#include "testing/schema_check.h"
 #include "testing/strict_json.h"
 
 namespace testutil {
@@ -92,6 +93,20 @@ std::unique_ptr<pcapkit::io::ByteSource> CopiedSource(const uint8_t* data, size_
   return std::make_unique<StreamOf>(data, size);
 }
 
+namespace {
+
+// Every field of every frame of the batch as docs/schema.md declares it.
+void CheckSchema(const Dissector& dissector, const capture::Batch& batch) {
+  if (g_on_undeclared_field == nullptr) return;
+  pcapkit::Frame frame;
+  for (const capture::FrameRecord& record : batch.frames) {
+    dissector.Dissect(record, batch.Data(record), frame);
+    for (const std::string& problem : UndeclaredFields(frame)) g_on_undeclared_field(problem);
+  }
+}
+
+}  // namespace
+
 // Read both ways — in place, as a capture held in memory is, and copied into batches, as
 // a file or a pipe is — which must agree.
 ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
@@ -123,6 +138,7 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   uint64_t entries = 0;
   for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
     stages::Process(process, item);
+    CheckSchema(dissector, item.batch);
     out.Append(item.report.view());
     entries += item.entries;
   }
