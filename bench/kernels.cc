@@ -56,7 +56,7 @@ void Dissect(benchmark::State& state, const Bytes& frame) {
   pcapkit::Frame out;
   for (auto _ : state) {
     dissector.Dissect(rec, frame.data(), out);
-    benchmark::DoNotOptimize(out.layer_count_);
+    benchmark::DoNotOptimize(out.layer_count());
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -65,13 +65,8 @@ struct MetaRecord {
   }
 };
 
-struct FrameRecord {
-  uint64_t number = 0;
-  Timestamp time;
-  uint32_t cap_len = 0;
-  uint32_t len = 0;
-  uint32_t interface = 0;
-  uint32_t linktype = 0;
+// A frame as the reader found it: what the file says of it, and where its bytes are.
+struct FrameRecord : FrameInfo {
   uint32_t data_offset = 0;  // from Batch::base
 };
 

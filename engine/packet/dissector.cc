@@ -29,8 +29,8 @@ Dissector::Dissector(const protocols::Registry& registry, const DissectOptions& 
       max_layers_(std::clamp<uint32_t>(options.max_layers, 2, Frame::kMaxLayers)),
       stop_protocol_(options.stop_protocol) {}
 
-namespace {
-void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error, ProtocolId tried) {
+void Dissector::PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error,
+                        ProtocolId tried) {
   LayerSpan& l = out.layers_[out.layer_count_++];
   l = LayerSpan{};
   l.proto = ProtocolId::kRaw;
@@ -39,7 +39,6 @@ void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error, Pr
   l.error = error;
   l.attempted = tried;
 }
-}  // namespace
 
 void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data, Frame& out) const {
   DissectPayload(record, data, Table::kLinkType, record.linktype, 0, false, out);
@@ -47,12 +46,7 @@ void Dissector::Dissect(const capture::FrameRecord& record, const uint8_t* data,
 
 void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t* data, Table table,
                                uint32_t key, uint32_t key2, bool has_key2, Frame& out) const {
-  out.number_ = record.number;
-  out.time_ = record.time;
-  out.cap_len_ = record.cap_len;
-  out.len_ = record.len;
-  out.interface_ = record.interface;
-  out.linktype_ = record.linktype;
+  out.info_ = record;
   out.data_ = data;
   out.layer_count_ = 0;
   Walk(data, record.cap_len, table, key, key2, has_key2, out);

@@ -38,6 +38,8 @@ class Dissector {
                       Frame& out) const;
 
  private:
+  static void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error,
+                      ProtocolId tried);
   void Walk(const uint8_t* data, uint32_t avail, protocols::Table table, uint32_t key,
             uint32_t key2, bool has_key2, Frame& out) const;
 

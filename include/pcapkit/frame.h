@@ -22,6 +22,17 @@ struct Timestamp {
   uint8_t digits = 6;
 };
 
+// What the capture file says of a frame: its number, when and how much was captured, on
+// which interface and link type.
+struct FrameInfo {
+  uint64_t number = 0;  // 1-based, in the file
+  Timestamp time;
+  uint32_t cap_len = 0;  // bytes captured
+  uint32_t len = 0;      // bytes on the wire
+  uint32_t interface = 0;
+  uint32_t linktype = 0;
+};
+
 // One dissected layer: where it is in the frame and what it is. `length` covers the
 // header and everything the layer carries; `hdr_len` just its own header.
 struct LayerSpan {
@@ -38,13 +49,14 @@ class Frame {
  public:
   static constexpr size_t kMaxLayers = 32;
 
-  uint64_t number() const { return number_; }
-  const Timestamp& time() const { return time_; }
-  uint32_t cap_len() const { return cap_len_; }
-  uint32_t len() const { return len_; }
-  uint32_t interface() const { return interface_; }
-  uint32_t linktype() const { return linktype_; }
-  std::span<const uint8_t> data() const { return {data_, cap_len_}; }
+  const FrameInfo& info() const { return info_; }
+  uint64_t number() const { return info_.number; }
+  const Timestamp& time() const { return info_.time; }
+  uint32_t cap_len() const { return info_.cap_len; }
+  uint32_t len() const { return info_.len; }
+  uint32_t interface() const { return info_.interface; }
+  uint32_t linktype() const { return info_.linktype; }
+  std::span<const uint8_t> data() const { return {data_, info_.cap_len}; }
 
   size_t layer_count() const { return layer_count_; }
   const LayerSpan& layer(size_t i) const { return layers_[i]; }
@@ -75,13 +87,9 @@ class Frame {
     return nullptr;
   }
 
-  // Filled by the engine's reader and dissector.
-  uint64_t number_ = 0;
-  Timestamp time_;
-  uint32_t cap_len_ = 0;
-  uint32_t len_ = 0;
-  uint32_t interface_ = 0;
-  uint32_t linktype_ = 0;
+ private:
+  friend class Dissector;  // fills it
+  FrameInfo info_;
   const uint8_t* data_ = nullptr;
   uint32_t layer_count_ = 0;
   LayerSpan layers_[kMaxLayers];
