@@ -26,6 +26,14 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Hex("icv", l.p + 12, l.hdr_len - 12);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header (the wire counts 4-byte units, minus 2)", nullptr},
+    {"spi", kInt, "security parameters index", nullptr},
+    {"seq", kInt, "sequence number", nullptr},
+    {"icv", kHex, "integrity check value", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("ah", [](Registry& r) {
@@ -33,7 +41,9 @@ const Registration kRegistration("ah", [](Registry& r) {
          .key = "ah",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "What AH protects follows in the clear, found by `next`."},
         {{Table::kIpProto, 51}});
 });
 

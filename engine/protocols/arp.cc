@@ -44,6 +44,22 @@ void Write(const LayerContext& l, Emitter& out) {
   Address(out, "tpa", a.tpa(), a.plen(), true, a.ptype());
 }
 
+constexpr FieldSpec kFields[] = {
+    {"htype", kInt, "hardware type", "arp.hw.type"},
+    {"ptype", kInt, "protocol type (an EtherType)", "arp.proto.type"},
+    {"hlen", kInt, "hardware address length, bytes", "arp.hw.size"},
+    {"plen", kInt, "protocol address length, bytes", "arp.proto.size"},
+    {"oper", kInt, "operation (1 request, 2 reply, 3/4 RARP request/reply, …)", "arp.opcode"},
+    {"sha", kMac | kHex, "sender hardware address (MAC when `hlen` = 6)", "arp.src.hw_mac"},
+    {"spa", kIpv4 | kIpv6 | kHex,
+     "sender protocol address (typed when `ptype` and `plen` say IPv4 or IPv6)",
+     "arp.src.proto_ipv4"},
+    {"tha", kMac | kHex, "target hardware address (MAC when `hlen` = 6)", "arp.dst.hw_mac"},
+    {"tpa", kIpv4 | kIpv6 | kHex,
+     "target protocol address (typed when `ptype` and `plen` say IPv4 or IPv6)",
+     "arp.dst.proto_ipv4"},
+};
+
 }  // namespace
 
 const Registration kRegistration("arp", [](Registry& r) {
@@ -52,7 +68,9 @@ const Registration kRegistration("arp", [](Registry& r) {
          .key = "arp",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "ARP and RARP share one layout; `oper` tells them apart."},
         {{Table::kEtherType, 0x0806}, {Table::kEtherType, 0x8035}});
 });
 

@@ -18,6 +18,12 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("protocol", Be16(l.p + 2));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"address", kInt, "address byte (0x0f unicast, 0x8f broadcast)", nullptr},
+    {"control", kInt, "control byte", nullptr},
+    {"protocol", kInt, "EtherType of the payload", "chdlc.protocol"},
+};
+
 }  // namespace
 
 const Registration kRegistration("chdlc", [](Registry& r) {
@@ -25,7 +31,9 @@ const Registration kRegistration("chdlc", [](Registry& r) {
          .key = "chdlc",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Cisco HDLC."},
         {{Table::kLinkType, 104}});
 });
 

@@ -263,6 +263,69 @@ void Write(const LayerContext& l, Emitter& out) {
   WriteRecords(m, len, pos, Be16(m + 10), "additionals", out);
 }
 
+// The rows of one resource-record section: answers, authorities and additionals share one
+// record layout, stated here once.
+// clang-format off
+#define PCAPKIT_DNS_RECORD_FIELDS(section, records)                                             \
+  {section, kList, records, nullptr},                                                           \
+  {section "[].name", kText, "owner name (`\"\"` for the root)", "dns.resp.name"},              \
+  {section "[].type", kInt, "record type", "dns.resp.type"},                                    \
+  {section "[].class", kInt, "class, without mDNS's cache-flush bit", nullptr},                 \
+  {section "[].cache_flush", kBool, "mDNS: true when the cache-flush bit is set", nullptr},     \
+  {section "[].ttl", kInt, "time to live, seconds", "dns.resp.ttl"},                            \
+  {section "[].data", kIpv4 | kIpv6 | kText | kHex,                                             \
+   "A: IPv4; AAAA: IPv6; NS, CNAME, PTR: the name; MX: the exchange; SRV: the target; "         \
+   "SOA: the primary server (mname); TXT, OPT (its options) and other types: hex", nullptr},    \
+  {section "[].preference", kInt, "MX: preference", nullptr},                                   \
+  {section "[].priority", kInt, "SRV: priority", nullptr},                                      \
+  {section "[].weight", kInt, "SRV: weight", nullptr},                                          \
+  {section "[].port", kInt, "SRV: port", nullptr},                                              \
+  {section "[].txt", kList, "TXT: the character-strings", nullptr},                             \
+  {section "[].txt[]", kText, "a character-string", nullptr},                                   \
+  {section "[].rname", kText, "SOA: mailbox of the responsible person", nullptr},               \
+  {section "[].serial", kInt, "SOA: serial number", nullptr},                                   \
+  {section "[].refresh", kInt, "SOA: refresh interval, seconds", nullptr},                      \
+  {section "[].retry", kInt, "SOA: retry interval, seconds", nullptr},                          \
+  {section "[].expire", kInt, "SOA: expiry limit, seconds", nullptr},                           \
+  {section "[].minimum", kInt, "SOA: minimum (negative-caching) TTL, seconds", nullptr},        \
+  {section "[].udp_payload_size", kInt, "OPT: the sender's UDP payload size, bytes", nullptr},  \
+  {section "[].ext_rcode", kInt, "OPT: upper 8 bits of the extended rcode", nullptr},           \
+  {section "[].version", kInt, "OPT: EDNS version", nullptr},                                   \
+  {section "[].do", kBool, "OPT: DNSSEC OK", nullptr}
+// clang-format on
+
+constexpr FieldSpec kFields[] = {
+    {"length", kInt, "TCP only: the 2-byte length prefix, bytes", nullptr},
+    {"id", kInt, "transaction id", "dns.id"},
+    {"qr", kBool, "a response", "dns.flags.response"},
+    {"opcode", kInt, "kind of query (0 standard)", "dns.flags.opcode"},
+    {"aa", kBool, "authoritative answer", nullptr},
+    {"tc", kBool, "truncated", nullptr},
+    {"rd", kBool, "recursion desired", nullptr},
+    {"ra", kBool, "recursion available", nullptr},
+    {"ad", kBool, "authentic data", nullptr},
+    {"cd", kBool, "checking disabled", nullptr},
+    {"rcode", kInt, "response code", "dns.flags.rcode"},
+    {"questions", kList, "question section", nullptr},
+    {"questions[].name", kText, "queried name (`\"\"` for the root)", "dns.qry.name"},
+    {"questions[].type", kInt, "queried type", "dns.qry.type"},
+    {"questions[].class", kInt, "class, without mDNS's unicast-response bit", "dns.qry.class"},
+    PCAPKIT_DNS_RECORD_FIELDS("answers", "answer section"),
+    PCAPKIT_DNS_RECORD_FIELDS("authorities", "authority section"),
+    PCAPKIT_DNS_RECORD_FIELDS("additionals", "additional section"),
+};
+
+#undef PCAPKIT_DNS_RECORD_FIELDS
+
+// One layout for both registrations (over UDP and over TCP).
+constexpr const char* kSummary =
+    "mDNS and LLMNR messages are read as DNS. OPT records (EDNS, type 41) carry "
+    "`udp_payload_size`, `ext_rcode`, `version` and `do` instead of `class` and `ttl`. Names "
+    "are followed through compression pointers (at most 64 per name); a loop, a label past the "
+    "message or a name over 255 bytes makes the layer `raw` with an `error`. A TCP message "
+    "continued in a later segment is `raw` with `\"DNS: message continues past this segment\"` "
+    "(whole messages need TCP reassembly).";
+
 }  // namespace
 
 const Registration kRegistration("dns", [](Registry& r) {
@@ -271,13 +334,17 @@ const Registration kRegistration("dns", [](Registry& r) {
          .key = "dns",
          .layer = LayerLevel::kApplication,
          .dissect = DissectUdp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kUdpPort, 53}, {Table::kUdpPort, 5353}, {Table::kUdpPort, 5355}});
   r.Add({.name = "DNS",
          .key = "dns",
          .layer = LayerLevel::kApplication,
          .dissect = DissectTcp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kTcpPort, 53}, {Table::kTcpPort, 5353}});
 });
 

@@ -18,6 +18,11 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("seq", Be32(l.p + 4));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"spi", kInt, "security parameters index", nullptr},
+    {"seq", kInt, "sequence number", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("esp", [](Registry& r) {
@@ -25,7 +30,9 @@ const Registration kRegistration("esp", [](Registry& r) {
          .key = "esp",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The encrypted rest is `raw`."},
         {{Table::kIpProto, 50}});
 });
 

@@ -32,6 +32,12 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Mac("src", mac);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"fc", kInt, "frame control byte", nullptr},
+    {"dst", kMac, "destination address", nullptr},
+    {"src", kMac, "source address", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("fddi", [](Registry& r) {
@@ -39,7 +45,12 @@ const Registration kRegistration("fddi", [](Registry& r) {
          .key = "fddi",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary =
+             "*(extension)* Addresses are shown in canonical bit order — each byte bit-reversed "
+             "from the wire, as Wireshark shows them. LLC follows for asynchronous LLC frames (FC "
+             "0x50–0x57); other frame classes (SMT, MAC, tokens) end dissection."},
         {{Table::kLinkType, 10}});
 });
 

@@ -57,6 +57,16 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+constexpr FieldSpec kFields[] = {
+    {"lines", kList, "one entry per line of the segment", nullptr},
+    {"lines[].type", kText, "`request` or `response`", nullptr},
+    {"lines[].command", kText, "request: the command (`USER`)", "ftp.request.command"},
+    {"lines[].code", kInt, "response: the reply code", "ftp.response.code"},
+    {"lines[].more", kBool, "response: a `NNN-` continuation (more lines follow)", nullptr},
+    {"lines[].arg", kText, "the rest of the line after the command or code (may be empty)",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("ftp", [](Registry& r) {
@@ -64,7 +74,10 @@ const Registration kRegistration("ftp", [](Registry& r) {
          .key = "ftp",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The control connection. A line ends at CRLF; text after the last CRLF of the "
+                    "segment is a line too."},
         {{Table::kTcpPort, 21}});
 });
 

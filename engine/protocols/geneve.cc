@@ -29,6 +29,16 @@ void Write(const LayerContext& l, Emitter& out) {
   if (l.hdr_len > 8) out.Hex("options", p + 8, l.hdr_len - 8);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"version", kInt, "0", nullptr},
+    {"opt_len", kInt, "length of the options, bytes", nullptr},
+    {"oam", kBool, "an OAM (control) packet", nullptr},
+    {"critical", kBool, "critical options present", nullptr},
+    {"protocol", kInt, "EtherType of the payload (0x6558 is Ethernet)", "geneve.proto_type"},
+    {"vni", kInt, "virtual network identifier, 24 bits", "geneve.vni"},
+    {"options", kHex, "the options, when `opt_len` > 0", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("geneve", [](Registry& r) {
@@ -36,7 +46,10 @@ const Registration kRegistration("geneve", [](Registry& r) {
          .key = "geneve",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "A version other than 0, or options running past the packet, make the layer "
+                    "`raw` with an error."},
         {{Table::kUdpPort, 6081}});
 });
 

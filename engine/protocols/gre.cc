@@ -64,6 +64,24 @@ void Write(const LayerContext& l, Emitter& out) {
   if (version == 1 && (flags & 0x0080)) out.Uint("ack", Be32(p + pos));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"flags", kObject, "which optional fields follow", nullptr},
+    {"flags.checksum", kBool, "checksum present", nullptr},
+    {"flags.routing", kBool, "routing present (RFC 1701)", nullptr},
+    {"flags.key", kBool, "key present", nullptr},
+    {"flags.seq", kBool, "sequence number present", nullptr},
+    {"flags.strict", kBool, "strict source route", nullptr},
+    {"flags.ack", kBool, "version 1: acknowledgement number present", nullptr},
+    {"version", kInt, "0, or 1 for PPTP", nullptr},
+    {"protocol", kInt, "EtherType of the payload", "gre.proto"},
+    {"checksum", kInt, "as on the wire", nullptr},
+    {"key", kInt, "version 0: key", "gre.key"},
+    {"payload_len", kInt, "version 1 (PPTP): payload length, bytes", nullptr},
+    {"call_id", kInt, "version 1 (PPTP): call id", nullptr},
+    {"seq", kInt, "sequence number", "gre.sequence_number"},
+    {"ack", kInt, "version 1: acknowledgement number", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("gre", [](Registry& r) {
@@ -71,7 +89,10 @@ const Registration kRegistration("gre", [](Registry& r) {
          .key = "gre",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Version 0 (RFC 2784/2890) and PPTP's enhanced GRE (version 1, RFC 2637). Each "
+                    "field after `protocol` is present when the wire has it, as `flags` say."},
         {{Table::kIpProto, 47}});
 });
 

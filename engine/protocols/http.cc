@@ -143,6 +143,21 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("body_len", l.length - l.hdr_len);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"type", kText, "`request` or `response`", nullptr},
+    {"method", kText, "request line: method", "http.request.method"},
+    {"uri", kText, "request line: target", "http.request.uri"},
+    {"version", kText, "`HTTP/1.0` or `HTTP/1.1`, from the request or status line", nullptr},
+    {"status", kInt, "status line: status code", "http.response.code"},
+    {"reason", kText, "status line: reason phrase", "http.response.phrase"},
+    {"headers", kList, "the header fields as [name, value] pairs, in wire order", nullptr},
+    {"headers[][]", kText, "a name, or a value trimmed of surrounding blanks", nullptr},
+    {"headers_complete", kBool, "the empty line ending the header block is in this segment",
+     nullptr},
+    {"body_len", kInt, "bytes after the header block in this segment (they follow as `raw`)",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("http", [](Registry& r) {
@@ -151,6 +166,10 @@ const Registration kRegistration("http", [](Registry& r) {
                  .layer = LayerLevel::kApplication,
                  .dissect = Dissect,
                  .write = Write,
+                 .fields = kFields,
+                 .summary = "HTTP/1.0 and 1.1, found by content on any TCP port: a request line "
+                            "with a known method, or a status line. Without TCP reassembly a "
+                            "message may continue in later segments.",
                  .detect = Detect,
                  .detect_order = 10},
                 Table::kTcpPort);

@@ -47,6 +47,19 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"type", kInt, "message type", "icmp.type"},
+    {"code", kInt, "message code", "icmp.code"},
+    {"checksum", kInt, "as on the wire", "icmp.checksum"},
+    {"id", kInt, "echo, timestamp, information and address-mask messages: identifier",
+     "icmp.ident"},
+    {"seq", kInt, "echo, timestamp, information and address-mask messages: sequence number",
+     "icmp.seq"},
+    {"mtu", kInt, "next-hop MTU (destination unreachable, code 4)", nullptr},
+    {"gateway", kIpv4, "redirect: the gateway to use", nullptr},
+    {"pointer", kInt, "parameter problem: offset of the bad byte", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("icmp", [](Registry& r) {
@@ -55,7 +68,11 @@ const Registration kRegistration("icmp", [](Registry& r) {
          .key = "icmp",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary =
+             "Error messages (types 3, 4, 5, 11, 12) carry the quoted datagram as a nested `ipv4` "
+             "layer (usually truncated: its transport header may end as `raw` with an error)."},
         {{Table::kIpProto, 1}});
 });
 

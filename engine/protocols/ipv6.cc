@@ -32,6 +32,21 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Ipv6("dst", ip.dst());
 }
 
+constexpr FieldSpec kFields[] = {
+    {"version", kInt, "6", "ipv6.version"},
+    // tshark's IPv6 dissector fills ip.version too, so IPv4 and IPv6 headers of one frame
+    // (tunnels, ICMP quotes) line up in that field only when both are mapped to it.
+    {"version", kInt, "the same 6: tshark's IPv6 fills `ip.version` too", "ip.version"},
+    {"class", kInt, "traffic class", "ipv6.tclass"},
+    {"label", kInt, "flow label", "ipv6.flow"},
+    {"payload", kInt, "payload length field (0 for jumbograms: the payload is what was captured)",
+     "ipv6.plen"},
+    {"next", kInt, "next header", "ipv6.nxt"},
+    {"limit", kInt, "hop limit", "ipv6.hlim"},
+    {"src", kIpv6, "source address", "ipv6.src"},
+    {"dst", kIpv6, "destination address", "ipv6.dst"},
+};
+
 }  // namespace
 
 const Registration kRegistration("ipv6", [](Registry& r) {
@@ -40,7 +55,12 @@ const Registration kRegistration("ipv6", [](Registry& r) {
          .key = "ipv6",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Extension headers follow as layers of their own, nested in wire order "
+                    "(`hopopt`, `ipv6_route`, `ipv6_frag`, …). IPv6-in-IPv4 and IPv6-in-IPv6 "
+                    "(protocol 41) nest the inner `ipv6` under the outer layer; an ICMPv6 error "
+                    "nests the quoted packet the same way."},
         {{Table::kEtherType, 0x86dd},
          {Table::kLinkType, 229},
          {Table::kIpVersion, 6},

@@ -22,6 +22,14 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("id", f.id());
 }
 
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"offset", kInt, "fragment offset in **bytes** (the wire's 8-byte units × 8)",
+     "ipv6.fraghdr.offset /8"},
+    {"mf", kBool, "more fragments", "ipv6.fraghdr.more"},
+    {"id", kInt, "identification", "ipv6.fraghdr.ident"},
+};
+
 }  // namespace
 
 const Registration kRegistration("ipv6_frag", [](Registry& r) {
@@ -30,7 +38,10 @@ const Registration kRegistration("ipv6_frag", [](Registry& r) {
          .key = "ipv6_frag",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Only the first fragment (offset 0) is dissected further: the payload of the "
+                    "others is `raw`."},
         {{Table::kIpProto, 44}});
 });
 

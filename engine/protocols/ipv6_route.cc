@@ -49,6 +49,27 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header", nullptr},
+    {"type", kInt, "routing type", nullptr},
+    {"seg_left", kInt, "segments left", nullptr},
+    {"ip", kList, "types 0 and 2: the addresses", nullptr},
+    {"ip[]", kIpv6, "an address", nullptr},
+    {"last_entry", kInt, "type 4 (SRH): index of the last segment", nullptr},
+    {"flags", kInt, "type 4 (SRH): flags", nullptr},
+    {"tag", kInt, "type 4 (SRH): tag", nullptr},
+    {"segments", kList, "type 4 (SRH): the segment list, as on the wire (last segment first)",
+     nullptr},
+    {"segments[]", kIpv6, "a segment", nullptr},
+    {"cmpr_i", kInt, "type 3 (RPL): prefix bytes elided from each address but the last", nullptr},
+    {"cmpr_e", kInt, "type 3 (RPL): prefix bytes elided from the last address", nullptr},
+    {"pad", kInt, "type 3 (RPL): padding bytes after the addresses", nullptr},
+    {"addresses", kList, "type 3 (RPL): the addresses", nullptr},
+    {"addresses[]", kHex, "the bytes an address keeps after its elided prefix", nullptr},
+    {"data", kHex, "other types: the header after its first 4 bytes", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("ipv6_route", [](Registry& r) {
@@ -56,7 +77,12 @@ const Registration kRegistration("ipv6_route", [](Registry& r) {
          .key = "ipv6_route",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary =
+             "Type 0 (the deprecated source route) and type 2 (Mobile IPv6) carry address lists; "
+             "type 4 is the Segment Routing Header (RFC 8754); type 3 the RPL source route (RFC "
+             "6554), whose addresses share an elided prefix with the IPv6 destination."},
         {{Table::kIpProto, 43}});
 });
 

@@ -37,6 +37,21 @@ void Write(const LayerContext& l, Emitter& out) {
   Address(p + 18, "src", out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"checksum", kInt, "as on the wire (0xffff: none)", "ipx.checksum"},
+    {"len", kInt, "packet length, bytes", "ipx.len"},
+    {"transport_control", kInt, "hops so far", nullptr},
+    {"type", kInt, "packet type", "ipx.packet_type"},
+    {"dst", kObject, "destination", nullptr},
+    {"dst.network", kInt, "network number", "ipx.dst.net"},
+    {"dst.node", kMac, "node address", "ipx.dst.node"},
+    {"dst.socket", kInt, "socket", "ipx.dst.socket"},
+    {"src", kObject, "source", nullptr},
+    {"src.network", kInt, "network number", "ipx.src.net"},
+    {"src.node", kMac, "node address", nullptr},
+    {"src.socket", kInt, "socket", "ipx.src.socket"},
+};
+
 }  // namespace
 
 const Registration kRegistration("ipx", [](Registry& r) {
@@ -44,7 +59,10 @@ const Registration kRegistration("ipx", [](Registry& r) {
          .key = "ipx",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Novell IPX, including raw 802.3 frames (an 802.3 payload starting 0xffff). "
+                    "The length field bounds the payload."},
         {{Table::kEtherType, 0x8137},
          {Table::kEtherType, kEtherKeyNovellRaw},
          {Table::kLlcSap, 0xe0},

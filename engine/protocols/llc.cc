@@ -42,12 +42,27 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"dsap", kInt, "destination service access point", nullptr},
+    {"ssap", kInt, "source service access point", nullptr},
+    {"control", kInt, "control field (1 or 2 bytes)", nullptr},
+    {"oui", kInt, "SNAP: organizationally unique identifier", nullptr},
+    {"pid", kInt, "SNAP: protocol id (an EtherType when `oui` is 0 or 0x0000f8)", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("llc", [](Registry& r) {
-  r.Add(
-      {.name = "LLC", .key = "llc", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
-      {{Table::kEtherType, kEtherKeyLlc}});
+  r.Add({.name = "LLC",
+         .key = "llc",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write,
+         .fields = kFields,
+         .summary = "*(extension)* IEEE 802.2. With SNAP (`dsap` = `ssap` = 0xaa, control 3) the "
+                    "header adds `oui` and `pid`, and the payload is found by `pid` when it is an "
+                    "EtherType; without SNAP, by `dsap`."},
+        {{Table::kEtherType, kEtherKeyLlc}});
 });
 
 }  // namespace pcapkit::protocols

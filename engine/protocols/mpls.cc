@@ -29,6 +29,13 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("ttl", entry & 0xff);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"label", kInt, "label, 20 bits", "mpls.label"},
+    {"tc", kInt, "traffic class, 0–7", "mpls.exp"},
+    {"bottom", kBool, "bottom of the label stack", "mpls.bottom"},
+    {"ttl", kInt, "time to live (hops)", "mpls.ttl"},
+};
+
 }  // namespace
 
 const Registration kRegistration("mpls", [](Registry& r) {
@@ -36,7 +43,10 @@ const Registration kRegistration("mpls", [](Registry& r) {
          .key = "mpls",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "One layer per label stack entry, nested. Below the bottom entry the first "
+                    "nibble picks IPv4 or IPv6; anything else (a pseudowire) is `raw`."},
         {{Table::kEtherType, 0x8847}, {Table::kEtherType, 0x8848}, {Table::kUdpPort, 6635}});
 });
 

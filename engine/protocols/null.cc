@@ -24,6 +24,10 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("family", Family(l.p));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"family", kInt, "address family: 2 IPv4; 24, 28, 30 IPv6", "null.family"},
+};
+
 }  // namespace
 
 const Registration kRegistration("null", [](Registry& r) {
@@ -31,7 +35,11 @@ const Registration kRegistration("null", [](Registry& r) {
          .key = "null",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary =
+             "*(extension)* BSD loopback. The family is in the byte order of the capturing host "
+             "(network order for LINKTYPE 108): it is read in whichever order makes it small."},
         {{Table::kLinkType, 0}, {Table::kLinkType, 108}});
 });
 

@@ -126,6 +126,45 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"version", kInt, "2 or 3", "ospf.version"},
+    {"type", kInt, "1 Hello, 2 DB description, 3 LS request, 4 LS update, 5 LS ack", "ospf.msg"},
+    {"len", kInt, "packet length field, bytes", "ospf.packet_length"},
+    {"router_id", kIpv4, "router id of the sender", "ospf.srcrouter"},
+    {"area_id", kIpv4, "area id", "ospf.area_id"},
+    {"checksum", kInt, "as on the wire", "ospf.checksum"},
+    {"autype", kInt, "v2: authentication type", nullptr},
+    {"auth", kHex, "v2: authentication data", nullptr},
+    {"instance_id", kInt, "v3: instance id", nullptr},
+    {"network_mask", kIpv4, "Hello, v2: network mask", "ospf.hello.network_mask"},
+    {"interface_id", kInt, "Hello, v3: interface id", nullptr},
+    {"hello_interval", kInt, "Hello: seconds between hellos", "ospf.hello.hello_interval"},
+    {"options", kInt, "Hello, DB description: option bits", nullptr},
+    {"priority", kInt, "Hello: router priority", "ospf.hello.router_priority"},
+    {"dead_interval", kInt, "Hello: seconds before a silent neighbour is declared down", nullptr},
+    {"dr", kIpv4, "Hello: designated router", "ospf.hello.designated_router"},
+    {"bdr", kIpv4, "Hello: backup designated router", nullptr},
+    {"neighbors", kList, "Hello: router ids of the neighbours heard from", nullptr},
+    {"neighbors[]", kIpv4, "a router id", nullptr},
+    {"mtu", kInt, "DB description: interface MTU, bytes", nullptr},
+    {"flags", kInt, "DB description: I, M and MS bits", nullptr},
+    {"dd_seq", kInt, "DB description: sequence number", nullptr},
+    {"lsa_headers", kList, "DB description, LS update, LS ack: LSA headers", nullptr},
+    {"lsa_headers[].age", kInt, "LS age, seconds", nullptr},
+    {"lsa_headers[].options", kInt, "v2: option bits", nullptr},
+    {"lsa_headers[].type", kInt, "LS type", nullptr},
+    {"lsa_headers[].id", kIpv4, "link state id", nullptr},
+    {"lsa_headers[].adv_router", kIpv4, "advertising router", nullptr},
+    {"lsa_headers[].seq", kInt, "LS sequence number", nullptr},
+    {"lsa_headers[].checksum", kInt, "as on the wire", nullptr},
+    {"lsa_headers[].length", kInt, "bytes of the LSA, header included", nullptr},
+    {"requests", kList, "LS request: the LSAs requested", nullptr},
+    {"requests[].type", kInt, "LS type", nullptr},
+    {"requests[].id", kIpv4, "link state id", nullptr},
+    {"requests[].adv_router", kIpv4, "advertising router", nullptr},
+    {"lsa_count", kInt, "LS update: number of LSAs", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("ospf", [](Registry& r) {
@@ -133,7 +172,11 @@ const Registration kRegistration("ospf", [](Registry& r) {
          .key = "ospf",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary =
+             "OSPFv2 and OSPFv3: the common header, then the fields of its message type. An LS "
+             "update lists the header of each LSA it carries (`lsa_headers`), not their bodies."},
         {{Table::kIpProto, 89}});
 });
 

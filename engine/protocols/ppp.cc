@@ -45,17 +45,35 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("protocol", l.hdr_len - pos == 1 ? l.p[pos] : Be16(l.p + pos));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"address", kInt, "HDLC address byte (0xff), when the HDLC bytes are present", nullptr},
+    {"control", kInt, "HDLC control byte (0x03), when the HDLC bytes are present", nullptr},
+    {"protocol", kInt, "PPP protocol of the payload (0x0021 IPv4, 0x0057 IPv6, …)", "ppp.protocol"},
+};
+
+// One layout for both registrations (with and without the HDLC bytes).
+constexpr const char* kSummary =
+    "The HDLC bytes lead every LINKTYPE 50 frame and are optional elsewhere. A protocol field "
+    "whose first byte is odd is compressed to that byte (RFC 1661 §6.5).";
+
 }  // namespace
 
 const Registration kRegistration("ppp", [](Registry& r) {
-  r.Add(
-      {.name = "PPP", .key = "ppp", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
-      {{Table::kLinkType, 9}, {Table::kEtherType, 0x880b}});
+  r.Add({.name = "PPP",
+         .key = "ppp",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
+        {{Table::kLinkType, 9}, {Table::kEtherType, 0x880b}});
   r.Add({.name = "PPP",
          .key = "ppp",
          .layer = LayerLevel::kLink,
          .dissect = DissectHdlc,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kLinkType, 50}});
 });
 

@@ -61,6 +61,23 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+constexpr FieldSpec kFields[] = {
+    {"version", kInt, "1", nullptr},
+    {"type", kInt, "1", nullptr},
+    {"code", kInt,
+     "0 session data; discovery: 0x09 PADI, 0x07 PADO, 0x19 PADR, 0x65 PADS, 0xa7 PADT",
+     "pppoe.code"},
+    {"session_id", kInt, "session id (0 until PADS assigns one)", "pppoe.session_id"},
+    {"payload_len", kInt, "length field: bytes after the 6-byte header", "pppoe.payload_length"},
+    {"ppp_protocol", kInt, "session stage: the PPP protocol of the payload", nullptr},
+    {"tags", kList, "discovery stage: the tags, up to End-Of-List", nullptr},
+    {"tags[].type", kInt, "tag type", nullptr},
+    {"tags[].value", kText | kHex, "text for Service-Name, AC-Name and the error tags, else hex",
+     nullptr},
+    {"tags[].error", kText, "instead of `value` when the tag runs past the payload (the list ends)",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("pppoe", [](Registry& r) {
@@ -68,7 +85,10 @@ const Registration kRegistration("pppoe", [](Registry& r) {
          .key = "pppoe",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "A session carries PPP: its protocol field is read here (`ppp_protocol`) and "
+                    "the payload found by it."},
         {{Table::kEtherType, 0x8863}, {Table::kEtherType, 0x8864}});
 });
 

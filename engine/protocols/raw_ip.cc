@@ -16,8 +16,13 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 }  // namespace
 
 const Registration kRegistration("raw_ip", [](Registry& r) {
-  ProtocolInfo info{
-      .name = "RawIP", .key = "raw_ip", .layer = LayerLevel::kLink, .dissect = Dissect};
+  ProtocolInfo info{.name = "RawIP",
+                    .key = "raw_ip",
+                    .layer = LayerLevel::kLink,
+                    .dissect = Dissect,
+                    .summary =
+                        "Adds no layer: the first nibble of the packet picks `ipv4` or `ipv6`. A "
+                        "link type no protocol is bound to gives one `raw` layer, without error."};
   info.transparent = true;
   r.Add(info, {{Table::kLinkType, 101}, {Table::kLinkType, 12}, {Table::kLinkType, 14}});
 });

@@ -27,12 +27,29 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("protocol", Be16(p + 14));
 }
 
+constexpr FieldSpec kFields[] = {
+    {"pkttype", kInt,
+     "packet type (0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us)",
+     "sll.pkttype"},
+    {"hatype", kInt, "link-layer address type (ARPHRD_*)", "sll.hatype"},
+    {"halen", kInt, "link-layer address length, bytes", "sll.halen"},
+    {"addr", kMac | kHex, "link-layer address: MAC when `halen` = 6, else hex of up to 8 bytes",
+     nullptr},
+    {"protocol", kInt, "an EtherType, or 1 / 4 for Novell 802.3 / LLC as Linux numbers them",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("sll", [](Registry& r) {
-  r.Add(
-      {.name = "SLL", .key = "sll", .layer = LayerLevel::kLink, .dissect = Dissect, .write = Write},
-      {{Table::kLinkType, 113}});
+  r.Add({.name = "SLL",
+         .key = "sll",
+         .layer = LayerLevel::kLink,
+         .dissect = Dissect,
+         .write = Write,
+         .fields = kFields,
+         .summary = "*(extension)* Linux cooked capture v1: the payload is found by `protocol`."},
+        {{Table::kLinkType, 113}});
 });
 
 }  // namespace pcapkit::protocols

@@ -28,6 +28,18 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"protocol", kInt, "an EtherType, or 1 / 4 for Novell 802.3 / LLC as Linux numbers them",
+     nullptr},
+    {"ifindex", kInt, "index of the capturing interface", nullptr},
+    {"hatype", kInt, "link-layer address type (ARPHRD_*)", nullptr},
+    {"pkttype", kInt,
+     "packet type (0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us)", nullptr},
+    {"halen", kInt, "link-layer address length, bytes", nullptr},
+    {"addr", kMac | kHex, "link-layer address: MAC when `halen` = 6, else hex of up to 8 bytes",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("sll2", [](Registry& r) {
@@ -35,7 +47,10 @@ const Registration kRegistration("sll2", [](Registry& r) {
          .key = "sll2",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "*(extension)* Linux cooked capture v2: the fields of `sll`, reordered, and "
+                    "the interface index."},
         {{Table::kLinkType, 276}});
 });
 

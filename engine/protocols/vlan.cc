@@ -31,6 +31,17 @@ void Write(const LayerContext& l, Emitter& out) {
   }
 }
 
+constexpr FieldSpec kFields[] = {
+    {"pcp", kInt, "priority code point, 0–7", "vlan.priority"},
+    {"dei", kBool, "drop eligible indicator", "vlan.dei"},
+    {"vid", kInt, "VLAN id, 0–4095", "vlan.id"},
+    {"type", kInt, "EtherType of the payload", "vlan.etype"},
+    {"len", kInt,
+     "length field, for tags whose type field is at most 1500 (then `type` is absent and `llc` "
+     "follows)",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("vlan", [](Registry& r) {
@@ -39,7 +50,10 @@ const Registration kRegistration("vlan", [](Registry& r) {
          .key = "vlan",
          .layer = LayerLevel::kLink,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "802.1Q C-tags, 802.1ad S-tags (EtherType 0x88a8) and 0x9100 tags share one "
+                    "layout: a stack of tags (QinQ) nests `vlan` inside `vlan`."},
         {{Table::kEtherType, 0x8100}, {Table::kEtherType, 0x88a8}, {Table::kEtherType, 0x9100}});
 });
 

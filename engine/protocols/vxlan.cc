@@ -19,6 +19,11 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("vni", Be32(l.p + 4) >> 8);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"flags", kInt, "flags byte (0x08: the VNI is valid)", nullptr},
+    {"vni", kInt, "VXLAN network identifier, 24 bits", "vxlan.vni"},
+};
+
 }  // namespace
 
 const Registration kRegistration("vxlan", [](Registry& r) {
@@ -26,7 +31,9 @@ const Registration kRegistration("vxlan", [](Registry& r) {
          .key = "vxlan",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The payload is an Ethernet frame, dissected as a full stack."},
         {{Table::kUdpPort, 4789}});
 });
 
