@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "api/io.h"
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/output_file.h"
@@ -25,6 +26,19 @@ bool HasExtension(const std::string& name, std::initializer_list<const char*> ex
   return false;
 }
 
+// The report's destination: the options' sink, else the named file.
+Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::string& path,
+                       std::unique_ptr<formats::Output>* out) {
+  if (sink) {
+    *out = AdaptSink(sink);
+    return Status::Ok();
+  }
+  std::unique_ptr<formats::OutputFile> file;
+  Status s = formats::OutputFile::Open(path, &file);
+  *out = std::move(file);
+  return s;
+}
+
 bool Reassembling(const ExtractOptions& o) {
   return o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
 }
@@ -33,11 +47,11 @@ bool Reassembling(const ExtractOptions& o) {
 // them. Made before anything is read, so everything refusable is refused first.
 struct Outputs {
   std::unique_ptr<formats::ReportWriter> writer;
-  std::unique_ptr<formats::OutputFile> file;  // null with --nofile and -F
-  std::string directory;                      // -F's folder
+  std::unique_ptr<formats::Output> file;  // null with --nofile and -F
+  std::string directory;                  // -F's folder
   std::unique_ptr<stages::Sink> sink;
   std::unique_ptr<formats::ReportWriter> reassembly_writer;
-  std::unique_ptr<formats::OutputFile> reassembly_file;
+  std::unique_ptr<formats::Output> reassembly_file;
   std::unique_ptr<stages::ReassemblyStage> reassembly;
   reassembly::Wanted wanted;
 };
@@ -55,7 +69,7 @@ struct Extractor::Impl {
     Raise(MakeDissectOptions(registry, options, &dissect));
     dissector = std::make_unique<Dissector>(registry, dissect);
     Raise(stages::Selection::Make(options.filter, options.frames, options.count, &selection));
-    Raise(capture::Reader::Open(options.input, options.batch_bytes, &reader));
+    Raise(OpenInput());
     reader->set_max_record_bytes(options.max_record);
     source = std::make_unique<stages::Source>(
         reader.get(), selection->active() ? selection.get() : nullptr, options.stop);
@@ -73,6 +87,7 @@ struct Extractor::Impl {
   Frame frame;
   ExtractSummary summary;
 
+  Status OpenInput();
   ExtractSummary Run();
   Status OpenReport(Outputs& out);
   Status OpenReassembly(Outputs& out);
@@ -113,6 +128,18 @@ const ExtractSummary& Extractor::summary() const {
   return impl_->summary;
 }
 
+// The capture: the options' source, else the file (-a: "name" may mean "name.pcap").
+Status Extractor::Impl::OpenInput() {
+  if (options.source)
+    return capture::Reader::FromSource(AdaptSource(options.source), options.source->name(),
+                                       options.batch_bytes, &reader);
+  if (options.auto_extension && options.input != "-" &&
+      !HasExtension(options.input, {".pcap", ".cap", ".pcapng"}) &&
+      !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
+    options.input += ".pcap";
+  return capture::Reader::Open(options.input, options.batch_bytes, &reader);
+}
+
 Status Extractor::Impl::OpenReport(Outputs& out) {
   const ExtractOptions& o = options;
   if (!o.nofile) {
@@ -127,14 +154,14 @@ Status Extractor::Impl::OpenReport(Outputs& out) {
       std::error_code ec;
       std::filesystem::create_directories(out.directory, ec);
       if (ec) return Status::IoError(out.directory + ": cannot create the folder: " + ec.message());
-    } else if (Status s = formats::OutputFile::Open(o.output, &out.file); !s.ok()) {
+    } else if (Status s = OpenDestination(o.sink, o.output, &out.file); !s.ok()) {
       return s;
     }
   }
   // A progress line only for a person watching: stderr a terminal, no -v lines, no --quiet.
   bool progress = !o.quiet && !o.verbose && ::isatty(STDERR_FILENO);
   std::error_code ec;
-  uint64_t input_size = o.input == "-" ? 0 : std::filesystem::file_size(o.input, ec);
+  uint64_t input_size = o.source || o.input == "-" ? 0 : std::filesystem::file_size(o.input, ec);
   out.sink =
       std::make_unique<stages::Sink>(out.file.get(), out.writer.get(), out.directory,
                                      FormatExtension(o.format), progress, ec ? 0 : input_size);
@@ -146,13 +173,13 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
   const ExtractOptions& o = options;
   if (!Reassembling(o)) return Status::Ok();
   if (Status s = reassembly::Engine::Check(o.reassembly); !s.ok()) return s;
-  if (!o.reassembly_output.empty()) {
-    if (o.reassembly_output != "-" && o.reassembly_output == o.output)
+  if (!o.reassembly_output.empty() || o.reassembly_sink) {
+    if (!o.reassembly_sink && o.reassembly_output != "-" && o.reassembly_output == o.output)
       return Status::InvalidArgument(
           "the reassembly report and the frame report are the same file");
     out.reassembly_writer = formats::MakeReportWriter(o.reassembly_format, registry, {o.payload});
-    if (Status s = formats::OutputFile::Open(o.reassembly_output, &out.reassembly_file); !s.ok())
-      return s;
+    Status s = OpenDestination(o.reassembly_sink, o.reassembly_output, &out.reassembly_file);
+    if (!s.ok()) return s;
   }
   out.reassembly = std::make_unique<stages::ReassemblyStage>(
       o.reassembly, dissector.get(), registry, formats::RecordOptions{o.payload},

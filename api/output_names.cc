@@ -25,11 +25,10 @@ void ResolveReassemblyOutput(ExtractOptions& o) {
   if (!IsTextFormat(o.reassembly_format))
     throw FormatError("reassembly records are written as " +
                       OutputFormatNames(", ", /*text_only=*/true, " or "));
-  if (!o.reassembly_output.empty() || o.nofile) return;
-  if (o.output == "-")
-    throw FormatError(
-        "the frames go to stdout: name the reassembly report with "
-        "--reassembly-output");
+  if (!o.reassembly_output.empty() || o.reassembly_sink || o.nofile) return;
+  if (o.output == "-" || o.sink)
+    throw FormatError(std::string("the frames go to ") + (o.sink ? "a sink" : "stdout") +
+                      ": name the reassembly report with --reassembly-output");
   std::filesystem::path out(o.output);
   std::string stem = o.files ? o.output : (out.parent_path() / out.stem()).string();
   o.reassembly_output = stem + ".reassembly" + FormatExtension(o.reassembly_format);
@@ -39,6 +38,13 @@ void ResolveReassemblyOutput(ExtractOptions& o) {
 
 void ResolveOutput(ExtractOptions& o) {
   if (o.nofile) {
+    ResolveReassemblyOutput(o);
+    return;
+  }
+  if (o.sink) {  // the report goes to the sink: nothing to name, the format must be given
+    if (o.files) throw FormatError("-F writes files into a folder, not to a sink");
+    if (o.format == OutputFormat::kNone)
+      throw FormatError("output format unspecified: give -f " + OutputFormatNames("|"));
     ResolveReassemblyOutput(o);
     return;
   }

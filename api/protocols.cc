@@ -30,7 +30,10 @@ std::string TypeName(uint16_t types) {
                                        "ipv4", "ipv6", "number", "object", "list"};
   std::string out;
   for (size_t bit = 0; bit < std::size(kNames); ++bit)
-    if (types & (1u << bit)) out += (out.empty() ? "" : "|") + std::string(kNames[bit]);
+    if (types & (1u << bit)) {
+      if (!out.empty()) out += '|';
+      out += kNames[bit];
+    }
   return out;
 }
 

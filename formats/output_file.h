@@ -12,20 +12,31 @@
 
 namespace pcapkit::formats {
 
-class OutputFile {
+// Where a report's bytes go: a file (OutputFile, below) or a sink the API's user gave.
+class Output {
+ public:
+  virtual ~Output() = default;
+  // Writes all of `bytes`; IoError on failure (disk full, closed pipe).
+  virtual Status Write(std::string_view bytes) = 0;
+  // The report is complete.
+  virtual Status Close() = 0;
+  // Its name in messages and summaries.
+  virtual const std::string& path() const = 0;
+};
+
+class OutputFile final : public Output {
  public:
   // Creates `path` ("-": stdout) into `*out`; IoError when it cannot be created.
   static Status Open(const std::string& path, std::unique_ptr<OutputFile>* out);
   // Without Close(), the temporary file is removed.
-  ~OutputFile();
+  ~OutputFile() override;
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Writes all of `bytes`; IoError on failure (disk full, closed pipe).
-  Status Write(std::string_view bytes);
+  Status Write(std::string_view bytes) override;
   // Completes the file and gives it its final name.
-  Status Close();
-  const std::string& path() const { return path_; }
+  Status Close() override;
+  const std::string& path() const override { return path_; }
 
  private:
   explicit OutputFile(std::string path) : path_(std::move(path)) {}

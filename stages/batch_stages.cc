@@ -89,7 +89,7 @@ constexpr size_t kFlushBytes = 1 << 20;
 constexpr size_t kDirectBytes = 64 << 10;
 }  // namespace
 
-Sink::Sink(formats::OutputFile* output, const formats::ReportWriter* writer, std::string directory,
+Sink::Sink(formats::Output* output, const formats::ReportWriter* writer, std::string directory,
            std::string extension, bool progress, uint64_t input_size)
     : output_(output),
       writer_(writer),

@@ -84,7 +84,7 @@ class Sink {
  public:
   // `output` null with --nofile or -F; `directory` the folder of -F's files (else empty).
   // `progress`: redraw a progress line on stderr.
-  Sink(formats::OutputFile* output, const formats::ReportWriter* writer, std::string directory,
+  Sink(formats::Output* output, const formats::ReportWriter* writer, std::string directory,
        std::string extension, bool progress, uint64_t input_size);
   void Begin();
   // Serial, in batch order. Fails when the output cannot be written (IoError) or a pcap
@@ -103,7 +103,7 @@ class Sink {
   Status CheckLinkTypes(const WorkItem& item);
   Status WriteDocuments(const WorkItem& item);
 
-  formats::OutputFile* output_;
+  formats::Output* output_;
   const formats::ReportWriter* writer_;
   std::string directory_, extension_;
   uint64_t files_ = 0;

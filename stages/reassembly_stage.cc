@@ -5,7 +5,7 @@ namespace pcapkit::stages {
 ReassemblyStage::ReassemblyStage(const ReassemblyOptions& options, const Dissector* dissector,
                                  const protocols::Registry& registry,
                                  const formats::RecordOptions& record,
-                                 const formats::ReportWriter* writer, formats::OutputFile* output)
+                                 const formats::ReportWriter* writer, formats::Output* output)
     : options_(options),
       registry_(registry),
       record_(record),

@@ -27,7 +27,7 @@ class ReassemblyStage {
   // `writer`/`output` null: reassemble and count, write nothing (--nofile).
   ReassemblyStage(const ReassemblyOptions& options, const Dissector* dissector,
                   const protocols::Registry& registry, const formats::RecordOptions& record,
-                  const formats::ReportWriter* writer, formats::OutputFile* output);
+                  const formats::ReportWriter* writer, formats::Output* output);
   ~ReassemblyStage();
 
   reassembly::Wanted wanted() const { return engine_.wanted(); }
@@ -52,7 +52,7 @@ class ReassemblyStage {
   const protocols::Registry& registry_;
   formats::RecordOptions record_;
   const formats::ReportWriter* writer_;
-  formats::OutputFile* output_;
+  formats::Output* output_;
   reassembly::Engine engine_;
   formats::OutBuffer pending_;
   uint64_t records_ = 0;

@@ -4,10 +4,12 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "pcapkit/io.h"
 #include "pcapkit/reassembly.h"
 
 namespace pcapkit {
@@ -25,7 +27,11 @@ enum class Strategy {
 enum class LayerLevel : unsigned char { kNone = 0, kLink, kInternet, kTransport, kApplication };
 
 struct ExtractOptions {
-  std::string input;                          // INPUT: a path, or "-" for stdin
+  std::string input;  // INPUT: a path, or "-" for stdin
+  // Instead of `input`: a capture from memory or a callback (pcapkit/io.h).
+  std::shared_ptr<CaptureSource> source;
+  // Instead of `output`: where the report's bytes go (the format must be given; not -F).
+  std::shared_ptr<OutputSink> sink;
   std::string output;                         // -o: a path, or "-" for stdout; empty: "out.<ext>"
   OutputFormat format = OutputFormat::kNone;  // -f / -j; kNone: inferred from -o
   bool auto_extension = false;  // -a: add ".pcap" to the input, the format's to the output
@@ -61,6 +67,8 @@ struct ExtractOptions {
   std::string reassembly_output;
   // Its format; kNone: the frame report's when that is a text format, else JSON.
   OutputFormat reassembly_format = OutputFormat::kNone;
+  // Instead of `reassembly_output`: where the reassembly report's bytes go.
+  std::shared_ptr<OutputSink> reassembly_sink;
 };
 
 // What pcapkit knows of one output format. OutputFormats() lists them all, and every

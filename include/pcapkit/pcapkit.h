@@ -4,6 +4,7 @@
 #include "pcapkit/errors.h"
 #include "pcapkit/extractor.h"
 #include "pcapkit/frame.h"
+#include "pcapkit/io.h"
 #include "pcapkit/layers.h"
 #include "pcapkit/options.h"
 #include "pcapkit/protocol_id.h"
