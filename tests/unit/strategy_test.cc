@@ -10,6 +10,7 @@
 
 #include "pcapkit/extractor.h"
 #include "testing/packet_builder.h"
+#include "testing/require.h"
 
 using namespace ipsuite;
 
@@ -101,7 +102,7 @@ std::string MixedCapture(size_t frames) {
 
 // The corpus captures MANIFEST.tsv lists, read in place; empty when the corpus is absent.
 std::vector<std::string> CorpusCaptures() {
-  std::string corpus = PCAPKIT_CORPUS;
+  std::string corpus = testutil::CorpusDir();
   std::ifstream manifest(corpus + "/MANIFEST.tsv");
   std::vector<std::string> paths;
   std::string line;
@@ -169,7 +170,7 @@ TEST(Strategies, InputErrorMidFileStopsCleanlyAfterEveryEarlierFrame) {
 }
 
 TEST(Strategies, FailingOutputStopsEveryStrategy) {
-  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "SKIP: no /dev/full";
+  if (!std::filesystem::exists("/dev/full")) PCAPKIT_UNAVAILABLE("no /dev/full");
   std::string in = MixedCapture(5000);
   for (auto strategy :
        {pcapkit::Strategy::kSequential, pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline}) {
@@ -187,8 +188,8 @@ TEST(Strategies, FailingOutputStopsEveryStrategy) {
 
 // Every corpus capture, every strategy, 1/2/4/8 threads: the same bytes as sequential.
 TEST(Strategies, ByteIdenticalOnEveryCorpusCapture) {
+  PCAPKIT_REQUIRE_CORPUS();
   std::vector<std::string> captures = CorpusCaptures();
-  if (captures.empty()) GTEST_SKIP() << "SKIP: corpus not found at " << PCAPKIT_CORPUS;
   size_t files = 0;
   for (const std::string& path : captures) {
     SCOPED_TRACE(path);
@@ -299,8 +300,8 @@ TEST(Strategies, ReassemblyReportIdenticalOnAGeneratedCapture) {
 }
 
 TEST(Strategies, ReassemblyReportIdenticalOnEveryCorpusCapture) {
+  PCAPKIT_REQUIRE_CORPUS();
   std::vector<std::string> captures = CorpusCaptures();
-  if (captures.empty()) GTEST_SKIP() << "SKIP: corpus not found at " << PCAPKIT_CORPUS;
   size_t files = 0;
   for (const std::string& path : captures) {
     SCOPED_TRACE(path);
