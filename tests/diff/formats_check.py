@@ -10,7 +10,8 @@
   many as tshark sees in the input. A capture of several link types is refused for pcap
   with a usage error.
 
-Exits 77 (ctest SKIP) without the corpus or tshark.
+Without the corpus or tshark: exit 77 (ctest SKIP), or a failure under CI=true
+(common.py).
 """
 import argparse
 import concurrent.futures
@@ -18,7 +19,6 @@ import json
 import os
 import plistlib
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import corpus_dir, missing, unavailable  # noqa: E402
 from tshark_diff import EXPLAINED_FILES  # noqa: E402  (documented timestamp differences)
 
 TSHARK_FIELDS = ["frame.encap_type", "frame.md5_hash", "frame.time_epoch", "frame.cap_len", "frame.len"]
@@ -147,13 +148,11 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
-    if not os.path.exists(manifest):
-        print(f"SKIP: corpus not found at {args.corpus}")
-        return 77
-    if shutil.which("tshark") is None:
-        print("SKIP: tshark is not installed (scripts/setup.sh installs it)")
-        return 77
+    corpus = corpus_dir(args.corpus)
+    why = missing(corpus)
+    if why:
+        return unavailable(why)
+    manifest = os.path.join(corpus, "MANIFEST.tsv")
     todo = []
     with open(manifest) as f:
         next(f)
@@ -163,7 +162,7 @@ def main():
             todo.append((cols[0], expected, cols[3].startswith("unreadable")))
     failures, total_frames = 0, 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for rel, problems, frames in pool.map(lambda t: check(args.pcapkit, args.corpus, *t), todo):
+        for rel, problems, frames in pool.map(lambda t: check(args.pcapkit, corpus, *t), todo):
             total_frames += frames
             for p in problems:
                 print(f"FAIL {rel}: {p}")

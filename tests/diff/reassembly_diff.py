@@ -16,17 +16,19 @@ direction (`--strict`, so nothing is held back), where pcapkit reports no gap fo
 gap means bytes the capture lacks, which tshark's raw output does not mark. A direction
 tshark shows and pcapkit has no record of is a failure.
 
-Prints per-capture failures and totals; exits 1 on any failure, 77 (ctest SKIP) when
-the corpus or tshark is absent.
+Prints per-capture failures and totals; exits 1 on any failure. Without the corpus or
+tshark: exit 77 (ctest SKIP), or a failure under CI=true (common.py).
 """
 import argparse
 import collections
 import concurrent.futures
 import json
 import os
-import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import corpus_dir, missing, unavailable  # noqa: E402
 
 HEX = set("0123456789abcdef")
 TSHARK_STREAM_OPTS = ["-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.analyze_sequence_numbers:TRUE"]
@@ -226,21 +228,18 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--only", help="substring of the capture paths to check")
     args = ap.parse_args()
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
-    if not os.path.exists(manifest):
-        print("SKIP: corpus not found at %s" % args.corpus)
-        return 77
-    if shutil.which("tshark") is None:
-        print("SKIP: tshark not installed")
-        return 77
+    corpus = corpus_dir(args.corpus)
+    why = missing(corpus)
+    if why:
+        return unavailable(why)
     paths = []
-    with open(manifest) as f:
+    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
         next(f)
         for line in f:
             p = line.split("\t")[0]
             if args.only and args.only not in p:
                 continue
-            paths.append(os.path.join(args.corpus, p))
+            paths.append(os.path.join(corpus, p))
     total = collections.Counter()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -248,7 +247,7 @@ def main():
             total.update(stats)
             if problems:
                 failed += 1
-                print("FAIL %s" % os.path.relpath(path, args.corpus))
+                print("FAIL %s" % os.path.relpath(path, corpus))
                 for p in problems[:10]:
                     print("  " + p)
                 if len(problems) > 10:

@@ -11,8 +11,9 @@ VXLAN... that pcapkit leaves raw for now) only the common prefix is compared and
 is counted as "not compared", never as agreement.
 
 Differences that are deliberate choices are listed in EXPLAINED with the reason; the test
-fails on any other difference. Prints the agreement rate per protocol; exits 77 (ctest
-SKIP) when the corpus or tshark is absent.
+fails on any other difference. Prints the agreement rate per protocol. Without tshark:
+exit 77 (ctest SKIP); without the corpus, only the tests' own captures (--extra) are
+compared; under CI=true either is a failure (common.py).
 """
 import argparse
 import collections
@@ -23,6 +24,9 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import SKIP, corpus_dir, missing, unavailable  # noqa: E402
 
 
 def to_int(v):
@@ -487,11 +491,17 @@ def main():
                     help="a capture made by the tests, compared too (absolute path)")
     args = ap.parse_args()
     if shutil.which("tshark") is None:
-        print("SKIP: tshark is not installed (scripts/setup.sh installs it)")
-        return 77
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
+        return unavailable("tshark is not installed (scripts/setup.sh installs it)")
+    corpus = corpus_dir(args.corpus)
+    manifest = os.path.join(corpus, "MANIFEST.tsv")
     rels = []
-    if os.path.exists(manifest):
+    why = missing(corpus)
+    if why:
+        status = unavailable(why)
+        if status != SKIP:
+            return status
+        print("comparing the tests' own captures only")
+    else:
         with open(manifest) as f:
             next(f)
             for line in f:
@@ -499,16 +509,14 @@ def main():
                 if cols[3].startswith("unreadable"):
                     continue  # file-level damage: the corpus test checks those
                 rels.append(cols[0])
-    else:
-        print(f"SKIP: corpus not found at {args.corpus}; comparing the tests' own captures only")
     rels += [os.path.abspath(e) for e in args.extra]  # os.path.join keeps absolute paths
     if not rels:
-        return 77
+        return unavailable("no capture to compare")
     fields = tshark_fields()
     total = collections.defaultdict(lambda: [0, 0, 0])
     all_diffs, count_diffs = [], []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for rel, stats, diffs, cd in pool.map(lambda r: compare_file(args.pcapkit, args.corpus, r, fields), rels):
+        for rel, stats, diffs, cd in pool.map(lambda r: compare_file(args.pcapkit, corpus, r, fields), rels):
             for k, v in stats.items():
                 for i in range(3):
                     total[k][i] += v[i]
