@@ -6,9 +6,9 @@ For every capture of the corpus (MANIFEST.tsv), runs `pcapkit extract -f ndjson`
 and compares, frame by frame and field by field, the values of the fields mapped below.
 
 Occurrences are compared in dissection order (an ICMP error quotes a second `ipv4`; a
-QinQ frame has two tags). When one side dissects deeper than the other (tshark knows GRE,
-VXLAN... that pcapkit leaves raw for now) only the common prefix is compared and the rest
-is counted as "not compared", never as agreement.
+QinQ frame has two tags). When one side dissects deeper than the other (tshark knows
+protocols pcapkit leaves raw; tunnels such as GRE, VXLAN and Geneve both dissect) only the
+common prefix is compared and the rest is counted as "not compared", never as agreement.
 
 Differences that are deliberate choices are listed in EXPLAINED with the reason; the test
 fails on any other difference. Prints the agreement rate per protocol. Without tshark:
