@@ -422,10 +422,10 @@ def run_tshark(path, fields):
             # numbers count packets only: renumber tshark's to match.
             skipped += 1
             continue
-        row = {f: (cols[i].split("|") if i < len(cols) and cols[i] != "" else [])
-               for i, f in enumerate(fields)}
+        # Only the fields the frame has: an absent one reads as [] (row.get(f, [])).
+        row = {fields[i]: c.split("|") for i, c in enumerate(cols[:len(fields)]) if c != ""}
         if skipped:
-            row["frame.number"] = [str(int(n) - skipped) for n in row["frame.number"]]
+            row["frame.number"] = [str(int(n) - skipped) for n in row.get("frame.number", [])]
         rows.append(row)
     return rows
 
@@ -436,12 +436,23 @@ def run_pcapkit(binary, path):
     return [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()], p.returncode
 
 
+# Every (protocol, pcapkit path, tshark field, parse, transform) of FIELDS in order, and
+# for each tshark field the positions that name it.
+SPECS = [(proto.split("@")[0], *spec) for proto, specs in FIELDS.items() for spec in specs]
+SPEC_INDEX = collections.defaultdict(list)
+for _i, _spec in enumerate(SPECS):
+    SPEC_INDEX[_spec[2]].append(_i)
+
+
 def compare_file(binary, corpus, rel, fields):
     path = os.path.join(corpus, rel)
     ours, rc = run_pcapkit(binary, path)
     theirs = run_tshark(path, fields)
     stats = collections.defaultdict(lambda: [0, 0, 0])  # proto -> [compared, agreed, skipped]
     diffs = []
+    if ours and theirs:  # every protocol has its row in the table, compared or not
+        for key, *_ in SPECS:
+            stats[key]
     for rec, row in zip(ours, theirs):
         ours_vals = collections.defaultdict(list)
         for f in FIELDS["frame"]:
@@ -449,32 +460,35 @@ def compare_file(binary, corpus, rel, fields):
         for name, layer in walk(rec, None):
             for path_, tf, _, _ in FIELDS.get(name, []):
                 ours_vals[tf].extend(values_at(layer, path_))
-        for proto, specs in FIELDS.items():
-            for path_, tf, parse, transform in specs:
-                mine = ours_vals.get(tf, [])
-                theirs_v = row.get(tf, [])
-                key = proto.split("@")[0]
-                if (mine or theirs_v) and not_comparable(rec, tf):
-                    stats[key][2] += max(len(mine), len(theirs_v))
-                    continue
-                n = min(len(mine), len(theirs_v))
-                stats[key][2] += abs(len(mine) - len(theirs_v))
-                for i in range(n):
-                    a = mine[i]
-                    if transform is not None:
-                        a = transform(str(a)) if transform is Decimal else transform(a)
-                    try:
-                        b = parse(theirs_v[i])
-                    except ValueError:
-                        b = theirs_v[i]
-                    stats[key][0] += 1
-                    if a == b:
-                        stats[key][1] += 1
-                    elif explain(rel, rec, tf, a, b):
-                        stats[key][1] += 1
-                        stats["explained"][0] += 1
-                    else:
-                        diffs.append(f"{rel} frame {rec['number']}: {tf} pcapkit={a!r} tshark={b!r}")
+        # A field neither side has counts nothing: only the others are visited, in the
+        # order of FIELDS.
+        present = {i for tf, v in ours_vals.items() if v for i in SPEC_INDEX[tf]}
+        present.update(i for tf in row for i in SPEC_INDEX.get(tf, ()))
+        for j in sorted(present):
+            key, path_, tf, parse, transform = SPECS[j]
+            mine = ours_vals.get(tf, [])
+            theirs_v = row.get(tf, [])
+            if (mine or theirs_v) and not_comparable(rec, tf):
+                stats[key][2] += max(len(mine), len(theirs_v))
+                continue
+            n = min(len(mine), len(theirs_v))
+            stats[key][2] += abs(len(mine) - len(theirs_v))
+            for i in range(n):
+                a = mine[i]
+                if transform is not None:
+                    a = transform(str(a)) if transform is Decimal else transform(a)
+                try:
+                    b = parse(theirs_v[i])
+                except ValueError:
+                    b = theirs_v[i]
+                stats[key][0] += 1
+                if a == b:
+                    stats[key][1] += 1
+                elif explain(rel, rec, tf, a, b):
+                    stats[key][1] += 1
+                    stats["explained"][0] += 1
+                else:
+                    diffs.append(f"{rel} frame {rec['number']}: {tf} pcapkit={a!r} tshark={b!r}")
     count_diff = None
     if len(ours) != len(theirs):
         count_diff = f"{rel}: pcapkit {len(ours)} frames, tshark {len(theirs)}"
