@@ -35,3 +35,11 @@ def missing(corpus, tshark=True):
     if tshark and shutil.which("tshark") is None:
         return "tshark is not installed (scripts/setup.sh installs it)"
     return None
+
+
+def largest_first(pool, fn, items, size):
+    """[fn(item) for item in items], run on `pool` largest first by `size`, so that the
+    last to finish is a small one rather than the biggest capture started last."""
+    order = sorted(range(len(items)), key=lambda i: -size(items[i]))
+    results = dict(zip(order, pool.map(lambda i: fn(items[i]), order)))
+    return [results[i] for i in range(len(items))]

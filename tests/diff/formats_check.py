@@ -38,7 +38,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_dir, missing, unavailable  # noqa: E402
+from common import corpus_dir, largest_first, missing, unavailable  # noqa: E402
 from tshark_diff import EXPLAINED_FILES  # noqa: E402  (documented timestamp differences)
 
 TSHARK_FIELDS = ["frame.encap_type", "frame.md5_hash", "frame.time_epoch", "frame.cap_len", "frame.len"]
@@ -141,6 +141,7 @@ def tshark_read_all(paths, jobs, batch=40):
         (groups[key] if key is not None else alone).append(path)
     batches = [(key, members[i:i + batch]) for key, members in groups.items()
                for i in range(0, len(members), batch)]
+    batches.sort(key=lambda b: -sum(os.path.getsize(p) for p in b[1]))  # largest first
     result = {}
     retry = list(alone)
     with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(jobs) as pool:
@@ -306,7 +307,8 @@ def main():
         dirs = [os.path.join(tmp, str(i)) for i in range(len(todo))]
         for d in dirs:
             os.mkdir(d)
-        list(pool.map(lambda cd: check_text_formats(args.pcapkit, corpus, *cd), zip(todo, dirs)))
+        largest_first(pool, lambda cd: check_text_formats(args.pcapkit, corpus, *cd),
+                      list(zip(todo, dirs)), lambda cd: os.path.getsize(os.path.join(corpus, cd[0].rel)))
         # ...then tshark reads the inputs and the pcap and pcapng files, in batches.
         seen = tshark_read_all([p for cap in todo for p in tshark_inputs(corpus, cap)], args.jobs)
         for cap in todo:

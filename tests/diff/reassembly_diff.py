@@ -35,7 +35,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_dir, missing, unavailable  # noqa: E402
+from common import corpus_dir, largest_first, missing, unavailable  # noqa: E402
 
 HEX_LINE = re.compile(r"\t?([0-9a-f]+)")
 # IP defragmentation for the datagrams; out-of-order reassembly for the followed streams
@@ -271,7 +271,8 @@ def main():
     total = collections.Counter()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for path, (problems, stats) in zip(paths, pool.map(lambda p: check(args.pcapkit, p), paths)):
+        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
+        for path, (problems, stats) in zip(paths, results):
             total.update(stats)
             if problems:
                 failed += 1

@@ -26,7 +26,7 @@ import sys
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import SKIP, corpus_dir, missing, unavailable  # noqa: E402
+from common import SKIP, corpus_dir, largest_first, missing, unavailable  # noqa: E402
 
 
 def to_int(v):
@@ -530,7 +530,9 @@ def main():
     total = collections.defaultdict(lambda: [0, 0, 0])
     all_diffs, count_diffs = [], []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for rel, stats, diffs, cd in pool.map(lambda r: compare_file(args.pcapkit, corpus, r, fields), rels):
+        results = largest_first(pool, lambda r: compare_file(args.pcapkit, corpus, r, fields), rels,
+                                lambda r: os.path.getsize(os.path.join(corpus, r)))
+        for rel, stats, diffs, cd in results:
             for k, v in stats.items():
                 for i in range(3):
                     total[k][i] += v[i]
