@@ -117,18 +117,25 @@ const pcapkit::OutputFormat kEveryFormat[] = {
     pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist,
     pcapkit::OutputFormat::kTree, pcapkit::OutputFormat::kPcap,   pcapkit::OutputFormat::kPcapng};
 
-TEST(Strategies, ByteIdenticalOutputOnALargeCapture) {
+// The byte-identity tests run once per output format: six tests that ctest runs side by
+// side rather than one long one.
+class StrategiesPerFormat : public ::testing::TestWithParam<pcapkit::OutputFormat> {};
+
+std::string FormatName(const ::testing::TestParamInfo<pcapkit::OutputFormat>& info) {
+  return std::string(pcapkit::FormatExtension(info.param) + 1);  // ".json" -> "json"
+}
+
+TEST_P(StrategiesPerFormat, ByteIdenticalOutputOnALargeCapture) {
+  pcapkit::OutputFormat format = GetParam();
   std::string in = MixedCapture(20000);
-  for (auto format : kEveryFormat) {
-    RunResult reference = Extract(in, format, pcapkit::Strategy::kSequential, 1, 4096);
-    ASSERT_EQ(reference.summary.frames, 20000u);
-    for (auto strategy : kParallel)
-      for (unsigned threads : {1u, 2u, 4u, 8u}) {
-        RunResult r = Extract(in, format, strategy, threads, 4096);
-        EXPECT_TRUE(r.output == reference.output)
-            << "strategy " << int(strategy) << ", " << threads << " threads";
-      }
-  }
+  RunResult reference = Extract(in, format, pcapkit::Strategy::kSequential, 1, 4096);
+  ASSERT_EQ(reference.summary.frames, 20000u);
+  for (auto strategy : kParallel)
+    for (unsigned threads : {1u, 2u, 4u, 8u}) {
+      RunResult r = Extract(in, format, strategy, threads, 4096);
+      EXPECT_TRUE(r.output == reference.output)
+          << "strategy " << int(strategy) << ", " << threads << " threads";
+    }
   std::filesystem::remove(in);
 }
 
@@ -187,26 +194,28 @@ TEST(Strategies, FailingOutputStopsEveryStrategy) {
 }
 
 // Every corpus capture, every strategy, 1/2/4/8 threads: the same bytes as sequential.
-TEST(Strategies, ByteIdenticalOnEveryCorpusCapture) {
+TEST_P(StrategiesPerFormat, ByteIdenticalOnEveryCorpusCapture) {
   PCAPKIT_REQUIRE_CORPUS();
+  pcapkit::OutputFormat format = GetParam();
   std::vector<std::string> captures = CorpusCaptures();
   size_t files = 0;
   for (const std::string& path : captures) {
     SCOPED_TRACE(path);
-    for (auto format : kEveryFormat) {
-      RunResult reference = Extract(path, format, pcapkit::Strategy::kSequential, 1, 2048);
-      for (auto strategy : kParallel)
-        for (unsigned threads : {1u, 2u, 4u, 8u}) {
-          RunResult r = Extract(path, format, strategy, threads, 2048);
-          ASSERT_TRUE(r.output == reference.output)
-              << "format " << int(format) << ", strategy " << int(strategy) << ", " << threads;
-          ASSERT_EQ(r.error, reference.error);
-        }
-    }
+    RunResult reference = Extract(path, format, pcapkit::Strategy::kSequential, 1, 2048);
+    for (auto strategy : kParallel)
+      for (unsigned threads : {1u, 2u, 4u, 8u}) {
+        RunResult r = Extract(path, format, strategy, threads, 2048);
+        ASSERT_TRUE(r.output == reference.output)
+            << "format " << int(format) << ", strategy " << int(strategy) << ", " << threads;
+        ASSERT_EQ(r.error, reference.error);
+      }
     ++files;
   }
   EXPECT_GT(files, 300u);
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryFormat, StrategiesPerFormat, ::testing::ValuesIn(kEveryFormat),
+                         FormatName);
 
 // The reassembly report (the stateful stage) is the same under every strategy: state
 // crosses batch boundaries (a 2 KiB batch holds a few frames) in the same order whatever
