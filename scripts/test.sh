@@ -2,15 +2,29 @@
 # The second README command (and CI's): install what is missing, build, run every test
 # (unit, CLI, corpus and the tshark differential tier), then rebuild with AddressSanitizer
 # and UndefinedBehaviorSanitizer and run the unit and corpus tests again.
+# Each phase's time is printed at the end: the whole must stay well inside CI's 90 minutes
+# (it takes under 20 on the 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-scripts/build.sh
-(cd build && ctest --output-on-failure -j"$(nproc)")
+times=()
+phase() {  # phase NAME COMMAND...: runs the command, notes how long it took
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  times+=("$name $((SECONDS - start)) s")
+}
+report() { [ ${#times[@]} -eq 0 ] || printf 'test.sh: %s\n' "${times[@]}" "total $SECONDS s" >&2; }
+trap report EXIT
+
+phase setup scripts/setup.sh
+phase build scripts/build.sh
+phase tests bash -c 'cd build && ctest --output-on-failure -j"$(nproc)"'
 
 if [ "${PCAPKIT_SKIP_SANITIZERS:-0}" != 1 ]; then
-  BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DPCAPKIT_SANITIZE=ON -DPCAPKIT_BUILD_BENCH=OFF
+  phase build-asan env BUILD_DIR=build-asan BUILD_TYPE=Debug \
+    scripts/build.sh -DPCAPKIT_SANITIZE=ON -DPCAPKIT_BUILD_BENCH=OFF
   # The tshark tiers compare what the release build already showed; under the sanitizers
   # the corpus is still read in every format by the corpus and strategy tests.
-  (cd build-asan && ctest --output-on-failure -j"$(nproc)" -E "tshark_differential|formats_independent_readers|reassembly_differential")
+  phase tests-asan bash -c 'cd build-asan && ctest --output-on-failure -j"$(nproc)" \
+    -E "tshark_differential|formats_independent_readers|reassembly_differential"'
 fi

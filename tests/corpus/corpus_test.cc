@@ -1,7 +1,8 @@
 // The real third-party captures of ../shared/corpus (read in place, never copied): every
 // file reads without a crash, one record per frame as capinfos counts them; files damaged
 // at the file level stop with the documented error after every earlier frame; files with
-// damaged packets extract fully, with raw/error layers. Prints SKIP without the corpus.
+// damaged packets extract fully, with raw/error layers. Skipped without the corpus, except
+// under CI=true, where that fails (testing/require.h).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
+#include "testing/require.h"
 #include "testing/strict_json.h"
 
 namespace {
@@ -22,7 +24,7 @@ struct Entry {
 
 std::vector<Entry> Manifest() {
   std::vector<Entry> out;
-  std::ifstream in(std::string(PCAPKIT_CORPUS) + "/MANIFEST.tsv");
+  std::ifstream in(testutil::CorpusDir() + "/MANIFEST.tsv");
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -49,10 +51,7 @@ const std::map<std::string, std::pair<uint64_t, uint64_t>> kDamaged = {
 
 class Corpus : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(std::string(PCAPKIT_CORPUS) + "/MANIFEST.tsv"))
-      GTEST_SKIP() << "SKIP: corpus not found at " << PCAPKIT_CORPUS;
-  }
+  void SetUp() override { PCAPKIT_REQUIRE_CORPUS(); }
 };
 
 TEST_F(Corpus, EveryCaptureReadsWithOneRecordPerFrame) {
@@ -60,7 +59,7 @@ TEST_F(Corpus, EveryCaptureReadsWithOneRecordPerFrame) {
   for (const Entry& e : Manifest()) {
     SCOPED_TRACE(e.path);
     pcapkit::ExtractOptions o;
-    o.input = std::string(PCAPKIT_CORPUS) + "/" + e.path;
+    o.input = testutil::CorpusDir() + "/" + e.path;
     uint64_t n = 0, errors = 0;
     bool failed = false;
     uint64_t failed_frame = 0;
@@ -107,7 +106,7 @@ TEST_F(Corpus, DamagedPacketsExtractWithRawErrorLayers) {
   // Truncated IPv4 headers, bogus lengths: the frames are all written, the bad layer raw.
   for (const char* path : {"malformed/ip4-trunc.pcap", "ipv4/ip-bogus-header-len.pcap"}) {
     pcapkit::ExtractOptions o;
-    o.input = std::string(PCAPKIT_CORPUS) + "/" + path;
+    o.input = testutil::CorpusDir() + "/" + path;
     pcapkit::Extractor ex(o);
     const pcapkit::Frame* f = ex.Next();
     ASSERT_NE(f, nullptr) << path;
@@ -124,7 +123,7 @@ TEST_F(Corpus, EveryJsonReportParses) {
   for (const Entry& e : Manifest()) {
     SCOPED_TRACE(e.path);
     pcapkit::ExtractOptions o;
-    o.input = std::string(PCAPKIT_CORPUS) + "/" + e.path;
+    o.input = testutil::CorpusDir() + "/" + e.path;
     o.output = out;
     o.format = pcapkit::OutputFormat::kJson;
     uint64_t written = 0;

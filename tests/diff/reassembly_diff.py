@@ -16,20 +16,32 @@ direction (`--strict`, so nothing is held back), where pcapkit reports no gap fo
 gap means bytes the capture lacks, which tshark's raw output does not mark. A direction
 tshark shows and pcapkit has no record of is a failure.
 
-Prints per-capture failures and totals; exits 1 on any failure, 77 (ctest SKIP) when
-the corpus or tshark is absent.
+tshark reads each capture once (its start costs far more than reading a capture): one
+run with IP defragmentation and out-of-order TCP reassembly on lists, per frame, the
+datagrams it completes and the TCP streams it belongs to, and follows the streams that
+pcapkit's connections suggest; a stream it lists and was not asked to follow is followed
+in a second run.
+
+Prints per-capture failures and totals; exits 1 on any failure. Without the corpus or
+tshark: exit 77 (ctest SKIP), or a failure under CI=true (common.py).
 """
 import argparse
 import collections
 import concurrent.futures
 import json
 import os
-import shutil
+import re
 import subprocess
 import sys
 
-HEX = set("0123456789abcdef")
-TSHARK_STREAM_OPTS = ["-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.analyze_sequence_numbers:TRUE"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import corpus_dir, largest_first, missing, unavailable  # noqa: E402
+
+HEX_LINE = re.compile(r"\t?([0-9a-f]+)")
+# IP defragmentation for the datagrams; out-of-order reassembly for the followed streams
+# (it does not touch IP: tshark defragments before TCP sees a segment).
+TSHARK_OPTS = ["-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE",
+               "-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.analyze_sequence_numbers:TRUE"]
 
 
 def run(cmd):
@@ -49,56 +61,70 @@ def pcapkit_records(pcapkit, path, overlap):
     return records, r.returncode
 
 
-def tshark_datagrams(path):
-    r = run(["tshark", "-r", path, "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE",
-             "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|",
-             "-e", "frame.number", "-e", "ip.reassembled.data", "-e", "ipv6.reassembled.data"])
-    out = {}
-    for line in r.stdout.splitlines():
+def parse_follow(lines, data):
+    """Reads `tshark -z follow,tcp,raw,N` sections into data[N][(addr, port)] = hex."""
+    stream = None
+    nodes = {}
+    chunks = collections.defaultdict(list)
+    for line in lines:
+        if line.startswith("Filter: tcp.stream eq "):
+            stream = int(line.split()[-1])
+            nodes = {}
+            chunks = collections.defaultdict(list)
+            data[stream] = chunks
+        elif line.startswith("Node 0: ") or line.startswith("Node 1: "):
+            host, _, port = line[8:].rpartition(":")
+            nodes[int(line[5])] = (host.strip("[]"), int(port))
+        elif line.startswith("="):
+            stream = None
+        elif stream is not None and line:
+            m = HEX_LINE.fullmatch(line.rstrip())
+            if m:
+                node = 1 if line.startswith("\t") else 0
+                if node in nodes:
+                    chunks[nodes[node]].append(m.group(1))
+
+
+def tshark_view(path, follow_guess):
+    """What tshark rebuilds: {(proto, frame): [datagram hex]}, {stream: set(frames)} and
+    {stream: {(addr, port): bytes-hex}}; streams in `follow_guess` are followed in the
+    same run, any other in a second one."""
+    def run_tshark(follow, fields):
+        cmd = ["tshark", "-r", path, *TSHARK_OPTS]
+        if fields:
+            cmd += ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|",
+                    "-e", "frame.number", "-e", "ip.reassembled.data",
+                    "-e", "ipv6.reassembled.data", "-e", "tcp.stream"]
+        else:
+            cmd += ["-q"]
+        for s in sorted(follow):
+            cmd += ["-z", "follow,tcp,raw,%d" % s]
+        return run(cmd).stdout.splitlines()
+
+    lines = run_tshark(follow_guess, True)
+    datagrams = {}
+    frames = collections.defaultdict(set)
+    follow_at = len(lines)
+    for n, line in enumerate(lines):
+        if line.startswith("="):  # the follow sections come after every frame's fields
+            follow_at = n
+            break
         parts = line.split("\t")
-        if len(parts) < 3:
+        if len(parts) < 4:
             continue
         frame = int(parts[0])
         for col, proto in ((1, "ipv4"), (2, "ipv6")):
             for data in filter(None, parts[col].split("|")):
-                out.setdefault((proto, frame), []).append(data.replace(":", "").lower())
-    return out
-
-
-def tshark_streams(path):
-    """{stream: set(frames)} and {stream: {(addr, port): bytes-hex}}."""
-    r = run(["tshark", "-r", path, *TSHARK_STREAM_OPTS, "-T", "fields", "-e", "frame.number",
-             "-e", "tcp.stream"])
-    frames = collections.defaultdict(set)
-    for line in r.stdout.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and parts[1]:
-            for s in parts[1].split(","):
-                frames[int(s)].add(int(parts[0]))
-    data = {}
-    ids = sorted(frames)
-    for i in range(0, len(ids), 100):
-        cmd = ["tshark", "-r", path, *TSHARK_STREAM_OPTS, "-q"]
-        for s in ids[i:i + 100]:
-            cmd += ["-z", "follow,tcp,raw,%d" % s]
-        out = run(cmd).stdout
-        stream = None
-        nodes = {}
-        for line in out.splitlines():
-            if line.startswith("Filter: tcp.stream eq "):
-                stream = int(line.split()[-1])
-                nodes = {}
-                data[stream] = collections.defaultdict(str)
-            elif line.startswith("Node 0: ") or line.startswith("Node 1: "):
-                host, _, port = line[8:].rpartition(":")
-                nodes[int(line[5])] = (host.strip("[]"), int(port))
-            elif line.startswith("="):
-                stream = None
-            elif stream is not None and line and all(c in HEX for c in line.strip()):
-                node = 1 if line.startswith("\t") else 0
-                if node in nodes:
-                    data[stream][nodes[node]] += line.strip()
-    return frames, data
+                datagrams.setdefault((proto, frame), []).append(data.replace(":", "").lower())
+        for s in filter(None, parts[3].split("|")):
+            frames[int(s)].add(frame)
+    follow = {}
+    parse_follow(lines[follow_at:], follow)
+    rest = set(frames) - set(follow_guess)
+    if rest:
+        parse_follow(run_tshark(rest, False), follow)
+    # Only the streams tshark has (a guess past them follows nothing).
+    return datagrams, frames, {s: follow[s] for s in frames if s in follow}
 
 
 def normalise_addr(a):
@@ -118,8 +144,13 @@ def check(pcapkit, path):
         problems.append("pcapkit wrote no summary (exit %d)" % rc1)
         return problems, stats
 
+    # tshark numbers streams from 0 in order of appearance, pcapkit connections from 1.
+    # The first run follows as many streams as pcapkit has connections, and a few more:
+    # tshark also counts connections that carry no byte (a lone SYN) or reuse a port.
+    connections = max((r["connection"] for r in first if r.get("record") == "stream"), default=0)
+    ts, frames, follow = tshark_view(path, range(connections + connections // 4 + 4))
+
     # --- IP datagrams ---
-    ts = tshark_datagrams(path)
     ours = {}
     conflicts = set()
     for records, policy in ((first, "first"), (last, "last")):
@@ -150,7 +181,6 @@ def check(pcapkit, path):
             problems.append("tshark completes a %s datagram in frame %d; pcapkit does not" % key)
 
     # --- TCP streams ---
-    frames, follow = tshark_streams(path)
     stream_of_frame = {}
     for s, fs in frames.items():
         for f in fs:
@@ -186,8 +216,9 @@ def check(pcapkit, path):
             gapped.add((s, ep))
             mine[s][ep].append((r["part"], "".join(run["data"] for run in r["runs"])))
     for s, dirs in follow.items():
-        for ep, hexdata in dirs.items():
+        for ep, chunks in dirs.items():
             ep = (normalise_addr(ep[0]), ep[1])
+            hexdata = "".join(chunks)
             if not hexdata:
                 continue
             stats["directions"] += 1
@@ -226,29 +257,27 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--only", help="substring of the capture paths to check")
     args = ap.parse_args()
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
-    if not os.path.exists(manifest):
-        print("SKIP: corpus not found at %s" % args.corpus)
-        return 77
-    if shutil.which("tshark") is None:
-        print("SKIP: tshark not installed")
-        return 77
+    corpus = corpus_dir(args.corpus)
+    why = missing(corpus)
+    if why:
+        return unavailable(why)
     paths = []
-    with open(manifest) as f:
+    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
         next(f)
         for line in f:
             p = line.split("\t")[0]
             if args.only and args.only not in p:
                 continue
-            paths.append(os.path.join(args.corpus, p))
+            paths.append(os.path.join(corpus, p))
     total = collections.Counter()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for path, (problems, stats) in zip(paths, pool.map(lambda p: check(args.pcapkit, p), paths)):
+        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
+        for path, (problems, stats) in zip(paths, results):
             total.update(stats)
             if problems:
                 failed += 1
-                print("FAIL %s" % os.path.relpath(path, args.corpus))
+                print("FAIL %s" % os.path.relpath(path, corpus))
                 for p in problems[:10]:
                     print("  " + p)
                 if len(problems) > 10:

@@ -6,13 +6,14 @@ For every capture of the corpus (MANIFEST.tsv), runs `pcapkit extract -f ndjson`
 and compares, frame by frame and field by field, the values of the fields mapped below.
 
 Occurrences are compared in dissection order (an ICMP error quotes a second `ipv4`; a
-QinQ frame has two tags). When one side dissects deeper than the other (tshark knows GRE,
-VXLAN... that pcapkit leaves raw for now) only the common prefix is compared and the rest
-is counted as "not compared", never as agreement.
+QinQ frame has two tags). When one side dissects deeper than the other (tshark knows
+protocols pcapkit leaves raw; tunnels such as GRE, VXLAN and Geneve both dissect) only the
+common prefix is compared and the rest is counted as "not compared", never as agreement.
 
 Differences that are deliberate choices are listed in EXPLAINED with the reason; the test
-fails on any other difference. Prints the agreement rate per protocol; exits 77 (ctest
-SKIP) when the corpus or tshark is absent.
+fails on any other difference. Prints the agreement rate per protocol. Without tshark:
+exit 77 (ctest SKIP); without the corpus, only the tests' own captures (--extra) are
+compared; under CI=true either is a failure (common.py).
 """
 import argparse
 import collections
@@ -23,6 +24,9 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import SKIP, corpus_dir, largest_first, missing, unavailable  # noqa: E402
 
 
 def to_int(v):
@@ -418,10 +422,10 @@ def run_tshark(path, fields):
             # numbers count packets only: renumber tshark's to match.
             skipped += 1
             continue
-        row = {f: (cols[i].split("|") if i < len(cols) and cols[i] != "" else [])
-               for i, f in enumerate(fields)}
+        # Only the fields the frame has: an absent one reads as [] (row.get(f, [])).
+        row = {fields[i]: c.split("|") for i, c in enumerate(cols[:len(fields)]) if c != ""}
         if skipped:
-            row["frame.number"] = [str(int(n) - skipped) for n in row["frame.number"]]
+            row["frame.number"] = [str(int(n) - skipped) for n in row.get("frame.number", [])]
         rows.append(row)
     return rows
 
@@ -432,12 +436,23 @@ def run_pcapkit(binary, path):
     return [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()], p.returncode
 
 
+# Every (protocol, pcapkit path, tshark field, parse, transform) of FIELDS in order, and
+# for each tshark field the positions that name it.
+SPECS = [(proto.split("@")[0], *spec) for proto, specs in FIELDS.items() for spec in specs]
+SPEC_INDEX = collections.defaultdict(list)
+for _i, _spec in enumerate(SPECS):
+    SPEC_INDEX[_spec[2]].append(_i)
+
+
 def compare_file(binary, corpus, rel, fields):
     path = os.path.join(corpus, rel)
     ours, rc = run_pcapkit(binary, path)
     theirs = run_tshark(path, fields)
     stats = collections.defaultdict(lambda: [0, 0, 0])  # proto -> [compared, agreed, skipped]
     diffs = []
+    if ours and theirs:  # every protocol has its row in the table, compared or not
+        for key, *_ in SPECS:
+            stats[key]
     for rec, row in zip(ours, theirs):
         ours_vals = collections.defaultdict(list)
         for f in FIELDS["frame"]:
@@ -445,32 +460,35 @@ def compare_file(binary, corpus, rel, fields):
         for name, layer in walk(rec, None):
             for path_, tf, _, _ in FIELDS.get(name, []):
                 ours_vals[tf].extend(values_at(layer, path_))
-        for proto, specs in FIELDS.items():
-            for path_, tf, parse, transform in specs:
-                mine = ours_vals.get(tf, [])
-                theirs_v = row.get(tf, [])
-                key = proto.split("@")[0]
-                if (mine or theirs_v) and not_comparable(rec, tf):
-                    stats[key][2] += max(len(mine), len(theirs_v))
-                    continue
-                n = min(len(mine), len(theirs_v))
-                stats[key][2] += abs(len(mine) - len(theirs_v))
-                for i in range(n):
-                    a = mine[i]
-                    if transform is not None:
-                        a = transform(str(a)) if transform is Decimal else transform(a)
-                    try:
-                        b = parse(theirs_v[i])
-                    except ValueError:
-                        b = theirs_v[i]
-                    stats[key][0] += 1
-                    if a == b:
-                        stats[key][1] += 1
-                    elif explain(rel, rec, tf, a, b):
-                        stats[key][1] += 1
-                        stats["explained"][0] += 1
-                    else:
-                        diffs.append(f"{rel} frame {rec['number']}: {tf} pcapkit={a!r} tshark={b!r}")
+        # A field neither side has counts nothing: only the others are visited, in the
+        # order of FIELDS.
+        present = {i for tf, v in ours_vals.items() if v for i in SPEC_INDEX[tf]}
+        present.update(i for tf in row for i in SPEC_INDEX.get(tf, ()))
+        for j in sorted(present):
+            key, path_, tf, parse, transform = SPECS[j]
+            mine = ours_vals.get(tf, [])
+            theirs_v = row.get(tf, [])
+            if (mine or theirs_v) and not_comparable(rec, tf):
+                stats[key][2] += max(len(mine), len(theirs_v))
+                continue
+            n = min(len(mine), len(theirs_v))
+            stats[key][2] += abs(len(mine) - len(theirs_v))
+            for i in range(n):
+                a = mine[i]
+                if transform is not None:
+                    a = transform(str(a)) if transform is Decimal else transform(a)
+                try:
+                    b = parse(theirs_v[i])
+                except ValueError:
+                    b = theirs_v[i]
+                stats[key][0] += 1
+                if a == b:
+                    stats[key][1] += 1
+                elif explain(rel, rec, tf, a, b):
+                    stats[key][1] += 1
+                    stats["explained"][0] += 1
+                else:
+                    diffs.append(f"{rel} frame {rec['number']}: {tf} pcapkit={a!r} tshark={b!r}")
     count_diff = None
     if len(ours) != len(theirs):
         count_diff = f"{rel}: pcapkit {len(ours)} frames, tshark {len(theirs)}"
@@ -487,11 +505,17 @@ def main():
                     help="a capture made by the tests, compared too (absolute path)")
     args = ap.parse_args()
     if shutil.which("tshark") is None:
-        print("SKIP: tshark is not installed (scripts/setup.sh installs it)")
-        return 77
-    manifest = os.path.join(args.corpus, "MANIFEST.tsv")
+        return unavailable("tshark is not installed (scripts/setup.sh installs it)")
+    corpus = corpus_dir(args.corpus)
+    manifest = os.path.join(corpus, "MANIFEST.tsv")
     rels = []
-    if os.path.exists(manifest):
+    why = missing(corpus)
+    if why:
+        status = unavailable(why)
+        if status != SKIP:
+            return status
+        print("comparing the tests' own captures only")
+    else:
         with open(manifest) as f:
             next(f)
             for line in f:
@@ -499,16 +523,16 @@ def main():
                 if cols[3].startswith("unreadable"):
                     continue  # file-level damage: the corpus test checks those
                 rels.append(cols[0])
-    else:
-        print(f"SKIP: corpus not found at {args.corpus}; comparing the tests' own captures only")
     rels += [os.path.abspath(e) for e in args.extra]  # os.path.join keeps absolute paths
     if not rels:
-        return 77
+        return unavailable("no capture to compare")
     fields = tshark_fields()
     total = collections.defaultdict(lambda: [0, 0, 0])
     all_diffs, count_diffs = [], []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for rel, stats, diffs, cd in pool.map(lambda r: compare_file(args.pcapkit, args.corpus, r, fields), rels):
+        results = largest_first(pool, lambda r: compare_file(args.pcapkit, corpus, r, fields), rels,
+                                lambda r: os.path.getsize(os.path.join(corpus, r)))
+        for rel, stats, diffs, cd in results:
             for k, v in stats.items():
                 for i in range(3):
                     total[k][i] += v[i]

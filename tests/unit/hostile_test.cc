@@ -4,8 +4,9 @@
 // reassembly_test.cc and application_test.cc.)
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -107,24 +108,36 @@ std::string FragmentFlood(uint32_t n) {
   return path;
 }
 
+// Processor time of this process, all threads: unlike the wall clock, it does not grow
+// while other work on the machine holds the cores.
+double CpuSeconds() {
+  return double(std::clock()) / CLOCKS_PER_SEC;
+}
+
 TEST(Hostile, AMillionFragmentKeysStayWithinTheBudgetInLinearTime) {
-  auto run = [](uint32_t n, pcapkit::ExtractSummary& summary) {
+  // The extraction alone is timed (not writing the capture), on one thread, best of
+  // `tries`: a run can only be slowed by the rest of the machine, never sped up.
+  auto run = [](uint32_t n, int tries, pcapkit::ExtractSummary& summary) {
     std::string in = FragmentFlood(n);
     pcapkit::ExtractOptions o;
     o.input = in;
     o.nofile = true;
     o.quiet = true;
+    o.strategy = pcapkit::Strategy::kSequential;
     o.reassembly.ipv4 = true;
     o.reassembly.ip_memory = 1 << 20;
-    auto start = std::chrono::steady_clock::now();
-    summary = pcapkit::Extractor(o).Run();
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double best = 1e30;
+    for (int i = 0; i < tries; ++i) {
+      double start = CpuSeconds();
+      summary = pcapkit::Extractor(o).Run();
+      best = std::min(best, CpuSeconds() - start);
+    }
     std::filesystem::remove(in);
-    return secs;
+    return best;
   };
   pcapkit::ExtractSummary small, large;
-  double t_small = run(100000, small);
-  double t_large = run(1000000, large);
+  double t_small = run(100000, 3, small);
+  double t_large = run(1000000, 2, large);
   const pcapkit::ReassemblyStats& r = large.reassembly;
   EXPECT_EQ(r.fragments, 1000000u);
   // Every datagram handed out (evicted, timed out or left at the end), none dropped.
@@ -133,11 +146,14 @@ TEST(Hostile, AMillionFragmentKeysStayWithinTheBudgetInLinearTime) {
   EXPECT_GT(r.datagrams_evicted, 0u);
   EXPECT_LE(r.peak_ip_memory, size_t(1) << 20);
   EXPECT_EQ(large.reassembly_incomplete, 1000000u);
-  // Ten times the input, about ten times the time (a generous bound: quadratic would be
-  // a hundred). Printed for the record.
-  std::printf("fragment flood: 1e5 keys %.3f s, 1e6 keys %.3f s (x%.1f)\n", t_small, t_large,
-              t_large / t_small);
-  EXPECT_LT(t_large, 40 * t_small + 1.0);
+  EXPECT_EQ(small.reassembly.fragments, 100000u);
+  // Ten times the input, about ten times the time; quadratic work would take a hundred.
+  // The bound (25) sits between the two with room on both sides (a loaded 2-core machine
+  // measures about x6: fixed costs weigh on the small run). Printed for the record.
+  std::printf("fragment flood: 1e5 keys %.3f s, 1e6 keys %.3f s of processor time (x%.1f)\n",
+              t_small, t_large, t_large / t_small);
+  EXPECT_GT(t_small, 0.01) << "too short to measure a ratio";
+  EXPECT_LT(t_large, 25 * t_small);
 }
 
 TEST(Hostile, AThousandIpv6ExtensionHeadersEndRawAtTheLayerLimit) {

@@ -234,8 +234,9 @@ TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
   EXPECT_TRUE(report.contains("Frame 1"));
 }
 
-// The tree layout of PyPCAPKit, frozen: a capture built here, compared with the golden
-// file. PCAPKIT_UPDATE_GOLDEN=1 rewrites the file (review the diff before committing).
+// The tree layout of PyPCAPKit, frozen: a capture built here, compared with the committed
+// golden file. PCAPKIT_UPDATE_GOLDEN=1 rewrites the file and fails: review its diff, commit
+// it, and run again without the variable, which is the only run that can pass.
 TEST(Tree, GoldenLayout) {
   PcapngWriter w;
   w.Section(Endian::kLittle, {{1, Bytes{'A', ' ', 'c', 'o', 'm', 'm', 'e', 'n', 't', ' ', 'l', 'o',
@@ -257,8 +258,13 @@ TEST(Tree, GoldenLayout) {
   o.payload = true;
   std::string tree = testutil::RawReport(w.bytes(), pcapkit::OutputFormat::kTree, o);
   std::string golden_path = std::string(PCAPKIT_SOURCE_DIR) + "/tests/golden/tree_layout.txt";
-  if (std::getenv("PCAPKIT_UPDATE_GOLDEN")) std::ofstream(golden_path) << tree;
-  EXPECT_EQ(tree, Slurp(golden_path)) << "layout changed; see " << golden_path;
+  if (std::getenv("PCAPKIT_UPDATE_GOLDEN")) {
+    std::ofstream(golden_path) << tree;
+    FAIL() << "PCAPKIT_UPDATE_GOLDEN: rewrote " << golden_path
+           << "; review `git diff` on it, then run again without the variable";
+  }
+  EXPECT_EQ(tree, Slurp(golden_path))
+      << "layout changed; see " << golden_path << " (PCAPKIT_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 }  // namespace
