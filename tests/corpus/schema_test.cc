@@ -10,6 +10,7 @@
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
+#include "testing/require.h"
 #include "testing/schema_check.h"
 
 namespace {
@@ -19,7 +20,7 @@ using pcapkit::protocols::Registry;
 
 std::vector<std::string> CorpusCaptures() {
   std::vector<std::string> out;
-  std::ifstream manifest(std::string(PCAPKIT_CORPUS) + "/MANIFEST.tsv");
+  std::ifstream manifest(testutil::CorpusDir() + "/MANIFEST.tsv");
   std::string line;
   std::getline(manifest, line);  // header
   while (std::getline(manifest, line)) out.push_back(line.substr(0, line.find('\t')));
@@ -27,16 +28,15 @@ std::vector<std::string> CorpusCaptures() {
 }
 
 TEST(Schema, EveryFieldTheCorpusWritesIsDeclared) {
+  PCAPKIT_REQUIRE_CORPUS();
   std::vector<std::string> captures = CorpusCaptures();
-  if (captures.empty()) GTEST_SKIP() << "corpus not found at " << PCAPKIT_CORPUS;
   const Registry& registry = Registry::Builtin();
   pcapkit::Dissector dissector(registry, {});
   std::set<testutil::EmittedField> fields;
   std::map<std::string, std::string> first_seen;  // "key path" -> capture and frame
   for (const std::string& rel : captures) {
     std::unique_ptr<pcapkit::capture::Reader> reader;
-    if (!pcapkit::capture::Reader::Open(std::string(PCAPKIT_CORPUS) + "/" + rel, 1 << 20, &reader)
-             .ok())
+    if (!pcapkit::capture::Reader::Open(testutil::CorpusDir() + "/" + rel, 1 << 20, &reader).ok())
       continue;  // the corpus test covers unreadable captures
     pcapkit::capture::Batch batch;
     pcapkit::Frame frame;
