@@ -33,10 +33,9 @@ void Write(const LayerContext& l, Emitter& out) {
 }
 
 constexpr FieldSpec kFields[] = {
-    {"version", kInt, "6", "ipv6.version"},
     // tshark's IPv6 dissector fills ip.version too, so IPv4 and IPv6 headers of one frame
     // (tunnels, ICMP quotes) line up in that field only when both are mapped to it.
-    {"version", kInt, "the same 6: tshark's IPv6 fills `ip.version` too", "ip.version"},
+    {"version", kInt, "6", "ipv6.version, ip.version"},
     {"class", kInt, "traffic class", "ipv6.tclass"},
     {"label", kInt, "flow label", "ipv6.flow"},
     {"payload", kInt, "payload length field (0 for jumbograms: the payload is what was captured)",

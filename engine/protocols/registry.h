@@ -90,9 +90,10 @@ struct FieldSpec {
   const char* path;
   uint16_t types;  // FieldType bits
   const char* meaning;
-  // tshark's field holding the same value, for the differential test; a suffix says how
-  // the two relate when they are not equal: " /8" (tshark counts 8-byte units), " /8-1"
-  // (8-byte units, minus one).
+  // tshark's field holding the same value, for the differential test (several, comma-
+  // separated, when tshark fills each); a suffix says how the two relate when they are
+  // not equal: " /8" (tshark counts 8-byte units), " /8-1" (8-byte units minus one),
+  // " =control" (tshark's flag is set when the value is "control").
   const char* tshark = nullptr;
 };
 

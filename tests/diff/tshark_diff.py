@@ -3,7 +3,8 @@
 
 For every capture of the corpus (MANIFEST.tsv), runs `pcapkit extract -f ndjson` and
 `tshark -T fields` (IP defragmentation and TCP desegmentation off, raw sequence numbers)
-and compares, frame by frame and field by field, the values of the fields mapped below.
+and compares, frame by frame and field by field, the values of the fields each protocol's
+field table maps to a tshark field (`pcapkit fields --json`; docs/schema.md shows them).
 
 Occurrences are compared in dissection order (an ICMP error quotes a second `ipv4`; a
 QinQ frame has two tags). When one side dissects deeper than the other (tshark knows
@@ -37,248 +38,86 @@ def to_bool(v):
     return v in ("1", "True", "true")
 
 
-def div8(v):
-    return v // 8
-
-
 def root_name(v):
     return v if v != "" else "<Root>"  # tshark's name for the DNS root
 
 
-# pcapkit record path (layer key, field path) -> (tshark field, parse tshark text, transform
-# of pcapkit's value). Field paths use '.' for nesting and '[]' for list members.
-FIELDS = {
-    "frame": [
-        ("number", "frame.number", to_int, None),
-        ("cap_len", "frame.cap_len", to_int, None),
-        ("len", "frame.len", to_int, None),
-        ("time_epoch", "frame.time_epoch", Decimal, Decimal),
-    ],
-    "ethernet": [
-        ("dst", "eth.dst", str, None),
-        ("src", "eth.src", str, None),
-        ("type", "eth.type", to_int, None),
-        ("len", "eth.len", to_int, None),
-    ],
-    "vlan": [
-        ("pcp", "vlan.priority", to_int, None),
-        ("dei", "vlan.dei", to_bool, None),
-        ("vid", "vlan.id", to_int, None),
-        ("type", "vlan.etype", to_int, None),
-    ],
-    "vlan@88a8": [  # an 802.1ad service tag: tshark's ieee8021ad protocol
-        ("pcp", "ieee8021ad.priority", to_int, None),
-        ("dei", "ieee8021ad.dei", to_bool, None),
-        ("vid", "ieee8021ad.id", to_int, None),
-    ],
-    "arp": [
-        ("htype", "arp.hw.type", to_int, None),
-        ("ptype", "arp.proto.type", to_int, None),
-        ("hlen", "arp.hw.size", to_int, None),
-        ("plen", "arp.proto.size", to_int, None),
-        ("oper", "arp.opcode", to_int, None),
-        ("sha", "arp.src.hw_mac", str, None),
-        ("spa", "arp.src.proto_ipv4", str, None),
-        ("tha", "arp.dst.hw_mac", str, None),
-        ("tpa", "arp.dst.proto_ipv4", str, None),
-    ],
-    "sll": [
-        ("pkttype", "sll.pkttype", to_int, None),
-        ("hatype", "sll.hatype", to_int, None),
-        ("halen", "sll.halen", to_int, None),
-    ],
-    "null": [("family", "null.family", to_int, None)],
-    "ipv4": [
-        ("version", "ip.version", to_int, None),
-        ("hdr_len", "ip.hdr_len", to_int, None),
-        ("dscp", "ip.dsfield.dscp", to_int, None),
-        ("ecn", "ip.dsfield.ecn", to_int, None),
-        ("len", "ip.len", to_int, None),
-        ("id", "ip.id", to_int, None),
-        ("flags.rf", "ip.flags.rb", to_bool, None),
-        ("flags.df", "ip.flags.df", to_bool, None),
-        ("flags.mf", "ip.flags.mf", to_bool, None),
-        ("offset", "ip.frag_offset", to_int, div8),  # tshark counts 8-byte units
-        ("ttl", "ip.ttl", to_int, None),
-        ("protocol", "ip.proto", to_int, None),
-        ("checksum", "ip.checksum", to_int, None),
-        ("src", "ip.src", str, None),
-        ("dst", "ip.dst", str, None),
-    ],
-    "ipv6": [
-        ("version", "ipv6.version", to_int, None),
-        ("class", "ipv6.tclass", to_int, None),
-        ("label", "ipv6.flow", to_int, None),
-        ("payload", "ipv6.plen", to_int, None),
-        ("next", "ipv6.nxt", to_int, None),
-        ("limit", "ipv6.hlim", to_int, None),
-        ("version", "ip.version", to_int, None),  # tshark's IPv6 also fills ip.version
-        ("src", "ipv6.src", str, None),
-        ("dst", "ipv6.dst", str, None),
-    ],
-    "ipv6_frag": [
-        ("offset", "ipv6.fraghdr.offset", to_int, div8),
-        ("mf", "ipv6.fraghdr.more", to_bool, None),
-        ("id", "ipv6.fraghdr.ident", to_int, None),
-    ],
-    "tcp": [
-        ("srcport", "tcp.srcport", to_int, None),
-        ("dstport", "tcp.dstport", to_int, None),
-        ("seq", "tcp.seq_raw", to_int, None),
-        ("ack", "tcp.ack_raw", to_int, None),
-        ("hdr_len", "tcp.hdr_len", to_int, None),
-        ("flags.cwr", "tcp.flags.cwr", to_bool, None),
-        ("flags.ece", "tcp.flags.ece", to_bool, None),
-        ("flags.urg", "tcp.flags.urg", to_bool, None),
-        ("flags.ack", "tcp.flags.ack", to_bool, None),
-        ("flags.psh", "tcp.flags.push", to_bool, None),
-        ("flags.rst", "tcp.flags.reset", to_bool, None),
-        ("flags.syn", "tcp.flags.syn", to_bool, None),
-        ("flags.fin", "tcp.flags.fin", to_bool, None),
-        ("window_size", "tcp.window_size_value", to_int, None),
-        ("checksum", "tcp.checksum", to_int, None),
-        ("urgent_pointer", "tcp.urgent_pointer", to_int, None),
-        ("options[].mss", "tcp.options.mss_val", to_int, None),
-        ("options[].shift", "tcp.options.wscale.shift", to_int, None),
-        ("options[].tsval", "tcp.options.timestamp.tsval", to_int, None),
-        ("options[].tsecr", "tcp.options.timestamp.tsecr", to_int, None),
-        ("options[].blocks[].left", "tcp.options.sack_le", to_int, None),
-        ("options[].blocks[].right", "tcp.options.sack_re", to_int, None),
-        ("options[].subtype", "tcp.options.mptcp.subtype", to_int, None),
-    ],
-    "udp": [
-        ("srcport", "udp.srcport", to_int, None),
-        ("dstport", "udp.dstport", to_int, None),
-        ("len", "udp.length", to_int, None),
-        ("checksum", "udp.checksum", to_int, None),
-    ],
-    "icmp": [
-        ("type", "icmp.type", to_int, None),
-        ("code", "icmp.code", to_int, None),
-        ("checksum", "icmp.checksum", to_int, None),
-        ("id", "icmp.ident", to_int, None),
-        ("seq", "icmp.seq", to_int, None),
-    ],
-    "gre": [
-        ("protocol", "gre.proto", to_int, None),
-        ("key", "gre.key", to_int, None),
-        ("seq", "gre.sequence_number", to_int, None),
-    ],
-    "mpls": [
-        ("label", "mpls.label", to_int, None),
-        ("tc", "mpls.exp", to_int, None),
-        ("bottom", "mpls.bottom", to_bool, None),
-        ("ttl", "mpls.ttl", to_int, None),
-    ],
-    "pppoe": [
-        ("code", "pppoe.code", to_int, None),
-        ("session_id", "pppoe.session_id", to_int, None),
-        ("payload_len", "pppoe.payload_length", to_int, None),
-    ],
-    "ppp": [("protocol", "ppp.protocol", to_int, None)],
-    "chdlc": [("protocol", "chdlc.protocol", to_int, None)],
-    "vxlan": [("vni", "vxlan.vni", to_int, None)],
-    "geneve": [
-        ("vni", "geneve.vni", to_int, None),
-        ("protocol", "geneve.proto_type", to_int, None),
-    ],
-    "dns": [
-        ("id", "dns.id", to_int, None),
-        ("qr", "dns.flags.response", to_bool, None),
-        ("opcode", "dns.flags.opcode", to_int, None),
-        ("rcode", "dns.flags.rcode", to_int, None),
-        ("questions[].name", "dns.qry.name", str, root_name),
-        ("questions[].type", "dns.qry.type", to_int, None),
-        ("questions[].class", "dns.qry.class", to_int, None),
-        ("answers[].name+authorities[].name+additionals[].name", "dns.resp.name", str, root_name),
-        ("answers[].type+authorities[].type+additionals[].type", "dns.resp.type", to_int, None),
-        ("answers[].ttl+authorities[].ttl+additionals[].ttl", "dns.resp.ttl", to_int, None),
-    ],
-    "http": [
-        ("method", "http.request.method", str, None),
-        ("uri", "http.request.uri", str, None),
-        ("status", "http.response.code", to_int, None),
-        ("reason", "http.response.phrase", str, None),
-    ],
-    "tls": [
-        ("records[].content_type", "tls.record.content_type", to_int, None),
-        ("records[].version", "tls.record.version", to_int, None),
-        ("records[].length", "tls.record.length", to_int, None),
-        ("records[].handshake.type", "tls.handshake.type", to_int, None),
-        ("records[].handshake.extensions[].server_name", "tls.handshake.extensions_server_name", str, None),
-    ],
-    "http2": [
-        ("frames[].type", "http2.type", to_int, None),
-        ("frames[].length", "http2.length", to_int, None),
-        ("frames[].stream_id", "http2.streamid", to_int, None),
-    ],
-    "dhcp": [
-        ("op", "dhcp.type", to_int, None),
-        ("xid", "dhcp.id", to_int, None),
-        ("yiaddr", "dhcp.ip.your", str, None),
-        ("chaddr", "dhcp.hw.mac_addr", str, None),
-        ("options[].message_type", "dhcp.option.dhcp", to_int, None),
-    ],
-    "ftp": [
-        ("lines[].command", "ftp.request.command", str, None),
-        ("lines[].code", "ftp.response.code", to_int, None),
-    ],
-    "l2tp": [
-        ("type", "l2tp.type", to_int, lambda v: 1 if v == "control" else 0),
-        ("tunnel", "l2tp.tunnel", to_int, None),
-        ("session", "l2tp.session", to_int, None),
-        ("length", "l2tp.length", to_int, None),
-        ("ns", "l2tp.Ns", to_int, None),
-        ("nr", "l2tp.Nr", to_int, None),
-        ("avps[].type", "l2tp.avp.type", to_int, None),
-    ],
-    "ospf": [
-        ("version", "ospf.version", to_int, None),
-        ("type", "ospf.msg", to_int, None),
-        ("len", "ospf.packet_length", to_int, None),
-        ("router_id", "ospf.srcrouter", str, None),
-        ("area_id", "ospf.area_id", str, None),
-        ("checksum", "ospf.checksum", to_int, None),
-        ("network_mask", "ospf.hello.network_mask", str, None),
-        ("hello_interval", "ospf.hello.hello_interval", to_int, None),
-        ("priority", "ospf.hello.router_priority", to_int, None),
-        ("dr", "ospf.hello.designated_router", str, None),
-    ],
-    "ipx": [
-        ("checksum", "ipx.checksum", to_int, None),
-        ("len", "ipx.len", to_int, None),
-        ("type", "ipx.packet_type", to_int, None),
-        ("dst.network", "ipx.dst.net", to_int, None),
-        ("dst.node", "ipx.dst.node", str, None),
-        ("dst.socket", "ipx.dst.socket", to_int, None),
-        ("src.network", "ipx.src.net", to_int, None),
-        ("src.socket", "ipx.src.socket", to_int, None),
-    ],
-    "hip": [
-        ("type", "hip.packet_type", to_int, None),
-        ("parameters[].type", "hip.type", to_int, None),
-        ("checksum", "hip.checksum", to_int, None),
-        ("controls", "hip.controls", to_int, None),
-    ],
-    "mh": [
-        ("next", "mip6.proto", to_int, None),
-        ("length", "mip6.hlen", to_int, lambda v: v // 8 - 1),  # tshark: 8-octet units - 1
-        ("type", "mip6.mhtype", to_int, None),
-        ("checksum", "mip6.csum", to_int, None),
-    ],
-    "dhcpv6": [
-        ("msg_type", "dhcpv6.msgtype", to_int, None),
-        ("xid", "dhcpv6.xid", to_int, None),
-        ("options[]*.code", "dhcpv6.option.type", to_int, None),
-    ],
-    "icmpv6": [
-        ("type", "icmpv6.type", to_int, None),
-        ("code", "icmpv6.code", to_int, None),
-        ("checksum", "icmpv6.checksum", to_int, None),
-        ("id", "icmpv6.echo.identifier", to_int, None),
-        ("seq", "icmpv6.echo.sequence_number", to_int, None),
-    ],
+# The frame record's own fields (the protocols' fields come from their tables):
+# (path, tshark field, parse tshark text, transform of pcapkit's value).
+FRAME_FIELDS = [
+    ("number", "frame.number", to_int, None),
+    ("cap_len", "frame.cap_len", to_int, None),
+    ("len", "frame.len", to_int, None),
+    ("time_epoch", "frame.time_epoch", Decimal, Decimal),
+]
+
+# How a table's tshark column relates the two values when they are not equal (the suffix
+# after the field names; docs/schema.md explains them).
+RELATIONS = {
+    "/8": lambda v: v // 8,  # tshark counts 8-byte units
+    "/8-1": lambda v: v // 8 - 1,  # 8-byte units, minus one
+    "=control": lambda v: 1 if v == "control" else 0,  # tshark's flag: "is it control"
 }
+
+# tshark's display of values pcapkit writes plainly.
+DISPLAY = {"dns.qry.name": root_name, "dns.resp.name": root_name}
+
+# Lists whose objects nest further lists of the same name, compared depth first as tshark
+# lists them (DHCPv6's options inside IA_NA, IA_PD...).
+NESTED_LISTS = {("dhcpv6", "options[]")}
+
+# An 802.1ad service tag (a vlan layer after EtherType 0x88a8) is tshark's ieee8021ad.
+S_TAG = {"vlan.priority": "ieee8021ad.priority", "vlan.dei": "ieee8021ad.dei",
+         "vlan.id": "ieee8021ad.id"}
+
+
+def parser_for(types, relation):
+    if relation == "=control":
+        return to_int
+    kinds = set(types.split("|"))
+    if kinds == {"int"}:
+        return to_int
+    if kinds == {"bool"}:
+        return to_bool
+    if kinds == {"number"}:
+        return Decimal
+    return str
+
+
+def load_fields(binary):
+    """{layer key: [(path, tshark field, parse, transform)]} from the protocols' field
+    tables (`pcapkit fields --json`): rows of one protocol naming the same tshark field
+    are one comparison, their values concatenated in table order ("a+b")."""
+    tables = json.loads(subprocess.run([binary, "fields", "--json"], check=True,
+                                       capture_output=True, text=True).stdout)
+    fields = {"frame": FRAME_FIELDS}
+    for protocol in tables:
+        key, specs, order = protocol["key"], {}, []
+        for row in protocol["fields"]:
+            if not row["tshark"]:
+                continue
+            names, relation = row["tshark"], None
+            if names.split()[-1][0] in "/=":
+                names, relation = names.rsplit(" ", 1)
+            path = row["path"]
+            for prefix in (p for k, p in NESTED_LISTS if k == key):
+                path = path.replace(prefix + ".", prefix + "*.")
+            for tf in names.replace(" ", "").split(","):
+                tf = tf.strip()
+                if tf in specs:
+                    specs[tf][0] += "+" + path
+                    continue
+                transform = RELATIONS.get(relation) or DISPLAY.get(tf)
+                specs[tf] = [path, tf, parser_for(row["type"], relation), transform]
+                order.append(tf)
+        if order:
+            fields[key] = [tuple(specs[tf]) for tf in order]
+    vlan = fields.get("vlan", [])
+    fields["vlan@88a8"] = [(p, S_TAG[tf], parse, tr) for p, tf, parse, tr in vlan if tf in S_TAG]
+    return fields
+
+
+FIELDS = {}  # set by main() from load_fields()
 
 TSHARK_OPTS = [
     "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
@@ -437,11 +276,16 @@ def run_pcapkit(binary, path):
 
 
 # Every (protocol, pcapkit path, tshark field, parse, transform) of FIELDS in order, and
-# for each tshark field the positions that name it.
-SPECS = [(proto.split("@")[0], *spec) for proto, specs in FIELDS.items() for spec in specs]
+# for each tshark field the positions that name it (set by use_fields).
+SPECS = []
 SPEC_INDEX = collections.defaultdict(list)
-for _i, _spec in enumerate(SPECS):
-    SPEC_INDEX[_spec[2]].append(_i)
+
+
+def use_fields(fields):
+    FIELDS.update(fields)
+    SPECS.extend((proto.split("@")[0], *spec) for proto, specs in FIELDS.items() for spec in specs)
+    for i, spec in enumerate(SPECS):
+        SPEC_INDEX[spec[2]].append(i)
 
 
 def compare_file(binary, corpus, rel, fields):
@@ -526,6 +370,7 @@ def main():
     rels += [os.path.abspath(e) for e in args.extra]  # os.path.join keeps absolute paths
     if not rels:
         return unavailable("no capture to compare")
+    use_fields(load_fields(args.pcapkit))
     fields = tshark_fields()
     total = collections.defaultdict(lambda: [0, 0, 0])
     all_diffs, count_diffs = [], []
