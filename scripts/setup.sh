@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config python3
+  g++ cmake ninja-build pkg-config python3 clang-tidy
   libtbb-dev libboost-dev libspdlog-dev nlohmann-json3-dev libpugixml-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev libzstd-dev libnghttp2-dev
