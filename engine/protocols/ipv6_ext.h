@@ -3,8 +3,14 @@
 #pragma once
 
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
+
+// RFC 8200 §4.2: Pad1 (0) is one byte alone; every other option is type, length of the
+// value, value. Mobility options (RFC 6275 §6.2.1) are laid out the same.
+constexpr util::TlvLayout kIpv6OptionLayout = {.single_byte_types = {0, util::kNoTlvType},
+                                               .cut_header_is_error = true};
 
 // next header, length in 8-octet units not counting the first 8.
 void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, const char* error);
