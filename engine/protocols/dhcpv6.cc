@@ -1,6 +1,7 @@
 // DHCPv6 (RFC 8415), UDP ports 546/547: message type, transaction id (or, for relay
 // messages, hop count and the link and peer addresses), then the options.
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -35,30 +36,37 @@ int Container(uint16_t code) {
   }
 }
 
+// RFC 8415 §21.1: option code and length of the value, two bytes each.
+constexpr util::TlvLayout kOptionLayout = {.type_size = 2, .length_at = 2, .length_size = 2};
+
+void Options(const uint8_t* p, uint32_t n, int depth, Emitter& out);
+
+// One sound option: its length, and its value — for containers, the fixed part as `data`
+// and the options after it, nested up to 4 deep.
+void OptionValue(uint16_t code, const uint8_t* v, uint32_t vlen, int depth, Emitter& out) {
+  out.Uint("len", vlen);
+  int fixed = Container(code);
+  if (code == 5 && vlen >= 24) out.Ipv6("address", v);
+  if (fixed >= 0 && vlen >= uint32_t(fixed) && depth < 4) {
+    out.Hex("data", v, uint32_t(fixed));
+    Options(v + fixed, vlen - uint32_t(fixed), depth + 1, out);
+  } else {
+    out.Hex("data", v, vlen);
+  }
+}
+
 void Options(const uint8_t* p, uint32_t n, int depth, Emitter& out) {
   out.BeginArray("options");
-  uint32_t pos = 0;
-  while (pos + 4 <= n) {
-    uint16_t code = Be16(p + pos), olen = Be16(p + pos + 2);
-    const uint8_t* v = p + pos + 4;
+  util::TlvCursor options(p, n, kOptionLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
     out.BeginObject();
-    out.Uint("code", code);
-    if (pos + 4 + olen > n) {
+    out.Uint("code", o.type);
+    if (o.error != util::TlvError::kNone)
       out.Plain("error", "option runs past the message");
-      out.EndObject();
-      break;
-    }
-    out.Uint("len", olen);
-    int fixed = Container(code);
-    if (code == 5 && olen >= 24) out.Ipv6("address", v);
-    if (fixed >= 0 && olen >= fixed && depth < 4) {
-      out.Hex("data", v, uint32_t(fixed));
-      Options(v + fixed, olen - uint32_t(fixed), depth + 1, out);
-    } else {
-      out.Hex("data", v, olen);
-    }
+    else
+      OptionValue(uint16_t(o.type), o.value, o.value_len, depth, out);
     out.EndObject();
-    pos += 4u + olen;
   }
   out.EndArray();
 }

@@ -2,6 +2,7 @@
 // (RFC 3931). Control messages list their AVPs; a version 2 data message carries a PPP
 // frame, dissected as LINKTYPE_PPP.
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -87,26 +88,33 @@ void DissectIp(const uint8_t* p, uint32_t len, DissectResult& out) {
   out.aux = kV3;
 }
 
+// RFC 2661 §4.1 (and RFC 3931 §5.1): flags and a 10-bit length of the whole AVP, the
+// vendor id, the attribute type, then the value.
+constexpr util::TlvLayout kAvpLayout = {.type_at = 4,
+                                        .type_size = 2,
+                                        .length_at = 0,
+                                        .length_size = 2,
+                                        .length_mask = 0x03ff,
+                                        .length_counts = util::TlvLength::kEntry};
+
 void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
   out.BeginArray("avps");
-  uint32_t pos = 0;
-  while (pos + 6 <= n) {
-    uint16_t head = Be16(p + pos);
-    uint32_t alen = head & 0x03ff;
+  util::TlvCursor avps(p, n, kAvpLayout);
+  util::TlvEntry a;
+  while (avps.Next(a)) {
+    uint16_t flags = Be16(a.header);
     out.BeginObject();
-    out.Bool("mandatory", (head & 0x8000) != 0);
-    out.Bool("hidden", (head & 0x4000) != 0);
-    out.Uint("vendor", Be16(p + pos + 2));
-    out.Uint("type", Be16(p + pos + 4));
-    if (alen < 6 || pos + alen > n) {
+    out.Bool("mandatory", (flags & 0x8000) != 0);
+    out.Bool("hidden", (flags & 0x4000) != 0);
+    out.Uint("vendor", Be16(a.header + 2));
+    out.Uint("type", a.type);
+    if (a.error != util::TlvError::kNone) {
       out.Plain("error", "AVP length out of range");
-      out.EndObject();
-      break;
+    } else {
+      out.Uint("len", a.size);
+      out.Hex("value", a.value, a.value_len);
     }
-    out.Uint("len", alen);
-    out.Hex("value", p + pos + 6, alen - 6);
     out.EndObject();
-    pos += alen;
   }
   out.EndArray();
 }
