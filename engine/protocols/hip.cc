@@ -51,8 +51,8 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("version", p[3] >> 4);
   out.Uint("checksum", Be16(p + 4));
   out.Uint("controls", Be16(p + 6));
-  out.Ipv6("shit", p + 8);  // sender's HIT (an IPv6-shaped identifier)
-  out.Ipv6("rhit", p + 24);
+  out.Ipv6("sender_hit", p + 8);  // Host Identity Tags: IPv6-shaped identifiers
+  out.Ipv6("receiver_hit", p + 24);
   WriteParameters(p + 40, l.hdr_len - 40, out);
 }
 
