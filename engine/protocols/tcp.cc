@@ -62,6 +62,31 @@ const char* OptionName(uint8_t kind) {
   }
 }
 
+// Multipath TCP (RFC 8684): the subtype, and the fields of those decoded.
+void WriteMptcp(const uint8_t* v, uint32_t vlen, Emitter& out) {
+  static const char* const kSubtypes[] = {"MP_CAPABLE", "MP_JOIN",      "DSS",
+                                          "ADD_ADDR",   "REMOVE_ADDR",  "MP_PRIO",
+                                          "MP_FAIL",    "MP_FASTCLOSE", "MP_TCPRST"};
+  uint8_t subtype = v[0] >> 4;
+  out.Uint("subtype", subtype);
+  if (subtype < 9) out.Plain("subtype_name", kSubtypes[subtype]);
+  if (subtype == 0) {
+    out.Uint("version", v[0] & 15);
+    if (vlen >= 2) out.Uint("flags", v[1]);
+    if (vlen >= 10) out.Hex("sender_key", v + 2, 8);
+    if (vlen >= 18) out.Hex("receiver_key", v + 10, 8);
+  } else if (subtype == 2 && vlen >= 2) {
+    out.Uint("flags", v[1]);
+    out.Hex("data", v + 2, vlen - 2);
+  } else if (subtype == 4) {
+    out.BeginArray("address_ids");
+    for (uint32_t i = 1; i < vlen; ++i) out.Uint({}, v[i]);
+    out.EndArray();
+  } else {
+    out.Hex("data", v + 1, vlen - 1);
+  }
+}
+
 void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& out) {
   if (kind == 2 && vlen == 2) {
     out.Uint("mss", Be16(v));
@@ -88,28 +113,8 @@ void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& ou
     out.Uint("key_id", v[0]);
     out.Uint("rnext_key_id", v[1]);
     out.Hex("mac", v + 2, vlen - 2);
-  } else if (kind == 30 && vlen >= 1) {  // MPTCP (RFC 8684)
-    static const char* const kSubtypes[] = {"MP_CAPABLE", "MP_JOIN",      "DSS",
-                                            "ADD_ADDR",   "REMOVE_ADDR",  "MP_PRIO",
-                                            "MP_FAIL",    "MP_FASTCLOSE", "MP_TCPRST"};
-    uint8_t subtype = v[0] >> 4;
-    out.Uint("subtype", subtype);
-    if (subtype < 9) out.Plain("subtype_name", kSubtypes[subtype]);
-    if (subtype == 0) {
-      out.Uint("version", v[0] & 15);
-      if (vlen >= 2) out.Uint("flags", v[1]);
-      if (vlen >= 10) out.Hex("sender_key", v + 2, 8);
-      if (vlen >= 18) out.Hex("receiver_key", v + 10, 8);
-    } else if (subtype == 2 && vlen >= 2) {
-      out.Uint("flags", v[1]);
-      out.Hex("data", v + 2, vlen - 2);
-    } else if (subtype == 4) {
-      out.BeginArray("address_ids");
-      for (uint32_t i = 1; i < vlen; ++i) out.Uint({}, v[i]);
-      out.EndArray();
-    } else {
-      out.Hex("data", v + 1, vlen - 1);
-    }
+  } else if (kind == 30 && vlen >= 1) {
+    WriteMptcp(v, vlen, out);
   } else if (kind == 34) {  // TCP Fast Open cookie (RFC 7413)
     out.Hex("cookie", v, vlen);
   } else if (kind != 4 || vlen != 0) {
