@@ -56,6 +56,23 @@ void Write(const LayerContext& l, Emitter& out) {
   WriteParameters(p + 40, l.hdr_len - 40, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header", nullptr},
+    {"type", kInt, "packet type", "hip.packet_type"},
+    {"version", kInt, "HIP version", nullptr},
+    {"checksum", kInt, "as on the wire", "hip.checksum"},
+    {"controls", kInt, "the controls field", "hip.controls"},
+    {"sender_hit", kIpv6, "sender's Host Identity Tag, in IPv6 form", nullptr},
+    {"receiver_hit", kIpv6, "receiver's Host Identity Tag, in IPv6 form", nullptr},
+    {"parameters", kList, "one entry per parameter", nullptr},
+    {"parameters[].type", kInt, "parameter type", "hip.type"},
+    {"parameters[].critical", kBool, "the type is critical (odd)", nullptr},
+    {"parameters[].error", kText, "a parameter past the header: the list's last entry", nullptr},
+    {"parameters[].len", kInt, "bytes of the contents (padding not counted)", nullptr},
+    {"parameters[].value", kHex, "the contents", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("hip", [](Registry& r) {
@@ -63,7 +80,12 @@ const Registration kRegistration("hip", [](Registry& r) {
          .key = "hip",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The fixed header with both Host Identity Tags, then the parameters as "
+                    "type-length-value entries, each padded to 8 bytes. A malformed parameter "
+                    "ends `parameters` with an entry carrying `error`. PyPCAPKit names the HITs "
+                    "`shit` and `rhit`."},
         {{Table::kIpProto, 139}});
 });
 

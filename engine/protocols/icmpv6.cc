@@ -147,6 +147,44 @@ void Write(const LayerContext& l, Emitter& out) {
     WriteNdOptions(l.p + FixedLength(type), l.hdr_len - FixedLength(type), out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"type", kInt, "message type", "icmpv6.type"},
+    {"code", kInt, "message code", "icmpv6.code"},
+    {"checksum", kInt, "as on the wire", "icmpv6.checksum"},
+    {"id", kInt, "echo request / reply: identifier", "icmpv6.echo.identifier"},
+    {"seq", kInt, "echo request / reply: sequence number", "icmpv6.echo.sequence_number"},
+    {"mtu", kInt, "packet too big: the MTU", nullptr},
+    {"pointer", kInt, "parameter problem: the offset of the error", nullptr},
+    {"cur_hop_limit", kInt, "router advertisement: current hop limit", nullptr},
+    {"managed", kBool, "router advertisement: managed address configuration", nullptr},
+    {"other", kBool, "router advertisement: other configuration", nullptr},
+    {"router_lifetime", kInt, "router advertisement: router lifetime (seconds)", nullptr},
+    {"reachable_time", kInt, "router advertisement: reachable time (milliseconds)", nullptr},
+    {"retrans_timer", kInt, "router advertisement: retransmission timer (milliseconds)", nullptr},
+    {"target", kIpv6, "neighbor solicitation / advertisement, redirect: target address", nullptr},
+    {"router", kBool, "neighbor advertisement: router flag", nullptr},
+    {"solicited", kBool, "neighbor advertisement: solicited flag", nullptr},
+    {"override", kBool, "neighbor advertisement: override flag", nullptr},
+    {"destination", kIpv6, "redirect: destination address", nullptr},
+    {"options", kList, "Neighbor Discovery options", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the option (the wire's 8-byte units × 8)", nullptr},
+    {"options[].link_addr", kMac, "source/target link-layer address", nullptr},
+    {"options[].prefix_len", kInt, "prefix information: prefix length", nullptr},
+    {"options[].on_link", kBool, "prefix information: on-link flag", nullptr},
+    {"options[].autonomous", kBool, "prefix information: autonomous configuration flag", nullptr},
+    {"options[].valid_lifetime", kInt, "prefix information: valid lifetime (seconds)", nullptr},
+    {"options[].preferred_lifetime", kInt, "prefix information: preferred lifetime (seconds)",
+     nullptr},
+    {"options[].prefix", kIpv6, "prefix information: the prefix", nullptr},
+    {"options[].mtu", kInt, "MTU: the link MTU", nullptr},
+    {"options[].lifetime", kInt, "RDNSS: lifetime (seconds)", nullptr},
+    {"options[].servers", kList, "RDNSS: the recursive DNS servers", nullptr},
+    {"options[].servers[]", kIpv6, "a server's address", nullptr},
+    {"options[].data", kHex, "other types: the value", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("icmpv6", [](Registry& r) {
@@ -155,7 +193,11 @@ const Registration kRegistration("icmpv6", [](Registry& r) {
          .key = "icmpv6",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Error messages (types 1–4) carry the quoted packet as a nested `ipv6` "
+                    "layer. Neighbor Discovery messages (types 133–137) list their options; a "
+                    "malformed option ends `options` with an entry carrying `error`."},
         {{Table::kIpProto, 58}});
 });
 

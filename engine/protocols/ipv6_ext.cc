@@ -83,4 +83,43 @@ void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+namespace {
+
+constexpr FieldSpec kTlvOptionsHeaderFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header", nullptr},
+    {"options", kList, "one entry per option", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].name", kText,
+     "Pad1, PadN, TunnelEncapLimit, RouterAlert, CALIPSO, QuickStart, RPL, Jumbo or HomeAddress "
+     "(absent for other types)",
+     nullptr},
+    {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
+    {"options[].payload_len", kInt, "Jumbo: the jumbo payload length", nullptr},
+    {"options[].value", kInt, "RouterAlert: the value", nullptr},
+    {"options[].limit", kInt, "TunnelEncapLimit: the limit", nullptr},
+    {"options[].address", kIpv6, "HomeAddress: the home address", nullptr},
+    {"options[].doi", kInt, "CALIPSO: domain of interpretation", nullptr},
+    {"options[].compartment_len", kInt, "CALIPSO: bytes of the compartment bitmap", nullptr},
+    {"options[].sensitivity", kInt, "CALIPSO: sensitivity level", nullptr},
+    {"options[].checksum", kInt, "CALIPSO: checksum", nullptr},
+    {"options[].compartments", kHex, "CALIPSO: the compartment bitmap", nullptr},
+    {"options[].func", kInt, "QuickStart: function", nullptr},
+    {"options[].rate", kInt, "QuickStart: rate request or report", nullptr},
+    {"options[].qs_ttl", kInt, "QuickStart: TTL", nullptr},
+    {"options[].nonce", kInt, "QuickStart: nonce", nullptr},
+    {"options[].data", kHex, "RPL and other types: the value", nullptr},
+};
+
+}  // namespace
+
+std::span<const FieldSpec> TlvOptionsHeaderFields() {
+  return kTlvOptionsHeaderFields;
+}
+
+const char* const kTlvOptionsHeaderSummary =
+    "Extension headers follow the `ipv6` layer as layers of their own, nested in wire order. A "
+    "malformed option ends `options` with an entry carrying `error`.";
+
 }  // namespace pcapkit::protocols

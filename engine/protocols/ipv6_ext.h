@@ -2,6 +2,8 @@
 // Destination Options, RFC 8200 §4.2). Not a protocol: a helper of those two.
 #pragma once
 
+#include <span>
+
 #include "engine/protocols/common.h"
 #include "engine/util/tlv.h"
 
@@ -16,5 +18,9 @@ constexpr util::TlvLayout kIpv6OptionLayout = {.single_byte_types = {0, util::kN
 void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, const char* error);
 // next, length (bytes), options [{type, name?, len, data}].
 void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out);
+// What WriteTlvOptionsHeader writes, and a summary of it: Hop-by-Hop and Destination
+// Options share both.
+std::span<const FieldSpec> TlvOptionsHeaderFields();
+extern const char* const kTlvOptionsHeaderSummary;
 
 }  // namespace pcapkit::protocols

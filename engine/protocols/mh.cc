@@ -122,6 +122,39 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", "mip6.proto"},
+    {"length", kInt, "bytes of the whole header", "mip6.hlen /8-1"},
+    {"type", kInt, "MH type", "mip6.mhtype"},
+    {"checksum", kInt, "as on the wire", "mip6.csum"},
+    {"cookie", kHex, "HoTI/CoTI, HoT/CoT: init cookie", nullptr},
+    {"nonce_index", kInt, "HoT/CoT: nonce index", nullptr},
+    {"token", kHex, "HoT/CoT: keygen token", nullptr},
+    {"seq", kInt, "binding update and acknowledgement: sequence number", nullptr},
+    {"flags", kObject, "binding update: the flags", nullptr},
+    {"flags.a", kBool, "acknowledge", nullptr},
+    {"flags.h", kBool, "home registration", nullptr},
+    {"flags.l", kBool, "link-local address compatibility", nullptr},
+    {"flags.k", kBool, "key management mobility capability", nullptr},
+    {"lifetime", kInt, "binding update and acknowledgement: lifetime (4-second units)", nullptr},
+    {"status", kInt, "binding acknowledgement and error: status", nullptr},
+    {"k", kBool, "binding acknowledgement: key management mobility capability", nullptr},
+    {"home_address", kIpv6, "binding error: home address", nullptr},
+    {"options", kList, "the mobility options", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
+    {"options[].refresh_interval", kInt, "binding refresh advice: interval (4-second units)",
+     nullptr},
+    {"options[].alternate_coa", kIpv6, "alternate care-of address", nullptr},
+    {"options[].home_nonce_index", kInt, "nonce indices: home nonce index", nullptr},
+    {"options[].careof_nonce_index", kInt, "nonce indices: care-of nonce index", nullptr},
+    {"options[].authenticator", kHex, "binding authorization data: the authenticator", nullptr},
+    {"options[].prefix_len", kInt, "mobile network prefix: prefix length", nullptr},
+    {"options[].prefix", kIpv6, "mobile network prefix: the prefix", nullptr},
+    {"options[].data", kHex, "other types: the value (Pad1 and PadN have none)", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("mh", [](Registry& r) {
@@ -129,7 +162,12 @@ const Registration kRegistration("mh", [](Registry& r) {
          .key = "mh",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The header, then the fields of its message type (binding refresh request, "
+                    "home and care-of test init and test, binding update, acknowledgement and "
+                    "error), then the mobility options. A malformed option ends `options` with "
+                    "an entry carrying `error`."},
         {{Table::kIpProto, 135}});
 });
 
