@@ -127,6 +127,38 @@ void Write(const LayerContext& l, Emitter& out) {
   WriteOptions(l.p + kOptions, l.length - kOptions, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"op", kInt, "1 request, 2 reply", "dhcp.type"},
+    {"htype", kInt, "hardware address type", nullptr},
+    {"hlen", kInt, "hardware address length", nullptr},
+    {"hops", kInt, "relay hops", nullptr},
+    {"xid", kInt, "transaction id", "dhcp.id"},
+    {"secs", kInt, "seconds since the client began", nullptr},
+    {"broadcast", kBool, "the broadcast flag", nullptr},
+    {"ciaddr", kIpv4, "client address", nullptr},
+    {"yiaddr", kIpv4, "'your' (client) address", "dhcp.ip.your"},
+    {"siaddr", kIpv4, "next server address", nullptr},
+    {"giaddr", kIpv4, "relay agent address", nullptr},
+    {"chaddr", kMac | kHex, "client hardware address (MAC, or hex for other hardware)",
+     "dhcp.hw.mac_addr"},
+    {"sname", kText, "server host name", nullptr},
+    {"file", kText, "boot file name", nullptr},
+    {"options", kList, "after the magic cookie: one entry per option (not Pad, End)", nullptr},
+    {"options[].code", kInt, "option code", nullptr},
+    {"options[].error", kText, "an option past the packet: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the value", nullptr},
+    {"options[].message_type", kInt, "53: DHCP message type", "dhcp.option.dhcp"},
+    {"options[].address", kIpv4, "1, 28, 50, 54: subnet mask, broadcast, requested IP, server id",
+     nullptr},
+    {"options[].addresses", kList, "3, 6, 42: routers, DNS servers, NTP servers", nullptr},
+    {"options[].addresses[]", kIpv4, "an address", nullptr},
+    {"options[].seconds", kInt, "51, 58, 59: lease, renewal, rebinding time (seconds)", nullptr},
+    {"options[].text", kText, "12, 15, 60: host name, domain name, vendor class", nullptr},
+    {"options[].parameters", kList, "55: parameter request list", nullptr},
+    {"options[].parameters[]", kInt, "a requested option code", nullptr},
+    {"options[].data", kHex, "other options: the value", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("dhcp", [](Registry& r) {
@@ -134,7 +166,11 @@ const Registration kRegistration("dhcp", [](Registry& r) {
          .key = "dhcp",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "DHCP and BOOTP: the fixed fields and, after the magic cookie, the options "
+                    "with the common ones decoded (BOOTP messages have no `options`). A "
+                    "malformed option ends `options` with an entry carrying `error`."},
         {{Table::kUdpPort, 67}, {Table::kUdpPort, 68}});
 });
 

@@ -87,6 +87,35 @@ void Write(const LayerContext& l, Emitter& out) {
   Options(p + pos, l.hdr_len - pos, 0, out);
 }
 
+// The members of one level of options. IA_NA, IA_TA, IA_PD, IAADDR and IAPREFIX hold a
+// level of their own after their fixed part, down to 4 levels below the message's.
+// clang-format off
+#define PCAPKIT_DHCPV6_OPTION_FIELDS(list, code_tshark)                                   \
+  {list, kList, "one entry per option", nullptr},                                         \
+  {list "[].code", kInt, "option code", code_tshark},                                     \
+  {list "[].error", kText, "an option past the message: the list's last entry", nullptr}, \
+  {list "[].len", kInt, "bytes of the value", nullptr},                                   \
+  {list "[].address", kIpv6, "IAADDR: the address", nullptr},                             \
+  {list "[].data", kHex,                                                                  \
+   "the value; for IA_NA, IA_TA, IA_PD, IAADDR and IAPREFIX the fixed part", nullptr}
+// clang-format on
+
+constexpr FieldSpec kFields[] = {
+    {"msg_type", kInt, "message type", "dhcpv6.msgtype"},
+    {"hop_count", kInt, "relay messages: hop count", nullptr},
+    {"link_address", kIpv6, "relay messages: link address", nullptr},
+    {"peer_address", kIpv6, "relay messages: peer address", nullptr},
+    {"xid", kInt, "transaction id (not in relay messages)", "dhcpv6.xid"},
+    // tshark lists every level's codes, depth first, under one field.
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options", "dhcpv6.option.type"),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options[].options[].options", nullptr),
+};
+
+#undef PCAPKIT_DHCPV6_OPTION_FIELDS
+
 }  // namespace
 
 const Registration kRegistration("dhcpv6", [](Registry& r) {
@@ -94,7 +123,12 @@ const Registration kRegistration("dhcpv6", [](Registry& r) {
          .key = "dhcpv6",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The message type and transaction id (or, for relay messages, hop count "
+                    "and the link and peer addresses), then the options; IA_NA, IA_TA, IA_PD, "
+                    "IAADDR and IAPREFIX nest the `options` that follow their fixed part. A "
+                    "malformed option ends its `options` with an entry carrying `error`."},
         {{Table::kUdpPort, 546}, {Table::kUdpPort, 547}});
 });
 

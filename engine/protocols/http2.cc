@@ -227,6 +227,42 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+constexpr FieldSpec kFields[] = {
+    {"preface", kBool, "the segment starts with the connection preface", nullptr},
+    {"frames", kList, "every frame starting in the segment", nullptr},
+    {"frames[].length", kInt, "payload length", "http2.length"},
+    {"frames[].type", kInt, "frame type", "http2.type"},
+    {"frames[].flags", kInt, "frame flags", nullptr},
+    {"frames[].stream_id", kInt, "stream identifier", "http2.streamid"},
+    {"frames[].truncated", kBool, "the frame is cut by the segment's end", nullptr},
+    {"frames[].error", kText, "padding longer than the frame", nullptr},
+    {"frames[].pad_len", kInt, "PADDED: bytes of padding", nullptr},
+    {"frames[].data_len", kInt, "DATA: bytes of data", nullptr},
+    {"frames[].exclusive", kBool, "HEADERS (PRIORITY flag), PRIORITY: exclusive dependency",
+     nullptr},
+    {"frames[].stream_dependency", kInt, "HEADERS (PRIORITY flag), PRIORITY: stream dependency",
+     nullptr},
+    {"frames[].weight", kInt, "HEADERS (PRIORITY flag), PRIORITY: weight (1–256)", nullptr},
+    {"frames[].headers", kList,
+     "HEADERS, PUSH_PROMISE with END_HEADERS: [name, value] pairs, HPACK-decoded", nullptr},
+    {"frames[].headers[][]", kText, "a header's name, then its value", nullptr},
+    {"frames[].headers_error", kText,
+     "a field refers to the connection's dynamic table, which a per-packet decoder cannot know",
+     nullptr},
+    {"frames[].fragment", kHex,
+     "HEADERS, PUSH_PROMISE without END_HEADERS, CONTINUATION: the header block fragment", nullptr},
+    {"frames[].error_code", kInt, "RST_STREAM, GOAWAY: error code", nullptr},
+    {"frames[].settings", kList, "SETTINGS: the settings", nullptr},
+    {"frames[].settings[].id", kInt, "setting identifier", nullptr},
+    {"frames[].settings[].value", kInt, "setting value", nullptr},
+    {"frames[].promised_stream_id", kInt, "PUSH_PROMISE: promised stream id", nullptr},
+    {"frames[].opaque", kHex, "PING: opaque data", nullptr},
+    {"frames[].last_stream_id", kInt, "GOAWAY: last stream id", nullptr},
+    {"frames[].debug_data", kHex, "GOAWAY: additional debug data", nullptr},
+    {"frames[].increment", kInt, "WINDOW_UPDATE: window size increment", nullptr},
+    {"frames[].payload", kHex, "frames of other types: the payload", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("http2", [](Registry& r) {
@@ -236,6 +272,13 @@ const Registration kRegistration("http2", [](Registry& r) {
                  .layer = LayerLevel::kApplication,
                  .dissect = Dissect,
                  .write = Write,
+                 .fields = kFields,
+                 .summary = "HTTP/2 over cleartext TCP, on any port, found by content: the "
+                            "connection preface, or a segment that is an exact chain of frames "
+                            "of known types. Every frame is listed with its type's fields; "
+                            "header blocks complete in the frame are HPACK-decoded, each with a "
+                            "fresh decoder, so a record does not depend on the packets before "
+                            "it.",
                  .detect = Detect,
                  .detect_order = 30},
                 Table::kTcpPort);

@@ -170,6 +170,36 @@ void Write(const LayerContext& l, Emitter& out) {
   if (flags & 0x8000) Avps(p + pos, l.hdr_len - pos, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"type", kText, "\"control\" or \"data\" (v2; v3 over UDP: control messages only)",
+     "l2tp.type =control"},
+    {"version", kInt, "2 or 3", nullptr},
+    {"length", kInt, "the length field (v2 when present; v3 control messages)", "l2tp.length"},
+    {"tunnel", kInt, "v2: tunnel id", "l2tp.tunnel"},
+    {"session", kInt, "session id (v2; v3 data messages, and session 0 over IP)", "l2tp.session"},
+    {"connection", kInt, "v3 control messages: control connection id", nullptr},
+    {"ns", kInt, "sequence number sent (when present)", "l2tp.Ns"},
+    {"nr", kInt, "sequence number expected (when present)", "l2tp.Nr"},
+    {"offset", kInt, "v2: offset size (when present)", nullptr},
+    {"avps", kList, "control messages: one entry per AVP", nullptr},
+    {"avps[].mandatory", kBool, "the mandatory bit", nullptr},
+    {"avps[].hidden", kBool, "the hidden bit", nullptr},
+    {"avps[].vendor", kInt, "vendor id", nullptr},
+    {"avps[].type", kInt, "attribute type", "l2tp.avp.type"},
+    {"avps[].error", kText, "an AVP length out of range: the list's last entry", nullptr},
+    {"avps[].len", kInt, "bytes of the AVP, its 6-byte header included", nullptr},
+    {"avps[].value", kHex, "the attribute value", nullptr},
+};
+
+constexpr const char* kSummary =
+    "Version 2 over UDP port 1701 (RFC 2661) and version 3 over IP protocol 115 or UDP (RFC "
+    "3931). v2: `type`, `version`, `length`, `tunnel`, `session`, `ns`, `nr`, `offset` (each "
+    "when present); control messages list their `avps`; a data message carries a PPP frame. v3 "
+    "over IP: `version` 3, `session`; for session 0 (control) `length`, `connection`, `ns`, "
+    "`nr`, `avps`. v3 over UDP: `version` 3, then `session` (data), or `type` \"control\", "
+    "`length`, `connection`, `ns`, `nr`, `avps`. A malformed AVP ends `avps` with an entry "
+    "carrying `error`.";
+
 }  // namespace
 
 const Registration kRegistration("l2tp", [](Registry& r) {
@@ -177,13 +207,17 @@ const Registration kRegistration("l2tp", [](Registry& r) {
          .key = "l2tp",
          .layer = LayerLevel::kLink,
          .dissect = DissectUdp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kUdpPort, 1701}});
   r.Add({.name = "L2TP",
          .key = "l2tp",
          .layer = LayerLevel::kLink,
          .dissect = DissectIp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kIpProto, 115}});
 });
 

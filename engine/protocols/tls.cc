@@ -163,6 +163,39 @@ void Write(const LayerContext& l, Emitter& out) {
   if (pos < l.length) out.Uint("trailing_len", l.length - pos);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"records", kList, "every record starting in the segment", nullptr},
+    {"records[].content_type", kInt, "record content type", "tls.record.content_type"},
+    {"records[].version", kInt, "record version", "tls.record.version"},
+    {"records[].length", kInt, "record length", "tls.record.length"},
+    {"records[].truncated", kBool, "true when the record continues past the segment", nullptr},
+    {"records[].handshake", kObject, "content type 22: the handshake message", nullptr},
+    {"records[].handshake.type", kInt, "handshake type", "tls.handshake.type"},
+    {"records[].handshake.length", kInt, "handshake length", nullptr},
+    {"records[].handshake.version", kInt, "ClientHello, ServerHello: version", nullptr},
+    {"records[].handshake.random", kHex, "ClientHello, ServerHello: random", nullptr},
+    {"records[].handshake.session_id", kHex, "ClientHello, ServerHello: session id", nullptr},
+    {"records[].handshake.cipher_suites", kList, "ClientHello: the cipher suites", nullptr},
+    {"records[].handshake.cipher_suites[]", kInt, "a cipher suite", nullptr},
+    {"records[].handshake.cipher_suite", kInt, "ServerHello: the cipher suite", nullptr},
+    {"records[].handshake.extensions", kList, "ClientHello, ServerHello: the extensions", nullptr},
+    {"records[].handshake.extensions[].type", kInt, "extension type", nullptr},
+    {"records[].handshake.extensions[].len", kInt, "bytes of the extension data", nullptr},
+    {"records[].handshake.extensions[].server_name", kText, "SNI: the first host_name",
+     "tls.handshake.extensions_server_name"},
+    {"records[].handshake.extensions[].extra_server_names", kList,
+     "SNI: further host names, which RFC 6066 forbids", nullptr},
+    {"records[].handshake.extensions[].extra_server_names[]", kText, "a host name", nullptr},
+    {"records[].handshake.extensions[].alpn", kList, "ALPN: the protocol names", nullptr},
+    {"records[].handshake.extensions[].alpn[]", kText, "a protocol name", nullptr},
+    {"records[].handshake.extensions[].versions", kList, "supported_versions: the versions",
+     nullptr},
+    {"records[].handshake.extensions[].versions[]", kInt, "a version", nullptr},
+    {"records[].handshake.error", kText, "a hello cut by the segment's end", nullptr},
+    {"trailing_len", kInt, "bytes after the last whole record header that are not a record",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("tls", [](Registry& r) {
@@ -171,6 +204,11 @@ const Registration kRegistration("tls", [](Registry& r) {
                  .layer = LayerLevel::kApplication,
                  .dissect = Dissect,
                  .write = Write,
+                 .fields = kFields,
+                 .summary = "TLS and SSL 3.0 records, on any TCP port, found by content (record "
+                            "type 20–24, version 3.x): every record of the segment with its "
+                            "type, version and length; handshake messages by type; the "
+                            "ClientHello and ServerHello decoded. Encrypted records stay bytes.",
                  .detect = Detect,
                  .detect_order = 20},
                 Table::kTcpPort);
