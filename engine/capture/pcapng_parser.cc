@@ -8,6 +8,7 @@
 
 #include "engine/capture/format_parser.h"
 #include "engine/util/hex.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::capture {
 namespace {
@@ -26,19 +27,17 @@ struct Interface {
   bool have_tsresol = false, have_tsoffset = false;
 };
 
-// Walks an option list: code, length, value padded to 4 bytes, ended by code 0 or the
-// end of the block. Returns false when an option overruns the block.
-template <class Fn>
-bool ForEachOption(const uint8_t* p, size_t n, bool big, Fn&& fn) {
-  size_t pos = 0;
-  while (pos + 4 <= n) {
-    uint16_t code = Load16(p + pos, big), len = Load16(p + pos + 2, big);
-    if (code == 0) return true;
-    if (pos + 4 + len > n) return false;
-    fn(code, p + pos + 4, len);
-    pos += 4 + ((len + 3u) & ~3u);
-  }
-  return true;
+// Options and name records: code and length of the value, two bytes each in the
+// section's byte order, the value padded to 4 bytes; code 0 (opt_endofopt,
+// nrb_record_end) ends the list.
+constexpr uint16_t kEndOfList = 0;
+constexpr util::TlvLayout TlvLayoutOf(bool big_endian) {
+  return {.type_size = 2,
+          .length_at = 2,
+          .length_size = 2,
+          .align = 4,
+          .big_endian = big_endian,
+          .end_type = kEndOfList};
 }
 
 std::string Printable(const uint8_t* p, size_t n) {
@@ -138,10 +137,14 @@ class PcapngParser : public FormatParser {
                bool (PcapngParser::*known)(MetaRecord&, uint16_t, const uint8_t*, uint16_t)) {
     std::vector<std::string> comments;
     size_t first = m.fields.size();
-    bool ok = ForEachOption(p, n, big_, [&](uint16_t code, const uint8_t* v, uint16_t len) {
-      if (known == nullptr || !(this->*known)(m, code, v, len))
-        CommonOption(m, code, v, len, comments);
-    });
+    util::TlvCursor options(p, uint32_t(n), TlvLayoutOf(big_));
+    util::TlvEntry o;
+    while (options.Next(o) && o.error == util::TlvError::kNone && o.type != kEndOfList) {
+      uint16_t code = uint16_t(o.type), len = uint16_t(o.value_len);
+      if (known == nullptr || !(this->*known)(m, code, o.value, len))
+        CommonOption(m, code, o.value, len, comments);
+    }
+    bool ok = options.error() == util::TlvError::kNone;
     if (!comments.empty()) m.TextList("comment", std::move(comments));
     if (!ok) m.Text("options_error", "option overruns the block");
     NumberRepeats(m, first);
@@ -366,23 +369,19 @@ class PcapngParser : public FormatParser {
   void NameResolution(Batch& batch, const BlockView& b) {
     MetaRecord& m = Meta(batch, MetaRecord::Kind::kNameResolution);
     std::vector<std::string> records;
-    size_t p = 0;
-    while (p + 4 <= b.body_len) {
-      uint16_t rtype = Load16(b.body + p, big_), rlen = Load16(b.body + p + 2, big_);
-      if (rtype == 0) {
-        p += 4;
-        break;
-      }
-      if (p + 4 + rlen > b.body_len) {
+    util::TlvCursor cursor(b.body, b.body_len, TlvLayoutOf(big_));
+    util::TlvEntry r;
+    while (cursor.Next(r) && r.type != kEndOfList) {
+      if (r.error != util::TlvError::kNone) {
         m.Text("records_error", "record overruns the block");
-        p = b.body_len;
         break;
       }
-      records.push_back(NameRecord(rtype, b.body + p + 4, rlen));
-      p += 4 + ((rlen + 3u) & ~3u);
+      records.push_back(NameRecord(uint16_t(r.type), r.value, uint16_t(r.value_len)));
     }
     m.TextList("records", std::move(records));
-    if (p < b.body_len) Options(m, b.body + p, b.body_len - p, nullptr);
+    // Options follow the records' end marker (none after a record that overran).
+    if (cursor.error() == util::TlvError::kNone && cursor.offset() < b.body_len)
+      Options(m, b.body + cursor.offset(), b.body_len - cursor.offset(), nullptr);
   }
 
   // "address name..." for an IPv4 or IPv6 record; "type N hex" for any other.

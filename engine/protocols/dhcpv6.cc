@@ -1,6 +1,7 @@
 // DHCPv6 (RFC 8415), UDP ports 546/547: message type, transaction id (or, for relay
 // messages, hop count and the link and peer addresses), then the options.
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -35,30 +36,37 @@ int Container(uint16_t code) {
   }
 }
 
+// RFC 8415 §21.1: option code and length of the value, two bytes each.
+constexpr util::TlvLayout kOptionLayout = {.type_size = 2, .length_at = 2, .length_size = 2};
+
+void Options(const uint8_t* p, uint32_t n, int depth, Emitter& out);
+
+// One sound option: its length, and its value — for containers, the fixed part as `data`
+// and the options after it, nested up to 4 deep.
+void OptionValue(uint16_t code, const uint8_t* v, uint32_t vlen, int depth, Emitter& out) {
+  out.Uint("len", vlen);
+  int fixed = Container(code);
+  if (code == 5 && vlen >= 24) out.Ipv6("address", v);
+  if (fixed >= 0 && vlen >= uint32_t(fixed) && depth < 4) {
+    out.Hex("data", v, uint32_t(fixed));
+    Options(v + fixed, vlen - uint32_t(fixed), depth + 1, out);
+  } else {
+    out.Hex("data", v, vlen);
+  }
+}
+
 void Options(const uint8_t* p, uint32_t n, int depth, Emitter& out) {
   out.BeginArray("options");
-  uint32_t pos = 0;
-  while (pos + 4 <= n) {
-    uint16_t code = Be16(p + pos), olen = Be16(p + pos + 2);
-    const uint8_t* v = p + pos + 4;
+  util::TlvCursor options(p, n, kOptionLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
     out.BeginObject();
-    out.Uint("code", code);
-    if (pos + 4 + olen > n) {
+    out.Uint("code", o.type);
+    if (o.error != util::TlvError::kNone)
       out.Plain("error", "option runs past the message");
-      out.EndObject();
-      break;
-    }
-    out.Uint("len", olen);
-    int fixed = Container(code);
-    if (code == 5 && olen >= 24) out.Ipv6("address", v);
-    if (fixed >= 0 && olen >= fixed && depth < 4) {
-      out.Hex("data", v, uint32_t(fixed));
-      Options(v + fixed, olen - uint32_t(fixed), depth + 1, out);
-    } else {
-      out.Hex("data", v, olen);
-    }
+    else
+      OptionValue(uint16_t(o.type), o.value, o.value_len, depth, out);
     out.EndObject();
-    pos += 4u + olen;
   }
   out.EndArray();
 }
@@ -79,6 +87,35 @@ void Write(const LayerContext& l, Emitter& out) {
   Options(p + pos, l.hdr_len - pos, 0, out);
 }
 
+// The members of one level of options. IA_NA, IA_TA, IA_PD, IAADDR and IAPREFIX hold a
+// level of their own after their fixed part, down to 4 levels below the message's.
+// clang-format off
+#define PCAPKIT_DHCPV6_OPTION_FIELDS(list, code_tshark)                                   \
+  {list, kList, "one entry per option", nullptr},                                         \
+  {list "[].code", kInt, "option code", code_tshark},                                     \
+  {list "[].error", kText, "an option past the message: the list's last entry", nullptr}, \
+  {list "[].len", kInt, "bytes of the value", nullptr},                                   \
+  {list "[].address", kIpv6, "IAADDR: the address", nullptr},                             \
+  {list "[].data", kHex,                                                                  \
+   "the value; for IA_NA, IA_TA, IA_PD, IAADDR and IAPREFIX the fixed part", nullptr}
+// clang-format on
+
+constexpr FieldSpec kFields[] = {
+    {"msg_type", kInt, "message type", "dhcpv6.msgtype"},
+    {"hop_count", kInt, "relay messages: hop count", nullptr},
+    {"link_address", kIpv6, "relay messages: link address", nullptr},
+    {"peer_address", kIpv6, "relay messages: peer address", nullptr},
+    {"xid", kInt, "transaction id (not in relay messages)", "dhcpv6.xid"},
+    // tshark lists every level's codes, depth first, under one field.
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options", "dhcpv6.option.type"),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options[].options", nullptr),
+    PCAPKIT_DHCPV6_OPTION_FIELDS("options[].options[].options[].options[].options", nullptr),
+};
+
+#undef PCAPKIT_DHCPV6_OPTION_FIELDS
+
 }  // namespace
 
 const Registration kRegistration("dhcpv6", [](Registry& r) {
@@ -86,7 +123,12 @@ const Registration kRegistration("dhcpv6", [](Registry& r) {
          .key = "dhcpv6",
          .layer = LayerLevel::kApplication,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The message type and transaction id (or, for relay messages, hop count "
+                    "and the link and peer addresses), then the options; IA_NA, IA_TA, IA_PD, "
+                    "IAADDR and IAPREFIX nest the `options` that follow their fixed part. A "
+                    "malformed option ends its `options` with an entry carrying `error`."},
         {{Table::kUdpPort, 546}, {Table::kUdpPort, 547}});
 });
 

@@ -1,6 +1,7 @@
 // HIP (RFC 7401), IP protocol 139: the fixed header with both Host Identity Tags, then
 // the parameters as type-length-value entries (each padded to 8 bytes).
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -18,6 +19,30 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, hdr, len, Table::kIpProto, p[0]);
 }
 
+// RFC 7401 §5.2.1: type and length of the contents, two bytes each, then padding to a
+// multiple of 8 bytes.
+constexpr util::TlvLayout kParameterLayout = {
+    .type_size = 2, .length_at = 2, .length_size = 2, .align = 8};
+
+void WriteParameters(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("parameters");
+  util::TlvCursor parameters(p, n, kParameterLayout);
+  util::TlvEntry e;
+  while (parameters.Next(e)) {
+    out.BeginObject();
+    out.Uint("type", e.type);
+    out.Bool("critical", e.type & 1);
+    if (e.error != util::TlvError::kNone) {
+      out.Plain("error", "parameter runs past the header");
+    } else {
+      out.Uint("len", e.value_len);
+      out.Hex("value", e.value, e.value_len);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   out.Uint("next", p[0]);
@@ -26,27 +51,27 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("version", p[3] >> 4);
   out.Uint("checksum", Be16(p + 4));
   out.Uint("controls", Be16(p + 6));
-  out.Ipv6("shit", p + 8);  // sender's HIT (an IPv6-shaped identifier)
-  out.Ipv6("rhit", p + 24);
-  out.BeginArray("parameters");
-  uint32_t pos = 40;
-  while (pos + 4 <= l.hdr_len) {
-    uint16_t type = Be16(p + pos), plen = Be16(p + pos + 2);
-    out.BeginObject();
-    out.Uint("type", type);
-    out.Bool("critical", type & 1);
-    if (pos + 4 + plen > l.hdr_len) {
-      out.Plain("error", "parameter runs past the header");
-      out.EndObject();
-      break;
-    }
-    out.Uint("len", plen);
-    out.Hex("value", p + pos + 4, plen);
-    out.EndObject();
-    pos += (11u + plen) & ~7u;
-  }
-  out.EndArray();
+  out.Ipv6("sender_hit", p + 8);  // Host Identity Tags: IPv6-shaped identifiers
+  out.Ipv6("receiver_hit", p + 24);
+  WriteParameters(p + 40, l.hdr_len - 40, out);
 }
+
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header", nullptr},
+    {"type", kInt, "packet type", "hip.packet_type"},
+    {"version", kInt, "HIP version", nullptr},
+    {"checksum", kInt, "as on the wire", "hip.checksum"},
+    {"controls", kInt, "the controls field", "hip.controls"},
+    {"sender_hit", kIpv6, "sender's Host Identity Tag, in IPv6 form", nullptr},
+    {"receiver_hit", kIpv6, "receiver's Host Identity Tag, in IPv6 form", nullptr},
+    {"parameters", kList, "one entry per parameter", nullptr},
+    {"parameters[].type", kInt, "parameter type", "hip.type"},
+    {"parameters[].critical", kBool, "the type is critical (odd)", nullptr},
+    {"parameters[].error", kText, "a parameter past the header: the list's last entry", nullptr},
+    {"parameters[].len", kInt, "bytes of the contents (padding not counted)", nullptr},
+    {"parameters[].value", kHex, "the contents", nullptr},
+};
 
 }  // namespace
 
@@ -55,7 +80,12 @@ const Registration kRegistration("hip", [](Registry& r) {
          .key = "hip",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The fixed header with both Host Identity Tags, then the parameters as "
+                    "type-length-value entries, each padded to 8 bytes. A malformed parameter "
+                    "ends `parameters` with an entry carrying `error`. PyPCAPKit names the HITs "
+                    "`shit` and `rhit`."},
         {{Table::kIpProto, 139}});
 });
 

@@ -13,7 +13,9 @@ const Registration kRegistration("hopopt", [](Registry& r) {
          .key = "hopopt",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = WriteTlvOptionsHeader},
+         .write = WriteTlvOptionsHeader,
+         .fields = TlvOptionsHeaderFields(),
+         .summary = kTlvOptionsHeaderSummary},
         {{Table::kIpProto, 0}});
 });
 

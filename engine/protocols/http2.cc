@@ -83,6 +83,111 @@ void HeaderBlock(const uint8_t* b, uint32_t n, Emitter& out) {
   nghttp2_hd_inflate_del(inflater);
 }
 
+// Frame types and flags (RFC 9113 §6).
+enum FrameType : uint8_t {
+  kData = 0,
+  kHeaders = 1,
+  kPriority = 2,
+  kRstStream = 3,
+  kSettings = 4,
+  kPushPromise = 5,
+  kPing = 6,
+  kGoAway = 7,
+  kWindowUpdate = 8,
+  kContinuation = 9,
+};
+constexpr uint8_t kEndHeaders = 0x04, kPadded = 0x08, kPriorityFlag = 0x20;
+
+// A stream dependency and weight: a PRIORITY frame's payload, or HEADERS' with PRIORITY.
+void PriorityFields(const uint8_t* b, Emitter& out) {
+  out.Bool("exclusive", (b[0] & 0x80) != 0);
+  out.Uint("stream_dependency", Be32(b) & 0x7fffffff);
+  out.Uint("weight", b[4] + 1u);
+}
+
+// A header block: decoded when it ends in this frame, else the fragment continues in
+// CONTINUATION frames.
+void HeaderBlockOrFragment(uint8_t flags, const uint8_t* b, uint32_t n, Emitter& out) {
+  if (flags & kEndHeaders)
+    HeaderBlock(b, n, out);
+  else
+    out.Hex("fragment", b, n);
+}
+
+void HeadersFrame(uint8_t flags, const uint8_t* b, uint32_t n, Emitter& out) {
+  if (flags & kPriorityFlag) {
+    if (n < 5) return;
+    PriorityFields(b, out);
+    b += 5;
+    n -= 5;
+  }
+  HeaderBlockOrFragment(flags, b, n, out);
+}
+
+void SettingsFrame(const uint8_t* b, uint32_t n, Emitter& out) {
+  out.BeginArray("settings");
+  for (uint32_t i = 0; i + 6 <= n; i += 6) {
+    out.BeginObject();
+    out.Uint("id", Be16(b + i));
+    out.Uint("value", Be32(b + i + 2));
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+void PushPromiseFrame(uint8_t flags, const uint8_t* b, uint32_t n, Emitter& out) {
+  if (n < 4) return;
+  out.Uint("promised_stream_id", Be32(b) & 0x7fffffff);
+  HeaderBlockOrFragment(flags, b + 4, n - 4, out);
+}
+
+void GoAwayFrame(const uint8_t* b, uint32_t n, Emitter& out) {
+  if (n < 8) return;
+  out.Uint("last_stream_id", Be32(b) & 0x7fffffff);
+  out.Uint("error_code", Be32(b + 4));
+  out.Hex("debug_data", b + 8, n - 8);
+}
+
+// The fields of each frame type, from its payload b[0, n) without padding.
+void FramePayload(uint8_t type, uint8_t flags, const uint8_t* b, uint32_t n, Emitter& out) {
+  switch (type) {
+    case kData:
+      out.Uint("data_len", n);
+      break;
+    case kHeaders:
+      HeadersFrame(flags, b, n, out);
+      break;
+    case kPriority:
+      if (n >= 5) PriorityFields(b, out);
+      break;
+    case kRstStream:
+      if (n >= 4) out.Uint("error_code", Be32(b));
+      break;
+    case kSettings:
+      SettingsFrame(b, n, out);
+      break;
+    case kPushPromise:
+      PushPromiseFrame(flags, b, n, out);
+      break;
+    case kPing:
+      out.Hex("opaque", b, n);
+      break;
+    case kGoAway:
+      GoAwayFrame(b, n, out);
+      break;
+    case kWindowUpdate:
+      if (n >= 4) out.Uint("increment", Be32(b) & 0x7fffffff);
+      break;
+    case kContinuation:
+      out.Hex("fragment", b, n);
+      break;
+    default:
+      out.Hex("payload", b, n);
+  }
+}
+
+// One frame: its header, then — when the segment holds all of it — its padding and the
+// fields of its type.
 void Frame(const uint8_t* f, uint32_t avail, Emitter& out) {
   uint32_t length = FrameLength(f);
   uint8_t type = f[3], flags = f[4];
@@ -91,90 +196,22 @@ void Frame(const uint8_t* f, uint32_t avail, Emitter& out) {
   out.Uint("flags", flags);
   out.Uint("stream_id", Be32(f + 5) & 0x7fffffff);
   const uint8_t* b = f + 9;
-  uint32_t n = avail - 9 < length ? avail - 9 : length;
-  if (n < length) {
+  if (avail - 9 < length) {
     out.Bool("truncated", true);
     return;
   }
-  // Padding (PADDED flag 0x8 on DATA, HEADERS, PUSH_PROMISE).
-  uint32_t pad = 0, pos = 0;
-  if ((type == 0 || type == 1 || type == 5) && (flags & 0x08)) {
-    if (n < 1 || b[0] >= n) {
-      out.Plain("error", "padding longer than the frame");
-      return;
-    }
-    pad = b[0];
-    pos = 1;
-    out.Uint("pad_len", pad);
+  // DATA, HEADERS and PUSH_PROMISE may be padded: a length byte first, the padding last.
+  bool padded = (type == kData || type == kHeaders || type == kPushPromise) && (flags & kPadded);
+  if (!padded) {
+    FramePayload(type, flags, b, length, out);
+    return;
   }
-  uint32_t end = n - pad;
-  switch (type) {
-    case 0:  // DATA
-      out.Uint("data_len", end - pos);
-      break;
-    case 1:                // HEADERS
-      if (flags & 0x20) {  // PRIORITY
-        if (end < pos + 5) break;
-        out.Bool("exclusive", (b[pos] & 0x80) != 0);
-        out.Uint("stream_dependency", Be32(b + pos) & 0x7fffffff);
-        out.Uint("weight", b[pos + 4] + 1u);
-        pos += 5;
-      }
-      if (flags & 0x04) {
-        HeaderBlock(b + pos, end - pos, out);
-      } else {
-        out.Hex("fragment", b + pos, end - pos);  // continues in CONTINUATION frames
-      }
-      break;
-    case 2:  // PRIORITY
-      if (n >= 5) {
-        out.Bool("exclusive", (b[0] & 0x80) != 0);
-        out.Uint("stream_dependency", Be32(b) & 0x7fffffff);
-        out.Uint("weight", b[4] + 1u);
-      }
-      break;
-    case 3:  // RST_STREAM
-      if (n >= 4) out.Uint("error_code", Be32(b));
-      break;
-    case 4:  // SETTINGS
-      out.BeginArray("settings");
-      for (uint32_t i = 0; i + 6 <= n; i += 6) {
-        out.BeginObject();
-        out.Uint("id", Be16(b + i));
-        out.Uint("value", Be32(b + i + 2));
-        out.EndObject();
-      }
-      out.EndArray();
-      break;
-    case 5:  // PUSH_PROMISE
-      if (end >= pos + 4) {
-        out.Uint("promised_stream_id", Be32(b + pos) & 0x7fffffff);
-        pos += 4;
-        if (flags & 0x04)
-          HeaderBlock(b + pos, end - pos, out);
-        else
-          out.Hex("fragment", b + pos, end - pos);
-      }
-      break;
-    case 6:  // PING
-      out.Hex("opaque", b, n);
-      break;
-    case 7:  // GOAWAY
-      if (n >= 8) {
-        out.Uint("last_stream_id", Be32(b) & 0x7fffffff);
-        out.Uint("error_code", Be32(b + 4));
-        out.Hex("debug_data", b + 8, n - 8);
-      }
-      break;
-    case 8:  // WINDOW_UPDATE
-      if (n >= 4) out.Uint("increment", Be32(b) & 0x7fffffff);
-      break;
-    case 9:  // CONTINUATION
-      out.Hex("fragment", b, n);
-      break;
-    default:
-      out.Hex("payload", b, n);
+  if (length < 1 || b[0] >= length) {
+    out.Plain("error", "padding longer than the frame");
+    return;
   }
+  out.Uint("pad_len", b[0]);
+  FramePayload(type, flags, b + 1, length - 1u - b[0], out);
 }
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -190,6 +227,42 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndArray();
 }
 
+constexpr FieldSpec kFields[] = {
+    {"preface", kBool, "the segment starts with the connection preface", nullptr},
+    {"frames", kList, "every frame starting in the segment", nullptr},
+    {"frames[].length", kInt, "payload length", "http2.length"},
+    {"frames[].type", kInt, "frame type", "http2.type"},
+    {"frames[].flags", kInt, "frame flags", nullptr},
+    {"frames[].stream_id", kInt, "stream identifier", "http2.streamid"},
+    {"frames[].truncated", kBool, "the frame is cut by the segment's end", nullptr},
+    {"frames[].error", kText, "padding longer than the frame", nullptr},
+    {"frames[].pad_len", kInt, "PADDED: bytes of padding", nullptr},
+    {"frames[].data_len", kInt, "DATA: bytes of data", nullptr},
+    {"frames[].exclusive", kBool, "HEADERS (PRIORITY flag), PRIORITY: exclusive dependency",
+     nullptr},
+    {"frames[].stream_dependency", kInt, "HEADERS (PRIORITY flag), PRIORITY: stream dependency",
+     nullptr},
+    {"frames[].weight", kInt, "HEADERS (PRIORITY flag), PRIORITY: weight (1–256)", nullptr},
+    {"frames[].headers", kList,
+     "HEADERS, PUSH_PROMISE with END_HEADERS: [name, value] pairs, HPACK-decoded", nullptr},
+    {"frames[].headers[][]", kText, "a header's name, then its value", nullptr},
+    {"frames[].headers_error", kText,
+     "a field refers to the connection's dynamic table, which a per-packet decoder cannot know",
+     nullptr},
+    {"frames[].fragment", kHex,
+     "HEADERS, PUSH_PROMISE without END_HEADERS, CONTINUATION: the header block fragment", nullptr},
+    {"frames[].error_code", kInt, "RST_STREAM, GOAWAY: error code", nullptr},
+    {"frames[].settings", kList, "SETTINGS: the settings", nullptr},
+    {"frames[].settings[].id", kInt, "setting identifier", nullptr},
+    {"frames[].settings[].value", kInt, "setting value", nullptr},
+    {"frames[].promised_stream_id", kInt, "PUSH_PROMISE: promised stream id", nullptr},
+    {"frames[].opaque", kHex, "PING: opaque data", nullptr},
+    {"frames[].last_stream_id", kInt, "GOAWAY: last stream id", nullptr},
+    {"frames[].debug_data", kHex, "GOAWAY: additional debug data", nullptr},
+    {"frames[].increment", kInt, "WINDOW_UPDATE: window size increment", nullptr},
+    {"frames[].payload", kHex, "frames of other types: the payload", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("http2", [](Registry& r) {
@@ -199,6 +272,13 @@ const Registration kRegistration("http2", [](Registry& r) {
                  .layer = LayerLevel::kApplication,
                  .dissect = Dissect,
                  .write = Write,
+                 .fields = kFields,
+                 .summary = "HTTP/2 over cleartext TCP, on any port, found by content: the "
+                            "connection preface, or a segment that is an exact chain of frames "
+                            "of known types. Every frame is listed with its type's fields; "
+                            "header blocks complete in the frame are HPACK-decoded, each with a "
+                            "fresh decoder, so a record does not depend on the packets before "
+                            "it.",
                  .detect = Detect,
                  .detect_order = 30},
                 Table::kTcpPort);

@@ -1,12 +1,18 @@
 // ICMPv6 (RFC 4443) and the Neighbor Discovery messages' fixed parts (RFC 4861). Error
 // messages quote the offending IPv6 packet, dispatched like ICMP's quote.
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
 
 bool IsError(uint8_t type) {
   return type >= 1 && type <= 4;
+}
+
+// Router and neighbor solicitations and advertisements, redirects (RFC 4861).
+bool IsNeighborDiscovery(uint8_t type) {
+  return type >= 133 && type <= 137;
 }
 
 // Bytes of fixed fields after type/code/checksum, per message type.
@@ -40,18 +46,12 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     return;
   }
   // Neighbor Discovery options belong to the message: the layer's header covers them.
-  bool ndp = p[0] >= 133 && p[0] <= 137;
-  Carry(out, ndp ? len : FixedLength(p[0]), len, IsError(p[0]) ? Table::kIpVersion : Table::kNone,
-        6);
+  Carry(out, IsNeighborDiscovery(p[0]) ? len : FixedLength(p[0]), len,
+        IsError(p[0]) ? Table::kIpVersion : Table::kNone, 6);
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  Icmpv6 icmp(l.p, l.length, l.hdr_len);
-  const uint8_t* v = l.p + 4;
-  uint8_t type = icmp.type();
-  out.Uint("type", type);
-  out.Uint("code", icmp.code());
-  out.Uint("checksum", icmp.checksum());
+// The fixed fields after type, code and checksum, at v.
+void WriteMessage(uint8_t type, const uint8_t* v, Emitter& out) {
   switch (type) {
     case 128:
     case 129:
@@ -86,46 +86,104 @@ void Write(const LayerContext& l, Emitter& out) {
       out.Ipv6("destination", v + 20);
       break;
   }
-  // Neighbor Discovery options (type, length in 8-octet units) follow the fixed part.
-  if (type >= 133 && type <= 137 && l.hdr_len > FixedLength(type)) {
-    out.BeginArray("options");
-    uint32_t pos = FixedLength(type);
-    while (pos + 2 <= l.hdr_len) {
-      uint8_t otype = l.p[pos], olen = l.p[pos + 1];
-      out.BeginObject();
-      out.Uint("type", otype);
-      if (olen == 0 || pos + olen * 8u > l.hdr_len) {
-        out.Plain("error", "bad option length");
-        out.EndObject();
-        break;
-      }
-      out.Uint("len", olen * 8u);
-      const uint8_t* o = l.p + pos + 2;
-      if ((otype == 1 || otype == 2) && olen == 1) {
-        out.Mac("link_addr", o);
-      } else if (otype == 3 && olen == 4) {  // prefix information
-        out.Uint("prefix_len", o[0]);
-        out.Bool("on_link", (o[1] & 0x80) != 0);
-        out.Bool("autonomous", (o[1] & 0x40) != 0);
-        out.Uint("valid_lifetime", Be32(o + 2));
-        out.Uint("preferred_lifetime", Be32(o + 6));
-        out.Ipv6("prefix", o + 14);
-      } else if (otype == 5 && olen == 1) {  // MTU
-        out.Uint("mtu", Be32(o + 2));
-      } else if (otype == 25 && olen >= 3) {  // recursive DNS servers (RFC 8106)
-        out.Uint("lifetime", Be32(o + 2));
-        out.BeginArray("servers");
-        for (uint32_t i = 6; i + 16 <= olen * 8u - 2; i += 16) out.Ipv6({}, o + i);
-        out.EndArray();
-      } else {
-        out.Hex("data", l.p + pos + 2, olen * 8u - 2);
-      }
-      out.EndObject();
-      pos += olen * 8u;
-    }
+}
+
+// Neighbor Discovery options (RFC 4861 §4.6): type, then a length in 8-octet units of the
+// whole option, which 0 cannot be.
+constexpr util::TlvLayout kNdOptionLayout = {.length_counts = util::TlvLength::kEntry8Octets};
+
+// The fields of one option's value: `size` counts the whole option, `v` follows its
+// 2-byte header.
+void WriteNdOptionValue(uint8_t type, uint32_t size, const uint8_t* v, uint32_t vlen,
+                        Emitter& out) {
+  if ((type == 1 || type == 2) && size == 8) {
+    out.Mac("link_addr", v);
+  } else if (type == 3 && size == 32) {  // prefix information
+    out.Uint("prefix_len", v[0]);
+    out.Bool("on_link", (v[1] & 0x80) != 0);
+    out.Bool("autonomous", (v[1] & 0x40) != 0);
+    out.Uint("valid_lifetime", Be32(v + 2));
+    out.Uint("preferred_lifetime", Be32(v + 6));
+    out.Ipv6("prefix", v + 14);
+  } else if (type == 5 && size == 8) {  // MTU
+    out.Uint("mtu", Be32(v + 2));
+  } else if (type == 25 && size >= 24) {  // recursive DNS servers (RFC 8106)
+    out.Uint("lifetime", Be32(v + 2));
+    out.BeginArray("servers");
+    for (uint32_t i = 6; i + 16 <= vlen; i += 16) out.Ipv6({}, v + i);
     out.EndArray();
+  } else {
+    out.Hex("data", v, vlen);
   }
 }
+
+void WriteNdOptions(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("options");
+  util::TlvCursor options(p, n, kNdOptionLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
+    out.BeginObject();
+    out.Uint("type", o.type);
+    if (o.error != util::TlvError::kNone) {
+      out.Plain("error", "bad option length");
+    } else {
+      out.Uint("len", o.size);
+      WriteNdOptionValue(uint8_t(o.type), o.size, o.value, o.value_len, out);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  Icmpv6 icmp(l.p, l.length, l.hdr_len);
+  uint8_t type = icmp.type();
+  out.Uint("type", type);
+  out.Uint("code", icmp.code());
+  out.Uint("checksum", icmp.checksum());
+  WriteMessage(type, l.p + 4, out);
+  // Neighbor Discovery options follow the fixed part.
+  if (IsNeighborDiscovery(type) && l.hdr_len > FixedLength(type))
+    WriteNdOptions(l.p + FixedLength(type), l.hdr_len - FixedLength(type), out);
+}
+
+constexpr FieldSpec kFields[] = {
+    {"type", kInt, "message type", "icmpv6.type"},
+    {"code", kInt, "message code", "icmpv6.code"},
+    {"checksum", kInt, "as on the wire", "icmpv6.checksum"},
+    {"id", kInt, "echo request / reply: identifier", "icmpv6.echo.identifier"},
+    {"seq", kInt, "echo request / reply: sequence number", "icmpv6.echo.sequence_number"},
+    {"mtu", kInt, "packet too big: the MTU", nullptr},
+    {"pointer", kInt, "parameter problem: the offset of the error", nullptr},
+    {"cur_hop_limit", kInt, "router advertisement: current hop limit", nullptr},
+    {"managed", kBool, "router advertisement: managed address configuration", nullptr},
+    {"other", kBool, "router advertisement: other configuration", nullptr},
+    {"router_lifetime", kInt, "router advertisement: router lifetime (seconds)", nullptr},
+    {"reachable_time", kInt, "router advertisement: reachable time (milliseconds)", nullptr},
+    {"retrans_timer", kInt, "router advertisement: retransmission timer (milliseconds)", nullptr},
+    {"target", kIpv6, "neighbor solicitation / advertisement, redirect: target address", nullptr},
+    {"router", kBool, "neighbor advertisement: router flag", nullptr},
+    {"solicited", kBool, "neighbor advertisement: solicited flag", nullptr},
+    {"override", kBool, "neighbor advertisement: override flag", nullptr},
+    {"destination", kIpv6, "redirect: destination address", nullptr},
+    {"options", kList, "Neighbor Discovery options", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the option (the wire's 8-byte units × 8)", nullptr},
+    {"options[].link_addr", kMac, "source/target link-layer address", nullptr},
+    {"options[].prefix_len", kInt, "prefix information: prefix length", nullptr},
+    {"options[].on_link", kBool, "prefix information: on-link flag", nullptr},
+    {"options[].autonomous", kBool, "prefix information: autonomous configuration flag", nullptr},
+    {"options[].valid_lifetime", kInt, "prefix information: valid lifetime (seconds)", nullptr},
+    {"options[].preferred_lifetime", kInt, "prefix information: preferred lifetime (seconds)",
+     nullptr},
+    {"options[].prefix", kIpv6, "prefix information: the prefix", nullptr},
+    {"options[].mtu", kInt, "MTU: the link MTU", nullptr},
+    {"options[].lifetime", kInt, "RDNSS: lifetime (seconds)", nullptr},
+    {"options[].servers", kList, "RDNSS: the recursive DNS servers", nullptr},
+    {"options[].servers[]", kIpv6, "a server's address", nullptr},
+    {"options[].data", kHex, "other types: the value", nullptr},
+};
 
 }  // namespace
 
@@ -135,7 +193,11 @@ const Registration kRegistration("icmpv6", [](Registry& r) {
          .key = "icmpv6",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "Error messages (types 1–4) carry the quoted packet as a nested `ipv6` "
+                    "layer. Neighbor Discovery messages (types 133–137) list their options; a "
+                    "malformed option ends `options` with an entry carrying `error`."},
         {{Table::kIpProto, 58}});
 });
 

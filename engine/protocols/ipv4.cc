@@ -127,6 +127,55 @@ void Write(const LayerContext& l, Emitter& out) {
     WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "type", OptionName, WriteOptionValue, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"version", kInt, "4", "ip.version"},
+    {"hdr_len", kInt, "header length in bytes (IHL × 4)", "ip.hdr_len"},
+    {"dscp", kInt, "DiffServ code point", "ip.dsfield.dscp"},
+    {"ecn", kInt, "ECN bits", "ip.dsfield.ecn"},
+    {"len", kInt, "total length field (0 in TSO captures: then the payload is what was captured)",
+     "ip.len"},
+    {"id", kInt, "identification", "ip.id"},
+    {"flags", kObject, "the fragmentation flags", nullptr},
+    {"flags.rf", kBool, "reserved bit", "ip.flags.rb"},
+    {"flags.df", kBool, "don't fragment", "ip.flags.df"},
+    {"flags.mf", kBool, "more fragments", "ip.flags.mf"},
+    {"offset", kInt, "fragment offset in **bytes** (the wire's 8-byte units × 8)",
+     "ip.frag_offset /8"},
+    {"ttl", kInt, "time to live (hops)", "ip.ttl"},
+    {"protocol", kInt, "IP protocol number of the payload", "ip.proto"},
+    {"checksum", kInt, "header checksum as on the wire", "ip.checksum"},
+    {"src", kIpv4, "source address", "ip.src"},
+    {"dst", kIpv4,
+     "destination address as in the header (with a source-route option, the next hop)", "ip.dst"},
+    {"options", kList, "when IHL > 5: one entry per option", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].name", kText,
+     "EOOL, NOP, RR, TS, LSR, SSR, SEC, ESEC, SID, RTRALT, MTUP, MTUR, TR or QS (absent for other "
+     "types)",
+     nullptr},
+    {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the option, type and length included (not for EOOL, NOP)",
+     nullptr},
+    {"options[].pointer", kInt, "RR, LSR, SSR, TS: the pointer", nullptr},
+    {"options[].route", kList, "RR, LSR, SSR: the route", nullptr},
+    {"options[].route[]", kIpv4, "an address of the route", nullptr},
+    {"options[].value", kInt, "RTRALT: the router alert value", nullptr},
+    {"options[].overflow", kInt, "TS: overflow count", nullptr},
+    {"options[].flag", kInt, "TS: flag", nullptr},
+    {"options[].data", kHex, "TS: the timestamps; other types: the value", nullptr},
+    {"options[].mtu", kInt, "MTUP, MTUR: the MTU", nullptr},
+    {"options[].id", kInt, "TR: id number", nullptr},
+    {"options[].outbound_hops", kInt, "TR: outbound hop count", nullptr},
+    {"options[].return_hops", kInt, "TR: return hop count", nullptr},
+    {"options[].originator", kIpv4, "TR: originator address", nullptr},
+    {"options[].func", kInt, "QS: function", nullptr},
+    {"options[].rate", kInt, "QS: rate request or report", nullptr},
+    {"options[].qs_ttl", kInt, "QS: TTL", nullptr},
+    {"options[].nonce", kInt, "QS: nonce", nullptr},
+    {"options[].classification", kInt, "SEC: classification level", nullptr},
+    {"options[].protection_authority", kHex, "SEC: protection authority flags", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("ipv4", [](Registry& r) {
@@ -135,7 +184,14 @@ const Registration kRegistration("ipv4", [](Registry& r) {
          .key = "ipv4",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The payload is bounded by the total length (Ethernet padding is not "
+                    "payload); a total length of 0 (TCP segmentation offload captures) means "
+                    "\"as captured\". A malformed option ends `options` with an entry carrying "
+                    "`error`. A non-first fragment (`offset` > 0) carries no transport header: "
+                    "its payload is `raw`. IPv4-in-IPv4 (protocol 4) nests the inner `ipv4` "
+                    "under the outer one."},
         {{Table::kEtherType, 0x0800},
          {Table::kLinkType, 228},
          {Table::kIpVersion, 4},

@@ -35,56 +35,91 @@ static const char* TlvName(uint8_t type) {
   }
 }
 
+// The fields of one option's value (RFC 8200 §4.2 and the RFCs each type names).
+static void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& out) {
+  if (type == 0xc2 && vlen == 4) {
+    out.Uint("payload_len", Be32(v));
+  } else if (type == 0x05 && vlen == 2) {
+    out.Uint("value", Be16(v));
+  } else if (type == 0x04 && vlen == 1) {
+    out.Uint("limit", v[0]);
+  } else if (type == 0xc9 && vlen == 16) {
+    out.Ipv6("address", v);
+  } else if (type == 0x07 && vlen >= 8 && vlen >= 8u + v[4] * 4u) {  // CALIPSO, RFC 5570
+    out.Uint("doi", Be32(v));
+    out.Uint("compartment_len", v[4] * 4u);
+    out.Uint("sensitivity", v[5]);
+    out.Uint("checksum", Be16(v + 6));
+    out.Hex("compartments", v + 8, v[4] * 4u);
+  } else if (type == 0x26 && vlen == 6) {  // quick-start, RFC 4782
+    out.Uint("func", v[0] >> 4);
+    out.Uint("rate", v[0] & 15);
+    out.Uint("qs_ttl", v[1]);
+    out.Uint("nonce", Be32(v + 2) >> 2);
+  } else if (type != 0x01) {
+    out.Hex("data", v, vlen);
+  }
+}
+
 void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out) {
   out.Uint("next", l.p[0]);
   out.Uint("length", l.hdr_len);
   out.BeginArray("options");
-  uint32_t pos = 2;
-  while (pos < l.hdr_len) {
-    uint8_t type = l.p[pos];
-    const char* name = TlvName(type);
+  util::TlvCursor options(l.p + 2, l.hdr_len - 2, kIpv6OptionLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
+    uint8_t type = uint8_t(o.type);
     out.BeginObject();
     out.Uint("type", type);
-    if (name) out.Plain("name", name);
-    if (type == 0) {
-      out.EndObject();
-      ++pos;
-      continue;
-    }
-    if (pos + 2 > l.hdr_len || pos + 2 + l.p[pos + 1] > l.hdr_len) {
+    if (const char* name = TlvName(type)) out.Plain("name", name);
+    if (o.error != util::TlvError::kNone) {
       out.Plain("error", "option overruns the header");
-      out.EndObject();
-      break;
-    }
-    uint8_t olen = l.p[pos + 1];
-    const uint8_t* v = l.p + pos + 2;
-    out.Uint("len", olen);
-    if (type == 0xc2 && olen == 4) {
-      out.Uint("payload_len", Be32(v));
-    } else if (type == 0x05 && olen == 2) {
-      out.Uint("value", Be16(v));
-    } else if (type == 0x04 && olen == 1) {
-      out.Uint("limit", v[0]);
-    } else if (type == 0xc9 && olen == 16) {
-      out.Ipv6("address", v);
-    } else if (type == 0x07 && olen >= 8 && olen >= 8u + v[4] * 4u) {  // CALIPSO, RFC 5570
-      out.Uint("doi", Be32(v));
-      out.Uint("compartment_len", v[4] * 4u);
-      out.Uint("sensitivity", v[5]);
-      out.Uint("checksum", Be16(v + 6));
-      out.Hex("compartments", v + 8, v[4] * 4u);
-    } else if (type == 0x26 && olen == 6) {  // quick-start, RFC 4782
-      out.Uint("func", v[0] >> 4);
-      out.Uint("rate", v[0] & 15);
-      out.Uint("qs_ttl", v[1]);
-      out.Uint("nonce", Be32(v + 2) >> 2);
-    } else if (type != 0x01) {
-      out.Hex("data", v, olen);
+    } else if (type != 0) {  // Pad1 is its type alone
+      out.Uint("len", o.value_len);
+      WriteOptionValue(type, o.value, o.value_len, out);
     }
     out.EndObject();
-    pos += 2u + olen;
   }
   out.EndArray();
 }
+
+namespace {
+
+constexpr FieldSpec kTlvOptionsHeaderFields[] = {
+    {"next", kInt, "next header", nullptr},
+    {"length", kInt, "bytes of the whole header", nullptr},
+    {"options", kList, "one entry per option", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].name", kText,
+     "Pad1, PadN, TunnelEncapLimit, RouterAlert, CALIPSO, QuickStart, RPL, Jumbo or HomeAddress "
+     "(absent for other types)",
+     nullptr},
+    {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
+    {"options[].payload_len", kInt, "Jumbo: the jumbo payload length", nullptr},
+    {"options[].value", kInt, "RouterAlert: the value", nullptr},
+    {"options[].limit", kInt, "TunnelEncapLimit: the limit", nullptr},
+    {"options[].address", kIpv6, "HomeAddress: the home address", nullptr},
+    {"options[].doi", kInt, "CALIPSO: domain of interpretation", nullptr},
+    {"options[].compartment_len", kInt, "CALIPSO: bytes of the compartment bitmap", nullptr},
+    {"options[].sensitivity", kInt, "CALIPSO: sensitivity level", nullptr},
+    {"options[].checksum", kInt, "CALIPSO: checksum", nullptr},
+    {"options[].compartments", kHex, "CALIPSO: the compartment bitmap", nullptr},
+    {"options[].func", kInt, "QuickStart: function", nullptr},
+    {"options[].rate", kInt, "QuickStart: rate request or report", nullptr},
+    {"options[].qs_ttl", kInt, "QuickStart: TTL", nullptr},
+    {"options[].nonce", kInt, "QuickStart: nonce", nullptr},
+    {"options[].data", kHex, "RPL and other types: the value", nullptr},
+};
+
+}  // namespace
+
+std::span<const FieldSpec> TlvOptionsHeaderFields() {
+  return kTlvOptionsHeaderFields;
+}
+
+const char* const kTlvOptionsHeaderSummary =
+    "Extension headers follow the `ipv6` layer as layers of their own, nested in wire order. A "
+    "malformed option ends `options` with an entry carrying `error`.";
 
 }  // namespace pcapkit::protocols

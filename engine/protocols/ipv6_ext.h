@@ -2,13 +2,25 @@
 // Destination Options, RFC 8200 §4.2). Not a protocol: a helper of those two.
 #pragma once
 
+#include <span>
+
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
+
+// RFC 8200 §4.2: Pad1 (0) is one byte alone; every other option is type, length of the
+// value, value. Mobility options (RFC 6275 §6.2.1) are laid out the same.
+constexpr util::TlvLayout kIpv6OptionLayout = {.single_byte_types = {0, util::kNoTlvType},
+                                               .cut_header_is_error = true};
 
 // next header, length in 8-octet units not counting the first 8.
 void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, const char* error);
 // next, length (bytes), options [{type, name?, len, data}].
 void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out);
+// What WriteTlvOptionsHeader writes, and a summary of it: Hop-by-Hop and Destination
+// Options share both.
+std::span<const FieldSpec> TlvOptionsHeaderFields();
+extern const char* const kTlvOptionsHeaderSummary;
 
 }  // namespace pcapkit::protocols

@@ -13,7 +13,9 @@ const Registration kRegistration("ipv6_opts", [](Registry& r) {
          .key = "ipv6_opts",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = WriteTlvOptionsHeader},
+         .write = WriteTlvOptionsHeader,
+         .fields = TlvOptionsHeaderFields(),
+         .summary = kTlvOptionsHeaderSummary},
         {{Table::kIpProto, 60}});
 });
 

@@ -4,8 +4,14 @@
 #pragma once
 
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
+
+constexpr util::TlvLayout kKindLengthLayout = {.length_counts = util::TlvLength::kEntry,
+                                               .single_byte_types = {0, 1},
+                                               .end_type = 0,
+                                               .cut_header_is_error = true};
 
 // Writes `options` as a list of {<kind_key>, name?, len?, ...}: `name(kind)` gives the
 // name (nullptr: none), `value(kind, v, vlen, out)` the fields of the value. A length
@@ -14,28 +20,20 @@ template <class NameFn, class ValueFn>
 void WriteKindLengthOptions(const uint8_t* p, uint32_t n, const char* kind_key, NameFn name,
                             ValueFn value, Emitter& out) {
   out.BeginArray("options");
-  uint32_t pos = 0;
-  while (pos < n) {
-    uint8_t kind = p[pos];
+  util::TlvCursor options(p, n, kKindLengthLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
+    uint8_t kind = uint8_t(o.type);
     out.BeginObject();
     out.Uint(kind_key, kind);
     if (const char* label = name(kind)) out.Plain("name", label);
-    if (kind == 0 || kind == 1) {
-      out.EndObject();
-      ++pos;
-      if (kind == 0) break;
-      continue;
-    }
-    uint8_t olen = pos + 1 < n ? p[pos + 1] : 0;
-    if (olen < 2 || pos + olen > n) {
+    if (o.error != util::TlvError::kNone) {
       out.Plain("error", "bad option length");
-      out.EndObject();
-      break;
+    } else if (o.size > 1) {  // EOL and NOP are their kind alone
+      out.Uint("len", o.size);
+      value(kind, o.value, o.value_len, out);
     }
-    out.Uint("len", olen);
-    value(kind, p + pos + 2, uint32_t(olen - 2u), out);
     out.EndObject();
-    pos += olen;
   }
   out.EndArray();
 }

@@ -2,6 +2,7 @@
 // (RFC 3931). Control messages list their AVPs; a version 2 data message carries a PPP
 // frame, dissected as LINKTYPE_PPP.
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -87,26 +88,33 @@ void DissectIp(const uint8_t* p, uint32_t len, DissectResult& out) {
   out.aux = kV3;
 }
 
+// RFC 2661 §4.1 (and RFC 3931 §5.1): flags and a 10-bit length of the whole AVP, the
+// vendor id, the attribute type, then the value.
+constexpr util::TlvLayout kAvpLayout = {.type_at = 4,
+                                        .type_size = 2,
+                                        .length_at = 0,
+                                        .length_size = 2,
+                                        .length_mask = 0x03ff,
+                                        .length_counts = util::TlvLength::kEntry};
+
 void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
   out.BeginArray("avps");
-  uint32_t pos = 0;
-  while (pos + 6 <= n) {
-    uint16_t head = Be16(p + pos);
-    uint32_t alen = head & 0x03ff;
+  util::TlvCursor avps(p, n, kAvpLayout);
+  util::TlvEntry a;
+  while (avps.Next(a)) {
+    uint16_t flags = Be16(a.header);
     out.BeginObject();
-    out.Bool("mandatory", (head & 0x8000) != 0);
-    out.Bool("hidden", (head & 0x4000) != 0);
-    out.Uint("vendor", Be16(p + pos + 2));
-    out.Uint("type", Be16(p + pos + 4));
-    if (alen < 6 || pos + alen > n) {
+    out.Bool("mandatory", (flags & 0x8000) != 0);
+    out.Bool("hidden", (flags & 0x4000) != 0);
+    out.Uint("vendor", Be16(a.header + 2));
+    out.Uint("type", a.type);
+    if (a.error != util::TlvError::kNone) {
       out.Plain("error", "AVP length out of range");
-      out.EndObject();
-      break;
+    } else {
+      out.Uint("len", a.size);
+      out.Hex("value", a.value, a.value_len);
     }
-    out.Uint("len", alen);
-    out.Hex("value", p + pos + 6, alen - 6);
     out.EndObject();
-    pos += alen;
   }
   out.EndArray();
 }
@@ -162,6 +170,36 @@ void Write(const LayerContext& l, Emitter& out) {
   if (flags & 0x8000) Avps(p + pos, l.hdr_len - pos, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"type", kText, "\"control\" or \"data\" (v2; v3 over UDP: control messages only)",
+     "l2tp.type =control"},
+    {"version", kInt, "2 or 3", nullptr},
+    {"length", kInt, "the length field (v2 when present; v3 control messages)", "l2tp.length"},
+    {"tunnel", kInt, "v2: tunnel id", "l2tp.tunnel"},
+    {"session", kInt, "session id (v2; v3 data messages, and session 0 over IP)", "l2tp.session"},
+    {"connection", kInt, "v3 control messages: control connection id", nullptr},
+    {"ns", kInt, "sequence number sent (when present)", "l2tp.Ns"},
+    {"nr", kInt, "sequence number expected (when present)", "l2tp.Nr"},
+    {"offset", kInt, "v2: offset size (when present)", nullptr},
+    {"avps", kList, "control messages: one entry per AVP", nullptr},
+    {"avps[].mandatory", kBool, "the mandatory bit", nullptr},
+    {"avps[].hidden", kBool, "the hidden bit", nullptr},
+    {"avps[].vendor", kInt, "vendor id", nullptr},
+    {"avps[].type", kInt, "attribute type", "l2tp.avp.type"},
+    {"avps[].error", kText, "an AVP length out of range: the list's last entry", nullptr},
+    {"avps[].len", kInt, "bytes of the AVP, its 6-byte header included", nullptr},
+    {"avps[].value", kHex, "the attribute value", nullptr},
+};
+
+constexpr const char* kSummary =
+    "Version 2 over UDP port 1701 (RFC 2661) and version 3 over IP protocol 115 or UDP (RFC "
+    "3931). v2: `type`, `version`, `length`, `tunnel`, `session`, `ns`, `nr`, `offset` (each "
+    "when present); control messages list their `avps`; a data message carries a PPP frame. v3 "
+    "over IP: `version` 3, `session`; for session 0 (control) `length`, `connection`, `ns`, "
+    "`nr`, `avps`. v3 over UDP: `version` 3, then `session` (data), or `type` \"control\", "
+    "`length`, `connection`, `ns`, `nr`, `avps`. A malformed AVP ends `avps` with an entry "
+    "carrying `error`.";
+
 }  // namespace
 
 const Registration kRegistration("l2tp", [](Registry& r) {
@@ -169,13 +207,17 @@ const Registration kRegistration("l2tp", [](Registry& r) {
          .key = "l2tp",
          .layer = LayerLevel::kLink,
          .dissect = DissectUdp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kUdpPort, 1701}});
   r.Add({.name = "L2TP",
          .key = "l2tp",
          .layer = LayerLevel::kLink,
          .dissect = DissectIp,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = kSummary},
         {{Table::kIpProto, 115}});
 });
 

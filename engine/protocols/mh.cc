@@ -1,7 +1,7 @@
 // Mobility Header (RFC 6275), IP protocol 135: the header, the fields of each message
 // type (binding refresh request, home/care-of test init and test, binding update,
 // acknowledgement and error) and the mobility options that follow them.
-#include "engine/protocols/common.h"
+#include "engine/protocols/ipv6_ext.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -41,14 +41,8 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, hdr, len, Table::kIpProto, p[0]);
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  const uint8_t* p = l.p;
-  uint8_t type = p[2];
-  const uint8_t* m = p + 6;
-  out.Uint("next", p[0]);
-  out.Uint("length", l.hdr_len);
-  out.Uint("type", type);
-  out.Uint("checksum", Be16(p + 4));
+// The fixed fields of each message type, at m (after the 6-byte header).
+void WriteMessage(uint8_t type, const uint8_t* m, Emitter& out) {
   switch (type) {
     case 1:
     case 2:
@@ -81,46 +75,85 @@ void Write(const LayerContext& l, Emitter& out) {
       out.Ipv6("home_address", m + 2);
       break;
   }
+}
+
+// The fields of one mobility option's value: RFC 6275 §6.2 and RFC 3963 §4.3.
+void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& out) {
+  if (type == 2 && vlen == 2) {
+    out.Uint("refresh_interval", Be16(v));  // binding refresh advice, 4-second units
+  } else if (type == 3 && vlen == 16) {
+    out.Ipv6("alternate_coa", v);
+  } else if (type == 4 && vlen == 4) {
+    out.Uint("home_nonce_index", Be16(v));
+    out.Uint("careof_nonce_index", Be16(v + 2));
+  } else if (type == 5) {
+    out.Hex("authenticator", v, vlen);
+  } else if (type == 6 && vlen == 18) {
+    out.Uint("prefix_len", v[1]);
+    out.Ipv6("prefix", v + 2);
+  } else if (type != 1) {
+    out.Hex("data", v, vlen);
+  }
+}
+
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint8_t type = p[2];
+  out.Uint("next", p[0]);
+  out.Uint("length", l.hdr_len);
+  out.Uint("type", type);
+  out.Uint("checksum", Be16(p + 4));
+  WriteMessage(type, p + 6, out);
   out.BeginArray("options");
-  uint32_t pos = 6 + Fixed(type);
-  while (pos < l.hdr_len) {
-    uint8_t otype = p[pos];
+  uint32_t start = 6 + Fixed(type);  // Dissect checked the header holds the message
+  util::TlvCursor options(p + start, l.hdr_len - start, kIpv6OptionLayout);
+  util::TlvEntry o;
+  while (options.Next(o)) {
     out.BeginObject();
-    out.Uint("type", otype);
-    if (otype == 0) {  // Pad1
-      out.EndObject();
-      ++pos;
-      continue;
-    }
-    if (pos + 2 > l.hdr_len || pos + 2 + p[pos + 1] > l.hdr_len) {
+    out.Uint("type", o.type);
+    if (o.error != util::TlvError::kNone) {
       out.Plain("error", "option runs past the header");
-      out.EndObject();
-      break;
-    }
-    uint8_t olen = p[pos + 1];
-    const uint8_t* v = p + pos + 2;
-    out.Uint("len", olen);
-    // RFC 6275 §6.2 and RFC 3963 §4.3.
-    if (otype == 2 && olen == 2) {
-      out.Uint("refresh_interval", Be16(v));  // binding refresh advice, 4-second units
-    } else if (otype == 3 && olen == 16) {
-      out.Ipv6("alternate_coa", v);
-    } else if (otype == 4 && olen == 4) {
-      out.Uint("home_nonce_index", Be16(v));
-      out.Uint("careof_nonce_index", Be16(v + 2));
-    } else if (otype == 5) {
-      out.Hex("authenticator", v, olen);
-    } else if (otype == 6 && olen == 18) {
-      out.Uint("prefix_len", v[1]);
-      out.Ipv6("prefix", v + 2);
-    } else if (otype != 1) {
-      out.Hex("data", v, olen);
+    } else if (o.type != 0) {  // Pad1 is its type alone
+      out.Uint("len", o.value_len);
+      WriteOptionValue(uint8_t(o.type), o.value, o.value_len, out);
     }
     out.EndObject();
-    pos += 2u + p[pos + 1];
   }
   out.EndArray();
 }
+
+constexpr FieldSpec kFields[] = {
+    {"next", kInt, "next header", "mip6.proto"},
+    {"length", kInt, "bytes of the whole header", "mip6.hlen /8-1"},
+    {"type", kInt, "MH type", "mip6.mhtype"},
+    {"checksum", kInt, "as on the wire", "mip6.csum"},
+    {"cookie", kHex, "HoTI/CoTI, HoT/CoT: init cookie", nullptr},
+    {"nonce_index", kInt, "HoT/CoT: nonce index", nullptr},
+    {"token", kHex, "HoT/CoT: keygen token", nullptr},
+    {"seq", kInt, "binding update and acknowledgement: sequence number", nullptr},
+    {"flags", kObject, "binding update: the flags", nullptr},
+    {"flags.a", kBool, "acknowledge", nullptr},
+    {"flags.h", kBool, "home registration", nullptr},
+    {"flags.l", kBool, "link-local address compatibility", nullptr},
+    {"flags.k", kBool, "key management mobility capability", nullptr},
+    {"lifetime", kInt, "binding update and acknowledgement: lifetime (4-second units)", nullptr},
+    {"status", kInt, "binding acknowledgement and error: status", nullptr},
+    {"k", kBool, "binding acknowledgement: key management mobility capability", nullptr},
+    {"home_address", kIpv6, "binding error: home address", nullptr},
+    {"options", kList, "the mobility options", nullptr},
+    {"options[].type", kInt, "option type", nullptr},
+    {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
+    {"options[].refresh_interval", kInt, "binding refresh advice: interval (4-second units)",
+     nullptr},
+    {"options[].alternate_coa", kIpv6, "alternate care-of address", nullptr},
+    {"options[].home_nonce_index", kInt, "nonce indices: home nonce index", nullptr},
+    {"options[].careof_nonce_index", kInt, "nonce indices: care-of nonce index", nullptr},
+    {"options[].authenticator", kHex, "binding authorization data: the authenticator", nullptr},
+    {"options[].prefix_len", kInt, "mobile network prefix: prefix length", nullptr},
+    {"options[].prefix", kIpv6, "mobile network prefix: the prefix", nullptr},
+    {"options[].data", kHex, "other types: the value (Pad1 and PadN have none)", nullptr},
+};
 
 }  // namespace
 
@@ -129,7 +162,12 @@ const Registration kRegistration("mh", [](Registry& r) {
          .key = "mh",
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "The header, then the fields of its message type (binding refresh request, "
+                    "home and care-of test init and test, binding update, acknowledgement and "
+                    "error), then the mobility options. A malformed option ends `options` with "
+                    "an entry carrying `error`."},
         {{Table::kIpProto, 135}});
 });
 

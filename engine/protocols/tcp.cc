@@ -62,6 +62,31 @@ const char* OptionName(uint8_t kind) {
   }
 }
 
+// Multipath TCP (RFC 8684): the subtype, and the fields of those decoded.
+void WriteMptcp(const uint8_t* v, uint32_t vlen, Emitter& out) {
+  static const char* const kSubtypes[] = {"MP_CAPABLE", "MP_JOIN",      "DSS",
+                                          "ADD_ADDR",   "REMOVE_ADDR",  "MP_PRIO",
+                                          "MP_FAIL",    "MP_FASTCLOSE", "MP_TCPRST"};
+  uint8_t subtype = v[0] >> 4;
+  out.Uint("subtype", subtype);
+  if (subtype < 9) out.Plain("subtype_name", kSubtypes[subtype]);
+  if (subtype == 0) {
+    out.Uint("version", v[0] & 15);
+    if (vlen >= 2) out.Uint("flags", v[1]);
+    if (vlen >= 10) out.Hex("sender_key", v + 2, 8);
+    if (vlen >= 18) out.Hex("receiver_key", v + 10, 8);
+  } else if (subtype == 2 && vlen >= 2) {
+    out.Uint("flags", v[1]);
+    out.Hex("data", v + 2, vlen - 2);
+  } else if (subtype == 4) {
+    out.BeginArray("address_ids");
+    for (uint32_t i = 1; i < vlen; ++i) out.Uint({}, v[i]);
+    out.EndArray();
+  } else {
+    out.Hex("data", v + 1, vlen - 1);
+  }
+}
+
 void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& out) {
   if (kind == 2 && vlen == 2) {
     out.Uint("mss", Be16(v));
@@ -88,28 +113,8 @@ void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& ou
     out.Uint("key_id", v[0]);
     out.Uint("rnext_key_id", v[1]);
     out.Hex("mac", v + 2, vlen - 2);
-  } else if (kind == 30 && vlen >= 1) {  // MPTCP (RFC 8684)
-    static const char* const kSubtypes[] = {"MP_CAPABLE", "MP_JOIN",      "DSS",
-                                            "ADD_ADDR",   "REMOVE_ADDR",  "MP_PRIO",
-                                            "MP_FAIL",    "MP_FASTCLOSE", "MP_TCPRST"};
-    uint8_t subtype = v[0] >> 4;
-    out.Uint("subtype", subtype);
-    if (subtype < 9) out.Plain("subtype_name", kSubtypes[subtype]);
-    if (subtype == 0) {
-      out.Uint("version", v[0] & 15);
-      if (vlen >= 2) out.Uint("flags", v[1]);
-      if (vlen >= 10) out.Hex("sender_key", v + 2, 8);
-      if (vlen >= 18) out.Hex("receiver_key", v + 10, 8);
-    } else if (subtype == 2 && vlen >= 2) {
-      out.Uint("flags", v[1]);
-      out.Hex("data", v + 2, vlen - 2);
-    } else if (subtype == 4) {
-      out.BeginArray("address_ids");
-      for (uint32_t i = 1; i < vlen; ++i) out.Uint({}, v[i]);
-      out.EndArray();
-    } else {
-      out.Hex("data", v + 1, vlen - 1);
-    }
+  } else if (kind == 30 && vlen >= 1) {
+    WriteMptcp(v, vlen, out);
   } else if (kind == 34) {  // TCP Fast Open cookie (RFC 7413)
     out.Hex("cookie", v, vlen);
   } else if (kind != 4 || vlen != 0) {
@@ -141,6 +146,61 @@ void Write(const LayerContext& l, Emitter& out) {
     WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "kind", OptionName, WriteOptionValue, out);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"srcport", kInt, "source port", "tcp.srcport"},
+    {"dstport", kInt, "destination port", "tcp.dstport"},
+    {"seq", kInt, "raw sequence number", "tcp.seq_raw"},
+    {"ack", kInt, "raw acknowledgement number", "tcp.ack_raw"},
+    {"hdr_len", kInt, "header length in bytes (data offset × 4)", "tcp.hdr_len"},
+    {"flags", kObject, "the control bits", nullptr},
+    {"flags.cwr", kBool, "congestion window reduced", "tcp.flags.cwr"},
+    {"flags.ece", kBool, "ECN echo", "tcp.flags.ece"},
+    {"flags.urg", kBool, "urgent pointer significant", "tcp.flags.urg"},
+    {"flags.ack", kBool, "acknowledgement significant", "tcp.flags.ack"},
+    {"flags.psh", kBool, "push", "tcp.flags.push"},
+    {"flags.rst", kBool, "reset", "tcp.flags.reset"},
+    {"flags.syn", kBool, "synchronize", "tcp.flags.syn"},
+    {"flags.fin", kBool, "no more data", "tcp.flags.fin"},
+    {"window_size", kInt, "raw window field (not scaled)", "tcp.window_size_value"},
+    {"checksum", kInt, "as on the wire", "tcp.checksum"},
+    {"urgent_pointer", kInt, "urgent pointer, as on the wire", "tcp.urgent_pointer"},
+    {"options", kList, "when the header has options: one entry per option", nullptr},
+    {"options[].kind", kInt, "option kind", nullptr},
+    {"options[].name", kText,
+     "EOL, NOP, MSS, WS, SACK_PERM, SACK, TS, MD5, UTO, AO, MPTCP, TFO, EXP (253, 254) or unknown",
+     nullptr},
+    {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].len", kInt, "bytes of the option, kind and length included (not for EOL, NOP)",
+     nullptr},
+    {"options[].mss", kInt, "MSS: maximum segment size", "tcp.options.mss_val"},
+    {"options[].shift", kInt, "WS: window scale shift count", "tcp.options.wscale.shift"},
+    {"options[].blocks", kList, "SACK: the blocks", nullptr},
+    {"options[].blocks[].left", kInt, "SACK: left edge", "tcp.options.sack_le"},
+    {"options[].blocks[].right", kInt, "SACK: right edge", "tcp.options.sack_re"},
+    {"options[].tsval", kInt, "TS: timestamp value", "tcp.options.timestamp.tsval"},
+    {"options[].tsecr", kInt, "TS: timestamp echo reply", "tcp.options.timestamp.tsecr"},
+    {"options[].granularity", kBool, "UTO: the timeout is in minutes (else seconds)", nullptr},
+    {"options[].timeout", kInt, "UTO: user timeout", nullptr},
+    {"options[].signature", kHex, "MD5: the signature", nullptr},
+    {"options[].key_id", kInt, "AO: key id", nullptr},
+    {"options[].rnext_key_id", kInt, "AO: receive-next key id", nullptr},
+    {"options[].mac", kHex, "AO: message authentication code", nullptr},
+    {"options[].subtype", kInt, "MPTCP: subtype", "tcp.options.mptcp.subtype"},
+    {"options[].subtype_name", kText,
+     "MPTCP: MP_CAPABLE, MP_JOIN, DSS, ADD_ADDR, REMOVE_ADDR, "
+     "MP_PRIO, MP_FAIL, MP_FASTCLOSE or MP_TCPRST",
+     nullptr},
+    {"options[].version", kInt, "MPTCP MP_CAPABLE: version", nullptr},
+    {"options[].flags", kInt, "MPTCP MP_CAPABLE, DSS: flags", nullptr},
+    {"options[].sender_key", kHex, "MPTCP MP_CAPABLE: sender's key", nullptr},
+    {"options[].receiver_key", kHex, "MPTCP MP_CAPABLE: receiver's key", nullptr},
+    {"options[].data", kHex,
+     "the value of MPTCP DSS and other subtypes, and of unknown kinds (EXP for 253/254)", nullptr},
+    {"options[].address_ids", kList, "MPTCP REMOVE_ADDR: the address ids", nullptr},
+    {"options[].address_ids[]", kInt, "an address id", nullptr},
+    {"options[].cookie", kHex, "TFO: the Fast Open cookie", nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("tcp", [](Registry& r) {
@@ -149,7 +209,13 @@ const Registration kRegistration("tcp", [](Registry& r) {
          .key = "tcp",
          .layer = LayerLevel::kTransport,
          .dissect = Dissect,
-         .write = Write},
+         .write = Write,
+         .fields = kFields,
+         .summary = "A malformed option ends `options` with an entry carrying `error`; the TCP "
+                    "layer itself stays, its fixed header being sound. The payload is looked up "
+                    "by port, lower port first (PyPCAPKit's rule); when no port names a "
+                    "protocol, content detection tries HTTP/1.x, TLS and HTTP/2 in turn; what is "
+                    "left is `raw`."},
         {{Table::kIpProto, 6}});
 });
 

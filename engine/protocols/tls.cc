@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/protocols/common.h"
+#include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -29,55 +30,74 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, len, len, Table::kNone, 0);
 }
 
+// RFC 8446 §4.2: extension type and length of the data, two bytes each.
+constexpr util::TlvLayout kExtensionLayout = {.type_size = 2, .length_at = 2, .length_size = 2};
+// RFC 6066 §3: server_name entries, a name type byte and a 2-byte length.
+constexpr util::TlvLayout kServerNameLayout = {.type_size = 1, .length_at = 1, .length_size = 2};
+// RFC 7301 §3.1: ALPN protocol names, each behind its 1-byte length.
+constexpr util::TlvLayout kProtocolNameLayout = {.type_size = 0, .length_at = 0};
+
+std::string_view AsText(const util::TlvEntry& e) {
+  return std::string_view(reinterpret_cast<const char*>(e.value), e.value_len);
+}
+
+// server_name's list (after its 2-byte length). RFC 6066 allows one host_name; host names
+// after it (hostile or broken clients) go to `extra_server_names` rather than repeat the
+// member.
+void ServerNames(const uint8_t* list, uint32_t n, Emitter& out) {
+  util::TlvCursor names(list, n, kServerNameLayout);
+  util::TlvEntry name;
+  uint32_t host_names = 0;
+  while (names.Next(name) && name.error == util::TlvError::kNone) {
+    if (name.type != 0) continue;  // not a host_name
+    if (host_names == 0) {
+      out.Text("server_name", AsText(name));
+    } else {
+      if (host_names == 1) out.BeginArray("extra_server_names");
+      out.Text({}, AsText(name));
+    }
+    ++host_names;
+  }
+  if (host_names > 1) out.EndArray();
+}
+
+// ALPN's list of protocol names (after its 2-byte length).
+void Alpn(const uint8_t* list, uint32_t n, Emitter& out) {
+  out.BeginArray("alpn");
+  util::TlvCursor names(list, n, kProtocolNameLayout);
+  util::TlvEntry name;
+  while (names.Next(name) && name.error == util::TlvError::kNone) out.Text({}, AsText(name));
+  out.EndArray();
+}
+
+// supported_versions: a list (ClientHello) or one version (ServerHello).
+void SupportedVersions(const uint8_t* e, uint32_t elen, Emitter& out) {
+  out.BeginArray("versions");
+  if (elen == 2) {
+    out.Uint({}, Be16(e));
+  } else if (elen >= 1) {
+    for (uint32_t i = 1; i + 2 <= elen && i <= e[0]; i += 2) out.Uint({}, Be16(e + i));
+  }
+  out.EndArray();
+}
+
+// The extensions, up to the first that runs past the hello.
 void Extensions(const uint8_t* p, uint32_t n, Emitter& out) {
   out.BeginArray("extensions");
-  uint32_t pos = 0;
-  while (pos + 4 <= n) {
-    uint16_t type = Be16(p + pos), elen = Be16(p + pos + 2);
-    if (pos + 4 + elen > n) break;
-    const uint8_t* e = p + pos + 4;
+  util::TlvCursor extensions(p, n, kExtensionLayout);
+  util::TlvEntry e;
+  while (extensions.Next(e) && e.error == util::TlvError::kNone) {
     out.BeginObject();
-    out.Uint("type", type);
-    out.Uint("len", elen);
-    if (type == 0 && elen >= 5) {  // server_name: list of (type, name)
-      // RFC 6066 allows one host_name; host names after it (hostile or broken clients)
-      // go to `extra_server_names` rather than repeat the member.
-      uint32_t i = 2, host_names = 0;
-      while (i + 3 <= elen) {
-        uint16_t nlen = Be16(e + i + 1);
-        if (i + 3 + nlen > elen) break;
-        if (e[i] == 0) {
-          std::string_view name(reinterpret_cast<const char*>(e + i + 3), nlen);
-          if (host_names == 0) {
-            out.Text("server_name", name);
-          } else {
-            if (host_names == 1) out.BeginArray("extra_server_names");
-            out.Text({}, name);
-          }
-          ++host_names;
-        }
-        i += 3u + nlen;
-      }
-      if (host_names > 1) out.EndArray();
-    } else if (type == 16 && elen >= 2) {  // ALPN: list of length-prefixed names
-      out.BeginArray("alpn");
-      uint32_t i = 2;
-      while (i < elen && i + 1 + e[i] <= elen) {
-        out.Text({}, std::string_view(reinterpret_cast<const char*>(e + i + 1), e[i]));
-        i += 1u + e[i];
-      }
-      out.EndArray();
-    } else if (type == 43) {  // supported_versions: a list (ClientHello) or one (ServerHello)
-      out.BeginArray("versions");
-      if (elen == 2) {
-        out.Uint({}, Be16(e));
-      } else if (elen >= 1) {
-        for (uint32_t i = 1; i + 2 <= elen && i <= e[0]; i += 2) out.Uint({}, Be16(e + i));
-      }
-      out.EndArray();
+    out.Uint("type", e.type);
+    out.Uint("len", e.value_len);
+    if (e.type == 0 && e.value_len >= 5) {
+      ServerNames(e.value + 2, e.value_len - 2, out);
+    } else if (e.type == 16 && e.value_len >= 2) {
+      Alpn(e.value + 2, e.value_len - 2, out);
+    } else if (e.type == 43) {
+      SupportedVersions(e.value, e.value_len, out);
     }
     out.EndObject();
-    pos += 4u + elen;
   }
   out.EndArray();
 }
@@ -143,6 +163,39 @@ void Write(const LayerContext& l, Emitter& out) {
   if (pos < l.length) out.Uint("trailing_len", l.length - pos);
 }
 
+constexpr FieldSpec kFields[] = {
+    {"records", kList, "every record starting in the segment", nullptr},
+    {"records[].content_type", kInt, "record content type", "tls.record.content_type"},
+    {"records[].version", kInt, "record version", "tls.record.version"},
+    {"records[].length", kInt, "record length", "tls.record.length"},
+    {"records[].truncated", kBool, "true when the record continues past the segment", nullptr},
+    {"records[].handshake", kObject, "content type 22: the handshake message", nullptr},
+    {"records[].handshake.type", kInt, "handshake type", "tls.handshake.type"},
+    {"records[].handshake.length", kInt, "handshake length", nullptr},
+    {"records[].handshake.version", kInt, "ClientHello, ServerHello: version", nullptr},
+    {"records[].handshake.random", kHex, "ClientHello, ServerHello: random", nullptr},
+    {"records[].handshake.session_id", kHex, "ClientHello, ServerHello: session id", nullptr},
+    {"records[].handshake.cipher_suites", kList, "ClientHello: the cipher suites", nullptr},
+    {"records[].handshake.cipher_suites[]", kInt, "a cipher suite", nullptr},
+    {"records[].handshake.cipher_suite", kInt, "ServerHello: the cipher suite", nullptr},
+    {"records[].handshake.extensions", kList, "ClientHello, ServerHello: the extensions", nullptr},
+    {"records[].handshake.extensions[].type", kInt, "extension type", nullptr},
+    {"records[].handshake.extensions[].len", kInt, "bytes of the extension data", nullptr},
+    {"records[].handshake.extensions[].server_name", kText, "SNI: the first host_name",
+     "tls.handshake.extensions_server_name"},
+    {"records[].handshake.extensions[].extra_server_names", kList,
+     "SNI: further host names, which RFC 6066 forbids", nullptr},
+    {"records[].handshake.extensions[].extra_server_names[]", kText, "a host name", nullptr},
+    {"records[].handshake.extensions[].alpn", kList, "ALPN: the protocol names", nullptr},
+    {"records[].handshake.extensions[].alpn[]", kText, "a protocol name", nullptr},
+    {"records[].handshake.extensions[].versions", kList, "supported_versions: the versions",
+     nullptr},
+    {"records[].handshake.extensions[].versions[]", kInt, "a version", nullptr},
+    {"records[].handshake.error", kText, "a hello cut by the segment's end", nullptr},
+    {"trailing_len", kInt, "bytes after the last whole record header that are not a record",
+     nullptr},
+};
+
 }  // namespace
 
 const Registration kRegistration("tls", [](Registry& r) {
@@ -151,6 +204,11 @@ const Registration kRegistration("tls", [](Registry& r) {
                  .layer = LayerLevel::kApplication,
                  .dissect = Dissect,
                  .write = Write,
+                 .fields = kFields,
+                 .summary = "TLS and SSL 3.0 records, on any TCP port, found by content (record "
+                            "type 20–24, version 3.x): every record of the segment with its "
+                            "type, version and length; handshake messages by type; the "
+                            "ClientHello and ServerHello decoded. Encrypted records stay bytes.",
                  .detect = Detect,
                  .detect_order = 20},
                 Table::kTcpPort);

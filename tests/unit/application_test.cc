@@ -498,7 +498,8 @@ TEST(Hip, HeaderAndParameters) {
   json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, h)));
   json p = r["ethernet"]["ipv4"]["hip"];
   EXPECT_EQ(p["type"], 1);
-  EXPECT_EQ(p["shit"], "2001:10::1");
+  EXPECT_EQ(p["sender_hit"], "2001:10::1");
+  EXPECT_EQ(p["receiver_hit"], "2001:10::2");
   EXPECT_EQ(p["parameters"][0]["type"], 257);
   EXPECT_EQ(p["parameters"][0]["value"], "01020304");
   h[1] = 9;  // length past the packet
