@@ -3,13 +3,16 @@
 # strategy: packets/s, MB/s (capture bytes) and peak RSS, median of RUNS runs, page cache
 # warm. THREADS (default: the core count) sets --threads of server and pipeline.
 #   bench/e2e.sh [PACKETS]   (default 1000000; the capture is made once in $BENCH_DIR)
+# PCAPKIT_BIN picks the binary (default build/pcapkit), e.g. an older build measured in the
+# same sitting. The read(2) floor (a loop that only reads the records) is measured first
+# when the shared bench folder has it: `extract --nofile` is compared with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packets=${1:-1000000}
 runs=${RUNS:-5}
 dir=${BENCH_DIR:-/tmp/pcapkit-bench}
 gen=../shared/bench/gen_capture.py
-bin=./build/pcapkit
+bin=${PCAPKIT_BIN:-./build/pcapkit}
 mkdir -p "$dir"
 cap="$dir/mix-$packets.pcap"
 if [ ! -f "$cap" ]; then
@@ -42,6 +45,10 @@ print(f"{label:<48} {n / t / 1e6:>10.2f} M {b / t / 1e6:>10.0f} {rss / 1024:>7.1
 PY
 }
 threads=${THREADS:-$(nproc)}
+if [ -f ../shared/bench/floor.c ]; then
+  cc -O2 -o "$dir/floor" ../shared/bench/floor.c
+  measure "read(2) floor (reads every record, no parsing)" "$dir/floor" read "$cap"
+fi
 measure "extract --nofile" $bin extract "$cap" --nofile
 measure "extract --nofile -E pipeline --threads $threads" $bin extract "$cap" --nofile -E pipeline --threads "$threads"
 measure "extract -f ndjson -o /dev/null" $bin extract "$cap" -f ndjson -o /dev/null
