@@ -11,6 +11,7 @@
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
 #include "stages/flow_graph.h"
+#include "stages/flow_stage.h"
 #include "stages/reassembly_stage.h"
 #include "stages/selection.h"
 #include "stages/strategies/strategy.h"
@@ -54,6 +55,9 @@ struct Outputs {
   std::unique_ptr<formats::Output> reassembly_file;
   std::unique_ptr<stages::ReassemblyStage> reassembly;
   reassembly::Wanted wanted;
+  std::unique_ptr<formats::ReportWriter> flows_writer;
+  std::unique_ptr<formats::Output> flows_file;
+  std::unique_ptr<stages::FlowStage> flows;
 };
 
 }  // namespace
@@ -91,6 +95,7 @@ struct Extractor::Impl {
   ExtractSummary Run();
   Status OpenReport(Outputs& out);
   Status OpenReassembly(Outputs& out);
+  Status OpenFlows(Outputs& out);
   Status RunGraph(Outputs& out, size_t* max_inflight);
   void Summarize(const Outputs& out, size_t max_inflight);
 };
@@ -188,12 +193,38 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
   return Status::Ok();
 }
 
+// The flow table and its report, when flows are on.
+Status Extractor::Impl::OpenFlows(Outputs& out) {
+  const ExtractOptions& o = options;
+  if (!o.flows.enabled) return Status::Ok();
+  if (o.flows.timeout < 0) return Status::InvalidArgument("--flow-timeout must not be negative");
+  if (o.flows.memory < 64 * stages::FlowStage::CostPerFlow())
+    return Status::InvalidArgument("--flow-memory must hold at least 64 flows (" +
+                                   std::to_string(64 * stages::FlowStage::CostPerFlow()) +
+                                   " bytes)");
+  if (!o.flows_output.empty() || o.flows_sink) {
+    // Two reports into one file would interleave; "-" and devices (/dev/null) may be shared.
+    bool device = o.flows_output == "-" || o.flows_output.rfind("/dev/", 0) == 0;
+    bool frames_there = !o.nofile && o.output == o.flows_output;
+    bool reassembly_there = Reassembling(o) && o.reassembly_output == o.flows_output;
+    if (!o.flows_sink && !device && (frames_there || reassembly_there))
+      return Status::InvalidArgument("the flow report and another report are the same file");
+    out.flows_writer = formats::MakeReportWriter(o.flows_format, registry, {o.payload});
+    Status s = OpenDestination(o.flows_sink, o.flows_output, &out.flows_file);
+    if (!s.ok()) return s;
+  }
+  out.flows = std::make_unique<stages::FlowStage>(o.flows, registry, out.flows_writer.get(),
+                                                  out.flows_file.get());
+  return Status::Ok();
+}
+
 Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
   const ExtractOptions& o = options;
   stages::GraphParts parts{source.get(),
                            {dissector.get(), out.writer.get(), &registry, o.verbose, o.files,
-                            out.reassembly ? &out.wanted : nullptr},
+                            out.reassembly ? &out.wanted : nullptr, out.flows != nullptr},
                            out.reassembly.get(),
+                           out.flows.get(),
                            out.sink.get()};
   stages::FlowGraph graph = stages::MakeFlowGraph(parts);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -218,6 +249,7 @@ ExtractSummary Extractor::Impl::Run() {
   Outputs out;
   Raise(OpenReport(out));
   Raise(OpenReassembly(out));
+  Raise(OpenFlows(out));
   out.sink->Begin();
   size_t max_inflight = 0;
   // A stage that fails (the output cannot be written) ends the run without a report: the
@@ -227,6 +259,7 @@ ExtractSummary Extractor::Impl::Run() {
   Raise(source->status());
   Raise(out.sink->Finish());
   if (out.reassembly) Raise(out.reassembly->Finish());
+  if (out.flows) Raise(out.flows->Finish());
   Summarize(out, max_inflight);
   if (!source->interrupted() && !selection->done()) Raise(reader->status());
   return summary;
@@ -245,6 +278,12 @@ void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
     s.reassembly_records = out.reassembly->records();
     s.reassembly_incomplete = out.reassembly->incomplete();
     if (out.reassembly_file) s.reassembly_output = out.reassembly_file->path();
+  }
+  if (out.flows) {
+    s.flows = out.flows->stats().flows;
+    s.peak_flows = out.flows->stats().peak_flows;
+    s.flows_evicted = out.flows->stats().evicted;
+    if (out.flows_file) s.flows_output = out.flows_file->path();
   }
 }
 

@@ -20,6 +20,7 @@ struct Case {
   Strategy strategy;
   bool nofile;
   bool reassemble = false;  // --reassemble ipv4,ipv6,tcp
+  bool flows = false;       // the flows verb: flow records to /dev/null
 };
 
 double TimeOnce(ExtractOptions o, ExtractSummary& summary) {
@@ -51,6 +52,8 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
         {"pipeline   -f ndjson -o /dev/null", Strategy::kPipeline, false},
         {"sequential --nofile --reassemble all", Strategy::kSequential, true, true},
         {"pipeline   --nofile --reassemble all", Strategy::kPipeline, true, true},
+        {"sequential flows -f ndjson -o /dev/null", Strategy::kSequential, true, false, true},
+        {"pipeline   flows -f ndjson -o /dev/null", Strategy::kPipeline, true, false, true},
     };
     std::printf("capture %s, %u threads for server/pipeline, median of %d runs\n", input->c_str(),
                 t, *runs);
@@ -65,6 +68,11 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       o.threads = t;
       o.quiet = true;
       o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = c.reassemble;
+      o.flows.enabled = c.flows;
+      if (c.flows) {
+        o.flows_output = "/dev/null";
+        o.flows_format = OutputFormat::kNdjson;
+      }
       ExtractSummary summary;
       TimeOnce(o, summary);  // warm-up
       std::vector<double> times;

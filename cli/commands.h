@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "pcapkit/flows.h"
+
 namespace pcapkit::cli {
 
 // Exit statuses: distinct for usage, input and internal errors (docs/cli.md).
@@ -16,6 +18,9 @@ enum ExitCode {
 
 void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddReassembleCommand(CLI::App& app, int& exit_code);
+void AddFlowsCommand(CLI::App& app, int& exit_code);
+// --community-id-seed, --flow-timeout, --flow-memory (flows, extract --flows).
+void AddFlowFlags(CLI::App* cmd, FlowOptions& flows);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);
 void AddFieldsCommand(CLI::App& app, int& exit_code);
 void AddBenchCommand(CLI::App& app, int& exit_code);

@@ -58,4 +58,12 @@ void PrintReassemblySummary(const ExtractSummary& s) {
                (unsigned long long)s.reassembly_incomplete, where.c_str());
 }
 
+void PrintFlowSummary(const ExtractSummary& s) {
+  std::string where = s.flows_output.empty() ? "" : "; report in " + DescribeOutput(s.flows_output);
+  std::fprintf(
+      stderr, "[*] Flows: %llu flows from %llu frames (at most %llu at once, %llu evicted)%s\n",
+      (unsigned long long)s.flows, (unsigned long long)s.frames, (unsigned long long)s.peak_flows,
+      (unsigned long long)s.flows_evicted, where.c_str());
+}
+
 }  // namespace pcapkit::cli

@@ -20,5 +20,7 @@ std::string DescribeOutput(const std::string& path);
 
 // "[*] Reassembly: ..." on stderr: what was reassembled, and where the report went.
 void PrintReassemblySummary(const ExtractSummary& s);
+// "[*] Flows: ..." on stderr: how many flows, and where their records went.
+void PrintFlowSummary(const ExtractSummary& s);
 
 }  // namespace pcapkit::cli

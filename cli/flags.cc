@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include <filesystem>
+
 namespace pcapkit::cli {
 
 namespace {
@@ -97,6 +99,21 @@ void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
 
 void ReassemblyFlags::Apply(ExtractOptions& o) const {
   if (!overlap_.empty()) o.reassembly.overlap = ParseOverlapPolicy(overlap_);
+}
+
+void NameReport(std::string& out, OutputFormat& format, bool auto_extension) {
+  if (format == OutputFormat::kNone) format = TextFormatFromExtension(out);
+  if (format == OutputFormat::kNone) {
+    std::string give = "give -f " + OutputFormatNames("|", /*text_only=*/true);
+    throw FormatError(out.empty() || out == "-"
+                          ? "output format unspecified: " + give
+                          : "cannot infer the output format from '" + out + "': " + give);
+  }
+  const char* extension = FormatExtension(format);
+  if (out.empty())
+    out = std::string("out") + extension;
+  else if (auto_extension && out != "-" && std::filesystem::path(out).extension() != extension)
+    out += extension;
 }
 
 }  // namespace pcapkit::cli

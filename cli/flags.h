@@ -59,4 +59,10 @@ class ReassemblyFlags {
   std::string overlap_;
 };
 
+// A text report's format and name, for the verbs whose report is not the frames'
+// (reassemble, flows): the format from -f, else -o's extension; the name from -o, else
+// "out.<ext>", with -a adding the extension -o lacks. Throws FormatError when no format
+// follows.
+void NameReport(std::string& out, OutputFormat& format, bool auto_extension);
+
 }  // namespace pcapkit::cli

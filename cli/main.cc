@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = kOk;
   AddExtractCommand(app, exit_code);
   AddReassembleCommand(app, exit_code);
+  AddFlowsCommand(app, exit_code);
   AddProtocolsCommand(app, exit_code);
   AddFieldsCommand(app, exit_code);
   AddBenchCommand(app, exit_code);

@@ -1,5 +1,4 @@
 // `pcapkit reassemble`: IP datagrams and TCP streams rebuilt; the report is theirs.
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -20,25 +19,6 @@ struct ReassembleFlags {
   ReassemblyFlags reassembly;
 };
 
-// The report's format comes from -f, else -o's extension; its name from -o, else
-// "out.<ext>", with -a adding the extension -o lacks.
-void NameTheReport(ExtractOptions& o) {
-  std::string& out = o.reassembly_output;
-  if (o.reassembly_format == OutputFormat::kNone)
-    o.reassembly_format = TextFormatFromExtension(out);
-  if (o.reassembly_format == OutputFormat::kNone) {
-    std::string give = "give -f " + OutputFormatNames("|", /*text_only=*/true);
-    throw FormatError(out.empty() || out == "-"
-                          ? "output format unspecified: " + give
-                          : "cannot infer the output format from '" + out + "': " + give);
-  }
-  const char* extension = FormatExtension(o.reassembly_format);
-  if (out.empty())
-    out = std::string("out") + extension;
-  else if (o.auto_extension && out != "-" && std::filesystem::path(out).extension() != extension)
-    out += extension;
-}
-
 // The options the flags give, the report named; throws FormatError before any input is
 // read.
 ExtractOptions ParseReassembleFlags(const ReassembleFlags& f) {
@@ -50,7 +30,7 @@ ExtractOptions ParseReassembleFlags(const ReassembleFlags& f) {
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the reassembly's.
   o.nofile = true;
-  NameTheReport(o);
+  NameReport(o.reassembly_output, o.reassembly_format, o.auto_extension);
   ResolveOutput(o);
   o.quiet = true;  // no frame progress line: the frames are not the report
   return o;

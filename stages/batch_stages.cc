@@ -17,6 +17,7 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.entries = 0;
   item.bytes = 0;
   item.input_count = 0;
+  item.flow_count = 0;
   if (selection_ && selection_->done()) return false;
   if (stop_ && stop_->load(std::memory_order_relaxed)) {
     interrupted_ = true;
@@ -76,6 +77,10 @@ void Process(const ProcessOptions& o, WorkItem& item) {
       if (item.inputs.size() == item.input_count) item.inputs.emplace_back();
       if (reassembly::ExtractInputs(frame, *o.reassembly, item.inputs[item.input_count]))
         ++item.input_count;
+    }
+    if (o.flows) {
+      if (item.flow_packets.size() == item.flow_count) item.flow_packets.emplace_back();
+      if (flows::ExtractFlowPacket(frame, item.flow_packets[item.flow_count])) ++item.flow_count;
     }
     if (o.verbose) VerboseLine(frame, *o.registry, item.log);
   }

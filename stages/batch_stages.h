@@ -15,6 +15,7 @@
 
 #include "engine/capture/batch.h"
 #include "engine/capture/reader.h"
+#include "engine/flows/flow_packet.h"
 #include "engine/packet/dissector.h"
 #include "engine/reassembly/inputs.h"
 #include "formats/output_file.h"
@@ -42,6 +43,9 @@ struct WorkItem {
   // fragments and TCP segments), the first `input_count` entries, in frame order.
   std::vector<reassembly::FrameInputs> inputs;
   size_t input_count = 0;
+  // With flows on: each IP frame's flow packet, the first `flow_count` entries, in order.
+  std::vector<flows::FlowPacket> flow_packets;
+  size_t flow_count = 0;
 };
 
 struct ProcessOptions {
@@ -51,6 +55,7 @@ struct ProcessOptions {
   bool verbose;
   bool documents;                                  // -F: one document per record
   const reassembly::Wanted* reassembly = nullptr;  // collect reassembly inputs
+  bool flows = false;                              // collect flow packets
 };
 
 // Stage 1 (serial): where batches come from, selected (--filter, --frames, --count), and

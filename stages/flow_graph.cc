@@ -13,6 +13,9 @@ FlowGraph MakeFlowGraph(const GraphParts& parts) {
     graph.stages.push_back({"reassemble", true, [reassembly = parts.reassembly](WorkItem& item) {
                               return reassembly->Run(item);
                             }});
+  if (parts.flows != nullptr)
+    graph.stages.push_back(
+        {"flows", true, [flows = parts.flows](WorkItem& item) { return flows->Run(item); }});
   graph.stages.push_back(
       {"write", true, [sink = parts.sink](WorkItem& item) { return sink->Write(item); }});
   return graph;

@@ -11,7 +11,7 @@ struct CliResult {
   int status = -1;      // exit status
   std::string out;      // stdout
   std::string err;      // stderr
-  long max_rss_kb = 0;  // peak resident set of the child
+  long max_rss_kb = 0;  // peak resident set of pcapkit (measured by GNU time)
 };
 
 // `stdin_path` empty: /dev/null.

@@ -30,6 +30,12 @@ struct ExtractSummary {
   uint64_t reassembly_records = 0;     // records written (or that would be, --nofile)
   uint64_t reassembly_incomplete = 0;  // incomplete datagrams and stream records
   std::string reassembly_output;
+  // With flows on: flow records written (or that would be), the most flows held at once,
+  // flows the memory budget ended early, and where the records went.
+  uint64_t flows = 0;
+  uint64_t peak_flows = 0;
+  uint64_t flows_evicted = 0;
+  std::string flows_output;
 };
 
 class Extractor {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "pcapkit/flows.h"
 #include "pcapkit/io.h"
 #include "pcapkit/reassembly.h"
 
@@ -69,6 +70,12 @@ struct ExtractOptions {
   OutputFormat reassembly_format = OutputFormat::kNone;
   // Instead of `reassembly_output`: where the reassembly report's bytes go.
   std::shared_ptr<OutputSink> reassembly_sink;
+  // The `flows` verb and extract --flows FILE: the flow table and its options.
+  FlowOptions flows;
+  // Where the flow records go ("-": stdout); empty: followed and counted, not written.
+  std::string flows_output;
+  OutputFormat flows_format = OutputFormat::kNone;  // kNone: from flows_output's extension
+  std::shared_ptr<OutputSink> flows_sink;           // instead of `flows_output`
 };
 
 // What pcapkit knows of one output format. OutputFormats() lists them all, and every

@@ -3,6 +3,7 @@
 
 #include "pcapkit/errors.h"
 #include "pcapkit/extractor.h"
+#include "pcapkit/flows.h"
 #include "pcapkit/frame.h"
 #include "pcapkit/io.h"
 #include "pcapkit/layers.h"

@@ -220,8 +220,11 @@ INSTANTIATE_TEST_SUITE_P(EveryFormat, StrategiesPerFormat, ::testing::ValuesIn(k
 // The reassembly report (the stateful stage) is the same under every strategy: state
 // crosses batch boundaries (a 2 KiB batch holds a few frames) in the same order whatever
 // the threads.
-std::string ReassemblyReport(const std::string& input, pcapkit::Strategy strategy, unsigned threads,
-                             size_t batch_bytes, bool strict, bool messages = false) {
+// The report of a stateful stage: reassembly (`strict`, `messages` its flags) or, with
+// `flows`, the flow records.
+std::string StatefulReport(const std::string& input, pcapkit::Strategy strategy, unsigned threads,
+                           size_t batch_bytes, bool strict, bool messages = false,
+                           bool flows = false) {
   static int counter = 0;
   std::string out =
       (std::filesystem::temp_directory_path() /
@@ -230,10 +233,16 @@ std::string ReassemblyReport(const std::string& input, pcapkit::Strategy strateg
   pcapkit::ExtractOptions o;
   o.input = input;
   o.nofile = true;
-  o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = true;
-  o.reassembly.strict = strict;
-  o.reassembly.tcp_messages = messages;
-  o.reassembly_output = out;
+  if (flows) {
+    o.flows.enabled = true;
+    o.flows_output = out;
+    o.flows_format = pcapkit::OutputFormat::kNdjson;
+  } else {
+    o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = true;
+    o.reassembly.strict = strict;
+    o.reassembly.tcp_messages = messages;
+    o.reassembly_output = out;
+  }
   o.strategy = strategy;
   o.threads = threads;
   o.batch_bytes = batch_bytes;
@@ -297,12 +306,12 @@ TEST(Strategies, ReassemblyReportIdenticalOnAGeneratedCapture) {
   for (bool strict : {false, true})
     for (bool messages : {false, true}) {
       std::string reference =
-          ReassemblyReport(in, pcapkit::Strategy::kSequential, 1, 2048, strict, messages);
+          StatefulReport(in, pcapkit::Strategy::kSequential, 1, 2048, strict, messages);
       ASSERT_NE(reference.find("\"Stream 1\""), std::string::npos);
       ASSERT_NE(reference.find("\"Datagram 1\""), std::string::npos);
       for (auto strategy : kParallel)
         for (unsigned threads : {1u, 2u, 4u, 8u})
-          EXPECT_TRUE(ReassemblyReport(in, strategy, threads, 2048, strict, messages) == reference)
+          EXPECT_TRUE(StatefulReport(in, strategy, threads, 2048, strict, messages) == reference)
               << "strategy " << int(strategy) << ", " << threads << " threads";
     }
   std::filesystem::remove(in);
@@ -314,15 +323,46 @@ TEST(Strategies, ReassemblyReportIdenticalOnEveryCorpusCapture) {
   size_t files = 0;
   for (const std::string& path : captures) {
     SCOPED_TRACE(path);
-    std::string reference = ReassemblyReport(path, pcapkit::Strategy::kSequential, 1, 2048, true);
+    std::string reference = StatefulReport(path, pcapkit::Strategy::kSequential, 1, 2048, true);
     ASSERT_NE(reference.find("\"Summary\""), std::string::npos);
     for (auto strategy : kParallel)
       for (unsigned threads : {2u, 8u})
-        ASSERT_TRUE(ReassemblyReport(path, strategy, threads, 2048, true) == reference)
+        ASSERT_TRUE(StatefulReport(path, strategy, threads, 2048, true) == reference)
             << "strategy " << int(strategy) << ", " << threads << " threads";
     ++files;
   }
   EXPECT_GT(files, 300u);
+}
+
+// The flow records, under every strategy and 1/2/4/8 threads: the same bytes.
+TEST(Strategies, FlowReportIdenticalOnAGeneratedCapture) {
+  std::string in = ConversationCapture(400);
+  std::string reference =
+      StatefulReport(in, pcapkit::Strategy::kSequential, 1, 2048, false, false, /*flows=*/true);
+  ASSERT_NE(reference.find("\"community_id\""), std::string::npos);
+  for (auto strategy : kParallel)
+    for (unsigned threads : {1u, 2u, 4u, 8u})
+      EXPECT_TRUE(StatefulReport(in, strategy, threads, 2048, false, false, true) == reference)
+          << "strategy " << int(strategy) << ", " << threads << " threads";
+  std::filesystem::remove(in);
+}
+
+TEST(Strategies, FlowReportIdenticalOnEveryCorpusCapture) {
+  PCAPKIT_REQUIRE_CORPUS();
+  size_t files = 0, with_flows = 0;
+  for (const std::string& path : CorpusCaptures()) {
+    SCOPED_TRACE(path);
+    std::string reference =
+        StatefulReport(path, pcapkit::Strategy::kSequential, 1, 2048, false, false, true);
+    with_flows += !reference.empty();
+    for (auto strategy : kParallel)
+      for (unsigned threads : {1u, 2u, 4u, 8u})
+        ASSERT_TRUE(StatefulReport(path, strategy, threads, 2048, false, false, true) == reference)
+            << "strategy " << int(strategy) << ", " << threads << " threads";
+    ++files;
+  }
+  EXPECT_GT(files, 300u);
+  EXPECT_GT(with_flows, 250u);
 }
 
 }  // namespace

@@ -1,0 +1,109 @@
+// The flow table: every IP flow of a capture, followed packet by packet in capture order
+// on capture time alone, and handed out as a FlowRecord when it ends — FIN from both
+// sides (after a linger for the last ACK), RST (after the same linger), idle timeout, a
+// new SYN on the 5-tuple, eviction by the memory budget, or the end of the capture.
+//
+// Memory is bounded by FlowOptions::memory: every flow is charged a fixed cost, and when
+// the budget is full the least recently active flow is ended ("evicted") and reported —
+// no flow is ever dropped unreported. Flows live in three recency lists (TCP, the other
+// protocols, and closing connections), each ordered by last activity, so the ones whose
+// time is up are always at a list's front.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include "engine/flows/flow_packet.h"
+#include "engine/flows/tcp_state.h"
+#include "engine/protocols/registry.h"
+#include "engine/reassembly/flat_table.h"
+#include "pcapkit/flows.h"
+
+namespace pcapkit::flows {
+
+struct FlowTableStats {
+  uint64_t packets = 0;  // IP packets counted in a flow
+  uint64_t flows = 0;    // flows reported
+  uint64_t evicted = 0, timed_out = 0;
+  uint64_t peak_flows = 0;
+  size_t peak_memory = 0;
+};
+
+class FlowTable {
+ public:
+  using Emit = std::function<void(const FlowRecord&)>;
+
+  FlowTable(const FlowOptions& options, const protocols::Registry& registry, Emit emit);
+  ~FlowTable();
+  FlowTable(const FlowTable&) = delete;
+  FlowTable& operator=(const FlowTable&) = delete;
+
+  // The next IP packet, in capture order. Returns the flow's number (first appearance
+  // order, from 0).
+  uint64_t Add(const FlowPacket& packet);
+  // Prefetching a few packets ahead: the table slot of `packet`'s key, then (once that is
+  // in cache) its flow.
+  void Prefetch(const FlowPacket& packet, bool entry) const {
+    if (entry)
+      table_.PrefetchEntry(packet.hash);
+    else
+      table_.Prefetch(packet.hash);
+  }
+  // The capture ended: every flow still open is reported (end "eof"), in order of first
+  // appearance.
+  void Finish();
+
+  const FlowTableStats& stats() const { return stats_; }
+  size_t flows() const { return table_.size(); }
+  // What one flow is charged against the budget.
+  static size_t CostPerFlow();
+
+ private:
+  struct Flow;
+  enum ListId { kTcpList, kOtherList, kClosingList, kListCount };
+  struct List {
+    Flow *front = nullptr, *back = nullptr;
+  };
+
+  Flow* Find(const FlowKey& key, uint64_t hash) const;
+  Flow* FlowOf(const FlowPacket& p, int64_t now_ns, int* from);
+  Flow* Open(const FlowPacket& p, int64_t now_ns);
+  bool EndsBefore(const Flow& f, const FlowPacket& p) const;
+  void Count(Flow& f, const FlowPacket& p, int from, int64_t now_ns);
+  int DirectionOf(const Flow& f, const FlowPacket& p) const;
+  void Expire(int64_t now_ns);
+  void MakeRoom();
+  void End(Flow* f, FlowEnd end);
+  void Link(Flow* f, ListId list);
+  void Unlink(Flow* f);
+  double TimeoutOf(ListId list) const;
+  void NoteDeadline(const Flow& f, ListId list);
+  Flow* FragmentFlow(const FlowPacket& p, int* from);
+  void NoteFragment(const FlowPacket& p, Flow* f);
+
+  FlowOptions options_;
+  const protocols::Registry& registry_;
+  Emit emit_;
+  reassembly::FlatTable<Flow> table_;
+  List lists_[kListCount];
+  uint64_t next_number_ = 0;
+  // No flow's time is up before this (a lower bound on the lists' fronts' deadlines):
+  // most packets skip Expire's work.
+  int64_t next_deadline_ns_ = INT64_MAX;
+  FlowTableStats stats_;
+  // First fragments' flows, so later fragments (no ports) count to the same flow:
+  // (addresses, protocol, id) -> flow number and key. Bounded like the flows.
+  struct FragmentEntry {
+    uint64_t flow_number;
+    FlowKey key;
+    uint64_t hash;
+    int64_t at_ns;
+    int from;  // the direction of the datagram's packets (0: from the originator)
+  };
+  std::unordered_map<uint64_t, FragmentEntry> fragments_;
+};
+
+}  // namespace pcapkit::flows

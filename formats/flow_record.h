@@ -1,0 +1,17 @@
+// A flow record (docs/schema.md "Flow records"): the fields of one FlowRecord, in the
+// order `pcapkit flows` writes them. Shared by the flows report and trace's index.
+#pragma once
+
+#include "engine/protocols/emitter.h"
+#include "pcapkit/flows.h"
+
+namespace pcapkit::formats {
+
+// Members of the record object (the caller opens and closes it).
+void WriteFlowFields(const FlowRecord& r, Emitter& out);
+
+// The protocol as a flow record names it: "tcp", "udp", "sctp", "icmp", "icmpv6", else
+// the number.
+std::string FlowProtocolName(uint8_t proto);
+
+}  // namespace pcapkit::formats

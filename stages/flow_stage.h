@@ -1,0 +1,42 @@
+// The stateful stage of flows: the flow table, fed the IP packets the parallel stage
+// found (WorkItem::flow_packets), serially and in capture order, so its records come out
+// the same under every strategy. Each flow's record is written when the flow ends.
+#pragma once
+
+#include <memory>
+
+#include "engine/flows/flow_table.h"
+#include "formats/out_buffer.h"
+#include "formats/output_file.h"
+#include "formats/report_writer.h"
+#include "stages/batch_stages.h"
+
+namespace pcapkit::stages {
+
+class FlowStage {
+ public:
+  // `writer`/`output` null: follow and count, write nothing.
+  FlowStage(const FlowOptions& options, const protocols::Registry& registry,
+            const formats::ReportWriter* writer, formats::Output* output);
+
+  // Serial, in batch order. Fails when the report cannot be written.
+  Status Run(WorkItem& item);
+  // The capture ended (or stopped): reports the flows still open and closes the report.
+  Status Finish();
+
+  const flows::FlowTableStats& stats() const { return table_.stats(); }
+  static size_t CostPerFlow() { return flows::FlowTable::CostPerFlow(); }
+
+ private:
+  void OnFlow(const FlowRecord& r);
+  void Flush(bool force);
+
+  const formats::ReportWriter* writer_;
+  formats::Output* output_;
+  flows::FlowTable table_;
+  formats::OutBuffer pending_;
+  uint64_t records_ = 0;
+  Status status_;  // the first write that failed: the report stops there
+};
+
+}  // namespace pcapkit::stages

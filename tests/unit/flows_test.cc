@@ -1,0 +1,341 @@
+// Flows on captures built packet by packet: how a connection is followed (history,
+// conn_state, end), when a flow ends and a new one starts on the same 5-tuple, what is
+// counted, tunnels and fragments, the memory budget, and hostile floods.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/flows/flow_table.h"
+#include "pcapkit/pcapkit.h"
+#include "testing/packet_builder.h"
+#include "testing/test_util.h"
+
+namespace {
+
+using namespace ipsuite;
+using nlohmann::json;
+
+// A frame carried over Ethernet, at `sec` seconds.
+Record At(uint32_t sec, const Bytes& ip, uint32_t usec = 0) {
+  return {Ethernet(kMacB, kMacA, ip.size() && (ip[0] >> 4) == 6 ? 0x86dd : 0x0800, ip), sec, usec};
+}
+
+Bytes TcpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport, uint32_t seq,
+                uint32_t ack, uint8_t flags, const Bytes& payload = {}) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 6;
+  TcpSpec t;
+  t.sport = sport;
+  t.dport = dport;
+  t.seq = seq;
+  t.ack = ack;
+  t.flags = flags;
+  return Ipv4(ip, Tcp(t, payload));
+}
+
+Bytes UdpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport,
+                const Bytes& payload = Bytes(10, 'x')) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 17;
+  return Ipv4(ip, Udp(sport, dport, payload));
+}
+
+constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kRst = 0x04, kPsh = 0x08;
+const char* kC = "10.0.0.1";
+const char* kS = "10.0.0.2";
+
+// Client 10.0.0.1:40000 -> server 10.0.0.2:80: handshake, a request, a reply, both FINs
+// and the last ACK, from second `t` on.
+std::vector<Record> Connection(uint32_t t, uint32_t isn = 1000, uint16_t sport = 40000) {
+  uint32_t c = isn, s = 5000;
+  return {
+      At(t, TcpPacket(kC, kS, sport, 80, c, 0, kSyn)),
+      At(t, TcpPacket(kS, kC, 80, sport, s, c + 1, kSyn | kAck), 1),
+      At(t, TcpPacket(kC, kS, sport, 80, c + 1, s + 1, kAck), 2),
+      At(t, TcpPacket(kC, kS, sport, 80, c + 1, s + 1, kPsh | kAck, Bytes(100, 'q')), 3),
+      At(t, TcpPacket(kS, kC, 80, sport, s + 1, c + 101, kAck), 4),
+      At(t, TcpPacket(kS, kC, 80, sport, s + 1, c + 101, kPsh | kAck, Bytes(50, 'r')), 5),
+      At(t, TcpPacket(kC, kS, sport, 80, c + 101, s + 51, kFin | kAck), 6),
+      At(t, TcpPacket(kS, kC, 80, sport, s + 51, c + 102, kFin | kAck), 7),
+      At(t, TcpPacket(kC, kS, sport, 80, c + 102, s + 52, kAck), 8),
+  };
+}
+
+std::string Temp(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("pcapkit-flows-" + name)).string();
+}
+
+// The flow records of `records` (NDJSON lines, parsed), with `tweak` applied to the
+// options first.
+std::vector<json> Flows(const std::vector<Record>& records,
+                        const std::function<void(pcapkit::ExtractOptions&)>& tweak = {},
+                        pcapkit::ExtractSummary* summary = nullptr) {
+  pcapkit::ExtractOptions o;
+  o.input = WriteTemp(PcapFile({}, records), ".pcap");
+  o.nofile = true;
+  o.flows.enabled = true;
+  o.flows_output = Temp("out.ndjson");
+  o.flows_format = pcapkit::OutputFormat::kNdjson;
+  if (tweak) tweak(o);
+  pcapkit::ExtractSummary s = pcapkit::Extractor(o).Run();
+  if (summary) *summary = s;
+  std::ifstream in(o.flows_output);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::filesystem::remove(o.input);
+  return testutil::NdjsonLines(text.str());
+}
+
+TEST(Flows, AClosedConnectionIsOneFlowWithZeeksHistoryAndState) {
+  std::vector<json> flows = Flows(Connection(100));
+  ASSERT_EQ(flows.size(), 1u);
+  const json& f = flows[0];
+  EXPECT_EQ(f["proto"], "tcp");
+  EXPECT_EQ(f["src"], kC);
+  EXPECT_EQ(f["srcport"], 40000);
+  EXPECT_EQ(f["dst"], kS);
+  EXPECT_EQ(f["dstport"], 80);
+  EXPECT_EQ(f["history"], "ShADadFf");
+  EXPECT_EQ(f["state"], "SF");
+  EXPECT_EQ(f["end"], "fin");
+  EXPECT_EQ(f["orig_packets"], 5);  // the last ACK belongs to it
+  EXPECT_EQ(f["resp_packets"], 4);
+  EXPECT_EQ(f["orig_payload"], 100);
+  EXPECT_EQ(f["resp_payload"], 50);
+  EXPECT_EQ(f["orig_bytes"], 5 * 40 + 100);  // IP bytes: 20 + 20 each, plus the payload
+  EXPECT_EQ(f["resp_bytes"], 4 * 40 + 50);
+  EXPECT_EQ(f["first_frame"], 1);
+  EXPECT_EQ(f["last_frame"], 9);
+  EXPECT_EQ(f["duration"].get<double>(), 0.000008);
+  EXPECT_EQ(f["missed_bytes"], 0);
+  EXPECT_EQ(f["flow"], 0);
+  EXPECT_FALSE(f.contains("tunnel"));
+  EXPECT_FALSE(f.contains("vlan"));
+}
+
+TEST(Flows, CommunityIdIsTheSpecsForTheFlow) {
+  // corelight/community-id-spec (and Zeek's community_id_v1 test): 1.2.3.4:1122 ->
+  // 5.6.7.8:3344 over TCP, seed 0.
+  std::vector<json> flows =
+      Flows({At(1, TcpPacket("1.2.3.4", "5.6.7.8", 1122, 3344, 1, 0, kSyn)),
+             At(1, TcpPacket("5.6.7.8", "1.2.3.4", 3344, 1122, 9, 2, kSyn | kAck), 5)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["community_id"], "1:wCb3OG7yAFWelaUydu0D+125CLM=");
+  EXPECT_EQ(flows[0]["history"], "Sh");
+  EXPECT_EQ(flows[0]["state"], "OTH");  // S1 needs the originator's ACK
+}
+
+TEST(Flows, ConnStates) {
+  struct Case {
+    std::vector<Record> records;
+    const char* history;
+    const char* state;
+    const char* end;
+  };
+  auto p = [](uint32_t us, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags) {
+    return from_client ? At(1, TcpPacket(kC, kS, 40000, 80, seq, ack, flags), us)
+                       : At(1, TcpPacket(kS, kC, 80, 40000, seq, ack, flags), us);
+  };
+  std::vector<Case> cases = {
+      {{p(0, true, 1, 0, kSyn)}, "S", "S0", "eof"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 0, 2, kRst | kAck)}, "Sr", "REJ", "rst"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck)},
+       "ShA",
+       "S1",
+       "eof"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck),
+        p(3, true, 2, 8, kRst | kAck)},
+       "ShAR",
+       "RSTO",
+       "rst"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck),
+        p(3, false, 8, 2, kRst | kAck)},
+       "ShAr",
+       "RSTR",
+       "rst"},
+      {{p(0, true, 1, 0, kSyn), p(1, true, 2, 0, kRst)}, "SR", "RSTOS0", "rst"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck),
+        p(3, true, 2, 8, kFin | kAck)},
+       "ShAF",
+       "S2",
+       "eof"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck),
+        p(3, false, 8, 2, kFin | kAck)},
+       "ShAf",
+       "S3",
+       "eof"},
+      {{p(0, true, 1, 0, kSyn), p(1, true, 2, 0, kFin)}, "SF", "SH", "eof"},
+      {{p(0, true, 5, 9, kAck), p(1, false, 9, 5, kAck)}, "Aa", "OTH", "eof"},
+      // Midstream, both FINs: both endpoints closed.
+      {{p(0, true, 5, 9, kFin | kAck), p(1, false, 9, 6, kFin | kAck)}, "Ff", "SF", "fin"},
+  };
+  for (const Case& c : cases) {
+    std::vector<json> flows = Flows(c.records);
+    ASSERT_EQ(flows.size(), 1u) << c.state;
+    EXPECT_EQ(flows[0]["history"], c.history) << c.state;
+    EXPECT_EQ(flows[0]["state"], c.state) << c.history;
+    EXPECT_EQ(flows[0]["end"], c.end) << c.history;
+  }
+}
+
+TEST(Flows, ASynAckSeenFirstFlipsTheDirection) {
+  std::vector<json> flows = Flows({At(1, TcpPacket(kS, kC, 80, 40000, 7, 2, kSyn | kAck)),
+                                   At(1, TcpPacket(kC, kS, 40000, 80, 2, 8, kAck), 1)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["src"], kC);  // the SYN-ACK's receiver sent the (unseen) SYN
+  EXPECT_EQ(flows[0]["srcport"], 40000);
+  EXPECT_EQ(flows[0]["history"], "^hA");
+  EXPECT_EQ(flows[0]["orig_packets"], 1);
+  EXPECT_EQ(flows[0]["resp_packets"], 1);
+}
+
+TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
+  // After FIN: a new SYN within the linger time.
+  std::vector<Record> r = Connection(100);
+  std::vector<Record> again = Connection(101, 90000);
+  r.insert(r.end(), again.begin(), again.end());
+  std::vector<json> flows = Flows(r);
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["end"], "fin");
+  EXPECT_EQ(flows[0]["orig_packets"], 5);
+  EXPECT_EQ(flows[1]["end"], "fin");
+  EXPECT_EQ(flows[1]["flow"], 1);
+  EXPECT_EQ(flows[1]["first_frame"], 10);
+
+  // After RST.
+  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(1, TcpPacket(kS, kC, 80, 40000, 0, 2, kRst | kAck), 1),
+                 At(1, TcpPacket(kC, kS, 40000, 80, 500, 0, kSyn), 2)});
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["state"], "REJ");
+  EXPECT_EQ(flows[0]["end"], "rst");
+  EXPECT_EQ(flows[1]["state"], "S0");
+
+  // While open: an established connection, then a SYN with another sequence number.
+  std::vector<Record> whole = Connection(100);
+  std::vector<Record> open(whole.begin(), whole.begin() + 4);
+  open.push_back(At(102, TcpPacket(kC, kS, 40000, 80, 777777, 0, kSyn)));
+  flows = Flows(open);
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["end"], "reused");
+  EXPECT_EQ(flows[0]["state"], "S1");
+  EXPECT_EQ(flows[1]["history"], "S");
+
+  // A retransmitted SYN is the same connection.
+  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(4, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn))});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["orig_packets"], 2);
+}
+
+TEST(Flows, UdpBothWaysIsOneFlowUntilItsTimeout) {
+  std::vector<json> flows = Flows({At(10, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53)),
+                                   At(10, UdpPacket("10.0.0.1", "10.0.0.9", 53, 5353), 5),
+                                   At(71, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53))});
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["proto"], "udp");
+  EXPECT_EQ(flows[0]["src"], "10.0.0.9");  // the first packet's sender
+  EXPECT_EQ(flows[0]["srcport"], 5353);
+  EXPECT_EQ(flows[0]["end"], "timeout");
+  EXPECT_EQ(flows[0]["orig_payload"], 10);
+  EXPECT_EQ(flows[0]["resp_payload"], 10);
+  EXPECT_EQ(flows[0]["orig_bytes"], 38);
+  EXPECT_FALSE(flows[0].contains("history"));
+  EXPECT_EQ(flows[1]["end"], "eof");
+  // --flow-timeout 100: the same three packets are one flow.
+  flows = Flows({At(10, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53)),
+                 At(71, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53))},
+                [](pcapkit::ExtractOptions& o) { o.flows.timeout = 100; });
+  EXPECT_EQ(flows.size(), 1u);
+}
+
+TEST(Flows, IcmpEchoRequestAndReplyAreOneFlow) {
+  Ipv4Spec a, b;
+  a.protocol = b.protocol = 1;
+  b.src = a.dst;
+  b.dst = a.src;
+  std::vector<json> flows =
+      Flows({At(1, Ipv4(a, Icmp(8, 0, 0x00010001, Bytes(56, 'p')))),
+             At(1, Ipv4(b, Icmp(0, 0, 0x00010001, Bytes(56, 'p'))), 9),
+             At(2, Ipv4(a, Icmp(3, 1, 0, Bytes(28, 0))))});  // unreachable: one-way, its own
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["proto"], "icmp");
+  EXPECT_EQ(flows[0]["srcport"], 8);  // echo request: the type and its counterpart's
+  EXPECT_EQ(flows[0]["dstport"], 0);
+  EXPECT_EQ(flows[0]["orig_packets"], 1);
+  EXPECT_EQ(flows[0]["resp_packets"], 1);
+  EXPECT_EQ(flows[0]["orig_payload"], 56);
+  EXPECT_EQ(flows[1]["srcport"], 3);
+  EXPECT_EQ(flows[1]["dstport"], 1);
+}
+
+TEST(Flows, MissedBytesAreHolesTheAcknowledgementsProve) {
+  std::vector<json> flows =
+      Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1000, 1, kAck | kPsh, Bytes(100, 'a'))),
+             At(1, TcpPacket(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 1),
+             At(1, TcpPacket(kS, kC, 80, 40000, 1, 1300, kAck), 2),
+             // A retransmission of bytes seen.
+             At(1, TcpPacket(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 3),
+             // Bytes acknowledged past the last one seen: 50 more missing.
+             At(1, TcpPacket(kS, kC, 80, 40000, 1, 1350, kAck), 4)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["missed_bytes"], 150);
+  EXPECT_EQ(flows[0]["history"], "DaGT");
+}
+
+TEST(Flows, TunnelVlanAndService) {
+  Ipv4Spec outer;
+  outer.src = "192.0.2.1";
+  outer.dst = "192.0.2.2";
+  outer.protocol = 4;  // IPv4 in IPv4
+  Bytes inner = UdpPacket("10.1.1.1", "10.1.1.2", 1234, 53, Bytes(12, 0));
+  Bytes frame = Ethernet(kMacB, kMacA, 0x8100, Vlan(0, false, 42, 0x0800, Ipv4(outer, inner)));
+  std::vector<json> flows = Flows({{frame, 1, 0}});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["src"], "10.1.1.1");
+  EXPECT_EQ(flows[0]["vlan"], 42);
+  EXPECT_EQ(flows[0]["tunnel"], "Ethernet:VLAN:IPv4");
+  EXPECT_EQ(flows[0]["service"], "dns");
+}
+
+TEST(Flows, LaterFragmentsCountToTheirFirstFragmentsFlow) {
+  Ipv4Spec first, second;
+  first.protocol = second.protocol = 17;
+  first.mf = true;
+  first.id = second.id = 77;
+  second.offset_bytes = 16;
+  Bytes udp = Udp(1000, 2000, Bytes(24, 'z'));  // 32 bytes: 16 + 16
+  Bytes head(udp.begin(), udp.begin() + 16), tail(udp.begin() + 16, udp.end());
+  std::vector<json> flows = Flows({At(1, Ipv4(first, head)), At(1, Ipv4(second, tail), 1)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["srcport"], 1000);
+  EXPECT_EQ(flows[0]["orig_packets"], 2);
+  EXPECT_EQ(flows[0]["orig_bytes"], 72);
+}
+
+TEST(Flows, TheMemoryBudgetEndsTheOldestFlowsAndReportsEveryOne) {
+  std::vector<Record> r;
+  for (uint32_t i = 0; i < 1000; ++i)
+    r.push_back(At(1, UdpPacket("10.0.0.1", "10.0.0.2", uint16_t(1024 + i), 53), i));
+  pcapkit::ExtractSummary s;
+  std::vector<json> flows = Flows(
+      r,
+      [](pcapkit::ExtractOptions& o) {
+        o.flows.memory = 100 * pcapkit::flows::FlowTable::CostPerFlow();
+      },
+      &s);
+  ASSERT_EQ(flows.size(), 1000u);
+  EXPECT_LE(s.peak_flows, 100u);
+  EXPECT_EQ(s.flows_evicted, 900u);
+  EXPECT_EQ(flows[0]["end"], "evicted");
+  EXPECT_EQ(flows[0]["srcport"], 1024);  // the oldest first
+  EXPECT_EQ(flows[999]["end"], "eof");
+}
+
+}  // namespace
