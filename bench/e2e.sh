@@ -58,4 +58,6 @@ measure "extract -f json -o /dev/null -E pipeline" $bin extract "$cap" -f json -
 measure "extract --nofile --reassemble ipv4,ipv6,tcp" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp
 measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E pipeline --threads "$threads"
 measure "  ... -E server --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E server --threads "$threads"
+measure "flows -f ndjson -o /dev/null" $bin flows "$cap" -q -f ndjson -o /dev/null
+measure "  ... -E pipeline --threads $threads" $bin flows "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"
 measure "reassemble -f ndjson -o /dev/null -E pipeline" $bin reassemble "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"

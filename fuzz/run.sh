@@ -17,7 +17,7 @@ build=${BUILD_DIR:-build-fuzz}
 shared=$repo/../shared/corpus
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPCAPKIT_FUZZ=ON -DPCAPKIT_BUILD_TESTS=OFF -DPCAPKIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz seed_frames
+cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz flows_fuzz seed_frames
 tests=${TESTS:-build/tests/pcapkit_tests}
 mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,crashes}
 python3 examples/make_sample.py "$out/own/sample.pcap"
@@ -50,4 +50,5 @@ run capture_fuzz 65536 capture "${captures[@]}"
 run dissect_fuzz 4096 dissect dissect-seeds "${dissect_crafted[@]}"
 # Its input is a compact encoding of fragments and segments, not a capture: no seeds.
 run reassembly_fuzz 8192 reassembly
+run flows_fuzz 8192 flows
 exit $status
