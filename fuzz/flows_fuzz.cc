@@ -129,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   flows::FlowPacket packet;
   while (in.n > 0) {
     uint8_t kind = in.U8();
-    sec += in.U8() >> 4;  // 0..15 seconds later
+    sec += int64_t(in.U8() >> 4) - 3;  // 3 seconds back to 12 later: clocks go back too
     std::vector<uint8_t> bytes = MakePacket(in, kind);
     if (kind & 0x40) bytes = Tunnel(bytes);
     capture::FrameRecord rec;

@@ -91,7 +91,10 @@ FlowTable::Flow* FlowTable::Find(const FlowKey& key, uint64_t hash) const {
 }
 
 uint64_t FlowTable::Add(const FlowPacket& p) {
-  int64_t now_ns = p.time_ns;
+  // The table's clock never goes back: a capture whose timestamps do (merged files, a
+  // clock step) would otherwise unorder the recency lists that expiry relies on.
+  clock_ns_ = std::max(clock_ns_, p.time_ns);
+  int64_t now_ns = clock_ns_;
   if (now_ns >= next_deadline_ns_) Expire(now_ns);
   int from = 0;
   Flow* f = FlowOf(p, now_ns, &from);
@@ -126,11 +129,14 @@ int FlowTable::DirectionOf(const Flow& f, const FlowPacket& p) const {
 // A SYN without ACK from a new initial sequence number starts a new connection on the
 // 5-tuple once the old one has moved past its own SYN, or is closing.
 bool FlowTable::EndsBefore(const Flow& f, const FlowPacket& p) const {
-  if (!f.tcp || !p.tcp || !p.syn() || p.ack_flag()) return false;
+  // A pure SYN (no ACK, FIN or RST) only.
+  if (!f.tcp || !p.tcp || !p.syn() || (p.flags & 0x15) != 0) return false;
   if (f.closing) return true;
-  if (!f.orig_syn || p.seq == f.orig_isn) return false;
-  return f.connection.state(0) != EndpointState::kSynSent ||
-         f.connection.state(1) != EndpointState::kInactive;
+  if (DirectionOf(f, p) != 0) return false;  // the responder's: no new connection
+  // Zeek's IsReuse: a SYN from another initial sequence number (or on a connection that
+  // was joined midstream, with none) starts a new connection; a retransmitted SYN does not.
+  // (A SYN-ACK seen first is no such midstream join: its SYN may just come late.)
+  return f.orig_syn ? p.seq != f.orig_isn : f.packets[0] > 0;
 }
 
 FlowTable::Flow* FlowTable::Open(const FlowPacket& p, int64_t now_ns) {
@@ -146,7 +152,7 @@ FlowTable::Flow* FlowTable::Open(const FlowPacket& p, int64_t now_ns) {
   f->a_is_orig = flipped ? !p.src_is_a : p.src_is_a;
   if (p.one_way) f->a_is_orig = true;
   if (flipped) f->connection.Flip();
-  f->first = p.time;
+  f->first = f->last = p.time;
   f->first_frame = p.frame;
   f->last_ns = now_ns;
   f->vlan = p.vlan;
@@ -165,11 +171,11 @@ void FlowTable::Count(Flow& f, const FlowPacket& p, int from, int64_t now_ns) {
   ++f.packets[from];
   f.bytes[from] += p.ip_bytes;
   f.payload[from] += p.payload_bytes;
-  f.last = p.time;
+  if (p.time_ns >= f.last_ns) f.last = p.time;  // the latest, should the capture's clock go back
   f.last_frame = p.frame;
   f.last_ns = now_ns;
   if (f.service == ProtocolId::kNone) f.service = p.service;
-  if (p.tcp && !(p.fragment && !p.first_fragment)) {
+  if (p.tcp && !p.fragment) {  // a fragment's payload is not all there: no sequence tracking
     if (from == 0 && p.syn() && !p.ack_flag() && !f.orig_syn) {
       f.orig_syn = true;
       f.orig_isn = p.seq;
@@ -188,10 +194,19 @@ void FlowTable::Count(Flow& f, const FlowPacket& p, int from, int64_t now_ns) {
   Link(&f, f.closing ? kClosingList : f.tcp ? kTcpList : kOtherList);
 }
 
-double FlowTable::TimeoutOf(ListId list) const {
-  if (list == kClosingList) return kLingerSeconds;
-  if (options_.timeout > 0) return options_.timeout;
-  return list == kTcpList ? kTcpTimeout : kOtherTimeout;
+int64_t FlowTable::TimeoutOf(ListId list) const {
+  double seconds = list == kClosingList   ? kLingerSeconds
+                   : options_.timeout > 0 ? options_.timeout
+                   : list == kTcpList     ? kTcpTimeout
+                                          : kOtherTimeout;
+  return seconds >= 9.2e9 ? INT64_MAX : int64_t(seconds * 1e9);
+}
+
+// When `f`'s time is up: last activity plus its list's timeout, saturated.
+int64_t FlowTable::DeadlineOf(const Flow& f, ListId list) const {
+  int64_t deadline;
+  if (__builtin_add_overflow(f.last_ns, TimeoutOf(list), &deadline)) return INT64_MAX;
+  return deadline;
 }
 
 // Ends every flow whose time is up at `now_ns`, the earliest deadline first.
@@ -199,12 +214,12 @@ void FlowTable::Expire(int64_t now_ns) {
   next_deadline_ns_ = INT64_MAX;
   for (;;) {
     Flow* due = nullptr;
-    double due_at = 0;
+    int64_t due_at = 0;
     for (int l = 0; l < kListCount; ++l) {
       Flow* f = lists_[l].front;
       if (f == nullptr) continue;
-      double deadline = double(f->last_ns) + TimeoutOf(ListId(l)) * 1e9;
-      if (double(Elapsed(now_ns, f->last_ns)) <= TimeoutOf(ListId(l)) * 1e9) continue;
+      int64_t deadline = DeadlineOf(*f, ListId(l));
+      if (now_ns <= deadline) continue;
       if (due == nullptr || deadline < due_at) {
         due = f;
         due_at = deadline;
@@ -218,10 +233,11 @@ void FlowTable::Expire(int64_t now_ns) {
     if (lists_[l].front != nullptr) NoteDeadline(*lists_[l].front, ListId(l));
 }
 
+// Expire runs only once a packet passes next_deadline_ns_ (a flow is due when the clock
+// is past its deadline).
 void FlowTable::NoteDeadline(const Flow& f, ListId list) {
-  double deadline = double(f.last_ns) + TimeoutOf(list) * 1e9;
-  next_deadline_ns_ = deadline >= 9.2e18 ? std::min<int64_t>(next_deadline_ns_, INT64_MAX - 1)
-                                         : std::min(next_deadline_ns_, int64_t(deadline));
+  int64_t deadline = DeadlineOf(f, list);
+  next_deadline_ns_ = std::min(next_deadline_ns_, deadline == INT64_MAX ? INT64_MAX : deadline + 1);
 }
 
 // Ends the least recently active flows until one more fits the budget.
@@ -305,40 +321,58 @@ void FlowTable::Unlink(Flow* f) {
 }
 
 namespace {
-// A fragment's datagram: its (ordered) addresses, protocol and IP id.
-uint64_t FragmentKey(const FlowPacket& p) {
+// A fragment's datagram (RFC 791: source, destination, protocol and id), as a hash.
+uint64_t FragmentHash(const FlowPacket& p) {
   uint64_t h = (uint64_t(p.fragment_id) << 8 | p.key.proto) * 0x9e3779b97f4a7c15ull;
-  for (int i = 0; i < 16; i += 8) {
-    uint64_t a, b;
-    std::memcpy(&a, p.key.addr_a + i, 8);
-    std::memcpy(&b, p.key.addr_b + i, 8);
-    h = (h ^ a) * 0xe7037ed1a0b428dbull;
-    h = (h ^ b) * 0x8ebc6af09c88c6e3ull;
+  size_t n = p.key.ipv6 ? 16 : 4;
+  uint8_t addrs[32] = {};
+  std::memcpy(addrs, p.src, n);
+  std::memcpy(addrs + 16, p.dst, n);
+  for (int i = 0; i < 32; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, addrs + i, 8);
+    h = (h ^ w) * 0xe7037ed1a0b428dbull;
   }
   return h ^ (h >> 31);
+}
+
+bool SameDatagram(const FlowPacket& p, const uint8_t* src, const uint8_t* dst, uint32_t id,
+                  uint8_t proto) {
+  size_t n = p.key.ipv6 ? 16 : 4;
+  return id == p.fragment_id && proto == p.key.proto && std::memcmp(src, p.src, n) == 0 &&
+         std::memcmp(dst, p.dst, n) == 0;
 }
 }  // namespace
 
 FlowTable::Flow* FlowTable::FragmentFlow(const FlowPacket& p, int* from) {
-  auto it = fragments_.find(FragmentKey(p));
+  auto it = fragments_.find(FragmentHash(p));
   if (it == fragments_.end()) return nullptr;
   const FragmentEntry& e = it->second;
+  if (!SameDatagram(p, e.src, e.dst, e.id, e.proto)) return nullptr;
   Flow* f = Find(e.key, e.hash);
-  bool same = f != nullptr && f->number == e.flow_number &&
-              std::memcmp(e.key.addr_a, p.key.addr_a, 16) == 0 &&
-              std::memcmp(e.key.addr_b, p.key.addr_b, 16) == 0 && e.key.proto == p.key.proto;
+  if (f == nullptr || f->number != e.flow_number) return nullptr;  // ended since
   *from = e.from;
-  return same ? f : nullptr;
+  return f;
 }
 
+// Remembers a first fragment's flow, oldest first out: at most kMaxFragments datagrams,
+// each for kFragmentNs.
 void FlowTable::NoteFragment(const FlowPacket& p, Flow* f) {
-  int64_t now_ns = p.time_ns;
-  if (fragments_.size() >= kMaxFragments) {
-    std::erase_if(fragments_,
-                  [&](const auto& e) { return Elapsed(now_ns, e.second.at_ns) > kFragmentNs; });
-    if (fragments_.size() >= kMaxFragments) fragments_.clear();
+  while (!fragment_order_.empty() &&
+         (fragment_order_.size() >= kMaxFragments ||
+          Elapsed(p.time_ns, fragment_order_.front().second) > kFragmentNs)) {
+    auto it = fragments_.find(fragment_order_.front().first);
+    if (it != fragments_.end() && it->second.at_ns == fragment_order_.front().second)
+      fragments_.erase(it);
+    fragment_order_.pop_front();
   }
-  fragments_[FragmentKey(p)] = {f->number, f->key, f->hash, now_ns, DirectionOf(*f, p)};
+  uint64_t hash = FragmentHash(p);
+  FragmentEntry e{f->number, f->key, f->hash,       p.time_ns,  DirectionOf(*f, p),
+                  {},        {},     p.fragment_id, p.key.proto};
+  std::memcpy(e.src, p.src, p.key.ipv6 ? 16 : 4);
+  std::memcpy(e.dst, p.dst, p.key.ipv6 ? 16 : 4);
+  fragments_[hash] = e;
+  fragment_order_.emplace_back(hash, p.time_ns);
 }
 
 }  // namespace pcapkit::flows

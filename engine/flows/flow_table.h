@@ -12,6 +12,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -79,7 +80,8 @@ class FlowTable {
   void End(Flow* f, FlowEnd end);
   void Link(Flow* f, ListId list);
   void Unlink(Flow* f);
-  double TimeoutOf(ListId list) const;
+  int64_t TimeoutOf(ListId list) const;  // nanoseconds
+  int64_t DeadlineOf(const Flow& f, ListId list) const;
   void NoteDeadline(const Flow& f, ListId list);
   Flow* FragmentFlow(const FlowPacket& p, int* from);
   void NoteFragment(const FlowPacket& p, Flow* f);
@@ -93,17 +95,23 @@ class FlowTable {
   // No flow's time is up before this (a lower bound on the lists' fronts' deadlines):
   // most packets skip Expire's work.
   int64_t next_deadline_ns_ = INT64_MAX;
+  int64_t clock_ns_ = INT64_MIN;  // the latest capture time seen
   FlowTableStats stats_;
   // First fragments' flows, so later fragments (no ports) count to the same flow:
-  // (addresses, protocol, id) -> flow number and key. Bounded like the flows.
+  // (source, destination, protocol, id) -> flow number and key. At most kMaxFragments
+  // (65536) datagrams, about 7 MiB, outside the flow budget.
   struct FragmentEntry {
     uint64_t flow_number;
     FlowKey key;
     uint64_t hash;
     int64_t at_ns;
     int from;  // the direction of the datagram's packets (0: from the originator)
+    uint8_t src[16], dst[16];
+    uint32_t id;
+    uint8_t proto;
   };
   std::unordered_map<uint64_t, FragmentEntry> fragments_;
+  std::deque<std::pair<uint64_t, int64_t>> fragment_order_;  // (hash, at_ns), oldest first
 };
 
 }  // namespace pcapkit::flows

@@ -16,7 +16,7 @@ char Cased(int from, char upper) {
 }
 
 // The stream offset of wire sequence number `seq`, taken nearest to `near`: where 32-bit
-// wrap-around is undone.
+// wrap-around is undone. Offsets before the stream's start read as 0.
 uint64_t Offset(const SequenceSpace& s, uint32_t seq, uint64_t near) {
   int64_t at = int64_t(near) + int64_t(int32_t(seq - uint32_t(s.base + near)));
   return at < 0 ? 0 : uint64_t(at);
@@ -25,7 +25,9 @@ uint64_t Offset(const SequenceSpace& s, uint32_t seq, uint64_t near) {
 }  // namespace
 
 void TcpConnection::Letter(int from, char upper) {
-  history_.push_back(Cased(from, upper));
+  // Bounded: S, H, F, R repeat with each new sequence number, and a hostile peer could
+  // otherwise grow a flow's history by a letter per packet.
+  if (history_.size() < kMaxHistory) history_.push_back(Cased(from, upper));
 }
 
 // The 1st, 10th, 100th... occurrence of T, W or G adds its letter again.
@@ -51,12 +53,15 @@ void TcpConnection::Packet(int from, uint8_t flags, uint32_t seq, uint32_t ack, 
   Advance(from, flags);
 }
 
+// Zeek's update_history: a packet with contradictory flags is noted as such (SYN+FIN: Q;
+// SYN+RST or FIN+RST: I) and adds no S, H, F or R; D is data on a packet with none of
+// SYN, FIN, RST. F repeats when the FIN's end (seq + len) changes, S, H, R when the seq does.
 void TcpConnection::NoteFlags(int from, uint8_t flags, uint32_t seq, uint32_t payload) {
   TcpEndpoint& e = ep_[from];
-  auto repeat = [&](int which, char upper) {
-    if (e.seen[which] && e.last_seq[which] == seq) return;
+  auto repeat = [&](int which, char upper, uint32_t at) {
+    if (e.seen[which] && e.last_seq[which] == at) return;
     e.seen[which] = true;
-    e.last_seq[which] = seq;
+    e.last_seq[which] = at;
     Letter(from, upper);
   };
   auto once = [&](OnceLetter which, char upper) {
@@ -64,57 +69,70 @@ void TcpConnection::NoteFlags(int from, uint8_t flags, uint32_t seq, uint32_t pa
     e.once |= which;
     Letter(from, upper);
   };
-  if ((flags & kSyn) && (flags & kRst)) once(kI, 'I');
-  if ((flags & kSyn) && (flags & kFin)) once(kQ, 'Q');
-  if (flags & kSyn) repeat((flags & kAck) ? kH : kS, (flags & kAck) ? 'H' : 'S');
-  if (flags & kFin) repeat(kF, 'F');
-  if (flags & kRst) repeat(kR, 'R');
-  bool pure_ack = (flags & kAck) && !(flags & (kSyn | kFin | kRst)) && payload == 0;
-  if (pure_ack) once(kA, 'A');
-  if (payload > 0) {
-    once(kD, 'D');
-    e.payload_seen = true;
-  }
+  if (payload > 0) e.payload_seen = true;
+  bool syn = flags & kSyn, fin = flags & kFin, rst = flags & kRst;
+  if (syn && fin) return once(kQ, 'Q');
+  if ((syn || fin) && rst) return once(kI, 'I');
+  if (syn) repeat((flags & kAck) ? kH : kS, (flags & kAck) ? 'H' : 'S', seq);
+  if (fin) repeat(kF, 'F', seq + payload);
+  if (rst) repeat(kR, 'R', seq);
+  if (syn || fin || rst) return;
+  if ((flags & kAck) && payload == 0) once(kA, 'A');
+  if (payload > 0) once(kD, 'D');
 }
 
-// Bytes below the highest one seen are a retransmission unless they fill a hole; bytes
-// past it leave a hole behind them when they do not start where it ends.
+// Data that does not extend the highest byte seen is a retransmission (T), as Zeek counts
+// it; data past it leaves a hole behind when it does not start where it ends. A hole is
+// missing bytes only once proved (see NoteAck) or when the connection ends. Offsets that
+// fall before the stream's start, or jump further than any window, are not tracked.
 void TcpConnection::NoteSequence(int from, uint32_t seq, uint8_t flags, uint32_t payload) {
   SequenceSpace& s = ep_[from].space;
+  uint32_t first = (flags & kSyn) ? seq + 1 : seq;
   if (!s.started) {
     s.started = true;
-    s.base = (flags & kSyn) ? seq + 1 : seq;
+    s.base = first;
     s.end = 0;
   }
   if (payload == 0) return;
-  uint64_t begin = Offset(s, (flags & kSyn) ? seq + 1 : seq, s.end);
-  uint64_t end = begin + payload;
-  if (begin > s.end) {
-    if (s.hole_count == SequenceSpace::kMaxHoles) {  // the oldest is given up
-      Missed(from, s.holes[0].end - s.holes[0].begin);
-      std::rotate(s.holes, s.holes + 1, s.holes + s.hole_count);
-      --s.hole_count;
-    }
-    s.holes[s.hole_count++] = {s.end, begin};
-  }
-  bool filled = false;
+  int64_t at = int64_t(s.end) + int64_t(int32_t(first - uint32_t(s.base + s.end)));
+  if (at < 0 || at - int64_t(s.end) > (int64_t(1) << 30)) return;
+  uint64_t begin = uint64_t(at), end = begin + payload;
+  if (end <= s.end) Scaled(from, kT, 'T');
+  FillHoles(from, begin, end);
+  if (begin > s.end) AddHole(from, s.end, begin);
+  s.end = std::max(s.end, end);
+}
+
+// [begin, end) arrived: the holes it covers shrink, and one it falls inside splits.
+void TcpConnection::FillHoles(int from, uint64_t begin, uint64_t end) {
+  SequenceSpace& s = ep_[from].space;
   for (int i = 0; i < s.hole_count; ++i) {
     SequenceSpace::Hole& h = s.holes[i];
     if (end <= h.begin || begin >= h.end) continue;
-    filled = true;
-    if (begin <= h.begin && end >= h.end) {
-      h.begin = h.end;  // closed: dropped below
-    } else if (begin <= h.begin) {
-      h.begin = end;
-    } else {
-      h.end = begin;  // a part past `end` stays a hole only when begin trims it
+    if (begin > h.begin && end < h.end) {  // inside: a hole on each side
+      uint64_t right = h.end;
+      h.end = begin;
+      AddHole(from, end, right);
+      continue;
     }
+    if (begin <= h.begin) h.begin = std::min(end, h.end);
+    if (end >= h.end) h.end = std::max(begin, h.begin);
   }
   s.hole_count = int(std::remove_if(s.holes, s.holes + s.hole_count,
                                     [](const SequenceSpace::Hole& h) { return h.begin >= h.end; }) -
                      s.holes);
-  if (end <= s.end && !filled) Scaled(from, kT, 'T');
-  s.end = std::max(s.end, end);
+}
+
+// Keeps [begin, end) as a hole; when every slot is taken the oldest hole is given up as
+// missed.
+void TcpConnection::AddHole(int from, uint64_t begin, uint64_t end) {
+  SequenceSpace& s = ep_[from].space;
+  if (s.hole_count == SequenceSpace::kMaxHoles) {
+    Missed(from, s.holes[0].end - s.holes[0].begin);
+    std::rotate(s.holes, s.holes + 1, s.holes + s.hole_count);
+    --s.hole_count;
+  }
+  s.holes[s.hole_count++] = {begin, end};
 }
 
 // An acknowledgement of bytes the capture never showed proves them missing: holes below

@@ -6,12 +6,15 @@
 //   S  a SYN without ACK       H  a SYN with ACK        A  a pure ACK
 //   D  a packet with payload   F  a FIN                 R  a RST
 //   T  a retransmission        W  a zero window         G  a content gap
-//   I  SYN and RST together    Q  SYN and FIN together  ^  the direction was flipped
+//   I  SYN or FIN with RST     Q  SYN and FIN together  ^  the direction was flipped
 //
 // A, D, I and Q are noted once per direction; S, H, F and R again when their sequence
 // number differs from the last one; T, W and G at the 1st, 10th, 100th... occurrence.
+// SYN+FIN is Q and SYN+RST or FIN+RST is I, with no S, H, F or R; D is data on a packet
+// without SYN, FIN or RST. A history holds at most kMaxHistory letters.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -57,6 +60,8 @@ struct TcpEndpoint {
 // The originator is endpoint 0.
 class TcpConnection {
  public:
+  static constexpr size_t kMaxHistory = 64;
+
   // A packet from endpoint `from` (0 originator, 1 responder). `payload` is its
   // payload's length on the wire.
   void Packet(int from, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t window,
@@ -79,6 +84,8 @@ class TcpConnection {
   void NoteFlags(int from, uint8_t flags, uint32_t seq, uint32_t payload);
   void NoteSequence(int from, uint32_t seq, uint8_t flags, uint32_t payload);
   void NoteAck(int from, uint32_t ack);
+  void FillHoles(int from, uint64_t begin, uint64_t end);
+  void AddHole(int from, uint64_t begin, uint64_t end);
   void Advance(int from, uint8_t flags);
   void Letter(int from, char upper);
   void Scaled(int from, int which, char upper);

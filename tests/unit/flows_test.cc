@@ -160,6 +160,9 @@ TEST(Flows, ConnStates) {
        "RSTR",
        "rst"},
       {{p(0, true, 1, 0, kSyn), p(1, true, 2, 0, kRst)}, "SR", "RSTOS0", "rst"},
+      // Contradictory flags are noted as such, with none of S, H, F, R (Zeek's rule).
+      {{p(0, true, 1, 0, kSyn | kFin)}, "Q", "SH", "eof"},
+      {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kRst)}, "Si", "REJ", "rst"},
       {{p(0, true, 1, 0, kSyn), p(1, false, 7, 2, kSyn | kAck), p(2, true, 2, 8, kAck),
         p(3, true, 2, 8, kFin | kAck)},
        "ShAF",
@@ -227,6 +230,18 @@ TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
   EXPECT_EQ(flows[0]["state"], "S1");
   EXPECT_EQ(flows[1]["history"], "S");
 
+  // A SYN from a new initial sequence number on an unanswered attempt, or on a connection
+  // joined midstream, is a new connection too.
+  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(2, TcpPacket(kC, kS, 40000, 80, 9000, 0, kSyn))});
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["end"], "reused");
+  EXPECT_EQ(flows[0]["history"], "S");
+  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 5, 9, kAck, Bytes(10, 'm'))),
+                 At(2, TcpPacket(kC, kS, 40000, 80, 9000, 0, kSyn))});
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[0]["history"], "D");
+
   // A retransmitted SYN is the same connection.
   flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
                  At(4, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn))});
@@ -287,6 +302,56 @@ TEST(Flows, MissedBytesAreHolesTheAcknowledgementsProve) {
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["missed_bytes"], 150);
   EXPECT_EQ(flows[0]["history"], "DaGT");
+}
+
+TEST(Flows, ASegmentInsideAHoleLeavesAHoleOnEachSide) {
+  // Hole [100, 1000) after the first segment; [500, 600) arrives inside it; the peer
+  // acknowledges everything: 400 + 400 bytes were never seen.
+  std::vector<json> flows =
+      Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1000, 1, kAck, Bytes(100, 'a'))),
+             At(1, TcpPacket(kC, kS, 40000, 80, 2000, 1, kAck, Bytes(100, 'b')), 1),
+             At(1, TcpPacket(kC, kS, 40000, 80, 1500, 1, kAck, Bytes(100, 'c')), 2),
+             At(1, TcpPacket(kS, kC, 80, 40000, 1, 2100, kAck), 3)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["missed_bytes"], 800);
+  EXPECT_EQ(flows[0]["history"], "DTaG");  // the late segment does not extend the stream
+}
+
+TEST(Flows, ACaptureClockGoingBackDoesNotHideAFlowFromItsTimeout) {
+  // B's packet is stamped before A's; 75 s after B, B is past UDP's 60 s and must end
+  // before its next packet, though A (later) sits ahead of it in recency.
+  std::vector<json> flows = Flows({At(100, UdpPacket("10.0.0.1", "10.0.0.2", 1, 1)),
+                                   At(10, UdpPacket("10.0.0.3", "10.0.0.4", 2, 2)),
+                                   At(165, UdpPacket("10.0.0.3", "10.0.0.4", 2, 2))});
+  ASSERT_EQ(flows.size(), 3u);
+  EXPECT_EQ(flows[0]["src"], "10.0.0.1");  // A: idle since 100 s, due at 160 s
+  EXPECT_EQ(flows[0]["end"], "timeout");
+  EXPECT_EQ(flows[1]["src"], "10.0.0.3");  // B: its activity counted at 100 s, the clock
+  EXPECT_EQ(flows[1]["end"], "timeout");   // then: due at 160 s too
+  EXPECT_EQ(flows[1]["last"], "1970-01-01T00:00:10.000000Z");
+  EXPECT_EQ(flows[2]["first_frame"], 3);
+}
+
+TEST(Flows, FragmentedTcpIsNoGap) {
+  // A segment whose payload is split over two fragments, then the peer's ACK of all of it.
+  Ipv4Spec first, second;
+  first.protocol = second.protocol = 6;
+  first.mf = true;
+  first.id = second.id = 9;
+  second.offset_bytes = 48;
+  TcpSpec t;
+  t.seq = 1000;
+  t.ack = 1;
+  t.flags = kAck;
+  Bytes tcp = Tcp(t, Bytes(100, 'x'));  // 120 bytes: 48 + 72
+  std::vector<json> flows =
+      Flows({At(1, Ipv4(first, Bytes(tcp.begin(), tcp.begin() + 48))),
+             At(1, Ipv4(second, Bytes(tcp.begin() + 48, tcp.end())), 1),
+             At(1, TcpPacket("10.0.0.2", "10.0.0.1", 80, 40000, 1, 1100, kAck), 2)});
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["orig_packets"], 2);
+  EXPECT_EQ(flows[0]["orig_payload"], 100);
+  EXPECT_EQ(flows[0]["missed_bytes"], 0);
 }
 
 TEST(Flows, TunnelVlanAndService) {
