@@ -34,9 +34,21 @@ void ResolveReassemblyOutput(ExtractOptions& o) {
   o.reassembly_output = stem + ".reassembly" + FormatExtension(o.reassembly_format);
 }
 
-}  // namespace
+// The flow report's format: its own, else its name's extension, else the frame report's
+// when that is a text format, else JSON (as the reassembly report's).
+void ResolveFlowsFormat(ExtractOptions& o) {
+  if (!o.flows.enabled) return;
+  if (o.flows_format == OutputFormat::kNone)
+    o.flows_format = TextFormatFromExtension(o.flows_output);
+  if (o.flows_format == OutputFormat::kNone)
+    o.flows_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
+  if (!IsTextFormat(o.flows_format))
+    throw FormatError("flow records are written as " +
+                      OutputFormatNames(", ", /*text_only=*/true, " or "));
+}
 
-void ResolveOutput(ExtractOptions& o) {
+// The frame report and the reassembly report beside it.
+void ResolveFrameOutput(ExtractOptions& o) {
   if (o.nofile) {
     ResolveReassemblyOutput(o);
     return;
@@ -69,6 +81,13 @@ void ResolveOutput(ExtractOptions& o) {
     o.output += FormatExtension(o.format);
   }
   ResolveReassemblyOutput(o);
+}
+
+}  // namespace
+
+void ResolveOutput(ExtractOptions& o) {
+  ResolveFrameOutput(o);
+  ResolveFlowsFormat(o);
 }
 
 }  // namespace pcapkit

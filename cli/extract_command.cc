@@ -25,6 +25,8 @@ struct ExtractFlags {
   std::string layer;
   std::string reassemble;
   std::string reassembly_format;
+  std::string flows;  // --flows FILE
+  std::string flows_format;
 };
 
 // --byteorder, --nanosecond, --microsecond into `o`.
@@ -47,6 +49,11 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
   if (!f.reassemble.empty()) ParseReassembly(f.reassemble, o.reassembly);
   if (!f.reassembly_format.empty()) o.reassembly_format = ParseOutputFormat(f.reassembly_format);
   f.reassembly.Apply(o);
+  if (!f.flows.empty()) {
+    o.flows.enabled = true;
+    o.flows_output = f.flows;
+  }
+  if (!f.flows_format.empty()) o.flows_format = ParseOutputFormat(f.flows_format);
   o.format = f.format.Format();
   ApplyCaptureOutputFlags(f, o);
   if (!f.layer.empty()) o.stop_layer = ParseLayerLevel(f.layer);
@@ -70,6 +77,7 @@ int RunExtract(const ExtractOptions& o) {
     std::fprintf(stderr, "[*] Report file%s stored in %s\n", o.files ? "s" : "", where.c_str());
   bool reassembling = o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
   if (reassembling && (o.verbose || o.nofile)) PrintReassemblySummary(s);
+  if (o.flows.enabled && (o.verbose || o.nofile)) PrintFlowSummary(s);
   return kOk;
 }
 
@@ -106,6 +114,12 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--reassembly-format", f->reassembly_format,
       OutputFormatNames(", ", /*text_only=*/true) + " (default: the report's, or json)");
+  cmd->add_option("--flows", f->flows,
+                  "also write a record per IP flow to FILE (- for stdout), as `pcapkit flows`");
+  cmd->add_option("--flows-format", f->flows_format,
+                  OutputFormatNames(", ", /*text_only=*/true) +
+                      " (default: FILE's extension, the report's, or json)");
+  AddFlowFlags(cmd, o.flows);
   AddLimitFlags(cmd, o);
   f->reassembly.Add(cmd, o.reassembly);
   cmd->callback([f, &exit_code] { exit_code = RunExtract(ParseExtractFlags(*f)); });

@@ -10,6 +10,7 @@
 #include "engine/flows/flow_table.h"
 #include "pcapkit/pcapkit.h"
 #include "testing/packet_builder.h"
+#include "testing/run_cli.h"
 #include "testing/test_util.h"
 
 namespace {
@@ -401,6 +402,35 @@ TEST(Flows, TheMemoryBudgetEndsTheOldestFlowsAndReportsEveryOne) {
   EXPECT_EQ(flows[0]["end"], "evicted");
   EXPECT_EQ(flows[0]["srcport"], 1024);  // the oldest first
   EXPECT_EQ(flows[999]["end"], "eof");
+}
+
+// extract --flows writes, beside an unchanged frame report, exactly what `pcapkit flows`
+// writes.
+TEST(Flows, ExtractFlowsIsTheFlowsVerbInTheSamePass) {
+  std::vector<Record> r = Connection(100);
+  std::vector<Record> more = Connection(200, 5, 40001);
+  r.insert(r.end(), more.begin(), more.end());
+  r.push_back(At(201, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53)));
+  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::string frames = Temp("frames.ndjson"), with = Temp("with.ndjson");
+  std::string flows = Temp("flows.ndjson"), verb = Temp("verb.ndjson");
+  auto a = testutil::RunCli({"extract", in, "-o", frames});
+  auto b = testutil::RunCli({"extract", in, "-o", with, "--flows", flows});
+  auto c = testutil::RunCli({"flows", in, "-o", verb});
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  ASSERT_EQ(c.status, 0) << c.err;
+  auto slurp = [](const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  };
+  EXPECT_EQ(slurp(frames), slurp(with));
+  std::string records = slurp(flows);
+  EXPECT_EQ(testutil::NdjsonLines(records).size(), 3u);
+  EXPECT_EQ(records, slurp(verb));
+  for (const std::string& p : {in, frames, with, flows, verb}) std::filesystem::remove(p);
 }
 
 }  // namespace
