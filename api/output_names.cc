@@ -38,8 +38,8 @@ void ResolveReassemblyOutput(ExtractOptions& o) {
 // when that is a text format, else JSON (as the reassembly report's).
 void ResolveFlowsFormat(ExtractOptions& o) {
   if (!o.flows.enabled) return;
-  if (o.flows_format == OutputFormat::kNone)
-    o.flows_format = TextFormatFromExtension(o.flows_output);
+  // A name ending in a capture format's extension (.pcap) asks for what cannot be.
+  if (o.flows_format == OutputFormat::kNone) o.flows_format = FormatFromExtension(o.flows_output);
   if (o.flows_format == OutputFormat::kNone)
     o.flows_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
   if (!IsTextFormat(o.flows_format))

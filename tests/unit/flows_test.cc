@@ -430,6 +430,10 @@ TEST(Flows, ExtractFlowsIsTheFlowsVerbInTheSamePass) {
   std::string records = slurp(flows);
   EXPECT_EQ(testutil::NdjsonLines(records).size(), 3u);
   EXPECT_EQ(records, slurp(verb));
+  // A capture format's name is refused before anything is read (usage error).
+  auto d = testutil::RunCli({"extract", in, "-o", with, "--flows", Temp("flows.pcap")});
+  EXPECT_EQ(d.status, 2);
+  EXPECT_NE(d.err.find("flow records are written as"), std::string::npos) << d.err;
   for (const std::string& p : {in, frames, with, flows, verb}) std::filesystem::remove(p);
 }
 
