@@ -6,17 +6,11 @@
 
 #include "engine/reassembly/inputs.h"
 #include "engine/util/time_format.h"
+#include "formats/record.h"
 
 namespace pcapkit::formats {
 
 namespace {
-
-void Address(Emitter& out, std::string_view key, bool ipv6, const uint8_t* p) {
-  if (ipv6)
-    out.Ipv6(key, p);
-  else
-    out.Ipv4(key, p);
-}
 
 void Time(Emitter& out, std::string_view key, const Timestamp& t) {
   char buf[48];
@@ -58,9 +52,9 @@ void WriteFlowFields(const FlowRecord& r, Emitter& out) {
   out.Uint("flow", r.flow);
   out.Plain("community_id", r.community_id);
   out.Plain("proto", FlowProtocolName(r.proto));
-  Address(out, "src", r.ipv6, r.src);
+  WriteAddress(out, "src", r.ipv6, r.src);
   if (r.has_ports) out.Uint("srcport", r.srcport);
-  Address(out, "dst", r.ipv6, r.dst);
+  WriteAddress(out, "dst", r.ipv6, r.dst);
   if (r.has_ports) out.Uint("dstport", r.dstport);
   Time(out, "first", r.first);
   Time(out, "last", r.last);

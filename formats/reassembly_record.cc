@@ -7,13 +7,6 @@ namespace pcapkit::formats {
 
 namespace {
 
-void Address(Emitter& out, std::string_view key, bool ipv6, const uint8_t* p) {
-  if (ipv6)
-    out.Ipv6(key, p);
-  else
-    out.Ipv4(key, p);
-}
-
 void Times(Emitter& out, const Timestamp& first, const Timestamp& last) {
   char buf[48];
   out.Plain("first_time", std::string_view(buf, size_t(util::WriteIsoTime(buf, first) - buf)));
@@ -48,8 +41,8 @@ void WriteDatagramFields(const Datagram& d, const protocols::Registry& registry,
   out.Bool("completed", complete);
   out.Plain("status", StatusName(d.status));
   out.BeginObject("id");
-  Address(out, "src", d.ipv6, d.src);
-  Address(out, "dst", d.ipv6, d.dst);
+  WriteAddress(out, "src", d.ipv6, d.src);
+  WriteAddress(out, "dst", d.ipv6, d.dst);
   out.Uint("id", d.id);
   out.Uint("proto", d.protocol);
   out.EndObject();
@@ -97,9 +90,9 @@ void WriteStreamFields(const StreamData& s, const protocols::Registry& registry,
   out.Plain("status", StatusName(s.status));
   out.Plain("end", StreamEndName(s.end));
   out.BeginObject("id");
-  Address(out, "src", s.ipv6, s.src.addr);
+  WriteAddress(out, "src", s.ipv6, s.src.addr);
   out.Uint("srcport", s.src.port);
-  Address(out, "dst", s.ipv6, s.dst.addr);
+  WriteAddress(out, "dst", s.ipv6, s.dst.addr);
   out.Uint("dstport", s.dst.port);
   if (s.has_ack) out.Uint("ack", s.ack);
   out.EndObject();

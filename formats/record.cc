@@ -92,4 +92,11 @@ void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emit
   out.EndObject();
 }
 
+void WriteAddress(Emitter& out, std::string_view key, bool ipv6, const uint8_t* p) {
+  if (ipv6)
+    out.Ipv6(key, p);
+  else
+    out.Ipv4(key, p);
+}
+
 }  // namespace pcapkit::formats

@@ -21,6 +21,9 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
 // The frame's layers only, nested, as members of the object being written.
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out);
+// An IPv4 or IPv6 address member.
+void WriteAddress(Emitter& out, std::string_view key, bool ipv6, const uint8_t* p);
+
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out);
 
 }  // namespace pcapkit::formats

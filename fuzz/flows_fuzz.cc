@@ -16,26 +16,18 @@
 #include "engine/packet/dissector.h"
 #include "formats/flow_record.h"
 #include "formats/json_emitter.h"
+#include "fuzz/byte_reader.h"
 #include "fuzz/oracles.h"
 
 namespace {
 
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t U8() { return n ? (--n, *p++) : 0; }
-  uint16_t U16() { return uint16_t(U8() << 8 | U8()); }
-};
-
-void Put16(std::vector<uint8_t>& b, size_t at, uint16_t v) {
-  b[at] = uint8_t(v >> 8);
-  b[at + 1] = uint8_t(v);
-}
+using pcapkit::fuzz::ByteReader;
+using pcapkit::fuzz::Put16;
 
 constexpr uint8_t kProtocols[] = {6, 6, 17, 1, 58, 132, 47, 6};
 
 // The IP header (and the transport's first 20 bytes) of one frame from `in`.
-std::vector<uint8_t> MakePacket(Reader& in, uint8_t kind) {
+std::vector<uint8_t> MakePacket(ByteReader& in, uint8_t kind) {
   bool v6 = kind & 1;
   uint8_t proto = kProtocols[kind >> 1 & 7];
   uint8_t len = in.U8() & 0x3f;
@@ -103,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Dissector dissector(protocols::Registry::Builtin(), {});
   static const auto& registry = protocols::Registry::Builtin();
   if (size < 2) return 0;
-  Reader in{data, size};
+  ByteReader in{data, size};
   uint8_t mode = in.U8();
   FlowOptions o;
   o.enabled = true;

@@ -15,36 +15,18 @@
 #include "engine/packet/dissector.h"
 #include "formats/json_emitter.h"
 #include "formats/reassembly_record.h"
+#include "fuzz/byte_reader.h"
 #include "fuzz/oracles.h"
 #include "pcapkit/reassembly.h"
 
-namespace {
-
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t U8() { return n ? (--n, *p++) : 0; }
-  uint16_t U16() { return uint16_t(U8() << 8 | U8()); }
-  uint32_t U32() { return uint32_t(U16()) << 16 | U16(); }
-};
-
-void Put16(std::vector<uint8_t>& b, size_t at, uint16_t v) {
-  b[at] = uint8_t(v >> 8);
-  b[at + 1] = uint8_t(v);
-}
-void Put32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
-  Put16(b, at, uint16_t(v >> 16));
-  Put16(b, at + 2, uint16_t(v));
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pcapkit;
+  using fuzz::Put16;
+  using fuzz::Put32;
   static const Dissector dissector(protocols::Registry::Builtin(), {});
   static const auto& registry = protocols::Registry::Builtin();
   if (size < 2) return 0;
-  Reader in{data, size};
+  fuzz::ByteReader in{data, size};
   uint8_t mode = in.U8();
   ReassemblyOptions o;
   o.ipv4 = o.ipv6 = o.tcp = true;

@@ -8,11 +8,8 @@ namespace pcapkit::stages {
 
 FlowStage::FlowStage(const FlowOptions& options, const protocols::Registry& registry,
                      const formats::ReportWriter* writer, formats::Output* output)
-    : writer_(writer),
-      output_(output),
-      table_(options, registry, [this](const FlowRecord& r) { OnFlow(r); }) {
-  if (writer_ && output_) writer_->Begin(pending_);
-}
+    : report_(writer, output),
+      table_(options, registry, [this](const FlowRecord& r) { OnFlow(r); }) {}
 
 Status FlowStage::Run(WorkItem& item) {
   const flows::FlowPacket* packets = item.flow_packets.data();
@@ -22,38 +19,19 @@ Status FlowStage::Run(WorkItem& item) {
     if (i + 4 < n) table_.Prefetch(packets[i + 4], true);
     table_.Add(packets[i]);
   }
-  Flush(item.batch.trickling);
-  return status_;
+  report_.Flush(item.batch.trickling);
+  return report_.status();
 }
 
-// Records are written from the table's callback, which cannot fail: the first write
-// error is kept and returned by Run(); nothing is written after it.
 void FlowStage::OnFlow(const FlowRecord& r) {
-  ++records_;
-  if (!writer_) return;
-  writer_->Record(
-      "Flow " + std::to_string(r.flow), [&](Emitter& e) { formats::WriteFlowFields(r, e); },
-      records_ == 1, pending_);
-  Flush(false);
-}
-
-void FlowStage::Flush(bool force) {
-  if (!output_ || !status_.ok()) {
-    pending_.clear();
-    return;
-  }
-  if (!pending_.empty() && (force || pending_.size() >= (1u << 20))) {
-    status_ = output_->Write(pending_.view());
-    pending_.clear();
-  }
+  if (report_.writing())
+    report_.Record("Flow " + std::to_string(r.flow),
+                   [&](Emitter& e) { formats::WriteFlowFields(r, e); });
 }
 
 Status FlowStage::Finish() {
   table_.Finish();
-  if (writer_) writer_->End(records_ == 0, pending_);
-  Flush(true);
-  if (output_ && status_.ok()) status_ = output_->Close();
-  return status_;
+  return report_.Finish();
 }
 
 }  // namespace pcapkit::stages

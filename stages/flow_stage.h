@@ -6,9 +6,7 @@
 #include <memory>
 
 #include "engine/flows/flow_table.h"
-#include "formats/out_buffer.h"
-#include "formats/output_file.h"
-#include "formats/report_writer.h"
+#include "formats/report_stream.h"
 #include "stages/batch_stages.h"
 
 namespace pcapkit::stages {
@@ -29,14 +27,9 @@ class FlowStage {
 
  private:
   void OnFlow(const FlowRecord& r);
-  void Flush(bool force);
 
-  const formats::ReportWriter* writer_;
-  formats::Output* output_;
+  formats::ReportStream report_;  // declared before the table, whose callback writes to it
   flows::FlowTable table_;
-  formats::OutBuffer pending_;
-  uint64_t records_ = 0;
-  Status status_;  // the first write that failed: the report stops there
 };
 
 }  // namespace pcapkit::stages

@@ -9,21 +9,18 @@ ReassemblyStage::ReassemblyStage(const ReassemblyOptions& options, const Dissect
     : options_(options),
       registry_(registry),
       record_(record),
-      writer_(writer),
-      output_(output),
+      report_(writer, output),
       // Complete payloads are dissected only when a report will show them.
       engine_(options, writer ? dissector : nullptr,
               {[this](const Datagram& d) { OnDatagram(d); },
-               [this](const StreamData& s) { OnStream(s); }, nullptr}) {
-  if (writer_ && output_) writer_->Begin(pending_);
-}
+               [this](const StreamData& s) { OnStream(s); }, nullptr}) {}
 
 ReassemblyStage::~ReassemblyStage() = default;
 
 Status ReassemblyStage::Run(WorkItem& item) {
   engine_.FeedAll(item.inputs.data(), item.input_count);
-  Flush(item.batch.trickling);
-  return status_;
+  report_.Flush(item.batch.trickling);
+  return report_.status();
 }
 
 void ReassemblyStage::OnDatagram(const Datagram& d) {
@@ -51,39 +48,16 @@ void ReassemblyStage::Emit(bool complete, const std::function<formats::Incomplet
     if (!options_.strict) return;
   }
   ++records_;
-  if (!writer_) return;
-  writer_->Record(kind + std::to_string(++written), body, records_ == 1, pending_);
-  Flush(false);
-}
-
-// Records are written from the engine's callbacks, which cannot fail: the first write
-// error is kept and returned by Run(); nothing is written after it.
-void ReassemblyStage::Flush(bool force) {
-  if (!output_ || !status_.ok()) {
-    pending_.clear();
-    return;
-  }
-  if (!pending_.empty() && (force || pending_.size() >= (1u << 20))) {
-    status_ = output_->Write(pending_.view());
-    pending_.clear();
-  }
+  if (report_.writing()) report_.Record(kind + std::to_string(++written), body);
 }
 
 Status ReassemblyStage::Finish() {
   engine_.Finish();
-  if (writer_) {
-    writer_->Record(
-        "Summary",
-        [&](Emitter& e) {
-          formats::WriteSummaryFields(options_, engine_.stats(), records_, incomplete_,
-                                      incomplete_total_, e);
-        },
-        records_ == 0, pending_);
-    writer_->End(false, pending_);
-  }
-  Flush(true);
-  if (output_ && status_.ok()) status_ = output_->Close();
-  return status_;
+  report_.Record("Summary", [&](Emitter& e) {
+    formats::WriteSummaryFields(options_, engine_.stats(), records_, incomplete_, incomplete_total_,
+                                e);
+  });
+  return report_.Finish();
 }
 
 }  // namespace pcapkit::stages

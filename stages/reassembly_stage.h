@@ -17,6 +17,7 @@
 #include "formats/out_buffer.h"
 #include "formats/output_file.h"
 #include "formats/reassembly_record.h"
+#include "formats/report_stream.h"
 #include "formats/report_writer.h"
 #include "stages/batch_stages.h"
 
@@ -46,20 +47,16 @@ class ReassemblyStage {
   void OnStream(const StreamData& s);
   void Emit(bool complete, const std::function<formats::IncompleteEntry()>& describe,
             const char* kind, uint64_t& written, const formats::ReportWriter::Body& body);
-  void Flush(bool force);
 
   ReassemblyOptions options_;
   const protocols::Registry& registry_;
   formats::RecordOptions record_;
-  const formats::ReportWriter* writer_;
-  formats::Output* output_;
+  formats::ReportStream report_;  // records written from the engine's callbacks
   reassembly::Engine engine_;
-  formats::OutBuffer pending_;
   uint64_t records_ = 0;
   uint64_t datagrams_ = 0, streams_ = 0;  // written, for the records' names
   std::vector<formats::IncompleteEntry> incomplete_;
   uint64_t incomplete_total_ = 0;
-  Status status_;  // the first write that failed: the report stops there
 };
 
 }  // namespace pcapkit::stages

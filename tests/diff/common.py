@@ -43,3 +43,11 @@ def largest_first(pool, fn, items, size):
     order = sorted(range(len(items)), key=lambda i: -size(items[i]))
     results = dict(zip(order, pool.map(lambda i: fn(items[i]), order)))
     return [results[i] for i in range(len(items))]
+
+
+def corpus_captures(corpus, only=None):
+    """The corpus's captures (MANIFEST.tsv order), those whose path holds `only` if given."""
+    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
+        next(f)
+        rel = [line.split("\t")[0] for line in f]
+    return [os.path.join(corpus, p) for p in rel if not only or only in p]

@@ -31,7 +31,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_dir, largest_first, missing, unavailable  # noqa: E402
+from common import corpus_captures, corpus_dir, largest_first, missing, unavailable  # noqa: E402
 
 # Captures where pcapkit's flows and tshark's streams differ for a known reason. Each must
 # still differ (else the entry is stale and the test fails): an exception cannot hide a
@@ -249,10 +249,7 @@ def main():
     why = missing(corpus)
     if why:
         return unavailable(why)
-    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
-        next(f)
-        paths = [os.path.join(corpus, line.split("\t")[0]) for line in f
-                 if not args.only or args.only in line.split("\t")[0]]
+    paths = corpus_captures(corpus, args.only)
     total, failed, excepted = collections.Counter(), 0, 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)

@@ -35,7 +35,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_dir, largest_first, missing, unavailable  # noqa: E402
+from common import corpus_captures, corpus_dir, largest_first, missing, unavailable  # noqa: E402
 
 HEX_LINE = re.compile(r"\t?([0-9a-f]+)")
 # IP defragmentation for the datagrams; out-of-order reassembly for the followed streams
@@ -261,14 +261,7 @@ def main():
     why = missing(corpus)
     if why:
         return unavailable(why)
-    paths = []
-    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
-        next(f)
-        for line in f:
-            p = line.split("\t")[0]
-            if args.only and args.only not in p:
-                continue
-            paths.append(os.path.join(corpus, p))
+    paths = corpus_captures(corpus, args.only)
     total = collections.Counter()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
