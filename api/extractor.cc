@@ -58,7 +58,20 @@ struct Outputs {
   std::unique_ptr<formats::ReportWriter> flows_writer;
   std::unique_ptr<formats::Output> flows_file;
   std::unique_ptr<stages::FlowStage> flows;
+  std::unique_ptr<formats::ReportWriter> trace_writer;  // the trace's records (text formats)
 };
+
+bool Tracing(const ExtractOptions& o) {
+  return !o.trace.folder.empty();
+}
+
+formats::CaptureOptions CaptureOptionsOf(const ExtractOptions& o, unsigned input_digits) {
+  formats::CaptureOptions capture;
+  capture.big_endian = o.big_endian;
+  capture.nanosecond = o.resolution == ExtractOptions::Resolution::kNano ||
+                       (o.resolution == ExtractOptions::Resolution::kAuto && input_digits > 6);
+  return capture;
+}
 
 }  // namespace
 
@@ -96,6 +109,7 @@ struct Extractor::Impl {
   Status OpenReport(Outputs& out);
   Status OpenReassembly(Outputs& out);
   Status OpenFlows(Outputs& out);
+  Status OpenTrace(Outputs& out);
   Status RunGraph(Outputs& out, size_t* max_inflight);
   void Summarize(const Outputs& out, size_t max_inflight);
 };
@@ -148,11 +162,7 @@ Status Extractor::Impl::OpenInput() {
 Status Extractor::Impl::OpenReport(Outputs& out) {
   const ExtractOptions& o = options;
   if (!o.nofile) {
-    formats::CaptureOptions capture;
-    capture.big_endian = o.big_endian;
-    capture.nanosecond =
-        o.resolution == ExtractOptions::Resolution::kNano ||
-        (o.resolution == ExtractOptions::Resolution::kAuto && reader->resolution_digits() > 6);
+    formats::CaptureOptions capture = CaptureOptionsOf(o, reader->resolution_digits());
     out.writer = formats::MakeReportWriter(o.format, registry, {o.payload}, capture);
     if (o.files) {
       out.directory = o.output;
@@ -196,7 +206,10 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
 // The flow table and its report, when flows are on.
 Status Extractor::Impl::OpenFlows(Outputs& out) {
   const ExtractOptions& o = options;
-  if (!o.flows.enabled) return Status::Ok();
+  if (!o.flows.enabled && !o.flow_id && !Tracing(o)) return Status::Ok();
+  if (o.flow_id && !o.nofile && !IsTextFormat(o.format))
+    return Status::InvalidArgument(
+        "--flow-id adds fields to frame records, and a capture format has none");
   if (o.flows.timeout < 0) return Status::InvalidArgument("--flow-timeout must not be negative");
   if (o.flows.memory < 64 * stages::FlowStage::CostPerFlow())
     return Status::InvalidArgument("--flow-memory must hold at least 64 flows (" +
@@ -215,14 +228,46 @@ Status Extractor::Impl::OpenFlows(Outputs& out) {
   }
   out.flows = std::make_unique<stages::FlowStage>(o.flows, registry, out.flows_writer.get(),
                                                   out.flows_file.get());
+  if (o.flow_id && out.writer) out.flows->set_flow_ids(out.writer.get());
+  return OpenTrace(out);
+}
+
+// The trace's folder, files and index, when trace is on.
+Status Extractor::Impl::OpenTrace(Outputs& out) {
+  const TraceOptions& t = options.trace;
+  if (!Tracing(options)) return Status::Ok();
+  if (t.max_open == 0) return Status::InvalidArgument("--max-open must be at least 1");
+  formats::TraceFileOptions files{t.folder, t.format, nullptr,
+                                  CaptureOptionsOf(options, reader->resolution_digits()),
+                                  t.max_open, t.force};
+  if (IsTextFormat(t.format)) {
+    out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload});
+    files.writer = out.trace_writer.get();
+  }
+  std::unique_ptr<formats::TraceFiles> trace_files;
+  if (Status s = formats::TraceFiles::Open(files, &trace_files); !s.ok()) return s;
+  std::unique_ptr<formats::OutputFile> index;
+  if (Status s = formats::OutputFile::Open(t.folder + "/index.ndjson", &index); !s.ok()) return s;
+  out.flows->set_trace(std::make_unique<stages::FlowTrace>(
+      std::move(trace_files), t.all, t.unidirectional,
+      formats::MakeReportWriter(OutputFormat::kNdjson, registry, {options.payload}),
+      std::move(index)));
   return Status::Ok();
 }
 
 Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
   const ExtractOptions& o = options;
-  stages::GraphParts parts{source.get(),
-                           {dissector.get(), out.writer.get(), &registry, o.verbose, o.files,
-                            out.reassembly ? &out.wanted : nullptr, out.flows != nullptr},
+  stages::ProcessOptions process{dissector.get(),
+                                 out.writer.get(),
+                                 &registry,
+                                 o.verbose,
+                                 o.files,
+                                 out.reassembly ? &out.wanted : nullptr,
+                                 out.flows != nullptr,
+                                 o.flow_id && out.writer != nullptr,
+                                 out.trace_writer.get(),
+                                 o.trace.all};
+  stages::GraphParts parts{source.get(), process,
                            out.reassembly.get(),
                            out.flows.get(),
                            out.sink.get()};
@@ -284,6 +329,11 @@ void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
     s.peak_flows = out.flows->stats().peak_flows;
     s.flows_evicted = out.flows->stats().evicted;
     if (out.flows_file) s.flows_output = out.flows_file->path();
+    if (const stages::FlowTrace* trace = out.flows->trace()) {
+      s.trace_files = trace->files();
+      s.trace_frames = trace->frames();
+      s.trace_index = trace->index_path();
+    }
   }
 }
 

@@ -19,6 +19,7 @@ enum ExitCode {
 void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddReassembleCommand(CLI::App& app, int& exit_code);
 void AddFlowsCommand(CLI::App& app, int& exit_code);
+void AddTraceCommand(CLI::App& app, int& exit_code);
 // --community-id-seed, --flow-timeout, --flow-memory (flows, extract --flows).
 void AddFlowFlags(CLI::App* cmd, FlowOptions& flows);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);

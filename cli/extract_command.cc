@@ -19,28 +19,14 @@ struct ExtractFlags {
   FormatFlags format;
   StrategyFlags strategy;
   ReassemblyFlags reassembly;
-  std::string byteorder;
-  bool nanosecond = false;
-  bool microsecond = false;
+  CaptureOutputFlags capture;
   std::string layer;
   std::string reassemble;
   std::string reassembly_format;
   std::string flows;  // --flows FILE
   std::string flows_format;
+  std::string trace_format;
 };
-
-// --byteorder, --nanosecond, --microsecond into `o`.
-void ApplyCaptureOutputFlags(const ExtractFlags& f, ExtractOptions& o) {
-  if (f.byteorder == "big") {
-    o.big_endian = true;
-  } else if (!f.byteorder.empty() && f.byteorder != "little") {
-    throw FormatError("--byteorder takes little or big, not '" + f.byteorder + "'");
-  }
-  if (f.nanosecond && f.microsecond)
-    throw FormatError("--nanosecond and --microsecond exclude each other");
-  if (f.nanosecond) o.resolution = ExtractOptions::Resolution::kNano;
-  if (f.microsecond) o.resolution = ExtractOptions::Resolution::kMicro;
-}
 
 // The options the flags give, the reports named; throws FormatError before any input is
 // read.
@@ -54,8 +40,9 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
     o.flows_output = f.flows;
   }
   if (!f.flows_format.empty()) o.flows_format = ParseOutputFormat(f.flows_format);
+  if (!f.trace_format.empty()) o.trace.format = ParseOutputFormat(f.trace_format);
   o.format = f.format.Format();
-  ApplyCaptureOutputFlags(f, o);
+  f.capture.Apply(o);
   if (!f.layer.empty()) o.stop_layer = ParseLayerLevel(f.layer);
   f.strategy.Apply(o);
   ResolveOutput(o);
@@ -78,6 +65,7 @@ int RunExtract(const ExtractOptions& o) {
   bool reassembling = o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
   if (reassembling && (o.verbose || o.nofile)) PrintReassemblySummary(s);
   if (o.flows.enabled && (o.verbose || o.nofile)) PrintFlowSummary(s);
+  if (!o.trace.folder.empty() && (o.verbose || o.nofile)) PrintTraceSummary(s);
   return kOk;
 }
 
@@ -93,10 +81,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("-F,--files", o.files,
                 "one file per record ('Frame 1.json', ...) in the folder named by -o");
   AddInputFlags(cmd, o);
-  cmd->add_option("--byteorder", f->byteorder,
-                  "pcap/pcapng output byte order: little (default), big");
-  cmd->add_flag("--nanosecond", f->nanosecond, "pcap output with nanosecond timestamps");
-  cmd->add_flag("--microsecond", f->microsecond, "pcap output with microsecond timestamps");
+  f->capture.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add .pcap to the input and the format's extension to the output when missing");
   cmd->add_flag("-v,--verbose", o.verbose, "print 'Frame N: chain' per frame on stderr");
@@ -119,7 +104,20 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--flows-format", f->flows_format,
                   OutputFormatNames(", ", /*text_only=*/true) +
                       " (default: FILE's extension, the report's, or json)");
+  cmd->add_flag("--flow-id", o.flow_id,
+                "add the flow's community_id and number (flow) to every frame record of an IP flow");
   AddFlowFlags(cmd, o.flows);
+  cmd->add_option("--trace", o.trace.folder,
+                  "also write every TCP flow to a file of its own in FOLDER, as `pcapkit trace`");
+  cmd->add_option("--trace-format", f->trace_format,
+                  OutputFormatNames(", ") + ": the trace files' format (pcap)");
+  cmd->add_flag("--trace-all", o.trace.all, "trace every IP flow, not TCP's alone");
+  cmd->add_flag("--trace-unidirectional", o.trace.unidirectional,
+                "trace a file per direction of each flow");
+  cmd->add_option("--trace-max-open", o.trace.max_open,
+                  "trace files open at once at most (64); others are reopened to append")
+      ->check(CLI::Range(size_t(1), size_t(65536)));
+  cmd->add_flag("--trace-force", o.trace.force, "trace into FOLDER even when it is not empty");
   AddLimitFlags(cmd, o);
   f->reassembly.Add(cmd, o.reassembly);
   cmd->callback([f, &exit_code] { exit_code = RunExtract(ParseExtractFlags(*f)); });

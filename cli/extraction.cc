@@ -66,4 +66,10 @@ void PrintFlowSummary(const ExtractSummary& s) {
       (unsigned long long)s.flows_evicted, where.c_str());
 }
 
+void PrintTraceSummary(const ExtractSummary& s) {
+  std::fprintf(stderr, "[*] Trace: %llu frames in %llu files; index in %s\n",
+               (unsigned long long)s.trace_frames, (unsigned long long)s.trace_files,
+               DescribeOutput(s.trace_index).c_str());
+}
+
 }  // namespace pcapkit::cli

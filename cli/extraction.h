@@ -22,5 +22,6 @@ std::string DescribeOutput(const std::string& path);
 void PrintReassemblySummary(const ExtractSummary& s);
 // "[*] Flows: ..." on stderr: how many flows, and where their records went.
 void PrintFlowSummary(const ExtractSummary& s);
+void PrintTraceSummary(const ExtractSummary& s);
 
 }  // namespace pcapkit::cli

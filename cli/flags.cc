@@ -70,6 +70,24 @@ void StrategyFlags::Apply(ExtractOptions& o) const {
   if (!engine_.empty()) o.strategy = ParseStrategy(engine_);
 }
 
+void CaptureOutputFlags::Add(CLI::App* cmd) {
+  cmd->add_option("--byteorder", byteorder_, "pcap/pcapng output byte order: little (default), big");
+  cmd->add_flag("--nanosecond", nanosecond_, "pcap output with nanosecond timestamps");
+  cmd->add_flag("--microsecond", microsecond_, "pcap output with microsecond timestamps");
+}
+
+void CaptureOutputFlags::Apply(ExtractOptions& o) const {
+  if (byteorder_ == "big") {
+    o.big_endian = true;
+  } else if (!byteorder_.empty() && byteorder_ != "little") {
+    throw FormatError("--byteorder takes little or big, not '" + byteorder_ + "'");
+  }
+  if (nanosecond_ && microsecond_)
+    throw FormatError("--nanosecond and --microsecond exclude each other");
+  if (nanosecond_) o.resolution = ExtractOptions::Resolution::kNano;
+  if (microsecond_) o.resolution = ExtractOptions::Resolution::kMicro;
+}
+
 void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
   cmd->add_flag("--strict", r.strict,
                 "also write incomplete datagrams and streams with gaps (their received runs)");

@@ -48,6 +48,18 @@ class StrategyFlags {
   std::string engine_;
 };
 
+// --byteorder, --nanosecond, --microsecond: how pcap and pcapng output is written.
+class CaptureOutputFlags {
+ public:
+  void Add(CLI::App* cmd);
+  // Into `o`; throws FormatError on a bad byte order or both resolutions.
+  void Apply(ExtractOptions& o) const;
+
+ private:
+  std::string byteorder_;
+  bool nanosecond_ = false, microsecond_ = false;
+};
+
 // Reassembly's policy, timeouts and budgets (--strict, --overlap, --tcp-timeout, ...).
 class ReassemblyFlags {
  public:

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   AddExtractCommand(app, exit_code);
   AddReassembleCommand(app, exit_code);
   AddFlowsCommand(app, exit_code);
+  AddTraceCommand(app, exit_code);
   AddProtocolsCommand(app, exit_code);
   AddFieldsCommand(app, exit_code);
   AddBenchCommand(app, exit_code);

@@ -58,6 +58,80 @@ class Bytes {
 
 constexpr uint32_t kDefaultSnaplen = 262144;
 
+}  // namespace
+
+void AppendPcapHeader(const CaptureOptions& o, uint32_t linktype, uint32_t snaplen,
+                      OutBuffer& out) {
+  Bytes b(out, o.big_endian);
+  b.U32(o.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
+  b.U16(2);
+  b.U16(4);
+  b.U32(0);
+  b.U32(0);
+  b.U32(snaplen);
+  b.U32(linktype);
+}
+
+void AppendPcapRecord(const CaptureOptions& o, const FrameInfo& f, const uint8_t* data,
+                      OutBuffer& out) {
+  Bytes b(out, o.big_endian);
+  // pcap keeps 32-bit seconds: later times wrap, as every pcap writer's do.
+  b.U32(uint32_t(f.time.sec));
+  b.U32(uint32_t(Fraction(f.time, o.nanosecond ? 9 : 6)));
+  b.U32(f.cap_len);
+  b.U32(f.len);
+  b.Raw(data, f.cap_len);
+}
+
+void AppendPcapngSection(const CaptureOptions& o, OutBuffer& out) {
+  Bytes b(out, o.big_endian);
+  b.U32(0x0A0D0D0A);
+  b.U32(28);
+  b.U32(0x1A2B3C4D);
+  b.U16(1);
+  b.U16(0);
+  b.U32(0xffffffff);  // section length unknown
+  b.U32(0xffffffff);
+  b.U32(28);
+}
+
+void AppendPcapngInterface(const CaptureOptions& o, uint16_t linktype, uint32_t snaplen,
+                           uint8_t digits, OutBuffer& out) {
+  Bytes b(out, o.big_endian);
+  b.U32(1);
+  b.U32(32);
+  b.U16(linktype);
+  b.U16(0);
+  b.U32(snaplen);
+  b.U16(9);  // if_tsresol: 10^-digits
+  b.U16(1);
+  const uint8_t resolution[4] = {digits, 0, 0, 0};
+  b.Raw(resolution, 4);
+  b.U32(0);  // opt_endofopt
+  b.U32(32);
+}
+
+void AppendPcapngPacket(const CaptureOptions& o, const FrameInfo& f, uint32_t interface,
+                        const uint8_t* data, OutBuffer& out) {
+  Bytes b(out, o.big_endian);
+  uint32_t len = 32 + ((f.cap_len + 3) & ~3u);
+  const Timestamp& t = f.time;
+  uint8_t digits = t.digits > 9 ? 9 : t.digits;
+  uint64_t ticks = uint64_t(t.sec) * kPow10[digits] + Fraction(t, digits);
+  b.U32(6);
+  b.U32(len);
+  b.U32(interface);
+  b.U32(uint32_t(ticks >> 32));
+  b.U32(uint32_t(ticks));
+  b.U32(f.cap_len);
+  b.U32(f.len);
+  b.Raw(data, f.cap_len);
+  b.Pad4(f.cap_len);
+  b.U32(len);
+}
+
+namespace {
+
 class PcapWriter : public ReportWriter {
  public:
   explicit PcapWriter(const CaptureOptions& o) : o_(o) {}
@@ -68,16 +142,10 @@ class PcapWriter : public ReportWriter {
     // their frames must share the link type (the sink checks).
     if (meta.kind == Kind::kGlobalHeader ||
         (meta.kind == Kind::kInterfaceDescription && meta.ordinal == 1))
-      Header(meta.linktype, meta.snaplen ? meta.snaplen : kDefaultSnaplen, out);
+      AppendPcapHeader(o_, meta.linktype, meta.snaplen ? meta.snaplen : kDefaultSnaplen, out);
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
-    Bytes b(out, o_.big_endian);
-    // pcap keeps 32-bit seconds: later times wrap, as every pcap writer's do.
-    b.U32(uint32_t(frame.time().sec));
-    b.U32(uint32_t(Fraction(frame.time(), o_.nanosecond ? 9 : 6)));
-    b.U32(frame.cap_len());
-    b.U32(frame.len());
-    b.Raw(frame.data().data(), frame.cap_len());
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
+    AppendPcapRecord(o_, frame.info(), frame.data().data(), out);
   }
   // Never called: other records go to text reports only (ResolveOutput refuses a capture
   // format for them before anything runs).
@@ -86,24 +154,14 @@ class PcapWriter : public ReportWriter {
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
-  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out) const override {
-    Header(frame.linktype(), kDefaultSnaplen, out);
-    Frame(frame, true, out);
+  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, size_t*) const override {
+    AppendPcapHeader(o_, frame.linktype(), kDefaultSnaplen, out);
+    Frame(frame, true, out, nullptr);
     return true;
   }
   bool SingleLinkType() const override { return true; }
 
  private:
-  void Header(uint32_t linktype, uint32_t snaplen, OutBuffer& out) const {
-    Bytes b(out, o_.big_endian);
-    b.U32(o_.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
-    b.U16(2);
-    b.U16(4);
-    b.U32(0);
-    b.U32(0);
-    b.U32(snaplen);
-    b.U32(linktype);
-  }
   CaptureOptions o_;
 };
 
@@ -114,23 +172,23 @@ class PcapngWriter : public ReportWriter {
   void Meta(const capture::MetaRecord& meta, bool, OutBuffer& out) const override {
     switch (meta.kind) {
       case Kind::kGlobalHeader:  // pcap or snoop input: one section, one interface
-        Section(out);
-        Interface(uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
+        AppendPcapngSection(o_, out);
+        AppendPcapngInterface(o_, uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
         break;
       case Kind::kSectionHeader:
-        Section(out);
+        AppendPcapngSection(o_, out);
         break;
       case Kind::kInterfaceDescription:
         // Declared with the digits the reader gave this interface's timestamps.
-        Interface(uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
+        AppendPcapngInterface(o_, uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
         break;
       default:
         break;
     }
     // Name resolution, statistics, secrets and custom blocks are not copied.
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
-    EnhancedPacket(frame, frame.interface(), out);
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
+    AppendPcapngPacket(o_, frame.info(), frame.interface(), frame.data().data(), out);
   }
   // Never called: other records go to text reports only (ResolveOutput refuses a capture
   // format for them before anything runs).
@@ -139,56 +197,14 @@ class PcapngWriter : public ReportWriter {
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
-  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out) const override {
-    Section(out);
-    Interface(uint16_t(frame.linktype()), 0, frame.time().digits, out);
-    EnhancedPacket(frame, 0, out);
+  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, size_t*) const override {
+    AppendPcapngSection(o_, out);
+    AppendPcapngInterface(o_, uint16_t(frame.linktype()), 0, frame.time().digits, out);
+    AppendPcapngPacket(o_, frame.info(), 0, frame.data().data(), out);
     return true;
   }
 
  private:
-  void Section(OutBuffer& out) const {
-    Bytes b(out, o_.big_endian);
-    b.U32(0x0A0D0D0A);
-    b.U32(28);
-    b.U32(0x1A2B3C4D);
-    b.U16(1);
-    b.U16(0);
-    b.U32(0xffffffff);  // section length unknown
-    b.U32(0xffffffff);
-    b.U32(28);
-  }
-  void Interface(uint16_t linktype, uint32_t snaplen, uint8_t digits, OutBuffer& out) const {
-    Bytes b(out, o_.big_endian);
-    b.U32(1);
-    b.U32(32);
-    b.U16(linktype);
-    b.U16(0);
-    b.U32(snaplen);
-    b.U16(9);  // if_tsresol: 10^-digits
-    b.U16(1);
-    const uint8_t resolution[4] = {digits, 0, 0, 0};
-    b.Raw(resolution, 4);
-    b.U32(0);  // opt_endofopt
-    b.U32(32);
-  }
-  void EnhancedPacket(const pcapkit::Frame& frame, uint32_t interface, OutBuffer& out) const {
-    Bytes b(out, o_.big_endian);
-    uint32_t len = 32 + ((frame.cap_len() + 3) & ~3u);
-    const Timestamp& t = frame.time();
-    uint8_t digits = t.digits > 9 ? 9 : t.digits;
-    uint64_t ticks = uint64_t(t.sec) * kPow10[digits] + Fraction(t, digits);
-    b.U32(6);
-    b.U32(len);
-    b.U32(interface);
-    b.U32(uint32_t(ticks >> 32));
-    b.U32(uint32_t(ticks));
-    b.U32(frame.cap_len());
-    b.U32(frame.len());
-    b.Raw(frame.data().data(), frame.cap_len());
-    b.Pad4(frame.cap_len());
-    b.U32(len);
-  }
   CaptureOptions o_;
 };
 

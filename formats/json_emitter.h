@@ -35,6 +35,18 @@ class JsonEmitter final : public Emitter {
   // A top-level member name of the JSON report: `"Frame 1":` (escaped, any text).
   void Title(std::string_view title);
 
+  // Continue inside an object at `depth` that already has members: what follows is
+  // members to splice into it (ReportWriter::FrameMembers).
+  void Within(int depth) {
+    depth_ = depth;
+    first_[depth] = false;
+  }
+  // Splice() stores the output offset in `*at`.
+  void set_splice(size_t* at) { splice_ = at; }
+  void Splice() override {
+    if (splice_ != nullptr) *splice_ = out_->size();
+  }
+
  private:
   // Writes the separator and `"key":` and leaves room for `extra` more bytes.
   char* Key(std::string_view key, size_t extra);
@@ -42,6 +54,7 @@ class JsonEmitter final : public Emitter {
   static constexpr int kMaxDepth = 64;
   int depth_ = 0;
   bool first_[kMaxDepth + 1] = {true};
+  size_t* splice_ = nullptr;
 };
 
 // Appends `v` as a JSON string literal (with quotes).

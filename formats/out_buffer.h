@@ -8,6 +8,7 @@
 #include <cstring>
 #include <new>
 #include <string_view>
+#include <utility>
 
 namespace pcapkit::formats {
 
@@ -50,6 +51,11 @@ class OutBuffer {
   }
   std::string_view view() const { return {data_, size_}; }
   const char* data() const { return data_; }
+  void swap(OutBuffer& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(cap_, o.cap_);
+  }
 
  private:
   void Grow(size_t need) {

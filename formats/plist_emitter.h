@@ -32,11 +32,18 @@ class PlistEmitter final : public Emitter {
   // `<key>title</key>` at the current depth (the report's top-level member names).
   void Title(std::string_view title) { Key(title); }
 
+  // Splice() stores the output offset in `*at`.
+  void set_splice(size_t* at) { splice_ = at; }
+  void Splice() override {
+    if (splice_ != nullptr) *splice_ = out_->size();
+  }
+
  private:
   void Key(std::string_view key);  // the indentation, and <key> when `key` is given
   void Element(const char* tag, std::string_view text, bool escape);
   OutBuffer* out_;
   int depth_;
+  size_t* splice_ = nullptr;
 };
 
 // Appends `v` escaped for XML character data.

@@ -40,6 +40,7 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
     AppendProtocolChain(frame, registry, s);
     out.Plain("protocols", s);
   }
+  out.Splice();
 
   WriteLayers(frame, registry, options, out);
   out.EndObject();

@@ -31,13 +31,21 @@ class JsonReport : public ReportWriter {
     WriteMetaRecord(meta, {}, e);
   }
 
-  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const override {
-    if (!first) out.Append(",\n");
+  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
+             size_t* splice) const override {
+    if (!first) out.Append(Separator());
     char buf[32];
     JsonEmitter e(&out);
+    e.set_splice(splice);
     e.Title(FrameTitle(frame, buf));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
+  void FrameMembers(const Body& body, OutBuffer& out) const override {
+    JsonEmitter e(&out);
+    e.Within(1);
+    body(e);
+  }
+  std::string_view Separator() const override { return ",\n"; }
 
   void Record(std::string_view title, const Body& body, bool first, OutBuffer& out) const override {
     if (!first) out.Append(",\n");
@@ -61,10 +69,16 @@ class NdjsonReport : public ReportWriter {
       : registry_(registry), options_(options) {}
   void Begin(OutBuffer&) const override {}
   void Meta(const capture::MetaRecord&, bool, OutBuffer&) const override {}
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t* splice) const override {
     JsonEmitter e(&out);
+    e.set_splice(splice);
     WriteFrameRecord(frame, registry_, options_, {}, e);
     out.Push('\n');
+  }
+  void FrameMembers(const Body& body, OutBuffer& out) const override {
+    JsonEmitter e(&out);
+    e.Within(1);
+    body(e);
   }
   void Record(std::string_view, const Body& body, bool, OutBuffer& out) const override {
     JsonEmitter e(&out);
@@ -98,11 +112,16 @@ class PlistReport : public ReportWriter {
     e.Title(meta.Title());
     WriteMetaRecord(meta, {}, e);
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t* splice) const override {
     char buf[32];
     PlistEmitter e(&out, 1);
+    e.set_splice(splice);
     e.Title(FrameTitle(frame, buf));
     WriteFrameRecord(frame, registry_, options_, {}, e);
+  }
+  void FrameMembers(const Body& body, OutBuffer& out) const override {
+    PlistEmitter e(&out, 2);  // a frame record's members: inside its title's dict
+    body(e);
   }
   void Record(std::string_view title, const Body& body, bool, OutBuffer& out) const override {
     PlistEmitter e(&out, 1);
@@ -130,14 +149,31 @@ class TreeReport : public ReportWriter {
     TreeEmitter e(&out);
     WriteMetaRecord(meta, {}, e);
   }
-  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const override {
-    if (!first) out.Push('\n');
+  void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
+             size_t* splice) const override {
+    if (!first) out.Append(Separator());
     char buf[32];
     out.Append(FrameTitle(frame, buf));
     out.Push('\n');
     TreeEmitter e(&out);
+    e.set_splice(splice);
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
+  // A record's lines are drawn when it closes: the members are drawn inside a probe
+  // record, between two members of its own, and cut out.
+  void FrameMembers(const Body& body, OutBuffer& out) const override {
+    OutBuffer probe;
+    TreeEmitter e(&probe);
+    e.BeginObject();
+    e.Plain("before", "x");
+    body(e);
+    e.Plain("after", "x");
+    e.EndObject();
+    std::string_view lines = probe.view();
+    size_t from = lines.find('\n') + 1, to = lines.rfind('\n', lines.size() - 2) + 1;
+    out.Append(lines.substr(from, to - from));
+  }
+  std::string_view Separator() const override { return "\n"; }
   void Record(std::string_view title, const Body& body, bool first, OutBuffer& out) const override {
     if (!first) out.Push('\n');
     out.Append(title);

@@ -21,10 +21,20 @@ class ReportWriter {
   virtual void Begin(OutBuffer& out) const = 0;
   // `first`: no entry of the report precedes this one.
   virtual void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const = 0;
-  virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out) const = 0;
+  // `splice`, when given, receives the offset in `out` where FrameMembers' output is to be
+  // inserted into this frame's record (after its `protocols`); capture formats leave it.
+  virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
+                     size_t* splice = nullptr) const = 0;
   // Any other record (reassembly's datagrams, streams, summary): `body` writes its
   // members. Capture formats have no such records and throw FormatError.
   using Body = std::function<void(Emitter&)>;
+  // The members `body` writes, as they read inside a frame's record at its splice point:
+  // a serial stage adds what only it knows (extract --flow-id) to records written in
+  // parallel. Nothing for capture formats.
+  virtual void FrameMembers(const Body&, OutBuffer&) const {}
+  // What comes between two entries of the report (",\n" in JSON): Frame(first=false)
+  // writes it first. Per-flow files of `trace` join records written as first with it.
+  virtual std::string_view Separator() const { return {}; }
   virtual void Record(std::string_view title, const Body& body, bool first,
                       OutBuffer& out) const = 0;
   // `empty`: the report has no entry at all.
@@ -38,9 +48,10 @@ class ReportWriter {
     End(false, out);
     return true;
   }
-  virtual bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out) const {
+  virtual bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out,
+                             size_t* splice = nullptr) const {
     Begin(out);
-    Frame(frame, true, out);
+    Frame(frame, true, out, splice);
     End(false, out);
     return true;
   }
@@ -64,6 +75,19 @@ std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const CaptureOptions& capture = {});
 
 std::unique_ptr<ReportWriter> MakePcapWriter(const CaptureOptions& options);
+
+// The blocks of the capture formats, for writers that frame frames themselves (trace's
+// per-flow files): pcap's file header and records; pcapng's section header, interface
+// description (timestamps in 10^-digits s) and enhanced packet blocks.
+void AppendPcapHeader(const CaptureOptions& o, uint32_t linktype, uint32_t snaplen,
+                      OutBuffer& out);
+void AppendPcapRecord(const CaptureOptions& o, const FrameInfo& frame, const uint8_t* data,
+                      OutBuffer& out);
+void AppendPcapngSection(const CaptureOptions& o, OutBuffer& out);
+void AppendPcapngInterface(const CaptureOptions& o, uint16_t linktype, uint32_t snaplen,
+                           uint8_t digits, OutBuffer& out);
+void AppendPcapngPacket(const CaptureOptions& o, const FrameInfo& frame, uint32_t interface,
+                        const uint8_t* data, OutBuffer& out);
 std::unique_ptr<ReportWriter> MakePcapngWriter(const CaptureOptions& options);
 
 }  // namespace pcapkit::formats

@@ -144,6 +144,7 @@ void TreeEmitter::Render() {
   std::vector<bool> columns;  // per depth: draw `|` below the current ancestor
   std::string prefix;
   for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (i == splice_node_ && splice_ != nullptr) *splice_ = out_->size();
     const Node& n = nodes_[i];
     columns.resize(size_t(n.depth));
     prefix.assign("  ");
@@ -194,6 +195,8 @@ void TreeEmitter::Render() {
     }
     if (n.container) columns.push_back(later[i]);
   }
+  if (splice_node_ == nodes_.size() && splice_ != nullptr) *splice_ = out_->size();
+  splice_node_ = SIZE_MAX;
   nodes_.clear();
 }
 

@@ -17,6 +17,7 @@
 // are collected first and drawn when the record closes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ class TreeEmitter final : public Emitter {
   void Ipv4(std::string_view key, const uint8_t* p) override;
   void Ipv6(std::string_view key, const uint8_t* p) override;
 
+  // Splice() stores in `*at` the output offset of the line drawn next when the record is.
+  void set_splice(size_t* at) { splice_ = at; }
+  void Splice() override { splice_node_ = nodes_.size(); }
+
  private:
   struct Node {
     int depth;
@@ -61,6 +66,8 @@ class TreeEmitter final : public Emitter {
   std::vector<int> counters_;  // per open container: elements so far (for `#N`)
   std::vector<bool> is_list_;  // per open container
   int depth_ = -1;             // -1: nothing open yet (the record's own object is depth 0)
+  size_t* splice_ = nullptr;
+  size_t splice_node_ = SIZE_MAX;
 };
 
 }  // namespace pcapkit::formats

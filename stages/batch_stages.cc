@@ -18,6 +18,7 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.bytes = 0;
   item.input_count = 0;
   item.flow_count = 0;
+  item.trace_records.clear();
   if (selection_ && selection_->done()) return false;
   if (stop_ && stop_->load(std::memory_order_relaxed)) {
     interrupted_ = true;
@@ -38,6 +39,23 @@ void VerboseLine(const Frame& frame, const protocols::Registry& registry, format
   AppendProtocolChain(frame, registry, chain);
   log.Append(chain);
   log.Push('\n');
+}
+
+// The frame's flow packet, with where its record is for the stages that write it.
+void CollectFlowPacket(const ProcessOptions& o, const Frame& frame, size_t index, size_t splice,
+                       WorkItem& item) {
+  if (item.flow_packets.size() == item.flow_count) item.flow_packets.emplace_back();
+  flows::FlowPacket& p = item.flow_packets[item.flow_count];
+  if (!flows::ExtractFlowPacket(frame, p)) return;
+  ++item.flow_count;
+  p.batch_index = uint32_t(index);
+  p.splice = splice;
+  p.record_at = p.record_len = 0;
+  if (o.trace_writer != nullptr && (o.trace_all || p.key.proto == 6)) {
+    p.record_at = uint32_t(item.trace_records.size());
+    o.trace_writer->Frame(frame, /*first=*/true, item.trace_records, nullptr);
+    p.record_len = uint32_t(item.trace_records.size() - p.record_at);
+  }
 }
 }  // namespace
 
@@ -63,13 +81,14 @@ void Process(const ProcessOptions& o, WorkItem& item) {
     if (i == batch.frames.size()) break;
     const capture::FrameRecord& record = batch.frames[i];
     o.dissector->Dissect(record, batch.Data(record), frame);
+    size_t splice = SIZE_MAX;
     if (writer && o.documents) {
       size_t at = item.report.size();
-      if (writer->FrameDocument(frame, item.report))
+      if (writer->FrameDocument(frame, item.report, o.flow_ids ? &splice : nullptr))
         item.documents.push_back(
             {"Frame " + std::to_string(frame.number()), at, item.report.size() - at});
     } else if (writer) {
-      writer->Frame(frame, first(), item.report);
+      writer->Frame(frame, first(), item.report, o.flow_ids ? &splice : nullptr);
     }
     ++item.entries;
     item.bytes += record.cap_len;
@@ -78,10 +97,7 @@ void Process(const ProcessOptions& o, WorkItem& item) {
       if (reassembly::ExtractInputs(frame, *o.reassembly, item.inputs[item.input_count]))
         ++item.input_count;
     }
-    if (o.flows) {
-      if (item.flow_packets.size() == item.flow_count) item.flow_packets.emplace_back();
-      if (flows::ExtractFlowPacket(frame, item.flow_packets[item.flow_count])) ++item.flow_count;
-    }
+    if (o.flows) CollectFlowPacket(o, frame, i, splice, item);
     if (o.verbose) VerboseLine(frame, *o.registry, item.log);
   }
 }

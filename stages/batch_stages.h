@@ -46,6 +46,9 @@ struct WorkItem {
   // With flows on: each IP frame's flow packet, the first `flow_count` entries, in order.
   std::vector<flows::FlowPacket> flow_packets;
   size_t flow_count = 0;
+  // trace with a record format: the traced frames' records, written as first entries
+  // (FlowPacket::record_at/record_len point into it).
+  formats::OutBuffer trace_records;
 };
 
 struct ProcessOptions {
@@ -56,6 +59,11 @@ struct ProcessOptions {
   bool documents;                                  // -F: one document per record
   const reassembly::Wanted* reassembly = nullptr;  // collect reassembly inputs
   bool flows = false;                              // collect flow packets
+  bool flow_ids = false;  // extract --flow-id: note where each flow packet's record splices
+  // trace with a record format: write the traced frames' records (every IP frame's with
+  // `trace_all`, else the TCP frames') to WorkItem::trace_records.
+  const formats::ReportWriter* trace_writer = nullptr;
+  bool trace_all = false;
 };
 
 // Stage 1 (serial): where batches come from, selected (--filter, --frames, --count), and

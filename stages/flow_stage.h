@@ -1,13 +1,19 @@
 // The stateful stage of flows: the flow table, fed the IP packets the parallel stage
 // found (WorkItem::flow_packets), serially and in capture order, so its records come out
-// the same under every strategy. Each flow's record is written when the flow ends.
+// the same under every strategy. Each flow's record is written when the flow ends; with
+// trace on, each packet also goes to its flow's file (stages/flow_trace.h), and with
+// extract --flow-id, each frame record gets its flow's `community_id` and `flow`, spliced
+// into the report the parallel stage wrote.
 #pragma once
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "engine/flows/flow_table.h"
 #include "formats/report_stream.h"
 #include "stages/batch_stages.h"
+#include "stages/flow_trace.h"
 
 namespace pcapkit::stages {
 
@@ -16,6 +22,13 @@ class FlowStage {
   // `writer`/`output` null: follow and count, write nothing.
   FlowStage(const FlowOptions& options, const protocols::Registry& registry,
             const formats::ReportWriter* writer, formats::Output* output);
+  ~FlowStage();
+
+  // trace: the per-flow files.
+  void set_trace(std::unique_ptr<FlowTrace> trace) { trace_ = std::move(trace); }
+  const FlowTrace* trace() const { return trace_.get(); }
+  // extract --flow-id: the frame report's writer, which writes the members.
+  void set_flow_ids(const formats::ReportWriter* report) { flow_ids_ = report; }
 
   // Serial, in batch order. Fails when the report cannot be written.
   Status Run(WorkItem& item);
@@ -27,9 +40,17 @@ class FlowStage {
 
  private:
   void OnFlow(const FlowRecord& r);
+  void SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item);
+  void EndSplicing(WorkItem& item);
 
   formats::ReportStream report_;  // declared before the table, whose callback writes to it
+  std::unique_ptr<FlowTrace> trace_;  // declared before the table: its callback reaches it
   flows::FlowTable table_;
+  const formats::ReportWriter* flow_ids_ = nullptr;
+  formats::OutBuffer spliced_;  // the report with the members in, swapped into the item
+  size_t spliced_from_ = 0;     // the report's bytes before this are in `spliced_`
+  // Where members went in, in the report as written and their length (for -F documents).
+  std::vector<std::pair<size_t, size_t>> insertions_;
 };
 
 }  // namespace pcapkit::stages

@@ -5,6 +5,7 @@
 // probes and counts. Addresses point into the frame's bytes (valid while its batch is).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -41,6 +42,12 @@ constexpr int kMaxTunnel = 12;
 
 struct FlowPacket {
   uint64_t frame = 0;
+  // Where the frame is in its batch, and (filled by the parallel stage for the stages that
+  // write it) where its record is: the report offset at which extract --flow-id inserts
+  // its members (SIZE_MAX: none), and its trace record's place in WorkItem::trace_records.
+  uint32_t batch_index = 0;
+  size_t splice = SIZE_MAX;
+  uint32_t record_at = 0, record_len = 0;
   Timestamp time;
   int64_t time_ns = 0;  // capture time in nanoseconds: what the timeouts compare
   FlowKey key;

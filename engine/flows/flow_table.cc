@@ -90,17 +90,18 @@ FlowTable::Flow* FlowTable::Find(const FlowKey& key, uint64_t hash) const {
   return table_.Find(hash, [&](const Flow* f) { return f->key == key; });
 }
 
-uint64_t FlowTable::Add(const FlowPacket& p) {
+FlowRef FlowTable::Add(const FlowPacket& p) {
   // The table's clock never goes back: a capture whose timestamps do (merged files, a
   // clock step) would otherwise unorder the recency lists that expiry relies on.
   clock_ns_ = std::max(clock_ns_, p.time_ns);
   int64_t now_ns = clock_ns_;
   if (now_ns >= next_deadline_ns_) Expire(now_ns);
   int from = 0;
+  uint64_t next = next_number_;
   Flow* f = FlowOf(p, now_ns, &from);
   Count(*f, p, from, now_ns);
   ++stats_.packets;
-  return f->number;
+  return {f->number, f->community_id, from, next_number_ != next};
 }
 
 // The packet's flow and its direction in it: the flow its first fragment went to (and

@@ -33,6 +33,14 @@ struct FlowTableStats {
   size_t peak_memory = 0;
 };
 
+// What Add tells of the packet's flow; `community_id` is valid until the next Add.
+struct FlowRef {
+  uint64_t number = 0;               // order of first appearance, from 0
+  const char* community_id = "";     // "1:..." base64
+  int from = 0;                      // 0: sent by the originator, 1: by the responder
+  bool opened = false;               // the packet opened the flow
+};
+
 class FlowTable {
  public:
   using Emit = std::function<void(const FlowRecord&)>;
@@ -42,9 +50,8 @@ class FlowTable {
   FlowTable(const FlowTable&) = delete;
   FlowTable& operator=(const FlowTable&) = delete;
 
-  // The next IP packet, in capture order. Returns the flow's number (first appearance
-  // order, from 0).
-  uint64_t Add(const FlowPacket& packet);
+  // The next IP packet, in capture order: counted to its flow, which is returned.
+  FlowRef Add(const FlowPacket& packet);
   // Prefetching a few packets ahead: the table slot of `packet`'s key, then (once that is
   // in cache) its flow.
   void Prefetch(const FlowPacket& packet, bool entry) const {

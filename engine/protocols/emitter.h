@@ -30,6 +30,11 @@ class Emitter {
   virtual void Mac(std::string_view key, const uint8_t* p) = 0;
   virtual void Ipv4(std::string_view key, const uint8_t* p) = 0;
   virtual void Ipv6(std::string_view key, const uint8_t* p) = 0;
+
+  // Marks where a later, serial stage inserts members into the object being written
+  // (extract --flow-id: a frame's flow, after its `protocols`). A format that supports it
+  // records the output offset there; the others ignore it.
+  virtual void Splice() {}
 };
 
 }  // namespace pcapkit

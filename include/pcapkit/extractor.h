@@ -36,6 +36,10 @@ struct ExtractSummary {
   uint64_t peak_flows = 0;
   uint64_t flows_evicted = 0;
   std::string flows_output;
+  // With trace on: files written, frames in them, where the index went.
+  uint64_t trace_files = 0;
+  uint64_t trace_frames = 0;
+  std::string trace_index;
 };
 
 class Extractor {

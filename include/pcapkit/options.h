@@ -27,6 +27,19 @@ enum class Strategy {
 // The layers of PyPCAPKit, lowest first; dissection may stop after any of them (-L).
 enum class LayerLevel : unsigned char { kNone = 0, kLink, kInternet, kTransport, kApplication };
 
+// `pcapkit trace` and extract --trace: every TCP flow (or every flow) into a file of its
+// own, FOLDER/<src>_<srcport>-<dst>_<dstport>-<first time>.<ext>, indexed in
+// FOLDER/index.ndjson. pcap and pcapng files take ExtractOptions' byte order and
+// resolution.
+struct TraceOptions {
+  std::string folder;                        // -o / --trace FOLDER; empty: no trace
+  OutputFormat format = OutputFormat::kPcap;  // -f / --trace-format
+  bool all = false;                          // --all: every flow, not TCP's alone
+  bool unidirectional = false;               // --unidirectional: a file per direction
+  size_t max_open = 64;                      // --max-open: files open at once
+  bool force = false;                        // --force: write into a folder not empty
+};
+
 struct ExtractOptions {
   std::string input;  // INPUT: a path, or "-" for stdin
   // Instead of `input`: a capture from memory or a callback (pcapkit/io.h).
@@ -76,6 +89,10 @@ struct ExtractOptions {
   std::string flows_output;
   OutputFormat flows_format = OutputFormat::kNone;  // kNone: from flows_output's extension
   std::shared_ptr<OutputSink> flows_sink;           // instead of `flows_output`
+  // extract --flow-id: each frame record of an IP flow gets the flow's `community_id` and
+  // `flow` number (as the flow records number them).
+  bool flow_id = false;
+  TraceOptions trace;  // `trace` and extract --trace
 };
 
 // What pcapkit knows of one output format. OutputFormats() lists them all, and every
