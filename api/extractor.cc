@@ -239,7 +239,7 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
   if (t.max_open == 0) return Status::InvalidArgument("--max-open must be at least 1");
   formats::TraceFileOptions files{t.folder, t.format, nullptr,
                                   CaptureOptionsOf(options, reader->resolution_digits()),
-                                  t.max_open, t.force};
+                                  t.max_open, t.force, t.buffer_bytes};
   if (IsTextFormat(t.format)) {
     out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload});
     files.writer = out.trace_writer.get();

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/flows/flow_packet.h"
 #include "engine/flows/tcp_state.h"
@@ -56,7 +57,7 @@ class FlowTable {
   // in cache) its flow.
   void Prefetch(const FlowPacket& packet, bool entry) const {
     if (entry)
-      table_.PrefetchEntry(packet.hash);
+      table_.PrefetchEntry(packet.hash, kFlowBytes);
     else
       table_.Prefetch(packet.hash);
   }
@@ -71,6 +72,7 @@ class FlowTable {
 
  private:
   struct Flow;
+  static const size_t kFlowBytes;  // sizeof(Flow), for prefetching it whole
   enum ListId { kTcpList, kOtherList, kClosingList, kListCount };
   struct List {
     Flow *front = nullptr, *back = nullptr;
@@ -97,6 +99,7 @@ class FlowTable {
   const protocols::Registry& registry_;
   Emit emit_;
   reassembly::FlatTable<Flow> table_;
+  std::vector<Flow*> spare_;  // ended flows, for reuse
   List lists_[kListCount];
   uint64_t next_number_ = 0;
   // No flow's time is up before this (a lower bound on the lists' fronts' deadlines):

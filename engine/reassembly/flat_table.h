@@ -29,10 +29,12 @@ class FlatTable {
   // Prefetching: the slot a lookup of `h` starts at, then (once that is in cache) the
   // entry whose hash matches.
   void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & mask()]); }
-  void PrefetchEntry(uint64_t h) const {
+  // `bytes`: how much of the entry (from its start) to fetch.
+  void PrefetchEntry(uint64_t h, size_t bytes = 64) const {
     for (size_t i = h & mask(); slots_[i].entry != nullptr; i = (i + 1) & mask())
       if (slots_[i].hash == h) {
-        __builtin_prefetch(slots_[i].entry);
+        const char* p = reinterpret_cast<const char*>(slots_[i].entry);
+        for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(p + at);
         return;
       }
   }

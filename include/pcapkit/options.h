@@ -38,6 +38,7 @@ struct TraceOptions {
   bool unidirectional = false;               // --unidirectional: a file per direction
   size_t max_open = 64;                      // --max-open: files open at once
   bool force = false;                        // --force: write into a folder not empty
+  size_t buffer_bytes = 16 << 20;  // frames held in memory before they are written
 };
 
 struct ExtractOptions {

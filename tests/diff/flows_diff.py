@@ -85,14 +85,16 @@ def pcapkit_flows(pcapkit, path):
     return [f for f in flows if f["proto"] in ("tcp", "udp")]
 
 
-def run_tshark(path):
+def run_tshark(path, extra=()):
     """tshark's per-frame rows, and its conversation counts (-z conv,tcp and conv,udp),
-    from one run: the statistics follow the rows."""
+    from one run: the statistics follow the rows. `extra`: more fields (frame.md5_hash)."""
+    fields = FIELDS + list(extra)
     args = ["tshark", "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o",
-            "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE", "-z", "conv,tcp",
+            "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE", "-o",
+            "frame.generate_md5_hash:TRUE", "-z", "conv,tcp",
             "-z", "conv,udp", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E",
             "aggregator=,"]
-    for f in FIELDS:
+    for f in fields:
         args += ["-e", f]
     out = subprocess.run(args, capture_output=True, text=True)
     if out.returncode != 0 and not out.stdout:
@@ -106,7 +108,7 @@ def run_tshark(path):
             counts[current] += "<->" in line
         elif line and not line.startswith("====="):
             cols = line.split("\t")
-            rows.append(dict(zip(FIELDS, cols + [""] * (len(FIELDS) - len(cols)))))
+            rows.append(dict(zip(fields, cols + [""] * (len(fields) - len(cols)))))
     return rows, counts
 
 

@@ -1,0 +1,333 @@
+// trace on captures built packet by packet: a file per flow holding exactly its frames,
+// the index, the same files whatever the descriptors, buffer, strategy or threads, every
+// format valid (also when files were closed and reopened on the way, or the run was
+// interrupted), and extract --flow-id's members spliced into every format's records.
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "pcapkit/pcapkit.h"
+#include "testing/packet_builder.h"
+#include "testing/run_cli.h"
+#include "testing/test_util.h"
+
+namespace {
+
+using namespace ipsuite;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kPsh = 0x08;
+
+Record At(uint32_t sec, uint32_t usec, const Bytes& ip) {
+  return {Ethernet(kMacB, kMacA, 0x0800, ip), sec, usec};
+}
+
+Bytes Tcp4(const char* src, const char* dst, uint16_t sport, uint16_t dport,
+           uint32_t seq, uint32_t ack, uint8_t flags, const Bytes& payload = {}) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 6;
+  TcpSpec t;
+  t.sport = sport;
+  t.dport = dport;
+  t.seq = seq;
+  t.ack = ack;
+  t.flags = flags;
+  return Ipv4(ip, Tcp(t, payload));
+}
+
+Bytes Udp4(const char* src, const char* dst, uint16_t sport, uint16_t dport) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 17;
+  return Ipv4(ip, Udp(sport, dport, Bytes(20, 'u')));
+}
+
+// `n` connections 10.0.0.1:(40000+i) -> 10.0.0.2:80 open at once, their packets
+// interleaved one by one, with a UDP datagram between them; returns the TCP frame numbers.
+std::vector<Record> Concurrent(int n, std::set<uint64_t>* tcp_frames = nullptr) {
+  const char *c = "10.0.0.1", *s = "10.0.0.2";
+  std::vector<std::vector<Bytes>> conns;
+  for (int i = 0; i < n; ++i) {
+    auto port = uint16_t(40000 + i);
+    uint32_t x = 1000 + i, y = 9000;
+    conns.push_back({Tcp4(c, s, port, 80, x, 0, kSyn), Tcp4(s, c, 80, port, y, x + 1, kSyn | kAck),
+                     Tcp4(c, s, port, 80, x + 1, y + 1, kPsh | kAck, Bytes(200 + i, 'q')),
+                     Tcp4(s, c, 80, port, y + 1, x + 201 + i, kPsh | kAck, Bytes(900, 'r')),
+                     Tcp4(c, s, port, 80, x + 201 + i, y + 901, kFin | kAck),
+                     Tcp4(s, c, 80, port, y + 901, x + 202 + i, kFin | kAck),
+                     Tcp4(c, s, port, 80, x + 202 + i, y + 902, kAck)});
+  }
+  std::vector<Record> r;
+  uint32_t usec = 0;
+  for (size_t k = 0; k < conns[0].size(); ++k)
+    for (int i = 0; i < n; ++i) {
+      r.push_back(At(100, usec++, conns[size_t(i)][k]));
+      if (tcp_frames) tcp_frames->insert(r.size());
+      if (i % 10 == 0) r.push_back(At(100, usec++, Udp4("10.0.0.3", "10.0.0.4", 5000, 53)));
+    }
+  return r;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Every file of a folder: name -> bytes.
+std::map<std::string, std::string> Folder(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    files[e.path().filename().string()] = Slurp(e.path().string());
+  return files;
+}
+
+std::string Fresh(const std::string& name) {
+  std::string dir = (fs::temp_directory_path() / ("pcapkit-trace-" + name)).string();
+  fs::remove_all(dir);
+  return dir;
+}
+
+// Runs trace of `capture` into `dir`, with `tweak` applied to the options.
+pcapkit::ExtractSummary Trace(const std::string& capture, const std::string& dir,
+                              const std::function<void(pcapkit::ExtractOptions&)>& tweak = {}) {
+  pcapkit::ExtractOptions o;
+  o.input = capture;
+  o.nofile = true;
+  o.trace.folder = dir;
+  if (tweak) tweak(o);
+  return pcapkit::Extractor(o).Run();
+}
+
+// The frames of a capture file: number -> (time, bytes).
+std::map<uint64_t, std::pair<std::string, std::string>> Frames(const std::string& path) {
+  pcapkit::ExtractOptions o;
+  o.input = path;
+  pcapkit::Extractor x(o);
+  std::map<uint64_t, std::pair<std::string, std::string>> frames;
+  while (const pcapkit::Frame* f = x.Next()) {
+    auto d = f->data();
+    frames[f->number()] = {std::to_string(f->time().sec) + "." + std::to_string(f->time().frac),
+                           std::string(d.begin(), d.end())};
+  }
+  return frames;
+}
+
+TEST(Trace, EveryTcpFlowInAFileOfItsOwnWithExactlyItsFrames) {
+  std::set<uint64_t> tcp;
+  std::string in = WriteTemp(PcapFile({}, Concurrent(120, &tcp)), ".pcap");
+  std::string dir = Fresh("each");
+  pcapkit::ExtractSummary s = Trace(in, dir);
+  EXPECT_EQ(s.trace_files, 120u);
+  EXPECT_EQ(s.trace_frames, tcp.size());
+  auto input = Frames(in);
+  std::vector<json> index = testutil::NdjsonLines(Slurp(dir + "/index.ndjson"));
+  ASSERT_EQ(index.size(), 120u);
+  std::set<uint64_t> seen;
+  const std::regex name(R"(10\.0\.0\.1_(4\d{4})-10\.0\.0\.2_80-19700101T000140\.\d{6}Z)");
+  for (const json& line : index) {
+    std::string label = line["label"];
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(label, m, name)) << label;
+    EXPECT_EQ(std::stoi(m[1]), int(line["srcport"]));  // the originator first
+    EXPECT_EQ(line["fpout"], dir + "/" + label + ".pcap");
+    EXPECT_EQ(line["state"], "SF");
+    auto frames = Frames(line["fpout"]);
+    ASSERT_EQ(frames.size(), line["index"].size());
+    size_t k = 1;
+    for (uint64_t number : line["index"]) {
+      EXPECT_TRUE(seen.insert(number).second) << "frame " << number << " in two files";
+      EXPECT_EQ(frames[k++], input[number]) << "frame " << number;  // bytes and time
+    }
+  }
+  EXPECT_EQ(seen, tcp);  // every TCP frame, once; no UDP frame
+  fs::remove_all(dir);
+  fs::remove(in);
+}
+
+// Two descriptors and a 4 KiB buffer (files closed and reopened all the time) give the
+// same files as the defaults, in every format; JSON and plist files parse.
+TEST(Trace, ParkedAndReopenedFilesAreTheSameFilesInEveryFormat) {
+  std::string in = WriteTemp(PcapFile({}, Concurrent(40)), ".pcap");
+  for (auto format : {pcapkit::OutputFormat::kPcap, pcapkit::OutputFormat::kPcapng,
+                      pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson,
+                      pcapkit::OutputFormat::kPlist, pcapkit::OutputFormat::kTree}) {
+    std::string a = Fresh("wide"), b = Fresh("narrow");
+    Trace(in, a, [&](pcapkit::ExtractOptions& o) { o.trace.format = format; });
+    pcapkit::ExtractSummary s = Trace(in, b, [&](pcapkit::ExtractOptions& o) {
+      o.trace.format = format;
+      o.trace.max_open = 2;
+      o.trace.buffer_bytes = 4096;
+    });
+    EXPECT_EQ(s.trace_files, 40u);
+    auto wide = Folder(a), narrow = Folder(b);
+    ASSERT_EQ(wide.size(), 41u);
+    for (auto& [file, bytes] : wide) {
+      if (file == "index.ndjson") continue;
+      EXPECT_EQ(bytes, narrow[file]) << file;
+      if (format == pcapkit::OutputFormat::kJson) {
+        json doc = json::parse(bytes);
+        EXPECT_EQ(doc.size(), 7u) << file;
+        EXPECT_TRUE(doc.begin().key().rfind("Frame ", 0) == 0);
+      }
+      if (format == pcapkit::OutputFormat::kPlist) {
+        pugi::xml_document doc;
+        ASSERT_TRUE(doc.load_string(bytes.c_str())) << file;
+        EXPECT_EQ(doc.select_nodes("/plist/dict/key").size(), 7u) << file;
+      }
+    }
+    fs::remove_all(a);
+    fs::remove_all(b);
+  }
+  fs::remove(in);
+}
+
+TEST(Trace, TheSameFilesUnderEveryStrategyAndThreadCount) {
+  std::string in = WriteTemp(PcapFile({}, Concurrent(300)), ".pcap");
+  std::string base = Fresh("base");
+  Trace(in, base, [](pcapkit::ExtractOptions& o) { o.batch_bytes = 4096; });
+  auto expected = Folder(base);
+  std::string index = expected["index.ndjson"];
+  for (auto strategy : {pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline})
+    for (unsigned threads : {1u, 2u, 4u, 8u}) {
+      std::string dir = Fresh("strategy");
+      Trace(in, dir, [&](pcapkit::ExtractOptions& o) {
+        o.strategy = strategy;
+        o.threads = threads;
+        o.batch_bytes = 4096;  // many batches in flight
+      });
+      auto got = Folder(dir);
+      // The index names the folder; the files themselves must be identical.
+      got["index.ndjson"] = std::regex_replace(got["index.ndjson"], std::regex(dir), base);
+      EXPECT_TRUE(got == expected) << "threads " << threads;
+      fs::remove_all(dir);
+    }
+  fs::remove_all(base);
+  fs::remove(in);
+}
+
+TEST(Trace, UnidirectionalAllAndTheFolderRule) {
+  std::string in = WriteTemp(PcapFile({}, Concurrent(5)), ".pcap");
+  std::string dir = Fresh("uni");
+  pcapkit::ExtractSummary s =
+      Trace(in, dir, [](pcapkit::ExtractOptions& o) { o.trace.unidirectional = true; });
+  EXPECT_EQ(s.trace_files, 10u);
+  EXPECT_TRUE(fs::exists(dir + "/10.0.0.2_80-10.0.0.1_40003-19700101T000140.000010Z.pcap"));
+  auto index = testutil::NdjsonLines(Slurp(dir + "/index.ndjson"));
+  ASSERT_EQ(index.size(), 10u);
+  EXPECT_EQ(index[0]["index"].size() + index[1]["index"].size(), 7u);
+  // A folder that is not empty is refused (a usage error), unless --force.
+  auto refused = testutil::RunCli({"trace", in, "-o", dir});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("not empty"), std::string::npos) << refused.err;
+  auto forced = testutil::RunCli({"trace", in, "-o", dir, "--force", "--all", "-q"});
+  EXPECT_EQ(forced.status, 0) << forced.err;
+  index = testutil::NdjsonLines(Slurp(dir + "/index.ndjson"));
+  EXPECT_EQ(index.size(), 6u);  // --all: the UDP flow too
+  EXPECT_TRUE(fs::exists(dir + "/10.0.0.3_5000-10.0.0.4_53-19700101T000140.000001Z.pcap"));
+  fs::remove_all(dir);
+  fs::remove(in);
+}
+
+// A run stopped midway (SIGINT raises the stop flag) leaves every file valid and indexed.
+TEST(Trace, AnInterruptedRunLeavesValidFiles) {
+  Bytes file = PcapFile({}, Concurrent(200));
+  std::atomic<bool> stop{false};
+  size_t at = 0;
+  pcapkit::ExtractOptions o;
+  o.source = pcapkit::CallbackCapture(
+      [&](uint8_t* out, size_t n) {
+        if (at > file.size() / 2) stop = true;
+        n = std::min({n, size_t(4096), file.size() - at});
+        std::memcpy(out, file.data() + at, n);
+        at += n;
+        return n;
+      },
+      "half");
+  o.batch_bytes = 4096;
+  o.stop = &stop;
+  o.nofile = true;
+  std::string dir = Fresh("stop");
+  o.trace.folder = dir;
+  o.trace.format = pcapkit::OutputFormat::kJson;
+  o.trace.max_open = 3;
+  pcapkit::ExtractSummary s = pcapkit::Extractor(o).Run();
+  EXPECT_TRUE(s.interrupted);
+  auto index = testutil::NdjsonLines(Slurp(dir + "/index.ndjson"));
+  EXPECT_EQ(index.size(), s.trace_files);
+  EXPECT_GT(s.trace_files, 0u);
+  for (const json& line : index) {
+    json doc = json::parse(Slurp(line["fpout"]));
+    EXPECT_EQ(doc.size(), line["index"].size());
+    EXPECT_EQ(line["end"], "eof");
+  }
+  fs::remove_all(dir);
+}
+
+// extract --flow-id: the members are in every IP frame's record, numbered as the flow
+// records are, and removing them gives back the report without them, byte for byte.
+TEST(FlowId, EveryFormatGetsTheFlowsMembersAndNothingElseChanges) {
+  std::vector<Record> r = Concurrent(12);
+  r.push_back({Ethernet(kMacB, kMacA, 0x0806, Bytes(28, 0)), 101, 0});  // ARP: no flow
+  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::string flows = Fresh("flows.ndjson");
+  auto f = testutil::RunCli({"flows", in, "-o", flows, "-q"});
+  ASSERT_EQ(f.status, 0) << f.err;
+  std::map<uint64_t, json> by_first;  // first frame -> flow record
+  for (const json& flow : testutil::NdjsonLines(Slurp(flows))) by_first[flow["first_frame"]] = flow;
+  const std::map<std::string, std::regex> strip = {
+      {"ndjson", std::regex(R"(,"community_id":"1:[^"]+","flow":\d+)")},
+      {"json", std::regex(R"(,"community_id":"1:[^"]+","flow":\d+)")},
+      {"plist", std::regex(R"(\t\t<key>community_id</key><string>1:[^<]+</string>\n\t\t<key>flow</key><integer>\d+</integer>\n)")},
+      {"txt", std::regex(R"(  \|-- community_id -> 1:\S+\n  \|-- flow -> \d+\n)")}};
+  for (const auto& [format, members] : strip) {
+    std::string plain = Fresh("plain." + format), with = Fresh("with." + format);
+    ASSERT_EQ(testutil::RunCli({"extract", in, "-o", plain, "-q"}).status, 0);
+    auto w = testutil::RunCli({"extract", in, "-o", with, "-q", "--flow-id", "-E", "pipeline"});
+    ASSERT_EQ(w.status, 0) << w.err;
+    std::string spliced = Slurp(with);
+    EXPECT_NE(spliced, Slurp(plain)) << format;
+    EXPECT_EQ(std::regex_replace(spliced, members, ""), Slurp(plain)) << format;
+    fs::remove(plain);
+    fs::remove(with);
+  }
+  // The numbers are the flow records': each flow's first frame carries its number and id.
+  auto lines = testutil::RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-q", "--flow-id"});
+  size_t with_flow = 0;
+  for (const json& frame : testutil::NdjsonLines(lines.out)) {
+    if (!frame.contains("flow")) {
+      EXPECT_EQ(frame["number"], r.size());  // the ARP frame
+      continue;
+    }
+    ++with_flow;
+    auto it = by_first.find(frame["number"]);
+    if (it == by_first.end()) continue;
+    EXPECT_EQ(frame["flow"], it->second["flow"]);
+    EXPECT_EQ(frame["community_id"], it->second["community_id"]);
+  }
+  EXPECT_EQ(with_flow, r.size() - 1);
+  // -F's documents get them too; a capture format has no records to add them to.
+  std::string dir = Fresh("docs");
+  ASSERT_EQ(testutil::RunCli({"extract", in, "-F", "-o", dir, "-j", "-q", "--flow-id"}).status, 0);
+  EXPECT_EQ(json::parse(Slurp(dir + "/Frame 3.json"))["Frame 3"]["flow"], 2);
+  auto pcap = testutil::RunCli({"extract", in, "-o", Fresh("x.pcap"), "--flow-id"});
+  EXPECT_EQ(pcap.status, 2);
+  fs::remove_all(dir);
+  fs::remove(flows);
+  fs::remove(in);
+}
+
+}  // namespace
