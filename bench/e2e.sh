@@ -4,7 +4,8 @@
 # warm. THREADS (default: the core count) sets --threads of server and pipeline.
 #   bench/e2e.sh [PACKETS]   (default 1000000; the capture is made once in $BENCH_DIR)
 # PCAPKIT_BIN picks the binary (default build/pcapkit), e.g. an older build measured in the
-# same sitting. The read(2) floor (a loop that only reads the records) is measured first
+# same sitting. TRACE_DIR (default $BENCH_DIR/trace) is where the trace rows write; file
+# creation costs differ much between file systems (try /dev/shm). The read(2) floor (a loop that only reads the records) is measured first
 # when the shared bench folder has it: `extract --nofile` is compared with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,7 @@ measure() {
   local times=()
   local rss=0
   for _ in $(seq "$runs"); do
+    [ -z "${BEFORE:-}" ] || eval "$BEFORE"  # untimed set-up (a fresh trace folder)
     local out
     out=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null; } 2>&1 | tail -1)
     times+=("${out% *}")
@@ -60,4 +62,10 @@ measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --nofile --re
 measure "  ... -E server --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E server --threads "$threads"
 measure "flows -f ndjson -o /dev/null" $bin flows "$cap" -q -f ndjson -o /dev/null
 measure "  ... -E pipeline --threads $threads" $bin flows "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"
+measure "extract --flow-id -f ndjson -o /dev/null" $bin extract "$cap" --flow-id -f ndjson -o /dev/null
+measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --flow-id -f ndjson -o /dev/null -E pipeline --threads "$threads"
+trace=${TRACE_DIR:-$dir/trace}
+BEFORE="rm -rf '$trace'" measure "trace -f pcap (into $trace)" $bin trace "$cap" -q -o "$trace"
+BEFORE="rm -rf '$trace'" measure "  ... -E pipeline --threads $threads" $bin trace "$cap" -q -o "$trace" -E pipeline --threads "$threads"
+rm -rf "$trace"
 measure "reassemble -f ndjson -o /dev/null -E pipeline" $bin reassemble "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"

@@ -21,6 +21,7 @@ struct Case {
   bool nofile;
   bool reassemble = false;  // --reassemble ipv4,ipv6,tcp
   bool flows = false;       // the flows verb: flow records to /dev/null
+  bool flow_id = false;     // extract --flow-id
 };
 
 double TimeOnce(ExtractOptions o, ExtractSummary& summary) {
@@ -54,10 +55,14 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
         {"pipeline   --nofile --reassemble all", Strategy::kPipeline, true, true},
         {"sequential flows -f ndjson -o /dev/null", Strategy::kSequential, true, false, true},
         {"pipeline   flows -f ndjson -o /dev/null", Strategy::kPipeline, true, false, true},
+        {"sequential --flow-id -f ndjson -o /dev/null", Strategy::kSequential, false, false,
+         false, true},
+        {"pipeline   --flow-id -f ndjson -o /dev/null", Strategy::kPipeline, false, false, false,
+         true},
     };
     std::printf("capture %s, %u threads for server/pipeline, median of %d runs\n", input->c_str(),
                 t, *runs);
-    std::printf("%-40s %12s %10s %10s\n", "case", "packets/s", "MB/s", "seconds");
+    std::printf("%-46s %12s %10s %10s\n", "case", "packets/s", "MB/s", "seconds");
     for (const Case& c : cases) {
       ExtractOptions o;
       o.input = *input;
@@ -69,6 +74,7 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       o.quiet = true;
       o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = c.reassemble;
       o.flows.enabled = c.flows;
+      o.flow_id = c.flow_id;
       if (c.flows) {
         o.flows_output = "/dev/null";
         o.flows_format = OutputFormat::kNdjson;
@@ -79,7 +85,7 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       for (int i = 0; i < *runs; ++i) times.push_back(TimeOnce(o, summary));
       std::sort(times.begin(), times.end());
       double median = std::max(times[times.size() / 2], 1e-9);
-      std::printf("%-40s %10.3f M %10.1f %10.3f\n", c.label, double(summary.frames) / median / 1e6,
+      std::printf("%-46s %10.3f M %10.1f %10.3f\n", c.label, double(summary.frames) / median / 1e6,
                   double(summary.bytes) / median / 1e6, median);
     }
     exit_code = kOk;
