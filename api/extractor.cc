@@ -237,9 +237,9 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
   const TraceOptions& t = options.trace;
   if (!Tracing(options)) return Status::Ok();
   if (t.max_open == 0) return Status::InvalidArgument("--max-open must be at least 1");
-  formats::TraceFileOptions files{t.folder, t.format, nullptr,
-                                  CaptureOptionsOf(options, reader->resolution_digits()),
-                                  t.max_open, t.force, t.buffer_bytes};
+  formats::TraceFileOptions files{
+      t.folder,   t.format, nullptr,        CaptureOptionsOf(options, reader->resolution_digits()),
+      t.max_open, t.force,  t.buffer_bytes, options.strategy != Strategy::kSequential};
   if (IsTextFormat(t.format)) {
     out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload});
     files.writer = out.trace_writer.get();
@@ -267,9 +267,7 @@ Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
                                  o.flow_id && out.writer != nullptr,
                                  out.trace_writer.get(),
                                  o.trace.all};
-  stages::GraphParts parts{source.get(), process,
-                           out.reassembly.get(),
-                           out.flows.get(),
+  stages::GraphParts parts{source.get(), process, out.reassembly.get(), out.flows.get(),
                            out.sink.get()};
   stages::FlowGraph graph = stages::MakeFlowGraph(parts);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());

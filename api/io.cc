@@ -66,6 +66,12 @@ class SinkAdapter final : public formats::Output {
   Status Write(std::string_view bytes) override {
     return Call([&] { sink_->Write(bytes); }, "write failed");
   }
+  // A user's sink gets whole batches, not a call per piece.
+  Status WriteV(std::span<const std::string_view> pieces) override {
+    joined_.clear();
+    for (std::string_view p : pieces) joined_.append(p);
+    return Write(joined_);
+  }
   Status Close() override {
     return Call([&] { sink_->Close(); }, "close failed");
   }
@@ -83,6 +89,7 @@ class SinkAdapter final : public formats::Output {
   }
   std::shared_ptr<OutputSink> sink_;
   std::string name_;
+  std::string joined_;
 };
 
 }  // namespace

@@ -55,8 +55,8 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
         {"pipeline   --nofile --reassemble all", Strategy::kPipeline, true, true},
         {"sequential flows -f ndjson -o /dev/null", Strategy::kSequential, true, false, true},
         {"pipeline   flows -f ndjson -o /dev/null", Strategy::kPipeline, true, false, true},
-        {"sequential --flow-id -f ndjson -o /dev/null", Strategy::kSequential, false, false,
-         false, true},
+        {"sequential --flow-id -f ndjson -o /dev/null", Strategy::kSequential, false, false, false,
+         true},
         {"pipeline   --flow-id -f ndjson -o /dev/null", Strategy::kPipeline, false, false, false,
          true},
     };

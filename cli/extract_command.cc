@@ -104,8 +104,9 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--flows-format", f->flows_format,
                   OutputFormatNames(", ", /*text_only=*/true) +
                       " (default: FILE's extension, the report's, or json)");
-  cmd->add_flag("--flow-id", o.flow_id,
-                "add the flow's community_id and number (flow) to every frame record of an IP flow");
+  cmd->add_flag(
+      "--flow-id", o.flow_id,
+      "add the flow's community_id and number (flow) to every frame record of an IP flow");
   AddFlowFlags(cmd, o.flows);
   cmd->add_option("--trace", o.trace.folder,
                   "also write every TCP flow to a file of its own in FOLDER, as `pcapkit trace`");

@@ -71,7 +71,8 @@ void StrategyFlags::Apply(ExtractOptions& o) const {
 }
 
 void CaptureOutputFlags::Add(CLI::App* cmd) {
-  cmd->add_option("--byteorder", byteorder_, "pcap/pcapng output byte order: little (default), big");
+  cmd->add_option("--byteorder", byteorder_,
+                  "pcap/pcapng output byte order: little (default), big");
   cmd->add_flag("--nanosecond", nanosecond_, "pcap output with nanosecond timestamps");
   cmd->add_flag("--microsecond", microsecond_, "pcap output with microsecond timestamps");
 }

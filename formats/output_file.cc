@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace pcapkit::formats {
 
@@ -57,6 +60,27 @@ Status OutputFile::Write(std::string_view bytes) {
     }
     p += w;
     n -= size_t(w);
+  }
+  return Status::Ok();
+}
+
+Status OutputFile::WriteV(std::span<const std::string_view> pieces) {
+  std::vector<iovec> iov;
+  while (!pieces.empty()) {
+    iov.clear();
+    for (size_t i = 0; i < pieces.size() && iov.size() < IOV_MAX; ++i)
+      iov.push_back({const_cast<char*>(pieces[i].data()), pieces[i].size()});
+    ssize_t w = ::writev(fd_, iov.data(), int(iov.size()));
+    if (w < 0 && errno != EINTR)
+      return Status::IoError((path_ == "-" ? std::string("<stdout>") : path_) +
+                             ": write failed: " + std::strerror(errno));
+    size_t done = w < 0 ? 0 : size_t(w);
+    // A short write (a pipe, a signal): the rest of the batch piece by piece.
+    size_t i = 0;
+    for (; i < iov.size() && done >= iov[i].iov_len; ++i) done -= iov[i].iov_len;
+    for (; i < iov.size(); ++i, done = 0)
+      if (Status s = Write(pieces[i].substr(done)); !s.ok()) return s;
+    pieces = pieces.subspan(iov.size());
   }
   return Status::Ok();
 }

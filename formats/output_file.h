@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,12 @@ class Output {
   virtual ~Output() = default;
   // Writes all of `bytes`; IoError on failure (disk full, closed pipe).
   virtual Status Write(std::string_view bytes) = 0;
+  // Writes the pieces in order, as one Write of them joined would.
+  virtual Status WriteV(std::span<const std::string_view> pieces) {
+    for (std::string_view p : pieces)
+      if (Status s = Write(p); !s.ok()) return s;
+    return Status::Ok();
+  }
   // The report is complete.
   virtual Status Close() = 0;
   // Its name in messages and summaries.
@@ -34,6 +41,7 @@ class OutputFile final : public Output {
   OutputFile& operator=(const OutputFile&) = delete;
 
   Status Write(std::string_view bytes) override;
+  Status WriteV(std::span<const std::string_view> pieces) override;  // writev(2)
   // Completes the file and gives it its final name.
   Status Close() override;
   const std::string& path() const override { return path_; }

@@ -79,8 +79,7 @@ std::unique_ptr<ReportWriter> MakePcapWriter(const CaptureOptions& options);
 // The blocks of the capture formats, for writers that frame frames themselves (trace's
 // per-flow files): pcap's file header and records; pcapng's section header, interface
 // description (timestamps in 10^-digits s) and enhanced packet blocks.
-void AppendPcapHeader(const CaptureOptions& o, uint32_t linktype, uint32_t snaplen,
-                      OutBuffer& out);
+void AppendPcapHeader(const CaptureOptions& o, uint32_t linktype, uint32_t snaplen, OutBuffer& out);
 void AppendPcapRecord(const CaptureOptions& o, const FrameInfo& frame, const uint8_t* data,
                       OutBuffer& out);
 void AppendPcapngSection(const CaptureOptions& o, OutBuffer& out);

@@ -1,12 +1,7 @@
 #include "formats/trace_files.h"
 
-#include <fcntl.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -19,10 +14,6 @@ namespace pcapkit::formats {
 namespace {
 
 constexpr uint32_t kSnaplen = 262144;
-
-Status IoFailure(const std::string& what, const std::string& path) {
-  return Status::IoError(what + " " + path + ": " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -46,21 +37,24 @@ std::string TraceLabel(bool ipv6, const uint8_t* src, uint16_t srcport, const ui
   return label;
 }
 
-TraceFiles::TraceFiles(TraceFileOptions options) : o_(std::move(options)) {
-  extension_ = FormatExtension(o_.format);
-  if (o_.writer != nullptr && IsTextFormat(o_.format)) {
-    OutBuffer end;
-    o_.writer->End(/*empty=*/false, end);
-    end_.assign(end.view());
-  }
+namespace {
+// A record format's end, written after a file's records whenever it is closed.
+std::string EndOf(const TraceFileOptions& o) {
+  if (o.writer == nullptr || !IsTextFormat(o.format)) return {};
+  OutBuffer end;
+  o.writer->End(/*empty=*/false, end);
+  return std::string(end.view());
+}
+}  // namespace
+
+TraceFiles::TraceFiles(TraceFileOptions options)
+    : o_(std::move(options)),
+      extension_(FormatExtension(o_.format)),
+      writer_(o_.max_open, o_.force, EndOf(o_), o_.background) {
   buffer_.Reserve(o_.buffer_bytes);
-  if (o_.max_open == 0) o_.max_open = 1;
 }
 
-TraceFiles::~TraceFiles() {
-  for (File& f : files_)
-    if (f.fd >= 0) ::close(f.fd);
-}
+TraceFiles::~TraceFiles() = default;
 
 Status TraceFiles::Open(const TraceFileOptions& options, std::unique_ptr<TraceFiles>* out) {
   namespace fs = std::filesystem;
@@ -72,8 +66,7 @@ Status TraceFiles::Open(const TraceFileOptions& options, std::unique_ptr<TraceFi
       return Status::InvalidArgument("the trace folder " + options.folder +
                                      " is not empty (--force writes into it anyway)");
   } else if (!fs::create_directories(options.folder, ec)) {
-    return Status::IoError("cannot make the trace folder " + options.folder + ": " +
-                           ec.message());
+    return Status::IoError("cannot make the trace folder " + options.folder + ": " + ec.message());
   }
   out->reset(new TraceFiles(options));
   return Status::Ok();
@@ -87,18 +80,19 @@ TraceFiles::Id TraceFiles::Create(std::string_view label) {
   if (!free_.empty()) {
     id = free_.back();
     free_.pop_back();
-    files_[id] = File{};
+    *files_[id] = File{};
   } else {
     id = Id(files_.size());
-    files_.emplace_back();
+    files_.push_back(std::make_unique<File>());
   }
-  File& f = files_[id];
+  File& f = *files_[id];
   f.label = std::move(unique);
-  f.path = o_.folder + '/' + f.label + extension_;
+  f.io.path = o_.folder + '/' + f.label + extension_;
   return id;
 }
 
-void TraceFiles::Piece(File& f, size_t from) {
+void TraceFiles::Piece(Id id, size_t from) {
+  File& f = *files_[id];
   size_t to = buffer_.size();
   if (to == from) return;
   // Consecutive frames of one flow are adjacent in the buffer: one piece.
@@ -108,7 +102,7 @@ void TraceFiles::Piece(File& f, size_t from) {
     f.pieces.emplace_back(from, to - from);
   if (!f.dirty) {
     f.dirty = true;
-    dirty_.push_back(Id(&f - files_.data()));
+    dirty_.push_back(id);
   }
 }
 
@@ -116,10 +110,10 @@ Status TraceFiles::Append(Id id, const FrameInfo& frame, const uint8_t* data,
                           std::string_view record) {
   size_t need = record.size() + frame.cap_len + 256;
   if (!buffer_.empty() && buffer_.size() + need > o_.buffer_bytes) {
-    Status s = FlushDirty();
+    Status s = Flush();
     if (!s.ok()) return s;
   }
-  File& f = files_[id];
+  File& f = *files_[id];
   size_t from = buffer_.size();
   if (!IsTextFormat(o_.format)) {
     Status s = Frame(f, frame, data);
@@ -130,7 +124,7 @@ Status TraceFiles::Append(Id id, const FrameInfo& frame, const uint8_t* data,
     buffer_.Append(record);
   }
   f.any = true;
-  Piece(f, from);
+  Piece(id, from);
   return Status::Ok();
 }
 
@@ -146,10 +140,10 @@ Status TraceFiles::Frame(File& f, const FrameInfo& frame, const uint8_t* data) {
     f.linktype = frame.linktype;
     AppendPcapHeader(o_.capture, frame.linktype, kSnaplen, buffer_);
   } else if (frame.linktype != f.linktype) {
-    return Status::InvalidArgument(
-        "frame " + std::to_string(frame.number) + " has link type " +
-        std::to_string(frame.linktype) + ", but its flow's pcap file " + f.path +
-        " has link type " + std::to_string(f.linktype) + ": trace to pcapng instead");
+    return Status::InvalidArgument("frame " + std::to_string(frame.number) + " has link type " +
+                                   std::to_string(frame.linktype) + ", but its flow's pcap file " +
+                                   f.io.path + " has link type " + std::to_string(f.linktype) +
+                                   ": trace to pcapng instead");
   }
   AppendPcapRecord(o_.capture, frame, data, buffer_);
   return Status::Ok();
@@ -166,113 +160,51 @@ uint32_t TraceFiles::Interface(File& f, const FrameInfo& frame) {
   return uint32_t(f.interfaces.size() - 1);
 }
 
-Status TraceFiles::FlushDirty() {
+// Every file's pieces to the writer; the files closed since the last batch close after
+// theirs. In the background the writer takes the buffer, and the files it closed in its
+// previous batch may be given out again.
+Status TraceFiles::Flush() {
   for (Id id : dirty_) {
-    if (!files_[id].dirty) continue;  // closed since (its id perhaps given out again)
-    files_[id].dirty = false;
-    Status s = Write(files_[id]);
-    if (!s.ok()) return s;
+    File& f = *files_[id];
+    if (!f.dirty) continue;  // closed since
+    f.dirty = false;
+    batch_.push_back({&f.io, std::move(f.pieces), false});
+    f.pieces.clear();
   }
   dirty_.clear();
+  Status s = writer_.Submit(buffer_, batch_);
   buffer_.clear();
-  return Status::Ok();
-}
-
-// The file's pieces out, the file opened (or reopened) for them.
-Status TraceFiles::Write(File& f) {
-  if (f.pieces.empty()) return Status::Ok();
-  Status s = OpenFile(f);
-  if (s.ok()) s = WritePieces(f);
-  f.pieces.clear();
+  batch_.clear();
+  free_.insert(free_.end(), in_flight_.begin(), in_flight_.end());
+  in_flight_.swap(closing_);
+  closing_.clear();
+  if (!o_.background) {  // written already
+    free_.insert(free_.end(), in_flight_.begin(), in_flight_.end());
+    in_flight_.clear();
+  }
   return s;
-}
-
-// One gathering write per IOV_MAX pieces; a short write's rest piece by piece.
-Status TraceFiles::WritePieces(File& f) {
-  std::vector<iovec> iov;
-  for (size_t i = 0; i < f.pieces.size();) {
-    iov.clear();
-    for (; i < f.pieces.size() && iov.size() < IOV_MAX; ++i)
-      iov.push_back({const_cast<char*>(buffer_.data()) + f.pieces[i].first, f.pieces[i].second});
-    ssize_t n = ::pwritev(f.fd, iov.data(), int(iov.size()), off_t(f.size));
-    size_t done = n < 0 ? 0 : size_t(n);
-    f.size += done;
-    for (const iovec& v : iov) {
-      if (done >= v.iov_len) {
-        done -= v.iov_len;
-        continue;
-      }
-      std::string_view rest(static_cast<const char*>(v.iov_base) + done, v.iov_len - done);
-      done = 0;
-      if (Status s = WriteAll(f.fd, rest, f.size, f.path); !s.ok()) return s;
-      f.size += rest.size();
-    }
-  }
-  return Status::Ok();
-}
-
-Status TraceFiles::OpenFile(File& f) {
-  if (f.fd >= 0) {  // most recently written: first in line
-    open_.splice(open_.begin(), open_, f.lru);
-    return Status::Ok();
-  }
-  if (open_.size() >= o_.max_open) {
-    Status s = Park(files_[open_.back()]);
-    if (!s.ok()) return s;
-  }
-  int flags = O_WRONLY | O_CLOEXEC;
-  if (!f.on_disk) flags |= O_CREAT | (o_.force ? O_TRUNC : O_EXCL);
-  f.fd = ::open(f.path.c_str(), flags, 0644);
-  if (f.fd < 0) return IoFailure("cannot write the trace file", f.path);
-  if (f.on_disk) ++reopened_;
-  if (!f.on_disk) ++created_;
-  f.on_disk = true;
-  if (f.ended && ::ftruncate(f.fd, off_t(f.size)) != 0)  // more records come: cut the end
-    return IoFailure("cannot append to the trace file", f.path);
-  f.ended = false;
-  open_.push_front(Id(&f - files_.data()));
-  f.lru = open_.begin();
-  peak_open_ = std::max(peak_open_, open_.size());
-  return Status::Ok();
-}
-
-// Closes the file's descriptor, after its end, so the file on disk is valid as it is.
-Status TraceFiles::Park(File& f) {
-  Status s;
-  if (!end_.empty() && !f.ended) {
-    s = WriteAll(f.fd, end_, f.size, f.path);
-    f.ended = s.ok();
-  }
-  open_.erase(f.lru);
-  if (::close(f.fd) != 0 && s.ok()) s = IoFailure("cannot close the trace file", f.path);
-  f.fd = -1;
-  return s;
-}
-
-Status TraceFiles::WriteAll(int fd, std::string_view bytes, uint64_t at, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), off_t(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return IoFailure("cannot write the trace file", path);
-    bytes.remove_prefix(size_t(n));
-    at += uint64_t(n);
-  }
-  return Status::Ok();
 }
 
 Status TraceFiles::Close(Id id) {
-  File& f = files_[id];
-  Status s = Write(f);
-  if (s.ok() && f.fd >= 0) s = Park(f);
+  File& f = *files_[id];
   f.dirty = false;  // its entry in `dirty_` is skipped
+  batch_.push_back({&f.io, std::move(f.pieces), true});
+  f.pieces.clear();
+  if (o_.background) {
+    closing_.push_back(id);
+    return Status::Ok();
+  }
+  // At once: a file closed is on disk, complete; the other files' pieces stay.
+  Status s = writer_.Submit(buffer_, batch_);
+  batch_.clear();
   free_.push_back(id);
   return s;
 }
 
 Status TraceFiles::Finish() {
-  Status s = FlushDirty();
-  while (s.ok() && !open_.empty()) s = Park(files_[open_.front()]);
-  return s;
+  Status s = Flush();
+  Status w = writer_.Finish();
+  return s.ok() ? w : s;
 }
 
 }  // namespace pcapkit::formats

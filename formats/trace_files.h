@@ -2,15 +2,12 @@
 // report of frame records, per flow, appended to frame by frame in capture order.
 //
 // A capture has thousands of concurrent flows; the files do not get a descriptor each.
-// Frames gather in one buffer (`buffer_bytes`), copied there once, each file's pieces
-// listed; when it is full, every file's pieces go out in one gathering write (pwritev).
-// At most `max_open` files are open at once, the least recently written closed first and
-// reopened to append later. A file is valid whenever it is closed: a pcap or pcapng file
-// after every whole record, and a JSON or plist report is closed with its end, which is
-// cut off again when more records come. So an interrupted run leaves valid files.
+// Frames are copied once into a buffer (`buffer_bytes`), each file's pieces of it listed;
+// when it is full, every file's pieces go out in one gathering write each
+// (formats/trace_writer.h: at most `max_open` files open, every closed file valid). With
+// `background`, those writes run on a thread of their own while the next buffer fills.
 #pragma once
 
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +18,7 @@
 #include "engine/util/status.h"
 #include "formats/out_buffer.h"
 #include "formats/report_writer.h"
+#include "formats/trace_writer.h"
 
 namespace pcapkit::formats {
 
@@ -31,7 +29,8 @@ struct TraceFileOptions {
   CaptureOptions capture;                // pcap and pcapng: byte order, resolution
   size_t max_open = 64;                  // --max-open
   bool force = false;                    // --force: write into a folder that is not empty
-  size_t buffer_bytes = 16 << 20;        // frames held in memory at most
+  size_t buffer_bytes = 16 << 20;        // frames held in memory (twice, with `background`)
+  bool background = false;               // the writes on a thread of their own
 };
 
 class TraceFiles {
@@ -50,55 +49,47 @@ class TraceFiles {
   // Appends a frame: its bytes (capture formats) or its record written as a first entry
   // (record formats). InvalidArgument when a pcap file would need a second link type.
   Status Append(Id id, const FrameInfo& frame, const uint8_t* data, std::string_view record);
-  // The file is complete: written, ended and closed; `id` may be given out again.
+  // The file is complete: it is written out, ended and closed (in the background: with
+  // the next batch). Its Path and Label stay until the next Create.
   Status Close(Id id);
-  // Closes every file still open.
+  // Everything written, every file closed.
   Status Finish();
 
-  const std::string& Path(Id id) const { return files_[id].path; }
-  const std::string& Label(Id id) const { return files_[id].label; }
-  uint64_t created() const { return created_; }
-  uint64_t reopened() const { return reopened_; }
-  size_t peak_open() const { return peak_open_; }
+  const std::string& Path(Id id) const { return files_[id]->io.path; }
+  const std::string& Label(Id id) const { return files_[id]->label; }
+  uint64_t created() const { return writer_.created(); }
+  uint64_t reopened() const { return writer_.reopened(); }
 
  private:
   struct File {
-    std::string label, path;
+    std::string label;
+    TraceWriter::File io;  // the writer's
     // Its bytes not yet written: (offset, length) pieces of the buffer, in order.
     std::vector<std::pair<size_t, size_t>> pieces;
-    int fd = -1;             // open: in `open_`, at `lru`
-    std::list<Id>::iterator lru;
-    bool on_disk = false;    // created
-    bool ended = false;      // the report's end is written after `size`
-    bool dirty = false;      // in `dirty_`
-    bool any = false;        // holds a frame
-    uint64_t size = 0;       // bytes on disk, the end not counted
-    uint32_t linktype = 0;   // pcap: the header's
+    bool dirty = false;                                    // in `dirty_`
+    bool any = false;                                      // holds a frame
+    uint32_t linktype = 0;                                 // pcap: the header's
     std::vector<std::pair<uint32_t, uint8_t>> interfaces;  // pcapng: (link type, digits)
   };
 
   explicit TraceFiles(TraceFileOptions options);
   Status Frame(File& f, const FrameInfo& frame, const uint8_t* data);
   uint32_t Interface(File& f, const FrameInfo& frame);
-  void Piece(File& f, size_t from);  // the buffer's bytes from `from` on are f's
-  Status Write(File& f);
-  Status WritePieces(File& f);
-  Status OpenFile(File& f);
-  Status Park(File& f);  // closes the descriptor, the file left valid
-  Status WriteAll(int fd, std::string_view bytes, uint64_t at, const std::string& path);
-  Status FlushDirty();  // every file's pieces out; the buffer empty
+  void Piece(Id id, size_t from);  // the buffer's bytes from `from` on are the file's
+  Status Flush();                  // every file's pieces out; the buffer empty
 
   TraceFileOptions o_;
   std::string extension_;
-  std::string end_;  // the record format's end, written when a file is closed
   OutBuffer buffer_;  // the frames not yet written, of every file
-  std::vector<File> files_;
+  // Files, each at a fixed address (the writer holds them while it writes).
+  std::vector<std::unique_ptr<File>> files_;
+  TraceWriter writer_;  // after `files_`: gone (its thread joined) before they are
   std::vector<Id> free_;
   std::vector<Id> dirty_;
-  std::list<Id> open_;  // most recently written first
+  std::vector<TraceWriter::Write> batch_;  // what the next Flush hands the writer
+  std::vector<Id> closing_;                // closed in `batch_`: free once it is written
+  std::vector<Id> in_flight_;              // closed in the batch being written
   std::unordered_set<std::string> labels_;
-  uint64_t created_ = 0, reopened_ = 0;
-  size_t peak_open_ = 0;
 };
 
 // The trace's file-safe label of one direction of a flow:

@@ -19,6 +19,8 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.input_count = 0;
   item.flow_count = 0;
   item.trace_records.clear();
+  item.insertions.clear();
+  item.members.clear();
   if (selection_ && selection_->done()) return false;
   if (stop_ && stop_->load(std::memory_order_relaxed)) {
     interrupted_ = true;
@@ -169,15 +171,30 @@ Status Sink::Write(WorkItem& item) {
   if (s.ok() && output_) {
     // A batch's report goes straight out; only small ones (a live capture trickling in)
     // are gathered, and even those leave at once when the source is slow.
+    const std::vector<std::string_view>& pieces = Pieces(item);
     if (pending_.empty() && item.report.size() >= kDirectBytes) {
-      s = output_->Write(item.report.view());
+      s = output_->WriteV(pieces);
     } else {
-      pending_.Append(item.report.view());
+      for (std::string_view p : pieces) pending_.Append(p);
       s = Flush(item.batch.trickling);
     }
   }
   if (progress_) DrawProgress(false);
   return s;
+}
+
+// The report's bytes with the flow stage's members in between (extract --flow-id).
+const std::vector<std::string_view>& Sink::Pieces(const WorkItem& item) {
+  pieces_.clear();
+  std::string_view report = item.report.view(), members = item.members.view();
+  size_t copied = 0;
+  for (const WorkItem::Insertion& in : item.insertions) {
+    pieces_.push_back(report.substr(copied, in.at - copied));
+    pieces_.push_back(members.substr(in.from, in.length));
+    copied = in.at;
+  }
+  pieces_.push_back(report.substr(copied));
+  return pieces_;
 }
 
 Status Sink::Flush(bool force) {

@@ -49,6 +49,14 @@ struct WorkItem {
   // trace with a record format: the traced frames' records, written as first entries
   // (FlowPacket::record_at/record_len point into it).
   formats::OutBuffer trace_records;
+  // extract --flow-id: members the flow stage adds to `report`, which the sink writes
+  // between its bytes: `members[from, from + length)` goes in at `report` offset `at`
+  // (in order of `at`). -F's documents get theirs spliced in instead (no insertions).
+  struct Insertion {
+    size_t at, from, length;
+  };
+  std::vector<Insertion> insertions;
+  formats::OutBuffer members;
 };
 
 struct ProcessOptions {
@@ -114,6 +122,7 @@ class Sink {
   void DrawProgress(bool final);
 
   Status CheckLinkTypes(const WorkItem& item);
+  const std::vector<std::string_view>& Pieces(const WorkItem& item);
   Status WriteDocuments(const WorkItem& item);
 
   formats::Output* output_;
@@ -123,6 +132,7 @@ class Sink {
   uint32_t linktype_ = 0;  // of the first frame, for single-link-type formats
   bool have_linktype_ = false;
   formats::OutBuffer pending_;  // small batches are coalesced into large writes
+  std::vector<std::string_view> pieces_;
   uint64_t entries_ = 0, frames_ = 0, bytes_ = 0;
   bool progress_;
   uint64_t input_size_;

@@ -16,11 +16,6 @@ FlowStage::~FlowStage() = default;
 Status FlowStage::Run(WorkItem& item) {
   const flows::FlowPacket* packets = item.flow_packets.data();
   size_t n = item.flow_count;
-  if (flow_ids_ != nullptr) {
-    spliced_.clear();
-    spliced_from_ = 0;
-    insertions_.clear();
-  }
   for (size_t i = 0; i < n; ++i) {
     if (i + 8 < n) table_.Prefetch(packets[i + 8], false);
     if (i + 4 < n) table_.Prefetch(packets[i + 4], true);
@@ -38,36 +33,42 @@ Status FlowStage::Run(WorkItem& item) {
   return report_.status();
 }
 
-// The report up to `at`, then the flow's members.
+// The flow's members, to go into the report at `at` (the sink writes them in between).
 void FlowStage::SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item) {
-  spliced_.Append(item.report.view().substr(spliced_from_, at - spliced_from_));
-  spliced_from_ = at;
-  size_t before = spliced_.size();
+  size_t from = item.members.size();
   flow_ids_->FrameMembers(
       [&](Emitter& e) {
         e.Plain("community_id", ref.community_id);
         e.Uint("flow", ref.number);
       },
-      spliced_);
-  insertions_.emplace_back(at, spliced_.size() - before);
+      item.members);
+  item.insertions.push_back({at, from, item.members.size() - from});
 }
 
-// The rest of the report; -F's documents moved and grown by what went in.
+// -F: each document is written whole from `report`, so the members go into it here, and
+// the documents move and grow by what went in before and into them.
 void FlowStage::EndSplicing(WorkItem& item) {
-  if (insertions_.empty()) return;
-  spliced_.Append(item.report.view().substr(spliced_from_));
+  if (item.documents.empty() || item.insertions.empty()) return;
+  spliced_.clear();
+  size_t copied = 0;
+  for (const WorkItem::Insertion& in : item.insertions) {
+    spliced_.Append(item.report.view().substr(copied, in.at - copied));
+    spliced_.Append(item.members.view().substr(in.from, in.length));
+    copied = in.at;
+  }
+  spliced_.Append(item.report.view().substr(copied));
   item.report.swap(spliced_);
   size_t k = 0, shift = 0;
+  const auto& ins = item.insertions;
   for (WorkItem::Document& d : item.documents) {
     size_t end = d.offset + d.length, grown = 0;
-    for (; k < insertions_.size() && insertions_[k].first < d.offset; ++k)
-      shift += insertions_[k].second;
-    for (; k < insertions_.size() && insertions_[k].first <= end; ++k)
-      grown += insertions_[k].second;
+    for (; k < ins.size() && ins[k].at < d.offset; ++k) shift += ins[k].length;
+    for (; k < ins.size() && ins[k].at <= end; ++k) grown += ins[k].length;
     d.offset += shift;
     d.length += grown;
     shift += grown;
   }
+  item.insertions.clear();
 }
 
 void FlowStage::OnFlow(const FlowRecord& r) {

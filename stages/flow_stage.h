@@ -43,14 +43,11 @@ class FlowStage {
   void SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item);
   void EndSplicing(WorkItem& item);
 
-  formats::ReportStream report_;  // declared before the table, whose callback writes to it
+  formats::ReportStream report_;      // declared before the table, whose callback writes to it
   std::unique_ptr<FlowTrace> trace_;  // declared before the table: its callback reaches it
   flows::FlowTable table_;
   const formats::ReportWriter* flow_ids_ = nullptr;
-  formats::OutBuffer spliced_;  // the report with the members in, swapped into the item
-  size_t spliced_from_ = 0;     // the report's bytes before this are in `spliced_`
-  // Where members went in, in the report as written and their length (for -F documents).
-  std::vector<std::pair<size_t, size_t>> insertions_;
+  formats::OutBuffer spliced_;  // -F: the report with the members in, swapped into the item
 };
 
 }  // namespace pcapkit::stages

@@ -28,17 +28,15 @@ FlowTrace::FlowTrace(std::unique_ptr<formats::TraceFiles> files, bool all, bool 
 
 FlowTrace::~FlowTrace() = default;
 
-Status FlowTrace::Add(const flows::FlowRef& ref, const flows::FlowPacket& p,
-                      const WorkItem& item) {
+Status FlowTrace::Add(const flows::FlowRef& ref, const flows::FlowPacket& p, const WorkItem& item) {
   if (!all_ && p.key.proto != 6) return Status::Ok();
   Direction& d = traced_[ref.number].direction[unidirectional_ ? ref.from : 0];
   if (!d.open) {
     // Named after its first packet: the flow's originator (or, one way, the sender) first.
     bool forward = unidirectional_ || ref.from == 0;
-    d.file = files_->Create(forward ? formats::TraceLabel(p.key.ipv6, p.src, p.srcport, p.dst,
-                                                          p.dstport, p.time)
-                                    : formats::TraceLabel(p.key.ipv6, p.dst, p.dstport, p.src,
-                                                          p.srcport, p.time));
+    d.file = files_->Create(
+        forward ? formats::TraceLabel(p.key.ipv6, p.src, p.srcport, p.dst, p.dstport, p.time)
+                : formats::TraceLabel(p.key.ipv6, p.dst, p.dstport, p.src, p.srcport, p.time));
     d.open = true;
   }
   const capture::FrameRecord& frame = item.batch.frames[p.batch_index];

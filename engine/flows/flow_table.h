@@ -36,10 +36,10 @@ struct FlowTableStats {
 
 // What Add tells of the packet's flow; `community_id` is valid until the next Add.
 struct FlowRef {
-  uint64_t number = 0;               // order of first appearance, from 0
-  const char* community_id = "";     // "1:..." base64
-  int from = 0;                      // 0: sent by the originator, 1: by the responder
-  bool opened = false;               // the packet opened the flow
+  uint64_t number = 0;            // order of first appearance, from 0
+  const char* community_id = "";  // "1:..." base64
+  int from = 0;                   // 0: sent by the originator, 1: by the responder
+  bool opened = false;            // the packet opened the flow
 };
 
 class FlowTable {
@@ -88,6 +88,7 @@ class FlowTable {
   void MakeRoom();
   void End(Flow* f, FlowEnd end);
   void Link(Flow* f, ListId list);
+  Flow* Front(ListId list);
   void Unlink(Flow* f);
   int64_t TimeoutOf(ListId list) const;  // nanoseconds
   int64_t DeadlineOf(const Flow& f, ListId list) const;

@@ -32,13 +32,13 @@ enum class LayerLevel : unsigned char { kNone = 0, kLink, kInternet, kTransport,
 // FOLDER/index.ndjson. pcap and pcapng files take ExtractOptions' byte order and
 // resolution.
 struct TraceOptions {
-  std::string folder;                        // -o / --trace FOLDER; empty: no trace
+  std::string folder;                         // -o / --trace FOLDER; empty: no trace
   OutputFormat format = OutputFormat::kPcap;  // -f / --trace-format
-  bool all = false;                          // --all: every flow, not TCP's alone
-  bool unidirectional = false;               // --unidirectional: a file per direction
-  size_t max_open = 64;                      // --max-open: files open at once
-  bool force = false;                        // --force: write into a folder not empty
-  size_t buffer_bytes = 16 << 20;  // frames held in memory before they are written
+  bool all = false;                           // --all: every flow, not TCP's alone
+  bool unidirectional = false;                // --unidirectional: a file per direction
+  size_t max_open = 64;                       // --max-open: files open at once
+  bool force = false;                         // --force: write into a folder not empty
+  size_t buffer_bytes = 16 << 20;             // frames held in memory before they are written
 };
 
 struct ExtractOptions {
