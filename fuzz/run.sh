@@ -17,9 +17,10 @@ build=${BUILD_DIR:-build-fuzz}
 shared=$repo/../shared/corpus
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPCAPKIT_FUZZ=ON -DPCAPKIT_BUILD_TESTS=OFF -DPCAPKIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz flows_fuzz seed_frames
+cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz flows_fuzz trace_fuzz \
+  seed_frames
 tests=${TESTS:-build/tests/pcapkit_tests}
-mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,crashes}
+mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,flows,trace,crashes}
 python3 examples/make_sample.py "$out/own/sample.pcap"
 captures=("$out/own")
 if [ -x "$tests" ]; then
@@ -51,4 +52,6 @@ run dissect_fuzz 4096 dissect dissect-seeds "${dissect_crafted[@]}"
 # Its input is a compact encoding of fragments and segments, not a capture: no seeds.
 run reassembly_fuzz 8192 reassembly
 run flows_fuzz 8192 flows
+# Writes a folder of files per input: slow, so its inputs stay short.
+run trace_fuzz 2048 trace
 exit $status
