@@ -1,5 +1,6 @@
 #include "pcapkit/extractor.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -237,6 +238,12 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
   const TraceOptions& t = options.trace;
   if (!Tracing(options)) return Status::Ok();
   if (t.max_open == 0) return Status::InvalidArgument("--max-open must be at least 1");
+  // The files come on top of the descriptors the run holds itself (input, reports).
+  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+                      t.max_open + 32 > limit.rlim_cur)
+    return Status::InvalidArgument(
+        "--max-open " + std::to_string(t.max_open) + " leaves too few of the process's " +
+        std::to_string(limit.rlim_cur) + " file descriptors (ulimit -n)");
   formats::TraceFileOptions files{
       t.folder,   t.format, nullptr,        CaptureOptionsOf(options, reader->resolution_digits()),
       t.max_open, t.force,  t.buffer_bytes, options.strategy != Strategy::kSequential};

@@ -77,7 +77,7 @@ TraceFiles::Id TraceFiles::Create(std::string_view label) {
   for (int n = 2; !labels_.insert(unique).second; ++n)
     unique = std::string(label) + '-' + std::to_string(n);
   Id id;
-  if (!free_.empty()) {
+  if (!free_.empty() && !failed_) {  // after a failure a file's state may be in use
     id = free_.back();
     free_.pop_back();
     *files_[id] = File{};
@@ -173,6 +173,7 @@ Status TraceFiles::Flush() {
   }
   dirty_.clear();
   Status s = writer_.Submit(buffer_, batch_);
+  failed_ = failed_ || !s.ok();
   buffer_.clear();
   batch_.clear();
   free_.insert(free_.end(), in_flight_.begin(), in_flight_.end());
@@ -197,6 +198,7 @@ Status TraceFiles::Close(Id id) {
   // At once: a file closed is on disk, complete; the other files' pieces stay.
   Status s = writer_.Submit(buffer_, batch_);
   batch_.clear();
+  failed_ = failed_ || !s.ok();
   free_.push_back(id);
   return s;
 }

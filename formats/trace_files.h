@@ -90,6 +90,7 @@ class TraceFiles {
   std::vector<Id> closing_;                // closed in `batch_`: free once it is written
   std::vector<Id> in_flight_;              // closed in the batch being written
   std::unordered_set<std::string> labels_;
+  bool failed_ = false;  // a write failed: no file is given out again
 };
 
 // The trace's file-safe label of one direction of a flow:

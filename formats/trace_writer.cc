@@ -48,7 +48,8 @@ TraceWriter::~TraceWriter() {
     cv_.notify_all();
     thread_.join();
   }
-  for (File* f : open_) ::close(f->fd);
+  // A run that failed: the files still open are ended (best effort), so they stay valid.
+  while (!open_.empty()) Park(*open_.front());
 }
 
 Status TraceWriter::Submit(OutBuffer& buffer, std::vector<Write>& writes) {
@@ -105,7 +106,10 @@ Status TraceWriter::Run(const OutBuffer& buffer, const std::vector<Write>& write
       if (s.ok()) s = WritePieces(f, buffer, w);
     }
     if (s.ok() && w.close && f.fd >= 0) s = Park(f);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      if (f.fd >= 0) Park(f);  // what is on disk stays valid where it can
+      return s;
+    }
   }
   return Status::Ok();
 }
@@ -149,8 +153,12 @@ Status TraceWriter::OpenFile(File& f) {
   if (f.fd < 0) return IoFailure("cannot write the trace file", f.path);
   ++(f.on_disk ? reopened_ : created_);
   f.on_disk = true;
-  if (f.ended && ::ftruncate(f.fd, off_t(f.size)) != 0)  // more records come: cut the end
-    return IoFailure("cannot append to the trace file", f.path);
+  if (f.ended && ::ftruncate(f.fd, off_t(f.size)) != 0) {  // more records come: cut the end
+    Status s = IoFailure("cannot append to the trace file", f.path);
+    ::close(f.fd);
+    f.fd = -1;
+    return s;
+  }
   f.ended = false;
   open_.push_front(&f);
   f.lru = open_.begin();

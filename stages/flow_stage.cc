@@ -21,7 +21,9 @@ Status FlowStage::Run(WorkItem& item) {
     if (i + 4 < n) table_.Prefetch(packets[i + 4], true);
     flows::FlowRef ref = table_.Add(packets[i]);
     if (trace_ != nullptr) {
+      // A flow that ended during Add closed its file: a failure there stops the run too.
       Status s = trace_->Add(ref, packets[i], item);
+      if (s.ok()) s = trace_->status();
       if (!s.ok()) return s;
     }
     if (flow_ids_ != nullptr && packets[i].splice != SIZE_MAX)
@@ -34,15 +36,24 @@ Status FlowStage::Run(WorkItem& item) {
 }
 
 // The flow's members, to go into the report at `at` (the sink writes them in between).
+// A flow's members are the same text on each of its frames: they are rendered once and
+// kept in a small cache by flow number.
 void FlowStage::SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item) {
+  CachedMembers& c = members_[ref.number % kMembersCached];
+  if (c.flow != ref.number) {
+    formats::OutBuffer text;
+    flow_ids_->FrameMembers(
+        [&](Emitter& e) {
+          e.Plain("community_id", ref.community_id);
+          e.Uint("flow", ref.number);
+        },
+        text);
+    c.flow = ref.number;
+    c.text.assign(text.view());
+  }
   size_t from = item.members.size();
-  flow_ids_->FrameMembers(
-      [&](Emitter& e) {
-        e.Plain("community_id", ref.community_id);
-        e.Uint("flow", ref.number);
-      },
-      item.members);
-  item.insertions.push_back({at, from, item.members.size() - from});
+  item.members.Append(c.text);
+  item.insertions.push_back({at, from, c.text.size()});
 }
 
 // -F: each document is written whole from `report`, so the members go into it here, and

@@ -6,7 +6,9 @@
 // into the report the parallel stage wrote.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,12 @@ class FlowStage {
   flows::FlowTable table_;
   const formats::ReportWriter* flow_ids_ = nullptr;
   formats::OutBuffer spliced_;  // -F: the report with the members in, swapped into the item
+  struct CachedMembers {
+    uint64_t flow = UINT64_MAX;
+    std::string text;
+  };
+  static constexpr size_t kMembersCached = 4096;
+  std::vector<CachedMembers> members_ = std::vector<CachedMembers>(kMembersCached);
 };
 
 }  // namespace pcapkit::stages

@@ -42,6 +42,7 @@ Status FlowTrace::Add(const flows::FlowRef& ref, const flows::FlowPacket& p, con
   const capture::FrameRecord& frame = item.batch.frames[p.batch_index];
   std::string_view record(item.trace_records.data() + p.record_at, p.record_len);
   Status s = files_->Append(d.file, frame, item.batch.Data(frame), record);
+  if (!s.ok()) return s;
   PutVarint(d.index, p.frame - d.last);
   d.last = p.frame;
   ++frames_;

@@ -52,7 +52,6 @@ struct FlowTable::Flow {
   bool a_is_orig = true;  // the key's endpoint a is the originator
   Timestamp first, last;
   int64_t last_ns = 0;
-  int64_t queued_ns = 0;  // last_ns when it went to the back of its list
   uint64_t first_frame = 0, last_frame = 0;
   uint64_t packets[2] = {}, bytes[2] = {}, payload[2] = {};  // 0: originator
   bool tcp = false;
@@ -204,27 +203,10 @@ void FlowTable::Count(Flow& f, const FlowPacket& p, int from, int64_t now_ns) {
       }
     }
   }
-  // Recency is kept lazily: a flow moves to the back of its list only when its list
-  // changes, or when it reaches the front having been active since it was queued (Front).
-  // That spares every packet the relinking of two other flows' cache lines.
-  ListId list = f.closing ? kClosingList : f.tcp ? kTcpList : kOtherList;
-  if (list != f.list) {
-    Unlink(&f);
-    Link(&f, list);
-  }
-}
-
-// The least recently active flow of a list: fronts active since they were queued go to
-// the back first. (A list is ordered by queue time, and a flow's activity is never older
-// than its queue time, so a front that has not been active since is the least recent.)
-FlowTable::Flow* FlowTable::Front(ListId list) {
-  Flow* f = lists_[list].front;
-  while (f != nullptr && f->last_ns != f->queued_ns) {
-    Unlink(f);
-    Link(f, list);
-    f = lists_[list].front;
-  }
-  return f;
+  // To the back of its list: each list stays in order of last activity, so the flows
+  // whose time is up are always at the fronts.
+  Unlink(&f);
+  Link(&f, f.closing ? kClosingList : f.tcp ? kTcpList : kOtherList);
 }
 
 int64_t FlowTable::TimeoutOf(ListId list) const {
@@ -238,9 +220,7 @@ int64_t FlowTable::TimeoutOf(ListId list) const {
 // When `f`'s time is up: last activity plus its list's timeout, saturated.
 int64_t FlowTable::DeadlineOf(const Flow& f, ListId list) const {
   int64_t deadline;
-  // From the queue time: the deadline of a settled front (Front), and a lower bound on
-  // every deadline of its list otherwise.
-  if (__builtin_add_overflow(f.queued_ns, TimeoutOf(list), &deadline)) return INT64_MAX;
+  if (__builtin_add_overflow(f.last_ns, TimeoutOf(list), &deadline)) return INT64_MAX;
   return deadline;
 }
 
@@ -252,8 +232,7 @@ void FlowTable::Expire(int64_t now_ns) {
     int64_t due_at = 0;
     for (int l = 0; l < kListCount; ++l) {
       Flow* f = lists_[l].front;
-      if (f == nullptr || now_ns <= DeadlineOf(*f, ListId(l))) continue;
-      f = Front(ListId(l));
+      if (f == nullptr) continue;
       int64_t deadline = DeadlineOf(*f, ListId(l));
       if (now_ns <= deadline) continue;
       if (due == nullptr || deadline < due_at) {
@@ -280,10 +259,9 @@ void FlowTable::NoteDeadline(const Flow& f, ListId list) {
 void FlowTable::MakeRoom() {
   while (table_.size() > 0 && (table_.size() + 1) * CostPerFlow() > options_.memory) {
     Flow* oldest = nullptr;
-    for (int l = 0; l < kListCount; ++l) {
-      Flow* f = Front(ListId(l));
-      if (f != nullptr && (oldest == nullptr || f->last_ns < oldest->last_ns)) oldest = f;
-    }
+    for (List& l : lists_)
+      if (l.front != nullptr && (oldest == nullptr || l.front->last_ns < oldest->last_ns))
+        oldest = l.front;
     ++stats_.evicted;
     End(oldest, oldest->closing ? oldest->closing_end : FlowEnd::kEvicted);
   }
@@ -343,7 +321,6 @@ void FlowTable::End(Flow* f, FlowEnd end) {
 void FlowTable::Link(Flow* f, ListId list) {
   List& l = lists_[list];
   f->list = list;
-  f->queued_ns = f->last_ns;
   f->prev = l.back;
   f->next = nullptr;
   (l.back ? l.back->next : l.front) = f;

@@ -88,7 +88,6 @@ class FlowTable {
   void MakeRoom();
   void End(Flow* f, FlowEnd end);
   void Link(Flow* f, ListId list);
-  Flow* Front(ListId list);
   void Unlink(Flow* f);
   int64_t TimeoutOf(ListId list) const;  // nanoseconds
   int64_t DeadlineOf(const Flow& f, ListId list) const;

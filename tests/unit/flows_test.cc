@@ -271,6 +271,24 @@ TEST(Flows, UdpBothWaysIsOneFlowUntilItsTimeout) {
   EXPECT_EQ(flows.size(), 1u);
 }
 
+// A flow active again after others opened keeps its place by its last packet: its
+// timeout is neither missed nor taken from an older time (a review found a lazy ordering
+// that skipped A's timeout at 15 s here).
+TEST(Flows, EveryTimeoutIsTakenFromTheFlowsLastPacket) {
+  auto a = [] { return UdpPacket("10.0.0.1", "10.0.0.2", 1000, 53); };
+  std::vector<json> flows =
+      Flows({At(0, a()), At(5, a()), At(6, UdpPacket("10.0.0.3", "10.0.0.2", 1001, 53)),
+             At(10, UdpPacket("10.0.0.4", "10.0.0.2", 1002, 53), 500000), At(15, a(), 500000)},
+            [](pcapkit::ExtractOptions& o) { o.flows.timeout = 10; });
+  ASSERT_EQ(flows.size(), 4u);
+  EXPECT_EQ(flows[0]["srcport"], 1000);  // A: 0 s to 5 s, ended by its timeout at 15 s
+  EXPECT_EQ(flows[0]["end"], "timeout");
+  EXPECT_EQ(flows[0]["orig_packets"], 2);
+  int again = 0;
+  for (const json& f : flows) again += f["srcport"] == 1000 && f["first_frame"] == 5;
+  EXPECT_EQ(again, 1);  // A's packet at 15.5 s opens a new flow
+}
+
 TEST(Flows, IcmpEchoRequestAndReplyAreOneFlow) {
   Ipv4Spec a, b;
   a.protocol = b.protocol = 1;

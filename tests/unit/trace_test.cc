@@ -3,8 +3,12 @@
 // format valid (also when files were closed and reopened on the way, or the run was
 // interrupted), and extract --flow-id's members spliced into every format's records.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -277,6 +281,42 @@ TEST(Trace, AnInterruptedRunLeavesValidFiles) {
     EXPECT_EQ(line["end"], "eof");
   }
   fs::remove_all(dir);
+}
+
+// A file that cannot be written (here: past the process's file size limit) fails the
+// run with an error, whichever files come after it (a review found a crash here).
+TEST(Trace, AWriteThatFailsEndsTheRunWithAnError) {
+  std::vector<Record> r;
+  Ipv4Spec ip;
+  ip.protocol = 17;
+  for (int i = 0; i < 3; ++i)
+    r.push_back(At(100, uint32_t(i), Ipv4(ip, Udp(1, 2, Bytes(1000, 'x')))));
+  r.push_back(At(105, 0, Udp4("10.0.0.5", "10.0.0.6", 3, 4)));
+  r.push_back(At(110, 0, Udp4("10.0.0.7", "10.0.0.8", 5, 6)));
+  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::string dir = Fresh("fsize");
+  pid_t child = fork();
+  if (child == 0) {
+    rlimit limit{2048, 2048};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    signal(SIGXFSZ, SIG_IGN);  // the write fails with EFBIG instead
+    try {
+      Trace(in, dir, [](pcapkit::ExtractOptions& o) {
+        o.trace.all = true;
+        o.trace.max_open = 1;
+        o.flows.timeout = 1;
+      });
+    } catch (const pcapkit::Error& e) {
+      _exit(std::string(e.what()).find("cannot write the trace file") != std::string::npos ? 7 : 8);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+  fs::remove_all(dir);
+  fs::remove(in);
 }
 
 // extract --flow-id: the members are in every IP frame's record, numbered as the flow
