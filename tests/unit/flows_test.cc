@@ -2,6 +2,7 @@
 // conn_state, end), when a flow ends and a new one starts on the same 5-tuple, what is
 // counted, tunnels and fragments, the memory budget, and hostile floods.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -68,8 +69,11 @@ std::vector<Record> Connection(uint32_t t, uint32_t isn = 1000, uint16_t sport =
   };
 }
 
+// Per process: ctest runs each test in a process of its own, several at once.
 std::string Temp(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("pcapkit-flows-" + name)).string();
+  return (std::filesystem::temp_directory_path() /
+          ("pcapkit-flows-" + std::to_string(getpid()) + "-" + name))
+      .string();
 }
 
 // The flow records of `records` (NDJSON lines, parsed), with `tweak` applied to the

@@ -99,7 +99,10 @@ std::map<std::string, std::string> Folder(const std::string& dir) {
 }
 
 std::string Fresh(const std::string& name) {
-  std::string dir = (fs::temp_directory_path() / ("pcapkit-trace-" + name)).string();
+  // Per process: ctest runs each test in a process of its own, several at once.
+  std::string dir =
+      (fs::temp_directory_path() / ("pcapkit-trace-" + std::to_string(getpid()) + "-" + name))
+          .string();
   fs::remove_all(dir);
   return dir;
 }
