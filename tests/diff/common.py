@@ -51,3 +51,56 @@ def corpus_captures(corpus, only=None):
         next(f)
         rel = [line.split("\t")[0] for line in f]
     return [os.path.join(corpus, p) for p in rel if not only or only in p]
+
+
+def check_corpus(check, tshark=True):
+    """A tier's run: parses --pcapkit, --corpus, --jobs and --only, then runs
+    check(pcapkit, path) -> (problems, stats) on every capture, largest first. Returns
+    (corpus, paths, results), or the tier's exit status when it cannot run."""
+    import argparse
+    import concurrent.futures
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pcapkit", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--only", help="substring of the capture paths to check")
+    args = ap.parse_args()
+    corpus = corpus_dir(args.corpus)
+    why = missing(corpus, tshark)
+    if why:
+        return unavailable(why)
+    paths = corpus_captures(corpus, args.only)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
+    return corpus, paths, results
+
+
+def report_captures(corpus, paths, results, exceptions=None, stale_fails=False):
+    """Prints each capture's problems; a capture listed in `exceptions` (relative path ->
+    reason) is reported as documented instead, and, with `stale_fails`, fails when it has
+    come to agree. Returns (stats summed, captures failed, captures excepted)."""
+    import collections
+
+    exceptions = exceptions or {}
+    total, failed, excepted = collections.Counter(), 0, 0
+    for path, (problems, stats) in zip(paths, results):
+        total.update(stats)
+        name = os.path.relpath(path, corpus)
+        reason = exceptions.get(name)
+        if reason and problems:
+            excepted += 1
+            print("documented %s: %s (%d differences: %s)"
+                  % (name, reason, len(problems), problems[0]))
+        elif reason and stale_fails:
+            failed += 1
+            print("FAIL %s: listed as an exception (%s) but agrees with tshark: remove the entry"
+                  % (name, reason))
+        elif problems:
+            failed += 1
+            print("FAIL %s" % name)
+            for p in problems[:10]:
+                print("  " + p)
+            if len(problems) > 10:
+                print("  ... %d more" % (len(problems) - 10))
+    return total, failed, excepted

@@ -21,9 +21,7 @@ in EXCEPTIONS below, each with its reason):
 Exit status: 0 when every capture agrees, 1 otherwise, 77 (skip) without corpus or
 tshark outside CI.
 """
-import argparse
 import collections
-import concurrent.futures
 import json
 import os
 import re
@@ -31,7 +29,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_captures, corpus_dir, largest_first, missing, unavailable  # noqa: E402
+from common import check_corpus, report_captures  # noqa: E402
 
 # Captures where pcapkit's flows and tshark's streams differ for a known reason. Each must
 # still differ (else the entry is stale and the test fails): an exception cannot hide a
@@ -241,40 +239,12 @@ def check(pcapkit, path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pcapkit", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--only", help="substring of the capture paths to check")
-    args = ap.parse_args()
-    corpus = corpus_dir(args.corpus)
-    why = missing(corpus)
-    if why:
-        return unavailable(why)
-    paths = corpus_captures(corpus, args.only)
-    total, failed, excepted = collections.Counter(), 0, 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
-    for path, (problems, stats) in zip(paths, results):
-        total.update(stats)
-        reason = EXCEPTIONS.get(os.path.relpath(path, corpus))
-        if reason and problems:
-            excepted += 1
-            print("documented %s: %s (%d differences)"
-                  % (os.path.relpath(path, corpus), reason, len(problems)))
-            continue
-        if reason:
-            failed += 1
-            print("FAIL %s: listed as an exception (%s) but agrees with tshark: remove the entry"
-                  % (os.path.relpath(path, corpus), reason))
-            continue
-        if problems:
-            failed += 1
-            print("FAIL %s" % os.path.relpath(path, corpus))
-            for p in problems[:10]:
-                print("  " + p)
-            if len(problems) > 10:
-                print("  ... %d more" % (len(problems) - 10))
+    run = check_corpus(check)
+    if isinstance(run, int):
+        return run
+    corpus, paths, results = run
+    total, failed, excepted = report_captures(corpus, paths, results, EXCEPTIONS,
+                                              stale_fails=True)
     print("captures: %d, with unexplained differences: %d, documented exceptions: %d"
           % (len(paths), failed, excepted))
     print("flows: %d TCP, %d UDP; equal to tshark's in endpoints, packets and IP bytes: %d "

@@ -25,9 +25,7 @@ in a second run.
 Prints per-capture failures and totals; exits 1 on any failure. Without the corpus or
 tshark: exit 77 (ctest SKIP), or a failure under CI=true (common.py).
 """
-import argparse
 import collections
-import concurrent.futures
 import json
 import os
 import re
@@ -35,7 +33,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_captures, corpus_dir, largest_first, missing, unavailable  # noqa: E402
+from common import check_corpus, report_captures  # noqa: E402
 
 HEX_LINE = re.compile(r"\t?([0-9a-f]+)")
 # IP defragmentation for the datagrams; out-of-order reassembly for the followed streams
@@ -251,30 +249,11 @@ def check(pcapkit, path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pcapkit", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--only", help="substring of the capture paths to check")
-    args = ap.parse_args()
-    corpus = corpus_dir(args.corpus)
-    why = missing(corpus)
-    if why:
-        return unavailable(why)
-    paths = corpus_captures(corpus, args.only)
-    total = collections.Counter()
-    failed = 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
-        for path, (problems, stats) in zip(paths, results):
-            total.update(stats)
-            if problems:
-                failed += 1
-                print("FAIL %s" % os.path.relpath(path, corpus))
-                for p in problems[:10]:
-                    print("  " + p)
-                if len(problems) > 10:
-                    print("  ... %d more" % (len(problems) - 10))
+    run = check_corpus(check)
+    if isinstance(run, int):
+        return run
+    corpus, paths, results = run
+    total, failed, _ = report_captures(corpus, paths, results)
     print("captures: %d, with differences: %d" % (len(paths), failed))
     print("IP datagrams: %d compared, %d equal (%d with conflicting overlaps, equal under "
           "--overlap first or last)" % (total["datagrams"], total["datagrams_equal"],

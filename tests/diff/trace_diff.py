@@ -15,9 +15,7 @@ link type is traced to pcapng (a pcap file holds one).
 Exit status: 0 when every capture agrees, 1 otherwise, 77 (skip) without corpus or
 tshark outside CI.
 """
-import argparse
 import collections
-import concurrent.futures
 import json
 import os
 import shutil
@@ -26,7 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import corpus_captures, corpus_dir, largest_first, missing, unavailable  # noqa: E402
+from common import check_corpus, report_captures  # noqa: E402
 from flows_diff import (EXCEPTIONS, fragment, innermost, run_tshark,  # noqa: E402
                         tshark_streams)
 
@@ -121,31 +119,11 @@ def check(pcapkit, path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pcapkit", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--only", help="substring of the capture paths to check")
-    args = ap.parse_args()
-    corpus = corpus_dir(args.corpus)
-    why = missing(corpus)
-    if why:
-        return unavailable(why)
-    paths = corpus_captures(corpus, args.only)
-    total, failed, excepted = collections.Counter(), 0, 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = largest_first(pool, lambda p: check(args.pcapkit, p), paths, os.path.getsize)
-    for path, (problems, stats) in zip(paths, results):
-        total.update(stats)
-        name = os.path.relpath(path, corpus)
-        if problems and name in EXCEPTIONS:
-            excepted += 1
-            print("documented %s: %s (%s)" % (name, EXCEPTIONS[name], "; ".join(problems[:2])))
-        elif problems:
-            failed += 1
-            print("FAIL %s" % name)
-            for p in problems[:10]:
-                print("  " + p)
+    run = check_corpus(check)
+    if isinstance(run, int):
+        return run
+    corpus, paths, results = run
+    total, failed, excepted = report_captures(corpus, paths, results, EXCEPTIONS)
     print("captures: %d, with unexplained differences: %d, documented exceptions: %d"
           % (len(paths), failed, excepted))
     print("trace files read by tshark: %d, holding %d frames; %d captures traced to pcapng; "
