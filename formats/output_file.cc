@@ -48,41 +48,47 @@ OutputFile::~OutputFile() {
   if (!temp_.empty()) ::unlink(temp_.c_str());
 }
 
-Status OutputFile::Write(std::string_view bytes) {
-  const char* p = bytes.data();
-  size_t n = bytes.size();
-  while (n > 0) {
-    ssize_t w = ::write(fd_, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError((path_ == "-" ? std::string("<stdout>") : path_) +
-                             ": write failed: " + std::strerror(errno));
-    }
-    p += w;
-    n -= size_t(w);
-  }
-  return Status::Ok();
-}
-
-Status OutputFile::WriteV(std::span<const std::string_view> pieces) {
+int WriteGathered(int fd, std::span<const std::string_view> pieces, int64_t offset) {
   std::vector<iovec> iov;
   while (!pieces.empty()) {
     iov.clear();
-    for (size_t i = 0; i < pieces.size() && iov.size() < IOV_MAX; ++i)
+    size_t total = 0;
+    for (size_t i = 0; i < pieces.size() && iov.size() < IOV_MAX; ++i) {
       iov.push_back({const_cast<char*>(pieces[i].data()), pieces[i].size()});
-    ssize_t w = ::writev(fd_, iov.data(), int(iov.size()));
-    if (w < 0 && errno != EINTR)
-      return Status::IoError((path_ == "-" ? std::string("<stdout>") : path_) +
-                             ": write failed: " + std::strerror(errno));
-    size_t done = w < 0 ? 0 : size_t(w);
-    // A short write (a pipe, a signal): the rest of the batch piece by piece.
-    size_t i = 0;
-    for (; i < iov.size() && done >= iov[i].iov_len; ++i) done -= iov[i].iov_len;
-    for (; i < iov.size(); ++i, done = 0)
-      if (Status s = Write(pieces[i].substr(done)); !s.ok()) return s;
+      total += pieces[i].size();
+    }
+    ssize_t w;
+    do {
+      w = offset < 0 ? ::writev(fd, iov.data(), int(iov.size()))
+                     : ::pwritev(fd, iov.data(), int(iov.size()), off_t(offset));
+    } while (w < 0 && errno == EINTR);
+    if (w < 0) return errno;
+    size_t done = size_t(w);
+    if (offset >= 0) offset += int64_t(done);
     pieces = pieces.subspan(iov.size());
+    if (done == total) continue;
+    // A short write (a pipe, a signal, a limit): the rest of this batch, piece by piece.
+    size_t i = 0;
+    for (; done >= iov[i].iov_len; ++i) done -= iov[i].iov_len;
+    for (; i < iov.size(); ++i, done = 0) {
+      std::string_view rest(static_cast<const char*>(iov[i].iov_base) + done,
+                            iov[i].iov_len - done);
+      if (int err = WriteGathered(fd, {&rest, 1}, offset); err != 0) return err;
+      if (offset >= 0) offset += int64_t(rest.size());
+    }
   }
-  return Status::Ok();
+  return 0;
+}
+
+Status OutputFile::Write(std::string_view bytes) {
+  return WriteV({&bytes, 1});
+}
+
+Status OutputFile::WriteV(std::span<const std::string_view> pieces) {
+  int err = WriteGathered(fd_, pieces, -1);
+  if (err == 0) return Status::Ok();
+  return Status::IoError((path_ == "-" ? std::string("<stdout>") : path_) +
+                         ": write failed: " + std::strerror(err));
 }
 
 Status OutputFile::Close() {

@@ -4,6 +4,7 @@
 // name. Devices and pipes (/dev/null, a FIFO) are written directly.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -12,6 +13,11 @@
 #include "engine/util/status.h"
 
 namespace pcapkit::formats {
+
+// Writes `pieces` in order to `fd`: at `offset` (pwritev), or where the file is when
+// `offset` < 0 (writev); IOV_MAX pieces a call, a short write finished piece by piece.
+// 0, or the errno of the write that failed.
+int WriteGathered(int fd, std::span<const std::string_view> pieces, int64_t offset);
 
 // Where a report's bytes go: a file (OutputFile, below) or a sink the API's user gave.
 class Output {

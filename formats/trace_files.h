@@ -58,7 +58,6 @@ class TraceFiles {
   const std::string& Path(Id id) const { return files_[id]->io.path; }
   const std::string& Label(Id id) const { return files_[id]->label; }
   uint64_t created() const { return writer_.created(); }
-  uint64_t reopened() const { return writer_.reopened(); }
 
  private:
   struct File {

@@ -1,14 +1,15 @@
 #include "formats/trace_writer.h"
 
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <string_view>
+#include <vector>
+
+#include "formats/output_file.h"
 
 namespace pcapkit::formats {
 
@@ -18,15 +19,11 @@ Status IoFailure(const std::string& what, const std::string& path) {
   return Status::IoError(what + " " + path + ": " + std::strerror(errno));
 }
 
-Status WriteAll(int fd, std::string_view bytes, uint64_t at, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), off_t(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return IoFailure("cannot write the trace file", path);
-    bytes.remove_prefix(size_t(n));
-    at += uint64_t(n);
-  }
-  return Status::Ok();
+Status WriteAt(const TraceWriter::File& f, std::span<const std::string_view> pieces) {
+  int err = WriteGathered(f.fd, pieces, int64_t(f.size));
+  if (err == 0) return Status::Ok();
+  errno = err;
+  return IoFailure("cannot write the trace file", f.path);
 }
 
 }  // namespace
@@ -114,28 +111,17 @@ Status TraceWriter::Run(const OutBuffer& buffer, const std::vector<Write>& write
   return Status::Ok();
 }
 
-// One gathering write per IOV_MAX pieces; a short write's rest piece by piece.
 Status TraceWriter::WritePieces(File& f, const OutBuffer& buffer, const Write& w) {
-  std::vector<iovec> iov;
-  for (size_t i = 0; i < w.pieces.size();) {
-    iov.clear();
-    for (; i < w.pieces.size() && iov.size() < IOV_MAX; ++i)
-      iov.push_back({const_cast<char*>(buffer.data()) + w.pieces[i].first, w.pieces[i].second});
-    ssize_t n = ::pwritev(f.fd, iov.data(), int(iov.size()), off_t(f.size));
-    size_t done = n < 0 ? 0 : size_t(n);
-    f.size += done;
-    for (const iovec& v : iov) {
-      if (done >= v.iov_len) {
-        done -= v.iov_len;
-        continue;
-      }
-      std::string_view rest(static_cast<const char*>(v.iov_base) + done, v.iov_len - done);
-      done = 0;
-      if (Status s = WriteAll(f.fd, rest, f.size, f.path); !s.ok()) return s;
-      f.size += rest.size();
-    }
+  std::vector<std::string_view> pieces;
+  pieces.reserve(w.pieces.size());
+  size_t total = 0;
+  for (const auto& [at, length] : w.pieces) {
+    pieces.emplace_back(buffer.data() + at, length);
+    total += length;
   }
-  return Status::Ok();
+  Status s = WriteAt(f, pieces);
+  if (s.ok()) f.size += total;
+  return s;
 }
 
 Status TraceWriter::OpenFile(File& f) {
@@ -151,7 +137,7 @@ Status TraceWriter::OpenFile(File& f) {
   if (!f.on_disk) flags |= O_CREAT | (force_ ? O_TRUNC : O_EXCL);
   f.fd = ::open(f.path.c_str(), flags, 0644);
   if (f.fd < 0) return IoFailure("cannot write the trace file", f.path);
-  ++(f.on_disk ? reopened_ : created_);
+  if (!f.on_disk) ++created_;
   f.on_disk = true;
   if (f.ended && ::ftruncate(f.fd, off_t(f.size)) != 0) {  // more records come: cut the end
     Status s = IoFailure("cannot append to the trace file", f.path);
@@ -169,7 +155,8 @@ Status TraceWriter::OpenFile(File& f) {
 Status TraceWriter::Park(File& f) {
   Status s;
   if (!end_.empty() && !f.ended) {
-    s = WriteAll(f.fd, end_, f.size, f.path);
+    std::string_view end = end_;
+    s = WriteAt(f, {&end, 1});
     f.ended = s.ok();
   }
   open_.erase(f.lru);

@@ -55,7 +55,6 @@ class TraceWriter {
   Status Finish();
 
   uint64_t created() const { return created_; }
-  uint64_t reopened() const { return reopened_; }
 
  private:
   Status Run(const OutBuffer& buffer, const std::vector<Write>& writes);
@@ -69,7 +68,7 @@ class TraceWriter {
   bool force_;
   std::string end_;
   std::list<File*> open_;  // most recently written first
-  std::atomic<uint64_t> created_{0}, reopened_{0};
+  std::atomic<uint64_t> created_{0};
 
   // The background thread and the batch it writes.
   bool background_;

@@ -41,15 +41,15 @@ Status FlowStage::Run(WorkItem& item) {
 void FlowStage::SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item) {
   CachedMembers& c = members_[ref.number % kMembersCached];
   if (c.flow != ref.number) {
-    formats::OutBuffer text;
+    rendered_.clear();
     flow_ids_->FrameMembers(
         [&](Emitter& e) {
           e.Plain("community_id", ref.community_id);
           e.Uint("flow", ref.number);
         },
-        text);
+        rendered_);
     c.flow = ref.number;
-    c.text.assign(text.view());
+    c.text.assign(rendered_.view());
   }
   size_t from = item.members.size();
   item.members.Append(c.text);

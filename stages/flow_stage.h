@@ -56,6 +56,7 @@ class FlowStage {
   };
   static constexpr size_t kMembersCached = 4096;
   std::vector<CachedMembers> members_ = std::vector<CachedMembers>(kMembersCached);
+  formats::OutBuffer rendered_;  // a flow's members, as FrameMembers writes them
 };
 
 }  // namespace pcapkit::stages

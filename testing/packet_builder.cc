@@ -167,6 +167,30 @@ Bytes Tcp(const TcpSpec& s, const Bytes& payload) {
   return b;
 }
 
+Bytes Ipv4Tcp(const char* src, const char* dst, uint16_t sport, uint16_t dport, uint32_t seq,
+              uint32_t ack, uint8_t flags, const Bytes& payload) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 6;
+  TcpSpec t;
+  t.sport = sport;
+  t.dport = dport;
+  t.seq = seq;
+  t.ack = ack;
+  t.flags = flags;
+  return Ipv4(ip, Tcp(t, payload));
+}
+
+Bytes Ipv4Udp(const char* src, const char* dst, uint16_t sport, uint16_t dport,
+              const Bytes& payload) {
+  Ipv4Spec ip;
+  ip.src = src;
+  ip.dst = dst;
+  ip.protocol = 17;
+  return Ipv4(ip, Udp(sport, dport, payload));
+}
+
 Bytes Udp(uint16_t sport, uint16_t dport, const Bytes& payload, int length) {
   Bytes b;
   Put16(b, sport);

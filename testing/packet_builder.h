@@ -71,6 +71,12 @@ struct TcpSpec {
 };
 Bytes Tcp(const TcpSpec& spec, const Bytes& payload);
 Bytes Udp(uint16_t sport, uint16_t dport, const Bytes& payload, int length = -1);
+// IPv4 packets of a TCP segment or a UDP datagram between two addresses (the flow tests'
+// usual packet), every other field the builder's default.
+Bytes Ipv4Tcp(const char* src, const char* dst, uint16_t sport, uint16_t dport, uint32_t seq,
+              uint32_t ack, uint8_t flags, const Bytes& payload = {});
+Bytes Ipv4Udp(const char* src, const char* dst, uint16_t sport, uint16_t dport,
+              const Bytes& payload);
 Bytes Icmp(uint8_t type, uint8_t code, uint32_t rest, const Bytes& payload);
 Bytes Icmpv6(uint8_t type, uint8_t code, const Bytes& body);
 

@@ -100,11 +100,10 @@ FlowRef FlowTable::Add(const FlowPacket& p) {
   int64_t now_ns = clock_ns_;
   if (now_ns >= next_deadline_ns_) Expire(now_ns);
   int from = 0;
-  uint64_t next = next_number_;
   Flow* f = FlowOf(p, now_ns, &from);
   Count(*f, p, from, now_ns);
   ++stats_.packets;
-  return {f->number, f->community_id, from, next_number_ != next};
+  return {f->number, f->community_id, from};
 }
 
 // The packet's flow and its direction in it: the flow its first fragment went to (and

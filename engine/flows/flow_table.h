@@ -39,7 +39,6 @@ struct FlowRef {
   uint64_t number = 0;            // order of first appearance, from 0
   const char* community_id = "";  // "1:..." base64
   int from = 0;                   // 0: sent by the originator, 1: by the responder
-  bool opened = false;            // the packet opened the flow
 };
 
 class FlowTable {

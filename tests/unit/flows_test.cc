@@ -24,28 +24,9 @@ Record At(uint32_t sec, const Bytes& ip, uint32_t usec = 0) {
   return {Ethernet(kMacB, kMacA, ip.size() && (ip[0] >> 4) == 6 ? 0x86dd : 0x0800, ip), sec, usec};
 }
 
-Bytes TcpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport, uint32_t seq,
-                uint32_t ack, uint8_t flags, const Bytes& payload = {}) {
-  Ipv4Spec ip;
-  ip.src = src;
-  ip.dst = dst;
-  ip.protocol = 6;
-  TcpSpec t;
-  t.sport = sport;
-  t.dport = dport;
-  t.seq = seq;
-  t.ack = ack;
-  t.flags = flags;
-  return Ipv4(ip, Tcp(t, payload));
-}
-
 Bytes UdpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport,
                 const Bytes& payload = Bytes(10, 'x')) {
-  Ipv4Spec ip;
-  ip.src = src;
-  ip.dst = dst;
-  ip.protocol = 17;
-  return Ipv4(ip, Udp(sport, dport, payload));
+  return Ipv4Udp(src, dst, sport, dport, payload);
 }
 
 constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kRst = 0x04, kPsh = 0x08;
@@ -57,15 +38,15 @@ const char* kS = "10.0.0.2";
 std::vector<Record> Connection(uint32_t t, uint32_t isn = 1000, uint16_t sport = 40000) {
   uint32_t c = isn, s = 5000;
   return {
-      At(t, TcpPacket(kC, kS, sport, 80, c, 0, kSyn)),
-      At(t, TcpPacket(kS, kC, 80, sport, s, c + 1, kSyn | kAck), 1),
-      At(t, TcpPacket(kC, kS, sport, 80, c + 1, s + 1, kAck), 2),
-      At(t, TcpPacket(kC, kS, sport, 80, c + 1, s + 1, kPsh | kAck, Bytes(100, 'q')), 3),
-      At(t, TcpPacket(kS, kC, 80, sport, s + 1, c + 101, kAck), 4),
-      At(t, TcpPacket(kS, kC, 80, sport, s + 1, c + 101, kPsh | kAck, Bytes(50, 'r')), 5),
-      At(t, TcpPacket(kC, kS, sport, 80, c + 101, s + 51, kFin | kAck), 6),
-      At(t, TcpPacket(kS, kC, 80, sport, s + 51, c + 102, kFin | kAck), 7),
-      At(t, TcpPacket(kC, kS, sport, 80, c + 102, s + 52, kAck), 8),
+      At(t, Ipv4Tcp(kC, kS, sport, 80, c, 0, kSyn)),
+      At(t, Ipv4Tcp(kS, kC, 80, sport, s, c + 1, kSyn | kAck), 1),
+      At(t, Ipv4Tcp(kC, kS, sport, 80, c + 1, s + 1, kAck), 2),
+      At(t, Ipv4Tcp(kC, kS, sport, 80, c + 1, s + 1, kPsh | kAck, Bytes(100, 'q')), 3),
+      At(t, Ipv4Tcp(kS, kC, 80, sport, s + 1, c + 101, kAck), 4),
+      At(t, Ipv4Tcp(kS, kC, 80, sport, s + 1, c + 101, kPsh | kAck, Bytes(50, 'r')), 5),
+      At(t, Ipv4Tcp(kC, kS, sport, 80, c + 101, s + 51, kFin | kAck), 6),
+      At(t, Ipv4Tcp(kS, kC, 80, sport, s + 51, c + 102, kFin | kAck), 7),
+      At(t, Ipv4Tcp(kC, kS, sport, 80, c + 102, s + 52, kAck), 8),
   };
 }
 
@@ -128,8 +109,8 @@ TEST(Flows, CommunityIdIsTheSpecsForTheFlow) {
   // corelight/community-id-spec (and Zeek's community_id_v1 test): 1.2.3.4:1122 ->
   // 5.6.7.8:3344 over TCP, seed 0.
   std::vector<json> flows =
-      Flows({At(1, TcpPacket("1.2.3.4", "5.6.7.8", 1122, 3344, 1, 0, kSyn)),
-             At(1, TcpPacket("5.6.7.8", "1.2.3.4", 3344, 1122, 9, 2, kSyn | kAck), 5)});
+      Flows({At(1, Ipv4Tcp("1.2.3.4", "5.6.7.8", 1122, 3344, 1, 0, kSyn)),
+             At(1, Ipv4Tcp("5.6.7.8", "1.2.3.4", 3344, 1122, 9, 2, kSyn | kAck), 5)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["community_id"], "1:wCb3OG7yAFWelaUydu0D+125CLM=");
   EXPECT_EQ(flows[0]["history"], "Sh");
@@ -144,8 +125,8 @@ TEST(Flows, ConnStates) {
     const char* end;
   };
   auto p = [](uint32_t us, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags) {
-    return from_client ? At(1, TcpPacket(kC, kS, 40000, 80, seq, ack, flags), us)
-                       : At(1, TcpPacket(kS, kC, 80, 40000, seq, ack, flags), us);
+    return from_client ? At(1, Ipv4Tcp(kC, kS, 40000, 80, seq, ack, flags), us)
+                       : At(1, Ipv4Tcp(kS, kC, 80, 40000, seq, ack, flags), us);
   };
   std::vector<Case> cases = {
       {{p(0, true, 1, 0, kSyn)}, "S", "S0", "eof"},
@@ -193,8 +174,8 @@ TEST(Flows, ConnStates) {
 }
 
 TEST(Flows, ASynAckSeenFirstFlipsTheDirection) {
-  std::vector<json> flows = Flows({At(1, TcpPacket(kS, kC, 80, 40000, 7, 2, kSyn | kAck)),
-                                   At(1, TcpPacket(kC, kS, 40000, 80, 2, 8, kAck), 1)});
+  std::vector<json> flows = Flows({At(1, Ipv4Tcp(kS, kC, 80, 40000, 7, 2, kSyn | kAck)),
+                                   At(1, Ipv4Tcp(kC, kS, 40000, 80, 2, 8, kAck), 1)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["src"], kC);  // the SYN-ACK's receiver sent the (unseen) SYN
   EXPECT_EQ(flows[0]["srcport"], 40000);
@@ -217,9 +198,9 @@ TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
   EXPECT_EQ(flows[1]["first_frame"], 10);
 
   // After RST.
-  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
-                 At(1, TcpPacket(kS, kC, 80, 40000, 0, 2, kRst | kAck), 1),
-                 At(1, TcpPacket(kC, kS, 40000, 80, 500, 0, kSyn), 2)});
+  flows = Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(1, Ipv4Tcp(kS, kC, 80, 40000, 0, 2, kRst | kAck), 1),
+                 At(1, Ipv4Tcp(kC, kS, 40000, 80, 500, 0, kSyn), 2)});
   ASSERT_EQ(flows.size(), 2u);
   EXPECT_EQ(flows[0]["state"], "REJ");
   EXPECT_EQ(flows[0]["end"], "rst");
@@ -228,7 +209,7 @@ TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
   // While open: an established connection, then a SYN with another sequence number.
   std::vector<Record> whole = Connection(100);
   std::vector<Record> open(whole.begin(), whole.begin() + 4);
-  open.push_back(At(102, TcpPacket(kC, kS, 40000, 80, 777777, 0, kSyn)));
+  open.push_back(At(102, Ipv4Tcp(kC, kS, 40000, 80, 777777, 0, kSyn)));
   flows = Flows(open);
   ASSERT_EQ(flows.size(), 2u);
   EXPECT_EQ(flows[0]["end"], "reused");
@@ -237,19 +218,19 @@ TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
 
   // A SYN from a new initial sequence number on an unanswered attempt, or on a connection
   // joined midstream, is a new connection too.
-  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
-                 At(2, TcpPacket(kC, kS, 40000, 80, 9000, 0, kSyn))});
+  flows = Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(2, Ipv4Tcp(kC, kS, 40000, 80, 9000, 0, kSyn))});
   ASSERT_EQ(flows.size(), 2u);
   EXPECT_EQ(flows[0]["end"], "reused");
   EXPECT_EQ(flows[0]["history"], "S");
-  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 5, 9, kAck, Bytes(10, 'm'))),
-                 At(2, TcpPacket(kC, kS, 40000, 80, 9000, 0, kSyn))});
+  flows = Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 5, 9, kAck, Bytes(10, 'm'))),
+                 At(2, Ipv4Tcp(kC, kS, 40000, 80, 9000, 0, kSyn))});
   ASSERT_EQ(flows.size(), 2u);
   EXPECT_EQ(flows[0]["history"], "D");
 
   // A retransmitted SYN is the same connection.
-  flows = Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn)),
-                 At(4, TcpPacket(kC, kS, 40000, 80, 1, 0, kSyn))});
+  flows = Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 1, 0, kSyn)),
+                 At(4, Ipv4Tcp(kC, kS, 40000, 80, 1, 0, kSyn))});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["orig_packets"], 2);
 }
@@ -315,13 +296,13 @@ TEST(Flows, IcmpEchoRequestAndReplyAreOneFlow) {
 
 TEST(Flows, MissedBytesAreHolesTheAcknowledgementsProve) {
   std::vector<json> flows =
-      Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1000, 1, kAck | kPsh, Bytes(100, 'a'))),
-             At(1, TcpPacket(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 1),
-             At(1, TcpPacket(kS, kC, 80, 40000, 1, 1300, kAck), 2),
+      Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 1000, 1, kAck | kPsh, Bytes(100, 'a'))),
+             At(1, Ipv4Tcp(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 1),
+             At(1, Ipv4Tcp(kS, kC, 80, 40000, 1, 1300, kAck), 2),
              // A retransmission of bytes seen.
-             At(1, TcpPacket(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 3),
+             At(1, Ipv4Tcp(kC, kS, 40000, 80, 1200, 1, kAck | kPsh, Bytes(100, 'b')), 3),
              // Bytes acknowledged past the last one seen: 50 more missing.
-             At(1, TcpPacket(kS, kC, 80, 40000, 1, 1350, kAck), 4)});
+             At(1, Ipv4Tcp(kS, kC, 80, 40000, 1, 1350, kAck), 4)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["missed_bytes"], 150);
   EXPECT_EQ(flows[0]["history"], "DaGT");
@@ -331,10 +312,10 @@ TEST(Flows, ASegmentInsideAHoleLeavesAHoleOnEachSide) {
   // Hole [100, 1000) after the first segment; [500, 600) arrives inside it; the peer
   // acknowledges everything: 400 + 400 bytes were never seen.
   std::vector<json> flows =
-      Flows({At(1, TcpPacket(kC, kS, 40000, 80, 1000, 1, kAck, Bytes(100, 'a'))),
-             At(1, TcpPacket(kC, kS, 40000, 80, 2000, 1, kAck, Bytes(100, 'b')), 1),
-             At(1, TcpPacket(kC, kS, 40000, 80, 1500, 1, kAck, Bytes(100, 'c')), 2),
-             At(1, TcpPacket(kS, kC, 80, 40000, 1, 2100, kAck), 3)});
+      Flows({At(1, Ipv4Tcp(kC, kS, 40000, 80, 1000, 1, kAck, Bytes(100, 'a'))),
+             At(1, Ipv4Tcp(kC, kS, 40000, 80, 2000, 1, kAck, Bytes(100, 'b')), 1),
+             At(1, Ipv4Tcp(kC, kS, 40000, 80, 1500, 1, kAck, Bytes(100, 'c')), 2),
+             At(1, Ipv4Tcp(kS, kC, 80, 40000, 1, 2100, kAck), 3)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["missed_bytes"], 800);
   EXPECT_EQ(flows[0]["history"], "DTaG");  // the late segment does not extend the stream
@@ -370,7 +351,7 @@ TEST(Flows, FragmentedTcpIsNoGap) {
   std::vector<json> flows =
       Flows({At(1, Ipv4(first, Bytes(tcp.begin(), tcp.begin() + 48))),
              At(1, Ipv4(second, Bytes(tcp.begin() + 48, tcp.end())), 1),
-             At(1, TcpPacket("10.0.0.2", "10.0.0.1", 80, 40000, 1, 1100, kAck), 2)});
+             At(1, Ipv4Tcp("10.0.0.2", "10.0.0.1", 80, 40000, 1, 1100, kAck), 2)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["orig_packets"], 2);
   EXPECT_EQ(flows[0]["orig_payload"], 100);

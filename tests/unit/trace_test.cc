@@ -34,27 +34,8 @@ Record At(uint32_t sec, uint32_t usec, const Bytes& ip) {
   return {Ethernet(kMacB, kMacA, 0x0800, ip), sec, usec};
 }
 
-Bytes Tcp4(const char* src, const char* dst, uint16_t sport, uint16_t dport, uint32_t seq,
-           uint32_t ack, uint8_t flags, const Bytes& payload = {}) {
-  Ipv4Spec ip;
-  ip.src = src;
-  ip.dst = dst;
-  ip.protocol = 6;
-  TcpSpec t;
-  t.sport = sport;
-  t.dport = dport;
-  t.seq = seq;
-  t.ack = ack;
-  t.flags = flags;
-  return Ipv4(ip, Tcp(t, payload));
-}
-
 Bytes Udp4(const char* src, const char* dst, uint16_t sport, uint16_t dport) {
-  Ipv4Spec ip;
-  ip.src = src;
-  ip.dst = dst;
-  ip.protocol = 17;
-  return Ipv4(ip, Udp(sport, dport, Bytes(20, 'u')));
+  return Ipv4Udp(src, dst, sport, dport, Bytes(20, 'u'));
 }
 
 // `n` connections 10.0.0.1:(40000+i) -> 10.0.0.2:80 open at once, their packets
@@ -65,12 +46,13 @@ std::vector<Record> Concurrent(int n, std::set<uint64_t>* tcp_frames = nullptr) 
   for (int i = 0; i < n; ++i) {
     auto port = uint16_t(40000 + i);
     uint32_t x = 1000 + i, y = 9000;
-    conns.push_back({Tcp4(c, s, port, 80, x, 0, kSyn), Tcp4(s, c, 80, port, y, x + 1, kSyn | kAck),
-                     Tcp4(c, s, port, 80, x + 1, y + 1, kPsh | kAck, Bytes(200 + i, 'q')),
-                     Tcp4(s, c, 80, port, y + 1, x + 201 + i, kPsh | kAck, Bytes(900, 'r')),
-                     Tcp4(c, s, port, 80, x + 201 + i, y + 901, kFin | kAck),
-                     Tcp4(s, c, 80, port, y + 901, x + 202 + i, kFin | kAck),
-                     Tcp4(c, s, port, 80, x + 202 + i, y + 902, kAck)});
+    conns.push_back({Ipv4Tcp(c, s, port, 80, x, 0, kSyn),
+                     Ipv4Tcp(s, c, 80, port, y, x + 1, kSyn | kAck),
+                     Ipv4Tcp(c, s, port, 80, x + 1, y + 1, kPsh | kAck, Bytes(200 + i, 'q')),
+                     Ipv4Tcp(s, c, 80, port, y + 1, x + 201 + i, kPsh | kAck, Bytes(900, 'r')),
+                     Ipv4Tcp(c, s, port, 80, x + 201 + i, y + 901, kFin | kAck),
+                     Ipv4Tcp(s, c, 80, port, y + 901, x + 202 + i, kFin | kAck),
+                     Ipv4Tcp(c, s, port, 80, x + 202 + i, y + 902, kAck)});
   }
   std::vector<Record> r;
   uint32_t usec = 0;
