@@ -1,6 +1,8 @@
 #include "engine/flows/flow_table.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -57,7 +59,9 @@ struct FlowTable::Flow {
   bool tcp = false;
   uint32_t orig_isn = 0;  // the originator's SYN, to tell a new connection on the 5-tuple
   bool orig_syn = false;
-  TcpConnection connection;
+  // TCP's state, in a pool of its own: most flows of a capture are UDP, and a flow
+  // without it is half the memory to fill and to keep in cache.
+  TcpConnection* connection = nullptr;
   bool closing = false;
   FlowEnd closing_end = FlowEnd::kFin;
   int32_t vlan = -1;
@@ -74,19 +78,12 @@ const size_t FlowTable::kFlowBytes = sizeof(FlowTable::Flow);
 FlowTable::FlowTable(const FlowOptions& options, const protocols::Registry& registry, Emit emit)
     : options_(options), registry_(registry), emit_(std::move(emit)) {}
 
-FlowTable::~FlowTable() {
-  for (List& l : lists_)
-    while (l.front != nullptr) {
-      Flow* f = l.front;
-      Unlink(f);
-      delete f;
-    }
-  for (Flow* f : spare_) delete f;
-}
+FlowTable::~FlowTable() = default;
 
 size_t FlowTable::CostPerFlow() {
-  // The flow, its allocation's overhead and its share of the hash table's slots.
-  return sizeof(Flow) + 16 + 2 * 16;
+  // The flow with its TCP state (every flow is charged as if it were TCP) and its share
+  // of the hash table's slots.
+  return sizeof(Flow) + sizeof(TcpConnection) + 2 * 16;
 }
 
 FlowTable::Flow* FlowTable::Find(const FlowKey& key, uint64_t hash) const {
@@ -144,16 +141,7 @@ bool FlowTable::EndsBefore(const Flow& f, const FlowPacket& p) const {
 
 FlowTable::Flow* FlowTable::Open(const FlowPacket& p, int64_t now_ns) {
   MakeRoom();
-  // Ended flows are kept for reuse (at most as many as were ever open at once): a flow
-  // costs no allocation, and its memory is warm.
-  Flow* f;
-  if (spare_.empty()) {
-    f = new Flow;
-  } else {
-    f = spare_.back();
-    spare_.pop_back();
-    *f = Flow{};
-  }
+  Flow* f = NewFlow();
   f->key = p.key;
   f->hash = p.hash;
   f->number = next_number_++;
@@ -163,7 +151,8 @@ FlowTable::Flow* FlowTable::Open(const FlowPacket& p, int64_t now_ns) {
   bool flipped = p.tcp && p.syn() && p.ack_flag();
   f->a_is_orig = flipped ? !p.src_is_a : p.src_is_a;
   if (p.one_way) f->a_is_orig = true;
-  if (flipped) f->connection.Flip();
+  if (f->tcp) f->connection = NewConnection();
+  if (flipped) f->connection->Flip();
   f->first = f->last = p.time;
   f->first_frame = p.frame;
   f->last_ns = now_ns;
@@ -176,6 +165,7 @@ FlowTable::Flow* FlowTable::Open(const FlowPacket& p, int64_t now_ns) {
   Link(f, f->tcp ? kTcpList : kOtherList);
   stats_.peak_flows = std::max<uint64_t>(stats_.peak_flows, table_.size());
   stats_.peak_memory = std::max(stats_.peak_memory, table_.size() * CostPerFlow());
+  pool_.PrefetchNext();  // a new flow comes every few dozen packets: have its memory ready
   return f;
 }
 
@@ -192,9 +182,9 @@ void FlowTable::Count(Flow& f, const FlowPacket& p, int from, int64_t now_ns) {
       f.orig_syn = true;
       f.orig_isn = p.seq;
     }
-    f.connection.Packet(from, p.flags, p.seq, p.ack, p.window, p.payload_bytes);
+    f.connection->Packet(from, p.flags, p.seq, p.ack, p.window, p.payload_bytes);
     if (!f.closing) {
-      EndpointState o = f.connection.state(0), r = f.connection.state(1);
+      EndpointState o = f.connection->state(0), r = f.connection->state(1);
       bool reset = o == EndpointState::kReset || r == EndpointState::kReset;
       if (reset || (o == EndpointState::kClosed && r == EndpointState::kClosed)) {
         f.closing = true;
@@ -256,14 +246,40 @@ void FlowTable::NoteDeadline(const Flow& f, ListId list) {
 
 // Ends the least recently active flows until one more fits the budget.
 void FlowTable::MakeRoom() {
-  while (table_.size() > 0 && (table_.size() + 1) * CostPerFlow() > options_.memory) {
-    Flow* oldest = nullptr;
-    for (List& l : lists_)
-      if (l.front != nullptr && (oldest == nullptr || l.front->last_ns < oldest->last_ns))
-        oldest = l.front;
-    ++stats_.evicted;
-    End(oldest, oldest->closing ? oldest->closing_end : FlowEnd::kEvicted);
+  while (table_.size() > 0 && (table_.size() + 1) * CostPerFlow() > options_.memory) EvictOldest();
+}
+
+void FlowTable::EvictOldest() {
+  Flow* oldest = nullptr;
+  for (List& l : lists_)
+    if (l.front != nullptr && (oldest == nullptr || l.front->last_ns < oldest->last_ns))
+      oldest = l.front;
+  ++stats_.evicted;
+  End(oldest, oldest->closing ? oldest->closing_end : FlowEnd::kEvicted);
+}
+
+// Memory for one more flow. Ended flows are reused (the pool holds at most as many as
+// were ever open at once), so a flow rarely costs a mapping and its memory is warm. When
+// the system has none left, the oldest flow is ended (reported, as the budget would) to
+// make room, as no flow may be dropped unreported.
+FlowTable::Flow* FlowTable::NewFlow() {
+  Flow* f;
+  while ((f = pool_.New()) == nullptr) EvictForMemory();
+  return f;
+}
+
+TcpConnection* FlowTable::NewConnection() {
+  TcpConnection* c;
+  while ((c = connections_.New()) == nullptr) EvictForMemory();
+  return c;
+}
+
+void FlowTable::EvictForMemory() {
+  if (table_.size() == 0) {
+    std::fputs("pcapkit: out of memory for the flow table\n", stderr);
+    std::abort();
   }
+  EvictOldest();
 }
 
 void FlowTable::Finish() {
@@ -298,10 +314,11 @@ void FlowTable::End(Flow* f, FlowEnd end) {
   r.resp_payload = f->payload[1];
   r.tcp = f->tcp;
   if (f->tcp) {
-    f->connection.Finish();
-    r.history = f->connection.history();
-    r.state = f->connection.ConnState();
-    r.missed_bytes = f->connection.missed_bytes();
+    f->connection->Finish();
+    r.history = std::string(f->connection->history());
+    r.state = f->connection->ConnState();
+    r.missed_bytes = f->connection->missed_bytes();
+    connections_.Free(f->connection);
   }
   r.end = end;
   r.vlan = f->vlan;
@@ -313,7 +330,7 @@ void FlowTable::End(Flow* f, FlowEnd end) {
   ++stats_.flows;
   Unlink(f);
   table_.Remove(f->hash, f);
-  spare_.push_back(f);
+  pool_.Free(f);
   emit_(r);
 }
 

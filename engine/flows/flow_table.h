@@ -22,6 +22,7 @@
 #include "engine/flows/tcp_state.h"
 #include "engine/protocols/registry.h"
 #include "engine/reassembly/flat_table.h"
+#include "engine/util/slab.h"
 #include "pcapkit/flows.h"
 
 namespace pcapkit::flows {
@@ -85,6 +86,10 @@ class FlowTable {
   int DirectionOf(const Flow& f, const FlowPacket& p) const;
   void Expire(int64_t now_ns);
   void MakeRoom();
+  void EvictOldest();
+  Flow* NewFlow();
+  TcpConnection* NewConnection();
+  void EvictForMemory();
   void End(Flow* f, FlowEnd end);
   void Link(Flow* f, ListId list);
   void Unlink(Flow* f);
@@ -98,7 +103,8 @@ class FlowTable {
   const protocols::Registry& registry_;
   Emit emit_;
   reassembly::FlatTable<Flow> table_;
-  std::vector<Flow*> spare_;  // ended flows, for reuse
+  Slab<Flow> pool_;  // every flow's memory; ended flows are reused
+  Slab<TcpConnection> connections_;
   List lists_[kListCount];
   uint64_t next_number_ = 0;
   // No flow's time is up before this (a lower bound on the lists' fronts' deadlines):

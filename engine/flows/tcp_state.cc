@@ -1,6 +1,7 @@
 #include "engine/flows/tcp_state.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace pcapkit::flows {
 
@@ -27,7 +28,13 @@ uint64_t Offset(const SequenceSpace& s, uint32_t seq, uint64_t near) {
 void TcpConnection::Letter(int from, char upper) {
   // Bounded: S, H, F, R repeat with each new sequence number, and a hostile peer could
   // otherwise grow a flow's history by a letter per packet.
-  if (history_.size() < kMaxHistory) history_.push_back(Cased(from, upper));
+  if (history_len_ < kMaxHistory) history_[history_len_++] = Cased(from, upper);
+}
+
+void TcpConnection::Flip() {
+  std::memmove(history_ + 1, history_, std::min<size_t>(history_len_, kMaxHistory));
+  history_[0] = '^';
+  history_len_ = uint8_t(std::min<size_t>(history_len_ + 1u, kMaxHistory + 1));
 }
 
 // The 1st, 10th, 100th... occurrence of T, W or G adds its letter again.
@@ -208,8 +215,9 @@ const char* TcpConnection::ConnState() const {
   if (os == S::kReset) {
     if (!r_inactive) return "RSTO";
     // A SYN, then the RST, nothing from the responder in between.
-    bool syn_first = !history_.empty() && (history_[0] == 'S' || history_.rfind("^S", 0) == 0);
-    bool answered = history_.find_first_of("HAFGIQ") < history_.find('R');
+    std::string_view h = history();
+    bool syn_first = h.starts_with('S') || h.starts_with("^S");
+    bool answered = h.find_first_of("HAFGIQ") < h.find('R');
     return syn_first && !answered ? "RSTOS0" : "OTH";
   }
   if (rs == S::kClosed && os == S::kClosed) return "SF";

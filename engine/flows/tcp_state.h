@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pcapkit::flows {
 
@@ -68,13 +69,13 @@ class TcpConnection {
               uint32_t payload);
   // The connection starts with its direction flipped (its first packet was a SYN-ACK or
   // came from the side that proves to be the responder): history starts with '^'.
-  void Flip() { history_ = "^" + history_; }
+  void Flip();
   // The capture ended or the connection was given up: holes before the last byte seen
   // become missed bytes.
   void Finish();
 
   EndpointState state(int e) const { return ep_[e].state; }
-  const std::string& history() const { return history_; }
+  std::string_view history() const { return {history_, history_len_}; }
   uint64_t missed_bytes() const { return ep_[0].missed + ep_[1].missed; }
   // Zeek's conn_state code: S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR,
   // OTH.
@@ -92,7 +93,10 @@ class TcpConnection {
   void Missed(int side, uint64_t bytes);
 
   TcpEndpoint ep_[2];
-  std::string history_;
+  // In place, not a std::string: a flow is plain memory its table reuses, with no
+  // allocation of its own. One more than kMaxHistory for Flip's '^'.
+  char history_[kMaxHistory + 1] = {};
+  uint8_t history_len_ = 0;
 };
 
 }  // namespace pcapkit::flows
