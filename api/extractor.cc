@@ -3,14 +3,17 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
 #include "api/io.h"
+#include "engine/analysis/analyser.h"
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
+#include "stages/analysis_stage.h"
 #include "stages/flow_graph.h"
 #include "stages/flow_stage.h"
 #include "stages/reassembly_stage.h"
@@ -60,7 +63,31 @@ struct Outputs {
   std::unique_ptr<formats::Output> flows_file;
   std::unique_ptr<stages::FlowStage> flows;
   std::unique_ptr<formats::ReportWriter> trace_writer;  // the trace's records (text formats)
+  std::unique_ptr<formats::ReportWriter> analysis_writer;
+  std::unique_ptr<formats::Output> analysis_file;
+  std::unique_ptr<stages::AnalysisStage> analysis;
 };
+
+// --protocols "http,dns": the analysers' bits (1 << Kind); every one when empty.
+Status AnalyserKinds(const std::string& list, uint32_t* kinds) {
+  *kinds = list.empty() ? ~0u : 0;
+  size_t at = 0;
+  while (!list.empty() && at <= list.size()) {
+    size_t comma = std::min(list.find(',', at), list.size());
+    std::string name = list.substr(at, comma - at);
+    std::string known;
+    bool found = false;
+    for (const analysis::AnalyserInfo& a : analysis::Analysers()) {
+      known += known.empty() ? a.name : std::string(", ") + a.name;
+      if (name == a.name) *kinds |= 1u << unsigned(a.kind), found = true;
+    }
+    if (!found)
+      return Status::InvalidArgument("--protocols: no analyser '" + name + "' (there are " + known +
+                                     ")");
+    at = comma + 1;
+  }
+  return Status::Ok();
+}
 
 bool Tracing(const ExtractOptions& o) {
   return !o.trace.folder.empty();
@@ -111,6 +138,7 @@ struct Extractor::Impl {
   Status OpenReassembly(Outputs& out);
   Status OpenFlows(Outputs& out);
   Status OpenTrace(Outputs& out);
+  Status OpenAnalysis(Outputs& out);
   Status RunGraph(Outputs& out, size_t* max_inflight);
   void Summarize(const Outputs& out, size_t max_inflight);
 };
@@ -207,7 +235,7 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
 // The flow table and its report, when flows are on.
 Status Extractor::Impl::OpenFlows(Outputs& out) {
   const ExtractOptions& o = options;
-  if (!o.flows.enabled && !o.flow_id && !Tracing(o)) return Status::Ok();
+  if (!o.flows.enabled && !o.flow_id && !Tracing(o) && !o.analyse.enabled) return Status::Ok();
   if (o.flow_id && !o.nofile && !IsTextFormat(o.format))
     return Status::InvalidArgument(
         "--flow-id adds fields to frame records, and a capture format has none");
@@ -230,7 +258,39 @@ Status Extractor::Impl::OpenFlows(Outputs& out) {
   out.flows = std::make_unique<stages::FlowStage>(o.flows, registry, out.flows_writer.get(),
                                                   out.flows_file.get());
   if (o.flow_id && out.writer) out.flows->set_flow_ids(out.writer.get());
+  out.flows->set_labels(o.analyse.enabled);
   return OpenTrace(out);
+}
+
+// The analysis stage and its report, for `analyse`. It needs the flow stage (each
+// record's flow) and runs a reassembly engine of its own.
+Status Extractor::Impl::OpenAnalysis(Outputs& out) {
+  const AnalyseOptions& a = options.analyse;
+  if (!a.enabled) return Status::Ok();
+  if (out.reassembly)
+    return Status::InvalidArgument("analyse reassembles by itself: no --reassemble with it");
+  if (Status s = reassembly::Engine::Check(a.reassembly); !s.ok()) return s;
+  if (a.max_body == 0 || a.max_decoded == 0 || a.memory < (1u << 20))
+    return Status::InvalidArgument(
+        "--max-body and --max-decoded must be positive, --analyse-memory at least 1 MiB");
+  uint32_t kinds = 0;
+  if (Status s = AnalyserKinds(a.protocols, &kinds); !s.ok()) return s;
+  if (!a.output.empty() || a.sink) {
+    OutputFormat format =
+        a.format != OutputFormat::kNone ? a.format : TextFormatFromExtension(a.output);
+    if (format == OutputFormat::kNone) format = OutputFormat::kJson;
+    if (!IsTextFormat(format))
+      return Status::InvalidArgument("analyse writes records: json, ndjson, plist or tree");
+    out.analysis_writer = formats::MakeReportWriter(format, registry, {options.payload});
+    if (Status s = OpenDestination(a.sink, a.output, &out.analysis_file); !s.ok()) return s;
+  }
+  std::unique_ptr<formats::BodyFiles> bodies;
+  if (!a.bodies.empty())
+    if (Status s = formats::BodyFiles::Open(a.bodies, &bodies); !s.ok()) return s;
+  out.analysis = std::make_unique<stages::AnalysisStage>(
+      a, kinds, std::move(bodies), out.analysis_writer.get(), out.analysis_file.get());
+  out.wanted = out.analysis->wanted();
+  return Status::Ok();
 }
 
 // The trace's folder, files and index, when trace is on.
@@ -269,13 +329,13 @@ Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
                                  &registry,
                                  o.verbose,
                                  o.files,
-                                 out.reassembly ? &out.wanted : nullptr,
+                                 out.reassembly || out.analysis ? &out.wanted : nullptr,
                                  out.flows != nullptr,
                                  o.flow_id && out.writer != nullptr,
                                  out.trace_writer.get(),
                                  o.trace.all};
-  stages::GraphParts parts{source.get(), process, out.reassembly.get(), out.flows.get(),
-                           out.sink.get()};
+  stages::GraphParts parts{source.get(),       process,       out.reassembly.get(), out.flows.get(),
+                           out.analysis.get(), out.sink.get()};
   stages::FlowGraph graph = stages::MakeFlowGraph(parts);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   strategies::RunLimits limits{threads, o.inflight ? o.inflight : 2 * threads + 2};
@@ -300,6 +360,7 @@ ExtractSummary Extractor::Impl::Run() {
   Raise(OpenReport(out));
   Raise(OpenReassembly(out));
   Raise(OpenFlows(out));
+  Raise(OpenAnalysis(out));
   out.sink->Begin();
   size_t max_inflight = 0;
   // A stage that fails (the output cannot be written) ends the run without a report: the
@@ -310,6 +371,7 @@ ExtractSummary Extractor::Impl::Run() {
   Raise(out.sink->Finish());
   if (out.reassembly) Raise(out.reassembly->Finish());
   if (out.flows) Raise(out.flows->Finish());
+  if (out.analysis) Raise(out.analysis->Finish());
   Summarize(out, max_inflight);
   if (!source->interrupted() && !selection->done()) Raise(reader->status());
   return summary;
@@ -339,6 +401,12 @@ void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
       s.trace_frames = trace->frames();
       s.trace_index = trace->index_path();
     }
+  }
+  if (out.analysis) {
+    s.analysis_records = out.analysis->records();
+    s.analysis_conversations = out.analysis->stats().conversations;
+    s.analysis_bodies = out.analysis->bodies_written();
+    if (out.analysis_file) s.analysis_output = out.analysis_file->path();
   }
 }
 

@@ -20,6 +20,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code);
 void AddReassembleCommand(CLI::App& app, int& exit_code);
 void AddFlowsCommand(CLI::App& app, int& exit_code);
 void AddTraceCommand(CLI::App& app, int& exit_code);
+void AddAnalyseCommand(CLI::App& app, int& exit_code);
 // --community-id-seed, --flow-timeout, --flow-memory (flows, extract --flows).
 void AddFlowFlags(CLI::App* cmd, FlowOptions& flows);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);

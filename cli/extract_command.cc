@@ -34,7 +34,7 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
   ExtractOptions o = f.options;
   if (!f.reassemble.empty()) ParseReassembly(f.reassemble, o.reassembly);
   if (!f.reassembly_format.empty()) o.reassembly_format = ParseOutputFormat(f.reassembly_format);
-  f.reassembly.Apply(o);
+  f.reassembly.Apply(o.reassembly);
   if (!f.flows.empty()) {
     o.flows.enabled = true;
     o.flows_output = f.flows;

@@ -66,6 +66,17 @@ void PrintFlowSummary(const ExtractSummary& s) {
       (unsigned long long)s.flows_evicted, where.c_str());
 }
 
+void PrintAnalysisSummary(const ExtractSummary& s) {
+  std::string where =
+      s.analysis_output.empty() ? "" : "; report in " + DescribeOutput(s.analysis_output);
+  std::string bodies =
+      s.analysis_bodies ? ", " + std::to_string(s.analysis_bodies) + " bodies stored" : "";
+  std::fprintf(stderr,
+               "[*] Analysis: %llu transactions in %llu conversations from %llu frames%s%s\n",
+               (unsigned long long)s.analysis_records, (unsigned long long)s.analysis_conversations,
+               (unsigned long long)s.frames, bodies.c_str(), where.c_str());
+}
+
 void PrintTraceSummary(const ExtractSummary& s) {
   std::fprintf(stderr, "[*] Trace: %llu frames in %llu files; index in %s\n",
                (unsigned long long)s.trace_frames, (unsigned long long)s.trace_files,

@@ -23,5 +23,6 @@ void PrintReassemblySummary(const ExtractSummary& s);
 // "[*] Flows: ..." on stderr: how many flows, and where their records went.
 void PrintFlowSummary(const ExtractSummary& s);
 void PrintTraceSummary(const ExtractSummary& s);
+void PrintAnalysisSummary(const ExtractSummary& s);
 
 }  // namespace pcapkit::cli

@@ -116,8 +116,8 @@ void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
       ->check(CLI::Range(size_t(1), size_t(1) << 40));
 }
 
-void ReassemblyFlags::Apply(ExtractOptions& o) const {
-  if (!overlap_.empty()) o.reassembly.overlap = ParseOverlapPolicy(overlap_);
+void ReassemblyFlags::Apply(ReassemblyOptions& r) const {
+  if (!overlap_.empty()) r.overlap = ParseOverlapPolicy(overlap_);
 }
 
 void NameReport(std::string& out, OutputFormat& format, bool auto_extension) {

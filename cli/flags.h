@@ -64,8 +64,8 @@ class CaptureOutputFlags {
 class ReassemblyFlags {
  public:
   void Add(CLI::App* cmd, ReassemblyOptions& r);
-  // Parses --overlap into `o`; throws FormatError on an unknown policy.
-  void Apply(ExtractOptions& o) const;
+  // Parses --overlap into `r`; throws FormatError on an unknown policy.
+  void Apply(ReassemblyOptions& r) const;
 
  private:
   std::string overlap_;

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddReassembleCommand(app, exit_code);
   AddFlowsCommand(app, exit_code);
   AddTraceCommand(app, exit_code);
+  AddAnalyseCommand(app, exit_code);
   AddProtocolsCommand(app, exit_code);
   AddFieldsCommand(app, exit_code);
   AddBenchCommand(app, exit_code);

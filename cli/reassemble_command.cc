@@ -25,7 +25,7 @@ ExtractOptions ParseReassembleFlags(const ReassembleFlags& f) {
   ExtractOptions o = f.options;
   ReassemblyOptions& r = o.reassembly;
   if (!r.ipv4 && !r.ipv6 && !r.tcp) r.ipv4 = r.ipv6 = r.tcp = true;
-  f.reassembly.Apply(o);
+  f.reassembly.Apply(o.reassembly);
   o.reassembly_format = f.format.Format();
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the reassembly's.

@@ -46,6 +46,13 @@ struct WorkItem {
   // With flows on: each IP frame's flow packet, the first `flow_count` entries, in order.
   std::vector<flows::FlowPacket> flow_packets;
   size_t flow_count = 0;
+  // With analysis on: each flow packet's flow as the flow stage found it (same index).
+  struct FlowLabel {
+    uint64_t number;
+    char community_id[31];
+    int from;  // 0: sent by the flow's originator
+  };
+  std::vector<FlowLabel> flow_labels;
   // trace with a record format: the traced frames' records, written as first entries
   // (FlowPacket::record_at/record_len point into it).
   formats::OutBuffer trace_records;

@@ -16,6 +16,10 @@ FlowGraph MakeFlowGraph(const GraphParts& parts) {
   if (parts.flows != nullptr)
     graph.stages.push_back(
         {"flows", true, [flows = parts.flows](WorkItem& item) { return flows->Run(item); }});
+  if (parts.analysis != nullptr)
+    graph.stages.push_back({"analyse", true, [analysis = parts.analysis](WorkItem& item) {
+                              return analysis->Run(item);
+                            }});
   graph.stages.push_back(
       {"write", true, [sink = parts.sink](WorkItem& item) { return sink->Write(item); }});
   return graph;

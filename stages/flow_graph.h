@@ -1,19 +1,20 @@
 // The flow graph of an extraction, described once. Every strategy (stages/strategies)
 // runs this same description; they differ only in which threads run which stage.
 //
-//    read  ──>  dissect + serialize  ──>  [reassemble]  ──>  [flows]  ──>  write
-//   serial         parallel                  serial         serial       serial
+//   read ─> dissect + serialize ─> [reassemble] ─> [flows] ─> [analyse] ─> write
+//   serial       parallel             serial        serial      serial     serial
 //
 // A graph is its source of batches and its stages in order. A parallel stage may run on
 // any thread, for several batches at once; a serial stage sees one batch at a time, in
-// capture order, so the stateful stages (reassembly, flows; application analysis to
-// come) and the writer give the same bytes under every strategy.
+// capture order, so the stateful stages (reassembly, flows, application analysis) and
+// the writer give the same bytes under every strategy.
 #pragma once
 
 #include <functional>
 #include <vector>
 
 #include "engine/util/status.h"
+#include "stages/analysis_stage.h"
 #include "stages/batch_stages.h"
 #include "stages/flow_stage.h"
 #include "stages/reassembly_stage.h"
@@ -38,6 +39,7 @@ struct GraphParts {
   ProcessOptions process;
   ReassemblyStage* reassembly = nullptr;
   FlowStage* flows = nullptr;
+  AnalysisStage* analysis = nullptr;
   Sink* sink;
 };
 

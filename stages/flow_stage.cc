@@ -1,5 +1,6 @@
 #include "stages/flow_stage.h"
 
+#include <cstdio>
 #include <string>
 
 #include "formats/flow_record.h"
@@ -16,10 +17,17 @@ FlowStage::~FlowStage() = default;
 Status FlowStage::Run(WorkItem& item) {
   const flows::FlowPacket* packets = item.flow_packets.data();
   size_t n = item.flow_count;
+  if (labels_ && item.flow_labels.size() < n) item.flow_labels.resize(n);
   for (size_t i = 0; i < n; ++i) {
     if (i + 8 < n) table_.Prefetch(packets[i + 8], false);
     if (i + 4 < n) table_.Prefetch(packets[i + 4], true);
     flows::FlowRef ref = table_.Add(packets[i]);
+    if (labels_) {
+      WorkItem::FlowLabel& label = item.flow_labels[i];
+      label.number = ref.number;
+      std::snprintf(label.community_id, sizeof label.community_id, "%s", ref.community_id);
+      label.from = ref.from;
+    }
     if (trace_ != nullptr) {
       // A flow that ended during Add closed its file: a failure there stops the run too.
       Status s = trace_->Add(ref, packets[i], item);

@@ -31,6 +31,8 @@ class FlowStage {
   const FlowTrace* trace() const { return trace_.get(); }
   // extract --flow-id: the frame report's writer, which writes the members.
   void set_flow_ids(const formats::ReportWriter* report) { flow_ids_ = report; }
+  // Each flow packet's flow goes to WorkItem::flow_labels (for the analysis stage).
+  void set_labels(bool labels) { labels_ = labels; }
 
   // Serial, in batch order. Fails when the report cannot be written.
   Status Run(WorkItem& item);
@@ -49,6 +51,7 @@ class FlowStage {
   std::unique_ptr<FlowTrace> trace_;  // declared before the table: its callback reaches it
   flows::FlowTable table_;
   const formats::ReportWriter* flow_ids_ = nullptr;
+  bool labels_ = false;
   formats::OutBuffer spliced_;  // -F: the report with the members in, swapped into the item
   struct CachedMembers {
     uint64_t flow = UINT64_MAX;

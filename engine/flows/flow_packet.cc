@@ -94,6 +94,10 @@ void ReadTransport(const Frame& frame, const Transport& t, FlowPacket& out) {
     }
   }
   out.payload_bytes = t.ip_end > payload_at ? t.ip_end - payload_at : 0;
+  uint32_t captured_end = std::min(captured, t.ip_end);
+  bool have = !out.fragment && (ports || icmp) && payload_at <= captured_end;
+  out.payload = have ? data + payload_at : nullptr;
+  out.payload_captured = have ? captured_end - payload_at : 0;
 }
 
 // memcmp's order of two addresses, without a library call for 4 or 16 bytes.

@@ -59,6 +59,10 @@ struct FlowPacket {
   uint16_t srcport = 0, dstport = 0;  // as sent (ICMP: type and code)
   uint32_t ip_bytes = 0;              // the IP packet's length on the wire
   uint32_t payload_bytes = 0;         // the transport's payload on the wire
+  // The transport's payload as captured (UDP datagrams for `analyse`); null when the
+  // transport header itself was not captured or the packet is a later fragment.
+  const uint8_t* payload = nullptr;
+  uint32_t payload_captured = 0;
 
   // TCP (proto 6 with its header captured).
   bool tcp = false;

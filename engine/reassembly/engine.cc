@@ -64,7 +64,8 @@ Engine::Engine(const ReassemblyOptions& options, const Dissector* dissector,
         options_, &stats_, [this](StreamData& s) { OnStream(s); },
         [this](const ConnectionInfo& c) {
           if (callbacks_.closed) callbacks_.closed(c);
-        });
+        },
+        callbacks_.piece);
 }
 
 Engine::~Engine() = default;

@@ -8,11 +8,12 @@
 namespace pcapkit::reassembly {
 
 TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
-                               EmitStream stream, EmitClosed closed)
+                               EmitStream stream, EmitClosed closed, EmitPiece piece)
     : options_(options),
       stats_(stats),
       emit_stream_(std::move(stream)),
-      emit_closed_(std::move(closed)) {}
+      emit_closed_(std::move(closed)),
+      emit_piece_(std::move(piece)) {}
 
 TcpReassembler::~TcpReassembler() {
   while (lru_ != nullptr) Erase(lru_);
@@ -85,6 +86,13 @@ void TcpReassembler::Deliver(Connection& c, int di, uint64_t rel, const uint8_t*
                              uint32_t ack, const uint64_t* frames, size_t nframes,
                              const Timestamp& time) {
   Direction& d = c.dir[di];
+  if (emit_piece_) {  // streaming: out at once, nothing kept
+    d.next = rel + n;
+    d.delivered += n;
+    d.Stamp(time);
+    EmitPieceOf(c, di, rel, {p, size_t(n)}, 0, {frames, nframes}, time);
+    return;
+  }
   if (options_.tcp_messages) {
     if (d.has_ack && d.ack != ack && !d.buf.empty()) EmitRecord(c, di, StreamEnd::kMessage);
     d.has_ack = true;
@@ -129,7 +137,9 @@ void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
     }
     uint64_t stop = d.ooo.empty() ? to : std::min(to, d.ooo.begin()->first);
     uint64_t len = stop - d.next;
-    if (!d.gaps.empty() && d.gaps.back().rel + d.gaps.back().len == d.next)
+    if (emit_piece_)
+      EmitPieceOf(c, di, d.next, {}, len, {}, c.last);
+    else if (!d.gaps.empty() && d.gaps.back().rel + d.gaps.back().len == d.next)
       d.gaps.back().len += len;
     else
       d.gaps.push_back({d.next, len});

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <span>
 #include <vector>
 
 #include "engine/reassembly/flat_table.h"
@@ -29,8 +30,11 @@ class TcpReassembler {
  public:
   using EmitStream = std::function<void(StreamData&)>;
   using EmitClosed = std::function<void(const ConnectionInfo&)>;
+  using EmitPiece = std::function<void(const StreamPiece&)>;
+  // With `piece` set, bytes are streamed out as pieces instead of records (see
+  // ReassemblyCallbacks::piece).
   TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats, EmitStream stream,
-                 EmitClosed closed);
+                 EmitClosed closed, EmitPiece piece = nullptr);
   ~TcpReassembler();
 
   void Add(const TcpSegment& segment);
@@ -74,6 +78,8 @@ class TcpReassembler {
   void SkipTo(Connection& c, int d, uint64_t to);
   void Flush(Connection& c, int d, StreamEnd end);
   void EmitRecord(Connection& c, int d, StreamEnd end);
+  void EmitPieceOf(Connection& c, int d, uint64_t offset, std::span<const uint8_t> data,
+                   uint64_t gap, std::span<const uint64_t> frames, const Timestamp& time);
   void StartNextRecord(Direction& d);
   void Close(Connection* c, StreamEnd end);
   void Erase(Connection* c);
@@ -85,6 +91,7 @@ class TcpReassembler {
   ReassemblyStats* stats_;
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
+  EmitPiece emit_piece_;
   Connection* Find(const Key& key, uint64_t hash) const;
   Connection* StillClosing(const Closing& closing) const;
 

@@ -15,9 +15,27 @@ void TcpReassembler::Flush(Connection& c, int di, StreamEnd end) {
   d.done = true;
 }
 
+void TcpReassembler::EmitPieceOf(Connection& c, int di, uint64_t offset,
+                                 std::span<const uint8_t> data, uint64_t gap,
+                                 std::span<const uint64_t> frames, const Timestamp& time) {
+  StreamPiece piece;
+  Endpoint a{c.key.addr_a, c.key.port_a}, b{c.key.addr_b, c.key.port_b};
+  piece.ipv6 = c.key.ipv6;
+  piece.client = c.client_is_a ? a : b;
+  piece.server = c.client_is_a ? b : a;
+  piece.from_client = di == 0;
+  piece.connection = c.number;
+  piece.offset = offset;
+  piece.data = data;
+  piece.gap = gap;
+  piece.frames = frames;
+  piece.time = time;
+  emit_piece_(piece);
+}
+
 void TcpReassembler::EmitRecord(Connection& c, int di, StreamEnd end) {
   Direction& d = c.dir[di];
-  if (d.buf.empty() && d.gaps.empty()) {
+  if (emit_piece_ || (d.buf.empty() && d.gaps.empty())) {  // streaming: handed out already
     d.index.clear();
     return;
   }

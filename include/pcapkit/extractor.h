@@ -40,6 +40,12 @@ struct ExtractSummary {
   uint64_t trace_files = 0;
   uint64_t trace_frames = 0;
   std::string trace_index;
+  // With analyse on: transaction records written (or that would be), conversations an
+  // analyser took, bodies stored (--bodies), and where the records went.
+  uint64_t analysis_records = 0;
+  uint64_t analysis_conversations = 0;
+  uint64_t analysis_bodies = 0;
+  std::string analysis_output;
 };
 
 class Extractor {

@@ -41,6 +41,25 @@ struct TraceOptions {
   size_t buffer_bytes = 16 << 20;             // frames held in memory before they are written
 };
 
+// `pcapkit analyse`: application transactions (HTTP, TLS, DNS, ...) from reassembled TCP
+// streams and UDP datagrams, one record each.
+struct AnalyseOptions {
+  bool enabled = false;
+  // --protocols: the analysers that may claim a conversation ("http,tls,dns,ftp,http2,
+  // unknown"); empty: all of them.
+  std::string protocols;
+  std::string bodies;                     // --bodies FOLDER: decoded bodies, by SHA-256
+  size_t max_body = size_t(16) << 20;     // --max-body: body bytes decoded per message
+  size_t max_decoded = size_t(64) << 20;  // --max-decoded: bytes a decoder may produce
+  size_t memory = size_t(64) << 20;       // --analyse-memory: what analysers hold at once
+  // --ipv4/--ipv6 (defragment first), --tcp-timeout, --tcp-memory, --overlap, ...: the
+  // reassembly feeding the analysers (TCP is always on).
+  ReassemblyOptions reassembly{.tcp = true};
+  std::string output;                         // -o: where the records go ("-": stdout)
+  OutputFormat format = OutputFormat::kNone;  // -f; kNone: from `output`'s extension
+  std::shared_ptr<OutputSink> sink;           // instead of `output`
+};
+
 struct ExtractOptions {
   std::string input;  // INPUT: a path, or "-" for stdin
   // Instead of `input`: a capture from memory or a callback (pcapkit/io.h).
@@ -93,7 +112,8 @@ struct ExtractOptions {
   // extract --flow-id: each frame record of an IP flow gets the flow's `community_id` and
   // `flow` number (as the flow records number them).
   bool flow_id = false;
-  TraceOptions trace;  // `trace` and extract --trace
+  TraceOptions trace;      // `trace` and extract --trace
+  AnalyseOptions analyse;  // `analyse`
 };
 
 // What pcapkit knows of one output format. OutputFormats() lists them all, and every

@@ -162,10 +162,28 @@ struct ReassemblyStats {
   size_t peak_ip_memory = 0, peak_tcp_memory = 0;  // most bytes held at once
 };
 
+// Streaming (what `pcapkit analyse` consumes): one direction's next bytes, handed out as
+// soon as they are in order, or a range of it that was certainly never captured.
+struct StreamPiece {
+  bool ipv6 = false;
+  Endpoint client, server;
+  bool from_client = true;  // the direction: client to server
+  uint64_t connection = 0;  // as StreamData::connection
+  uint64_t offset = 0;      // stream offset of the piece's first byte
+  std::span<const uint8_t> data;     // the bytes; empty for a gap
+  uint64_t gap = 0;                  // a gap: this many bytes are missing at `offset`
+  std::span<const uint64_t> frames;  // frames whose bytes these are, the first byte's first
+  Timestamp time;                    // of the latest of them
+};
+
 struct ReassemblyCallbacks {
   std::function<void(const Datagram&)> datagram;      // every datagram handed out
   std::function<void(const StreamData&)> stream;      // every stream record
   std::function<void(const ConnectionInfo&)> closed;  // every connection, when it ends
+  // When set, TCP bytes go out as pieces instead of stream records (`stream` is not
+  // called), and nothing is kept once handed out: retransmissions of bytes already
+  // delivered are dropped without comparing them, so `conflict` is not reported.
+  std::function<void(const StreamPiece&)> piece;
 };
 
 class Reassembler {

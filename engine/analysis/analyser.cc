@@ -1,0 +1,49 @@
+#include "engine/analysis/analyser.h"
+
+#include <algorithm>
+
+namespace pcapkit::analysis {
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kHttp:
+      return "http";
+    case Kind::kHttp2:
+      return "http2";
+    case Kind::kTls:
+      return "tls";
+    case Kind::kDns:
+      return "dns";
+    case Kind::kFtp:
+      return "ftp";
+    case Kind::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+// Built on first use: the analyser files register from static initialisers, whose order
+// across files is unspecified.
+std::vector<AnalyserInfo>& Table() {
+  static std::vector<AnalyserInfo> table;
+  return table;
+}
+}  // namespace
+
+bool Register(const AnalyserInfo& info) {
+  std::vector<AnalyserInfo>& t = Table();
+  // Kept in kind order, so detection tries them in the same order whatever the link order.
+  t.insert(std::upper_bound(t.begin(), t.end(), info,
+                            [](const AnalyserInfo& a, const AnalyserInfo& b) {
+                              return a.kind < b.kind;
+                            }),
+           info);
+  return true;
+}
+
+const std::vector<AnalyserInfo>& Analysers() {
+  return Table();
+}
+
+}  // namespace pcapkit::analysis

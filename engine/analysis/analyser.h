@@ -1,0 +1,129 @@
+// Application analysis: what `pcapkit analyse` makes of a conversation's bytes — one
+// record per application transaction (an HTTP request and its response, a DNS query and
+// its answer, a TLS handshake, ...).
+//
+// An Analyser follows one conversation of one protocol. TCP streams reach it as the
+// reassembler hands them out — each direction's bytes in order, as soon as they are
+// contiguous, with the holes that were certainly never captured as gaps — and UDP as one
+// call per datagram. It writes each transaction when it completes, through the
+// RecordSink, field by field (the Emitter interface the record formats implement); the
+// sink writes the members every record shares first. Nothing is ever made of bytes that
+// were not seen: a message with missing bytes says so.
+//
+// An analyser file registers itself (Register, from a static initialiser) with how it
+// recognises its protocol: by content first (the first bytes of either direction), by
+// port second. Nothing here throws; malformed input ends the analyser's understanding of
+// the conversation (it says so in its records) and never the run.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/protocols/emitter.h"
+#include "pcapkit/frame.h"
+
+namespace pcapkit::analysis {
+
+enum class Kind : uint8_t { kHttp, kHttp2, kTls, kDns, kFtp, kUnknown };
+// "http", "http2", "tls", "dns", "ftp", "unknown": the records' `kind`.
+const char* KindName(Kind kind);
+
+// Where a byte of a stream (or a datagram) was captured: its frame and that frame's time.
+struct Position {
+  uint64_t frame = 0;
+  Timestamp time;
+};
+
+// The conversation a record belongs to: its flow, as `extract --flow-id` numbers it, and
+// its endpoints, the client (TCP: the SYN's sender; UDP: the first datagram's) first.
+struct Conversation {
+  uint64_t flow = 0;
+  char community_id[31] = {};
+  bool ipv6 = false;
+  bool tcp = true;
+  uint8_t client[16] = {}, server[16] = {};  // 4 or 16 bytes used
+  uint16_t client_port = 0, server_port = 0;
+};
+
+// What one analyser may hold or produce, from the command line.
+struct Limits {
+  // --max-body: body bytes of one message that are decoded, hashed and kept for
+  // --bodies; past it the body is only counted (`body_truncated`).
+  size_t max_body = size_t(16) << 20;
+  // --max-decoded: bytes a decoder may produce from one body (a decompression bomb stops
+  // there: `decoded_truncated`).
+  size_t max_decoded = size_t(64) << 20;
+  // A message head (request or status line and headers) longer than this is malformed.
+  size_t max_head = size_t(64) << 10;
+};
+
+// Where finished transactions go. `fields` writes the analyser's own members of the
+// record; the sink writes the shared ones before them: kind, flow, community_id, src,
+// srcport, dst, dstport, first_frame, last_frame, first, last (docs/schema.md
+// "Analysis records").
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void Write(Kind kind, const Conversation& conversation, const Position& first,
+                     const Position& last, const std::function<void(Emitter&)>& fields) = 0;
+};
+
+// --bodies FOLDER: content-addressed storage of decoded bodies. Store returns the name the
+// record gives (the file's name in the folder: the SHA-256 in hex); a body already stored
+// is not written again.
+class BodyStore {
+ public:
+  virtual ~BodyStore() = default;
+  virtual std::string Store(std::string_view sha256_hex, std::span<const uint8_t> body) = 0;
+};
+
+// What an analyser is made with.
+struct Context {
+  const Conversation* conversation = nullptr;  // outlives the analyser
+  RecordSink* sink = nullptr;
+  const Limits* limits = nullptr;
+  BodyStore* bodies = nullptr;  // null without --bodies
+};
+
+class Analyser {
+ public:
+  virtual ~Analyser() = default;
+  // Bytes of direction `dir` (0: client to server, 1: back). TCP: the stream's next bytes
+  // in order, `at` the frame that brought the first of them. UDP: one whole datagram.
+  virtual void Data(int dir, std::span<const uint8_t> bytes, const Position& at) = 0;
+  // TCP: `len` bytes of direction `dir` that were never captured come next in the stream.
+  virtual void Gap(int dir, uint64_t len, const Position& at) = 0;
+  // The conversation ended (FIN, RST, timeout, eviction, the capture's end): whatever is
+  // pending is written, marked incomplete where it is. `at` is the last frame seen.
+  virtual void End(const Position& at) = 0;
+  // Bytes held between calls (partial messages, decoder state): charged to the budget.
+  virtual size_t held() const = 0;
+};
+
+// How an analyser is found and made. Registered once per analyser file.
+struct AnalyserInfo {
+  Kind kind = Kind::kUnknown;
+  const char* name = "";  // --protocols names it: "http", "dns", ...
+  bool tcp = false, udp = false;
+  // Content detection on the first bytes of direction `dir` (at most a few hundred):
+  // true when they can only be this protocol's start. Null: by port only.
+  bool (*detect)(int dir, std::span<const uint8_t> bytes) = nullptr;
+  // Server ports that claim a conversation no content detection did (0: unused).
+  std::array<uint16_t, 4> ports = {};
+  std::unique_ptr<Analyser> (*make)(const Context& context) = nullptr;
+};
+
+// Adds an analyser to the table (from a static initialiser: `static const bool
+// registered = Register({...});`). Returns true.
+bool Register(const AnalyserInfo& info);
+// Every registered analyser, in the order content detection tries them (by kind).
+const std::vector<AnalyserInfo>& Analysers();
+
+}  // namespace pcapkit::analysis

@@ -1,0 +1,220 @@
+#include "engine/analysis/conversations.h"
+
+#include <algorithm>
+
+#include "engine/reassembly/inputs.h"
+
+namespace pcapkit::analysis {
+
+namespace {
+// Bytes of one direction that decide by port when no content detection claimed them:
+// enough for every analyser's signature (a request line's method, a TLS record header).
+constexpr size_t kDecideBytes = 16;
+
+// `a` may claim a conversation on this transport (`unknown` only ever takes what is left).
+bool Enabled(const Settings& s, const AnalyserInfo& a, bool udp) {
+  return (s.kinds & (1u << unsigned(a.kind))) && (udp ? a.udp : a.tcp) && a.kind != Kind::kUnknown;
+}
+}  // namespace
+
+struct Conversations::Entry {
+  uint64_t key = 0;
+  bool udp = false;
+  Conversation conversation;
+  bool decided = false;
+  std::unique_ptr<Analyser> analyser;  // null once decided: nobody wanted it, or it ended
+  // Until decided: what came, in order, to replay to the analyser chosen.
+  struct Kept {
+    int dir;
+    std::vector<uint8_t> data;
+    uint64_t gap;
+    Position at;
+  };
+  std::vector<Kept> kept;
+  size_t kept_bytes[2] = {};
+  size_t held = 0;  // last counted
+  int64_t last_ns = 0;
+  bool ordered = false;  // in its order list (an entry the budget ended is not)
+  std::list<Entry*>::iterator place;
+};
+
+Conversations::Conversations(const Settings& settings, RecordSink* sink, BodyStore* bodies)
+    : settings_(settings), sink_(sink), bodies_(bodies) {}
+
+Conversations::~Conversations() = default;
+
+void Conversations::Piece(uint64_t id, const Conversation& conversation, int dir,
+                          std::span<const uint8_t> data, uint64_t gap, const Position& at) {
+  Feed(Find(tcp_, tcp_order_, id, conversation), dir, data, gap, at);
+  KeepWithinBudget(at);
+}
+
+void Conversations::Closed(uint64_t id, const Position& at) {
+  auto it = tcp_.find(id);
+  if (it != tcp_.end()) End(tcp_, tcp_order_, *it->second, at);
+}
+
+void Conversations::Datagram(const Conversation& conversation, int dir,
+                             std::span<const uint8_t> data, const Position& at) {
+  ExpireUdp(at);
+  Entry& e = Find(udp_, udp_order_, conversation.flow, conversation);
+  e.udp = true;
+  Feed(e, dir, data, 0, at);
+  KeepWithinBudget(at);
+}
+
+void Conversations::Finish(const Position& at) {
+  while (!tcp_order_.empty()) End(tcp_, tcp_order_, *tcp_order_.front(), at);
+  while (!udp_order_.empty()) End(udp_, udp_order_, *udp_order_.front(), at);
+  tcp_.clear();
+}
+
+// The entry for `key`, made when new, moved to the back of its order (most recent).
+Conversations::Entry& Conversations::Find(Table& table, std::list<Entry*>& order, uint64_t key,
+                                          const Conversation& c) {
+  std::unique_ptr<Entry>& slot = table[key];
+  if (slot == nullptr) {
+    slot = std::make_unique<Entry>();
+    slot->key = key;
+    slot->conversation = c;
+    slot->udp = !c.tcp;
+    slot->place = order.insert(order.end(), slot.get());
+    slot->ordered = true;
+  } else if (slot->ordered) {
+    order.splice(order.end(), order, slot->place);
+  }
+  return *slot;
+}
+
+void Conversations::Feed(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap,
+                         const Position& at) {
+  e.last_ns = reassembly::ToNanos(at.time);
+  if (!e.decided) {
+    Keep(e, dir, data, gap, at);
+    // A gap, or a datagram (whole by itself), leaves nothing more to wait for.
+    Decide(e, gap > 0 || e.udp);
+  } else if (e.analyser != nullptr) {
+    if (data.empty())
+      e.analyser->Gap(dir, gap, at);
+    else
+      e.analyser->Data(dir, data, at);
+  }
+  Recount(e);
+}
+
+void Conversations::Keep(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap,
+                         const Position& at) {
+  e.kept.push_back({dir, std::vector<uint8_t>(data.begin(), data.end()), gap, at});
+  e.kept_bytes[dir] += data.size();
+}
+
+// Chooses the conversation's analyser once the first bytes say enough (or `force`), and
+// replays what was kept to it. False while undecided.
+bool Conversations::Decide(Entry& e, bool force) {
+  const AnalyserInfo* info = ByContent(e);
+  bool enough = force || e.kept_bytes[0] >= kDecideBytes || e.kept_bytes[1] >= kDecideBytes;
+  if (info == nullptr && !enough) return false;
+  if (info == nullptr) info = ByPort(e);
+  if (info == nullptr && !e.udp && (settings_.kinds & (1u << unsigned(Kind::kUnknown))))
+    for (const AnalyserInfo& a : Analysers())
+      if (a.kind == Kind::kUnknown) info = &a;
+  Start(e, info);
+  return true;
+}
+
+// The first analyser whose content detection claims the start of either direction
+// (what was kept of it up to its first gap).
+const AnalyserInfo* Conversations::ByContent(const Entry& e) const {
+  for (int dir = 0; dir < 2; ++dir) {
+    uint8_t head[kDetectBytes];
+    size_t n = 0;
+    for (const Entry::Kept& k : e.kept) {
+      if (k.dir != dir) continue;
+      if (k.data.empty()) break;  // a gap: nothing after it is the start
+      size_t take = std::min(k.data.size(), kDetectBytes - n);
+      std::copy(k.data.begin(), k.data.begin() + take, head + n);
+      n += take;
+      if (n == kDetectBytes) break;
+    }
+    if (n == 0) continue;
+    for (const AnalyserInfo& a : Analysers())
+      if (Enabled(settings_, a, e.udp) && a.detect != nullptr && a.detect(dir, {head, n}))
+        return &a;
+  }
+  return nullptr;
+}
+
+// The analyser whose ports hold the server's port, else the client's.
+const AnalyserInfo* Conversations::ByPort(const Entry& e) const {
+  for (uint16_t port : {e.conversation.server_port, e.conversation.client_port})
+    for (const AnalyserInfo& a : Analysers())
+      if (Enabled(settings_, a, e.udp) && port != 0 &&
+          std::find(a.ports.begin(), a.ports.end(), port) != a.ports.end())
+        return &a;
+  return nullptr;
+}
+
+void Conversations::Start(Entry& e, const AnalyserInfo* info) {
+  e.decided = true;
+  if (info != nullptr) {
+    ++stats_.conversations;
+    ++stats_.by_kind[unsigned(info->kind)];
+    e.analyser = info->make({&e.conversation, sink_, &settings_.limits, bodies_});
+    for (const Entry::Kept& k : e.kept) {
+      if (k.data.empty())
+        e.analyser->Gap(k.dir, k.gap, k.at);
+      else
+        e.analyser->Data(k.dir, k.data, k.at);
+    }
+  }
+  std::vector<Entry::Kept>().swap(e.kept);
+  e.kept_bytes[0] = e.kept_bytes[1] = 0;
+}
+
+// What `e` holds now, into the total.
+void Conversations::Recount(Entry& e) {
+  size_t h = e.analyser ? e.analyser->held() : e.kept_bytes[0] + e.kept_bytes[1];
+  held_ = held_ - e.held + h;
+  e.held = h;
+  stats_.peak_memory = std::max(stats_.peak_memory, held_);
+}
+
+// Ends `e`'s analysis (its pending transactions are written) and forgets it.
+void Conversations::End(Table& table, std::list<Entry*>& order, Entry& e, const Position& at) {
+  if (!e.decided) Decide(e, true);
+  if (e.analyser != nullptr) e.analyser->End(at);
+  held_ -= e.held;
+  if (e.ordered) order.erase(e.place);
+  table.erase(e.key);
+}
+
+void Conversations::ExpireUdp(const Position& at) {
+  int64_t now = reassembly::ToNanos(at.time);
+  int64_t timeout = int64_t(settings_.udp_timeout * 1e9);
+  while (!udp_order_.empty() && reassembly::Elapsed(now, udp_order_.front()->last_ns) > timeout)
+    End(udp_, udp_order_, *udp_order_.front(), at);
+}
+
+// Past the budget, the least recently active conversation ends early. A TCP one stays
+// known (analysed no further) until its connection closes, so that its later bytes are
+// not taken for a new conversation.
+void Conversations::KeepWithinBudget(const Position& at) {
+  while (held_ > settings_.memory && !(tcp_order_.empty() && udp_order_.empty())) {
+    bool tcp = udp_order_.empty() ||
+               (!tcp_order_.empty() && tcp_order_.front()->last_ns <= udp_order_.front()->last_ns);
+    ++stats_.ended_early;
+    if (!tcp) {
+      End(udp_, udp_order_, *udp_order_.front(), at);
+      continue;
+    }
+    Entry& e = *tcp_order_.front();
+    if (!e.decided) Decide(e, true);
+    if (e.analyser != nullptr) e.analyser->End(at);
+    e.analyser.reset();
+    tcp_order_.erase(e.place);
+    e.ordered = false;
+    Recount(e);
+  }
+}
+
+}  // namespace pcapkit::analysis

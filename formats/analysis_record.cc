@@ -1,0 +1,33 @@
+#include "formats/analysis_record.h"
+
+#include "engine/util/time_format.h"
+#include "formats/record.h"
+
+namespace pcapkit::formats {
+
+namespace {
+void Time(Emitter& out, std::string_view key, const Timestamp& t) {
+  char buf[48];
+  out.Plain(key, std::string_view(buf, size_t(util::WriteIsoTime(buf, t) - buf)));
+}
+}  // namespace
+
+void WriteAnalysisFields(analysis::Kind kind, const analysis::Conversation& c,
+                         const analysis::Position& first, const analysis::Position& last,
+                         const std::function<void(Emitter&)>& fields, Emitter& out) {
+  out.Plain("kind", analysis::KindName(kind));
+  out.Uint("flow", c.flow);
+  out.Plain("community_id", c.community_id);
+  out.Plain("transport", c.tcp ? "tcp" : "udp");
+  WriteAddress(out, "src", c.ipv6, c.client);
+  out.Uint("srcport", c.client_port);
+  WriteAddress(out, "dst", c.ipv6, c.server);
+  out.Uint("dstport", c.server_port);
+  out.Uint("first_frame", first.frame);
+  out.Uint("last_frame", last.frame);
+  Time(out, "first", first.time);
+  Time(out, "last", last.time);
+  if (fields) fields(out);
+}
+
+}  // namespace pcapkit::formats

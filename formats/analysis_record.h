@@ -1,0 +1,17 @@
+// An analysis record (docs/schema.md "Analysis records"): the members every record of
+// `pcapkit analyse` shares, then the analyser's own.
+#pragma once
+
+#include <functional>
+
+#include "engine/analysis/analyser.h"
+#include "engine/protocols/emitter.h"
+
+namespace pcapkit::formats {
+
+// Members of the record object (the caller opens and closes it).
+void WriteAnalysisFields(analysis::Kind kind, const analysis::Conversation& c,
+                         const analysis::Position& first, const analysis::Position& last,
+                         const std::function<void(Emitter&)>& fields, Emitter& out);
+
+}  // namespace pcapkit::formats

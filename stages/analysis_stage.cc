@@ -1,0 +1,109 @@
+#include "stages/analysis_stage.h"
+
+#include <cstring>
+#include <string>
+
+#include "formats/analysis_record.h"
+
+namespace pcapkit::stages {
+
+namespace {
+analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds) {
+  analysis::Settings s;
+  s.kinds = kinds;
+  s.limits.max_body = o.max_body;
+  s.limits.max_decoded = o.max_decoded;
+  s.memory = o.memory;
+  return s;
+}
+}  // namespace
+
+AnalysisStage::AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
+                             std::unique_ptr<formats::BodyFiles> bodies,
+                             const formats::ReportWriter* writer, formats::Output* output)
+    : bodies_(std::move(bodies)),
+      report_(writer, output),
+      conversations_(SettingsOf(options, kinds), this, bodies_.get()),
+      engine_(options.reassembly, nullptr,
+              {.datagram = nullptr,
+               .stream = nullptr,
+               .closed =
+                   [this](const ConnectionInfo& c) {
+                     conversations_.Closed(c.connection, {frame_, c.last});
+                   },
+               .piece = [this](const StreamPiece& p) { OnPiece(p); }}) {}
+
+AnalysisStage::~AnalysisStage() = default;
+
+Status AnalysisStage::Run(WorkItem& item) {
+  const flows::FlowPacket* packets = item.flow_packets.data();
+  size_t n = item.flow_count, next = 0;
+  // The batch's TCP segments and IP fragments and its flow packets are both in frame
+  // order: walk them together, UDP datagrams straight to the table.
+  for (size_t i = 0; i < item.input_count; ++i) {
+    const reassembly::FrameInputs& in = item.inputs[i];
+    uint64_t frame = in.has_segment ? in.segment.frame : in.fragment.frame;
+    for (; next < n && packets[next].frame < frame; ++next)
+      OnDatagram(packets[next], item.flow_labels[next]);
+    label_ = next < n && packets[next].frame == frame ? &item.flow_labels[next] : nullptr;
+    frame_ = frame;
+    time_ = in.has_segment ? in.segment.time : in.fragment.time;
+    engine_.Feed(in);
+  }
+  for (; next < n; ++next) OnDatagram(packets[next], item.flow_labels[next]);
+  label_ = nullptr;
+  report_.Flush(item.batch.trickling);
+  if (bodies_ && !bodies_->status().ok()) return bodies_->status();
+  return report_.status();
+}
+
+void AnalysisStage::OnPiece(const StreamPiece& p) {
+  analysis::Conversation c;
+  if (label_ != nullptr) {
+    c.flow = label_->number;
+    std::memcpy(c.community_id, label_->community_id, sizeof c.community_id);
+  }
+  c.ipv6 = p.ipv6;
+  c.tcp = true;
+  std::memcpy(c.client, p.client.addr, p.ipv6 ? 16 : 4);
+  std::memcpy(c.server, p.server.addr, p.ipv6 ? 16 : 4);
+  c.client_port = p.client.port;
+  c.server_port = p.server.port;
+  analysis::Position at{p.frames.empty() ? frame_ : p.frames.front(), p.time};
+  conversations_.Piece(p.connection, c, p.from_client ? 0 : 1, p.data, p.gap, at);
+}
+
+void AnalysisStage::OnDatagram(const flows::FlowPacket& p, const WorkItem::FlowLabel& label) {
+  if (p.key.proto != 17 || p.payload == nullptr) return;
+  analysis::Conversation c;
+  c.flow = label.number;
+  std::memcpy(c.community_id, label.community_id, sizeof c.community_id);
+  c.ipv6 = p.key.ipv6;
+  c.tcp = false;
+  size_t n = c.ipv6 ? 16 : 4;
+  bool orig = label.from == 0;  // the originator (client) sent it
+  std::memcpy(c.client, orig ? p.src : p.dst, n);
+  std::memcpy(c.server, orig ? p.dst : p.src, n);
+  c.client_port = orig ? p.srcport : p.dstport;
+  c.server_port = orig ? p.dstport : p.srcport;
+  conversations_.Datagram(c, label.from, {p.payload, p.payload_captured}, {p.frame, p.time});
+}
+
+void AnalysisStage::Write(analysis::Kind kind, const analysis::Conversation& conversation,
+                          const analysis::Position& first, const analysis::Position& last,
+                          const std::function<void(Emitter&)>& fields) {
+  ++records_;
+  if (!report_.writing()) return;
+  report_.Record("Transaction " + std::to_string(records_), [&](Emitter& e) {
+    formats::WriteAnalysisFields(kind, conversation, first, last, fields, e);
+  });
+}
+
+Status AnalysisStage::Finish() {
+  engine_.Finish();
+  conversations_.Finish(Here());
+  if (bodies_ && !bodies_->status().ok()) return bodies_->status();
+  return report_.Finish();
+}
+
+}  // namespace pcapkit::stages

@@ -1,0 +1,59 @@
+// The stateful stage of `pcapkit analyse`: it follows the flow stage, so each frame's flow
+// is known, and streams every TCP connection through its own reassembly engine (bytes
+// handed out as soon as they are in order) and every UDP datagram into the conversation
+// table (engine/analysis), whose analysers write a record per application transaction.
+// Serial, in capture order: the records come out the same under every strategy.
+#pragma once
+
+#include <memory>
+
+#include "engine/analysis/conversations.h"
+#include "engine/reassembly/engine.h"
+#include "formats/body_files.h"
+#include "formats/report_stream.h"
+#include "stages/batch_stages.h"
+
+namespace pcapkit::stages {
+
+class AnalysisStage final : public analysis::RecordSink {
+ public:
+  // `kinds`: the analysers that may claim conversations (bit 1 << Kind). `bodies` null
+  // without --bodies. `writer` null: analyse and count, write nothing.
+  AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
+                std::unique_ptr<formats::BodyFiles> bodies, const formats::ReportWriter* writer,
+                formats::Output* output);
+  ~AnalysisStage() override;
+
+  reassembly::Wanted wanted() const { return engine_.wanted(); }
+  // Serial, in batch order, after the flow stage. Fails when the report or a body cannot
+  // be written.
+  Status Run(WorkItem& item);
+  // The capture ended: open conversations end, the report is closed.
+  Status Finish();
+
+  void Write(analysis::Kind kind, const analysis::Conversation& conversation,
+             const analysis::Position& first, const analysis::Position& last,
+             const std::function<void(Emitter&)>& fields) override;
+
+  uint64_t records() const { return records_; }
+  uint64_t bodies_written() const { return bodies_ ? bodies_->written() : 0; }
+  const analysis::ConversationStats& stats() const { return conversations_.stats(); }
+  const ReassemblyStats& reassembly_stats() const { return engine_.stats(); }
+
+ private:
+  void OnPiece(const StreamPiece& piece);
+  void OnDatagram(const flows::FlowPacket& packet, const WorkItem::FlowLabel& label);
+  analysis::Position Here() const { return {frame_, time_}; }
+
+  std::unique_ptr<formats::BodyFiles> bodies_;
+  formats::ReportStream report_;
+  analysis::Conversations conversations_;
+  reassembly::Engine engine_;
+  uint64_t records_ = 0;
+  // The frame being fed and its flow: a connection first seen now belongs to that flow.
+  uint64_t frame_ = 0;
+  Timestamp time_;
+  const WorkItem::FlowLabel* label_ = nullptr;
+};
+
+}  // namespace pcapkit::stages

@@ -1,0 +1,63 @@
+#include "testing/analysis_harness.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "formats/analysis_record.h"
+#include "formats/json_emitter.h"
+
+namespace pcapkit::testing {
+
+AnalysisHarness::AnalysisHarness(analysis::Kind kind, uint16_t server_port, bool tcp, bool bodies) {
+  conversation_.flow = 7;
+  std::snprintf(conversation_.community_id, sizeof conversation_.community_id, "%s", "1:test");
+  conversation_.tcp = tcp;
+  const uint8_t client[4] = {10, 0, 0, 1}, server[4] = {10, 0, 0, 2};
+  std::copy(client, client + 4, conversation_.client);
+  std::copy(server, server + 4, conversation_.server);
+  conversation_.client_port = 40000;
+  conversation_.server_port = server_port;
+  for (const analysis::AnalyserInfo& info : analysis::Analysers())
+    if (info.kind == kind) {
+      analysis::Context context{&conversation_, this, &limits_, bodies ? this : nullptr};
+      analyser_ = info.make(context);
+      return;
+    }
+  throw std::logic_error(std::string("no analyser registered for ") + analysis::KindName(kind));
+}
+
+void AnalysisHarness::Data(int dir, std::string_view bytes, uint64_t frame) {
+  Data(dir, {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, frame);
+}
+
+void AnalysisHarness::Data(int dir, std::span<const uint8_t> bytes, uint64_t frame) {
+  analyser_->Data(dir, bytes, {frame, Timestamp{int64_t(frame), 0, 6}});
+}
+
+void AnalysisHarness::Gap(int dir, uint64_t len, uint64_t frame) {
+  analyser_->Gap(dir, len, {frame, Timestamp{int64_t(frame), 0, 6}});
+}
+
+void AnalysisHarness::End(uint64_t frame) {
+  analyser_->End({frame, Timestamp{int64_t(frame), 0, 6}});
+}
+
+void AnalysisHarness::Write(analysis::Kind kind, const analysis::Conversation& conversation,
+                            const analysis::Position& first, const analysis::Position& last,
+                            const std::function<void(Emitter&)>& fields) {
+  formats::OutBuffer buf;
+  formats::JsonEmitter json(&buf);
+  json.BeginObject();
+  formats::WriteAnalysisFields(kind, conversation, first, last, fields, json);
+  json.EndObject();
+  records_.push_back(nlohmann::json::parse(std::string_view(buf.data(), buf.size())));
+}
+
+std::string AnalysisHarness::Store(std::string_view sha256_hex, std::span<const uint8_t> body) {
+  std::string name(sha256_hex);
+  stored_[name] = std::string(body.begin(), body.end());
+  return name;
+}
+
+}  // namespace pcapkit::testing

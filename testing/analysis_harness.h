@@ -1,0 +1,50 @@
+// Drives one analyser by hand, for its tests: the records it writes come back as JSON
+// objects (the shared members and its own, exactly as `pcapkit analyse -f ndjson` writes
+// them), and --bodies goes to memory.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/analysis/analyser.h"
+
+namespace pcapkit::testing {
+
+class AnalysisHarness : public analysis::RecordSink, public analysis::BodyStore {
+ public:
+  // An analyser of `kind` (it must be registered) on a conversation between 10.0.0.1
+  // (client, port 40000) and 10.0.0.2 (server, `server_port`), flow 7.
+  explicit AnalysisHarness(analysis::Kind kind, uint16_t server_port = 80, bool tcp = true,
+                           bool bodies = false);
+
+  // Feeds bytes (or a datagram) of direction `dir` as if frame `frame` brought them at
+  // second `frame` of the capture.
+  void Data(int dir, std::string_view bytes, uint64_t frame);
+  void Data(int dir, std::span<const uint8_t> bytes, uint64_t frame);
+  void Gap(int dir, uint64_t len, uint64_t frame);
+  void End(uint64_t frame);
+
+  analysis::Analyser& analyser() { return *analyser_; }
+  const std::vector<nlohmann::json>& records() const { return records_; }
+  const std::map<std::string, std::string>& stored() const { return stored_; }
+  analysis::Limits& limits() { return limits_; }
+
+  void Write(analysis::Kind kind, const analysis::Conversation& conversation,
+             const analysis::Position& first, const analysis::Position& last,
+             const std::function<void(Emitter&)>& fields) override;
+  std::string Store(std::string_view sha256_hex, std::span<const uint8_t> body) override;
+
+ private:
+  analysis::Conversation conversation_;
+  analysis::Limits limits_;
+  std::unique_ptr<analysis::Analyser> analyser_;
+  std::vector<nlohmann::json> records_;
+  std::map<std::string, std::string> stored_;
+};
+
+}  // namespace pcapkit::testing
