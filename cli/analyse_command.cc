@@ -84,7 +84,7 @@ void AddAnalyseCommand(CLI::App& app, int& exit_code) {
   f->strategy.Add(cmd, o, "no summary line on stderr");
   AddLimitFlags(cmd, o);
   AddAnalyseOptions(cmd, *f);
-  f->reassembly.Add(cmd, o.analyse.reassembly);
+  f->reassembly.Add(cmd, o.analyse.reassembly, /*records=*/false);
   AddFlowFlags(cmd, o.flows);
   cmd->callback([f, &exit_code] {
     exit_code = RunAnalyse(ParseAnalyseFlags(*f), /*summary=*/!f->options.quiet);

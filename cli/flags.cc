@@ -89,11 +89,16 @@ void CaptureOutputFlags::Apply(ExtractOptions& o) const {
   if (microsecond_) o.resolution = ExtractOptions::Resolution::kMicro;
 }
 
-void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
-  cmd->add_flag("--strict", r.strict,
-                "also write incomplete datagrams and streams with gaps (their received runs)");
-  cmd->add_flag("--tcp-messages", r.tcp_messages,
-                "one TCP record per run of data sharing an ACK number (PyPCAPKit's view)");
+void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r, bool records) {
+  if (records) {
+    cmd->add_flag("--strict", r.strict,
+                  "also write incomplete datagrams and streams with gaps (their received runs)");
+    cmd->add_flag("--tcp-messages", r.tcp_messages,
+                  "one TCP record per run of data sharing an ACK number (PyPCAPKit's view)");
+    cmd->add_option("--tcp-buffer", r.tcp_buffer,
+                    "bytes one TCP direction holds before writing a record (64 KiB)")
+        ->check(CLI::Range(size_t(1), size_t(1) << 40));
+  }
   cmd->add_option("--overlap", overlap_,
                   "overlapping bytes: first (keep the first received, default) or last");
   cmd->add_option("--ipv4-timeout", r.ipv4_timeout,
@@ -111,9 +116,6 @@ void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r) {
   cmd->add_option("--tcp-memory", r.tcp_memory,
                   "bytes all TCP connections may hold; least recently active evicted (128 MiB)")
       ->check(CLI::Range(size_t(4096), size_t(1) << 40));
-  cmd->add_option("--tcp-buffer", r.tcp_buffer,
-                  "bytes one TCP direction holds before writing a record (64 KiB)")
-      ->check(CLI::Range(size_t(1), size_t(1) << 40));
 }
 
 void ReassemblyFlags::Apply(ReassemblyOptions& r) const {

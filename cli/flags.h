@@ -63,7 +63,9 @@ class CaptureOutputFlags {
 // Reassembly's policy, timeouts and budgets (--strict, --overlap, --tcp-timeout, ...).
 class ReassemblyFlags {
  public:
-  void Add(CLI::App* cmd, ReassemblyOptions& r);
+  // `records`: also the flags that shape reassembly records (--strict, --tcp-messages,
+  // --tcp-buffer), which a verb that streams (analyse) has none of.
+  void Add(CLI::App* cmd, ReassemblyOptions& r, bool records = true);
   // Parses --overlap into `r`; throws FormatError on an unknown policy.
   void Apply(ReassemblyOptions& r) const;
 
