@@ -84,12 +84,47 @@ class BodyStore {
   virtual std::string Store(std::string_view sha256_hex, std::span<const uint8_t> body) = 0;
 };
 
+class Analyser;
+struct Context;
+
+// A connection an analyser announces before it opens (FTP's PORT, EPRT, PASV, EPSV: the
+// data connection). The next TCP connection whose server — the side its SYN goes to — is
+// `server`:`port` is given to `make`'s analyser, whatever its bytes look like. An
+// expectation lasts `seconds` of capture time; at most kMaxExpectations wait at once
+// (the oldest goes first).
+struct Expectation {
+  bool ipv6 = false;
+  uint8_t server[16] = {};
+  uint16_t port = 0;
+  double seconds = 120;
+  std::function<std::unique_ptr<Analyser>(const Context&)> make;
+};
+constexpr size_t kMaxExpectations = 1024;
+
+class Expectations {
+ public:
+  virtual ~Expectations() = default;
+  // `at`: the capture time it is announced at.
+  virtual void Expect(Expectation expectation, const Timestamp& at) = 0;
+};
+
 // What an analyser is made with.
 struct Context {
   const Conversation* conversation = nullptr;  // outlives the analyser
   RecordSink* sink = nullptr;
   const Limits* limits = nullptr;
-  BodyStore* bodies = nullptr;  // null without --bodies
+  BodyStore* bodies = nullptr;           // null without --bodies
+  Expectations* expectations = nullptr;  // null where no connection can follow
+};
+
+// A conversation that changes protocol midway (HTTP/1.1's `101 Switching Protocols` to
+// h2c): the analyser that saw it hands the rest over. `rest[dir]` are the bytes of each
+// direction it received but did not take (they start the new protocol), `at[dir]` where
+// they came from.
+struct Handover {
+  Kind kind = Kind::kUnknown;
+  std::vector<uint8_t> rest[2];
+  Position at[2];
 };
 
 class Analyser {
@@ -105,6 +140,13 @@ class Analyser {
   virtual void End(const Position& at) = 0;
   // Bytes held between calls (partial messages, decoder state): charged to the budget.
   virtual size_t held() const = 0;
+  // Asked after each Data: true when the conversation changed protocol. The table then
+  // ends this analyser (End) and gives `out->rest` and everything after it to a new one
+  // of `out->kind` (when --protocols allows it; else to no one).
+  virtual bool TakeHandover(Handover* out) {
+    (void)out;
+    return false;
+  }
 };
 
 // How an analyser is found and made. Registered once per analyser file.

@@ -1,6 +1,7 @@
 #include "engine/analysis/conversations.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/reassembly/inputs.h"
 
@@ -45,7 +46,9 @@ Conversations::~Conversations() = default;
 
 void Conversations::Piece(uint64_t id, const Conversation& conversation, int dir,
                           std::span<const uint8_t> data, uint64_t gap, const Position& at) {
-  Feed(Find(tcp_, tcp_order_, id, conversation), dir, data, gap, at);
+  Entry& e = Find(tcp_, tcp_order_, id, conversation);
+  if (!e.decided && e.kept.empty() && !expected_.empty()) StartExpected(e, at);
+  Feed(e, dir, data, gap, at);
   KeepWithinBudget(at);
 }
 
@@ -99,7 +102,51 @@ void Conversations::Feed(Entry& e, int dir, std::span<const uint8_t> data, uint6
     else
       e.analyser->Data(dir, data, at);
   }
+  Handover h;
+  if (e.analyser != nullptr && e.analyser->TakeHandover(&h)) Switch(e, h);
   Recount(e);
+}
+
+// The conversation changed protocol: the old analyser ends, a new one takes the rest.
+void Conversations::Switch(Entry& e, Handover& h) {
+  Position last = h.at[0].frame > h.at[1].frame ? h.at[0] : h.at[1];
+  e.analyser->End(last);
+  e.analyser.reset();
+  for (const AnalyserInfo& a : Analysers())
+    if (a.kind == h.kind && Enabled(settings_, a, e.udp)) {
+      Begin(e, a.kind, a.make);
+      for (int dir = 0; dir < 2; ++dir)
+        if (!h.rest[dir].empty()) e.analyser->Data(dir, h.rest[dir], h.at[dir]);
+      break;
+    }
+}
+
+void Conversations::Expect(Expectation expectation, const Timestamp& at) {
+  int64_t now = reassembly::ToNanos(at);
+  while (!expected_.empty() && (expected_.size() >= kMaxExpectations ||
+                                reassembly::Elapsed(now, expected_.front().until_ns) > 0))
+    expected_.pop_front();
+  int64_t until = now + int64_t(std::min(expectation.seconds, 1e9) * 1e9);
+  expected_.push_back({std::move(expectation), until});
+}
+
+// A new connection someone announced goes to the analyser they named. True when it did.
+bool Conversations::StartExpected(Entry& e, const Position& at) {
+  int64_t now = reassembly::ToNanos(at.time);
+  const Conversation& c = e.conversation;
+  size_t n = c.ipv6 ? 16 : 4;
+  for (auto it = expected_.begin(); it != expected_.end(); ++it) {
+    const Expectation& x = it->expectation;
+    if (reassembly::Elapsed(now, it->until_ns) > 0 || x.ipv6 != c.ipv6 || x.port != c.server_port ||
+        std::memcmp(x.server, c.server, n) != 0)
+      continue;
+    auto make = std::move(it->expectation.make);
+    expected_.erase(it);
+    e.decided = true;
+    Begin(e, Kind::kFtp, make);
+    return true;
+  }
+  return false;
 }
 
 void Conversations::Keep(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap,
@@ -111,9 +158,11 @@ void Conversations::Keep(Entry& e, int dir, std::span<const uint8_t> data, uint6
 // Chooses the conversation's analyser once the first bytes say enough (or `force`), and
 // replays what was kept to it. False while undecided.
 bool Conversations::Decide(Entry& e, bool force) {
-  const AnalyserInfo* info = ByContent(e);
+  // Content detection waits for enough bytes too: a short prefix ("P") may start more
+  // than one protocol (an HTTP/1 PUT, HTTP/2's preface).
   bool enough = force || e.kept_bytes[0] >= kDecideBytes || e.kept_bytes[1] >= kDecideBytes;
-  if (info == nullptr && !enough) return false;
+  if (!enough) return false;
+  const AnalyserInfo* info = ByContent(e);
   if (info == nullptr) info = ByPort(e);
   if (info == nullptr && !e.udp && (settings_.kinds & (1u << unsigned(Kind::kUnknown))))
     for (const AnalyserInfo& a : Analysers())
@@ -154,12 +203,17 @@ const AnalyserInfo* Conversations::ByPort(const Entry& e) const {
   return nullptr;
 }
 
+void Conversations::Begin(Entry& e, Kind kind,
+                          const std::function<std::unique_ptr<Analyser>(const Context&)>& make) {
+  ++stats_.conversations;
+  ++stats_.by_kind[unsigned(kind)];
+  e.analyser = make({&e.conversation, sink_, &settings_.limits, bodies_, this});
+}
+
 void Conversations::Start(Entry& e, const AnalyserInfo* info) {
   e.decided = true;
   if (info != nullptr) {
-    ++stats_.conversations;
-    ++stats_.by_kind[unsigned(info->kind)];
-    e.analyser = info->make({&e.conversation, sink_, &settings_.limits, bodies_});
+    Begin(e, info->kind, info->make);
     for (const Entry::Kept& k : e.kept) {
       if (k.data.empty())
         e.analyser->Gap(k.dir, k.gap, k.at);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <memory>
 #include <span>
@@ -34,7 +35,7 @@ struct ConversationStats {
   size_t peak_memory = 0;      // the most the analysers held at once
 };
 
-class Conversations {
+class Conversations final : public Expectations {
  public:
   Conversations(const Settings& settings, RecordSink* sink, BodyStore* bodies);
   ~Conversations();
@@ -52,6 +53,8 @@ class Conversations {
                 const Position& at);
   // The capture ended: every conversation ends.
   void Finish(const Position& at);
+  // An analyser announces a connection to come (FTP's data connections).
+  void Expect(Expectation expectation, const Timestamp& at) override;
 
   const ConversationStats& stats() const { return stats_; }
 
@@ -69,6 +72,10 @@ class Conversations {
   const AnalyserInfo* ByContent(const Entry& e) const;
   const AnalyserInfo* ByPort(const Entry& e) const;
   void Start(Entry& e, const AnalyserInfo* info);
+  void Begin(Entry& e, Kind kind,
+             const std::function<std::unique_ptr<Analyser>(const Context&)>& make);
+  bool StartExpected(Entry& e, const Position& at);
+  void Switch(Entry& e, Handover& h);
   void Recount(Entry& e);
   void End(Table& table, std::list<Entry*>& order, Entry& e, const Position& at);
   void ExpireUdp(const Position& at);
@@ -81,6 +88,11 @@ class Conversations {
   std::list<Entry*> tcp_order_, udp_order_;  // least recently active first
   size_t held_ = 0;
   ConversationStats stats_;
+  struct Expected {
+    Expectation expectation;
+    int64_t until_ns;
+  };
+  std::deque<Expected> expected_;  // oldest first
 };
 
 }  // namespace pcapkit::analysis

@@ -1,0 +1,95 @@
+// A message body as an analyser sees it: fed in pieces (and gaps) as the stream brings
+// them, counted, decoded by its content codings (gzip, deflate, br, zstd, a list of them
+// undone in reverse order), hashed (SHA-256 of the decoded bytes) and, with --bodies,
+// kept and stored. HTTP/1.x, HTTP/2 and FTP data share it.
+//
+// Everything it holds is bounded by the Limits: only the first max_body wire bytes are
+// decoded (the rest is only counted), a decoder stops after max_decoded bytes, and only
+// a decoded body no larger than max_body is kept for the BodyStore. A gap, a decoder
+// error or a limit ends the decoding and hashing of the message: a hash is only ever
+// given for a whole body that was seen and decoded. Nothing throws; decoders are made per
+// message, and nothing is allocated per byte.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/analysis/analyser.h"
+#include "engine/protocols/emitter.h"
+
+typedef struct evp_md_ctx_st EVP_MD_CTX;
+
+namespace pcapkit::analysis {
+
+// What became of one body: the members of its message's record object.
+struct BodySummary {
+  uint64_t body_len = 0;           // wire bytes (after de-chunking), missing ones included
+  uint64_t decoded_len = 0;        // bytes the decoders made of the first max_body wire bytes
+  uint64_t gaps = 0;               // missing bytes
+  bool body_truncated = false;     // longer than max_body: only its start was decoded
+  bool decoded_truncated = false;  // a decoder made more than max_decoded bytes
+  bool hashed = false;             // sha256 holds the whole decoded body's digest
+  uint8_t sha256[32] = {};
+  std::string decode_error;  // why the body could not be decoded
+  std::string body_file;     // the BodyStore's name for the decoded body
+
+  // Writes body_sha256, body_file, body_truncated, decoded_truncated, decode_error and
+  // gaps, those that apply (body_len and decoded_len are the caller's to place).
+  void Write(Emitter& out) const;
+};
+
+class BodyReader {
+ public:
+  // `limits` outlives the reader; `store` is null without --bodies.
+  BodyReader(const Limits& limits, BodyStore* store);
+  ~BodyReader();
+  BodyReader(const BodyReader&) = delete;
+  BodyReader& operator=(const BodyReader&) = delete;
+
+  // Starts a body coded as `codings`: a Content-Encoding value (a comma-separated list,
+  // applied in order, so undone from the last; empty or "identity": not coded).
+  void Begin(std::string_view codings);
+  // The body's next bytes.
+  void Data(std::span<const uint8_t> bytes);
+  // `len` bytes of the body that were never captured: counted, and the decoding stops.
+  void Gap(uint64_t len);
+  // The body ended, whole (`complete`) or cut short (the stream ended or stopped being
+  // understood); `out` gets its summary (a hash only for a complete body, and the body is
+  // stored then). The reader is ready for the next Begin.
+  void Finish(bool complete, BodySummary& out);
+
+  uint64_t body_len() const { return body_len_; }
+  // Bytes held: decoder state, their buffers and the kept body.
+  size_t held() const;
+
+  class Stage;  // one decoder of the chain (body.cc)
+
+ private:
+  void Start();
+  void Pump(size_t stage, std::span<const uint8_t> in);
+  bool Take(size_t stage, std::span<const uint8_t>& out);
+  void Output(std::span<const uint8_t> decoded);
+  void Stop();
+  void Release();
+
+  const Limits& limits_;
+  BodyStore* store_;
+  EVP_MD_CTX* md_ = nullptr;
+
+  std::string codings_;                         // the Begin value, parsed when the first byte comes
+  std::vector<std::unique_ptr<Stage>> stages_;  // the decoders, the first to run first
+  std::vector<uint8_t> kept_;                   // the decoded body, for the store
+  bool started_ = false;  // the first byte came: decoders made, digest started
+  bool active_ = false;   // decoding and hashing go on
+  bool keep_ = false;     // the decoded body is kept for the store
+  uint64_t body_len_ = 0, fed_ = 0, decoded_len_ = 0, gaps_ = 0;
+  bool body_truncated_ = false, decoded_truncated_ = false;
+  std::string error_;
+};
+
+}  // namespace pcapkit::analysis
