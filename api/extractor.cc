@@ -287,8 +287,9 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
   std::unique_ptr<formats::BodyFiles> bodies;
   if (!a.bodies.empty())
     if (Status s = formats::BodyFiles::Open(a.bodies, &bodies); !s.ok()) return s;
-  out.analysis = std::make_unique<stages::AnalysisStage>(
-      a, kinds, std::move(bodies), out.analysis_writer.get(), out.analysis_file.get());
+  out.analysis =
+      std::make_unique<stages::AnalysisStage>(a, kinds, dissector.get(), std::move(bodies),
+                                              out.analysis_writer.get(), out.analysis_file.get());
   out.wanted = out.analysis->wanted();
   return Status::Ok();
 }

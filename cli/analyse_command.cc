@@ -17,7 +17,6 @@ struct AnalyseFlags {
   FormatFlags format;
   StrategyFlags strategy;
   ReassemblyFlags reassembly;
-  bool ipv4 = false, ipv6 = false;
 };
 
 // The options the flags give, the report named; throws FormatError before any input is
@@ -27,9 +26,6 @@ ExtractOptions ParseAnalyseFlags(const AnalyseFlags& f) {
   AnalyseOptions& a = o.analyse;
   a.enabled = true;
   a.format = f.format.Format();
-  a.reassembly.tcp = true;
-  a.reassembly.ipv4 = f.ipv4;
-  a.reassembly.ipv6 = f.ipv6;
   f.reassembly.Apply(a.reassembly);
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the transactions'.
@@ -64,8 +60,6 @@ void AddAnalyseOptions(CLI::App* cmd, AnalyseFlags& f) {
   cmd->add_option("--analyse-memory", a.memory,
                   "bytes all analysers may hold; least recently active end early beyond (64 MiB)")
       ->check(CLI::Range(size_t(1) << 20, size_t(1) << 40));
-  cmd->add_flag("--ipv4", f.ipv4, "reassemble IPv4 fragments first");
-  cmd->add_flag("--ipv6", f.ipv6, "reassemble IPv6 fragments first");
 }
 
 }  // namespace

@@ -19,13 +19,13 @@ analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds) {
 }  // namespace
 
 AnalysisStage::AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
-                             std::unique_ptr<formats::BodyFiles> bodies,
+                             const Dissector* dissector, std::unique_ptr<formats::BodyFiles> bodies,
                              const formats::ReportWriter* writer, formats::Output* output)
     : bodies_(std::move(bodies)),
       report_(writer, output),
       conversations_(SettingsOf(options, kinds), this, bodies_.get()),
-      engine_(options.reassembly, nullptr,
-              {.datagram = nullptr,
+      engine_(options.reassembly, dissector,
+              {.datagram = [this](const Datagram& d) { OnReassembled(d); },
                .stream = nullptr,
                .closed =
                    [this](const ConnectionInfo& c) {
@@ -75,18 +75,38 @@ void AnalysisStage::OnPiece(const StreamPiece& p) {
 
 void AnalysisStage::OnDatagram(const flows::FlowPacket& p, const WorkItem::FlowLabel& label) {
   if (p.key.proto != 17 || p.payload == nullptr) return;
+  Udp(p.key.ipv6, p.src, p.dst, p.srcport, p.dstport, {p.payload, p.payload_captured}, label,
+      {p.frame, p.time});
+}
+
+// A UDP datagram rebuilt from IP fragments: its flow is the last fragment's (the flow
+// table counts a datagram's fragments to its first fragment's flow).
+void AnalysisStage::OnReassembled(const Datagram& d) {
+  if (d.status != ReassemblyStatus::kComplete || d.protocol != 17 || d.payload.size() < 8 ||
+      label_ == nullptr)
+    return;
+  const uint8_t* u = d.payload.data();
+  uint16_t length = uint16_t(u[4] << 8 | u[5]);
+  size_t end = length >= 8 && length <= d.payload.size() ? length : d.payload.size();
+  Udp(d.ipv6, d.src, d.dst, uint16_t(u[0] << 8 | u[1]), uint16_t(u[2] << 8 | u[3]),
+      d.payload.subspan(8, end - 8), *label_, {frame_, d.last});
+}
+
+void AnalysisStage::Udp(bool ipv6, const uint8_t* src, const uint8_t* dst, uint16_t srcport,
+                        uint16_t dstport, std::span<const uint8_t> data,
+                        const WorkItem::FlowLabel& label, const analysis::Position& at) {
   analysis::Conversation c;
   c.flow = label.number;
   std::memcpy(c.community_id, label.community_id, sizeof c.community_id);
-  c.ipv6 = p.key.ipv6;
+  c.ipv6 = ipv6;
   c.tcp = false;
-  size_t n = c.ipv6 ? 16 : 4;
+  size_t n = ipv6 ? 16 : 4;
   bool orig = label.from == 0;  // the originator (client) sent it
-  std::memcpy(c.client, orig ? p.src : p.dst, n);
-  std::memcpy(c.server, orig ? p.dst : p.src, n);
-  c.client_port = orig ? p.srcport : p.dstport;
-  c.server_port = orig ? p.dstport : p.srcport;
-  conversations_.Datagram(c, label.from, {p.payload, p.payload_captured}, {p.frame, p.time});
+  std::memcpy(c.client, orig ? src : dst, n);
+  std::memcpy(c.server, orig ? dst : src, n);
+  c.client_port = orig ? srcport : dstport;
+  c.server_port = orig ? dstport : srcport;
+  conversations_.Datagram(c, label.from, data, at);
 }
 
 void AnalysisStage::Write(analysis::Kind kind, const analysis::Conversation& conversation,

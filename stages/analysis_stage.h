@@ -19,7 +19,8 @@ class AnalysisStage final : public analysis::RecordSink {
  public:
   // `kinds`: the analysers that may claim conversations (bit 1 << Kind). `bodies` null
   // without --bodies. `writer` null: analyse and count, write nothing.
-  AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
+  // `dissector` finds the TCP segment of a datagram rebuilt from fragments.
+  AnalysisStage(const AnalyseOptions& options, uint32_t kinds, const Dissector* dissector,
                 std::unique_ptr<formats::BodyFiles> bodies, const formats::ReportWriter* writer,
                 formats::Output* output);
   ~AnalysisStage() override;
@@ -43,6 +44,10 @@ class AnalysisStage final : public analysis::RecordSink {
  private:
   void OnPiece(const StreamPiece& piece);
   void OnDatagram(const flows::FlowPacket& packet, const WorkItem::FlowLabel& label);
+  void OnReassembled(const Datagram& d);
+  void Udp(bool ipv6, const uint8_t* src, const uint8_t* dst, uint16_t srcport, uint16_t dstport,
+           std::span<const uint8_t> data, const WorkItem::FlowLabel& label,
+           const analysis::Position& at);
   analysis::Position Here() const { return {frame_, time_}; }
 
   std::unique_ptr<formats::BodyFiles> bodies_;

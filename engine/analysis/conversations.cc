@@ -23,6 +23,9 @@ struct Conversations::Entry {
   bool udp = false;
   Conversation conversation;
   bool decided = false;
+  // The reassembler's client (without a SYN: the first packet's sender) proved to be
+  // the server: directions are swapped for the analyser, and the conversation's ends.
+  bool swapped = false;
   std::unique_ptr<Analyser> analyser;  // null once decided: nobody wanted it, or it ended
   // Until decided: what came, in order, to replay to the analyser chosen.
   struct Kept {
@@ -92,6 +95,7 @@ Conversations::Entry& Conversations::Find(Table& table, std::list<Entry*>& order
 void Conversations::Feed(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap,
                          const Position& at) {
   e.last_ns = reassembly::ToNanos(at.time);
+  if (e.swapped) dir = 1 - dir;
   if (!e.decided) {
     Keep(e, dir, data, gap, at);
     // A gap, or a datagram (whole by itself), leaves nothing more to wait for.
@@ -164,6 +168,7 @@ bool Conversations::Decide(Entry& e, bool force) {
   if (!enough) return false;
   const AnalyserInfo* info = ByContent(e);
   if (info == nullptr) info = ByPort(e);
+  if (e.swapped) Swap(e);
   if (info == nullptr && !e.udp && (settings_.kinds & (1u << unsigned(Kind::kUnknown))))
     for (const AnalyserInfo& a : Analysers())
       if (a.kind == Kind::kUnknown) info = &a;
@@ -172,25 +177,41 @@ bool Conversations::Decide(Entry& e, bool force) {
 }
 
 // The first analyser whose content detection claims the start of either direction
-// (what was kept of it up to its first gap).
-const AnalyserInfo* Conversations::ByContent(const Entry& e) const {
-  for (int dir = 0; dir < 2; ++dir) {
-    uint8_t head[kDetectBytes];
-    size_t n = 0;
-    for (const Entry::Kept& k : e.kept) {
-      if (k.dir != dir) continue;
-      if (k.data.empty()) break;  // a gap: nothing after it is the start
-      size_t take = std::min(k.data.size(), kDetectBytes - n);
-      std::copy(k.data.begin(), k.data.begin() + take, head + n);
-      n += take;
-      if (n == kDetectBytes) break;
-    }
-    if (n == 0) continue;
-    for (const AnalyserInfo& a : Analysers())
-      if (Enabled(settings_, a, e.udp) && a.detect != nullptr && a.detect(dir, {head, n}))
-        return &a;
+// (what was kept of it up to its first gap). Failing that, over TCP, one that claims a
+// direction's start as the other direction's (a status line from the "client": the
+// capture began after the SYN, with the server's packet): then the roles are swapped.
+const AnalyserInfo* Conversations::ByContent(Entry& e) const {
+  uint8_t head[2][kDetectBytes];
+  size_t n[2] = {};
+  bool ended[2] = {};  // a gap: nothing after it is the start
+  for (const Entry::Kept& k : e.kept) {
+    ended[k.dir] = ended[k.dir] || k.data.empty();
+    if (ended[k.dir] || n[k.dir] == kDetectBytes) continue;
+    size_t take = std::min(k.data.size(), kDetectBytes - n[k.dir]);
+    std::copy(k.data.begin(), k.data.begin() + take, head[k.dir] + n[k.dir]);
+    n[k.dir] += take;
   }
+  for (int pass = 0; pass < (e.udp ? 1 : 2); ++pass)
+    for (int dir = 0; dir < 2; ++dir) {
+      if (n[dir] == 0) continue;
+      int as = pass == 0 ? dir : 1 - dir;
+      for (const AnalyserInfo& a : Analysers())
+        if (Enabled(settings_, a, e.udp) && a.detect != nullptr &&
+            a.detect(as, {head[dir], n[dir]})) {
+          e.swapped = pass == 1;
+          return &a;
+        }
+    }
   return nullptr;
+}
+
+// The conversation's ends change places: the analyser sees the server as the server.
+void Conversations::Swap(Entry& e) {
+  Conversation& c = e.conversation;
+  std::swap(c.client, c.server);
+  std::swap(c.client_port, c.server_port);
+  for (Entry::Kept& k : e.kept) k.dir = 1 - k.dir;
+  std::swap(e.kept_bytes[0], e.kept_bytes[1]);
 }
 
 // The analyser whose ports hold the server's port, else the client's.

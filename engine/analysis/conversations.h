@@ -69,7 +69,8 @@ class Conversations final : public Expectations {
   void Feed(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap, const Position& at);
   void Keep(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap, const Position& at);
   bool Decide(Entry& e, bool force);
-  const AnalyserInfo* ByContent(const Entry& e) const;
+  const AnalyserInfo* ByContent(Entry& e) const;
+  static void Swap(Entry& e);
   const AnalyserInfo* ByPort(const Entry& e) const;
   void Start(Entry& e, const AnalyserInfo* info);
   void Begin(Entry& e, Kind kind,

@@ -297,7 +297,7 @@ class DnsAnalyser final : public Analyser {
 
   Context c_;
   TcpSide streams_[2];
-  std::deque<Pending> pending_;  // in arrival order: a repeated id pairs with its oldest
+  std::deque<Pending> pending_;  // in arrival order: a repeated id pairs with its newest
   size_t pending_bytes_ = 0;
   bool ended_ = false;
 };
@@ -319,7 +319,9 @@ void DnsAnalyser::Stream(int dir, Bytes bytes, const Position& at) {
     s.buf.insert(s.buf.end(), bytes.begin(), bytes.begin() + take);
     bytes = bytes.subspan(take);
     if (s.buf.size() >= 2 && s.buf.size() == 2u + Be16(s.buf.data())) {
-      Handle(dir, {Bytes(s.buf).subspan(2), s.at});
+      // A message is where it is whole (as tshark places a reassembled PDU): its rtt
+      // runs from the query's last segment to the response's.
+      Handle(dir, {Bytes(s.buf).subspan(2), at});
       s.buf.clear();
       if (s.buf.capacity() > 4096) s.buf = std::vector<uint8_t>();  // rare: not kept for all
     }
@@ -338,9 +340,12 @@ void DnsAnalyser::Handle(int dir, const Msg& m) {
     pending_bytes_ += m.bytes.size();
     return;
   }
-  auto it =
-      std::find_if(pending_.begin(), pending_.end(), [id](const Pending& p) { return p.id == id; });
-  if (it == pending_.end()) return Write(nullptr, &m);
+  // The newest query of the id (tshark's dns.response_to): a query sent again after a
+  // timeout is the one the response answers; the earlier one stays unanswered.
+  auto rit = std::find_if(pending_.rbegin(), pending_.rend(),
+                          [id](const Pending& p) { return p.id == id; });
+  if (rit == pending_.rend()) return Write(nullptr, &m);
+  auto it = std::prev(rit.base());
   Pending query = std::move(*it);
   pending_.erase(it);
   pending_bytes_ -= query.bytes.size();

@@ -105,6 +105,7 @@ class TlsAnalyser final : public Analyser {
 
   Context c_;
   Side side_[2];
+  int client_dir_ = -1;  // the direction the ClientHello came in (-1: no hello yet)
   bool seen_ = false, written_ = false;
   Position first_, last_;
   bool has_client_ = false, has_server_ = false, has_certificates_ = false;
@@ -240,17 +241,22 @@ void TlsAnalyser::Handshakes(int dir) {
 
 // The messages we read: the first ClientHello, the ServerHello (after a
 // HelloRetryRequest, the second), the server's first Certificate.
+//
+// The hellos say who is who: a capture that starts after the SYN (its first packet the
+// server's) has the directions the other way round, and the ServerHello must still count.
 void TlsAnalyser::Message(int dir, uint8_t type, Bytes body) {
-  if (dir == 0 && type == 1 && !has_client_) {
+  if ((type == 1 || type == 2) && client_dir_ < 0) client_dir_ = type == 1 ? dir : 1 - dir;
+  bool from_server = client_dir_ >= 0 && dir != client_dir_;
+  if (type == 1 && !from_server && !has_client_) {
     has_client_ = true;
     if (const char* error = tls::ParseClientHello(body, client_)) Error(dir, error);
-  } else if (dir == 1 && type == 2 && (!has_server_ || server_.retry)) {
+  } else if (type == 2 && from_server && (!has_server_ || server_.retry)) {
     has_server_ = true;
     server_ = {};
     if (const char* error = tls::ParseServerHello(body, server_)) Error(dir, error);
     // TLS 1.3 encrypts all of the server's handshake after its ServerHello.
-    if (!server_.retry && server_.selected_version == 0x0304) side_[1].encrypted = true;
-  } else if (dir == 1 && type == 11 && !has_certificates_) {
+    if (!server_.retry && server_.selected_version == 0x0304) side_[dir].encrypted = true;
+  } else if (type == 11 && from_server && !has_certificates_) {
     has_certificates_ = true;
     Certificates(body);
   }

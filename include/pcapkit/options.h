@@ -52,9 +52,10 @@ struct AnalyseOptions {
   size_t max_body = size_t(16) << 20;     // --max-body: body bytes decoded per message
   size_t max_decoded = size_t(64) << 20;  // --max-decoded: bytes a decoder may produce
   size_t memory = size_t(64) << 20;       // --analyse-memory: what analysers hold at once
-  // --ipv4/--ipv6 (defragment first), --tcp-timeout, --tcp-memory, --overlap, ...: the
-  // reassembly feeding the analysers (TCP is always on).
-  ReassemblyOptions reassembly{.tcp = true};
+  // --tcp-timeout, --tcp-memory, --overlap, ...: the reassembly feeding the analysers.
+  // IP fragments are reassembled first (a message in fragments is still a message, as
+  // tshark has it); TCP streams always.
+  ReassemblyOptions reassembly{.ipv4 = true, .ipv6 = true, .tcp = true};
   std::string output;                         // -o: where the records go ("-": stdout)
   OutputFormat format = OutputFormat::kNone;  // -f; kNone: from `output`'s extension
   std::shared_ptr<OutputSink> sink;           // instead of `output`
