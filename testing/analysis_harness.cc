@@ -9,7 +9,8 @@
 
 namespace pcapkit::testing {
 
-AnalysisHarness::AnalysisHarness(analysis::Kind kind, uint16_t server_port, bool tcp, bool bodies) {
+AnalysisHarness::AnalysisHarness(analysis::Kind kind, uint16_t server_port, bool tcp, bool bodies,
+                                 bool expectations) {
   conversation_.flow = 7;
   std::snprintf(conversation_.community_id, sizeof conversation_.community_id, "%s", "1:test");
   conversation_.tcp = tcp;
@@ -20,7 +21,8 @@ AnalysisHarness::AnalysisHarness(analysis::Kind kind, uint16_t server_port, bool
   conversation_.server_port = server_port;
   for (const analysis::AnalyserInfo& info : analysis::Analysers())
     if (info.kind == kind) {
-      analysis::Context context{&conversation_, this, &limits_, bodies ? this : nullptr};
+      analysis::Context context{&conversation_, this, &limits_, bodies ? this : nullptr,
+                                expectations ? this : nullptr};
       analyser_ = info.make(context);
       return;
     }
@@ -58,6 +60,10 @@ std::string AnalysisHarness::Store(std::string_view sha256_hex, std::span<const 
   std::string name(sha256_hex);
   stored_[name] = std::string(body.begin(), body.end());
   return name;
+}
+
+void AnalysisHarness::Expect(analysis::Expectation expectation, const Timestamp& at) {
+  expected_.push_back({std::move(expectation), at});
 }
 
 }  // namespace pcapkit::testing

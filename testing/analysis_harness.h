@@ -1,6 +1,7 @@
 // Drives one analyser by hand, for its tests: the records it writes come back as JSON
 // objects (the shared members and its own, exactly as `pcapkit analyse -f ndjson` writes
-// them), and --bodies goes to memory.
+// them), --bodies goes to memory, and the connections it announces (FTP's data connections)
+// are kept for the test to look at.
 #pragma once
 
 #include <map>
@@ -15,12 +16,16 @@
 
 namespace pcapkit::testing {
 
-class AnalysisHarness : public analysis::RecordSink, public analysis::BodyStore {
+class AnalysisHarness : public analysis::RecordSink,
+                        public analysis::BodyStore,
+                        public analysis::Expectations {
  public:
   // An analyser of `kind` (it must be registered) on a conversation between 10.0.0.1
-  // (client, port 40000) and 10.0.0.2 (server, `server_port`), flow 7.
+  // (client, port 40000) and 10.0.0.2 (server, `server_port`), flow 7. With
+  // `expectations`, the analyser's Context has somewhere to announce connections to (else
+  // null, as where no connection can follow).
   explicit AnalysisHarness(analysis::Kind kind, uint16_t server_port = 80, bool tcp = true,
-                           bool bodies = false);
+                           bool bodies = false, bool expectations = false);
 
   // Feeds bytes (or a datagram) of direction `dir` as if frame `frame` brought them at
   // second `frame` of the capture.
@@ -34,10 +39,19 @@ class AnalysisHarness : public analysis::RecordSink, public analysis::BodyStore 
   const std::map<std::string, std::string>& stored() const { return stored_; }
   analysis::Limits& limits() { return limits_; }
 
+  // A connection the analyser announced, and the capture time it did so at.
+  struct Expected {
+    analysis::Expectation expectation;
+    Timestamp at;
+  };
+  // Every Expect() call, in order (with `expectations` only).
+  std::vector<Expected>& expected() { return expected_; }
+
   void Write(analysis::Kind kind, const analysis::Conversation& conversation,
              const analysis::Position& first, const analysis::Position& last,
              const std::function<void(Emitter&)>& fields) override;
   std::string Store(std::string_view sha256_hex, std::span<const uint8_t> body) override;
+  void Expect(analysis::Expectation expectation, const Timestamp& at) override;
 
  private:
   analysis::Conversation conversation_;
@@ -45,6 +59,7 @@ class AnalysisHarness : public analysis::RecordSink, public analysis::BodyStore 
   std::unique_ptr<analysis::Analyser> analyser_;
   std::vector<nlohmann::json> records_;
   std::map<std::string, std::string> stored_;
+  std::vector<Expected> expected_;
 };
 
 }  // namespace pcapkit::testing

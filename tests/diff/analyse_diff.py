@@ -26,6 +26,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import check_corpus, report_captures  # noqa: E402
 
 EXCEPTIONS = {
+    "tcp/tcp-urgent1.pcap": "an evasion test: one byte sent as urgent data inside the request "
+    "line; pcapkit keeps it in the stream, as RFC 9293 has urgent data in band (the request "
+    "line reads '/malicXious'), tshark dissects no request",
+    "udp_icmp/IPv6UdpPacket.pcap": "HTTP over UDP (SSDP's M-SEARCH): pcapkit analyses HTTP on "
+    "TCP only",
+    "pcap_format/quic_handshake_truncated.pcap": "TLS inside QUIC: pcapkit has no QUIC analyser",
+    "link/radiotap.pcap": "802.11 (radiotap): pcapkit does not dissect 802.11 down to IP",
+    "link/wlanmon.pcap": "802.11 (monitor mode): pcapkit does not dissect 802.11 down to IP",
+    "pcapng/pcapng-example.pcapng": "frame 2 is stamped 2061: capture time, which never goes back "
+    "in pcapkit's tables, passes every timeout, so the MySQL connection is timed out segment by "
+    "segment and its HTTP response's connection with it",
+    "pcap_format/pcapng-example.pcapng.zst": "as pcapng/pcapng-example.pcapng",
     "app/dns/mdns.pcap": "multicast DNS: every message has id 0, so which query a response "
     "answers is a guess; pcapkit pairs it with the oldest query pending, tshark by rules of "
     "its own",
@@ -102,15 +114,24 @@ def header(headers, name):
     return ""
 
 
+def whole(message):
+    """A message tshark shows too: with body desegmentation on, tshark dissects a message
+    only once its body is all there, so a message with missing bytes (`gaps`) or cut by the
+    end of the capture (fewer body bytes than its Content-Length) is not compared."""
+    length = header(message.get("headers"), "content-length")
+    cut = length.isdigit() and message.get("body_len", 0) < int(length)
+    return not message.get("gaps") and not cut
+
+
 def pcapkit_view(records):
     view = collections.defaultdict(collections.Counter)
     for r in records:
         kind = r["kind"]
         if kind == "http":
             q, a = r.get("request"), r.get("response")
-            if q and "method" in q:
+            if q and "method" in q and whole(q):
                 view["http request"][(q["method"], q["uri"], header(q.get("headers"), "host"))] += 1
-            if a and "status" in a:
+            if a and "status" in a and whole(a):
                 view["http response"][(a["status"], header(a.get("headers"), "content-length"))] += 1
             # Each 1xx before the final response is a response of its own to tshark.
             for code in r.get("informational", []):
