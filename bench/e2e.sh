@@ -64,6 +64,8 @@ measure "flows -f ndjson -o /dev/null" $bin flows "$cap" -q -f ndjson -o /dev/nu
 measure "  ... -E pipeline --threads $threads" $bin flows "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"
 measure "extract --flow-id -f ndjson -o /dev/null" $bin extract "$cap" --flow-id -f ndjson -o /dev/null
 measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --flow-id -f ndjson -o /dev/null -E pipeline --threads "$threads"
+measure "analyse -f ndjson -o /dev/null" $bin analyse "$cap" -q -f ndjson -o /dev/null
+measure "  ... -E pipeline --threads $threads" $bin analyse "$cap" -q -f ndjson -o /dev/null -E pipeline --threads "$threads"
 trace=${TRACE_DIR:-$dir/trace}
 BEFORE="rm -rf '$trace'" measure "trace -f pcap (into $trace)" $bin trace "$cap" -q -o "$trace"
 BEFORE="rm -rf '$trace'" measure "  ... -E pipeline --threads $threads" $bin trace "$cap" -q -o "$trace" -E pipeline --threads "$threads"

@@ -22,6 +22,7 @@ struct Case {
   bool reassemble = false;  // --reassemble ipv4,ipv6,tcp
   bool flows = false;       // the flows verb: flow records to /dev/null
   bool flow_id = false;     // extract --flow-id
+  bool analyse = false;     // the analyse verb: transaction records to /dev/null
 };
 
 double TimeOnce(ExtractOptions o, ExtractSummary& summary) {
@@ -59,6 +60,10 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
          true},
         {"pipeline   --flow-id -f ndjson -o /dev/null", Strategy::kPipeline, false, false, false,
          true},
+        {"sequential analyse -f ndjson -o /dev/null", Strategy::kSequential, true, false, false,
+         false, true},
+        {"pipeline   analyse -f ndjson -o /dev/null", Strategy::kPipeline, true, false, false,
+         false, true},
     };
     std::printf("capture %s, %u threads for server/pipeline, median of %d runs\n", input->c_str(),
                 t, *runs);
@@ -78,6 +83,11 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       if (c.flows) {
         o.flows_output = "/dev/null";
         o.flows_format = OutputFormat::kNdjson;
+      }
+      o.analyse.enabled = c.analyse;
+      if (c.analyse) {
+        o.analyse.output = "/dev/null";
+        o.analyse.format = OutputFormat::kNdjson;
       }
       ExtractSummary summary;
       TimeOnce(o, summary);  // warm-up
