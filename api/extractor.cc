@@ -68,27 +68,6 @@ struct Outputs {
   std::unique_ptr<stages::AnalysisStage> analysis;
 };
 
-// --protocols "http,dns": the analysers' bits (1 << Kind); every one when empty.
-Status AnalyserKinds(const std::string& list, uint32_t* kinds) {
-  *kinds = list.empty() ? ~0u : 0;
-  size_t at = 0;
-  while (!list.empty() && at <= list.size()) {
-    size_t comma = std::min(list.find(',', at), list.size());
-    std::string name = list.substr(at, comma - at);
-    std::string known;
-    bool found = false;
-    for (const analysis::AnalyserInfo& a : analysis::Analysers()) {
-      known += known.empty() ? a.name : std::string(", ") + a.name;
-      if (name == a.name) *kinds |= 1u << unsigned(a.kind), found = true;
-    }
-    if (!found)
-      return Status::InvalidArgument("--protocols: no analyser '" + name + "' (there are " + known +
-                                     ")");
-    at = comma + 1;
-  }
-  return Status::Ok();
-}
-
 bool Tracing(const ExtractOptions& o) {
   return !o.trace.folder.empty();
 }
@@ -274,7 +253,7 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
     return Status::InvalidArgument(
         "--max-body and --max-decoded must be positive, --analyse-memory at least 1 MiB");
   uint32_t kinds = 0;
-  if (Status s = AnalyserKinds(a.protocols, &kinds); !s.ok()) return s;
+  if (Status s = analysis::KindsOf(a.protocols, &kinds); !s.ok()) return s;
   if (!a.output.empty() || a.sink) {
     OutputFormat format =
         a.format != OutputFormat::kNone ? a.format : TextFormatFromExtension(a.output);

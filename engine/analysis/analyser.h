@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "engine/protocols/emitter.h"
+#include "engine/util/status.h"
 #include "pcapkit/frame.h"
 
 namespace pcapkit::analysis {
@@ -167,5 +168,9 @@ struct AnalyserInfo {
 bool Register(const AnalyserInfo& info);
 // Every registered analyser, in the order content detection tries them (by kind).
 const std::vector<AnalyserInfo>& Analysers();
+
+// --protocols "http,dns": the analysers' bits (1 << Kind), every one when `list` is
+// empty; InvalidArgument naming the known ones on an unknown name.
+Status KindsOf(const std::string& list, uint32_t* kinds);
 
 }  // namespace pcapkit::analysis

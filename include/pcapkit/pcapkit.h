@@ -1,6 +1,7 @@
 // pcapkit: packet captures to structured records, fast. Include this one header.
 #pragma once
 
+#include "pcapkit/analysis.h"
 #include "pcapkit/errors.h"
 #include "pcapkit/extractor.h"
 #include "pcapkit/flows.h"

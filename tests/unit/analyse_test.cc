@@ -273,6 +273,29 @@ TEST(Analyse, EveryStrategyAndThreadCountWritesTheSameBytes) {
     }
 }
 
+// jspcap's analyse(bytes): a conversation's payload in memory.
+TEST(AnalyseBytes, RecognisesThePayloadAndWritesItsRecords) {
+  std::string up = kGet1 + kGet2, down = kOk + kOk;
+  pcapkit::Analysis a = pcapkit::Analyse(B(up), B(down), {.server_port = 5555});
+  EXPECT_EQ(a.kind, "http");
+  ASSERT_EQ(a.records.size(), 2u);
+  json second = json::parse(a.records[1]);
+  EXPECT_EQ(second["request"]["uri"], "/two");
+  EXPECT_EQ(second["response"]["body_len"], 5);
+
+  pcapkit::Analysis dns =
+      pcapkit::Analyse(Dns(7, false), Dns(7, true), {.tcp = false, .server_port = 53});
+  EXPECT_EQ(dns.kind, "dns");
+  ASSERT_EQ(dns.records.size(), 1u);
+  EXPECT_EQ(json::parse(dns.records[0])["answers"][0]["data"], "93.184.216.34");
+
+  pcapkit::Analysis none =
+      pcapkit::Analyse(B("\x01\x02\x03 not a protocol at all"), {}, {.protocols = "http,dns"});
+  EXPECT_EQ(none.kind, "");
+  EXPECT_TRUE(none.records.empty());
+  EXPECT_THROW(pcapkit::Analyse(B(up), {}, {.protocols = "gopher"}), pcapkit::FormatError);
+}
+
 TEST(Analyse, BadOptionsAreRefusedBeforeReading) {
   Tcp k;
   k.Open();
