@@ -1,6 +1,6 @@
 #include "stages/flow_stage.h"
 
-#include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "formats/flow_record.h"
@@ -25,7 +25,9 @@ Status FlowStage::Run(WorkItem& item) {
     if (labels_) {
       WorkItem::FlowLabel& label = item.flow_labels[i];
       label.number = ref.number;
-      std::snprintf(label.community_id, sizeof label.community_id, "%s", ref.community_id);
+      // Community IDs are 30 characters ("1:" and 28 of base64) and a NUL.
+      std::strncpy(label.community_id, ref.community_id, sizeof label.community_id - 1);
+      label.community_id[sizeof label.community_id - 1] = '\0';
       label.from = ref.from;
     }
     if (trace_ != nullptr) {
