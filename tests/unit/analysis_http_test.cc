@@ -18,8 +18,10 @@
 namespace {
 
 using nlohmann::json;
+using pcapkit::analysis::Handover;
 using pcapkit::analysis::Kind;
 using pcapkit::testing::AnalysisHarness;
+using namespace std::string_literals;
 
 std::string Sha256(std::string_view data) {
   unsigned char md[32];
@@ -557,6 +559,106 @@ TEST(AnalysisHttp, RefusedUpgradeParsesTheHeldRequests) {
   EXPECT_FALSE(R(h)[0].contains("upgrade"));
   EXPECT_EQ(R(h)[1]["request"]["uri"], "/b");
   EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("b"));
+}
+
+// ---- h2c: the upgrade to HTTP/2 hands the rest of the connection over.
+
+const std::string kH2cRequest =
+    "GET / HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+    "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n";
+const std::string kSwitchingToH2c =
+    "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+const std::string kServerSettings = "\0\0\0\4\0\0\0\0\0"s;
+
+std::string Text(const std::vector<uint8_t>& v) {
+  return {v.begin(), v.end()};
+}
+
+TEST(AnalysisHttp, H2cUpgradeHandsTheRestOver) {
+  AnalysisHarness h(Kind::kHttp);
+  Handover ho;
+  h.Data(0, kH2cRequest, 1);
+  EXPECT_FALSE(h.analyser().TakeHandover(&ho));
+  h.Data(0, "PRI * HTTP/2.0\r\n", 2);  // held until the response decides
+  h.Data(0, "\r\nSM\r\n\r\n", 3);
+  EXPECT_FALSE(h.analyser().TakeHandover(&ho));
+  h.Data(1, kSwitchingToH2c + kServerSettings, 4);
+  h.Data(1, "more", 5);  // until the handover is taken, what comes is kept
+  ASSERT_EQ(R(h).size(), 1u);
+  json r = R(h)[0];
+  EXPECT_EQ(r["upgrade"], "h2c");
+  EXPECT_EQ(r["response"]["status"], 101);
+  EXPECT_EQ(r["last_frame"], 4);
+  EXPECT_FALSE(r.contains("error"));
+  ASSERT_TRUE(h.analyser().TakeHandover(&ho));
+  EXPECT_EQ(ho.kind, Kind::kHttp2);
+  EXPECT_EQ(Text(ho.rest[0]), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  EXPECT_EQ(Text(ho.rest[1]), kServerSettings + "more");
+  EXPECT_EQ(ho.at[0].frame, 2u);
+  EXPECT_EQ(ho.at[1].frame, 4u);
+  EXPECT_FALSE(h.analyser().TakeHandover(&ho));  // once
+  EXPECT_LT(h.analyser().held(), 4096u);
+  h.Data(0, Get("/after"), 6);
+  h.End(7);
+  EXPECT_EQ(R(h).size(), 1u);
+}
+
+TEST(AnalysisHttp, H2cUpgradeWithNothingAfterIt) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, kH2cRequest, 1);
+  h.Data(1, kSwitchingToH2c, 2);
+  Handover ho;
+  ASSERT_TRUE(h.analyser().TakeHandover(&ho));
+  EXPECT_EQ(ho.kind, Kind::kHttp2);
+  EXPECT_TRUE(ho.rest[0].empty());
+  EXPECT_TRUE(ho.rest[1].empty());
+  EXPECT_EQ(ho.at[0].frame, 1u);  // where the rest would have started
+  EXPECT_EQ(ho.at[1].frame, 2u);
+}
+
+TEST(AnalysisHttp, OtherUpgradesHandNothingOver) {
+  Handover ho;
+  AnalysisHarness ws(Kind::kHttp);
+  ws.Data(0, "GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", 1);
+  ws.Data(1, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x02hi", 2);
+  EXPECT_FALSE(ws.analyser().TakeHandover(&ho));
+  ASSERT_EQ(R(ws).size(), 1u);
+  EXPECT_EQ(R(ws)[0]["upgrade"], "websocket");
+
+  AnalysisHarness unasked(Kind::kHttp);  // h2c the client did not ask for
+  unasked.Data(0, "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", 1);
+  unasked.Data(1, kSwitchingToH2c + kServerSettings, 2);
+  EXPECT_FALSE(unasked.analyser().TakeHandover(&ho));
+  EXPECT_EQ(ho.kind, Kind::kUnknown);
+  EXPECT_TRUE(ho.rest[1].empty());
+
+  AnalysisHarness refused(Kind::kHttp);
+  refused.Data(0, kH2cRequest + Get("/b"), 1);
+  refused.Data(1, Ok("no") + Ok("b"), 2);
+  EXPECT_FALSE(refused.analyser().TakeHandover(&ho));
+  ASSERT_EQ(R(refused).size(), 2u);
+  EXPECT_EQ(R(refused)[1]["request"]["uri"], "/b");
+}
+
+TEST(AnalysisHttp, H2cBytesPastMaxHeadAreNotHandedOver) {
+  Handover ho;
+  AnalysisHarness client(Kind::kHttp);
+  client.limits().max_head = 1024;
+  client.Data(0, kH2cRequest + std::string(2000, 'x'), 1);
+  client.Data(1, kSwitchingToH2c, 2);
+  EXPECT_FALSE(client.analyser().TakeHandover(&ho));
+  ASSERT_EQ(R(client).size(), 1u);
+  EXPECT_EQ(R(client)[0]["upgrade"], "h2c");
+  EXPECT_EQ(R(client)[0]["error"], "h2c: the client's bytes after the upgrade were not all kept");
+
+  AnalysisHarness server(Kind::kHttp);
+  server.limits().max_head = 1024;
+  server.Data(0, kH2cRequest, 1);
+  server.Data(1, kSwitchingToH2c + std::string(2000, 'y'), 2);
+  EXPECT_FALSE(server.analyser().TakeHandover(&ho));
+  ASSERT_EQ(R(server).size(), 1u);
+  EXPECT_EQ(R(server)[0]["error"], "h2c: the server's bytes after the 101 were not all kept");
+  EXPECT_LT(server.analyser().held(), 4096u);
 }
 
 TEST(AnalysisHttp, ConnectTunnel) {
