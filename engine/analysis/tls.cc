@@ -109,6 +109,7 @@ class TlsAnalyser final : public Analyser {
   bool seen_ = false, written_ = false;
   Position first_, last_;
   bool has_client_ = false, has_server_ = false, has_certificates_ = false;
+  bool client_whole_ = false, server_whole_ = false;  // the hello parsed to its end
   ClientHello client_;
   ServerHello server_;
   std::vector<Certificate> certificates_;
@@ -249,11 +250,15 @@ void TlsAnalyser::Message(int dir, uint8_t type, Bytes body) {
   bool from_server = client_dir_ >= 0 && dir != client_dir_;
   if (type == 1 && !from_server && !has_client_) {
     has_client_ = true;
-    if (const char* error = tls::ParseClientHello(body, client_)) Error(dir, error);
+    const char* error = tls::ParseClientHello(body, client_);
+    client_whole_ = error == nullptr;
+    if (error != nullptr) Error(dir, error);
   } else if (type == 2 && from_server && (!has_server_ || server_.retry)) {
     has_server_ = true;
     server_ = {};
-    if (const char* error = tls::ParseServerHello(body, server_)) Error(dir, error);
+    const char* error = tls::ParseServerHello(body, server_);
+    server_whole_ = error == nullptr;
+    if (error != nullptr) Error(dir, error);
     // TLS 1.3 encrypts all of the server's handshake after its ServerHello.
     if (!server_.retry && server_.selected_version == 0x0304) side_[dir].encrypted = true;
   } else if (type == 11 && from_server && !has_certificates_) {
@@ -297,6 +302,8 @@ void TlsAnalyser::WriteClient(Emitter& e) const {
   e.BeginArray("cipher_suites");
   for (uint16_t suite : client_.ciphers) e.Uint({}, suite);
   e.EndArray();
+  // A fingerprint of part of a hello is no client's fingerprint (tshark gives none either).
+  if (!client_whole_) return;
   const std::string ja3 = tls::Ja3String(client_);
   e.Plain("ja3_string", ja3);
   const std::string md5 = tls::Md5Hex(ja3);
@@ -307,6 +314,7 @@ void TlsAnalyser::WriteClient(Emitter& e) const {
 void TlsAnalyser::WriteServer(Emitter& e) const {
   if (server_.has_alpn) e.Text("alpn_chosen", server_.alpn);
   e.Uint("cipher_suite", server_.cipher);
+  if (!server_whole_) return;
   const std::string ja3s = tls::Ja3sString(server_);
   e.Plain("ja3s_string", ja3s);
   const std::string md5 = tls::Md5Hex(ja3s);

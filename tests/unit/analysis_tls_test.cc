@@ -352,6 +352,11 @@ TEST(AnalysisTlsMalformed, CutClientHello) {
   h.End(2);
   ASSERT_EQ(h.records().size(), 1u);
   EXPECT_EQ(h.records()[0]["error"], "client: ClientHello cut short");
+  // A fingerprint of part of a hello would be no client's: none is written.
+  EXPECT_FALSE(h.records()[0].contains("ja3"));
+  EXPECT_FALSE(h.records()[0].contains("ja3_string"));
+  EXPECT_FALSE(h.records()[0].contains("ja4"));
+  EXPECT_TRUE(h.records()[0].contains("cipher_suites"));
 }
 
 TEST(AnalysisTlsMalformed, GapStopsTheDirection) {
