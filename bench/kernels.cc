@@ -1,5 +1,6 @@
 // Google Benchmark kernels for the hot path: reading records, dissecting the core stacks,
-// writing JSON records, reassembling, the flow table. Run by hand (bench/README.md), never as timed tests.
+// writing JSON records, reassembling, the flow table. Run by hand (bench/README.md), never as timed
+// tests.
 #include <benchmark/benchmark.h>
 
 #include "engine/capture/reader.h"

@@ -28,8 +28,8 @@ using pcapkit::fuzz::ByteReader;
 using pcapkit::fuzz::Fail;
 
 constexpr pcapkit::OutputFormat kFormats[] = {
-    pcapkit::OutputFormat::kPcap, pcapkit::OutputFormat::kPcapng, pcapkit::OutputFormat::kJson,
-    pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist, pcapkit::OutputFormat::kTree};
+    pcapkit::OutputFormat::kPcap,   pcapkit::OutputFormat::kPcapng, pcapkit::OutputFormat::kJson,
+    pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist,  pcapkit::OutputFormat::kTree};
 
 void Put32le(std::vector<uint8_t>& b, uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));

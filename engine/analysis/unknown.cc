@@ -30,7 +30,8 @@ class UnknownAnalyser final : public Analyser {
   }
   void End(const Position& at) override {
     if (!seen_) return;
-    last_ = std::max(last_, at, [](const Position& a, const Position& b) { return a.frame < b.frame; });
+    last_ =
+        std::max(last_, at, [](const Position& a, const Position& b) { return a.frame < b.frame; });
     c_.sink->Write(Kind::kUnknown, *c_.conversation, first_, last_, [this](Emitter& e) {
       Describe(e, "client", side_[0]);
       Describe(e, "server", side_[1]);

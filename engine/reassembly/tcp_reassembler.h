@@ -16,8 +16,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/reassembly/flat_table.h"

@@ -167,9 +167,9 @@ struct ReassemblyStats {
 struct StreamPiece {
   bool ipv6 = false;
   Endpoint client, server;
-  bool from_client = true;  // the direction: client to server
-  uint64_t connection = 0;  // as StreamData::connection
-  uint64_t offset = 0;      // stream offset of the piece's first byte
+  bool from_client = true;           // the direction: client to server
+  uint64_t connection = 0;           // as StreamData::connection
+  uint64_t offset = 0;               // stream offset of the piece's first byte
   std::span<const uint8_t> data;     // the bytes; empty for a gap
   uint64_t gap = 0;                  // a gap: this many bytes are missing at `offset`
   std::span<const uint64_t> frames;  // frames whose bytes these are, the first byte's first
