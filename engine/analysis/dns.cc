@@ -386,7 +386,10 @@ std::string DnsAnalyser::Errors(const Msg* query, const Parsed& q, const Msg* re
 
 void DnsAnalyser::Write(const Msg* query, const Msg* response) {
   const Position& first = query ? query->at : response->at;
-  const Position& last = response ? response->at : query->at;
+  // A response whose segments waited for a hole to fill is placed at its first frame,
+  // which may precede the query's: the record still ends where its later side was.
+  const Position& answer = response ? response->at : query->at;
+  const Position& last = answer.frame < first.frame ? first : answer;
   const Parsed q = query ? Parse(query->bytes) : Parsed{};
   const Parsed r = response ? Parse(response->bytes) : Parsed{};
   const std::string error = Errors(query, q, response, r);
@@ -433,7 +436,7 @@ void DnsAnalyser::Gap(int dir, uint64_t len, const Position& at) {
 
 // A message cut by the stream's end is read as far as it goes; the queries still pending
 // are written unanswered; a lost stream that no record has explained gets its own.
-void DnsAnalyser::End(const Position&) {
+void DnsAnalyser::End(const Position& at) {
   if (ended_) return;
   for (int dir = 0; dir < 2; ++dir) {
     TcpSide& s = streams_[dir];
@@ -441,7 +444,8 @@ void DnsAnalyser::End(const Position&) {
     std::vector<uint8_t> cut = std::move(s.buf);
     s.buf = std::vector<uint8_t>();
     Bytes body = cut.size() > 2 ? Bytes(cut).subspan(2) : Bytes();
-    Handle(dir, {body, s.at, "message cut by the end of the stream"});
+    // Placed where the stream ended, as a whole message is where it became whole.
+    Handle(dir, {body, at, "message cut by the end of the stream"});
   }
   while (!pending_.empty()) WriteOldest();
   for (TcpSide& s : streams_) {

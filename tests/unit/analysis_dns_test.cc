@@ -321,7 +321,7 @@ TEST(AnalysisDnsTcp, MessageCutByTheEnd) {
   h.End(3);
   ASSERT_EQ(h.records().size(), 1u);
   EXPECT_EQ(h.records()[0]["id"], 4);
-  EXPECT_EQ(h.records()[0]["response_frame"], 2);
+  EXPECT_EQ(h.records()[0]["response_frame"], 3);  // where the stream ended
   EXPECT_EQ(h.records()[0]["error"], "response: message cut by the end of the stream");
 }
 
@@ -368,4 +368,23 @@ TEST(AnalysisDnsTcp, RandomMessagesNeverCrash) {
   }
 }
 
+}  // namespace
+
+namespace {
+// A fuzz finding: the response's bytes waited for a hole, so the reassembler places them
+// at an earlier frame than the query's; the record still ends no earlier than it starts.
+TEST(AnalysisDnsTcp, ARecordNeverEndsBeforeItStarts) {
+  AnalysisHarness h(Kind::kDns, 53, /*tcp=*/true);
+  h.Data(0, OverTcp(Query(9, "www.example.com")), 12);
+  h.Data(1, OverTcp(CnameResponse(9)), 11);
+  ASSERT_EQ(h.records().size(), 1u);
+  EXPECT_EQ(h.records()[0]["first_frame"], 12);
+  EXPECT_EQ(h.records()[0]["last_frame"], 12);
+  EXPECT_EQ(h.records()[0]["response_frame"], 11);
+  // A message cut by the end of the stream is placed where the stream ended.
+  h.Data(0, OverTcp(Query(10, "a.example")).substr(0, 9), 13);
+  h.End(20);
+  ASSERT_EQ(h.records().size(), 2u);
+  EXPECT_EQ(h.records()[1]["query_frame"], 20);
+}
 }  // namespace
