@@ -27,5 +27,5 @@ if [ "${PCAPKIT_SKIP_SANITIZERS:-0}" != 1 ]; then
   # (layering, shape, schema document) do not depend on the build; under the sanitizers
   # the corpus is still read in every format by the corpus and strategy tests.
   phase tests-asan bash -c 'cd build-asan && ctest --output-on-failure -j"$(nproc)" \
-    -E "tshark_differential|formats_independent_readers|reassembly_differential|flows_differential|trace_differential|layering|code_shape|schema_doc"'
+    -E "tshark_differential|formats_independent_readers|reassembly_differential|flows_differential|trace_differential|analyse_differential|layering|code_shape|schema_doc"'
 fi
