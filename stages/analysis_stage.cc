@@ -29,9 +29,14 @@ AnalysisStage::AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
                .stream = nullptr,
                .closed =
                    [this](const ConnectionInfo& c) {
-                     conversations_.Closed(c.connection, {frame_, c.last});
+                     conversations_.Closed(c.connection, {c.last_frame, c.last});
+                     labels_.erase(c.connection);
                    },
-               .piece = [this](const StreamPiece& p) { OnPiece(p); }}) {}
+               .piece = [this](const StreamPiece& p) { OnPiece(p); },
+               .opened =
+                   [this](uint64_t connection) {
+                     if (label_ != nullptr) labels_[connection] = *label_;
+                   }}) {}
 
 AnalysisStage::~AnalysisStage() = default;
 
@@ -59,9 +64,10 @@ Status AnalysisStage::Run(WorkItem& item) {
 
 void AnalysisStage::OnPiece(const StreamPiece& p) {
   analysis::Conversation c;
-  if (label_ != nullptr) {
-    c.flow = label_->number;
-    std::memcpy(c.community_id, label_->community_id, sizeof c.community_id);
+  auto label = labels_.find(p.connection);
+  if (label != labels_.end()) {
+    c.flow = label->second.number;
+    std::memcpy(c.community_id, label->second.community_id, sizeof c.community_id);
   }
   c.ipv6 = p.ipv6;
   c.tcp = true;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <unordered_map>
 
 #include "engine/analysis/conversations.h"
 #include "engine/reassembly/engine.h"
@@ -55,10 +56,13 @@ class AnalysisStage final : public analysis::RecordSink {
   analysis::Conversations conversations_;
   reassembly::Engine engine_;
   uint64_t records_ = 0;
-  // The frame being fed and its flow: a connection first seen now belongs to that flow.
+  // The frame being fed and its flow: a connection that opens now belongs to that flow,
+  // which is noted by connection number (its pieces may come much later: held beyond a
+  // hole, or handed out when another frame's timeout closes it).
   uint64_t frame_ = 0;
   Timestamp time_;
   const WorkItem::FlowLabel* label_ = nullptr;
+  std::unordered_map<uint64_t, WorkItem::FlowLabel> labels_;
 };
 
 }  // namespace pcapkit::stages

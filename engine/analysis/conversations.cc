@@ -38,6 +38,7 @@ struct Conversations::Entry {
   size_t kept_bytes[2] = {};
   size_t held = 0;  // last counted
   int64_t last_ns = 0;
+  Position last;         // its latest piece: where it ends when something else ends it
   bool ordered = false;  // in its order list (an entry the budget ended is not)
   std::list<Entry*>::iterator place;
 };
@@ -52,7 +53,7 @@ void Conversations::Piece(uint64_t id, const Conversation& conversation, int dir
   Entry& e = Find(tcp_, tcp_order_, id, conversation);
   if (!e.decided && e.kept.empty() && !expected_.empty()) StartExpected(e, at);
   Feed(e, dir, data, gap, at);
-  KeepWithinBudget(at);
+  KeepWithinBudget();
 }
 
 void Conversations::Closed(uint64_t id, const Position& at) {
@@ -66,12 +67,13 @@ void Conversations::Datagram(const Conversation& conversation, int dir,
   Entry& e = Find(udp_, udp_order_, conversation.flow, conversation);
   e.udp = true;
   Feed(e, dir, data, 0, at);
-  KeepWithinBudget(at);
+  KeepWithinBudget();
 }
 
 void Conversations::Finish(const Position& at) {
-  while (!tcp_order_.empty()) End(tcp_, tcp_order_, *tcp_order_.front(), at);
-  while (!udp_order_.empty()) End(udp_, udp_order_, *udp_order_.front(), at);
+  (void)at;  // each conversation ends where its own last piece was
+  while (!tcp_order_.empty()) End(tcp_, tcp_order_, *tcp_order_.front(), tcp_order_.front()->last);
+  while (!udp_order_.empty()) End(udp_, udp_order_, *udp_order_.front(), udp_order_.front()->last);
   tcp_.clear();
 }
 
@@ -95,6 +97,7 @@ Conversations::Entry& Conversations::Find(Table& table, std::list<Entry*>& order
 void Conversations::Feed(Entry& e, int dir, std::span<const uint8_t> data, uint64_t gap,
                          const Position& at) {
   e.last_ns = reassembly::ToNanos(at.time);
+  if (at.frame >= e.last.frame) e.last = at;
   if (e.swapped) dir = 1 - dir;
   if (!e.decided) {
     Keep(e, dir, data, gap, at);
@@ -247,8 +250,14 @@ void Conversations::Start(Entry& e, const AnalyserInfo* info) {
 }
 
 // What `e` holds now, into the total.
+//
+// An entry is charged for itself too while it is followed (a flood of conversations no
+// analyser wants must not grow without bound); one the budget ended, kept only until its
+// connection closes, is bounded by the reassembler's connection budget instead.
 void Conversations::Recount(Entry& e) {
+  constexpr size_t kEntryCost = sizeof(Entry) + 96;  // with its map and list nodes
   size_t h = e.analyser ? e.analyser->held() : e.kept_bytes[0] + e.kept_bytes[1];
+  if (e.ordered) h += kEntryCost;
   held_ = held_ - e.held + h;
   e.held = h;
   stats_.peak_memory = std::max(stats_.peak_memory, held_);
@@ -267,24 +276,24 @@ void Conversations::ExpireUdp(const Position& at) {
   int64_t now = reassembly::ToNanos(at.time);
   int64_t timeout = int64_t(settings_.udp_timeout * 1e9);
   while (!udp_order_.empty() && reassembly::Elapsed(now, udp_order_.front()->last_ns) > timeout)
-    End(udp_, udp_order_, *udp_order_.front(), at);
+    End(udp_, udp_order_, *udp_order_.front(), udp_order_.front()->last);
 }
 
 // Past the budget, the least recently active conversation ends early. A TCP one stays
 // known (analysed no further) until its connection closes, so that its later bytes are
 // not taken for a new conversation.
-void Conversations::KeepWithinBudget(const Position& at) {
+void Conversations::KeepWithinBudget() {
   while (held_ > settings_.memory && !(tcp_order_.empty() && udp_order_.empty())) {
     bool tcp = udp_order_.empty() ||
                (!tcp_order_.empty() && tcp_order_.front()->last_ns <= udp_order_.front()->last_ns);
     ++stats_.ended_early;
     if (!tcp) {
-      End(udp_, udp_order_, *udp_order_.front(), at);
+      End(udp_, udp_order_, *udp_order_.front(), udp_order_.front()->last);
       continue;
     }
     Entry& e = *tcp_order_.front();
     if (!e.decided) Decide(e, true);
-    if (e.analyser != nullptr) e.analyser->End(at);
+    if (e.analyser != nullptr) e.analyser->End(e.last);
     e.analyser.reset();
     tcp_order_.erase(e.place);
     e.ordered = false;

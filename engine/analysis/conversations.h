@@ -80,7 +80,7 @@ class Conversations final : public Expectations {
   void Recount(Entry& e);
   void End(Table& table, std::list<Entry*>& order, Entry& e, const Position& at);
   void ExpireUdp(const Position& at);
-  void KeepWithinBudget(const Position& at);
+  void KeepWithinBudget();
 
   Settings settings_;
   RecordSink* sink_;

@@ -79,7 +79,8 @@ void ReadTransport(const Frame& frame, const Transport& t, FlowPacket& out) {
   bool ports = t.proto == kTcp || t.proto == kUdp || t.proto == kSctp;
   bool icmp = t.proto == kIcmp || t.proto == kIcmpv6;
   bool header = !(out.fragment && !out.first_fragment);
-  if (header && (ports || icmp) && t.offset + 4 <= captured) {
+  bool parsed = header && (ports || icmp) && t.offset + 4 <= captured;
+  if (parsed) {
     const uint8_t* h = data + t.offset;
     out.srcport = ports ? wire::Be16(h) : h[0];
     out.dstport = ports ? wire::Be16(h + 2) : h[1];
@@ -95,7 +96,8 @@ void ReadTransport(const Frame& frame, const Transport& t, FlowPacket& out) {
   }
   out.payload_bytes = t.ip_end > payload_at ? t.ip_end - payload_at : 0;
   uint32_t captured_end = std::min(captured, t.ip_end);
-  bool have = !out.fragment && (ports || icmp) && payload_at <= captured_end;
+  // Only past a transport header that was captured whole: a cut header is no payload.
+  bool have = parsed && !out.fragment && payload_at <= captured_end;
   out.payload = have ? data + payload_at : nullptr;
   out.payload_captured = have ? captured_end - payload_at : 0;
 }

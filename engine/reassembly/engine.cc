@@ -65,7 +65,7 @@ Engine::Engine(const ReassemblyOptions& options, const Dissector* dissector,
         [this](const ConnectionInfo& c) {
           if (callbacks_.closed) callbacks_.closed(c);
         },
-        callbacks_.piece);
+        callbacks_.piece, callbacks_.opened);
 }
 
 Engine::~Engine() = default;

@@ -70,6 +70,7 @@ struct TcpReassembler::Connection {
   bool closed = false;
   bool reset = false;  // a RST was seen: the connection closes after the linger time
   uint64_t frames = 0;
+  uint64_t last_frame = 0;  // the latest segment's frame
   size_t cost = 0;
   Connection *prev = nullptr, *next = nullptr;
 

@@ -8,12 +8,14 @@
 namespace pcapkit::reassembly {
 
 TcpReassembler::TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats,
-                               EmitStream stream, EmitClosed closed, EmitPiece piece)
+                               EmitStream stream, EmitClosed closed, EmitPiece piece,
+                               EmitOpened opened)
     : options_(options),
       stats_(stats),
       emit_stream_(std::move(stream)),
       emit_closed_(std::move(closed)),
-      emit_piece_(std::move(piece)) {}
+      emit_piece_(std::move(piece)),
+      emit_opened_(std::move(opened)) {}
 
 TcpReassembler::~TcpReassembler() {
   while (lru_ != nullptr) Erase(lru_);
@@ -138,7 +140,7 @@ void TcpReassembler::SkipTo(Connection& c, int di, uint64_t to) {
     uint64_t stop = d.ooo.empty() ? to : std::min(to, d.ooo.begin()->first);
     uint64_t len = stop - d.next;
     if (emit_piece_)
-      EmitPieceOf(c, di, d.next, {}, len, {}, c.last);
+      EmitPieceOf(c, di, d.next, {}, len, {&c.last_frame, 1}, c.last);
     else if (!d.gaps.empty() && d.gaps.back().rel + d.gaps.back().len == d.next)
       d.gaps.back().len += len;
     else
@@ -220,6 +222,7 @@ void TcpReassembler::Add(const TcpSegment& segment) {
   int64_t now_ns = ToNanos(segment.time);
   Touch(conn);
   conn->last = segment.time;
+  conn->last_frame = segment.frame;
   conn->last_ns = now_ns;
   ++conn->frames;
 
@@ -231,7 +234,8 @@ void TcpReassembler::Add(const TcpSegment& segment) {
     sender.base = data_seq;
   }
   int64_t offset = sender.Rel(data_seq);
-  if ((segment.syn() || segment.fin() || segment.rst()) && segment.len == 0)
+  // (Streaming keeps no record, so no index of its frames.)
+  if ((segment.syn() || segment.fin() || segment.rst()) && segment.len == 0 && !emit_piece_)
     sender.Note(segment.frame);
   if (segment.len > 0 && !sender.done) {
     // Bytes from before the stream's first one are not ours to place; the rest (and the
@@ -289,6 +293,7 @@ TcpReassembler::Connection* TcpReassembler::Open(const TcpSegment& segment) {
   conn->client_is_a = sender_is_client == segment.src_is_a;
   conn->number = ++next_number_;
   conn->first = segment.time;
+  if (emit_opened_) emit_opened_(conn->number);
   ++stats_->connections;
   table_.Insert(segment.hash, conn);
   return conn;
@@ -343,7 +348,7 @@ inline void TcpReassembler::SkipAcknowledgedHole(Connection& conn, int side,
 // A RST closes the connection only once the linger time has passed (see Expire).
 void TcpReassembler::NoteReset(Connection& conn, Direction& sender, uint64_t frame,
                                int64_t now_ns) {
-  sender.Note(frame);
+  if (!emit_piece_) sender.Note(frame);
   if (conn.reset) return;
   conn.reset = true;
   closing_.push_back({now_ns, conn.number, conn.hash, conn.key});

@@ -31,10 +31,11 @@ class TcpReassembler {
   using EmitStream = std::function<void(StreamData&)>;
   using EmitClosed = std::function<void(const ConnectionInfo&)>;
   using EmitPiece = std::function<void(const StreamPiece&)>;
+  using EmitOpened = std::function<void(uint64_t)>;
   // With `piece` set, bytes are streamed out as pieces instead of records (see
-  // ReassemblyCallbacks::piece).
+  // ReassemblyCallbacks::piece); `opened` hears of each connection as it opens.
   TcpReassembler(const ReassemblyOptions& options, ReassemblyStats* stats, EmitStream stream,
-                 EmitClosed closed, EmitPiece piece = nullptr);
+                 EmitClosed closed, EmitPiece piece = nullptr, EmitOpened opened = nullptr);
   ~TcpReassembler();
 
   void Add(const TcpSegment& segment);
@@ -92,6 +93,7 @@ class TcpReassembler {
   EmitStream emit_stream_;
   EmitClosed emit_closed_;
   EmitPiece emit_piece_;
+  EmitOpened emit_opened_;
   Connection* Find(const Key& key, uint64_t hash) const;
   Connection* StillClosing(const Closing& closing) const;
 

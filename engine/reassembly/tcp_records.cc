@@ -118,6 +118,7 @@ void TcpReassembler::Close(Connection* c, StreamEnd end) {
     info.frames = c->frames;
     info.first = c->first;
     info.last = c->last;
+    info.last_frame = c->last_frame;
     emit_closed_(info);
   }
   c->closed = true;

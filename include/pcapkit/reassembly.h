@@ -145,6 +145,7 @@ struct ConnectionInfo {
   uint64_t client_bytes = 0, server_bytes = 0;  // payload bytes delivered each way
   uint64_t gaps = 0;                            // missing bytes, both ways
   uint64_t frames = 0;                          // TCP frames seen
+  uint64_t last_frame = 0;                      // the latest of them
   Timestamp first, last;
 };
 
@@ -184,6 +185,9 @@ struct ReassemblyCallbacks {
   // called), and nothing is kept once handed out: retransmissions of bytes already
   // delivered are dropped without comparing them, so `conflict` is not reported.
   std::function<void(const StreamPiece&)> piece;
+  // Every TCP connection as it opens (its number), within the Feed of the frame that
+  // opened it: streaming consumers tell connections apart before their first piece.
+  std::function<void(uint64_t connection)> opened;
 };
 
 class Reassembler {

@@ -158,6 +158,30 @@ TEST(Analyse, FlowNumbersAreExtractFlowIds) {
   EXPECT_NE(r[0]["flow"], r[1]["flow"]);
 }
 
+// A connection whose bytes all wait beyond a hole comes out only when another frame's
+// clock times it out: its record still has its own flow and ends at its own last frame.
+TEST(Analyse, AConnectionClosedByAnothersFrameKeepsItsFlowAndItsFrames) {
+  Tcp a;
+  a.Open();
+  a.ClientAt(10, kGet1.substr(10));  // the first 10 bytes were never captured
+  Tcp b;
+  b.sport = 40001;
+  b.t = 400;  // past the 300 s TCP timeout: b's first frame times a out
+  b.Open();
+  b.Client(kGet2);
+  b.Server(kOk);
+  b.Close();
+  std::vector<Record> all = a.out;
+  all.insert(all.end(), b.out.begin(), b.out.end());
+  std::vector<json> r = Analyse(all);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0]["flow"], 0) << "a's flow, not the one whose frame closed it";
+  EXPECT_EQ(r[0]["srcport"], 40000);
+  EXPECT_EQ(r[0]["last_frame"], 4) << "a's own last frame";
+  EXPECT_EQ(r[1]["flow"], 1);
+  EXPECT_EQ(r[1]["request"]["uri"], "/two");
+}
+
 TEST(Analyse, ContentBeforePortThenPortThenUnknown) {
   Tcp http;  // HTTP on a port no analyser names: found by content
   http.port = 5555;

@@ -81,17 +81,19 @@ TEST(TcpStreaming, BytesGoOutInOrderAsSoonAsTheyAreContiguous) {
 
 TEST(TcpStreaming, AHoleGoesOutAsAGapOnceCertainNeverAsBytes) {
   // "bbbbb" (offset 5) is never captured; the server acknowledges past it, so the hole is
-  // certain: a gap piece, then the bytes after it.
+  // certain: a gap piece (placed at the connection's latest frame, the one that made it
+  // certain), then the bytes after it.
   Streamed got = Stream({Client(1, 1000, kSyn), Server(1, 5000, 1001, kSyn | kAck),
                          Client(1, 1001, kAck), Client(2, 1001, kAck | kPsh, "aaaaa"),
                          Client(2, 1011, kAck | kPsh, "ccccc"), Server(3, 5001, 1016, kAck)});
   std::vector<Piece> want = {
-      {true, 0, "aaaaa", 0, {4}}, {true, 5, "", 5, {}}, {true, 10, "ccccc", 0, {5}}};
+      {true, 0, "aaaaa", 0, {4}}, {true, 5, "", 5, {6}}, {true, 10, "ccccc", 0, {5}}};
   EXPECT_EQ(got.pieces, want);
   // Without the acknowledgement the hole is given up only at the end of the capture.
   Streamed eof =
       Stream({Client(1, 1000, kSyn), Server(1, 5000, 1001, kSyn | kAck), Client(1, 1001, kAck),
               Client(2, 1001, kAck | kPsh, "aaaaa"), Client(2, 1011, kAck | kPsh, "ccccc")});
+  want[1].frames = {5};  // the connection's last frame
   EXPECT_EQ(eof.pieces, want);
   EXPECT_EQ(eof.closed, std::vector<pcapkit::StreamEnd>{pcapkit::StreamEnd::kEof});
 }
