@@ -121,6 +121,7 @@ void Conversations::Switch(Entry& e, Handover& h) {
   e.analyser.reset();
   for (const AnalyserInfo& a : Analysers())
     if (a.kind == h.kind && Enabled(settings_, a, e.udp)) {
+      --stats_.conversations;  // the same conversation, another protocol: counted once
       Begin(e, a.kind, a.make);
       for (int dir = 0; dir < 2; ++dir)
         if (!h.rest[dir].empty()) e.analyser->Data(dir, h.rest[dir], h.at[dir]);
