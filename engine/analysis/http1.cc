@@ -1,5 +1,5 @@
-// The `http` analyser's input, by phase: heads, bodies, chunks, the bytes held around an
-// upgrade, and the holes; then its detection and registration. What the class is and
+// The `http` analyser's input, by phase: heads, bodies, chunks, HTTP/0.9 responses and the
+// bytes held around an upgrade; then its detection and registration. What the class is and
 // does: http1.h.
 #include "engine/analysis/http1.h"
 
@@ -7,15 +7,6 @@
 #include <cstring>
 
 namespace pcapkit::analysis::http1 {
-namespace {
-
-// The methods content detection knows (the parser takes any token).
-const char* const kMethods[] = {"GET",       "POST",   "HEAD",    "PUT",    "DELETE",
-                                "OPTIONS",   "TRACE",  "CONNECT", "PATCH",  "PROPFIND",
-                                "PROPPATCH", "MKCOL",  "COPY",    "MOVE",   "LOCK",
-                                "UNLOCK",    "SEARCH", "REPORT",  "NOTIFY", "SUBSCRIBE"};
-
-}  // namespace
 
 void Http1Analyser::Data(int dir, std::span<const uint8_t> bytes, const Position& at) {
   if (ended_ || dir < 0 || dir > 1) return;
@@ -55,6 +46,8 @@ size_t Http1Analyser::Step(int dir, std::span<const uint8_t> bytes, const Positi
       return Hold(bytes, at);
     case Phase::kHandover:
       return KeepForHandover(bytes, at);
+    case Phase::kResync:
+      return Resync(dir, bytes, at);
     case Phase::kStopped:
       break;
   }
@@ -82,18 +75,23 @@ size_t Http1Analyser::TakeLine(int dir, std::span<const uint8_t> bytes, bool& co
 
 size_t Http1Analyser::Head(int dir, std::span<const uint8_t> bytes, const Position& at) {
   Side& s = side_[dir];
+  if (dir == 1 && SimpleResponse(bytes, at)) return 0;
   if (s.phase == Phase::kHead && s.head.empty()) {
     // Empty lines before a message are skipped (RFC 9112 2.2): some clients send a CRLF
-    // after a body.
-    if (bytes[0] == '\r' || bytes[0] == '\n') return 1;
+    // after a body. So is a NUL, which no message starts with: a TCP keep-alive's byte is
+    // one, taken as data when the capture starts in the middle of the connection.
+    if (bytes[0] == '\r' || bytes[0] == '\n' || bytes[0] == '\0') return 1;
     if (!BeginMessage(dir, at)) return bytes.size();
   }
   Touch(dir, at);
   bool complete;
   size_t used = TakeLine(dir, bytes, complete);
   if (!complete) return used;
-  if (!Chomp(std::string_view(s.head).substr(s.line)).empty()) {
-    s.line = s.head.size();  // a line of the head; the empty line ends it
+  std::string_view line = Chomp(std::string_view(s.head).substr(s.line));
+  // The empty line ends a head, and an HTTP/0.9 request line is a whole head.
+  bool simple = dir == 0 && s.phase == Phase::kHead && s.line == 0 && SimpleRequestLine(line);
+  if (!line.empty() && !simple) {
+    s.line = s.head.size();
     return used;
   }
   s.line = 0;
@@ -157,6 +155,39 @@ size_t Http1Analyser::ChunkEnd(int dir, std::span<const uint8_t> bytes) {
   return 1;
 }
 
+// The response to an HTTP/0.9 request has no head (RFC 1945 6, Simple-Response): the
+// server's bytes up to the close are its body — unless they start with "HTTP/", as from a
+// server that answers in HTTP/1.x. While what came is a prefix of it, it is gathered as a
+// head. True when the response was found to be a body (the phase is then kCloseBody).
+bool Http1Analyser::SimpleResponse(std::span<const uint8_t> bytes, const Position& at) {
+  static constexpr std::string_view kHttp = "HTTP/";
+  Side& s = side_[1];
+  if (s.phase != Phase::kHead || s.head.size() >= kHttp.size()) return false;
+  Transaction* t = SimpleRequest();
+  size_t n = std::min(kHttp.size() - s.head.size(), bytes.size());
+  if (!t || kHttp.substr(s.head.size(), n) == View(bytes.first(n))) return false;
+  BeginSimpleResponse(*t, at);
+  s.body.Data({reinterpret_cast<const uint8_t*>(s.head.data()), s.head.size()});
+  s.head.clear();
+  return true;
+}
+
+// The transaction the response starting now answers, when its request is HTTP/0.9.
+Transaction* Http1Analyser::SimpleRequest() {
+  Transaction* t = Find(side_[1].depth ? side_[1].depth : answered_ + 1);
+  return t && t->request.parsed && t->request.version == "0.9" ? t : nullptr;
+}
+
+void Http1Analyser::BeginSimpleResponse(Transaction& t, const Position& at) {
+  Side& s = side_[1];
+  if (s.head.empty()) BeginMessage(1, at);  // a response's never fails
+  t.decided = true;
+  t.response.parsed = true;
+  t.response.version = "0.9";
+  s.phase = Phase::kCloseBody;
+  s.body.Begin({});
+}
+
 // Requests after an upgrade request wait, up to max_head bytes: if the upgrade is refused
 // they are parsed, if it is an h2c one they are handed over, else dropped.
 size_t Http1Analyser::Hold(std::span<const uint8_t> bytes, const Position& at) {
@@ -187,73 +218,6 @@ size_t Http1Analyser::KeepForHandover(std::span<const uint8_t> bytes, const Posi
   return bytes.size();
 }
 
-// ---- Holes. Only a body of known length keeps its framing across one.
-
-void Http1Analyser::Gap(int dir, uint64_t len, const Position& at) {
-  if (ended_ || dir < 0 || dir > 1 || len == 0) return;
-  Side& s = side_[dir];
-  if (s.phase == Phase::kBody) len = GapInBody(dir, len, at);
-  if (len > 0) {
-    switch (s.phase) {
-      case Phase::kStopped:
-        break;
-      case Phase::kHold:
-        hold_lost_ = true;  // held requests with a hole in them cannot be parsed
-        break;
-      case Phase::kHandover:
-        rest_lost_ = true;  // nor handed over
-        break;
-      case Phase::kCloseBody:  // still all body up to the end: it is only counted
-        Touch(dir, at);
-        s.body.Gap(len);
-        break;
-      case Phase::kHead:
-        GapInHead(dir, len, at);
-        break;
-      default:
-        GapInChunks(dir, len, at);
-        break;
-    }
-  }
-  Flush();
-}
-
-// Returns what is left of the hole past the body's end.
-uint64_t Http1Analyser::GapInBody(int dir, uint64_t len, const Position& at) {
-  Side& s = side_[dir];
-  uint64_t take = std::min(len, s.remaining);
-  Touch(dir, at);
-  s.body.Gap(take);
-  s.remaining -= take;
-  if (s.remaining == 0) {
-    FinishBody(dir, true);
-    EndMessage(dir);
-  }
-  return len - take;
-}
-
-// A hole where a head is (or starts): the message it belongs to is known only by it.
-void Http1Analyser::GapInHead(int dir, uint64_t len, const Position& at) {
-  Side& s = side_[dir];
-  if (s.head.empty() && !BeginMessage(dir, at)) return;
-  Message* m = Current(dir);
-  Stop(dir, {});
-  m->body.gaps += len;
-  m->last = at;
-}
-
-// A hole in a chunked body: what is inside the chunk being read is the body's, the rest
-// (chunk framing, more chunks, what follows) only the message's.
-void Http1Analyser::GapInChunks(int dir, uint64_t len, const Position& at) {
-  Side& s = side_[dir];
-  Message* m = Current(dir);
-  uint64_t body = s.phase == Phase::kChunkData ? std::min(len, s.remaining) : 0;
-  Touch(dir, at);
-  if (body) s.body.Gap(body);
-  Stop(dir, {});
-  if (m) m->body.gaps += len - body;
-}
-
 size_t Http1Analyser::held() const {
   size_t n = sizeof *this + hold_.capacity() + rest_.capacity() + pending_bytes_;
   n += pending_.size() * sizeof(Transaction);
@@ -279,11 +243,7 @@ bool Detect(int dir, std::span<const uint8_t> bytes) {
     if (v.size() > 7 && (v[7] < '0' || v[7] > '9')) return false;
     return v.size() <= 8 || v[8] == ' ';
   }
-  for (const char* m : kMethods) {
-    size_t n = std::strlen(m);
-    if (starts(m) && (v.size() <= n || v[n] == ' ')) return true;
-  }
-  return false;
+  return StartLine(false, v) != Probe::kNo;
 }
 
 std::unique_ptr<Analyser> Make(const Context& c) {

@@ -10,11 +10,19 @@
 // response says whether they are still HTTP; an accepted h2c upgrade hands them, and the
 // server's bytes after the 101, to the `http2` analyser (TakeHandover).
 //
-// Nothing is made of bytes that were not seen: a hole inside a body of known length is
-// counted and the parsing goes on after it; a hole anywhere else loses the framing, and
-// that direction is no longer parsed. Malformed input stops its direction (`error`).
+// An HTTP/0.9 request (a request line without version) is the line alone; its response is
+// every byte the server sends up to the close, unless they start with a status line.
 //
-// The class is split by phase: http1.cc reads the bytes (heads, bodies, chunks, holes),
+// Nothing is made of bytes that were not seen: a hole inside a body of known length is
+// counted and the parsing goes on after it. A hole anywhere else cuts the message it falls
+// in (what arrived of its head is written) and loses the framing: the direction looks for
+// the next message where one can start — at the start of the first piece after the hole,
+// or at a line start within max_head bytes — and goes on from there, the bytes passed over
+// counted as the cut message's `gaps`. A body of known length the connection's end cuts
+// counts what is missing as `gaps` too. Malformed input stops its direction (`error`).
+//
+// The class is split by phase: http1.cc reads the bytes (heads, bodies, chunks, upgrades),
+// http1_gaps.cc the holes, the search after them and the cut messages,
 // http1_transactions.cc pairs the messages and writes them; http1_message.cc holds the
 // syntax.
 #pragma once
@@ -41,7 +49,8 @@ enum class Phase : uint8_t {
   kCloseBody,  // a response body the connection's end ends
   kHold,       // requests after an upgrade request, kept until its response decides
   kHandover,   // the server's bytes after an accepted h2c upgrade, kept for the handover
-  kStopped,    // no longer HTTP, or its framing lost: the bytes are ignored
+  kResync,     // after a hole that lost the framing: looking for the next message's start
+  kStopped,    // no longer HTTP, or its framing lost for good: the bytes are ignored
 };
 
 inline bool InBody(Phase p) {
@@ -57,6 +66,12 @@ struct Side {
   uint64_t remaining = 0;  // kBody, kChunkData: bytes to come
   uint64_t depth = 0;      // the transaction of the message in progress (0: none)
   bool cr = false;         // kChunkEnd: the CR came
+  // kResync: bytes passed over since the hole (against max_head); the next piece follows a
+  // hole (its start may start a message); the last byte passed over was an LF. `head`
+  // holds the first bytes of a possible start line, too few to tell, from `probe_at`.
+  uint64_t scanned = 0;
+  bool after_hole = false, line_start = false;
+  Position probe_at;
   BodyReader body;
 };
 
@@ -82,9 +97,22 @@ class Http1Analyser final : public Analyser {
   size_t ChunkEnd(int dir, std::span<const uint8_t> bytes);
   size_t Hold(std::span<const uint8_t> bytes, const Position& at);
   size_t KeepForHandover(std::span<const uint8_t> bytes, const Position& at);
+  bool SimpleResponse(std::span<const uint8_t> bytes, const Position& at);
+  Transaction* SimpleRequest();
+  void BeginSimpleResponse(Transaction& t, const Position& at);
+
+  // Holes, the search for the next message after one, cut messages (http1_gaps.cc).
   uint64_t GapInBody(int dir, uint64_t len, const Position& at);
   void GapInHead(int dir, uint64_t len, const Position& at);
   void GapInChunks(int dir, uint64_t len, const Position& at);
+  void LoseFraming(int dir, uint64_t len);
+  size_t Resync(int dir, std::span<const uint8_t> bytes, const Position& at);
+  Probe ProbeHeld(int dir, std::span<const uint8_t> bytes);
+  void PassOver(int dir, uint64_t len);
+  void Resynced(int dir, const Position& at);
+  void CutHead(int dir);
+  void EndCut(int dir);
+  void CutByEnd(int dir);
 
   // Messages and transactions (http1_transactions.cc).
   bool BeginMessage(int dir, const Position& at);

@@ -7,10 +7,17 @@
 namespace pcapkit::analysis::http1 {
 namespace {
 
+const std::string_view kMethods[] = {"GET",       "POST",   "HEAD",    "PUT",    "DELETE",
+                                     "OPTIONS",   "TRACE",  "CONNECT", "PATCH",  "PROPFIND",
+                                     "PROPPATCH", "MKCOL",  "COPY",    "MOVE",   "LOCK",
+                                     "UNLOCK",    "SEARCH", "REPORT",  "NOTIFY", "SUBSCRIBE"};
+
+// RFC 9110 5.6.2 (a NUL is none: strchr would find the string's terminator).
 bool IsToken(std::string_view v) {
   if (v.empty()) return false;
   for (char c : v)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c)))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+          (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c))))
       return false;
   return true;
 }
@@ -71,39 +78,45 @@ void WriteBody(Emitter& e, const Message& m) {
   m.body.Write(e);
 }
 
+// A message whose head was cut has no body: it has no body_len (nor decoded_len) rather
+// than a 0 that would say its body was empty.
 void WriteRequest(Emitter& e, const Message& m) {
   e.BeginObject("request");
   if (m.parsed) {
     e.Text("method", m.method);
     e.Text("uri", m.uri);
-    e.Text("version", m.version);
+    if (!m.version.empty()) e.Text("version", m.version);
     WriteHeader(e, "host", m, "host");
     WriteHeader(e, "user_agent", m, "user-agent");
     WriteFieldList(e, "headers", m.headers);
-    e.Uint("body_len", m.body.body_len);
+    if (!m.head_cut) e.Uint("body_len", m.body.body_len);
     WriteHeader(e, "content_type", m, "content-type");
     std::string coding = Joined(m.headers, "content-encoding");
     if (!coding.empty()) {
       e.Text("content_encoding", coding);
-      e.Uint("decoded_len", m.body.decoded_len);
+      if (!m.head_cut) e.Uint("decoded_len", m.body.decoded_len);
     }
   }
   WriteBody(e, m);
   e.EndObject();
 }
 
+// An HTTP/0.9 response is only a body.
 void WriteResponse(Emitter& e, const Message& m) {
   e.BeginObject("response");
-  if (m.parsed) {
+  if (m.parsed && m.version == "0.9") {
+    e.Text("version", m.version);
+    e.Uint("body_len", m.body.body_len);
+  } else if (m.parsed) {
     e.Uint("status", m.status);
-    e.Text("reason", m.reason);
+    if (!m.line_cut) e.Text("reason", m.reason);
     e.Text("version", m.version);
     WriteFieldList(e, "headers", m.headers);
-    e.Uint("body_len", m.body.body_len);
+    if (!m.head_cut) e.Uint("body_len", m.body.body_len);
     WriteHeader(e, "content_type", m, "content-type");
     std::string coding = Joined(m.headers, "content-encoding");
     if (!coding.empty()) e.Text("content_encoding", coding);
-    e.Uint("decoded_len", m.body.decoded_len);
+    if (!m.head_cut) e.Uint("decoded_len", m.body.decoded_len);
   }
   WriteBody(e, m);
   e.EndObject();
@@ -170,9 +183,56 @@ Framing Frame(const Message& m, bool request, std::string_view method) {
   return f;
 }
 
+bool KnownMethod(std::string_view method) {
+  return std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods);
+}
+
+namespace {
+
+// `v` against `pattern` ('#' a digit, '$' a blank or a line's end), as far as `v` goes.
+Probe Against(std::string_view v, std::string_view pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (i == v.size()) return Probe::kMaybe;
+    char c = v[i], p = pattern[i];
+    bool ok = p == '#'   ? c >= '0' && c <= '9'
+              : p == '$' ? c == ' ' || c == '\r' || c == '\n'
+                         : c == p;
+    if (!ok) return Probe::kNo;
+  }
+  return Probe::kYes;
+}
+
+}  // namespace
+
+Probe StartLine(bool response, std::string_view v) {
+  if (response) return Against(v, "HTTP/1.# ###$");
+  Probe best = Probe::kNo;
+  for (std::string_view m : kMethods) {
+    if (v.size() <= m.size()) {
+      if (m.substr(0, v.size()) == v) best = Probe::kMaybe;
+    } else if (v.substr(0, m.size()) == m && v[m.size()] == ' ') {
+      return Probe::kYes;
+    }
+  }
+  return best;
+}
+
+bool SimpleRequestLine(std::string_view line) {
+  size_t sp = line.find(' ');
+  return sp != std::string_view::npos && sp + 1 < line.size() &&
+         line.find_first_of(" \t", sp + 1) == std::string_view::npos &&
+         KnownMethod(line.substr(0, sp));
+}
+
 // A target with blanks in it is taken whole, as browsers send.
 bool ParseRequestLine(std::string_view line, Message& m) {
   size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+  if (SimpleRequestLine(line)) {
+    m.method.assign(line.substr(0, sp1));
+    m.uri.assign(line.substr(sp1 + 1));
+    m.version = "0.9";
+    return true;
+  }
   if (sp1 == std::string_view::npos || sp2 <= sp1 + 1) return false;
   std::string_view method = line.substr(0, sp1), version = Version(line.substr(sp2 + 1));
   if (!IsToken(method) || version.empty()) return false;
@@ -195,6 +255,38 @@ bool ParseStatusLine(std::string_view line, Message& m) {
   m.version.assign(version);
   m.status = status;
   m.reason.assign(line.size() > 13 ? line.substr(13) : std::string_view());
+  return true;
+}
+
+bool ResyncLine(bool response, std::string_view line) {
+  Message m;
+  return response ? ParseStatusLine(line, m) : ParseRequestLine(line, m) && m.version != "0.9";
+}
+
+bool ParseCutStartLine(bool response, std::string_view text, Message& m) {
+  // Only the LF missing: the line is whole.
+  if (!text.empty() && text.back() == '\r') {
+    text.remove_suffix(1);
+    return response ? ParseStatusLine(text, m) : ParseRequestLine(text, m);
+  }
+  if (response) {
+    Message whole;  // the line up to the status, as if it ended there
+    if (text.size() < 12 || (text.size() > 12 && text[12] != ' ') ||
+        !ParseStatusLine(text.substr(0, 12), whole))
+      return false;
+    m.version = whole.version;
+    m.status = whole.status;
+    return true;
+  }
+  // The target is certain once the blank after it came, and what follows can be a version.
+  size_t sp1 = text.find(' '), sp2 = text.rfind(' ');
+  if (sp1 == std::string_view::npos || sp2 <= sp1 + 1 || !IsToken(text.substr(0, sp1)))
+    return false;
+  std::string_view rest = text.substr(sp2 + 1);
+  if (rest.size() > 8 || Against(rest, "HTTP/1.#") == Probe::kNo) return false;
+  m.method.assign(text.substr(0, sp1));
+  m.uri.assign(text.substr(sp1 + 1, sp2 - sp1 - 1));
+  m.version.assign(Version(rest));
   return true;
 }
 

@@ -52,8 +52,12 @@ bool Lists(const std::vector<Field>& fields, std::string_view name, std::string_
 // A request or a response.
 struct Message {
   bool started = false;  // a byte of it (or a hole) was seen
-  bool parsed = false;   // its start line was understood
+  bool parsed = false;   // its start line was understood (or what of it arrived)
   bool done = false;     // nothing more of it will come
+  // Its head was cut by a hole or the connection's end: what arrived of it is written, and
+  // no body (`line_cut`: inside the start line, so the reason, or a request's version, is
+  // not known either).
+  bool head_cut = false, line_cut = false;
   Position first, last;  // where its first and latest bytes were
   std::string method, uri, version, reason;
   uint16_t status = 0;
@@ -89,9 +93,31 @@ struct Framing {
 // The framing of message `m`; a response's depends on its request's `method`.
 Framing Frame(const Message& m, bool request, std::string_view method);
 
-// "METHOD target HTTP/1.x"; "HTTP/1.x 200 reason". False when malformed.
+// A method content detection and resynchronisation know (the parser takes any token).
+bool KnownMethod(std::string_view method);
+// Whether `v` (bytes from where a message may start) begins one: a known method and a space
+// (`response` false), "HTTP/1.x nnn" and a blank or the line's end (true). kMaybe while `v`
+// is too short to tell (at most kProbeLength bytes decide).
+enum class Probe : uint8_t { kNo, kMaybe, kYes };
+constexpr size_t kProbeLength = 16;
+Probe StartLine(bool response, std::string_view v);
+
+// A whole line the search for a message after a hole can start at: an HTTP/1.x request
+// line (an HTTP/0.9 one cannot follow a hole: HTTP/0.9 has one request per connection) or
+// a status line.
+bool ResyncLine(bool response, std::string_view line);
+
+// An HTTP/0.9 request line (RFC 1945 4.1 Simple-Request): a known method and a target, no
+// version. It is the whole request: it has no headers.
+bool SimpleRequestLine(std::string_view line);
+// "METHOD target HTTP/1.x" (or an HTTP/0.9 line: version "0.9"); "HTTP/1.x 200 reason".
+// False when malformed.
 bool ParseRequestLine(std::string_view line, Message& m);
 bool ParseStatusLine(std::string_view line, Message& m);
+// A start line cut before its LF: what of it is certain — a request's method and target
+// (when the blank after the target came) and version (when whole), a response's version and
+// status. False when not even that arrived.
+bool ParseCutStartLine(bool response, std::string_view text, Message& m);
 // The field lines of `block` up to its empty line. False at a line that is no field.
 bool ParseFields(std::string_view block, std::vector<Field>& out);
 // "chunk-size [ chunk-ext ]": false when malformed.

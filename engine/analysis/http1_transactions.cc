@@ -221,15 +221,7 @@ void Http1Analyser::Stop(int dir, std::string_view error) {
 
 void Http1Analyser::End(const Position&) {
   if (ended_) return;
-  for (int dir = 0; dir < 2; ++dir) {
-    Side& s = side_[dir];
-    if (s.phase == Phase::kCloseBody) {  // the connection's end ends the body
-      FinishBody(dir, true);
-      EndMessage(dir);
-    }
-    bool cut = s.phase == Phase::kHead && !s.head.empty();
-    Stop(dir, !cut ? "" : dir == 0 ? "request head incomplete" : "response head incomplete");
-  }
+  for (int dir = 0; dir < 2; ++dir) CutByEnd(dir);
   for (Transaction& t : pending_) t.request.done = t.response.done = true;
   Flush();
   handover_ = false;

@@ -319,14 +319,72 @@ TEST(AnalysisHttp, ResponseWithoutRequestAtEnd) {
   EXPECT_EQ(R(h)[0]["response"]["body_len"], 3);
 }
 
-TEST(AnalysisHttp, IncompleteBodyAtEndHasNoHash) {
+// The connection's end cuts a body of known length: what never came is counted (`gaps`,
+// in body_len as every missing byte is), and it has no hash.
+TEST(AnalysisHttp, BodyOfKnownLengthCutByTheEnd) {
   AnalysisHarness h(Kind::kHttp);
-  h.Data(0, Get("/"), 1);
+  h.Data(0, "POST /up HTTP/1.1\r\nContent-Length: 8\r\n\r\nab", 1);
   h.Data(1, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 2);
   h.End(3);
   ASSERT_EQ(R(h).size(), 1u);
-  EXPECT_EQ(R(h)[0]["response"]["body_len"], 3);
-  EXPECT_FALSE(R(h)[0]["response"].contains("body_sha256"));
+  json r = R(h)[0];
+  EXPECT_EQ(r["response"]["body_len"], 10);
+  EXPECT_EQ(r["response"]["gaps"], 7);
+  EXPECT_FALSE(r["response"].contains("body_sha256"));
+  EXPECT_EQ(r["request"]["body_len"], 8);
+  EXPECT_EQ(r["request"]["gaps"], 6);
+  EXPECT_FALSE(r["request"].contains("body_sha256"));
+  EXPECT_FALSE(r.contains("error"));
+}
+
+// A chunked body the end cuts: the rest of the chunk in progress is known to be missing,
+// how many chunks were to follow is not (`error`).
+TEST(AnalysisHttp, ChunkedBodyCutByTheEnd) {
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  AnalysisHarness in_chunk(Kind::kHttp), between(Kind::kHttp);
+  in_chunk.Data(0, Get("/"), 1);
+  in_chunk.Data(1, head + "a\r\nabcd", 2);
+  in_chunk.End(3);
+  ASSERT_EQ(R(in_chunk).size(), 1u);
+  json p = R(in_chunk)[0]["response"];
+  EXPECT_EQ(p["body_len"], 10);
+  EXPECT_EQ(p["gaps"], 6);
+  EXPECT_FALSE(p.contains("body_sha256"));
+  EXPECT_EQ(R(in_chunk)[0]["error"], "body cut by the end of the connection");
+
+  between.Data(0, Get("/"), 1);
+  between.Data(1, head + "3\r\nabc\r\n", 2);
+  between.End(3);
+  ASSERT_EQ(R(between).size(), 1u);
+  p = R(between)[0]["response"];
+  EXPECT_EQ(p["body_len"], 3);
+  EXPECT_FALSE(p.contains("gaps"));
+  EXPECT_FALSE(p.contains("body_sha256"));
+  EXPECT_EQ(R(between)[0]["error"], "body cut by the end of the connection");
+}
+
+// The end cuts a head: what arrived of it is written (the start line, the whole field
+// lines; no body_len, as there is no body to measure), with the error.
+TEST(AnalysisHttp, HeadCutByTheEndKeepsWhatArrived) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, "GET /a HTTP/1.1\r\nHost: example.com\r\nUser-Ag", 1);
+  h.Data(1, "HTTP/1.1 200 OK\r\nServer: x\r\nDate: Thu, 10 Mar 2011 ", 2);
+  h.End(3);
+  ASSERT_EQ(R(h).size(), 1u);
+  json r = R(h)[0];
+  EXPECT_EQ(r["request"], json::parse(R"({"method":"GET","uri":"/a","version":"1.1",
+      "host":"example.com","headers":[{"name":"Host","value":"example.com"}]})"));
+  EXPECT_EQ(r["response"], json::parse(R"({"status":200,"reason":"OK","version":"1.1",
+      "headers":[{"name":"Server","value":"x"}]})"));
+  EXPECT_EQ(r["error"], "request head incomplete; response head incomplete");
+  EXPECT_EQ(r["last_frame"], 2);
+
+  AnalysisHarness line(Kind::kHttp);  // not even the start line's end: nothing is guessed
+  line.Data(1, "HTTP/1.1 20", 1);
+  line.End(2);
+  ASSERT_EQ(R(line).size(), 1u);
+  EXPECT_FALSE(R(line)[0].contains("response"));
+  EXPECT_EQ(R(line)[0]["error"], "response head incomplete");
 }
 
 // ---- Codings.
@@ -505,22 +563,28 @@ TEST(AnalysisHttp, GapInContentLengthBody) {
   EXPECT_FALSE(R(h)[1]["response"].contains("gaps"));
 }
 
-TEST(AnalysisHttp, GapInChunkedBodyStopsTheDirection) {
+// A hole in a chunked body loses the framing: the response is cut there, and the next one
+// is found at the start of the piece after the hole (as on 650HttpResponses.pcap).
+TEST(AnalysisHttp, GapInChunkedBodyThenTheNextResponse) {
   AnalysisHarness h(Kind::kHttp);
   h.Data(0, Get("/1") + Get("/2"), 1);
   h.Data(1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\nabc", 2);
   h.Gap(1, 100, 3);
-  h.Data(1, Ok("never parsed"), 4);
-  ASSERT_EQ(R(h).size(), 2u);  // the response will never end; /2 gets none
+  h.Data(1, "HTTP/1.1 304 Not Modified\r\n\r\n", 4);
+  ASSERT_EQ(R(h).size(), 2u);
   json p = R(h)[0]["response"];
   EXPECT_EQ(p["gaps"], 100);
   EXPECT_EQ(p["body_len"], 8);
   EXPECT_FALSE(p.contains("body_sha256"));
-  EXPECT_FALSE(R(h)[1].contains("response"));
+  EXPECT_EQ(R(h)[1]["response"]["status"], 304);
+  EXPECT_EQ(R(h)[1]["first_frame"], 1);
+  EXPECT_EQ(R(h)[1]["last_frame"], 4);
   h.End(5);
   EXPECT_EQ(R(h).size(), 2u);
 }
 
+// A hole cuts a request line (as a 96-byte snap length does): its method and target came,
+// and are written with the hole; the requests after it are read.
 TEST(AnalysisHttp, GapInRequestHead) {
   AnalysisHarness h(Kind::kHttp);
   h.Data(0, Get("/1") + "GET /2 HT", 1);
@@ -529,10 +593,145 @@ TEST(AnalysisHttp, GapInRequestHead) {
   h.Data(1, Ok("a") + Ok("b") + Ok("c"), 4);
   h.End(5);
   ASSERT_EQ(R(h).size(), 3u);
-  EXPECT_EQ(R(h)[1]["request"], json::parse(R"({"gaps":30})"));
+  EXPECT_EQ(R(h)[1]["request"], json::parse(R"({"method":"GET","uri":"/2","headers":[],
+                                                 "gaps":30})"));
   EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("b"));
-  EXPECT_FALSE(R(h)[2].contains("request"));  // /3 was not parsed
+  EXPECT_EQ(R(h)[2]["request"]["uri"], "/3");
   EXPECT_EQ(R(h)[2]["response"]["body_sha256"], Sha256("c"));
+}
+
+// Frames cut at a snap length: a head with a hole after its start line keeps what arrived.
+TEST(AnalysisHttp, GapAfterTheStartLine) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, "GET /images/sf.net_box.gif HTTP/1.1\r\nHost: sf.n", 1);
+  h.Gap(0, 466, 1);
+  h.Data(1, "HTTP/1.1 200 OK\r\nDate: Tue, 16", 2);
+  h.Gap(1, 1418, 2);
+  h.Data(1, "\x91\xf8 body", 3);
+  h.End(4);
+  ASSERT_EQ(R(h).size(), 1u);
+  json r = R(h)[0];
+  EXPECT_EQ(r["request"], json::parse(R"({"method":"GET","uri":"/images/sf.net_box.gif",
+                                          "version":"1.1","headers":[],"gaps":466})"));
+  EXPECT_EQ(r["response"], json::parse(R"({"status":200,"reason":"OK","version":"1.1",
+                                           "headers":[],"gaps":1425})"));
+  EXPECT_FALSE(r.contains("error"));
+}
+
+// After a hole at a message's start (4KHttpRequests.pcap: client segments only, with
+// holes), the bytes after it begin with a request line: they are read. The hole is a
+// message of its own (only `gaps`).
+TEST(AnalysisHttp, RequestsAfterAHoleAtAMessageBoundary) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, Get("/1"), 1);
+  h.Gap(0, 796, 2);
+  h.Data(0, Get("/3"), 3);
+  h.End(4);
+  ASSERT_EQ(R(h).size(), 3u);
+  EXPECT_EQ(R(h)[1]["request"], json::parse(R"({"gaps":796})"));
+  EXPECT_EQ(R(h)[2]["request"]["uri"], "/3");
+  EXPECT_EQ(R(h)[2]["request"]["host"], "example.com");
+  EXPECT_EQ(R(h)[2]["first_frame"], 3);
+  EXPECT_FALSE(R(h)[2]["request"].contains("gaps"));
+}
+
+// After a hole, what does not start a message is passed over up to a line that does (the
+// bytes passed over are the cut message's gaps), even when that line's first bytes and
+// the rest come in different pieces.
+TEST(AnalysisHttp, ResyncAtALineStart) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, "POST /form HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", 1);
+  h.Gap(0, 10, 2);
+  const std::string passed = "tail of a chunk\r\nGET it while you can\r\n0\r\n\r\n";
+  h.Data(0, passed + "GE", 3);
+  h.Data(0, "T /next HTTP/1.1\r\n\r\n", 4);
+  h.End(5);
+  ASSERT_EQ(R(h).size(), 2u);
+  EXPECT_EQ(R(h)[0]["request"]["method"], "POST");
+  EXPECT_EQ(R(h)[0]["request"]["body_len"], 5);
+  EXPECT_EQ(R(h)[0]["request"]["gaps"], 10 + passed.size());  // the hole, what was passed over
+  EXPECT_EQ(R(h)[1]["request"]["uri"], "/next");
+  EXPECT_EQ(R(h)[1]["first_frame"], 3);  // its first bytes came in frame 3
+  EXPECT_FALSE(R(h)[1]["request"].contains("gaps"));
+}
+
+// The search after a hole stops max_head bytes on: the direction is no longer read.
+TEST(AnalysisHttp, ResyncGivesUpAfterMaxHead) {
+  AnalysisHarness h(Kind::kHttp);
+  h.limits().max_head = 1024;
+  h.Data(0, Get("/1"), 1);
+  h.Data(1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 2);
+  h.Gap(1, 10, 3);
+  for (int i = 0; i < 30; ++i) h.Data(1, std::string(99, 'x') + "\n", 4);
+  h.Data(1, Ok("too late"), 5);
+  h.Data(0, Get("/2"), 6);
+  h.End(7);
+  ASSERT_EQ(R(h).size(), 2u);
+  json r = R(h)[0];
+  EXPECT_EQ(r["error"], "no status line within max_head bytes after a hole");
+  EXPECT_EQ(r["response"]["gaps"], 10 + 1100);
+  EXPECT_FALSE(R(h)[1].contains("response"));
+  EXPECT_LT(h.analyser().held(), 4096u);
+}
+
+// ---- HTTP/0.9.
+
+// A request line without version is the whole request; the response is every byte up to
+// the close (tunnels/mixed-vlan-mpls.pcap, Zeek's http_09.pcap).
+TEST(AnalysisHttp, Http09) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, "GET /\r\n\r\n", 1);
+  h.Data(1, "<html>", 2);
+  h.Data(1, "</html>\n", 3);
+  EXPECT_TRUE(R(h).empty());
+  h.End(4);
+  ASSERT_EQ(R(h).size(), 1u);
+  json r = R(h)[0];
+  EXPECT_EQ(r["request"], json::parse(R"({"method":"GET","uri":"/","version":"0.9",
+                                          "headers":[],"body_len":0})"));
+  EXPECT_EQ(r["response"]["version"], "0.9");
+  EXPECT_EQ(r["response"]["body_len"], 14);
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256("<html></html>\n"));
+  EXPECT_FALSE(r["response"].contains("status"));
+  EXPECT_FALSE(r.contains("error"));
+  EXPECT_EQ(r["last_frame"], 3);
+}
+
+TEST(AnalysisHttp, Http09ResponsesAndNot) {
+  AnalysisHarness lf(Kind::kHttp);  // a bare LF, and a body whose first byte is an H
+  lf.Data(0, "POST /zeek.html\n", 1);
+  lf.Data(1, "H", 2);
+  lf.Data(1, "TTP is not the start of a status line", 3);
+  lf.End(4);
+  ASSERT_EQ(R(lf).size(), 1u);
+  EXPECT_EQ(R(lf)[0]["request"]["method"], "POST");
+  EXPECT_EQ(R(lf)[0]["response"]["body_sha256"], Sha256("HTTP is not the start of a status line"));
+
+  AnalysisHarness hole(Kind::kHttp);  // a hole at its start is in its body
+  hole.Data(0, "GET /\r\n", 1);
+  hole.Gap(1, 10, 2);
+  hole.Data(1, "</html>", 3);
+  hole.End(4);
+  ASSERT_EQ(R(hole).size(), 1u);
+  EXPECT_EQ(R(hole)[0]["response"], json::parse(R"({"version":"0.9","body_len":17,"gaps":10})"));
+  EXPECT_EQ(R(hole)[0]["first_frame"], 1);
+  EXPECT_EQ(R(hole)[0]["last_frame"], 3);
+
+  AnalysisHarness v1(Kind::kHttp);  // a server that answers in HTTP/1.0
+  v1.Data(0, "GET /x\r\n", 1);
+  v1.Data(1, "HTTP/1.0 400 Bad Request\r\nContent-Length: 2\r\n\r\nno", 2);
+  ASSERT_EQ(R(v1).size(), 1u);
+  EXPECT_EQ(R(v1)[0]["response"]["status"], 400);
+
+  AnalysisHarness unknown(Kind::kHttp);  // a method the analyser does not know: no request
+  unknown.Data(0, "T /zeek.html\n", 1);
+  unknown.Data(1, "bad method\n", 2);
+  unknown.End(3);
+  ASSERT_EQ(R(unknown).size(), 1u);
+  EXPECT_EQ(R(unknown)[0]["error"],
+            "malformed request line; request head incomplete; malformed status line; "
+            "response head incomplete");
+  EXPECT_FALSE(R(unknown)[0].contains("request"));
 }
 
 // ---- Upgrades.
@@ -685,6 +884,26 @@ TEST(AnalysisHttp, MalformedRequestLine) {
   EXPECT_EQ(R(h)[0]["response"]["status"], 400);
 }
 
+// A NUL before a message is skipped (a TCP keep-alive byte taken as the stream's first, on
+// many-protocols.pcap, made the method "\0GET"); inside a method it is no token character.
+TEST(AnalysisHttp, NulBeforeAndInAMethod) {
+  AnalysisHarness h(Kind::kHttp);
+  h.Data(0, "\0"s, 1);
+  h.Data(0, Get("/ping") + "\0"s + Get("/two"), 2);
+  h.End(3);
+  ASSERT_EQ(R(h).size(), 2u);
+  EXPECT_EQ(R(h)[0]["request"]["method"], "GET");
+  EXPECT_EQ(R(h)[0]["first_frame"], 2);
+  EXPECT_EQ(R(h)[1]["request"]["uri"], "/two");
+
+  AnalysisHarness in(Kind::kHttp);
+  in.Data(0, "G\0ET / HTTP/1.1\r\n\r\n"s, 1);
+  in.End(2);
+  ASSERT_EQ(R(in).size(), 1u);
+  EXPECT_EQ(R(in)[0]["error"], "malformed request line");
+  EXPECT_FALSE(R(in)[0].contains("request"));
+}
+
 TEST(AnalysisHttp, MalformedStatusLineAndHeader) {
   AnalysisHarness h(Kind::kHttp);
   h.Data(0, Get("/"), 1);
@@ -717,6 +936,44 @@ TEST(AnalysisHttp, ConflictingContentLength) {
   h.End(2);
   ASSERT_EQ(R(h).size(), 1u);
   EXPECT_EQ(R(h)[0]["error"], "malformed Content-Length");
+}
+
+// Messages, garbage and holes in random pieces on both sides, HTTP/0.9 among them: nothing
+// breaks, what is held stays bounded, and every record is whole JSON with a depth.
+TEST(AnalysisHttp, RandomPiecesAndHolesStayBounded) {
+  const std::string parts[] = {
+      Get("/a"),
+      "GET /0.9\r\n",
+      "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+      Ok("body"),
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+      "HTTP/1.1 304 Not Modified\r\n\r\n",
+      "garbage\nGET it\r\nHTTP/1.1 9",
+      "HTT",
+      "\r\n"};
+  uint32_t seed = 12345;
+  auto next = [&seed](uint32_t n) {
+    seed = seed * 1103515245 + 12345;
+    return (seed >> 8) % n;
+  };
+  for (int run = 0; run < 200; ++run) {
+    AnalysisHarness h(Kind::kHttp);
+    h.limits().max_head = 256;
+    for (int op = 0; op < 60; ++op) {
+      int dir = int(next(2));
+      if (next(6) == 0) {
+        h.Gap(dir, 1 + next(300), op);
+        continue;
+      }
+      const std::string& part = parts[next(std::size(parts))];
+      size_t cut = next(uint32_t(part.size()) + 1);
+      h.Data(dir, std::string_view(part).substr(0, cut), op);
+      if (cut < part.size()) h.Data(dir, std::string_view(part).substr(cut), op);
+      ASSERT_LT(h.analyser().held(), size_t(64) << 10);
+    }
+    h.End(99);
+    for (const json& r : R(h)) ASSERT_TRUE(r.contains("trans_depth"));
+  }
 }
 
 TEST(AnalysisHttp, Detect) {
