@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/analysis/analyser.h"
+#include "engine/reassembly/inputs.h"
 
 namespace pcapkit::analysis {
 namespace {
@@ -252,7 +253,8 @@ void WriteSection(Emitter& e, std::string_view key, Bytes m, const std::vector<R
 struct Msg {
   Bytes bytes;
   Position at;
-  const char* note = nullptr;  // why it is incomplete beyond what parsing finds
+  const char* note = nullptr;    // why it is incomplete beyond what parsing finds
+  uint32_t retransmissions = 0;  // a query: times it was sent again
 };
 
 struct Pending {
@@ -260,7 +262,12 @@ struct Pending {
   Position at;
   const char* note = nullptr;
   uint16_t id = 0;
+  uint32_t retransmissions = 0;
 };
+
+// A query of a pending id sent again within this long is that query retransmitted, not a
+// new one (tshark's dns.retransmission_timer, 5 s by default).
+constexpr int64_t kRetransmissionNs = 5'000'000'000;
 
 class DnsAnalyser final : public Analyser {
  public:
@@ -297,7 +304,7 @@ class DnsAnalyser final : public Analyser {
 
   Context c_;
   TcpSide streams_[2];
-  std::deque<Pending> pending_;  // in arrival order: a repeated id pairs with its newest
+  std::deque<Pending> pending_;  // in arrival order
   size_t pending_bytes_ = 0;
   bool ended_ = false;
 };
@@ -333,23 +340,29 @@ void DnsAnalyser::Stream(int dir, Bytes bytes, const Position& at) {
 void DnsAnalyser::Handle(int dir, const Msg& m) {
   if (m.bytes.size() < 12) return dir == 0 ? Write(&m, nullptr) : Write(nullptr, &m);
   const uint16_t id = Be16(m.bytes.data());
+  // The newest query of the id is the transaction a message of that id belongs to.
+  auto newest = std::find_if(pending_.rbegin(), pending_.rend(),
+                             [id](const Pending& p) { return p.id == id; });
   if ((m.bytes[2] & 0x80) == 0) {
+    if (newest != pending_.rend()) {
+      int64_t since =
+          reassembly::Elapsed(reassembly::ToNanos(m.at.time), reassembly::ToNanos(newest->at.time));
+      if (since >= 0 && since <= kRetransmissionNs) return void(++newest->retransmissions);
+    }
     while (pending_.size() >= kMaxPending || pending_bytes_ + m.bytes.size() > kMaxPendingBytes)
       WriteOldest();
     pending_.push_back({{m.bytes.begin(), m.bytes.end()}, m.at, m.note, id});
     pending_bytes_ += m.bytes.size();
     return;
   }
-  // The newest query of the id (tshark's dns.response_to): a query sent again after a
-  // timeout is the one the response answers; the earlier one stays unanswered.
-  auto rit = std::find_if(pending_.rbegin(), pending_.rend(),
-                          [id](const Pending& p) { return p.id == id; });
-  if (rit == pending_.rend()) return Write(nullptr, &m);
-  auto it = std::prev(rit.base());
+  // A response answers the newest transaction of its id (tshark's dns.response_to); an
+  // older one, whose query was sent again only after 5 s, stays unanswered.
+  if (newest == pending_.rend()) return Write(nullptr, &m);
+  auto it = std::prev(newest.base());
   Pending query = std::move(*it);
   pending_.erase(it);
   pending_bytes_ -= query.bytes.size();
-  Msg q{query.bytes, query.at, query.note};
+  Msg q{query.bytes, query.at, query.note, query.retransmissions};
   Write(&q, &m);
 }
 
@@ -357,7 +370,7 @@ void DnsAnalyser::WriteOldest() {
   Pending query = std::move(pending_.front());
   pending_.pop_front();
   pending_bytes_ -= query.bytes.size();
-  Msg q{query.bytes, query.at, query.note};
+  Msg q{query.bytes, query.at, query.note, query.retransmissions};
   Write(&q, nullptr);
 }
 
@@ -417,6 +430,7 @@ void DnsAnalyser::Write(const Msg* query, const Msg* response) {
       WriteSection(e, "additionals", response->bytes, r.sections[3]);
     }
     if (query) e.Uint("query_frame", query->at.frame);
+    if (query && query->retransmissions) e.Uint("retransmissions", query->retransmissions);
     if (response) e.Uint("response_frame", response->at.frame);
     if (!error.empty()) e.Plain("error", error);  // our words, not the wire's
   });

@@ -388,3 +388,27 @@ TEST(AnalysisDnsTcp, ARecordNeverEndsBeforeItStarts) {
   EXPECT_EQ(h.records()[1]["query_frame"], 20);
 }
 }  // namespace
+
+namespace {
+// tshark's rule (dns.retransmission_timer): a query of a pending id sent again within 5 s
+// is a retransmission of it; later it is a new query, which the response then answers.
+TEST(AnalysisDnsUdp, RetransmissionsWithinFiveSecondsAndNewQueriesAfter) {
+  AnalysisHarness h(Kind::kDns, 53, /*tcp=*/false);
+  h.Data(0, Query(5, "www.example.com"), 1);  // the harness times frame N at N seconds
+  h.Data(0, Query(5, "www.example.com"), 4);  // 3 s later: the same query again
+  h.Data(1, CnameResponse(5), 5);
+  ASSERT_EQ(h.records().size(), 1u);
+  EXPECT_EQ(h.records()[0]["query_frame"], 1);
+  EXPECT_EQ(h.records()[0]["retransmissions"], 1);
+  h.Data(0, Query(6, "www.example.com"), 10);
+  h.Data(0, Query(6, "www.example.com"), 16);  // 6 s later: a new query
+  h.Data(1, CnameResponse(6), 17);
+  ASSERT_EQ(h.records().size(), 2u);
+  EXPECT_EQ(h.records()[1]["query_frame"], 16);
+  EXPECT_FALSE(h.records()[1].contains("retransmissions"));
+  h.End(20);
+  ASSERT_EQ(h.records().size(), 3u);
+  EXPECT_EQ(h.records()[2]["query_frame"], 10);  // the older one, never answered
+  EXPECT_FALSE(h.records()[2].contains("response_frame"));
+}
+}  // namespace
