@@ -1,13 +1,23 @@
 #include "testing/analysis_harness.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
+#include "engine/util/hex.h"
 #include "formats/analysis_record.h"
 #include "formats/json_emitter.h"
 
 namespace pcapkit::testing {
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
+  return util::Hex(md, len);
+}
 
 AnalysisHarness::AnalysisHarness(analysis::Kind kind, uint16_t server_port, bool tcp, bool bodies,
                                  bool expectations) {

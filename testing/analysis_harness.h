@@ -16,6 +16,9 @@
 
 namespace pcapkit::testing {
 
+// SHA-256 of `data` in lower-case hex: what analysis records' hashes must equal.
+std::string Sha256Hex(std::string_view data);
+
 class AnalysisHarness : public analysis::RecordSink,
                         public analysis::BodyStore,
                         public analysis::Expectations {

@@ -9,7 +9,21 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/util/hex.h"
+
 namespace pcapkit::analysis {
+
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x | 0x20) == (y | 0x20);
+         });
+}
+
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
 
 // One decoder of a body's chain: it takes coded bytes and fills an output buffer of its
 // own, which the next decoder (or the hash) takes before it is filled again.
@@ -228,18 +242,6 @@ class ZstdStage final : public BodyReader::Stage {
   bool ended_ = false;
 };
 
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);
-         });
-}
-
-std::string_view Trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
-
 // A decoder for coding `name`; null with `error` set when there is none.
 std::unique_ptr<BodyReader::Stage> MakeStage(std::string_view name, std::string& error) {
   if (SameName(name, "gzip") || SameName(name, "x-gzip")) return std::make_unique<ZlibStage>(true);
@@ -402,13 +404,7 @@ void BodyReader::Finish(bool complete, BodySummary& out) {
     out.hashed = error_.empty() && EVP_DigestFinal_ex(md_, out.sha256, &len) && len == 32;
   }
   if (out.hashed && keep_) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    char hex[64];
-    for (size_t i = 0; i < 32; ++i) {
-      hex[2 * i] = kDigits[out.sha256[i] >> 4];
-      hex[2 * i + 1] = kDigits[out.sha256[i] & 15];
-    }
-    out.body_file = store_->Store({hex, sizeof hex}, kept_);
+    out.body_file = store_->Store(util::Hex(out.sha256, sizeof out.sha256), kept_);
   }
   out.decode_error = std::move(error_);
   Begin({});

@@ -26,6 +26,11 @@ typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace pcapkit::analysis {
 
+// Case-insensitive equality of ASCII names (header names, codings, tokens).
+bool SameName(std::string_view a, std::string_view b);
+// `v` without the blanks (spaces, tabs) around it.
+std::string_view Trim(std::string_view v);
+
 // What became of one body: the members of its message's record object.
 struct BodySummary {
   uint64_t body_len = 0;           // wire bytes (after de-chunking), missing ones included

@@ -21,9 +21,6 @@ inline std::string_view View(std::span<const uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-// Case-insensitive equality of ASCII names (header names, tokens).
-bool SameName(std::string_view a, std::string_view b);
-std::string_view Trim(std::string_view v);
 // A line without its LF and the CR before it.
 std::string_view Chomp(std::string_view line);
 

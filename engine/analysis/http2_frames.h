@@ -15,23 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/protocols/http2_frame.h"
+
 namespace pcapkit::analysis::http2 {
 
-// Frame types and flags (RFC 9113 6).
-enum FrameType : uint8_t {
-  kData = 0,
-  kHeaders = 1,
-  kPriority = 2,
-  kRstStream = 3,
-  kSettings = 4,
-  kPushPromise = 5,
-  kPing = 6,
-  kGoAway = 7,
-  kWindowUpdate = 8,
-  kContinuation = 9,
-};
-constexpr uint8_t kEndStream = 0x01, kAck = 0x01, kEndHeaders = 0x04, kPadded = 0x08,
-                  kPriorityFlag = 0x20;
+using namespace http2_frame;  // frame types and flags
 constexpr uint32_t kDefaultMaxFrame = 16384, kLargestMaxFrame = (1u << 24) - 1;
 
 inline uint32_t Be32(const uint8_t* p) {

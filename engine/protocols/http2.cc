@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "engine/protocols/common.h"
+#include "engine/protocols/http2_frame.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -83,20 +84,7 @@ void HeaderBlock(const uint8_t* b, uint32_t n, Emitter& out) {
   nghttp2_hd_inflate_del(inflater);
 }
 
-// Frame types and flags (RFC 9113 §6).
-enum FrameType : uint8_t {
-  kData = 0,
-  kHeaders = 1,
-  kPriority = 2,
-  kRstStream = 3,
-  kSettings = 4,
-  kPushPromise = 5,
-  kPing = 6,
-  kGoAway = 7,
-  kWindowUpdate = 8,
-  kContinuation = 9,
-};
-constexpr uint8_t kEndHeaders = 0x04, kPadded = 0x08, kPriorityFlag = 0x20;
+using namespace http2_frame;  // frame types and flags
 
 // A stream dependency and weight: a PRIORITY frame's payload, or HEADERS' with PRIORITY.
 void PriorityFields(const uint8_t* b, Emitter& out) {

@@ -3,7 +3,6 @@
 // (made here through the expectation, as the table would) and what their records say,
 // limits, holes and content detection.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -28,18 +27,7 @@ using pcapkit::analysis::Kind;
 using pcapkit::analysis::Limits;
 using pcapkit::analysis::Position;
 using pcapkit::testing::AnalysisHarness;
-
-std::string Sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_MD* sha = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  EVP_Digest(data.data(), data.size(), md, &len, sha, nullptr);
-  EVP_MD_free(sha);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) hex += {kDigits[md[i] >> 4], kDigits[md[i] & 15]};
-  return hex;
-}
+using pcapkit::testing::Sha256Hex;
 
 // An FTP control connection, 10.0.0.1:40000 -> 10.0.0.2:21, whose Expect() calls are kept.
 AnalysisHarness Ftp() {
@@ -342,7 +330,7 @@ TEST(AnalysisFtpData, PasvRetrCarriesTheData) {
   EXPECT_EQ(r["data"], (json{{"flow", 9},
                              {"community_id", "1:data9"},
                              {"bytes", 11},
-                             {"sha256", Sha256("hello world")},
+                             {"sha256", Sha256Hex("hello world")},
                              {"direction", "download"},
                              {"ended", true}}));
 }
@@ -364,7 +352,7 @@ TEST(AnalysisFtpData, RecordWaitsForItsDataConnection) {
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[1]["command"], "RETR");
   EXPECT_EQ(r[1]["data"]["bytes"], 6);
-  EXPECT_EQ(r[1]["data"]["sha256"], Sha256("abcdef"));
+  EXPECT_EQ(r[1]["data"]["sha256"], Sha256Hex("abcdef"));
   EXPECT_EQ(r[2]["command"], "NOOP");
 }
 
@@ -475,7 +463,7 @@ TEST(AnalysisFtpData, PortAnnouncesTheClient) {
   ASSERT_EQ(h.records().size(), 2u);
   EXPECT_EQ(h.records()[1]["data"]["bytes"], 7);
   EXPECT_EQ(h.records()[1]["data"]["direction"], "upload");
-  EXPECT_EQ(h.records()[1]["data"]["sha256"], Sha256("payload"));
+  EXPECT_EQ(h.records()[1]["data"]["sha256"], Sha256Hex("payload"));
 
   Exchange(h, "EPRT |2|2001:db8::1|5282|", "200 EPRT command successful.", 8);
   ASSERT_EQ(h.expected().size(), 2u);

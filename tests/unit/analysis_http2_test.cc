@@ -5,7 +5,6 @@
 // holes, malformed input, and the h2c upgrade handed over from the HTTP/1 analyser.
 #include <gtest/gtest.h>
 #include <nghttp2/nghttp2.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <array>
@@ -22,23 +21,8 @@ using nlohmann::json;
 using pcapkit::analysis::Handover;
 using pcapkit::analysis::Kind;
 using pcapkit::testing::AnalysisHarness;
+using pcapkit::testing::Sha256Hex;
 using namespace std::string_literals;
-
-std::string Sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_MD* sha = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex2(ctx, sha, nullptr);
-  EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  EVP_MD_free(sha);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) hex += {kDigits[md[i] >> 4], kDigits[md[i] & 15]};
-  return hex;
-}
 
 std::string Gzip(std::string_view data) {
   z_stream z{};
@@ -179,7 +163,7 @@ TEST(AnalysisHttp2, PriorKnowledgeGetWithBody) {
   EXPECT_EQ(p["body_len"], 5);
   EXPECT_EQ(p["content_type"], "text/plain");
   EXPECT_EQ(p["decoded_len"], 5);
-  EXPECT_EQ(p["body_sha256"], Sha256("hello"));
+  EXPECT_EQ(p["body_sha256"], Sha256Hex("hello"));
   EXPECT_FALSE(p.contains("content_encoding"));
   for (const char* absent : {"error", "rst_error", "goaway", "upgraded", "push_promise"})
     EXPECT_FALSE(r.contains(absent)) << absent;
@@ -245,16 +229,16 @@ struct Interleaved {
     EXPECT_EQ(r[0]["request"]["content_type"], "application/json");
     EXPECT_EQ(r[0]["request"]["headers"].size(), 3u);
     EXPECT_EQ(r[0]["request"]["body_len"], 7);
-    EXPECT_EQ(r[0]["request"]["body_sha256"], Sha256("{\"a\":1}"));
+    EXPECT_EQ(r[0]["request"]["body_sha256"], Sha256Hex("{\"a\":1}"));
     EXPECT_EQ(r[0]["response"]["status"], 201);
     EXPECT_EQ(r[0]["response"]["body_len"], 8);
-    EXPECT_EQ(r[0]["response"]["body_sha256"], Sha256("created!"));
+    EXPECT_EQ(r[0]["response"]["body_sha256"], Sha256Hex("created!"));
     EXPECT_EQ(r[1]["stream_id"], 1);
     EXPECT_EQ(r[1]["request"]["path"], "/one");
     EXPECT_EQ(r[1]["response"]["status"], 200);
     EXPECT_EQ(r[1]["response"]["content_type"], "text/html");
     EXPECT_EQ(r[1]["response"]["body_len"], 13);
-    EXPECT_EQ(r[1]["response"]["body_sha256"], Sha256("<html></html>"));
+    EXPECT_EQ(r[1]["response"]["body_sha256"], Sha256Hex("<html></html>"));
     for (const json& x : r) EXPECT_FALSE(x.contains("error")) << x.dump();
   }
 };
@@ -293,10 +277,10 @@ TEST(AnalysisHttp2, GzipBodyDecodedAndStored) {
   EXPECT_EQ(p["content_encoding"], "gzip");
   EXPECT_EQ(p["body_len"], gz.size());
   EXPECT_EQ(p["decoded_len"], text.size());
-  EXPECT_EQ(p["body_sha256"], Sha256(text));
-  EXPECT_EQ(p["body_file"], Sha256(text));
-  ASSERT_EQ(h.stored().count(Sha256(text)), 1u);
-  EXPECT_EQ(h.stored().at(Sha256(text)), text);
+  EXPECT_EQ(p["body_sha256"], Sha256Hex(text));
+  EXPECT_EQ(p["body_file"], Sha256Hex(text));
+  ASSERT_EQ(h.stored().count(Sha256Hex(text)), 1u);
+  EXPECT_EQ(h.stored().at(Sha256Hex(text)), text);
 }
 
 TEST(AnalysisHttp2, InformationalAndTrailers) {
@@ -313,7 +297,7 @@ TEST(AnalysisHttp2, InformationalAndTrailers) {
   EXPECT_EQ(r["response"]["status"], 200);
   EXPECT_EQ(r["response"]["headers"], json::array());
   EXPECT_EQ(r["response"]["trailers"], json::parse(R"([{"name":"grpc-status","value":"0"}])"));
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("x"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("x"));
 }
 
 // ---- How streams end other than whole.
@@ -381,7 +365,7 @@ TEST(AnalysisHttp2, PushPromise) {
   EXPECT_EQ(r["request"]["method"], "GET");
   EXPECT_EQ(r["request"]["headers"], json::array());
   EXPECT_EQ(r["response"]["content_type"], "text/css");
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("css"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("css"));
 }
 
 // ---- Settings.
@@ -421,7 +405,7 @@ TEST(AnalysisHttp2, MaxFrameSizeFromThePeersSettings) {
   h.Data(1, c.Response(1, Status("200"), true), 3);
   ASSERT_EQ(R(h).size(), 1u);
   EXPECT_EQ(R(h)[0]["request"]["body_len"], 20000);
-  EXPECT_EQ(R(h)[0]["request"]["body_sha256"], Sha256(big));
+  EXPECT_EQ(R(h)[0]["request"]["body_sha256"], Sha256Hex(big));
   EXPECT_FALSE(R(h)[0].contains("error"));
 }
 
@@ -592,7 +576,7 @@ TEST(AnalysisHttp2, H2cUpgradeHandedOverFromHttp1) {
   EXPECT_EQ(r["upgraded"], true);
   EXPECT_FALSE(r.contains("request"));
   EXPECT_EQ(r["response"]["status"], 200);
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("upgraded body"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("upgraded body"));
   EXPECT_EQ(r["first_frame"], 3);
   EXPECT_EQ(R(h2)[1]["stream_id"], 3);
   EXPECT_EQ(R(h2)[1]["request"]["path"], "/next");

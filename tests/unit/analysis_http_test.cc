@@ -3,7 +3,6 @@
 // pipelining, every way a body is framed, codings, limits, holes, upgrades, malformed
 // input, and input cut into any pieces.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -21,23 +20,8 @@ using nlohmann::json;
 using pcapkit::analysis::Handover;
 using pcapkit::analysis::Kind;
 using pcapkit::testing::AnalysisHarness;
+using pcapkit::testing::Sha256Hex;
 using namespace std::string_literals;
-
-std::string Sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_MD* sha = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex2(ctx, sha, nullptr);
-  EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  EVP_MD_free(sha);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) hex += {kDigits[md[i] >> 4], kDigits[md[i] & 15]};
-  return hex;
-}
 
 // zlib's deflate with `window_bits`: 31 gzip, 15 zlib, -15 raw.
 std::string Compress(std::string_view data, int window_bits) {
@@ -154,7 +138,7 @@ TEST(AnalysisHttp, SimpleGet) {
   EXPECT_EQ(p["body_len"], 5);
   EXPECT_EQ(p["content_type"], "text/plain");
   EXPECT_EQ(p["decoded_len"], 5);
-  EXPECT_EQ(p["body_sha256"], Sha256("hello"));
+  EXPECT_EQ(p["body_sha256"], Sha256Hex("hello"));
   EXPECT_FALSE(p.contains("content_encoding"));
   EXPECT_FALSE(p.contains("body_file"));
   EXPECT_FALSE(r.contains("error"));
@@ -181,8 +165,8 @@ void ExpectPipelined(std::vector<json> records) {
     EXPECT_EQ(records[i]["response"]["body_len"], lens[i]);
   }
   EXPECT_EQ(records[2]["request"]["version"], "1.0");
-  EXPECT_EQ(records[3]["response"]["body_sha256"], Sha256("nope"));
-  EXPECT_EQ(records[4]["response"]["body_sha256"], Sha256("abc"));
+  EXPECT_EQ(records[3]["response"]["body_sha256"], Sha256Hex("nope"));
+  EXPECT_EQ(records[4]["response"]["body_sha256"], Sha256Hex("abc"));
 }
 
 TEST(AnalysisHttp, PipelinedAwkwardSplits) {
@@ -229,8 +213,8 @@ TEST(AnalysisHttp, KeepAliveSequential) {
   EXPECT_EQ(r["request"]["method"], "POST");
   EXPECT_EQ(r["request"]["body_len"], 3);
   EXPECT_EQ(r["request"]["content_type"], "a/b");
-  EXPECT_EQ(r["request"]["body_sha256"], Sha256("xyz"));
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("second"));
+  EXPECT_EQ(r["request"]["body_sha256"], Sha256Hex("xyz"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("second"));
 }
 
 TEST(AnalysisHttp, ChunkedWithExtensionsAndTrailers) {
@@ -244,7 +228,7 @@ TEST(AnalysisHttp, ChunkedWithExtensionsAndTrailers) {
   ASSERT_EQ(R(h).size(), 1u);
   json p = R(h)[0]["response"];
   EXPECT_EQ(p["body_len"], 15);
-  EXPECT_EQ(p["body_sha256"], Sha256("hello more text"));
+  EXPECT_EQ(p["body_sha256"], Sha256Hex("hello more text"));
   EXPECT_EQ(p["trailers"], json::parse(R"([{"name":"X-Sum","value":"abc"},
                                            {"name":"X-Other","value":"1"}])"));
 }
@@ -263,7 +247,7 @@ TEST(AnalysisHttp, HeadNoContentNotModifiedHaveNoBody) {
   EXPECT_EQ(R(h)[1]["response"]["status"], 204);
   EXPECT_EQ(R(h)[2]["response"]["status"], 304);
   EXPECT_EQ(R(h)[2]["response"]["body_len"], 0);
-  EXPECT_EQ(R(h)[3]["response"]["body_sha256"], Sha256("ok"));
+  EXPECT_EQ(R(h)[3]["response"]["body_sha256"], Sha256Hex("ok"));
 }
 
 TEST(AnalysisHttp, ContinueThenFinal) {
@@ -278,7 +262,7 @@ TEST(AnalysisHttp, ContinueThenFinal) {
   EXPECT_EQ(r["informational"], json::parse("[100]"));
   EXPECT_EQ(r["response"]["status"], 201);
   EXPECT_EQ(r["response"]["reason"], "Created");
-  EXPECT_EQ(r["request"]["body_sha256"], Sha256("data"));
+  EXPECT_EQ(r["request"]["body_sha256"], Sha256Hex("data"));
   EXPECT_EQ(r["last_frame"], 4);
 }
 
@@ -293,7 +277,7 @@ TEST(AnalysisHttp, CloseDelimitedBodyEndsAtEnd) {
   json p = R(h)[0]["response"];
   EXPECT_EQ(p["version"], "1.0");
   EXPECT_EQ(p["body_len"], 13);
-  EXPECT_EQ(p["body_sha256"], Sha256("<html></html>"));
+  EXPECT_EQ(p["body_sha256"], Sha256Hex("<html></html>"));
   EXPECT_EQ(R(h)[0]["last_frame"], 3);
 }
 
@@ -393,7 +377,7 @@ TEST(AnalysisHttp, Gzip) {
   json r = Coded("gzip", Compress(kText, 31));
   EXPECT_EQ(r["response"]["content_encoding"], "gzip");
   EXPECT_EQ(r["response"]["decoded_len"], kText.size());
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256(kText));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex(kText));
   EXPECT_EQ(r["response"]["body_len"], Compress(kText, 31).size());
 }
 
@@ -402,7 +386,7 @@ TEST(AnalysisHttp, DeflateZlibAndRaw) {
     SCOPED_TRACE(bits);
     json r = Coded("deflate", Compress(kText, bits));
     EXPECT_EQ(r["response"]["decoded_len"], kText.size());
-    EXPECT_EQ(r["response"]["body_sha256"], Sha256(kText));
+    EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex(kText));
     EXPECT_FALSE(r["response"].contains("decode_error"));
   }
 }
@@ -411,25 +395,25 @@ TEST(AnalysisHttp, BrotliKnownBytes) {
   const std::string hello("\x0b\x02\x80hello\x03", 9);
   json r = Coded("br", hello);
   EXPECT_EQ(r["response"]["decoded_len"], 5);
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("hello"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("hello"));
   std::string big;
   for (int i = 0; i < 3000; ++i) big += kText;  // more than one meta-block
   r = Coded("br", Brotli(big));
   EXPECT_EQ(r["response"]["decoded_len"], big.size());
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256(big));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex(big));
 }
 
 TEST(AnalysisHttp, Zstd) {
   json r = Coded("zstd", Zstd(kText));
   EXPECT_EQ(r["response"]["decoded_len"], kText.size());
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256(kText));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex(kText));
 }
 
 TEST(AnalysisHttp, CodingListUndoneInReverse) {
   // deflate applied first, then gzip, then br.
   json r = Coded("deflate, gzip,BR", Brotli(Compress(Compress(kText, 15), 31)));
   EXPECT_EQ(r["response"]["decoded_len"], kText.size());
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256(kText));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex(kText));
 }
 
 TEST(AnalysisHttp, TransferCodingBeforeChunked) {
@@ -446,13 +430,13 @@ TEST(AnalysisHttp, TransferCodingBeforeChunked) {
   json p = R(h)[0]["response"];
   EXPECT_EQ(p["body_len"], gz.size());
   EXPECT_EQ(p["decoded_len"], kText.size());
-  EXPECT_EQ(p["body_sha256"], Sha256(kText));
+  EXPECT_EQ(p["body_sha256"], Sha256Hex(kText));
   EXPECT_FALSE(p.contains("content_encoding"));
 }
 
 TEST(AnalysisHttp, IdentityAndUnsupportedCodings) {
   json r = Coded("identity", "plain");
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("plain"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("plain"));
   r = Coded("compress", "xxxx");
   EXPECT_EQ(r["response"]["decode_error"], "unsupported content coding: compress");
   EXPECT_FALSE(r["response"].contains("body_sha256"));
@@ -527,7 +511,7 @@ TEST(AnalysisHttp, BodyPastMaxBodyIsCountedNotHashed) {
   EXPECT_EQ(p["decoded_len"], 10);
   EXPECT_FALSE(p.contains("body_sha256"));
   EXPECT_FALSE(p.contains("body_file"));
-  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("0123456789"));
+  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256Hex("0123456789"));
   EXPECT_FALSE(R(h)[1]["response"].contains("body_truncated"));
 }
 
@@ -537,12 +521,12 @@ TEST(AnalysisHttp, BodiesAreStoredDecoded) {
   h.Data(1, Ok(Compress(kText, 31), "Content-Encoding: gzip\r\n"), 2);
   ASSERT_EQ(R(h).size(), 1u);
   json r = R(h)[0];
-  std::string sha = Sha256(kText);
+  std::string sha = Sha256Hex(kText);
   EXPECT_EQ(r["response"]["body_file"], sha);
-  EXPECT_EQ(r["request"]["body_file"], Sha256("up!!"));
+  EXPECT_EQ(r["request"]["body_file"], Sha256Hex("up!!"));
   ASSERT_EQ(h.stored().count(sha), 1u);
   EXPECT_EQ(h.stored().at(sha), kText);
-  EXPECT_EQ(h.stored().at(Sha256("up!!")), "up!!");
+  EXPECT_EQ(h.stored().at(Sha256Hex("up!!")), "up!!");
   EXPECT_EQ(h.stored().size(), 2u);
 }
 
@@ -559,7 +543,7 @@ TEST(AnalysisHttp, GapInContentLengthBody) {
   EXPECT_EQ(p["gaps"], 4);
   EXPECT_EQ(p["body_len"], 10);
   EXPECT_FALSE(p.contains("body_sha256"));
-  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("next"));
+  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256Hex("next"));
   EXPECT_FALSE(R(h)[1]["response"].contains("gaps"));
 }
 
@@ -595,9 +579,9 @@ TEST(AnalysisHttp, GapInRequestHead) {
   ASSERT_EQ(R(h).size(), 3u);
   EXPECT_EQ(R(h)[1]["request"], json::parse(R"({"method":"GET","uri":"/2","headers":[],
                                                  "gaps":30})"));
-  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("b"));
+  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256Hex("b"));
   EXPECT_EQ(R(h)[2]["request"]["uri"], "/3");
-  EXPECT_EQ(R(h)[2]["response"]["body_sha256"], Sha256("c"));
+  EXPECT_EQ(R(h)[2]["response"]["body_sha256"], Sha256Hex("c"));
 }
 
 // Frames cut at a snap length: a head with a hole after its start line keeps what arrived.
@@ -691,7 +675,7 @@ TEST(AnalysisHttp, Http09) {
                                           "headers":[],"body_len":0})"));
   EXPECT_EQ(r["response"]["version"], "0.9");
   EXPECT_EQ(r["response"]["body_len"], 14);
-  EXPECT_EQ(r["response"]["body_sha256"], Sha256("<html></html>\n"));
+  EXPECT_EQ(r["response"]["body_sha256"], Sha256Hex("<html></html>\n"));
   EXPECT_FALSE(r["response"].contains("status"));
   EXPECT_FALSE(r.contains("error"));
   EXPECT_EQ(r["last_frame"], 3);
@@ -705,7 +689,8 @@ TEST(AnalysisHttp, Http09ResponsesAndNot) {
   lf.End(4);
   ASSERT_EQ(R(lf).size(), 1u);
   EXPECT_EQ(R(lf)[0]["request"]["method"], "POST");
-  EXPECT_EQ(R(lf)[0]["response"]["body_sha256"], Sha256("HTTP is not the start of a status line"));
+  EXPECT_EQ(R(lf)[0]["response"]["body_sha256"],
+            Sha256Hex("HTTP is not the start of a status line"));
 
   AnalysisHarness hole(Kind::kHttp);  // a hole at its start is in its body
   hole.Data(0, "GET /\r\n", 1);
@@ -757,7 +742,7 @@ TEST(AnalysisHttp, RefusedUpgradeParsesTheHeldRequests) {
   ASSERT_EQ(R(h).size(), 2u);
   EXPECT_FALSE(R(h)[0].contains("upgrade"));
   EXPECT_EQ(R(h)[1]["request"]["uri"], "/b");
-  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256("b"));
+  EXPECT_EQ(R(h)[1]["response"]["body_sha256"], Sha256Hex("b"));
 }
 
 // ---- h2c: the upgrade to HTTP/2 hands the rest of the connection over.
@@ -1031,11 +1016,11 @@ TEST(AnalysisBody, PiecesAndReuse) {
   Reader r;
   auto s = r.Run("", kText);
   EXPECT_TRUE(s.hashed);
-  EXPECT_EQ(Hex(s.sha256), Sha256(kText));
+  EXPECT_EQ(Hex(s.sha256), Sha256Hex(kText));
   EXPECT_EQ(s.body_len, kText.size());
   s = r.Run("x-gzip", Compress("again", 31));
   EXPECT_TRUE(s.hashed);
-  EXPECT_EQ(Hex(s.sha256), Sha256("again"));
+  EXPECT_EQ(Hex(s.sha256), Sha256Hex("again"));
   EXPECT_EQ(s.decoded_len, 5u);
   EXPECT_EQ(r.body.held(), 0u);  // nothing kept between messages
 }
@@ -1049,7 +1034,7 @@ TEST(AnalysisBody, IncompleteEmptyAndGzipMembers) {
   EXPECT_FALSE(s.hashed);
   EXPECT_TRUE(s.decode_error.empty());
   s = r.Run("gzip", Compress("one ", 31) + Compress("two", 31));
-  EXPECT_EQ(Hex(s.sha256), Sha256("one two"));
+  EXPECT_EQ(Hex(s.sha256), Sha256Hex("one two"));
   s = r.Run("gzip, identity, gzip, gzip, gzip, gzip", "x");
   EXPECT_EQ(s.decode_error, "more than 4 content codings");
 }
