@@ -11,7 +11,11 @@
 #include "engine/analysis/analyser.h"
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
+#include "formats/analysis_record.h"
+#include "formats/field_selection.h"
+#include "formats/flow_record.h"
 #include "formats/output_file.h"
+#include "formats/record.h"
 #include "formats/report_writer.h"
 #include "stages/analysis_stage.h"
 #include "stages/flow_graph.h"
@@ -112,6 +116,10 @@ struct Extractor::Impl {
   ExtractSummary summary;
 
   Status OpenInput();
+  Status MakeWriter(OutputFormat format, const FieldOptions& fields,
+                    const formats::FieldCatalogue& catalogue, const std::string& report,
+                    std::unique_ptr<formats::ReportWriter>* out,
+                    const formats::CaptureOptions& capture = {});
   ExtractSummary Run();
   Status OpenReport(Outputs& out);
   Status OpenReassembly(Outputs& out);
@@ -167,17 +175,46 @@ Status Extractor::Impl::OpenInput() {
   return capture::Reader::Open(options.input, options.batch_bytes, &reader);
 }
 
+// The writer of one report: whole records, or the columns `fields` selects (csv, tsv,
+// ndjson) from what `catalogue` offers. `report` names it in messages.
+Status Extractor::Impl::MakeWriter(OutputFormat format, const FieldOptions& fields,
+                                   const formats::FieldCatalogue& catalogue,
+                                   const std::string& report,
+                                   std::unique_ptr<formats::ReportWriter>* out,
+                                   const formats::CaptureOptions& capture) {
+  formats::RecordOptions record{options.payload, nullptr};
+  std::string name = FormatExtension(format) + (format == OutputFormat::kNone ? 0 : 1);
+  if (IsFlatFormat(format) && fields.empty())
+    return Status::InvalidArgument(name + " writes the fields -e selects: give -e FIELD for " +
+                                   report + " (see `pcapkit fields`)");
+  if (!fields.empty()) {
+    if (format != OutputFormat::kNdjson && !IsFlatFormat(format))
+      return Status::InvalidArgument("-e selects the columns of csv, tsv and ndjson reports; " +
+                                     report + " is " + name);
+    if (Status s = formats::FieldSelection::Make(fields, catalogue, &record.fields); !s.ok())
+      return s;
+  }
+  *out = formats::MakeReportWriter(format, registry, record, capture);
+  return Status::Ok();
+}
+
 Status Extractor::Impl::OpenReport(Outputs& out) {
   const ExtractOptions& o = options;
   if (!o.nofile) {
     formats::CaptureOptions capture = CaptureOptionsOf(o, reader->resolution_digits());
-    out.writer = formats::MakeReportWriter(o.format, registry, {o.payload}, capture);
+    if (o.flow_id && !o.fields.empty())
+      return Status::InvalidArgument(
+          "--flow-id adds `flow` and `community_id` to whole frame records: it does not "
+          "combine with -e");
+    Status s = MakeWriter(o.format, o.fields, {formats::FrameFields(), &registry, true},
+                          "the frame report", &out.writer, capture);
+    if (!s.ok()) return s;
     if (o.files) {
       out.directory = o.output;
       std::error_code ec;
       std::filesystem::create_directories(out.directory, ec);
       if (ec) return Status::IoError(out.directory + ": cannot create the folder: " + ec.message());
-    } else if (Status s = OpenDestination(o.sink, o.output, &out.file); !s.ok()) {
+    } else if (s = OpenDestination(o.sink, o.output, &out.file); !s.ok()) {
       return s;
     }
   }
@@ -200,8 +237,10 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
     if (!o.reassembly_sink && o.reassembly_output != "-" && o.reassembly_output == o.output)
       return Status::InvalidArgument(
           "the reassembly report and the frame report are the same file");
-    out.reassembly_writer = formats::MakeReportWriter(o.reassembly_format, registry, {o.payload});
-    Status s = OpenDestination(o.reassembly_sink, o.reassembly_output, &out.reassembly_file);
+    Status s = MakeWriter(o.reassembly_format, o.reassembly_fields, {{}, nullptr, false},
+                          "the reassembly report", &out.reassembly_writer);
+    if (!s.ok()) return s;
+    s = OpenDestination(o.reassembly_sink, o.reassembly_output, &out.reassembly_file);
     if (!s.ok()) return s;
   }
   out.reassembly = std::make_unique<stages::ReassemblyStage>(
@@ -230,8 +269,10 @@ Status Extractor::Impl::OpenFlows(Outputs& out) {
     bool reassembly_there = Reassembling(o) && o.reassembly_output == o.flows_output;
     if (!o.flows_sink && !device && (frames_there || reassembly_there))
       return Status::InvalidArgument("the flow report and another report are the same file");
-    out.flows_writer = formats::MakeReportWriter(o.flows_format, registry, {o.payload});
-    Status s = OpenDestination(o.flows_sink, o.flows_output, &out.flows_file);
+    Status s = MakeWriter(o.flows_format, o.flows_fields, {formats::FlowFields(), nullptr, true},
+                          "the flow report", &out.flows_writer);
+    if (!s.ok()) return s;
+    s = OpenDestination(o.flows_sink, o.flows_output, &out.flows_file);
     if (!s.ok()) return s;
   }
   out.flows = std::make_unique<stages::FlowStage>(o.flows, registry, out.flows_writer.get(),
@@ -259,9 +300,13 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
         a.format != OutputFormat::kNone ? a.format : TextFormatFromExtension(a.output);
     if (format == OutputFormat::kNone) format = OutputFormat::kJson;
     if (!IsTextFormat(format))
-      return Status::InvalidArgument("analyse writes records: json, ndjson, plist or tree");
-    out.analysis_writer = formats::MakeReportWriter(format, registry, {options.payload});
-    if (Status s = OpenDestination(a.sink, a.output, &out.analysis_file); !s.ok()) return s;
+      return Status::InvalidArgument("analyse writes records: " +
+                                     OutputFormatNames(", ", /*text_only=*/true, " or "));
+    Status s = MakeWriter(format, a.fields, {formats::AnalysisFields(), nullptr, false},
+                          "the analysis report", &out.analysis_writer);
+    if (!s.ok()) return s;
+    s = OpenDestination(a.sink, a.output, &out.analysis_file);
+    if (!s.ok()) return s;
   }
   std::unique_ptr<formats::BodyFiles> bodies;
   if (!a.bodies.empty())
@@ -288,7 +333,11 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
       t.folder,   t.format, nullptr,        CaptureOptionsOf(options, reader->resolution_digits()),
       t.max_open, t.force,  t.buffer_bytes, options.strategy != Strategy::kSequential};
   if (IsTextFormat(t.format)) {
-    out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload});
+    if (IsFlatFormat(t.format))
+      return Status::InvalidArgument(
+          "trace files hold whole records: json, ndjson, plist, tree, "
+          "pcap or pcapng");
+    out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload, nullptr});
     files.writer = out.trace_writer.get();
   }
   std::unique_ptr<formats::TraceFiles> trace_files;
@@ -297,7 +346,7 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
   if (Status s = formats::OutputFile::Open(t.folder + "/index.ndjson", &index); !s.ok()) return s;
   out.flows->set_trace(std::make_unique<stages::FlowTrace>(
       std::move(trace_files), t.all, t.unidirectional,
-      formats::MakeReportWriter(OutputFormat::kNdjson, registry, {options.payload}),
+      formats::MakeReportWriter(OutputFormat::kNdjson, registry, {options.payload, nullptr}),
       std::move(index)));
   return Status::Ok();
 }

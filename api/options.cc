@@ -20,18 +20,22 @@ constexpr const char* kJsonExtensions[] = {".json"};
 constexpr const char* kNdjsonExtensions[] = {".ndjson", ".jsonl"};
 constexpr const char* kPlistExtensions[] = {".plist", ".xml"};
 constexpr const char* kTreeExtensions[] = {".txt"};
+constexpr const char* kCsvExtensions[] = {".csv"};
+constexpr const char* kTsvExtensions[] = {".tsv", ".tab"};
 constexpr const char* kPcapExtensions[] = {".pcap", ".cap"};
 constexpr const char* kPcapngExtensions[] = {".pcapng"};
 
 // The one table of the output formats. The shortcuts are jspcapy's -j, -p, -t and
 // pcapkit's --ndjson; the capture formats have none.
 constexpr OutputFormatInfo kFormats[] = {
-    {OutputFormat::kJson, "json", {}, kJsonExtensions, "-j,--json", true},
-    {OutputFormat::kNdjson, "ndjson", kNdjsonAliases, kNdjsonExtensions, "--ndjson", true},
-    {OutputFormat::kPlist, "plist", kPlistAliases, kPlistExtensions, "-p,--plist", true},
-    {OutputFormat::kTree, "tree", kTreeAliases, kTreeExtensions, "-t,--tree", true},
-    {OutputFormat::kPcap, "pcap", kPcapAliases, kPcapExtensions, "", false},
-    {OutputFormat::kPcapng, "pcapng", {}, kPcapngExtensions, "", false},
+    {OutputFormat::kJson, "json", {}, kJsonExtensions, "-j,--json", true, false},
+    {OutputFormat::kNdjson, "ndjson", kNdjsonAliases, kNdjsonExtensions, "--ndjson", true, false},
+    {OutputFormat::kPlist, "plist", kPlistAliases, kPlistExtensions, "-p,--plist", true, false},
+    {OutputFormat::kTree, "tree", kTreeAliases, kTreeExtensions, "-t,--tree", true, false},
+    {OutputFormat::kCsv, "csv", {}, kCsvExtensions, "", true, true},
+    {OutputFormat::kTsv, "tsv", {}, kTsvExtensions, "", true, true},
+    {OutputFormat::kPcap, "pcap", kPcapAliases, kPcapExtensions, "", false, false},
+    {OutputFormat::kPcapng, "pcapng", {}, kPcapngExtensions, "", false, false},
 };
 
 const OutputFormatInfo* FindFormat(OutputFormat format) {
@@ -40,11 +44,11 @@ const OutputFormatInfo* FindFormat(OutputFormat format) {
   return nullptr;
 }
 
-// The format `extension` (".json", exactly) names; kNone for any other.
+// The format `extension` (".json", in any case) names; kNone for any other.
 OutputFormat FormatOfExtension(const std::string& extension) {
   for (const OutputFormatInfo& f : kFormats)
     for (const char* e : f.extensions)
-      if (extension == e) return f.format;
+      if (strcasecmp(extension.c_str(), e) == 0) return f.format;
   return OutputFormat::kNone;
 }
 
@@ -69,6 +73,18 @@ std::string OutputFormatNames(std::string_view separator, bool text_only, std::s
 bool IsTextFormat(OutputFormat format) {
   const OutputFormatInfo* f = FindFormat(format);
   return f != nullptr && f->text;
+}
+
+bool IsFlatFormat(OutputFormat format) {
+  const OutputFormatInfo* f = FindFormat(format);
+  return f != nullptr && f->flat;
+}
+
+FieldOccurrence ParseOccurrence(const std::string& name) {
+  if (strcasecmp(name.c_str(), "first") == 0) return FieldOccurrence::kFirst;
+  if (strcasecmp(name.c_str(), "last") == 0) return FieldOccurrence::kLast;
+  if (strcasecmp(name.c_str(), "all") == 0) return FieldOccurrence::kAll;
+  throw FormatError("unknown occurrence: " + name + " (known: first, last, all)");
 }
 
 OutputFormat ParseOutputFormat(const std::string& name) {

@@ -1,4 +1,6 @@
 // Where the reports go: jspcapy's naming rules (docs/cli.md), for the CLI and the API.
+#include <strings.h>
+
 #include <filesystem>
 
 #include "pcapkit/extractor.h"
@@ -10,7 +12,7 @@ namespace {
 bool HasExtension(const std::string& name, std::initializer_list<const char*> exts) {
   std::string ext = std::filesystem::path(name).extension().string();
   for (const char* e : exts)
-    if (ext == e) return true;
+    if (strcasecmp(ext.c_str(), e) == 0) return true;
   return false;
 }
 

@@ -4,6 +4,10 @@
 #include <cstdio>
 
 #include "engine/protocols/registry.h"
+#include "formats/analysis_record.h"
+#include "formats/field_selection.h"
+#include "formats/flow_record.h"
+#include "formats/record.h"
 
 namespace pcapkit {
 
@@ -45,6 +49,25 @@ std::vector<FieldDescription> FieldsOf(const protocols::ProtocolInfo& p) {
 }
 
 }  // namespace
+
+std::vector<SelectableField> SelectableFields(RecordKind kind) {
+  formats::FieldCatalogue catalogue;
+  const char* record = "frame";
+  if (kind == RecordKind::kFrame) {
+    catalogue = {formats::FrameFields(), &protocols::Registry::Builtin(), true};
+  } else if (kind == RecordKind::kFlow) {
+    catalogue = {formats::FlowFields(), nullptr, true};
+    record = "flow";
+  } else {
+    catalogue = {formats::AnalysisFields(), nullptr, false};
+    record = "analysis";
+  }
+  std::vector<SelectableField> out;
+  for (formats::SelectableField& f : formats::SelectableFields(catalogue))
+    out.push_back({std::move(f.name), TypeName(f.types), f.protocol.empty() ? record : f.protocol,
+                   std::move(f.meaning)});
+  return out;
+}
 
 const char* LayerName(LayerLevel layer) {
   static const char* const kLayers[] = {"-", "link", "internet", "transport", "application"};

@@ -15,6 +15,7 @@ namespace {
 struct AnalyseFlags {
   ExtractOptions options;
   FormatFlags format;
+  FieldFlags fields;
   StrategyFlags strategy;
   ReassemblyFlags reassembly;
 };
@@ -26,6 +27,7 @@ ExtractOptions ParseAnalyseFlags(const AnalyseFlags& f) {
   AnalyseOptions& a = o.analyse;
   a.enabled = true;
   a.format = f.format.Format();
+  f.fields.Apply(a.fields);
   f.reassembly.Apply(a.reassembly);
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the transactions'.
@@ -72,6 +74,7 @@ void AddAnalyseCommand(CLI::App& app, int& exit_code) {
   cmd->alias("analyze");
   cmd->add_option("-o,--output", o.analyse.output, "report file, - for stdout (default out.<ext>)");
   f->format.Add(cmd, /*text_only=*/true);
+  f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");
   AddInputFlags(cmd, o);

@@ -17,6 +17,7 @@ namespace {
 struct ExtractFlags {
   ExtractOptions options;
   FormatFlags format;
+  FieldFlags fields;
   StrategyFlags strategy;
   ReassemblyFlags reassembly;
   CaptureOutputFlags capture;
@@ -42,6 +43,7 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
   if (!f.flows_format.empty()) o.flows_format = ParseOutputFormat(f.flows_format);
   if (!f.trace_format.empty()) o.trace.format = ParseOutputFormat(f.trace_format);
   o.format = f.format.Format();
+  f.fields.Apply(o.fields);
   f.capture.Apply(o);
   if (!f.layer.empty()) o.stop_layer = ParseLayerLevel(f.layer);
   f.strategy.Apply(o);
@@ -78,6 +80,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", o.output,
                   "report file, - for stdout (default out.<ext>); the folder with -F");
   f->format.Add(cmd, /*text_only=*/false);
+  f->fields.Add(cmd);
   cmd->add_flag("-F,--files", o.files,
                 "one file per record ('Frame 1.json', ...) in the folder named by -o");
   AddInputFlags(cmd, o);

@@ -104,12 +104,27 @@ void PrintMarkdown(const std::vector<ProtocolDescription>& protocols) {
   }
 }
 
-void PrintTable(const std::vector<ProtocolDescription>& protocols) {
-  std::printf("%-36s %-22s %s\n", "FIELD", "TYPE", "MEANING");
-  for (const ProtocolDescription& p : protocols)
-    for (const FieldDescription& f : p.fields)
-      std::printf("%-36s %-22s %s\n", (p.key + "." + f.path).c_str(), f.type.c_str(),
-                  f.meaning.c_str());
+// The names -e takes, with their types and protocols: those of `protocol` (a key, or
+// frame/flow/analysis for the records' own members), else every one of frame records.
+void PrintTable(const std::string& protocol) {
+  std::vector<SelectableField> fields;
+  for (RecordKind kind : {RecordKind::kFrame, RecordKind::kFlow, RecordKind::kAnalysis}) {
+    for (SelectableField& f : SelectableFields(kind)) {
+      bool wanted = protocol.empty() ? kind == RecordKind::kFrame
+                                     : strcasecmp(f.protocol.c_str(), protocol.c_str()) == 0;
+      if (wanted) fields.push_back(std::move(f));
+    }
+  }
+  std::printf("%-36s %-22s %-10s %s\n", "FIELD", "TYPE", "PROTOCOL", "MEANING");
+  for (const SelectableField& f : fields)
+    std::printf("%-36s %-22s %-10s %s\n", f.name.c_str(), f.type.c_str(), f.protocol.c_str(),
+                f.meaning.c_str());
+}
+
+bool IsRecordKind(const std::string& name) {
+  for (const char* kind : {"frame", "flow", "analysis"})
+    if (strcasecmp(name.c_str(), kind) == 0) return true;
+  return false;
 }
 
 }  // namespace
@@ -119,12 +134,20 @@ void AddFieldsCommand(CLI::App& app, int& exit_code) {
   auto json = std::make_shared<bool>(false);
   auto markdown = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
-      "fields", "List the fields of every protocol's record, with their types (docs/schema.md)");
-  cmd->add_option("protocol", *protocol, "only this protocol (key or name, any case)");
+      "fields",
+      "List the fields of the records, as -e names them, with their types (docs/schema.md)");
+  cmd->add_option("protocol", *protocol,
+                  "only this protocol (key or name, any case); frame, flow, analysis: the "
+                  "members of those records");
   cmd->add_flag("--json", *json, "as JSON, with the tshark field each matches");
   cmd->add_flag("--markdown", *markdown, "as docs/schema.md's protocol sections");
   cmd->callback([=, &exit_code] {
     std::vector<ProtocolDescription> protocols = ByKey();
+    if (!*json && !*markdown && IsRecordKind(*protocol)) {
+      PrintTable(*protocol);
+      exit_code = kOk;
+      return;
+    }
     if (!protocol->empty()) {
       std::erase_if(protocols, [&](const ProtocolDescription& p) {
         return strcasecmp(p.key.c_str(), protocol->c_str()) != 0 &&
@@ -138,7 +161,7 @@ void AddFieldsCommand(CLI::App& app, int& exit_code) {
     else if (*markdown)
       PrintMarkdown(protocols);
     else
-      PrintTable(protocols);
+      PrintTable(protocols.size() == 1 ? protocols[0].key : "");
     exit_code = kOk;
   });
 }

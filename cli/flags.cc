@@ -53,6 +53,33 @@ OutputFormat FormatFlags::Format() const {
   return OutputFormat::kNone;
 }
 
+void FieldFlags::Add(CLI::App* cmd) {
+  cmd->add_option("-e", names_,
+                  "a field to write as a column (repeatable): a record member (number, "
+                  "time_epoch) or PROTOCOL.PATH (ipv4.src, tcp.flags.syn); see `pcapkit fields`")
+      ->allow_extra_args(false)
+      ->type_name("FIELD");
+  cmd->add_option("--fields", lists_, "the columns as one comma-separated list: F1,F2,...")
+      ->allow_extra_args(false)
+      ->type_name("LIST");
+  cmd->add_option("--occurrence", occurrence_,
+                  "which occurrences of a field a column gets: first (default), last, all");
+  cmd->add_flag("--no-header", no_header_, "csv, tsv: no header line");
+}
+
+void FieldFlags::Apply(FieldOptions& fields) const {
+  auto split = [&](const std::string& list) {
+    size_t from = 0;
+    for (size_t comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1)
+      fields.names.push_back(list.substr(from, comma - from));
+    fields.names.push_back(list.substr(from));
+  };
+  for (const std::string& name : names_) split(name);
+  for (const std::string& list : lists_) split(list);
+  fields.occurrence = ParseOccurrence(occurrence_);
+  fields.header = !no_header_;
+}
+
 void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help) {
   cmd->add_option(
       "-E,--engine", engine_,

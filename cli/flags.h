@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "pcapkit/options.h"
 
@@ -34,6 +35,22 @@ class FormatFlags {
   };
   std::string name_;
   std::deque<Shortcut> shortcuts_;  // a deque: CLI11 holds pointers to `given`
+};
+
+// -e / --fields, --occurrence, --no-header: the columns of a flat report (csv, tsv,
+// ndjson), for every verb that writes records.
+class FieldFlags {
+ public:
+  void Add(CLI::App* cmd);
+  // Into `fields`, -e's and --fields' names in the order given; throws FormatError on an
+  // unknown occurrence.
+  void Apply(FieldOptions& fields) const;
+
+ private:
+  std::vector<std::string> names_;  // -e, each may hold a comma-separated list too
+  std::vector<std::string> lists_;  // --fields
+  std::string occurrence_ = "first";
+  bool no_header_ = false;
 };
 
 // -E, --threads, --inflight, -q: how the stages run, and whether stderr stays quiet.

@@ -14,6 +14,7 @@ namespace {
 struct FlowsFlags {
   ExtractOptions options;
   FormatFlags format;
+  FieldFlags fields;
   StrategyFlags strategy;
 };
 
@@ -23,6 +24,7 @@ ExtractOptions ParseFlowsFlags(const FlowsFlags& f) {
   ExtractOptions o = f.options;
   o.flows.enabled = true;
   o.flows_format = f.format.Format();
+  f.fields.Apply(o.flows_fields);
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the flows'.
   o.nofile = true;
@@ -61,6 +63,7 @@ void AddFlowsCommand(CLI::App& app, int& exit_code) {
       app.add_subcommand("flows", "One record per IP flow (connection), with its Community ID");
   cmd->add_option("-o,--output", o.flows_output, "report file, - for stdout (default out.<ext>)");
   f->format.Add(cmd, /*text_only=*/true);
+  f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");
   AddInputFlags(cmd, o);

@@ -15,6 +15,7 @@ namespace {
 struct ReassembleFlags {
   ExtractOptions options;
   FormatFlags format;
+  FieldFlags fields;
   StrategyFlags strategy;
   ReassemblyFlags reassembly;
 };
@@ -27,6 +28,7 @@ ExtractOptions ParseReassembleFlags(const ReassembleFlags& f) {
   if (!r.ipv4 && !r.ipv6 && !r.tcp) r.ipv4 = r.ipv6 = r.tcp = true;
   f.reassembly.Apply(o.reassembly);
   o.reassembly_format = f.format.Format();
+  f.fields.Apply(o.reassembly_fields);
   f.strategy.Apply(o);
   // The frames are dissected but not written: the report is the reassembly's.
   o.nofile = true;
@@ -59,6 +61,7 @@ void AddReassembleCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", o.reassembly_output,
                   "report file, - for stdout (default out.<ext>)");
   f->format.Add(cmd, /*text_only=*/true);
+  f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");
   AddInputFlags(cmd, o);

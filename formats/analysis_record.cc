@@ -6,6 +6,30 @@
 namespace pcapkit::formats {
 
 namespace {
+
+using namespace protocols;  // FieldType bits
+constexpr FieldSpec kAnalysisFields[] = {
+    {"kind", kText, "http, http2, tls, dns, ftp or unknown"},
+    {"flow", kInt, "the flow's number, as extract --flow-id gives it"},
+    {"community_id", kText, "the flow's Community ID"},
+    {"transport", kText, "tcp or udp"},
+    {"src", kIpv4 | kIpv6, "the client"},
+    {"srcport", kInt, "the client's port"},
+    {"dst", kIpv4 | kIpv6, "the server"},
+    {"dstport", kInt, "the server's port"},
+    {"first_frame", kInt, "the frame where the transaction starts"},
+    {"last_frame", kInt, "the frame where it ends"},
+    {"first", kText, "capture time of first_frame"},
+    {"last", kText, "capture time of last_frame"},
+};
+
+}  // namespace
+
+std::span<const protocols::FieldSpec> AnalysisFields() {
+  return kAnalysisFields;
+}
+
+namespace {
 void Time(Emitter& out, std::string_view key, const Timestamp& t) {
   char buf[48];
   out.Plain(key, std::string_view(buf, size_t(util::WriteIsoTime(buf, t) - buf)));

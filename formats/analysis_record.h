@@ -3,11 +3,17 @@
 #pragma once
 
 #include <functional>
+#include <span>
 
 #include "engine/analysis/analyser.h"
 #include "engine/protocols/emitter.h"
+#include "engine/protocols/registry.h"
 
 namespace pcapkit::formats {
+
+// The members every analysis record has (-e's names; an analyser's own members are
+// selected by their paths as docs/schema.md gives them, unchecked).
+std::span<const protocols::FieldSpec> AnalysisFields();
 
 // Members of the record object (the caller opens and closes it).
 void WriteAnalysisFields(analysis::Kind kind, const analysis::Conversation& c,

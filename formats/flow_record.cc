@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "engine/protocols/registry.h"
 #include "engine/reassembly/inputs.h"
 #include "engine/util/time_format.h"
 #include "formats/record.h"
@@ -30,7 +31,40 @@ void Duration(Emitter& out, const Timestamp& first, const Timestamp& last) {
   out.Number("duration", std::string_view(buf, size_t(n)));
 }
 
+using namespace protocols;  // FieldType bits
+constexpr FieldSpec kFlowFields[] = {
+    {"flow", kInt, "number in order of first appearance, from 0"},
+    {"community_id", kText, "Community ID v1"},
+    {"proto", kText, "tcp, udp, sctp, icmp, icmpv6, else the IP protocol number"},
+    {"src", kIpv4 | kIpv6, "the originator"},
+    {"srcport", kInt, "the originator's port (ICMP: as Community ID maps types)"},
+    {"dst", kIpv4 | kIpv6, "the responder"},
+    {"dstport", kInt, "the responder's port (ICMP: as Community ID maps types)"},
+    {"first", kText, "capture time of the first packet"},
+    {"last", kText, "capture time of the last packet"},
+    {"duration", kNumber, "last - first in seconds"},
+    {"first_frame", kInt, "frame number of the first packet"},
+    {"last_frame", kInt, "frame number of the last packet"},
+    {"orig_packets", kInt, "packets from the originator"},
+    {"orig_bytes", kInt, "IP bytes from the originator"},
+    {"orig_payload", kInt, "transport payload bytes from the originator"},
+    {"resp_packets", kInt, "packets from the responder"},
+    {"resp_bytes", kInt, "IP bytes from the responder"},
+    {"resp_payload", kInt, "transport payload bytes from the responder"},
+    {"history", kText, "TCP: Zeek's history letters"},
+    {"state", kText, "TCP: Zeek's conn_state"},
+    {"missed_bytes", kInt, "TCP: bytes proved sent but never captured"},
+    {"end", kText, "fin, rst, timeout, evicted, reused or eof"},
+    {"vlan", kInt, "the outermost VLAN id"},
+    {"tunnel", kText, "the protocol chain outside the flow's IP layer"},
+    {"service", kText, "the application protocol recognised on the flow"},
+};
+
 }  // namespace
+
+std::span<const protocols::FieldSpec> FlowFields() {
+  return kFlowFields;
+}
 
 std::string FlowProtocolName(uint8_t proto) {
   switch (proto) {

@@ -2,10 +2,16 @@
 // order `pcapkit flows` writes them. Shared by the flows report and trace's index.
 #pragma once
 
+#include <span>
+
 #include "engine/protocols/emitter.h"
+#include "engine/protocols/registry.h"
 #include "pcapkit/flows.h"
 
 namespace pcapkit::formats {
+
+// The members WriteFlowFields may write (-e's names for flow records).
+std::span<const protocols::FieldSpec> FlowFields();
 
 // Members of the record object (the caller opens and closes it).
 void WriteFlowFields(const FlowRecord& r, Emitter& out);

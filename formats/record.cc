@@ -7,61 +7,103 @@ namespace pcapkit::formats {
 
 using capture::MetaField;
 
-void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
-                      const RecordOptions& options, std::string_view key, Emitter& out) {
-  char buf[48];
-  out.BeginObject(key);
-  out.Uint("number", frame.number());
-  out.Plain("time", std::string_view(buf, size_t(util::WriteIsoTime(buf, frame.time()) - buf)));
-  out.Number("time_epoch",
-             std::string_view(buf, size_t(util::WriteEpoch(buf, frame.time()) - buf)));
-  out.Uint("cap_len", frame.cap_len());
-  out.Uint("len", frame.len());
-  out.Uint("interface", frame.interface());
-  out.Uint("linktype", frame.linktype());
-  // Display names are plain ASCII: build the chain in a stack buffer when it fits.
+namespace {
+
+// Display names are plain ASCII: the chain is built in a stack buffer when it fits.
+void WriteProtocolChain(const Frame& frame, const protocols::Registry& registry, Emitter& out) {
   char chain[512];
   size_t at = 0;
-  bool fits = true;
-  for (size_t i = 0; i < frame.layer_count() && fits; ++i) {
+  for (size_t i = 0; i < frame.layer_count(); ++i) {
     std::string_view name = registry.Info(frame.layer(i).proto).name;
-    if (at + name.size() + 1 >= sizeof chain)
-      fits = false;
-    else {
-      if (i) chain[at++] = ':';
-      name.copy(chain + at, name.size());
-      at += name.size();
+    if (at + name.size() + 1 >= sizeof chain) {
+      std::string s;
+      AppendProtocolChain(frame, registry, s);
+      out.Plain("protocols", s);
+      return;
     }
+    if (i) chain[at++] = ':';
+    name.copy(chain + at, name.size());
+    at += name.size();
   }
-  if (fits) {
-    out.Plain("protocols", std::string_view(chain, at));
-  } else {
-    std::string s;
-    AppendProtocolChain(frame, registry, s);
-    out.Plain("protocols", s);
-  }
-  out.Splice();
+  out.Plain("protocols", std::string_view(chain, at));
+}
 
+// The time as whole seconds and nanoseconds (struct timespec's split: the nanoseconds
+// are never negative), whatever the file's resolution; finer than ns is cut. A fraction
+// of a second or more (invalid, seen in the wild) is carried, as time_epoch carries it.
+void WriteSplitTime(const Timestamp& t, Emitter& out) {
+  uint64_t ns = t.frac;
+  for (unsigned d = t.digits; d < 9; ++d) ns *= 10;
+  for (unsigned d = t.digits; d > 9; --d) ns /= 10;
+  out.Int("time_sec", t.sec + int64_t(ns / 1000000000));
+  out.Uint("time_nsec", ns % 1000000000);
+}
+
+using namespace protocols;  // FieldType bits
+constexpr FieldSpec kFrameFields[] = {
+    {"number", kInt, "1-based frame number in its file", "frame.number"},
+    {"time", kText, "capture time, ISO-8601 UTC, the file's resolution"},
+    {"time_epoch", kNumber, "seconds since the epoch, the file's decimals", "frame.time_epoch"},
+    {"time_sec", kInt, "whole seconds since the epoch (time_epoch's integer part)"},
+    {"time_nsec", kInt, "nanoseconds past time_sec (0 to 999999999)"},
+    {"cap_len", kInt, "bytes captured", "frame.cap_len"},
+    {"len", kInt, "bytes on the wire", "frame.len"},
+    {"interface", kInt, "pcapng interface id (0 for pcap and snoop)", "frame.interface_id"},
+    {"linktype", kInt, "LINKTYPE_* of the frame's interface"},
+    {"protocols", kText, "display names of the layers joined by ':'"},
+};
+
+}  // namespace
+
+std::span<const protocols::FieldSpec> FrameFields() {
+  return kFrameFields;
+}
+
+void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
+                      const RecordOptions& options, std::string_view key, Emitter& out) {
+  out.BeginObject(key);
+  WriteFrameMembers(frame, registry, out);
+  out.Splice();
   WriteLayers(frame, registry, options, out);
   out.EndObject();
 }
 
+void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out) {
+  char buf[48];
+  out.Uint("number", frame.number());
+  if (out.Wants("time"))
+    out.Plain("time", std::string_view(buf, size_t(util::WriteIsoTime(buf, frame.time()) - buf)));
+  if (out.Wants("time_epoch"))
+    out.Number("time_epoch",
+               std::string_view(buf, size_t(util::WriteEpoch(buf, frame.time()) - buf)));
+  WriteSplitTime(frame.time(), out);
+  out.Uint("cap_len", frame.cap_len());
+  out.Uint("len", frame.len());
+  out.Uint("interface", frame.interface());
+  out.Uint("linktype", frame.linktype());
+  if (out.Wants("protocols")) WriteProtocolChain(frame, registry, out);
+}
+
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out) {
-  const uint8_t* data = frame.data().data();
   for (size_t i = 0; i < frame.layer_count(); ++i) {
-    const LayerSpan& l = frame.layer(i);
-    const protocols::ProtocolInfo& info = registry.Info(l.proto);
-    out.BeginObject(info.key);
-    if (l.proto == ProtocolId::kRaw) {
-      out.Uint("len", l.length);
-      if (l.error) out.Plain("error", l.error);
-      if (options.payload) out.Hex("data", data + l.offset, l.length);
-    } else {
-      info.write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
-    }
+    out.BeginObject(registry.Info(frame.layer(i).proto).key);
+    WriteLayer(frame, i, registry, options, out);
   }
   for (size_t i = 0; i < frame.layer_count(); ++i) out.EndObject();
+}
+
+void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& registry,
+                const RecordOptions& options, Emitter& out) {
+  const uint8_t* data = frame.data().data();
+  const LayerSpan& l = frame.layer(index);
+  if (l.proto == ProtocolId::kRaw) {
+    out.Uint("len", l.length);
+    if (l.error) out.Plain("error", l.error);
+    if (options.payload) out.Hex("data", data + l.offset, l.length);
+  } else {
+    registry.Info(l.proto).write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
+  }
 }
 
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out) {

@@ -2,6 +2,8 @@
 // described to any Emitter. Every format shares this, so they cannot drift apart.
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string_view>
 
 #include "engine/capture/batch.h"
@@ -11,16 +13,29 @@
 
 namespace pcapkit::formats {
 
+class FieldSelection;
+
 struct RecordOptions {
   bool payload = false;  // write the bytes of `raw` layers as `data`
+  // -e: the fields of a flat report (csv, tsv, ndjson with fields); null: whole records.
+  std::shared_ptr<const FieldSelection> fields;
 };
+
+// The frame record's own members, as WriteFrameMembers writes them (-e's names).
+std::span<const protocols::FieldSpec> FrameFields();
 
 // Writes the frame as one object under `key` (empty: an anonymous value).
 void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
                       const RecordOptions& options, std::string_view key, Emitter& out);
+// The frame's own members (number, times, lengths, link type, protocol chain), written
+// into the open record object.
+void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out);
 // The frame's layers only, nested, as members of the object being written.
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out);
+// The own fields of layer `index` (not the layers inside it), into the open layer object.
+void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& registry,
+                const RecordOptions& options, Emitter& out);
 // An IPv4 or IPv6 address member.
 void WriteAddress(Emitter& out, std::string_view key, bool ipv6, const uint8_t* p);
 

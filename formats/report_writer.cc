@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "formats/fields_report.h"
 #include "formats/json_emitter.h"
 #include "formats/plist_emitter.h"
 #include "formats/tree_emitter.h"
@@ -196,6 +197,10 @@ std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const protocols::Registry& registry,
                                                const RecordOptions& options,
                                                const CaptureOptions& capture) {
+  if (options.fields != nullptr)
+    return format == OutputFormat::kNdjson || IsFlatFormat(format)
+               ? MakeFieldsReport(format, registry, options)
+               : nullptr;
   switch (format) {
     case OutputFormat::kJson:
       return std::make_unique<JsonReport>(registry, options);

@@ -6,6 +6,7 @@
 
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
+#include "formats/field_selection.h"
 #include "formats/report_writer.h"
 #include "stages/batch_stages.h"
 #include "testing/fuzz_seeds.h"
@@ -126,7 +127,11 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   pcapkit::DissectOptions dissect;
   pcapkit::Raise(pcapkit::MakeDissectOptions(registry, options, &dissect));
   Dissector dissector(registry, dissect);
-  auto writer = formats::MakeReportWriter(format, registry, {options.payload});
+  formats::RecordOptions record{options.payload, nullptr};
+  if (!options.fields.empty())
+    pcapkit::Raise(formats::FieldSelection::Make(
+        options.fields, {formats::FrameFields(), &registry, true}, &record.fields));
+  auto writer = formats::MakeReportWriter(format, registry, record);
   std::unique_ptr<capture::Reader> reader;
   pcapkit::Raise(capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
                                              "mem", 1 << 20, &reader));

@@ -31,6 +31,14 @@ class Emitter {
   virtual void Ipv4(std::string_view key, const uint8_t* p) = 0;
   virtual void Ipv6(std::string_view key, const uint8_t* p) = 0;
 
+  // Whether the scalar member `key` of the object being written is wanted at all: a writer
+  // may skip making a costly value (a formatted time) when it is not. Every format wants
+  // every member; a flat report (-e) only those it selects.
+  virtual bool Wants(std::string_view key) const {
+    (void)key;
+    return true;
+  }
+
   // Marks where a later, serial stage inserts members into the object being written
   // (extract --flow-id: a frame's flow, after its `protocols`). A format that supports it
   // records the output offset there; the others ignore it.

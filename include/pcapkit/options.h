@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pcapkit/flows.h"
 #include "pcapkit/io.h"
@@ -15,7 +16,21 @@
 
 namespace pcapkit {
 
-enum class OutputFormat { kNone, kJson, kNdjson, kPlist, kTree, kPcap, kPcapng };
+enum class OutputFormat { kNone, kJson, kNdjson, kPlist, kTree, kCsv, kTsv, kPcap, kPcapng };
+
+// --occurrence: which of a field's occurrences in a record a column gets (tshark's
+// `-E occurrence=`): the first, the last, or all of them (a JSON array; joined by `,` in
+// csv and tsv).
+enum class FieldOccurrence { kFirst, kLast, kAll };
+
+// -e / --fields: the columns of a flat report, one row per record: csv, tsv, or ndjson
+// objects keyed by the field names (docs/cli.md "Field selection").
+struct FieldOptions {
+  std::vector<std::string> names;  // -e FIELD (repeatable) and --fields F1,F2: column order
+  FieldOccurrence occurrence = FieldOccurrence::kFirst;  // --occurrence
+  bool header = true;                                    // csv/tsv header line; --no-header
+  bool empty() const { return names.empty(); }
+};
 
 // How the stages are run (-E); every strategy writes the same bytes.
 enum class Strategy {
@@ -59,6 +74,7 @@ struct AnalyseOptions {
   std::string output;                         // -o: where the records go ("-": stdout)
   OutputFormat format = OutputFormat::kNone;  // -f; kNone: from `output`'s extension
   std::shared_ptr<OutputSink> sink;           // instead of `output`
+  FieldOptions fields;                        // -e: the report's columns
 };
 
 struct ExtractOptions {
@@ -74,6 +90,7 @@ struct ExtractOptions {
   LayerLevel stop_layer = LayerLevel::kNone;  // -L: stop dissecting after this layer
   std::string stop_protocol;  // -P: stop dissecting after this protocol (name, any case)
   bool payload = false;       // --payload: write `data` hex of raw layers
+  FieldOptions fields;        // -e: the frame report's columns (csv, tsv, ndjson)
   bool nofile = false;        // --nofile: dissect, write nothing
   bool files = false;         // -F: one file per record in the folder named by -o
   std::string filter;         // --filter: tcpdump expression (libpcap's BPF compiler)
@@ -104,12 +121,14 @@ struct ExtractOptions {
   OutputFormat reassembly_format = OutputFormat::kNone;
   // Instead of `reassembly_output`: where the reassembly report's bytes go.
   std::shared_ptr<OutputSink> reassembly_sink;
+  FieldOptions reassembly_fields;  // `reassemble -e`: the reassembly report's columns
   // The `flows` verb and extract --flows FILE: the flow table and its options.
   FlowOptions flows;
   // Where the flow records go ("-": stdout); empty: followed and counted, not written.
   std::string flows_output;
   OutputFormat flows_format = OutputFormat::kNone;  // kNone: from flows_output's extension
   std::shared_ptr<OutputSink> flows_sink;           // instead of `flows_output`
+  FieldOptions flows_fields;                        // `flows -e`: the flow report's columns
   // extract --flow-id: each frame record of an IP flow gets the flow's `community_id` and
   // `flow` number (as the flow records number them).
   bool flow_id = false;
@@ -126,16 +145,21 @@ struct OutputFormatInfo {
   std::span<const char* const> extensions;  // what names it; the first is the one written
   const char* shortcut;                     // the CLI flag meaning -f NAME ("-j,--json"), or ""
   bool text;                                // a report of records, not a capture
+  bool flat;                                // rows of the fields -e selects (csv, tsv)
 };
 
-// json, ndjson, plist, tree, pcap, pcapng, in the order messages list them.
+// json, ndjson, plist, tree, csv, tsv, pcap, pcapng, in the order messages list them.
 std::span<const OutputFormatInfo> OutputFormats();
 // The formats' names joined by `separator` ("json|ndjson|..."), of the text formats alone
 // when `text_only`; `last`, when given, joins the last two ("json, ndjson, plist or tree").
 std::string OutputFormatNames(std::string_view separator, bool text_only = false,
                               std::string_view last = {});
-// Whether `format` writes a report of records (json, ndjson, plist, tree).
+// Whether `format` writes a report of records (json, ndjson, plist, tree, csv, tsv).
 bool IsTextFormat(OutputFormat format);
+// Whether `format` writes rows of selected fields only (csv, tsv).
+bool IsFlatFormat(OutputFormat format);
+// "first", "last" or "all"; throws FormatError otherwise.
+FieldOccurrence ParseOccurrence(const std::string& name);
 
 // A format's name or alias, in any case; throws FormatError on anything else.
 OutputFormat ParseOutputFormat(const std::string& name);

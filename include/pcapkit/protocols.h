@@ -37,6 +37,23 @@ struct ProtocolDescription {
 // and over TCP) is listed once per registration, with its own bindings.
 std::vector<ProtocolDescription> ListProtocols();
 
+// A name -e selects (docs/cli.md "Field selection"): "number", "tcp.flags.syn".
+struct SelectableField {
+  std::string name;
+  std::string type;      // as FieldDescription's
+  std::string protocol;  // the protocol key it belongs to; "frame", "flow" or "analysis"
+                         // for a member of the record itself
+  std::string meaning;
+};
+
+// The records -e selects from: frames (extract), flows (flows), transactions (analyse).
+enum class RecordKind { kFrame, kFlow, kAnalysis };
+
+// Every name -e takes for records of `kind`: the record's own members, then (frames)
+// every protocol's fields by key. Analysis records also take their analysers' members by
+// path (docs/schema.md "Analysis records"), which are not listed.
+std::vector<SelectableField> SelectableFields(RecordKind kind);
+
 // The name of a layer: "link", "internet", "transport", "application" ("-" for none).
 const char* LayerName(LayerLevel layer);
 

@@ -327,15 +327,23 @@ struct DocumentedFormat {
   std::string name;
   std::vector<std::string> aliases;
   std::vector<std::string> extensions;  // the first is the one written
+  std::vector<std::string> needs = {};  // flags the format cannot do without
 };
 const DocumentedFormat kDocumentedFormats[] = {
     {"json", {}, {".json"}},
     {"ndjson", {"jsonl"}, {".ndjson", ".jsonl"}},
     {"plist", {"xml"}, {".plist", ".xml"}},
     {"tree", {"txt"}, {".txt"}},
+    {"csv", {}, {".csv"}, {"-e", "number"}},
+    {"tsv", {}, {".tsv", ".tab"}, {"-e", "number"}},
     {"pcap", {"cap"}, {".pcap", ".cap"}},
     {"pcapng", {}, {".pcapng"}},
 };
+
+std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
 
 std::string Upper(std::string s) {
   for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
@@ -379,13 +387,13 @@ TEST(CliFormats, TheTableIsTheDocumentedFormats) {
 TEST(CliFormats, EveryNameAndAliasInAnyCaseWritesItsFormat) {
   std::string in = Capture(2);
   for (const DocumentedFormat& d : kDocumentedFormats) {
-    auto reference = RunCli({"extract", in, "-o", "-", "-f", d.name});
+    auto reference = RunCli(With({"extract", in, "-o", "-", "-f", d.name}, d.needs));
     ASSERT_EQ(reference.status, 0) << d.name << ": " << reference.err;
     std::vector<std::string> names = d.aliases;
     names.push_back(Upper(d.name));
     for (const std::string& alias : d.aliases) names.push_back(Upper(alias));
     for (const std::string& name : names) {
-      auto r = RunCli({"extract", in, "-o", "-", "-f", name});
+      auto r = RunCli(With({"extract", in, "-o", "-", "-f", name}, d.needs));
       ASSERT_EQ(r.status, 0) << name << ": " << r.err;
       EXPECT_TRUE(r.out == reference.out) << "-f " << name << " is not -f " << d.name;
     }
@@ -396,15 +404,16 @@ TEST(CliFormats, EveryExtensionNamesItsFormatAndTheFirstIsWritten) {
   std::string in = Capture(2);
   ScratchDir dir("extensions");
   for (const DocumentedFormat& d : kDocumentedFormats) {
-    std::string reference = RunCli({"extract", in, "-o", "-", "-f", d.name}).out;
+    std::string reference = RunCli(With({"extract", in, "-o", "-", "-f", d.name}, d.needs)).out;
     for (const std::string& ext : d.extensions) {
       std::string out = dir.path + "/report" + ext;
-      auto r = RunCli({"extract", in, "-o", out});
+      auto r = RunCli(With({"extract", in, "-o", out}, d.needs));
       ASSERT_EQ(r.status, 0) << out << ": " << r.err;
       EXPECT_TRUE(ReadAll(out) == reference) << out << " is not " << d.name;
     }
     // -a appends the extension written.
-    auto a = RunCli({"extract", in, "-o", dir.path + "/" + d.name, "-f", d.name, "-a"});
+    auto a =
+        RunCli(With({"extract", in, "-o", dir.path + "/" + d.name, "-f", d.name, "-a"}, d.needs));
     ASSERT_EQ(a.status, 0) << a.err;
     EXPECT_TRUE(std::filesystem::exists(dir.path + "/" + d.name + d.extensions.front())) << d.name;
   }
@@ -451,17 +460,25 @@ TEST(CliFormats, TheReassemblyReportsFormatComesFromItsExtension) {
   ScratchDir dir("reassembly-extensions");
   for (const DocumentedFormat& d : kDocumentedFormats) {
     if (d.name == "pcap" || d.name == "pcapng") continue;
-    std::string reference = RunCli({"reassemble", in, "-o", "-", "-f", d.name, "-q"}).out;
+    std::string reference =
+        RunCli(With({"reassemble", in, "-o", "-", "-f", d.name, "-q"}, d.needs)).out;
     ASSERT_FALSE(reference.empty()) << d.name;
     for (const std::string& ext : d.extensions) {
       std::string out = dir.path + "/r" + ext;
-      auto r = RunCli({"reassemble", in, "-o", out, "-q"});
+      auto r = RunCli(With({"reassemble", in, "-o", out, "-q"}, d.needs));
       ASSERT_EQ(r.status, 0) << out << ": " << r.err;
       EXPECT_TRUE(ReadAll(out) == reference) << out << " is not " << d.name;
-      // extract's companion report reads the same extensions.
+      // extract's companion report reads the same extensions; -e is the frames', so a
+      // companion report cannot be flat.
       std::string companion = dir.path + "/companion" + ext;
       auto e = RunCli({"extract", in, "-o", dir.path + "/frames.pcap", "--reassemble", "all",
                        "--reassembly-output", companion});
+      if (!d.needs.empty()) {
+        EXPECT_EQ(e.status, 2) << companion;
+        EXPECT_NE(e.err.find("give -e FIELD for the reassembly report"), std::string::npos)
+            << e.err;
+        continue;
+      }
       ASSERT_EQ(e.status, 0) << companion << ": " << e.err;
       EXPECT_TRUE(ReadAll(companion) == reference) << companion << " is not " << d.name;
     }
@@ -470,7 +487,7 @@ TEST(CliFormats, TheReassemblyReportsFormatComesFromItsExtension) {
   auto r = RunCli({"reassemble", in, "-o", dir.path + "/r.pcap"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot infer the output format from '" + dir.path +
-                       "/r.pcap': give -f json|ndjson|plist|tree\n"),
+                       "/r.pcap': give -f json|ndjson|plist|tree|csv|tsv\n"),
             std::string::npos)
       << r.err;
   std::filesystem::remove(in);
@@ -485,35 +502,37 @@ TEST(CliFormats, HelpAndMessagesListTheFormats) {
   };
   EXPECT_EQ(message({"extract", in, "-o", "-", "-f", "yaml"}),
             "pcapkit: FormatError: unknown output format: yaml "
-            "(known: json, ndjson, plist, tree, pcap, pcapng)\n");
+            "(known: json, ndjson, plist, tree, csv, tsv, pcap, pcapng)\n");
   EXPECT_EQ(message({"extract", in, "-o", "-"}),
             "pcapkit: FormatError: output format unspecified: "
-            "give -f json|ndjson|plist|tree|pcap|pcapng\n");
+            "give -f json|ndjson|plist|tree|csv|tsv|pcap|pcapng\n");
   EXPECT_EQ(message({"extract", in, "-o", "/tmp/whatever.bin"}),
             "pcapkit: FormatError: cannot infer the output format from '/tmp/whatever.bin': "
-            "give -f json|ndjson|plist|tree|pcap|pcapng\n");
+            "give -f json|ndjson|plist|tree|csv|tsv|pcap|pcapng\n");
+  EXPECT_EQ(message({"extract", in, "-F", "-o", "/tmp/whatever"}),
+            "pcapkit: FormatError: -F needs a format: give -f "
+            "json|ndjson|plist|tree|csv|tsv|pcap|pcapng\n");
   EXPECT_EQ(
-      message({"extract", in, "-F", "-o", "/tmp/whatever"}),
-      "pcapkit: FormatError: -F needs a format: give -f json|ndjson|plist|tree|pcap|pcapng\n");
-  EXPECT_EQ(message({"reassemble", in, "-o", "-"}),
-            "pcapkit: FormatError: output format unspecified: give -f json|ndjson|plist|tree\n");
-  EXPECT_EQ(
-      message({"reassemble", in, "-o", "-", "-f", "pcap"}),
-      "pcapkit: FormatError: reassembly records are written as json, ndjson, plist or tree\n");
-  EXPECT_EQ(
-      message({"extract", in, "-o", "/tmp/whatever.json", "--reassemble", "tcp",
-               "--reassembly-format", "pcapng"}),
-      "pcapkit: FormatError: reassembly records are written as json, ndjson, plist or tree\n");
+      message({"reassemble", in, "-o", "-"}),
+      "pcapkit: FormatError: output format unspecified: give -f json|ndjson|plist|tree|csv|tsv\n");
+  EXPECT_EQ(message({"reassemble", in, "-o", "-", "-f", "pcap"}),
+            "pcapkit: FormatError: reassembly records are written as json, ndjson, plist, tree, "
+            "csv or tsv\n");
+  EXPECT_EQ(message({"extract", in, "-o", "/tmp/whatever.json", "--reassemble", "tcp",
+                     "--reassembly-format", "pcapng"}),
+            "pcapkit: FormatError: reassembly records are written as json, ndjson, plist, tree, "
+            "csv or tsv\n");
   std::string extract = RunCli({"extract", "--help"}).out;
-  EXPECT_NE(extract.find("json, ndjson, plist, tree, pcap, pcapng (default: from -o's extension)"),
+  EXPECT_NE(extract.find(
+                "json, ndjson, plist, tree, csv, tsv, pcap, pcapng (default: from -o's extension)"),
             std::string::npos)
       << extract;
-  EXPECT_NE(extract.find("json, ndjson, plist, tree (default: the report's, or json)"),
+  EXPECT_NE(extract.find("json, ndjson, plist, tree, csv, tsv (default: the report's, or json)"),
             std::string::npos)
       << extract;
   std::string reassemble = RunCli({"reassemble", "--help"}).out;
-  EXPECT_NE(reassemble.find("-f,--format TEXT            json, ndjson, plist, tree (default: "
-                            "from -o's extension)"),
+  EXPECT_NE(reassemble.find("-f,--format TEXT            json, ndjson, plist, tree, csv, tsv "
+                            "(default: from -o's extension)"),
             std::string::npos)
       << reassemble;
 }

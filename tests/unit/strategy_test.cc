@@ -47,6 +47,11 @@ RunResult Extract(const std::string& input, pcapkit::OutputFormat format,
   o.batch_bytes = batch_bytes;
   o.inflight = inflight;
   o.quiet = true;
+  if (pcapkit::IsFlatFormat(format)) {  // fields from several layers, lists, every occurrence
+    o.fields.names = {"number",      "time_epoch",         "ipv4.src",  "ipv6.dst", "tcp.srcport",
+                      "udp.dstport", "dns.questions.name", "tcp.flags", "protocols"};
+    o.fields.occurrence = pcapkit::FieldOccurrence::kAll;
+  }
   RunResult r;
   try {
     r.summary = pcapkit::Extractor(o).Run();
@@ -114,10 +119,11 @@ std::vector<std::string> CorpusCaptures() {
 
 const pcapkit::Strategy kParallel[] = {pcapkit::Strategy::kServer, pcapkit::Strategy::kPipeline};
 const pcapkit::OutputFormat kEveryFormat[] = {
-    pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist,
-    pcapkit::OutputFormat::kTree, pcapkit::OutputFormat::kPcap,   pcapkit::OutputFormat::kPcapng};
+    pcapkit::OutputFormat::kJson,  pcapkit::OutputFormat::kNdjson, pcapkit::OutputFormat::kPlist,
+    pcapkit::OutputFormat::kTree,  pcapkit::OutputFormat::kCsv,    pcapkit::OutputFormat::kPcap,
+    pcapkit::OutputFormat::kPcapng};
 
-// The byte-identity tests run once per output format: six tests that ctest runs side by
+// The byte-identity tests run once per output format: seven tests that ctest runs side by
 // side rather than one long one.
 class StrategiesPerFormat : public ::testing::TestWithParam<pcapkit::OutputFormat> {};
 

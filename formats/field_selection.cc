@@ -1,0 +1,175 @@
+#include "formats/field_selection.h"
+
+#include <algorithm>
+#include <set>
+
+namespace pcapkit::formats {
+
+namespace {
+
+// A FieldSpec path as -e names it: list brackets dropped ("options[].mss" -> "options.mss").
+std::string SelectableName(std::string_view path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path.substr(i, 2) == "[]") {
+      ++i;
+      continue;
+    }
+    out += path[i];
+  }
+  return out;
+}
+
+// The FieldSpec naming `path` in `specs`, or null.
+const protocols::FieldSpec* FindSpec(std::span<const protocols::FieldSpec> specs,
+                                     std::string_view path) {
+  for (const protocols::FieldSpec& f : specs)
+    if (SelectableName(f.path) == path) return &f;
+  return nullptr;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown field 'ip.src' (nearest: ipv4.src, ipv6.src, ...)": the catalogue's names
+// closest in edit distance, and those sharing the unknown name's last part.
+std::string Unknown(const std::string& name, const FieldCatalogue& catalogue) {
+  std::vector<std::pair<size_t, std::string>> ranked;
+  std::string_view tail = std::string_view(name).substr(name.rfind('.') + 1);
+  for (SelectableField& f : SelectableFields(catalogue)) {
+    size_t d = EditDistance(name, f.name);
+    std::string_view its_tail = std::string_view(f.name).substr(f.name.rfind('.') + 1);
+    if (its_tail == tail && d > 2) d = 2 + d / 4;  // same field of a kindred protocol
+    ranked.emplace_back(d, std::move(f.name));
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::string out = "unknown field '" + name + "'";
+  size_t shown = 0;
+  for (const auto& [distance, candidate] : ranked) {
+    if (shown == 5 || distance > std::max<size_t>(3, name.size() / 2)) break;
+    out += (shown++ ? ", " : " (nearest: ") + candidate;
+  }
+  return out + (shown ? "; " : " (") + "see `pcapkit fields`)";
+}
+
+}  // namespace
+
+Status FieldSelection::Make(const FieldOptions& options, const FieldCatalogue& catalogue,
+                            std::shared_ptr<const FieldSelection>* out) {
+  if (options.names.empty()) return Status::InvalidArgument("-e: no field selected");
+  std::shared_ptr<FieldSelection> s(new FieldSelection());
+  s->occurrence_ = options.occurrence;
+  s->header_ = options.header;
+  s->NewNode();  // kRoot
+  if (catalogue.layers != nullptr) s->layer_roots_.assign(catalogue.layers->All().size(), kNone);
+  for (const std::string& name : options.names) {
+    if (std::find(s->names_.begin(), s->names_.end(), name) != s->names_.end())
+      return Status::InvalidArgument("-e " + name + ": the field is selected twice");
+    if (Status st = s->Add(name, catalogue); !st.ok()) return st;
+  }
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+// A record member first (frame members have no protocol key in front), then a protocol
+// key and a path in its layer, for every protocol registered under that key (DNS over
+// UDP and over TCP write one record shape).
+Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalogue) {
+  if (name.empty() || name.front() == '.' || name.back() == '.' ||
+      name.find("..") != std::string::npos)
+    return Status::InvalidArgument("-e '" + name + "': not a field name (see `pcapkit fields`)");
+  uint32_t column = uint32_t(names_.size());
+  if (const protocols::FieldSpec* f = FindSpec(catalogue.members, name)) {
+    Insert(kRoot, name, column);
+    types_.push_back(f->types);
+  } else if (catalogue.layers != nullptr && name.find('.') != std::string::npos) {
+    std::string_view key = std::string_view(name).substr(0, name.find('.'));
+    std::string_view path = std::string_view(name).substr(key.size() + 1);
+    uint16_t types = 0;
+    std::vector<ProtocolId> ids;
+    for (const protocols::ProtocolInfo& p : catalogue.layers->All())
+      if (p.id != ProtocolId::kNone && p.key == key)
+        if (const protocols::FieldSpec* spec = FindSpec(p.fields, path)) {
+          types |= spec->types;
+          ids.push_back(p.id);
+        }
+    if (ids.empty()) return Status::InvalidArgument(Unknown(name, catalogue));
+    for (ProtocolId id : ids) {
+      uint32_t& root = layer_roots_[size_t(id)];
+      if (root == kNone) {
+        // Roots are shared by the registrations of one key: find one made already.
+        for (ProtocolId other : ids)
+          if (layer_roots_[size_t(other)] != kNone) root = layer_roots_[size_t(other)];
+        if (root == kNone) root = NewNode();
+      }
+      Insert(root, path, column);
+    }
+    types_.push_back(types);
+  } else if (!catalogue.checked) {
+    Insert(kRoot, name, column);
+    types_.push_back(0);
+  } else {
+    return Status::InvalidArgument(Unknown(name, catalogue));
+  }
+  names_.push_back(name);
+  return Status::Ok();
+}
+
+// Makes `path` ("flags.syn") below `from` select `column`.
+uint32_t FieldSelection::Insert(uint32_t from, std::string_view path, uint32_t column) {
+  uint32_t at = from;
+  auto note = [&](uint32_t node) {  // registrations sharing a root insert twice
+    if (nodes_[node].below.empty() || nodes_[node].below.back() != column)
+      nodes_[node].below.push_back(column);
+  };
+  note(at);
+  while (!path.empty()) {
+    size_t dot = path.find('.');
+    std::string_view part = path.substr(0, dot);
+    uint32_t next = Child(at, part);
+    if (next == kNone) {
+      next = NewNode();
+      nodes_[at].children.emplace_back(std::string(part), next);
+    }
+    at = next;
+    note(at);
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
+  nodes_[at].column = column;
+  return at;
+}
+
+uint32_t FieldSelection::NewNode() {
+  nodes_.emplace_back();
+  return uint32_t(nodes_.size() - 1);
+}
+
+std::vector<SelectableField> SelectableFields(const FieldCatalogue& catalogue) {
+  std::vector<SelectableField> out;
+  for (const protocols::FieldSpec& f : catalogue.members)
+    out.push_back({SelectableName(f.path), f.types, "", f.meaning});
+  if (catalogue.layers == nullptr) return out;
+  std::set<std::string> seen;  // a key registered twice lists its fields once
+  for (const protocols::ProtocolInfo& p : catalogue.layers->All()) {
+    if (p.id == ProtocolId::kNone) continue;
+    for (const protocols::FieldSpec& f : p.fields) {
+      std::string name = std::string(p.key) + "." + SelectableName(f.path);
+      if (seen.insert(name).second) out.push_back({name, f.types, p.key, f.meaning});
+    }
+  }
+  return out;
+}
+
+}  // namespace pcapkit::formats

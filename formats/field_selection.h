@@ -1,0 +1,106 @@
+// -e / --fields: which values of each record become the columns of a flat report (csv,
+// tsv, ndjson with fields). A field is a member of the record by its path ("number",
+// "request.method"), or, in frame records, `<protocol key>.<path>` ("tcp.srcport"): that
+// protocol's layers wherever they sit in the stack, behind VLANs, tunnels or extension
+// headers, so one name is one column. Paths go through lists without brackets
+// ("dns.questions.name" is every question's name: the occurrences of the field).
+//
+// Names are checked once, against the catalogue of the record kind (the FieldSpec tables
+// docs/schema.md is made from), and resolved into a trie the collector walks while a
+// record is described to it: no name is compared twice per record, and a layer with no
+// selected field is never written at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/protocols/registry.h"
+#include "engine/util/status.h"
+#include "pcapkit/options.h"
+
+namespace pcapkit::formats {
+
+// What a record kind offers to select.
+struct FieldCatalogue {
+  std::span<const protocols::FieldSpec> members;  // the record's own members
+  // Frame records: every protocol's fields, under its key.
+  const protocols::Registry* layers = nullptr;
+  // False for record kinds without a declared field list: a name not in `members` is
+  // taken as written (and selects nothing when no record has it).
+  bool checked = true;
+};
+
+class FieldSelection {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // One node of the trie: a member name below its parent, and the column it selects.
+  struct Node {
+    std::vector<std::pair<std::string, uint32_t>> children;  // name, node index
+    uint32_t column = kNone;
+    std::vector<uint32_t> below;  // the columns of this node and those under it
+  };
+
+  // An unknown field, a duplicate or an empty list is InvalidArgument; an unknown one
+  // names the nearest known names.
+  static Status Make(const FieldOptions& options, const FieldCatalogue& catalogue,
+                     std::shared_ptr<const FieldSelection>* out);
+
+  const std::vector<std::string>& names() const { return names_; }
+  // FieldType bits the catalogue declares for column `c` (0: not declared).
+  uint16_t types(size_t c) const { return types_[c]; }
+  FieldOccurrence occurrence() const { return occurrence_; }
+  bool header() const { return header_; }
+
+  const Node& node(uint32_t i) const { return nodes_[i]; }
+  // The record's own members.
+  static constexpr uint32_t kRoot = 0;
+  bool wants_members() const { return !nodes_[kRoot].children.empty(); }
+  // The node of protocol `id`'s layer, kNone when no field of it is selected.
+  uint32_t LayerRoot(ProtocolId id) const {
+    size_t i = size_t(id);
+    return i < layer_roots_.size() ? layer_roots_[i] : kNone;
+  }
+  // The child of `node` named `key`, kNone when nothing selected lies below it.
+  uint32_t Child(uint32_t node, std::string_view key) const {
+    // Called for every member described: most differ in length or first letter.
+    for (const auto& [name, child] : nodes_[node].children)
+      if (name.size() == key.size() && name[0] == key[0] && Same(name, key)) return child;
+    return kNone;
+  }
+
+ private:
+  FieldSelection() = default;
+  // Names are short: a byte loop beats a memcmp call.
+  static bool Same(std::string_view a, std::string_view b) {
+    for (size_t i = 1; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  Status Add(const std::string& name, const FieldCatalogue& catalogue);
+  uint32_t Insert(uint32_t from, std::string_view path, uint32_t column);
+  uint32_t NewNode();
+
+  std::vector<std::string> names_;
+  std::vector<uint16_t> types_;
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> layer_roots_;  // by ProtocolId
+  FieldOccurrence occurrence_ = FieldOccurrence::kFirst;
+  bool header_ = true;
+};
+
+// Every name a catalogue offers, as -e takes it ("number", "tcp.flags.syn"), with its
+// FieldType bits and the protocol key it belongs to ("" for the record's own members).
+struct SelectableField {
+  std::string name;
+  uint16_t types;
+  std::string protocol;
+  std::string meaning;
+};
+std::vector<SelectableField> SelectableFields(const FieldCatalogue& catalogue);
+
+}  // namespace pcapkit::formats

@@ -1,0 +1,246 @@
+// -e / --fields: flat reports (csv, tsv, ndjson) of selected fields, found wherever their
+// protocol sits in the stack, with tshark's occurrence choice; and time_sec/time_nsec.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pcapkit/errors.h"
+#include "pcapkit/options.h"
+#include "testing/packet_builder.h"
+#include "testing/run_cli.h"
+#include "testing/test_util.h"
+
+using namespace ipsuite;
+using nlohmann::json;
+using pcapkit::OutputFormat;
+using testutil::RunCli;
+
+namespace {
+
+Bytes Text(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+
+// A DNS query for each name, one message.
+Bytes DnsQuery(const std::vector<std::string>& names) {
+  Bytes m;
+  Put16(m, 0x1234);
+  Put16(m, 0x0100);
+  Put16(m, uint16_t(names.size()));
+  Put16(m, 0);
+  Put16(m, 0);
+  Put16(m, 0);
+  for (const std::string& name : names) {
+    size_t from = 0;
+    while (from < name.size()) {
+      size_t dot = name.find('.', from);
+      if (dot == std::string::npos) dot = name.size();
+      Put8(m, uint8_t(dot - from));
+      PutBytes(m, Text(name.substr(from, dot - from)));
+      from = dot + 1;
+    }
+    Put8(m, 0);
+    Put16(m, 1);
+    Put16(m, 1);
+  }
+  return m;
+}
+
+Bytes Eth(const Bytes& ip, uint16_t type = 0x0800) {
+  return Ethernet(kMacB, kMacA, type, ip);
+}
+
+// Frame 1: ARP. Frame 2: IPv4/TCP 1025 -> 80 with SYN. Frame 3: IPv4 in IPv4 (outer
+// 192.0.2.1 -> 192.0.2.2, inner 10.1.1.1 -> 10.2.2.2) behind a VLAN tag, carrying UDP
+// DNS with two questions. Frame 4: IPv6/UDP.
+Bytes Capture() {
+  Ipv4Spec outer;
+  outer.src = "192.0.2.1";
+  outer.dst = "192.0.2.2";
+  outer.protocol = 4;
+  Ipv4Spec inner;
+  inner.src = "10.1.1.1";
+  inner.dst = "10.2.2.2";
+  inner.protocol = 17;
+  Bytes tunnelled =
+      Ipv4(outer, Ipv4(inner, Udp(5353, 53, DnsQuery({"a.example", "b,\"q\".example"}))));
+  Ipv6Spec v6;
+  v6.next = 17;
+  return PcapFile({}, {{Eth(Arp(1, kMacA, "10.0.0.1", {}, "10.0.0.2"), 0x0806), 100, 5},
+                       {Eth(Ipv4Tcp("10.0.0.1", "10.0.0.2", 1025, 80, 7, 0, 0x02)), 101, 250000},
+                       {Eth(Vlan(0, false, 42, 0x0800, tunnelled), 0x8100), 102, 0},
+                       {Eth(Ipv6(v6, Udp(1, 2, {})), 0x86dd), 103, 999999}});
+}
+
+std::string Flat(OutputFormat format, std::vector<std::string> names,
+                 pcapkit::FieldOccurrence occurrence = pcapkit::FieldOccurrence::kFirst,
+                 bool header = true) {
+  pcapkit::ExtractOptions o;
+  o.fields.names = std::move(names);
+  o.fields.occurrence = occurrence;
+  o.fields.header = header;
+  return testutil::RawReport(Capture(), format, o);
+}
+
+TEST(Fields, CsvFindsEachProtocolWhereverItSits) {
+  EXPECT_EQ(Flat(OutputFormat::kCsv, {"number", "time_epoch", "ipv4.src", "tcp.srcport",
+                                      "udp.dstport", "vlan.vid", "protocols"}),
+            "number,time_epoch,ipv4.src,tcp.srcport,udp.dstport,vlan.vid,protocols\n"
+            "1,100.000005,,,,,Ethernet:ARP\n"
+            "2,101.250000,10.0.0.1,1025,,,Ethernet:IPv4:TCP\n"
+            "3,102.000000,192.0.2.1,,53,42,Ethernet:VLAN:IPv4:IPv4:UDP:DNS\n"
+            "4,103.999999,,,2,,Ethernet:IPv6:UDP\n");
+}
+
+TEST(Fields, OccurrenceFirstLastAll) {
+  using pcapkit::FieldOccurrence;
+  auto row3 = [](const std::string& csv) {
+    size_t at = 0;
+    for (int line = 0; line < 3; ++line) at = csv.find('\n', at) + 1;
+    return csv.substr(at, csv.find('\n', at) - at);
+  };
+  EXPECT_EQ(row3(Flat(OutputFormat::kCsv, {"ipv4.src", "dns.questions.name"})),
+            "192.0.2.1,a.example");
+  EXPECT_EQ(
+      row3(Flat(OutputFormat::kCsv, {"ipv4.src", "dns.questions.name"}, FieldOccurrence::kLast)),
+      "10.1.1.1,\"b,\"\"q\"\".example\"");
+  // All: joined by commas, the cell quoted as a whole (RFC 4180).
+  EXPECT_EQ(
+      row3(Flat(OutputFormat::kCsv, {"ipv4.src", "dns.questions.name"}, FieldOccurrence::kAll)),
+      "\"192.0.2.1,10.1.1.1\",\"a.example,b,\"\"q\"\".example\"");
+  std::vector<json> lines = testutil::NdjsonLines(
+      Flat(OutputFormat::kNdjson, {"ipv4.src", "dns.questions.name"}, FieldOccurrence::kAll));
+  EXPECT_EQ(lines[2]["ipv4.src"], json({"192.0.2.1", "10.1.1.1"}));
+  EXPECT_EQ(lines[2]["dns.questions.name"], json({"a.example", "b,\"q\".example"}));
+}
+
+TEST(Fields, NdjsonIsFlatTypedAndLeavesOutWhatARecordLacks) {
+  std::vector<json> lines = testutil::NdjsonLines(Flat(
+      OutputFormat::kNdjson, {"number", "time_epoch", "tcp.flags.syn", "tcp.dstport", "ipv4.dst"}));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], json({{"number", 1}, {"time_epoch", 100.000005}}));
+  EXPECT_EQ(lines[1]["tcp.flags.syn"], true);
+  EXPECT_EQ(lines[1]["tcp.dstport"], 80);
+  EXPECT_EQ(lines[1]["ipv4.dst"], "10.0.0.2");
+  EXPECT_EQ(lines[1].size(), 5u);
+  EXPECT_FALSE(lines[3].contains("ipv4.dst"));
+}
+
+TEST(Fields, AnObjectOrListSelectedWholeIsItsJson) {
+  std::vector<json> lines =
+      testutil::NdjsonLines(Flat(OutputFormat::kNdjson, {"tcp.flags", "tcp.flags.ack"}));
+  EXPECT_EQ(lines[1]["tcp.flags"]["syn"], true);
+  EXPECT_EQ(lines[1]["tcp.flags"].size(), 8u);
+  EXPECT_EQ(lines[1]["tcp.flags.ack"], false);
+  std::string csv = Flat(OutputFormat::kCsv, {"dns.questions"}, pcapkit::FieldOccurrence::kFirst,
+                         /*header=*/false);
+  std::string row = csv.substr(csv.find("\"["));
+  row = row.substr(0, row.find('\n'));
+  // The cell unquoted is the list as JSON.
+  std::string cell;
+  for (size_t i = 1; i + 1 < row.size(); ++i) {
+    cell += row[i];
+    if (row[i] == '"') ++i;
+  }
+  json questions = json::parse(cell);
+  ASSERT_EQ(questions.size(), 2u);
+  EXPECT_EQ(questions[1]["name"], "b,\"q\".example");
+}
+
+TEST(Fields, TsvEscapesAndNoHeader) {
+  Ipv4Spec ip;
+  ip.protocol = 17;
+  Bytes file = PcapFile(
+      {}, {{Eth(Ipv4(ip, Udp(5353, 53, DnsQuery({"tab\there.new\nline.bad\xff"})))), 1, 0}});
+  pcapkit::ExtractOptions o;
+  o.fields.names = {"number", "dns.questions.name"};
+  o.fields.header = false;
+  EXPECT_EQ(testutil::RawReport(file, OutputFormat::kTsv, o),
+            "1\ttab\\there.new\\nline.bad\xef\xbf\xbd\n");
+  o.fields.header = true;
+  EXPECT_EQ(testutil::RawReport(file, OutputFormat::kCsv, o),
+            "number,dns.questions.name\n1,\"tab\there.new\nline.bad\xef\xbf\xbd\"\n");
+}
+
+TEST(Fields, UnknownDuplicateAndMalformedNamesAreUsageErrors) {
+  auto message = [](std::vector<std::string> names) -> std::string {
+    try {
+      Flat(OutputFormat::kCsv, std::move(names));
+    } catch (const pcapkit::FormatError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::string ip = message({"ip.src"});
+  EXPECT_NE(ip.find("unknown field 'ip.src'"), std::string::npos) << ip;
+  EXPECT_NE(ip.find("ipv4.src"), std::string::npos) << ip;
+  EXPECT_NE(ip.find("ipv6.src"), std::string::npos) << ip;
+  EXPECT_NE(message({"tcp.srcprt"}).find("tcp.srcport"), std::string::npos);
+  EXPECT_NE(message({"number", "number"}).find("twice"), std::string::npos);
+  EXPECT_NE(message({"tcp..srcport"}).find("not a field name"), std::string::npos);
+  EXPECT_NE(message({"numbr"}).find("number"), std::string::npos);
+}
+
+TEST(Fields, SplitTimeKeepsEveryNanosecond) {
+  PcapSpec ns;
+  ns.nanosecond = true;
+  // 1418145369.924505488 is 1418145369.9245055 as a JSON double.
+  Bytes file =
+      PcapFile(ns, {{Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 1418145369, 924505488}});
+  pcapkit::ExtractOptions o;
+  o.fields.names = {"time_sec", "time_nsec", "time_epoch"};
+  EXPECT_EQ(testutil::RawReport(file, OutputFormat::kCsv, o),
+            "time_sec,time_nsec,time_epoch\n1418145369,924505488,1418145369.924505488\n");
+  // Whole records have them too; a µs file's fraction in ns; a fraction of a second or
+  // more (invalid) carried, as time_epoch carries it.
+  Bytes us = PcapFile({}, {{Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 10, 5},
+                           {Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 10, 1500000}});
+  json lines = testutil::JsonReport(us, OutputFormat::kNdjson);
+  EXPECT_EQ(lines[0]["time_sec"], 10);
+  EXPECT_EQ(lines[0]["time_nsec"], 5000);
+  EXPECT_EQ(lines[1]["time_sec"], 11);
+  EXPECT_EQ(lines[1]["time_nsec"], 500000000);
+  EXPECT_EQ(lines[1]["time_epoch"].dump(), "11.5");
+}
+
+// The command line: every verb that writes records takes -e; csv needs it; the formats
+// of whole records refuse it; the strategies write the same rows.
+TEST(FieldsCli, VerbsFormatsAndStrategies) {
+  std::string in = WriteTemp(Capture(), ".pcap");
+  auto csv = RunCli({"extract", in, "-o", "-", "-f", "csv", "-e", "number", "--fields",
+                     "ipv4.src,udp.srcport", "-q"});
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "number,ipv4.src,udp.srcport");
+  for (const char* engine : {"server", "pipeline"}) {
+    auto other = RunCli({"extract", in, "-o", "-", "-f", "csv", "-e", "number", "--fields",
+                         "ipv4.src,udp.srcport", "-q", "-E", engine, "--threads", "2"});
+    EXPECT_EQ(other.out, csv.out) << engine;
+  }
+  std::string upper = WriteTemp({}, ".CSV");  // extensions name formats in any case
+  auto inferred = RunCli({"extract", in, "-o", upper, "-e", "number", "-q"});
+  EXPECT_EQ(inferred.status, 0) << inferred.err;
+
+  auto bare = RunCli({"extract", in, "-o", "-", "-f", "csv"});
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_NE(bare.err.find("give -e FIELD"), std::string::npos) << bare.err;
+  auto json_e = RunCli({"extract", in, "-o", "-", "-f", "json", "-e", "number"});
+  EXPECT_EQ(json_e.status, 2);
+  auto unknown = RunCli({"extract", in, "-o", "-", "-f", "csv", "-e", "ip.src"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("ipv4.src"), std::string::npos) << unknown.err;
+  auto occurrence =
+      RunCli({"extract", in, "-o", "-", "-f", "csv", "-e", "number", "--occurrence", "some"});
+  EXPECT_EQ(occurrence.status, 2);
+
+  auto flows = RunCli({"flows", in, "-o", "-", "-f", "csv", "-e", "proto", "-e", "src", "-e",
+                       "orig_packets", "--no-header"});
+  ASSERT_EQ(flows.status, 0) << flows.err;
+  EXPECT_NE(flows.out.find("tcp,10.0.0.1,1\n"), std::string::npos) << flows.out;
+  auto bad_flow = RunCli({"flows", in, "-o", "-", "-f", "csv", "-e", "proto", "-e", "srcprt"});
+  EXPECT_EQ(bad_flow.status, 2);
+  EXPECT_NE(bad_flow.err.find("srcport"), std::string::npos) << bad_flow.err;
+}
+
+}  // namespace
