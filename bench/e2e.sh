@@ -56,6 +56,9 @@ measure "extract --nofile -E pipeline --threads $threads" $bin extract "$cap" --
 measure "extract -f ndjson -o /dev/null" $bin extract "$cap" -f ndjson -o /dev/null
 measure "  ... -E server --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E server --threads "$threads"
 measure "  ... -E pipeline --threads $threads" $bin extract "$cap" -f ndjson -o /dev/null -E pipeline --threads "$threads"
+csv=(-f csv -e number -e time_epoch -e ipv4.src -e ipv4.dst -e tcp.srcport -e tcp.dstport -o /dev/null)
+measure "extract -f csv -e (6 fields) -o /dev/null" $bin extract "$cap" "${csv[@]}"
+measure "  ... -E pipeline --threads $threads" $bin extract "$cap" "${csv[@]}" -E pipeline --threads "$threads"
 measure "extract -f json -o /dev/null -E pipeline" $bin extract "$cap" -f json -o /dev/null -E pipeline --threads "$threads"
 measure "extract --nofile --reassemble ipv4,ipv6,tcp" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp
 measure "  ... -E pipeline --threads $threads" $bin extract "$cap" --nofile --reassemble ipv4,ipv6,tcp -E pipeline --threads "$threads"

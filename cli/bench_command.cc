@@ -15,14 +15,20 @@ namespace pcapkit::cli {
 
 namespace {
 
-struct Case {
-  const char* label;
-  Strategy strategy;
-  bool nofile;
+// What a case runs besides the frames (none of them: extract alone).
+struct Stages {
   bool reassemble = false;  // --reassemble ipv4,ipv6,tcp
   bool flows = false;       // the flows verb: flow records to /dev/null
   bool flow_id = false;     // extract --flow-id
   bool analyse = false;     // the analyse verb: transaction records to /dev/null
+  bool csv = false;         // -f csv with six fields (number, time_epoch, IPv4 and TCP's)
+};
+
+struct Case {
+  const char* label;
+  Strategy strategy;
+  bool nofile;
+  Stages stages = {};
 };
 
 double TimeOnce(ExtractOptions o, ExtractSummary& summary) {
@@ -46,24 +52,23 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
                   "worker threads of server/pipeline (default: one per core)");
   cmd->callback([=, &exit_code] {
     unsigned t = *threads ? *threads : std::max(1u, std::thread::hardware_concurrency());
+    using enum Strategy;
     const Case cases[] = {
-        {"sequential --nofile", Strategy::kSequential, true},
-        {"pipeline   --nofile", Strategy::kPipeline, true},
-        {"sequential -f ndjson -o /dev/null", Strategy::kSequential, false},
-        {"server     -f ndjson -o /dev/null", Strategy::kServer, false},
-        {"pipeline   -f ndjson -o /dev/null", Strategy::kPipeline, false},
-        {"sequential --nofile --reassemble all", Strategy::kSequential, true, true},
-        {"pipeline   --nofile --reassemble all", Strategy::kPipeline, true, true},
-        {"sequential flows -f ndjson -o /dev/null", Strategy::kSequential, true, false, true},
-        {"pipeline   flows -f ndjson -o /dev/null", Strategy::kPipeline, true, false, true},
-        {"sequential --flow-id -f ndjson -o /dev/null", Strategy::kSequential, false, false, false,
-         true},
-        {"pipeline   --flow-id -f ndjson -o /dev/null", Strategy::kPipeline, false, false, false,
-         true},
-        {"sequential analyse -f ndjson -o /dev/null", Strategy::kSequential, true, false, false,
-         false, true},
-        {"pipeline   analyse -f ndjson -o /dev/null", Strategy::kPipeline, true, false, false,
-         false, true},
+        {"sequential --nofile", kSequential, true},
+        {"pipeline   --nofile", kPipeline, true},
+        {"sequential -f ndjson -o /dev/null", kSequential, false},
+        {"server     -f ndjson -o /dev/null", kServer, false},
+        {"pipeline   -f ndjson -o /dev/null", kPipeline, false},
+        {"sequential -f csv -e (6 fields) -o /dev/null", kSequential, false, {.csv = true}},
+        {"pipeline   -f csv -e (6 fields) -o /dev/null", kPipeline, false, {.csv = true}},
+        {"sequential --nofile --reassemble all", kSequential, true, {.reassemble = true}},
+        {"pipeline   --nofile --reassemble all", kPipeline, true, {.reassemble = true}},
+        {"sequential flows -f ndjson -o /dev/null", kSequential, true, {.flows = true}},
+        {"pipeline   flows -f ndjson -o /dev/null", kPipeline, true, {.flows = true}},
+        {"sequential --flow-id -f ndjson -o /dev/null", kSequential, false, {.flow_id = true}},
+        {"pipeline   --flow-id -f ndjson -o /dev/null", kPipeline, false, {.flow_id = true}},
+        {"sequential analyse -f ndjson -o /dev/null", kSequential, true, {.analyse = true}},
+        {"pipeline   analyse -f ndjson -o /dev/null", kPipeline, true, {.analyse = true}},
     };
     std::printf("capture %s, %u threads for server/pipeline, median of %d runs\n", input->c_str(),
                 t, *runs);
@@ -77,15 +82,21 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       o.strategy = c.strategy;
       o.threads = t;
       o.quiet = true;
-      o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = c.reassemble;
-      o.flows.enabled = c.flows;
-      o.flow_id = c.flow_id;
-      if (c.flows) {
+      const Stages& st = c.stages;
+      o.reassembly.ipv4 = o.reassembly.ipv6 = o.reassembly.tcp = st.reassemble;
+      o.flows.enabled = st.flows;
+      o.flow_id = st.flow_id;
+      if (st.flows) {
         o.flows_output = "/dev/null";
         o.flows_format = OutputFormat::kNdjson;
       }
-      o.analyse.enabled = c.analyse;
-      if (c.analyse) {
+      if (st.csv) {
+        o.format = OutputFormat::kCsv;
+        o.fields.names = {"number",   "time_epoch",  "ipv4.src",
+                          "ipv4.dst", "tcp.srcport", "tcp.dstport"};
+      }
+      o.analyse.enabled = st.analyse;
+      if (st.analyse) {
         o.analyse.output = "/dev/null";
         o.analyse.format = OutputFormat::kNdjson;
       }
