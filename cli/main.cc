@@ -28,10 +28,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11's own messages in pcapkit's style: one prefix, one exit status for usage.
+    std::fprintf(stderr, "pcapkit: usage error: %s (see pcapkit%s%s --help)\n", e.what(),
+                 app.get_subcommands().empty() ? "" : " ",
+                 app.get_subcommands().empty() ? "" : app.get_subcommands()[0]->get_name().c_str());
     return kUsageError;
   } catch (const pcapkit::FormatError& e) {
-    std::fprintf(stderr, "pcapkit: FormatError: %s\n", e.what());
+    std::fprintf(stderr, "pcapkit: usage error: %s\n", e.what());
     return kUsageError;
   } catch (const pcapkit::InputError& e) {
     std::fprintf(stderr, "pcapkit: %s\n", e.what());
