@@ -99,6 +99,7 @@ struct Extractor::Impl {
     Raise(stages::Selection::Make(options.filter, options.frames, options.count, &selection));
     Raise(OpenInput());
     reader->set_max_record_bytes(options.max_record);
+    reader->set_stop(options.stop);
     source = std::make_unique<stages::Source>(
         reader.get(), selection->active() ? selection.get() : nullptr, options.stop);
   }

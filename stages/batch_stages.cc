@@ -26,7 +26,11 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
     interrupted_ = true;
     return false;
   }
-  if (!reader_->Next(item.batch)) return false;
+  if (!reader_->Next(item.batch)) {
+    // A read cut short by the stop (a quiet pipe) is not the end of the capture.
+    if (stop_ && stop_->load(std::memory_order_relaxed)) interrupted_ = true;
+    return false;
+  }
   if (selection_) status_ = selection_->Apply(item.batch);
   return status_.ok();
 }

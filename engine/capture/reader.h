@@ -35,6 +35,8 @@ class Reader {
   uint8_t resolution_digits() const { return digits_; }
   // Records longer than this are faults (default FormatParser::kDefaultMaxRecordBytes).
   void set_max_record_bytes(uint32_t bytes) { parser_->set_max_record_bytes(bytes); }
+  // See io::ByteSource::set_stop: a read waiting on a quiet pipe ends when `*stop` rises.
+  void set_stop(const std::atomic<bool>* stop) { source_->set_stop(stop); }
 
  private:
   Reader(std::unique_ptr<io::ByteSource> source, std::string name, size_t batch_bytes);

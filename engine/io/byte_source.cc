@@ -1,6 +1,8 @@
 #include "engine/io/byte_source.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -27,12 +29,20 @@ namespace {
 
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  FdSource(int fd, bool owned) : fd_(fd), owned_(owned) {
+    struct stat st {};
+    waits_ = ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode);
+  }
   ~FdSource() override {
     if (owned_) ::close(fd_);
   }
   Status Read(uint8_t* out, size_t n, size_t* got) override {
+    *got = 0;
     for (;;) {
+      if (stop_ != nullptr && waits_ && !Ready()) {
+        if (stop_->load(std::memory_order_relaxed)) return Status::Ok();  // as at the end
+        continue;
+      }
       ssize_t r = ::read(fd_, out, n);
       if (r >= 0) {
         *got = size_t(r);
@@ -42,10 +52,20 @@ class FdSource : public ByteSource {
         return Status::CorruptInput(std::string("read failed: ") + strerror(errno));
     }
   }
+  void set_stop(const std::atomic<bool>* stop) override { stop_ = stop; }
 
  private:
+  // Whether a read would not block, waiting a quarter of a second at most (a signal may
+  // cut the wait short).
+  bool Ready() const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 250) > 0;
+  }
+
   int fd_;
   bool owned_;
+  bool waits_;  // a pipe, FIFO, socket or terminal: a read may wait for input
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // Puts back the bytes sniffed for the magic in front of the underlying source.
@@ -62,6 +82,7 @@ class PrefixedSource : public ByteSource {
     }
     return rest_->Read(out, n, got);
   }
+  void set_stop(const std::atomic<bool>* stop) override { rest_->set_stop(stop); }
 
  private:
   std::vector<uint8_t> prefix_;
@@ -100,6 +121,7 @@ class GzipSource : public ByteSource {
   ~GzipSource() override {
     if (ready_) inflateEnd(&zs_);
   }
+  void set_stop(const std::atomic<bool>* stop) override { in_->set_stop(stop); }
   Status Read(uint8_t* out, size_t n, size_t* got) override {
     if (!ready_) return Status::CorruptInput("gzip: cannot initialise zlib");
     zs_.next_out = out;
@@ -154,6 +176,7 @@ class ZstdSource : public ByteSource {
     if (ds_ != nullptr) ZSTD_initDStream(ds_);
   }
   ~ZstdSource() override { ZSTD_freeDStream(ds_); }
+  void set_stop(const std::atomic<bool>* stop) override { in_->set_stop(stop); }
   Status Read(uint8_t* out, size_t n, size_t* got) override {
     if (ds_ == nullptr) return Status::CorruptInput("zstd: cannot create a decoder");
     ZSTD_outBuffer ob{out, n, 0};

@@ -3,6 +3,7 @@
 // recognised by its magic number, never by the file name.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,10 @@ class ByteSource {
   // The whole stream, when it already lies in memory and nothing was read yet: readers
   // then point into it instead of copying. Empty for streams that must be read.
   virtual std::span<const uint8_t> InPlace() const { return {}; }
+  // Raised (SIGINT), `*stop` ends a read that waits for input (a quiet pipe or FIFO)
+  // within a quarter of a second, as the end of the stream. Sources over other sources
+  // pass it down.
+  virtual void set_stop(const std::atomic<bool>* stop) { (void)stop; }
 };
 
 // Opens `path` ("-" for stdin) into `*out`.
