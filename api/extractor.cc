@@ -28,13 +28,6 @@ namespace pcapkit {
 
 namespace {
 
-bool HasExtension(const std::string& name, std::initializer_list<const char*> exts) {
-  std::string ext = std::filesystem::path(name).extension().string();
-  for (const char* e : exts)
-    if (ext == e) return true;
-  return false;
-}
-
 // The report's destination: the options' sink, else the named file.
 Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::string& path,
                        std::unique_ptr<formats::Output>* out) {
@@ -46,6 +39,23 @@ Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::strin
   Status s = formats::OutputFile::Open(path, &file);
   *out = std::move(file);
   return s;
+}
+
+// -F's folder, made when missing. One that holds files already is refused (a former
+// run's `Frame 3..6` would stay beside the new records), or emptied with --force.
+Status PrepareFolder(const std::string& folder, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return Status::IoError(folder + ": cannot create the folder: " + ec.message());
+  if (fs::is_empty(folder, ec)) return Status::Ok();
+  if (!force)
+    return Status::InvalidArgument("-F: " + folder + " is not empty (--force empties it first)");
+  for (const fs::directory_entry& e : fs::directory_iterator(folder, ec)) {
+    fs::remove_all(e.path(), ec);
+    if (ec) return Status::IoError(e.path().string() + ": cannot remove: " + ec.message());
+  }
+  return ec ? Status::IoError(folder + ": " + ec.message()) : Status::Ok();
 }
 
 bool Reassembling(const ExtractOptions& o) {
@@ -89,10 +99,7 @@ formats::CaptureOptions CaptureOptionsOf(const ExtractOptions& o, unsigned input
 struct Extractor::Impl {
   explicit Impl(ExtractOptions o)
       : options(std::move(o)), registry(protocols::Registry::Builtin()) {
-    if (options.auto_extension && options.input != "-" &&
-        !HasExtension(options.input, {".pcap", ".cap", ".pcapng"}) &&
-        !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
-      options.input += ".pcap";
+    ResolveInput(options);
     DissectOptions dissect;
     Raise(MakeDissectOptions(registry, options, &dissect));
     dissector = std::make_unique<Dissector>(registry, dissect);
@@ -169,10 +176,6 @@ Status Extractor::Impl::OpenInput() {
   if (options.source)
     return capture::Reader::FromSource(AdaptSource(options.source), options.source->name(),
                                        options.batch_bytes, &reader);
-  if (options.auto_extension && options.input != "-" &&
-      !HasExtension(options.input, {".pcap", ".cap", ".pcapng"}) &&
-      !std::filesystem::exists(options.input) && std::filesystem::exists(options.input + ".pcap"))
-    options.input += ".pcap";
   return capture::Reader::Open(options.input, options.batch_bytes, &reader);
 }
 
@@ -184,7 +187,7 @@ Status Extractor::Impl::MakeWriter(OutputFormat format, const FieldOptions& fiel
                                    std::unique_ptr<formats::ReportWriter>* out,
                                    const formats::CaptureOptions& capture) {
   formats::RecordOptions record{options.payload, nullptr};
-  std::string name = FormatExtension(format) + (format == OutputFormat::kNone ? 0 : 1);
+  std::string name = FormatName(format);
   if (IsFlatFormat(format) && fields.empty())
     return Status::InvalidArgument(name + " writes the fields -e selects: give -e FIELD for " +
                                    report + " (see `pcapkit fields`)");
@@ -212,9 +215,7 @@ Status Extractor::Impl::OpenReport(Outputs& out) {
     if (!s.ok()) return s;
     if (o.files) {
       out.directory = o.output;
-      std::error_code ec;
-      std::filesystem::create_directories(out.directory, ec);
-      if (ec) return Status::IoError(out.directory + ": cannot create the folder: " + ec.message());
+      if (s = PrepareFolder(out.directory, o.force); !s.ok()) return s;
     } else if (s = OpenDestination(o.sink, o.output, &out.file); !s.ok()) {
       return s;
     }

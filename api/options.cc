@@ -96,6 +96,11 @@ OutputFormat ParseOutputFormat(const std::string& name) {
   throw FormatError("unknown output format: " + name + " (known: " + OutputFormatNames(", ") + ")");
 }
 
+const char* FormatName(OutputFormat format) {
+  const OutputFormatInfo* f = FindFormat(format);
+  return f != nullptr ? f->name : "";
+}
+
 const char* FormatExtension(OutputFormat format) {
   const OutputFormatInfo* f = FindFormat(format);
   return f != nullptr ? f->extensions.front() : "";

@@ -87,7 +87,15 @@ void ResolveFrameOutput(ExtractOptions& o) {
 
 }  // namespace
 
+void ResolveInput(ExtractOptions& o) {
+  if (o.auto_extension && !o.source && o.input != "-" &&
+      !HasExtension(o.input, {".pcap", ".cap", ".pcapng"}) && !std::filesystem::exists(o.input) &&
+      std::filesystem::exists(o.input + ".pcap"))
+    o.input += ".pcap";
+}
+
 void ResolveOutput(ExtractOptions& o) {
+  ResolveInput(o);
   ResolveFrameOutput(o);
   ResolveFlowsFormat(o);
 }

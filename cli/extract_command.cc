@@ -29,6 +29,16 @@ struct ExtractFlags {
   std::string trace_format;
 };
 
+// jspcapy's precedence holds (-f and the shortcuts win over -o's extension), but a report
+// named for one format and written in another is worth a word.
+void WarnOfOtherExtension(const ExtractOptions& o) {
+  if (o.format == OutputFormat::kNone || o.files || o.output.empty() || o.output == "-") return;
+  OutputFormat named = FormatFromExtension(o.output);
+  if (named == OutputFormat::kNone || named == o.format) return;
+  std::fprintf(stderr, "pcapkit: warning: writing %s into '%s', whose extension names %s\n",
+               FormatName(o.format), o.output.c_str(), FormatName(named));
+}
+
 // The options the flags give, the reports named; throws FormatError before any input is
 // read.
 ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
@@ -47,6 +57,9 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
   f.capture.Apply(o);
   if (!f.layer.empty()) o.stop_layer = ParseLayerLevel(f.layer);
   f.strategy.Apply(o);
+  if (o.nofile && !o.output.empty())
+    throw FormatError("--nofile writes no report: -o " + o.output + " has nothing to name");
+  WarnOfOtherExtension(o);
   ResolveOutput(o);
   return o;
 }
@@ -83,6 +96,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   f->fields.Add(cmd);
   cmd->add_flag("-F,--files", o.files,
                 "one file per record ('Frame 1.json', ...) in the folder named by -o");
+  cmd->add_flag("--force", o.force, "-F: empty the folder first when it is not empty");
   AddInputFlags(cmd, o);
   f->capture.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,

@@ -53,7 +53,8 @@ Status Selection::Make(const std::string& filter, const std::string& frames, uin
   return Status::Ok();
 }
 
-// "100-200,305" into sorted inclusive ranges.
+// "100-200,305" into sorted, merged inclusive ranges; a range may be written either way
+// round ("5-2" is 2-5), and ranges may overlap.
 Status Selection::ParseFrames(const std::string& frames) {
   std::string_view rest = frames;
   while (!rest.empty()) {
@@ -69,12 +70,17 @@ Status Selection::ParseFrames(const std::string& frames) {
       if (!ParseNumber(text, value))
         return Status::InvalidArgument("--frames '" + frames + "': '" + std::string(text) +
                                        "' is not a frame number (frames count from 1)");
-    if (hi < lo)
-      return Status::InvalidArgument("--frames '" + frames + "': range " + std::string(item) +
-                                     " runs backwards");
-    ranges_.emplace_back(lo, hi);
+    ranges_.emplace_back(std::min(lo, hi), std::max(lo, hi));
   }
   std::sort(ranges_.begin(), ranges_.end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  for (const auto& r : ranges_) {
+    if (!merged.empty() && r.first <= merged.back().second + 1)
+      merged.back().second = std::max(merged.back().second, r.second);
+    else
+      merged.push_back(r);
+  }
+  ranges_ = std::move(merged);
   return Status::Ok();
 }
 

@@ -82,7 +82,11 @@ class Extractor {
 // Resolves the output name and format as the CLI does (jspcapy's rules, documented in
 // docs/cli.md): the format from -f, else from the output's extension; "out.<ext>" when
 // no output is named; -a appends the format's extension. With reassembly on, also the
-// reassembly report's name and format. Throws FormatError.
+// reassembly report's name and format; and the input's name as ResolveInput has it.
+// Throws FormatError.
 void ResolveOutput(ExtractOptions& options);
+// -a's rule for the input: "in" means "in.pcap" when "in" does not exist, has no capture
+// extension and "in.pcap" does. Extractor applies it too.
+void ResolveInput(ExtractOptions& options);
 
 }  // namespace pcapkit

@@ -93,6 +93,7 @@ struct ExtractOptions {
   FieldOptions fields;        // -e: the frame report's columns (csv, tsv, ndjson)
   bool nofile = false;        // --nofile: dissect, write nothing
   bool files = false;         // -F: one file per record in the folder named by -o
+  bool force = false;         // --force: -F empties a folder that is not empty first
   std::string filter;         // --filter: tcpdump expression (libpcap's BPF compiler)
   std::string frames;         // --frames: "100-200,305"
   uint64_t count = 0;         // --count: stop after this many selected frames (0: all)
@@ -165,6 +166,8 @@ FieldOccurrence ParseOccurrence(const std::string& name);
 OutputFormat ParseOutputFormat(const std::string& name);
 // "link", "internet", "transport", "application" (any case); throws FormatError otherwise.
 LayerLevel ParseLayerLevel(const std::string& name);
+// The name -f takes ("tree"); "" for kNone.
+const char* FormatName(OutputFormat format);
 // The extension written (".json"); "" for kNone.
 const char* FormatExtension(OutputFormat format);
 // The format a file name's extension names (.json, .ndjson/.jsonl, .plist/.xml, .txt,

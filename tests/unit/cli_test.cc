@@ -92,8 +92,29 @@ TEST(Cli, ParseErrorsAreUsageErrorsInOneStyle) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
   auto unknown = RunCli({"extract", in, "-E", "warp"});
-  EXPECT_EQ(unknown.err, "pcapkit: usage error: unknown engine: warp (known: sequential, server, "
-                         "pipeline)\n");
+  EXPECT_EQ(unknown.err,
+            "pcapkit: usage error: unknown engine: warp (known: sequential, server, "
+            "pipeline)\n");
+}
+
+// What a new user tripped over: -o ignored under --nofile, and a report written in
+// another format than its name says.
+TEST(Cli, NofileWithOutputIsAUsageErrorAndAnOtherExtensionWarns) {
+  std::string in = Capture(1);
+  auto nofile = RunCli({"extract", in, "--nofile", "-o", "x.json"});
+  EXPECT_EQ(nofile.status, 2);
+  EXPECT_NE(nofile.err.find("--nofile writes no report"), std::string::npos) << nofile.err;
+  std::string out = WriteTemp({}, ".json");
+  auto tree = RunCli({"extract", in, "-o", out, "-t", "-q"});
+  ASSERT_EQ(tree.status, 0) << tree.err;
+  EXPECT_EQ(tree.err,
+            "pcapkit: warning: writing tree into '" + out + "', whose extension names json\n");
+  std::ifstream f(out);
+  std::string first;
+  std::getline(f, first);
+  EXPECT_EQ(first, "Global Header");  // -t wins, as jspcapy had it
+  auto same = RunCli({"extract", in, "-o", out, "-j", "-q"});
+  EXPECT_EQ(same.err, "");
 }
 
 TEST(Cli, UninferableFormatIsAUsageError) {

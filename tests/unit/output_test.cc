@@ -95,6 +95,26 @@ TEST(Files, OneDocumentPerRecordNamedWithoutDoubleDots) {
   EXPECT_EQ(RunCli({"extract", in, "-F", "-o", dir.path + "/x"}).status, 2);  // needs a format
 }
 
+// A second run into the same folder would leave the first's Frame 3..6 beside its own:
+// a folder that is not empty is refused, and --force empties it first.
+TEST(Files, AFolderNotEmptyIsRefusedOrEmptiedWithForce) {
+  TempDir dir;
+  std::string six = WriteTemp(PcapFile({}, Mixed(6)), ".pcap");
+  std::string two = WriteTemp(PcapFile({}, Mixed(2)), ".pcap");
+  std::string out = dir.path + "/frames";
+  ASSERT_EQ(RunCli({"extract", six, "-F", "-f", "ndjson", "-o", out}).status, 0);
+  auto again = RunCli({"extract", two, "-F", "-f", "ndjson", "-o", out});
+  EXPECT_EQ(again.status, 2);
+  EXPECT_NE(again.err.find("is not empty (--force empties it first)"), std::string::npos)
+      << again.err;
+  EXPECT_TRUE(fs::exists(out + "/Frame 6.ndjson"));  // nothing touched
+  auto forced = RunCli({"extract", two, "-F", "-f", "ndjson", "-o", out, "--force"});
+  ASSERT_EQ(forced.status, 0) << forced.err;
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.insert(e.path().filename());
+  EXPECT_EQ(names, (std::set<std::string>{"Frame 1.ndjson", "Frame 2.ndjson"}));
+}
+
 TEST(Capture, PcapRoundTripKeepsBytesAndTimes) {
   TempDir dir;
   PcapSpec ns;
@@ -165,7 +185,15 @@ TEST(Selection, FilterFramesAndCount) {
   auto bad = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "tcp port banana"});
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("--filter"), std::string::npos) << bad.err;
-  EXPECT_EQ(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "5-2"}).status, 2);
+  // Ranges either way round, overlapping: 5-2 is 2-5, and 1-10 covers what 3-4 adds.
+  auto numbers_of = [&](const char* list) {
+    std::vector<int> out;
+    for (auto& l : Lines(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", list}).out))
+      out.push_back(l["number"]);
+    return out;
+  };
+  EXPECT_EQ(numbers_of("5-2"), (std::vector<int>{2, 3, 4, 5}));
+  EXPECT_EQ(numbers_of("1-6,3-4,8"), (std::vector<int>{1, 2, 3, 4, 5, 6, 8}));
   EXPECT_EQ(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "0"}).status, 2);
 }
 
