@@ -29,9 +29,12 @@ class FormatParser {
   // fault, so a corrupt length field cannot make the reader buffer gigabytes.
   static constexpr uint32_t kDefaultMaxRecordBytes = 256u << 20;
   void set_max_record_bytes(uint32_t bytes) { max_record_bytes_ = bytes; }
+  // The number the next frame will have (1-based, in the file).
+  uint64_t next_frame() const { return next_number_; }
 
  protected:
   uint32_t max_record_bytes_ = kDefaultMaxRecordBytes;
+  uint64_t next_number_ = 1;
 };
 
 // Picks the parser from the first bytes of the stream (at least 8 available, fewer only

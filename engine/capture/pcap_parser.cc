@@ -127,7 +127,6 @@ class PcapParser : public FormatParser {
   size_t record_header_ = 16;
   uint32_t snaplen_ = 0;
   uint32_t linktype_ = 0;
-  uint64_t next_number_ = 1;
 };
 
 }  // namespace

@@ -441,7 +441,6 @@ class PcapngParser : public FormatParser {
   bool seen_shb_ = false;
   uint64_t sections_ = 0;
   std::vector<Interface> interfaces_;
-  uint64_t next_number_ = 1;
   uint64_t counts_[size_t(MetaRecord::Kind::kUnknown) + 1] = {};  // records per kind
 };
 

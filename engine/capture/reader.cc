@@ -143,9 +143,9 @@ bool Reader::NextCopied(Batch& batch) {
       // arrived, so records of a live capture go out without waiting for a full batch.
       size_t got = 0;
       Status s = source_->Read(batch.storage.data() + have, batch.storage.size() - have, &got);
-      if (!s.ok()) {
-        Fail(Status::CorruptInput(s.message(), 0, offset_ + have));
-        return !batch.Empty();
+      if (!s.ok()) {  // the records before the break are still read, then the fault
+        source_fault_ = Status::CorruptInput(s.message(), 0, offset_ + have);
+        got = 0;
       }
       eof_ = got == 0;
       have += got;
@@ -161,7 +161,13 @@ bool Reader::NextCopied(Batch& batch) {
     }
     // Nothing complete in the buffer.
     if (eof_) {
-      if (have > used) Fail(parser_->Truncated(batch.base + used, have - used, offset_ + used));
+      if (!source_fault_.ok()) {
+        // A stream that broke (a truncated gzip): the frame it cut, where it broke.
+        uint64_t frame = offset_ + used == 0 ? 0 : parser_->next_frame();
+        Fail(Status::CorruptInput(source_fault_.message(), frame, source_fault_.offset()));
+      } else if (have > used) {
+        Fail(parser_->Truncated(batch.base + used, have - used, offset_ + used));
+      }
       done_ = true;
       return false;
     }

@@ -49,6 +49,7 @@ class Reader {
   void Fail(const Status& fault);
 
   std::unique_ptr<io::ByteSource> source_;
+  Status source_fault_;  // the source failed (a broken compressed stream): read up to it
   std::unique_ptr<FormatParser> parser_;
   std::string name_;
   size_t batch_bytes_;

@@ -84,7 +84,6 @@ class SnoopParser : public FormatParser {
  private:
   bool header_done_ = false;
   uint32_t linktype_ = 1;
-  uint64_t next_number_ = 1;
 };
 
 }  // namespace

@@ -166,6 +166,28 @@ TEST(Reader, TruncatedGzipStreamIsAnInputError) {
   ASSERT_TRUE(r.error);
 }
 
+// A compressed stream cut short: every record before the break is read, and the fault
+// names the frame it cut (not the file header's 0) and where the stream broke.
+TEST(Reader, BrokenCompressedStreamNamesTheFrameItCut) {
+  std::vector<Record> records;
+  for (int i = 0; i < 3000; ++i) {  // several zstd blocks of 128 KiB
+    Bytes data = Frame(uint8_t(i % 250 + 1), 200);
+    for (size_t k = 20; k < data.size(); ++k) data[k] = uint8_t(k * 7 + i * 13);  // varied
+    records.push_back({data, uint32_t(1500000000 + i), 0});
+  }
+  Bytes file = PcapFile({}, records);
+  for (Bytes packed : {Gzip(file), Zstd(file)}) {
+    packed.resize(packed.size() * 3 / 5);
+    auto r = ReadAll(packed, 4096);
+    ASSERT_TRUE(r.error);
+    EXPECT_GT(r.frames.size(), 600u);
+    EXPECT_LT(r.frames.size(), 3000u);
+    EXPECT_EQ(r.error_frame, r.frames.size() + 1) << *r.error;
+    EXPECT_NE(r.error->find("truncated"), std::string::npos) << *r.error;
+    EXPECT_GT(r.error_offset, 24u);
+  }
+}
+
 TEST(PcapngReader, BothByteOrdersEveryPacketBlockKind) {
   for (Endian e : {Endian::kLittle, Endian::kBig}) {
     PcapngWriter w(e);
