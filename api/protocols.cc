@@ -20,7 +20,12 @@ std::vector<std::string> BoundTo(const protocols::Registry& registry, ProtocolId
     char item[48];
     const char* format =
         b.table == Table::kEtherType || b.table == Table::kPppProto ? "%s=0x%x" : "%s=%u";
-    std::snprintf(item, sizeof item, format, protocols::TableName(b.table), b.key);
+    // EtherType values below 0x600 are lengths on Ethernet: only SLL's protocol field
+    // (LLC 0x4, Novell 802.3 0x1) names one there.
+    const char* table = b.table == Table::kEtherType && b.key < 0x600
+                            ? "sll.protocol"
+                            : protocols::TableName(b.table);
+    std::snprintf(item, sizeof item, format, table, b.key);
     out.push_back(item);
   }
   for (size_t t = 0; t < size_t(Table::kCount); ++t)
@@ -79,7 +84,14 @@ std::vector<ProtocolDescription> ListProtocols() {
   std::vector<ProtocolDescription> out;
   for (const auto& p : registry.All()) {
     if (p.id == ProtocolId::kNone) continue;
-    out.push_back({p.name, p.key, p.layer, BoundTo(registry, p.id), p.summary, FieldsOf(p)});
+    std::vector<std::string> bound = BoundTo(registry, p.id);
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.key == p.key; });
+    if (same != out.end()) {
+      same->bound_to.insert(same->bound_to.end(), bound.begin(), bound.end());
+      continue;
+    }
+    out.push_back(
+        {p.name, p.key, p.layer, std::move(bound), p.summary, FieldsOf(p), p.transparent});
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.layer != b.layer ? a.layer < b.layer : a.key < b.key;

@@ -25,10 +25,22 @@ void InstallInterruptHandler() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
+// A tcpdump filter sees one frame at a time: a datagram's later fragments carry no
+// transport header, so `tcp port 80` drops them and IP reassembly finds it incomplete.
+void WarnOfFilterWithFragments(const ExtractOptions& o) {
+  const ReassemblyOptions& r = o.analyse.enabled ? o.analyse.reassembly : o.reassembly;
+  if (o.filter.empty() || !(r.ipv4 || r.ipv6)) return;
+  std::fprintf(stderr,
+               "pcapkit: warning: --filter tests each frame before IP reassembly: a "
+               "datagram's later fragments have no ports, so a port or protocol test drops "
+               "them (filter on addresses to keep them; docs/cli.md \"--filter\")\n");
+}
+
 }  // namespace
 
 ExtractSummary RunExtraction(ExtractOptions o,
                              const std::function<std::string(uint64_t frames)>& written) {
+  WarnOfFilterWithFragments(o);
   InstallInterruptHandler();
   o.stop = &g_interrupted;
   Extractor extractor(o);

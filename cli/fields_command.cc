@@ -5,7 +5,6 @@
 #include <strings.h>
 
 #include <cstdio>
-#include <map>
 #include <string>
 
 #include "cli/commands.h"
@@ -15,23 +14,6 @@
 namespace pcapkit::cli {
 
 namespace {
-
-// One entry per record key: a protocol registered twice (DNS over UDP and over TCP)
-// writes one record shape, found by the bindings of both.
-std::vector<ProtocolDescription> ByKey() {
-  std::vector<ProtocolDescription> out;
-  std::map<std::string, size_t> index;
-  for (ProtocolDescription& p : ListProtocols()) {
-    auto [it, added] = index.emplace(p.key, out.size());
-    if (added) {
-      out.push_back(std::move(p));
-    } else {
-      auto& bound = out[it->second].bound_to;
-      bound.insert(bound.end(), p.bound_to.begin(), p.bound_to.end());
-    }
-  }
-  return out;
-}
 
 std::string Json(const std::string& s) {
   std::string out = "\"";
@@ -142,7 +124,7 @@ void AddFieldsCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", *json, "as JSON, with the tshark field each matches");
   cmd->add_flag("--markdown", *markdown, "as docs/schema.md's protocol sections");
   cmd->callback([=, &exit_code] {
-    std::vector<ProtocolDescription> protocols = ByKey();
+    std::vector<ProtocolDescription> protocols = ListProtocols();
     if (!*json && !*markdown && IsRecordKind(*protocol)) {
       PrintTable(*protocol);
       exit_code = kOk;

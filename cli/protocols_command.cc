@@ -15,7 +15,8 @@ void AddProtocolsCommand(CLI::App& app, int& exit_code) {
     for (const ProtocolDescription& p : ListProtocols()) {
       std::string bound;
       for (const std::string& b : p.bound_to) bound += (bound.empty() ? "" : " ") + b;
-      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(), p.key.c_str(), LayerName(p.layer),
+      std::printf("%-12s %-12s %-12s %s\n", p.name.c_str(),
+                  p.transparent ? "(no layer)" : p.key.c_str(), LayerName(p.layer),
                   bound.empty() ? "-" : bound.c_str());
     }
     exit_code = kOk;

@@ -31,10 +31,13 @@ struct ProtocolDescription {
   std::vector<std::string> bound_to;
   std::string summary;  // what the record holds, beyond the field list
   std::vector<FieldDescription> fields;
+  // Dispatches without a layer of its own (raw-IP link types pick IPv4 or IPv6): its key
+  // appears in no record.
+  bool transparent = false;
 };
 
 // Every protocol, by layer and then by key. A protocol registered twice (DNS over UDP
-// and over TCP) is listed once per registration, with its own bindings.
+// and over TCP) is listed once, with the bindings of both (one record shape).
 std::vector<ProtocolDescription> ListProtocols();
 
 // A name -e selects (docs/cli.md "Field selection"): "number", "tcp.flags.syn".

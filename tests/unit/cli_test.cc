@@ -117,6 +117,19 @@ TEST(Cli, NofileWithOutputIsAUsageErrorAndAnOtherExtensionWarns) {
   EXPECT_EQ(same.err, "");
 }
 
+TEST(Cli, AFilterWithIpReassemblyWarnsOfFragments) {
+  std::string in = Capture(1);
+  const char* warning = "pcapkit: warning: --filter tests each frame before IP reassembly";
+  auto ip = RunCli({"reassemble", in, "--filter", "tcp", "-o", "-", "-f", "ndjson", "-q"});
+  ASSERT_EQ(ip.status, 0) << ip.err;
+  EXPECT_EQ(ip.err.rfind(warning, 0), 0u) << ip.err;
+  auto tcp_only =
+      RunCli({"reassemble", in, "--tcp", "--filter", "tcp", "-o", "-", "-f", "ndjson", "-q"});
+  EXPECT_EQ(tcp_only.err.find(warning), std::string::npos) << tcp_only.err;
+  auto unfiltered = RunCli({"reassemble", in, "-o", "-", "-f", "ndjson", "-q"});
+  EXPECT_EQ(unfiltered.err.find(warning), std::string::npos) << unfiltered.err;
+}
+
 TEST(Cli, UninferableFormatIsAUsageError) {
   std::string in = Capture(1);
   auto r = RunCli({"extract", in, "-o", "/tmp/whatever.bin"});
@@ -211,6 +224,20 @@ TEST(Cli, ProtocolsListsTheRegistry) {
   ASSERT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("IPv4"), std::string::npos);
   EXPECT_NE(r.out.find("ethertype=0x800"), std::string::npos);
+  // One line per record key, bindings of every registration together; SLL's protocol
+  // numbers are not EtherTypes; a protocol with no layer shows no key.
+  auto line_of = [&](const std::string& start) {
+    size_t at = r.out.find("\n" + start);
+    return at == std::string::npos ? "" : r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+  };
+  for (const char* name : {"DNS ", "PPP ", "L2TP "}) {
+    size_t first = r.out.find(std::string("\n") + name);
+    ASSERT_NE(first, std::string::npos) << name;
+    EXPECT_EQ(r.out.find(std::string("\n") + name, first + 1), std::string::npos) << name;
+  }
+  EXPECT_NE(line_of("DNS ").find("tcp.port=53"), std::string::npos) << line_of("DNS ");
+  EXPECT_NE(line_of("LLC ").find("sll.protocol=0x4"), std::string::npos) << line_of("LLC ");
+  EXPECT_NE(line_of("RawIP ").find("(no layer)"), std::string::npos) << line_of("RawIP ");
 }
 
 // Memory does not grow with the capture: a 64 MiB capture and a 1 MiB one peak at about
