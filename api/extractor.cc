@@ -12,6 +12,7 @@
 #include "engine/capture/reader.h"
 #include "engine/packet/dissector.h"
 #include "formats/analysis_record.h"
+#include "formats/compressed_output.h"
 #include "formats/field_selection.h"
 #include "formats/flow_record.h"
 #include "formats/output_file.h"
@@ -28,7 +29,8 @@ namespace pcapkit {
 
 namespace {
 
-// The report's destination: the options' sink, else the named file.
+// The report's destination: the options' sink, else the named file, compressed when its
+// name ends in .gz or .zst.
 Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::string& path,
                        std::unique_ptr<formats::Output>* out) {
   if (sink) {
@@ -37,7 +39,7 @@ Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::strin
   }
   std::unique_ptr<formats::OutputFile> file;
   Status s = formats::OutputFile::Open(path, &file);
-  *out = std::move(file);
+  if (s.ok()) *out = formats::Compressed(std::move(file), formats::CompressionOf(path));
   return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -50,6 +51,17 @@ OutputFormat FormatOfExtension(const std::string& extension) {
     for (const char* e : f.extensions)
       if (strcasecmp(extension.c_str(), e) == 0) return f.format;
   return OutputFormat::kNone;
+}
+
+// A report's name without the compression extension -o may add (".gz", ".zst"): the
+// format is named by the extension inside.
+std::string WithoutCompression(const std::string& path) {
+  for (const char* ext : {".gz", ".zst"}) {
+    size_t n = std::strlen(ext);
+    if (path.size() > n && strcasecmp(path.c_str() + path.size() - n, ext) == 0)
+      return path.substr(0, path.size() - n);
+  }
+  return path;
 }
 
 }  // namespace
@@ -106,7 +118,8 @@ const char* FormatExtension(OutputFormat format) {
   return f != nullptr ? f->extensions.front() : "";
 }
 
-OutputFormat FormatFromExtension(const std::string& path) {
+OutputFormat FormatFromExtension(const std::string& named) {
+  std::string path = WithoutCompression(named);
   size_t slash = path.find_last_of('/');
   size_t dot = path.find_last_of('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
@@ -115,7 +128,8 @@ OutputFormat FormatFromExtension(const std::string& path) {
 }
 
 OutputFormat TextFormatFromExtension(const std::string& path) {
-  OutputFormat format = FormatOfExtension(std::filesystem::path(path).extension().string());
+  OutputFormat format =
+      FormatOfExtension(std::filesystem::path(WithoutCompression(path)).extension().string());
   return IsTextFormat(format) ? format : OutputFormat::kNone;
 }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/io/byte_source.h"
 #include "pcapkit/extractor.h"
 #include "testing/packet_builder.h"
 #include "testing/run_cli.h"
@@ -362,3 +363,46 @@ TEST(Selection, TheApiIteratorSelectsAsTheCliDoes) {
 }
 
 }  // namespace
+
+namespace {
+
+// A file's bytes, gzip or zstd undone by the project's own reader of compressed captures.
+std::string Decompress(const std::string& packed) {
+  std::unique_ptr<pcapkit::io::ByteSource> source =
+      pcapkit::io::MemorySource(reinterpret_cast<const uint8_t*>(packed.data()), packed.size());
+  pcapkit::Raise(pcapkit::io::Decompressed(&source));
+  std::string out(64 << 20, '\0');
+  size_t got = 0;
+  pcapkit::Raise(source->ReadFully(reinterpret_cast<uint8_t*>(out.data()), out.size(), &got));
+  out.resize(got);
+  return out;
+}
+
+}  // namespace
+
+// -o out.ndjson.gz / .zst: the report compressed as it is written, its format named by the
+// extension inside; the bytes once decompressed are those of the plain report.
+TEST(Compressed, ReportsEndingInGzOrZstAreCompressed) {
+  TempDir dir;
+  std::string in = WriteTemp(PcapFile({}, Mixed(300)), ".pcap");
+  auto plain = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-q"});
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  for (const char* name : {"r.ndjson.gz", "r.ndjson.zst", "R.NDJSON.GZ"}) {
+    std::string out = dir.path + "/" + name;
+    auto r = RunCli({"extract", in, "-o", out, "-q"});
+    ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+    std::string packed = Slurp(out);
+    EXPECT_LT(packed.size(), plain.out.size() / 3) << name;
+    EXPECT_TRUE(Decompress(packed) == plain.out) << name;
+  }
+  // Every verb's report; a capture format too (pcapkit reads it back).
+  auto flows = RunCli({"flows", in, "-o", dir.path + "/f.csv.gz", "-e", "proto,src", "-q"});
+  ASSERT_EQ(flows.status, 0) << flows.err;
+  EXPECT_EQ(Decompress(Slurp(dir.path + "/f.csv.gz")).substr(0, 10), "proto,src\n");
+  auto pcap = RunCli({"extract", in, "-o", dir.path + "/c.pcap.zst", "-q"});
+  ASSERT_EQ(pcap.status, 0) << pcap.err;
+  auto back = RunCli({"extract", dir.path + "/c.pcap.zst", "-o", "-", "-f", "ndjson", "-q"});
+  EXPECT_TRUE(back.out == plain.out);
+  // No extension inside: the format must be given.
+  EXPECT_EQ(RunCli({"extract", in, "-o", dir.path + "/x.gz"}).status, 2);
+}
