@@ -305,7 +305,7 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
     if (format == OutputFormat::kNone) format = OutputFormat::kJson;
     if (!IsTextFormat(format))
       return Status::InvalidArgument("analyse writes records: " +
-                                     OutputFormatNames(", ", /*text_only=*/true, " or "));
+                                     OutputFormatNames(", ", FormatSet::kRecords, " or "));
     Status s = MakeWriter(format, a.fields, {formats::AnalysisFields(), nullptr, false},
                           "the analysis report", &out.analysis_writer);
     if (!s.ok()) return s;

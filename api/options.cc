@@ -70,10 +70,15 @@ std::span<const OutputFormatInfo> OutputFormats() {
   return kFormats;
 }
 
-std::string OutputFormatNames(std::string_view separator, bool text_only, std::string_view last) {
+std::string OutputFormatNames(std::string_view separator, FormatSet set, std::string_view last) {
   std::vector<const char*> names;
-  for (const OutputFormatInfo& f : kFormats)
-    if (f.text || !text_only) names.push_back(f.name);
+  for (const OutputFormatInfo& f : kFormats) {
+    bool in = set == FormatSet::kAll            ? true
+              : set == FormatSet::kRecords      ? f.text
+              : set == FormatSet::kWholeRecords ? f.text && !f.flat
+                                                : !f.flat;
+    if (in) names.push_back(f.name);
+  }
   std::string joined;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) joined += (i + 1 == names.size() && !last.empty()) ? last : separator;

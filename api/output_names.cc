@@ -26,7 +26,7 @@ void ResolveReassemblyOutput(ExtractOptions& o) {
     o.reassembly_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
   if (!IsTextFormat(o.reassembly_format))
     throw FormatError("reassembly records are written as " +
-                      OutputFormatNames(", ", /*text_only=*/true, " or "));
+                      OutputFormatNames(", ", FormatSet::kRecords, " or "));
   if (!o.reassembly_output.empty() || o.reassembly_sink || o.nofile) return;
   if (o.output == "-" || o.sink)
     throw FormatError(std::string("the frames go to ") + (o.sink ? "a sink" : "stdout") +
@@ -46,7 +46,7 @@ void ResolveFlowsFormat(ExtractOptions& o) {
     o.flows_format = IsTextFormat(o.format) ? o.format : OutputFormat::kJson;
   if (!IsTextFormat(o.flows_format))
     throw FormatError("flow records are written as " +
-                      OutputFormatNames(", ", /*text_only=*/true, " or "));
+                      OutputFormatNames(", ", FormatSet::kRecords, " or "));
 }
 
 // The frame report and the reassembly report beside it.

@@ -73,7 +73,7 @@ void AddAnalyseCommand(CLI::App& app, int& exit_code) {
       "analyse", "One record per application transaction: HTTP, TLS, DNS, FTP, unknown");
   cmd->alias("analyze");
   cmd->add_option("-o,--output", o.analyse.output, "report file, - for stdout (default out.<ext>)");
-  f->format.Add(cmd, /*text_only=*/true);
+  f->format.Add(cmd, FormatSet::kRecords);
   f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");

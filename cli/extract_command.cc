@@ -92,7 +92,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("extract", "Dissect every frame of a capture into a report");
   cmd->add_option("-o,--output", o.output,
                   "report file, - for stdout (default out.<ext>); the folder with -F");
-  f->format.Add(cmd, /*text_only=*/false);
+  f->format.Add(cmd, FormatSet::kAll);
   f->fields.Add(cmd);
   cmd->add_flag("-F,--files", o.files,
                 "one file per record ('Frame 1.json', ...) in the folder named by -o");
@@ -115,11 +115,11 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
                   "the reassembly report (default: OUT.reassembly.<ext> beside the report)");
   cmd->add_option(
       "--reassembly-format", f->reassembly_format,
-      OutputFormatNames(", ", /*text_only=*/true) + " (default: the report's, or json)");
+      OutputFormatNames(", ", FormatSet::kWholeRecords) + " (default: the report's, or json)");
   cmd->add_option("--flows", f->flows,
                   "also write a record per IP flow to FILE (- for stdout), as `pcapkit flows`");
   cmd->add_option("--flows-format", f->flows_format,
-                  OutputFormatNames(", ", /*text_only=*/true) +
+                  OutputFormatNames(", ", FormatSet::kWholeRecords) +
                       " (default: FILE's extension, the report's, or json)");
   cmd->add_flag(
       "--flow-id", o.flow_id,
@@ -127,8 +127,9 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   AddFlowFlags(cmd, o.flows);
   cmd->add_option("--trace", o.trace.folder,
                   "also write every TCP flow to a file of its own in FOLDER, as `pcapkit trace`");
-  cmd->add_option("--trace-format", f->trace_format,
-                  OutputFormatNames(", ") + ": the trace files' format (pcap)");
+  cmd->add_option(
+      "--trace-format", f->trace_format,
+      OutputFormatNames(", ", FormatSet::kNotFlat) + ": the trace files' format (pcap)");
   cmd->add_flag("--trace-all", o.trace.all, "trace every IP flow, not TCP's alone");
   cmd->add_flag("--trace-unidirectional", o.trace.unidirectional,
                 "trace a file per direction of each flow");

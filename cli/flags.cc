@@ -33,9 +33,10 @@ void AddLimitFlags(CLI::App* cmd, ExtractOptions& o) {
 
 // jspcapy's one-letter shortcuts (-j, -p, -t) come first, then pcapkit's long ones
 // (--ndjson): that is their order in the help and their precedence (docs/cli.md).
-void FormatFlags::Add(CLI::App* cmd, bool text_only) {
+void FormatFlags::Add(CLI::App* cmd, FormatSet set) {
+  bool text_only = set == FormatSet::kRecords || set == FormatSet::kWholeRecords;
   cmd->add_option("-f,--format", name_,
-                  OutputFormatNames(", ", text_only) + " (default: from -o's extension)");
+                  OutputFormatNames(", ", set) + " (default: from -o's extension)");
   for (bool one_letter : {true, false}) {
     for (const OutputFormatInfo& f : OutputFormats()) {
       std::string_view flag = f.shortcut;
@@ -152,7 +153,7 @@ void ReassemblyFlags::Apply(ReassemblyOptions& r) const {
 void NameReport(std::string& out, OutputFormat& format, bool auto_extension) {
   if (format == OutputFormat::kNone) format = TextFormatFromExtension(out);
   if (format == OutputFormat::kNone) {
-    std::string give = "give -f " + OutputFormatNames("|", /*text_only=*/true);
+    std::string give = "give -f " + OutputFormatNames("|", FormatSet::kRecords);
     throw FormatError(out.empty() || out == "-"
                           ? "output format unspecified: " + give
                           : "cannot infer the output format from '" + out + "': " + give);

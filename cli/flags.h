@@ -22,8 +22,8 @@ void AddLimitFlags(CLI::App* cmd, ExtractOptions& o);
 // -f FORMAT and its shortcuts (-j, -p, -t, --ndjson), all made from OutputFormats().
 class FormatFlags {
  public:
-  // `text_only`: -f's help lists the text formats alone (a reassembly report's).
-  void Add(CLI::App* cmd, bool text_only);
+  // `set`: the formats -f's help lists (a reassembly report's: records only).
+  void Add(CLI::App* cmd, FormatSet set);
   // -f's format if given, else the first shortcut given, else kNone; throws FormatError
   // on a name -f does not know.
   OutputFormat Format() const;

@@ -62,7 +62,7 @@ void AddFlowsCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd =
       app.add_subcommand("flows", "One record per IP flow (connection), with its Community ID");
   cmd->add_option("-o,--output", o.flows_output, "report file, - for stdout (default out.<ext>)");
-  f->format.Add(cmd, /*text_only=*/true);
+  f->format.Add(cmd, FormatSet::kRecords);
   f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");

@@ -60,7 +60,7 @@ void AddReassembleCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--tcp", o.reassembly.tcp, "reassemble TCP streams");
   cmd->add_option("-o,--output", o.reassembly_output,
                   "report file, - for stdout (default out.<ext>)");
-  f->format.Add(cmd, /*text_only=*/true);
+  f->format.Add(cmd, FormatSet::kRecords);
   f->fields.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add the format's extension to the output when missing");

@@ -50,7 +50,7 @@ void AddTraceCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "trace", "Every TCP flow (--all: every flow) into a file of its own, with an index");
   cmd->add_option("-o,--output", o.trace.folder, "the folder of the flows' files (default trace)");
-  f->format.Add(cmd, /*text_only=*/false);
+  f->format.Add(cmd, FormatSet::kNotFlat);
   cmd->add_flag("--all", o.trace.all, "every IP flow, not TCP's alone");
   cmd->add_flag("--unidirectional", o.trace.unidirectional,
                 "a file per direction of each flow (PyPCAPKit's flows)");

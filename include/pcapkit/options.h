@@ -151,9 +151,13 @@ struct OutputFormatInfo {
 
 // json, ndjson, plist, tree, csv, tsv, pcap, pcapng, in the order messages list them.
 std::span<const OutputFormatInfo> OutputFormats();
-// The formats' names joined by `separator` ("json|ndjson|..."), of the text formats alone
-// when `text_only`; `last`, when given, joins the last two ("json, ndjson, plist or tree").
-std::string OutputFormatNames(std::string_view separator, bool text_only = false,
+// Which formats a list names: every one; the formats of records (text); those of whole
+// records (no csv, tsv: a companion report, which -e does not select for); all but csv
+// and tsv (trace files).
+enum class FormatSet { kAll, kRecords, kWholeRecords, kNotFlat };
+// The formats' names joined by `separator` ("json|ndjson|..."); `last`, when given, joins
+// the last two ("json, ndjson, plist or tree").
+std::string OutputFormatNames(std::string_view separator, FormatSet set = FormatSet::kAll,
                               std::string_view last = {});
 // Whether `format` writes a report of records (json, ndjson, plist, tree, csv, tsv).
 bool IsTextFormat(OutputFormat format);
