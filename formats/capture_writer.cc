@@ -8,6 +8,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "engine/capture/pcapng_options.h"
 #include "formats/report_writer.h"
 
 namespace pcapkit::formats {
@@ -95,26 +96,69 @@ void AppendPcapngSection(const CaptureOptions& o, OutBuffer& out) {
   b.U32(28);
 }
 
+// An option's length field is 16 bits: longer text is cut to what one option holds.
+constexpr size_t kMaxComment = 0xfff0;
+
 void AppendPcapngInterface(const CaptureOptions& o, uint16_t linktype, uint32_t snaplen,
-                           uint8_t digits, OutBuffer& out) {
+                           uint8_t digits, OutBuffer& out, std::string_view name,
+                           std::string_view description) {
+  name = name.substr(0, kMaxComment);
+  description = description.substr(0, kMaxComment);
+  auto option_size = [](std::string_view v) {
+    return v.empty() ? 0u : 4 + ((uint32_t(v.size()) + 3) & ~3u);
+  };
+  uint32_t len = 32 + option_size(name) + option_size(description);
   Bytes b(out, o.big_endian);
   b.U32(1);
-  b.U32(32);
+  b.U32(len);
   b.U16(linktype);
   b.U16(0);
   b.U32(snaplen);
+  for (auto [code, v] : {std::pair<uint16_t, std::string_view>{2, name}, {3, description}}) {
+    if (v.empty()) continue;  // if_name, if_description
+    b.U16(code);
+    b.U16(uint16_t(v.size()));
+    b.Raw(reinterpret_cast<const uint8_t*>(v.data()), v.size());
+    b.Pad4(v.size());
+  }
   b.U16(9);  // if_tsresol: 10^-digits
   b.U16(1);
   const uint8_t resolution[4] = {digits, 0, 0, 0};
   b.Raw(resolution, 4);
   b.U32(0);  // opt_endofopt
-  b.U32(32);
+  b.U32(len);
+}
+
+// The packet's comments (opt_comment) as options: their bytes, counted first (the block
+// length comes before them), then written in the output's byte order with the end of
+// options; nothing for a packet without comments. Other packet options (flags, hashes,
+// drop counts) are not copied.
+uint32_t CommentOptionsSize(const FrameInfo& f, const uint8_t* data) {
+  uint32_t size = 0;
+  capture::ForEachComment(data + f.options_at, f.options_len, f.options_big_endian,
+                          [&](std::string_view c) {
+                            size += 4 + ((uint32_t(std::min(c.size(), kMaxComment)) + 3) & ~3u);
+                          });
+  return size == 0 ? 0 : size + 4;
+}
+
+void AppendCommentOptions(Bytes& b, const FrameInfo& f, const uint8_t* data) {
+  capture::ForEachComment(data + f.options_at, f.options_len, f.options_big_endian,
+                          [&](std::string_view comment) {
+                            size_t n = std::min(comment.size(), kMaxComment);
+                            b.U16(capture::kOptComment);
+                            b.U16(uint16_t(n));
+                            b.Raw(reinterpret_cast<const uint8_t*>(comment.data()), n);
+                            b.Pad4(n);
+                          });
+  b.U32(0);  // opt_endofopt
 }
 
 void AppendPcapngPacket(const CaptureOptions& o, const FrameInfo& f, uint32_t interface,
                         const uint8_t* data, OutBuffer& out) {
+  uint32_t options = f.options_len == 0 ? 0 : CommentOptionsSize(f, data);
   Bytes b(out, o.big_endian);
-  uint32_t len = 32 + ((f.cap_len + 3) & ~3u);
+  uint32_t len = 32 + ((f.cap_len + 3) & ~3u) + options;
   const Timestamp& t = f.time;
   uint8_t digits = t.digits > 9 ? 9 : t.digits;
   uint64_t ticks = uint64_t(t.sec) * kPow10[digits] + Fraction(t, digits);
@@ -127,10 +171,18 @@ void AppendPcapngPacket(const CaptureOptions& o, const FrameInfo& f, uint32_t in
   b.U32(f.len);
   b.Raw(data, f.cap_len);
   b.Pad4(f.cap_len);
+  if (options != 0) AppendCommentOptions(b, f, data);
   b.U32(len);
 }
 
 namespace {
+
+// A text member of a file record ("" when it has none).
+std::string_view TextOf(const capture::MetaRecord& meta, std::string_view key) {
+  for (const capture::MetaField& f : meta.fields)
+    if (f.kind == capture::MetaField::kText && f.key == key) return f.text;
+  return {};
+}
 
 class PcapWriter : public ReportWriter {
  public:
@@ -179,8 +231,10 @@ class PcapngWriter : public ReportWriter {
         AppendPcapngSection(o_, out);
         break;
       case Kind::kInterfaceDescription:
-        // Declared with the digits the reader gave this interface's timestamps.
-        AppendPcapngInterface(o_, uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out);
+        // Declared with the digits the reader gave this interface's timestamps, and its
+        // names kept.
+        AppendPcapngInterface(o_, uint16_t(meta.linktype), meta.snaplen, meta.ts_digits, out,
+                              TextOf(meta, "if_name"), TextOf(meta, "if_description"));
         break;
       default:
         break;

@@ -96,11 +96,17 @@ bool FieldCollector::Satisfied(uint32_t node) const {
   return true;
 }
 
+bool FieldCollector::ItemsOf(std::string_view key) const {
+  uint32_t node = key.empty() ? path_[depth_] : selection_->Child(path_[depth_], key);
+  return node != kNone && selection_->node(node).items;
+}
+
 uint32_t FieldCollector::ColumnOf(std::string_view key) const {
   if (off_path_ > 0) return kNone;
   uint32_t node = key.empty() ? path_[depth_] : selection_->Child(path_[depth_], key);
   if (node == kNone) return kNone;
   uint32_t column = selection_->node(node).column;
+  if (key.empty() && capture_depth_ > 0 && column == capture_column_) return kNone;  // in its JSON
   if (column != kNone && first_[column] != kNone &&
       selection_->occurrence() == FieldOccurrence::kFirst)
     return kNone;
@@ -132,7 +138,7 @@ void FieldCollector::Open(std::string_view key, bool array) {
     return;
   }
   uint32_t column = ColumnOf(key);
-  if (column != kNone && capture_depth_ == 0) {  // selected whole: its JSON is the value
+  if (column != kNone && capture_depth_ == 0 && !ItemsOf(key)) {  // whole: its JSON
     captured_.clear();
     capture_ = JsonEmitter(&captured_);
     capture_column_ = column;

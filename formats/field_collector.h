@@ -69,6 +69,8 @@ class FieldCollector final : public Emitter {
   // The column a scalar member `key` fills, kNone when it is not selected or the column
   // takes no more occurrences; `key` empty: an element of the list being described.
   uint32_t ColumnOf(std::string_view key) const;
+  // Whether member `key` is a list of scalars whose items are its column's occurrences.
+  bool ItemsOf(std::string_view key) const;
   // Stores values_[from, end) as the next occurrence of `column`.
   void Keep(uint32_t column, Kind kind, size_t from);
   void WriteCell(uint32_t column, Row row, OutBuffer& out) const;

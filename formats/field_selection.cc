@@ -28,6 +28,15 @@ const protocols::FieldSpec* FindSpec(std::span<const protocols::FieldSpec> specs
   return nullptr;
 }
 
+// Whether `spec` is a list whose items are scalars ("comment" beside "comment[]").
+bool ListOfScalars(std::span<const protocols::FieldSpec> specs, const protocols::FieldSpec& spec) {
+  if (!(spec.types & protocols::kList)) return false;
+  std::string items = std::string(spec.path) + "[]";
+  for (const protocols::FieldSpec& f : specs)
+    if (items == f.path) return !(f.types & (protocols::kObject | protocols::kList));
+  return false;
+}
+
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -92,17 +101,19 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
     return Status::InvalidArgument("-e '" + name + "': not a field name (see `pcapkit fields`)");
   uint32_t column = uint32_t(names_.size());
   if (const protocols::FieldSpec* f = FindSpec(catalogue.members, name)) {
-    Insert(kRoot, name, column);
+    Insert(kRoot, name, column, ListOfScalars(catalogue.members, *f));
     types_.push_back(f->types);
   } else if (catalogue.layers != nullptr && name.find('.') != std::string::npos) {
     std::string_view key = std::string_view(name).substr(0, name.find('.'));
     std::string_view path = std::string_view(name).substr(key.size() + 1);
     uint16_t types = 0;
+    bool items = false;
     std::vector<ProtocolId> ids;
     for (const protocols::ProtocolInfo& p : catalogue.layers->All())
       if (p.id != ProtocolId::kNone && p.key == key)
         if (const protocols::FieldSpec* spec = FindSpec(p.fields, path)) {
           types |= spec->types;
+          items = items || ListOfScalars(p.fields, *spec);
           ids.push_back(p.id);
         }
     if (ids.empty()) return Status::InvalidArgument(Unknown(name, catalogue));
@@ -114,11 +125,11 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
           if (layer_roots_[size_t(other)] != kNone) root = layer_roots_[size_t(other)];
         if (root == kNone) root = NewNode();
       }
-      Insert(root, path, column);
+      Insert(root, path, column, items);
     }
     types_.push_back(types);
   } else if (!catalogue.checked) {
-    Insert(kRoot, name, column);
+    Insert(kRoot, name, column, false);
     types_.push_back(0);
   } else {
     return Status::InvalidArgument(Unknown(name, catalogue));
@@ -128,7 +139,7 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
 }
 
 // Makes `path` ("flags.syn") below `from` select `column`.
-uint32_t FieldSelection::Insert(uint32_t from, std::string_view path, uint32_t column) {
+uint32_t FieldSelection::Insert(uint32_t from, std::string_view path, uint32_t column, bool items) {
   uint32_t at = from;
   auto note = [&](uint32_t node) {  // registrations sharing a root insert twice
     if (nodes_[node].below.empty() || nodes_[node].below.back() != column)
@@ -148,6 +159,7 @@ uint32_t FieldSelection::Insert(uint32_t from, std::string_view path, uint32_t c
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
   }
   nodes_[at].column = column;
+  nodes_[at].items = items;
   return at;
 }
 

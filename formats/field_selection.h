@@ -42,6 +42,9 @@ class FieldSelection {
   struct Node {
     std::vector<std::pair<std::string, uint32_t>> children;  // name, node index
     uint32_t column = kNone;
+    // A list of scalars (`comment`, `txt`): its items are the column's occurrences; any
+    // other list or object selected whole is one occurrence, its JSON.
+    bool items = false;
     std::vector<uint32_t> below;  // the columns of this node and those under it
   };
 
@@ -82,7 +85,7 @@ class FieldSelection {
     return true;
   }
   Status Add(const std::string& name, const FieldCatalogue& catalogue);
-  uint32_t Insert(uint32_t from, std::string_view path, uint32_t column);
+  uint32_t Insert(uint32_t from, std::string_view path, uint32_t column, bool items);
   uint32_t NewNode();
 
   std::vector<std::string> names_;

@@ -1,5 +1,6 @@
 #include "formats/record.h"
 
+#include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
 #include "engine/util/time_format.h"
 
@@ -50,8 +51,35 @@ constexpr FieldSpec kFrameFields[] = {
     {"len", kInt, "bytes on the wire", "frame.len"},
     {"interface", kInt, "pcapng interface id (0 for pcap and snoop)", "frame.interface_id"},
     {"linktype", kInt, "LINKTYPE_* of the frame's interface"},
+    {"section", kInt, "pcapng: 1-based number of the section holding the frame",
+     "frame.section_number"},
+    {"interface_name", kText, "pcapng: the interface's if_name", "frame.interface_name"},
+    {"interface_description", kText, "pcapng: the interface's if_description",
+     "frame.interface_description"},
+    {"comment", kList, "pcapng: the packet block's comments (opt_comment), in order"},
+    {"comment[]", kText, "a comment", "frame.comment"},
     {"protocols", kText, "display names of the layers joined by ':'"},
 };
+
+// pcapng's context of a frame: its section, its interface's names, its comments.
+void WritePcapngContext(const Frame& frame, Emitter& out) {
+  const FrameInfo& info = frame.info();
+  out.Uint("section", info.section);
+  if (const InterfaceInfo* itf = info.interface_info) {
+    if (!itf->name.empty()) out.Text("interface_name", itf->name);
+    if (!itf->description.empty()) out.Text("interface_description", itf->description);
+  }
+  std::span<const uint8_t> options = frame.options();
+  if (options.empty() || !out.Wants("comment")) return;
+  bool any = false;
+  capture::ForEachComment(options.data(), options.size(), info.options_big_endian,
+                          [&](std::string_view comment) {
+                            if (!any) out.BeginArray("comment");
+                            any = true;
+                            out.Text({}, comment);
+                          });
+  if (any) out.EndArray();
+}
 
 }  // namespace
 
@@ -81,6 +109,7 @@ void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, 
   out.Uint("len", frame.len());
   out.Uint("interface", frame.interface());
   out.Uint("linktype", frame.linktype());
+  if (frame.info().section != 0) WritePcapngContext(frame, out);
   if (out.Wants("protocols")) WriteProtocolChain(frame, registry, out);
 }
 

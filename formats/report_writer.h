@@ -83,8 +83,10 @@ void AppendPcapHeader(const CaptureOptions& o, uint32_t linktype, uint32_t snapl
 void AppendPcapRecord(const CaptureOptions& o, const FrameInfo& frame, const uint8_t* data,
                       OutBuffer& out);
 void AppendPcapngSection(const CaptureOptions& o, OutBuffer& out);
+// `name`, `description`: if_name and if_description, written when not empty.
 void AppendPcapngInterface(const CaptureOptions& o, uint16_t linktype, uint32_t snaplen,
-                           uint8_t digits, OutBuffer& out);
+                           uint8_t digits, OutBuffer& out, std::string_view name = {},
+                           std::string_view description = {});
 void AppendPcapngPacket(const CaptureOptions& o, const FrameInfo& frame, uint32_t interface,
                         const uint8_t* data, OutBuffer& out);
 std::unique_ptr<ReportWriter> MakePcapngWriter(const CaptureOptions& options);

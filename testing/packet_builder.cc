@@ -310,7 +310,8 @@ PcapngWriter& PcapngWriter::Section(Endian endian,
 }
 
 PcapngWriter& PcapngWriter::Interface(uint16_t linktype, uint32_t snaplen, int tsresol,
-                                      int64_t tsoffset, const std::string& name) {
+                                      int64_t tsoffset, const std::string& name,
+                                      const std::string& description) {
   Bytes body;
   P16(body, linktype);
   P16(body, 0);
@@ -318,6 +319,10 @@ PcapngWriter& PcapngWriter::Interface(uint16_t linktype, uint32_t snaplen, int t
   bool any = false;
   if (!name.empty()) {
     PutBytes(body, Option(2, Bytes(name.begin(), name.end())));
+    any = true;
+  }
+  if (!description.empty()) {
+    PutBytes(body, Option(3, Bytes(description.begin(), description.end())));
     any = true;
   }
   if (tsresol >= 0) {
@@ -341,7 +346,8 @@ PcapngWriter& PcapngWriter::Interface(uint16_t linktype, uint32_t snaplen, int t
 }
 
 PcapngWriter& PcapngWriter::Enhanced(uint32_t if_id, uint64_t ticks, const Bytes& data,
-                                     int orig_len) {
+                                     int orig_len,
+                                     const std::vector<std::pair<uint16_t, Bytes>>& options) {
   Bytes body;
   P32(body, if_id);
   P32(body, uint32_t(ticks >> 32));
@@ -349,6 +355,11 @@ PcapngWriter& PcapngWriter::Enhanced(uint32_t if_id, uint64_t ticks, const Bytes
   P32(body, uint32_t(data.size()));
   P32(body, uint32_t(orig_len >= 0 ? orig_len : int(data.size())));
   PutBytes(body, data);
+  if (!options.empty()) {
+    body.resize((body.size() + 3) / 4 * 4, 0);
+    for (const auto& [code, value] : options) PutBytes(body, Option(code, value));
+    PutBytes(body, Option(0, {}));
+  }
   return Block(6, body);
 }
 

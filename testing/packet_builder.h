@@ -107,8 +107,11 @@ class PcapngWriter {
   PcapngWriter& Section(Endian endian, const std::vector<std::pair<uint16_t, Bytes>>& options = {});
   // tsresol: the if_tsresol byte, or -1 for none (µs).
   PcapngWriter& Interface(uint16_t linktype, uint32_t snaplen = 0, int tsresol = -1,
-                          int64_t tsoffset = 0, const std::string& name = "");
-  PcapngWriter& Enhanced(uint32_t if_id, uint64_t ticks, const Bytes& data, int orig_len = -1);
+                          int64_t tsoffset = 0, const std::string& name = "",
+                          const std::string& description = "");
+  // `options`: (code, value) pairs after the data, then the end of options.
+  PcapngWriter& Enhanced(uint32_t if_id, uint64_t ticks, const Bytes& data, int orig_len = -1,
+                         const std::vector<std::pair<uint16_t, Bytes>>& options = {});
   PcapngWriter& Simple(const Bytes& data, int orig_len = -1);
   PcapngWriter& ObsoletePacket(uint16_t if_id, uint64_t ticks, const Bytes& data);
   PcapngWriter& NameResolution(const char* ipv4, const char* name);

@@ -131,7 +131,9 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   if (!options.fields.empty())
     pcapkit::Raise(formats::FieldSelection::Make(
         options.fields, {formats::FrameFields(), &registry, true}, &record.fields));
-  auto writer = formats::MakeReportWriter(format, registry, record);
+  formats::CaptureOptions capture;
+  capture.big_endian = options.big_endian;
+  auto writer = formats::MakeReportWriter(format, registry, record, capture);
   std::unique_ptr<capture::Reader> reader;
   pcapkit::Raise(capture::Reader::FromSource(pcapkit::io::MemorySource(file.data(), file.size()),
                                              "mem", 1 << 20, &reader));

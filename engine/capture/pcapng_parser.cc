@@ -2,11 +2,13 @@
 // own link type, resolution and offset; every block type is reported or skipped by its
 // length, and only packet blocks (EPB, SPB, obsolete PB) become frames.
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/capture/format_parser.h"
+#include "engine/capture/pcapng_options.h"
 #include "engine/util/hex.h"
 #include "engine/util/tlv.h"
 
@@ -25,19 +27,17 @@ struct Interface {
   // A repeated if_tsresol or if_tsoffset is shown but ignored: the first one, the one the
   // record names plainly, is the one the timestamps use.
   bool have_tsresol = false, have_tsoffset = false;
+  InterfaceInfo* info = nullptr;  // its names, for the frames' records (null past the budget)
 };
 
-// Options and name records: code and length of the value, two bytes each in the
-// section's byte order, the value padded to 4 bytes; code 0 (opt_endofopt,
-// nrb_record_end) ends the list.
-constexpr uint16_t kEndOfList = 0;
-constexpr util::TlvLayout TlvLayoutOf(bool big_endian) {
-  return {.type_size = 2,
-          .length_at = 2,
-          .length_size = 2,
-          .align = 4,
-          .big_endian = big_endian,
-          .end_type = kEndOfList};
+// Interface names are kept for the frames as long as the reader lives (a frame points at
+// its interface's): at most this many, so a file of endless interface blocks cannot grow
+// the reader without bound; frames of later interfaces have no names.
+constexpr size_t kMaxInterfaceInfos = 1 << 16;
+
+// Packet data is padded to 4 bytes in its block; options follow.
+uint32_t Pad4(uint32_t n) {
+  return uint32_t((uint64_t(n) + 3) & ~uint64_t(3));
 }
 
 std::string Printable(const uint8_t* p, size_t n) {
@@ -184,9 +184,11 @@ class PcapngParser : public FormatParser {
     Interface& itf = interfaces_.back();
     switch (code) {
       case 2:
+        if (itf.info != nullptr) itf.info->name = Printable(v, len);
         m.Text("if_name", Printable(v, len));
         return true;
       case 3:
+        if (itf.info != nullptr) itf.info->description = Printable(v, len);
         m.Text("if_description", Printable(v, len));
         return true;
       case 8:
@@ -258,8 +260,9 @@ class PcapngParser : public FormatParser {
     return MakeTimestamp(int64_t(ticks / unit) + itf.tsoffset, frac, digits);
   }
 
+  // `options_len`: the packet block's option bytes after the padded data (EPB, PB).
   void AddFrame(Batch& batch, uint32_t if_id, uint64_t ticks, uint32_t cap_len, uint32_t len,
-                size_t data_pos) {
+                size_t data_pos, uint32_t options_len = 0) {
     const Interface& itf = interfaces_[if_id];
     FrameRecord& f = batch.frames.emplace_back();
     f.number = next_number_++;
@@ -269,6 +272,11 @@ class PcapngParser : public FormatParser {
     f.interface = if_id;
     f.linktype = itf.linktype;
     f.data_offset = uint32_t(data_pos);
+    f.section = uint32_t(sections_);
+    f.interface_info = itf.info;
+    f.options_at = Pad4(cap_len);
+    f.options_len = options_len;
+    f.options_big_endian = big_;
   }
 
   Status Block(Batch& batch, const BlockView& b) {
@@ -325,6 +333,7 @@ class PcapngParser : public FormatParser {
   Status InterfaceDescription(Batch& batch, const BlockView& b) {
     if (b.body_len < 8) return Short("interface description", b.off);
     Interface& itf = interfaces_.emplace_back();
+    if (infos_.size() < kMaxInterfaceInfos) itf.info = &infos_.emplace_back();
     itf.linktype = Load16(b.body, big_);
     itf.snaplen = Load32(b.body + 4, big_);
     MetaRecord& m = Meta(batch, MetaRecord::Kind::kInterfaceDescription);
@@ -350,7 +359,9 @@ class PcapngParser : public FormatParser {
                    b.off + 8);
     if (cap_len > b.body_len - 20)
       return Fault("captured length " + std::to_string(cap_len) + " exceeds its block", b.off + 20);
-    AddFrame(batch, if_id, ticks, cap_len, wire_len, b.pos + 28);
+    uint32_t padded = Pad4(cap_len);
+    uint32_t options = b.body_len - 20 > padded ? b.body_len - 20 - padded : 0;
+    AddFrame(batch, if_id, ticks, cap_len, wire_len, b.pos + 28, options);
     return Status::Ok();
   }
 
@@ -441,6 +452,7 @@ class PcapngParser : public FormatParser {
   bool seen_shb_ = false;
   uint64_t sections_ = 0;
   std::vector<Interface> interfaces_;
+  std::deque<InterfaceInfo> infos_;  // every interface's names, at stable addresses
   uint64_t counts_[size_t(MetaRecord::Kind::kUnknown) + 1] = {};  // records per kind
 };
 

@@ -22,8 +22,16 @@ struct Timestamp {
   uint8_t digits = 6;
 };
 
+// What a pcapng interface description says of an interface (if_name, if_description);
+// the reader keeps it as long as it lives.
+struct InterfaceInfo {
+  std::string name;
+  std::string description;
+};
+
 // What the capture file says of a frame: its number, when and how much was captured, on
-// which interface and link type.
+// which interface and link type; for pcapng also its section, its interface's names and
+// its packet block's options.
 struct FrameInfo {
   uint64_t number = 0;  // 1-based, in the file
   Timestamp time;
@@ -31,6 +39,12 @@ struct FrameInfo {
   uint32_t len = 0;      // bytes on the wire
   uint32_t interface = 0;
   uint32_t linktype = 0;
+  uint32_t section = 0;                           // pcapng: 1-based section; 0 elsewhere
+  const InterfaceInfo* interface_info = nullptr;  // pcapng, when the reader knows it
+  // pcapng: the packet block's options (opt_comment, epb_flags, ...) as the file holds
+  // them, `options_at` bytes after the frame's data, in the section's byte order.
+  uint32_t options_at = 0, options_len = 0;
+  bool options_big_endian = false;
 };
 
 // One dissected layer: where it is in the frame and what it is. `length` covers the
@@ -57,6 +71,8 @@ class Frame {
   uint32_t interface() const { return info_.interface; }
   uint32_t linktype() const { return info_.linktype; }
   std::span<const uint8_t> data() const { return {data_, info_.cap_len}; }
+  // pcapng: the packet block's options, as the file holds them (empty elsewhere).
+  std::span<const uint8_t> options() const { return {data_ + info_.options_at, info_.options_len}; }
 
   size_t layer_count() const { return layer_count_; }
   const LayerSpan& layer(size_t i) const { return layers_[i]; }

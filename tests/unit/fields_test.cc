@@ -205,6 +205,58 @@ TEST(Fields, SplitTimeKeepsEveryNanosecond) {
   EXPECT_EQ(lines[1]["time_epoch"].dump(), "11.5");
 }
 
+// pcapng's context on every frame record: the section, the interface's names, the
+// packet's comments (cut at a NUL, as tshark reads them); none of it for pcap; and the
+// pcapng writer keeps comments and names.
+TEST(Pcapng, FramesCarryTheirSectionInterfaceNamesAndComments) {
+  for (Endian e : {Endian::kLittle, Endian::kBig}) {
+    Bytes frame = Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {}));
+    PcapngWriter w(e);
+    w.Section(e)
+        .Interface(1, 0, -1, 0, "eth0", "the uplink")
+        .Enhanced(0, 1, frame, -1, {{1, Text("first")}, {1, Text("two, \"quoted\"")}})
+        .Section(e)
+        .Interface(1)
+        .Enhanced(0, 2, frame, -1, {{2, Bytes(4, 0)}, {1, Text("ends\0garbage")}})
+        .Enhanced(0, 3, frame);
+    json lines = testutil::JsonReport(w.bytes(), OutputFormat::kNdjson);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0]["section"], 1);
+    EXPECT_EQ(lines[0]["interface_name"], "eth0");
+    EXPECT_EQ(lines[0]["interface_description"], "the uplink");
+    EXPECT_EQ(lines[0]["comment"], json({"first", "two, \"quoted\""}));
+    EXPECT_EQ(lines[1]["section"], 2);
+    EXPECT_FALSE(lines[1].contains("interface_name"));
+    EXPECT_EQ(lines[1]["comment"], json({"ends"}));
+    EXPECT_FALSE(lines[2].contains("comment"));
+
+    pcapkit::ExtractOptions o;
+    o.fields.names = {"number", "section", "interface_name", "comment"};
+    o.fields.occurrence = pcapkit::FieldOccurrence::kAll;
+    EXPECT_EQ(testutil::RawReport(w.bytes(), OutputFormat::kCsv, o),
+              "number,section,interface_name,comment\n"
+              "1,1,eth0,\"first,two, \"\"quoted\"\"\"\n2,2,,ends\n3,2,,\n");
+
+    // Written as pcapng again (in the other byte order too) and read back: the same.
+    for (bool big : {false, true}) {
+      pcapkit::ExtractOptions out;
+      out.big_endian = big;
+      std::string copy = testutil::RawReport(w.bytes(), OutputFormat::kPcapng, out);
+      json again = testutil::JsonReport(Bytes(copy.begin(), copy.end()), OutputFormat::kNdjson);
+      ASSERT_EQ(again.size(), 3u);
+      for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(again[i].value("comment", json()), lines[i].value("comment", json())) << i;
+        EXPECT_EQ(again[i].value("interface_name", json()),
+                  lines[i].value("interface_name", json()))
+            << i;
+      }
+    }
+  }
+  json pcap = testutil::JsonReport(Capture(), OutputFormat::kNdjson);
+  EXPECT_FALSE(pcap[1].contains("section"));
+  EXPECT_FALSE(pcap[1].contains("comment"));
+}
+
 // The command line: every verb that writes records takes -e; csv needs it; the formats
 // of whole records refuse it; the strategies write the same rows.
 TEST(FieldsCli, VerbsFormatsAndStrategies) {
