@@ -10,7 +10,10 @@ std::string MetaRecord::Title() const {
       "Name Resolution", "Interface Statistics",   "Decryption Secrets",
       "Custom",          "systemd Journal Export", "Unknown"};
   std::string title = kNames[size_t(kind)];
-  if (kind != Kind::kGlobalHeader) title += " " + std::to_string(ordinal);
+  if (kind != Kind::kGlobalHeader) {
+    title += ' ';  // not " " + to_string(): GCC 12 warns falsely of overlap there (PR 105651)
+    title += std::to_string(ordinal);
+  }
   return title;
 }
 
