@@ -198,7 +198,8 @@ std::unique_ptr<ReportWriter> MakeReportWriter(OutputFormat format,
                                                const RecordOptions& options,
                                                const CaptureOptions& capture) {
   if (options.fields != nullptr)
-    return format == OutputFormat::kNdjson || IsFlatFormat(format)
+    return format == OutputFormat::kNdjson || format == OutputFormat::kCsv ||
+                   format == OutputFormat::kTsv
                ? MakeFieldsReport(format, registry, options)
                : nullptr;
   switch (format) {

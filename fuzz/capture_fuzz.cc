@@ -17,6 +17,8 @@
 #include "engine/capture/reader.h"
 #include "engine/io/byte_source.h"
 #include "engine/packet/dissector.h"
+#include "formats/field_selection.h"
+#include "formats/record.h"
 #include "formats/report_writer.h"
 #include "fuzz/oracles.h"
 #include "stages/batch_stages.h"
@@ -58,6 +60,23 @@ bool ReadAll(std::string_view bytes, std::vector<FrameDigest>& frames) {
   return reader->status().ok();
 }
 
+// The csv report's columns: frame members, pcapng's context, fields deep in layers, a
+// list of scalars, an object selected whole, every occurrence.
+std::shared_ptr<const formats::FieldSelection> FlatFields(const protocols::Registry& registry) {
+  static const std::shared_ptr<const formats::FieldSelection> selection = [&] {
+    FieldOptions o;
+    o.names = {"number",   "time_sec",  "comment",     "interface_name",     "ipv4.src",
+               "ipv6.dst", "tcp.flags", "udp.dstport", "dns.questions.name", "raw.error",
+               "protocols"};
+    o.occurrence = FieldOccurrence::kAll;
+    std::shared_ptr<const formats::FieldSelection> s;
+    if (!formats::FieldSelection::Make(o, {formats::FrameFields(), &registry, true}, &s).ok())
+      abort();
+    return s;
+  }();
+  return selection;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -74,14 +93,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                     {OutputFormat::kPcap, {}},
                                     {OutputFormat::kPcapng, {}},
                                     {OutputFormat::kPcap, {.big_endian = true, .nanosecond = true}},
-                                    {OutputFormat::kPcapng, {.big_endian = true}}};
+                                    {OutputFormat::kPcapng, {.big_endian = true}},
+                                    {OutputFormat::kCsv, {}}};
   constexpr size_t kJson = 0, kNdjson = 1, kPlist = 2, kCount = std::size(kWriters);
   constexpr size_t kPcapngOutputs[] = {5, 7};
   std::unique_ptr<formats::ReportWriter> writers[kCount];
   formats::OutBuffer reports[kCount];
   for (size_t i = 0; i < kCount; ++i) {
+    formats::RecordOptions record{true, nullptr};
+    if (kWriters[i].format == OutputFormat::kCsv) record.fields = FlatFields(registry);
     writers[i] =
-        formats::MakeReportWriter(kWriters[i].format, registry, {true}, kWriters[i].capture);
+        formats::MakeReportWriter(kWriters[i].format, registry, record, kWriters[i].capture);
     writers[i]->Begin(reports[i]);
   }
   std::vector<FrameDigest> read;

@@ -124,6 +124,7 @@ class GzipSource : public ByteSource {
   void set_stop(const std::atomic<bool>* stop) override { in_->set_stop(stop); }
   Status Read(uint8_t* out, size_t n, size_t* got) override {
     if (!ready_) return Status::CorruptInput("gzip: cannot initialise zlib");
+    if (!pending_.ok()) return pending_;
     zs_.next_out = out;
     zs_.avail_out = unsigned(std::min<size_t>(n, 1u << 30));
     while (!done_ && zs_.next_out == out) {
@@ -137,7 +138,13 @@ class GzipSource : public ByteSource {
         member_end_ = true;
         inflateReset(&zs_);
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return Status::CorruptInput(std::string("gzip: ") + (zs_.msg ? zs_.msg : "corrupt data"));
+        // What was decoded before the fault is the stream's, whatever the read size: it
+        // goes out now, the fault with the next read.
+        Status fault =
+            Status::CorruptInput(std::string("gzip: ") + (zs_.msg ? zs_.msg : "corrupt data"));
+        if (zs_.next_out == out) return Produced(out, got, fault);
+        pending_ = fault;
+        break;
       }
     }
     return Produced(out, got, Status::Ok());
@@ -167,6 +174,7 @@ class GzipSource : public ByteSource {
   bool ready_ = false;
   bool member_end_ = false;
   bool done_ = false;
+  Status pending_;  // a fault met after some output, returned by the next read
 };
 
 class ZstdSource : public ByteSource {

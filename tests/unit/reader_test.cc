@@ -186,6 +186,16 @@ TEST(Reader, BrokenCompressedStreamNamesTheFrameItCut) {
     EXPECT_NE(r.error->find("truncated"), std::string::npos) << *r.error;
     EXPECT_GT(r.error_offset, 24u);
   }
+  // Corrupt inside (not cut): what decodes before the fault is read whatever the batch
+  // size (the decoder's output before a fault is not dropped).
+  Bytes corrupt = Gzip(file);
+  for (size_t i = corrupt.size() / 2; i < corrupt.size() / 2 + 64; ++i) corrupt[i] ^= 0x5a;
+  auto small = ReadAll(corrupt, 256);
+  auto large = ReadAll(corrupt, 1 << 16);
+  ASSERT_TRUE(small.error && large.error);
+  EXPECT_GT(small.frames.size(), 600u);
+  EXPECT_EQ(small.frames.size(), large.frames.size());
+  EXPECT_EQ(small.error_frame, large.error_frame);
 }
 
 TEST(PcapngReader, BothByteOrdersEveryPacketBlockKind) {
