@@ -169,102 +169,88 @@ void FieldCollector::Close(bool array) {
     --depth_;
 }
 
-void FieldCollector::Uint(std::string_view key, uint64_t v) {
+// Every scalar member: into the JSON of an object being captured whole, and, when the
+// member is selected, rendered by `render` into values_ as an occurrence of its column.
+template <class Forward, class Render>
+void FieldCollector::Scalar(std::string_view key, Kind kind, Forward forward, Render render) {
   if (done_) return;
-  if (capture_depth_ > 0) capture_.Uint(key, v);
+  if (capture_depth_ > 0) forward(capture_);
   uint32_t column = ColumnOf(key);
   if (column == kNone) return;
   size_t from = values_.size();
-  char* w = values_.Ensure(20);
-  values_.Commit(std::to_chars(w, w + 20, v).ptr);
-  Keep(column, kNumber, from);
+  render(values_);
+  Keep(column, kind, from);
+}
+
+namespace {
+template <class Int>
+void AppendInteger(OutBuffer& out, Int v) {
+  char* w = out.Ensure(20);
+  out.Commit(std::to_chars(w, w + 20, v).ptr);
+}
+}  // namespace
+
+void FieldCollector::Uint(std::string_view key, uint64_t v) {
+  Scalar(
+      key, kNumber, [&](JsonEmitter& e) { e.Uint(key, v); },
+      [&](OutBuffer& out) { AppendInteger(out, v); });
 }
 
 void FieldCollector::Int(std::string_view key, int64_t v) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Int(key, v);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  char* w = values_.Ensure(20);
-  values_.Commit(std::to_chars(w, w + 20, v).ptr);
-  Keep(column, kNumber, from);
+  Scalar(
+      key, kNumber, [&](JsonEmitter& e) { e.Int(key, v); },
+      [&](OutBuffer& out) { AppendInteger(out, v); });
 }
 
 void FieldCollector::Bool(std::string_view key, bool v) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Bool(key, v);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Append(v ? std::string_view("true") : std::string_view("false"));
-  Keep(column, kNumber, from);
+  Scalar(
+      key, kNumber, [&](JsonEmitter& e) { e.Bool(key, v); },
+      [&](OutBuffer& out) {
+        out.Append(v ? std::string_view("true") : std::string_view("false"));
+      });
 }
 
 void FieldCollector::Text(std::string_view key, std::string_view v) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Text(key, v);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Append(v);
-  Keep(column, kText, from);
+  Scalar(
+      key, kText, [&](JsonEmitter& e) { e.Text(key, v); }, [&](OutBuffer& out) { out.Append(v); });
 }
 
 void FieldCollector::Number(std::string_view key, std::string_view decimal) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Number(key, decimal);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Append(decimal);
-  Keep(column, kNumber, from);
+  Scalar(
+      key, kNumber, [&](JsonEmitter& e) { e.Number(key, decimal); },
+      [&](OutBuffer& out) { out.Append(decimal); });
 }
 
 void FieldCollector::Hex(std::string_view key, const uint8_t* p, size_t n) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Hex(key, p, n);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  size_t from = values_.size();
-  char* w = values_.Ensure(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    *w++ = kDigits[p[i] >> 4];
-    *w++ = kDigits[p[i] & 15];
-  }
-  values_.Commit(w);
-  Keep(column, kPlain, from);
+  Scalar(
+      key, kPlain, [&](JsonEmitter& e) { e.Hex(key, p, n); },
+      [&](OutBuffer& out) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        char* w = out.Ensure(2 * n);
+        for (size_t i = 0; i < n; ++i) {
+          *w++ = kDigits[p[i] >> 4];
+          *w++ = kDigits[p[i] & 15];
+        }
+        out.Commit(w);
+      });
 }
 
 void FieldCollector::Mac(std::string_view key, const uint8_t* p) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Mac(key, p);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Commit(util::WriteMac(values_.Ensure(17), p));
-  Keep(column, kPlain, from);
+  Scalar(
+      key, kPlain, [&](JsonEmitter& e) { e.Mac(key, p); },
+      [&](OutBuffer& out) { out.Commit(util::WriteMac(out.Ensure(17), p)); });
 }
 
 void FieldCollector::Ipv4(std::string_view key, const uint8_t* p) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Ipv4(key, p);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Commit(util::WriteIpv4(values_.Ensure(15), p));
-  Keep(column, kPlain, from);
+  Scalar(
+      key, kPlain, [&](JsonEmitter& e) { e.Ipv4(key, p); },
+      [&](OutBuffer& out) { out.Commit(util::WriteIpv4(out.Ensure(15), p)); });
 }
 
 void FieldCollector::Ipv6(std::string_view key, const uint8_t* p) {
-  if (done_) return;
-  if (capture_depth_ > 0) capture_.Ipv6(key, p);
-  uint32_t column = ColumnOf(key);
-  if (column == kNone) return;
-  size_t from = values_.size();
-  values_.Commit(util::WriteIpv6(values_.Ensure(39), p));
-  Keep(column, kPlain, from);
+  Scalar(
+      key, kPlain, [&](JsonEmitter& e) { e.Ipv6(key, p); },
+      [&](OutBuffer& out) { out.Commit(util::WriteIpv6(out.Ensure(39), p)); });
 }
 
 // One cell: its occurrences joined by ',' (csv, tsv) or in a JSON array (--occurrence

@@ -64,6 +64,8 @@ class FieldCollector final : public Emitter {
   static constexpr uint32_t kNone = FieldSelection::kNone;
   static constexpr int kMaxDepth = 64;
 
+  template <class Forward, class Render>
+  void Scalar(std::string_view key, Kind kind, Forward forward, Render render);
   void Open(std::string_view key, bool array);
   void Close(bool array);
   // The column a scalar member `key` fills, kNone when it is not selected or the column
