@@ -226,30 +226,40 @@ TEST(Robust, ACorruptCaptureLeavesAValidReportAndSaysWhatWasWritten) {
     EXPECT_EQ(e.path().filename().string().find(".pcapkit-"), std::string::npos) << e.path();
 }
 
-TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
-  TempDir dir;
-  std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.json";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  Bytes file = PcapFile({}, Mixed(40));
-  size_t half = 24 + (file.size() - 24) / 2;
+// `pcapkit extract FIFO -o OUT -q` in a child process.
+static pid_t ExtractFromFifo(const std::string& fifo, const std::string& out) {
   pid_t pid = fork();
   if (pid == 0) {
     execl(PCAPKIT_CLI, PCAPKIT_CLI, "extract", fifo.c_str(), "-o", out.c_str(), "-q",
           static_cast<char*>(nullptr));
     _exit(127);
   }
+  return pid;
+}
+
+// Whether the run has begun: its temporary report appears once the SIGINT handler is
+// installed. Waits up to five seconds.
+static bool RunStarted(const std::string& dir) {
+  for (int i = 0; i < 500; ++i) {
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename().string().find(".pcapkit-") != std::string::npos) return true;
+    usleep(10 * 1000);
+  }
+  return false;
+}
+
+TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
+  TempDir dir;
+  std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.json";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Bytes file = PcapFile({}, Mixed(40));
+  size_t half = 24 + (file.size() - 24) / 2;
+  pid_t pid = ExtractFromFifo(fifo, out);
   int fd = open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(write(fd, file.data(), half), ssize_t(half));
-  // The temporary report appears once the handler is installed and the run has begun;
-  // then the reader waits on the FIFO for the second half.
-  auto started = [&] {
-    for (const auto& e : fs::directory_iterator(dir.path))
-      if (e.path().filename().string().find(".pcapkit-") != std::string::npos) return true;
-    return false;
-  };
-  for (int i = 0; i < 500 && !started(); ++i) usleep(10 * 1000);
-  ASSERT_TRUE(started());
+  // Once the run has begun, the reader waits on the FIFO for the second half.
+  ASSERT_TRUE(RunStarted(dir.path));
   usleep(100 * 1000);
   kill(pid, SIGINT);
   usleep(100 * 1000);
@@ -273,22 +283,11 @@ TEST(Robust, SigintOnAQuietPipeStopsWithinASecond) {
   std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.ndjson";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   Bytes file = PcapFile({}, Mixed(10));
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(PCAPKIT_CLI, PCAPKIT_CLI, "extract", fifo.c_str(), "-o", out.c_str(), "-q",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_t pid = ExtractFromFifo(fifo, out);
   int fd = open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(write(fd, file.data(), file.size()), ssize_t(file.size()));
-  auto started = [&] {
-    for (const auto& e : fs::directory_iterator(dir.path))
-      if (e.path().filename().string().find(".pcapkit-") != std::string::npos) return true;
-    return false;
-  };
-  for (int i = 0; i < 500 && !started(); ++i) usleep(10 * 1000);
-  ASSERT_TRUE(started());
+  ASSERT_TRUE(RunStarted(dir.path));
   usleep(200 * 1000);  // the ten frames are read; the reader waits for more
   kill(pid, SIGINT);
   int status = 0;
