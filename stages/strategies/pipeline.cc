@@ -1,7 +1,7 @@
 // Pipeline: a oneTBB flow graph made from the graph's description. The input node reads
 // batches one at a time, in order; a limiter bounds how many are in flight; each stage is
 // a node — parallel ones run on every thread of the arena, serial ones one batch at a
-// time, behind a sequencer that puts batches back in reading order after parallel work;
+// time, each behind a sequencer that puts batches back in reading order;
 // the last node hands each item back to the pool and opens the limiter for the next
 // batch. Consecutive serial stages overlap: reassembling batch n+1 while writing batch n.
 #include <oneapi/tbb/flow_graph.h>
@@ -26,15 +26,16 @@ flow::sender<WorkItem*>& AddStageNodes(flow::graph& g, const stages::FlowGraph& 
                                        FirstFailure& failure, flow::sender<WorkItem*>& first,
                                        std::vector<std::unique_ptr<flow::graph_node>>& nodes) {
   flow::sender<WorkItem*>* last = &first;
-  bool in_order = true;  // batches leave `last` in reading order
   for (const stages::Stage& stage : graph.stages) {
-    if (stage.serial && !in_order) {
+    // Every serial stage needs its own sequencer, even behind another serial stage: a
+    // serial function_node starts its next item before it hands the finished one on, so
+    // with two threads batch n+1 can reach the next stage before batch n does.
+    if (stage.serial) {
       auto order = std::make_unique<flow::sequencer_node<WorkItem*>>(
           g, [](WorkItem* const& item) { return size_t(item->sequence); });
       flow::make_edge(*last, *order);
       last = order.get();
       nodes.push_back(std::move(order));
-      in_order = true;
     }
     auto node = std::make_unique<flow::function_node<WorkItem*, WorkItem*>>(
         g, stage.serial ? flow::serial : flow::unlimited, [&failure, &stage](WorkItem* item) {
@@ -44,7 +45,6 @@ flow::sender<WorkItem*>& AddStageNodes(flow::graph& g, const stages::FlowGraph& 
     flow::make_edge(*last, *node);
     last = node.get();
     nodes.push_back(std::move(node));
-    in_order = in_order && stage.serial;
   }
   return *last;
 }
