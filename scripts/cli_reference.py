@@ -7,8 +7,7 @@ neither can drift from it (the build runs this after linking pcapkit; docs/insta
                                             -e's field names and the protocol keys
   cli_reference.py PCAPKIT man-include OUT  help2man --include file: every verb's usage and
                                             options, the exit status, see also
-  cli_reference.py PCAPKIT verbs            the verbs and their flags, one verb a line
-                                            (tests/install compares the completion with it)
+tests/install reads --help again, its own way, and checks both hold every verb and flag.
 """
 import re
 import subprocess
@@ -188,13 +187,9 @@ def man_include(binary):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[2] not in ("completion", "man-include", "verbs"):
+    if len(argv) != 4 or argv[2] not in ("completion", "man-include"):
         sys.exit(__doc__)
     binary, what = argv[1], argv[2]
-    if what == "verbs":
-        for verb, aliases, _, _, options, _ in verbs(binary):
-            print(" ".join([verb, *aliases] + [n for o in options for n in o.names]))
-        return
     text = completion(binary) if what == "completion" else man_include(binary)
     with open(argv[3], "w", encoding="utf-8") as f:
         f.write(text)
