@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/schema_command.h"
 #include "pcapkit/errors.h"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   AddAnalyseCommand(app, exit_code);
   AddProtocolsCommand(app, exit_code);
   AddFieldsCommand(app, exit_code);
+  AddSchemaCommand(app, exit_code);
   AddBenchCommand(app, exit_code);
   try {
     app.parse(argc, argv);

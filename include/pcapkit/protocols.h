@@ -61,3 +61,17 @@ std::vector<SelectableField> SelectableFields(RecordKind kind);
 const char* LayerName(LayerLevel layer);
 
 }  // namespace pcapkit
+
+namespace pcapkit {
+
+// The records `pcapkit schema` describes: one kind, or all of them (then the root accepts
+// a record of any kind).
+enum class SchemaKind { kAll, kFrame, kFlow, kAnalysis, kReassembly };
+
+// A JSON Schema (draft 2020-12) of the records of `kind` (one ndjson line, or one member
+// of a json report), generated from the field tables docs/schema.md lists: one document,
+// indented, ending in a newline. Its `$defs` hold one entry per record kind and per
+// protocol layer.
+std::string RecordSchema(SchemaKind kind);
+
+}  // namespace pcapkit
