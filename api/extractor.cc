@@ -9,7 +9,7 @@
 
 #include "api/io.h"
 #include "engine/analysis/analyser.h"
-#include "engine/capture/reader.h"
+#include "engine/capture/input_sequence.h"
 #include "engine/packet/dissector.h"
 #include "formats/analysis_record.h"
 #include "formats/compressed_output.h"
@@ -106,18 +106,16 @@ struct Extractor::Impl {
     Raise(MakeDissectOptions(registry, options, &dissect));
     dissector = std::make_unique<Dissector>(registry, dissect);
     Raise(stages::Selection::Make(options.filter, options.frames, options.count, &selection));
-    Raise(OpenInput());
-    reader->set_max_record_bytes(options.max_record);
-    reader->set_stop(options.stop);
+    Raise(OpenInputs());
     source = std::make_unique<stages::Source>(
-        reader.get(), selection->active() ? selection.get() : nullptr, options.stop);
+        inputs.get(), selection->active() ? selection.get() : nullptr, options.stop);
   }
 
   ExtractOptions options;
   const protocols::Registry& registry;
   std::unique_ptr<Dissector> dissector;
   std::unique_ptr<stages::Selection> selection;  // --filter, --frames, --count
-  std::unique_ptr<capture::Reader> reader;
+  std::unique_ptr<capture::InputSequence> inputs;
   std::unique_ptr<stages::Source> source;
   stages::WorkItem item;  // Next()'s current batch
   uint64_t sequence = 0;
@@ -125,7 +123,15 @@ struct Extractor::Impl {
   Frame frame;
   ExtractSummary summary;
 
-  Status OpenInput();
+  Status OpenInputs();
+  Status CheckSeveralInputs() const;
+  uint64_t InputSize() const;
+  void NoteInputFaults() {
+    summary.input_faults.clear();
+    for (const capture::InputFault& f : inputs->faults())
+      summary.input_faults.push_back(
+          {f.file, f.status.message(), f.status.frame(), f.status.offset()});
+  }
   Status MakeWriter(OutputFormat format, const FieldOptions& fields,
                     const formats::FieldCatalogue& catalogue, const std::string& report,
                     std::unique_ptr<formats::ReportWriter>* out,
@@ -154,7 +160,8 @@ const Frame* Extractor::Next() {
     m.next_frame = 0;
     if (!m.source->Read(m.sequence++, m.item)) {
       Raise(m.source->status());
-      if (!m.selection->done() && !m.source->interrupted()) Raise(m.reader->status());
+      if (!m.selection->done() && !m.source->interrupted()) Raise(m.inputs->status());
+      m.NoteInputFaults();
       return nullptr;
     }
   }
@@ -173,12 +180,59 @@ const ExtractSummary& Extractor::summary() const {
   return impl_->summary;
 }
 
-// The capture: the options' source, else the file (-a: "name" may mean "name.pcap").
-Status Extractor::Impl::OpenInput() {
-  if (options.source)
-    return capture::Reader::FromSource(AdaptSource(options.source), options.source->name(),
-                                       options.batch_bytes, &reader);
-  return capture::Reader::Open(options.input, options.batch_bytes, &reader);
+// The captures: the options' source, else the file (-a: "name" may mean "name.pcap"),
+// else several files, opened in turn as they are reached.
+Status Extractor::Impl::OpenInputs() {
+  if (!options.inputs.empty() && !options.source) {
+    std::vector<std::string> paths;
+    if (Status s = capture::ExpandInputs(options.inputs, &paths); !s.ok()) return s;
+    inputs = std::make_unique<capture::InputSequence>(
+        std::move(paths),
+        capture::InputSequence::Settings{options.batch_bytes, options.max_record, options.stop});
+    return Status::Ok();
+  }
+  std::unique_ptr<capture::Reader> reader;
+  Status s = options.source
+                 ? capture::Reader::FromSource(AdaptSource(options.source), options.source->name(),
+                                               options.batch_bytes, &reader)
+                 : capture::Reader::Open(options.input, options.batch_bytes, &reader);
+  if (!s.ok()) return s;
+  reader->set_max_record_bytes(options.max_record);
+  reader->set_stop(options.stop);
+  inputs = std::make_unique<capture::InputSequence>(std::move(reader));
+  return Status::Ok();
+}
+
+// Several captures make one report of frames: the stateful stages would follow flows
+// across files whose frame numbers restart, and -F's names would collide.
+Status Extractor::Impl::CheckSeveralInputs() const {
+  const ExtractOptions& o = options;
+  if (!inputs->several()) return Status::Ok();
+  const char* what = Reassembling(o)     ? "--reassemble"
+                     : o.flows.enabled   ? "flows"
+                     : o.flow_id         ? "--flow-id"
+                     : Tracing(o)        ? "trace"
+                     : o.analyse.enabled ? "analyse"
+                     : o.files           ? "-F"
+                                         : nullptr;
+  if (what == nullptr) return Status::Ok();
+  return Status::InvalidArgument(std::string(what) +
+                                 " reads one capture at a time: give one INPUT (or merge the "
+                                 "captures first)");
+}
+
+// The bytes to read, for the progress line (0: unknown).
+uint64_t Extractor::Impl::InputSize() const {
+  if (options.source) return 0;
+  std::error_code ec;
+  uint64_t total = 0;
+  for (const std::string& path :
+       inputs->several() ? inputs->paths() : std::vector<std::string>{options.input}) {
+    if (path == "-") return 0;
+    total += std::filesystem::file_size(path, ec);
+    if (ec) return 0;
+  }
+  return total;
 }
 
 // The writer of one report: whole records, or the columns `fields` selects (csv, tsv,
@@ -207,7 +261,7 @@ Status Extractor::Impl::MakeWriter(OutputFormat format, const FieldOptions& fiel
 Status Extractor::Impl::OpenReport(Outputs& out) {
   const ExtractOptions& o = options;
   if (!o.nofile) {
-    formats::CaptureOptions capture = CaptureOptionsOf(o, reader->resolution_digits());
+    formats::CaptureOptions capture = CaptureOptionsOf(o, inputs->resolution_digits());
     if (o.flow_id && !o.fields.empty())
       return Status::InvalidArgument(
           "--flow-id adds `flow` and `community_id` to whole frame records: it does not "
@@ -224,11 +278,8 @@ Status Extractor::Impl::OpenReport(Outputs& out) {
   }
   // A progress line only for a person watching: stderr a terminal, no -v lines, no --quiet.
   bool progress = !o.quiet && !o.verbose && ::isatty(STDERR_FILENO);
-  std::error_code ec;
-  uint64_t input_size = o.source || o.input == "-" ? 0 : std::filesystem::file_size(o.input, ec);
-  out.sink =
-      std::make_unique<stages::Sink>(out.file.get(), out.writer.get(), out.directory,
-                                     FormatExtension(o.format), progress, ec ? 0 : input_size);
+  out.sink = std::make_unique<stages::Sink>(out.file.get(), out.writer.get(), out.directory,
+                                            FormatExtension(o.format), progress, InputSize());
   return Status::Ok();
 }
 
@@ -334,7 +385,7 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
         "--max-open " + std::to_string(t.max_open) + " leaves too few of the process's " +
         std::to_string(limit.rlim_cur) + " file descriptors (ulimit -n)");
   formats::TraceFileOptions files{
-      t.folder,   t.format, nullptr,        CaptureOptionsOf(options, reader->resolution_digits()),
+      t.folder,   t.format, nullptr,        CaptureOptionsOf(options, inputs->resolution_digits()),
       t.max_open, t.force,  t.buffer_bytes, options.strategy != Strategy::kSequential};
   if (IsTextFormat(t.format)) {
     if (IsFlatFormat(t.format))
@@ -390,6 +441,7 @@ ExtractSummary Extractor::Run() {
 ExtractSummary Extractor::Impl::Run() {
   ResolveOutput(options);
   Outputs out;
+  Raise(CheckSeveralInputs());
   Raise(OpenReport(out));
   Raise(OpenReassembly(out));
   Raise(OpenFlows(out));
@@ -406,7 +458,7 @@ ExtractSummary Extractor::Impl::Run() {
   if (out.flows) Raise(out.flows->Finish());
   if (out.analysis) Raise(out.analysis->Finish());
   Summarize(out, max_inflight);
-  if (!source->interrupted() && !selection->done()) Raise(reader->status());
+  if (!source->interrupted() && !selection->done()) Raise(inputs->status());
   return summary;
 }
 
@@ -417,6 +469,7 @@ void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
   s.bytes = out.sink->bytes();
   s.files = out.sink->files();
   s.interrupted = source->interrupted();
+  NoteInputFaults();
   s.output = out.file ? out.file->path() : options.files ? out.directory : "";
   if (out.reassembly) {
     s.reassembly = out.reassembly->stats();

@@ -88,6 +88,11 @@ void ResolveFrameOutput(ExtractOptions& o) {
 }  // namespace
 
 void ResolveInput(ExtractOptions& o) {
+  std::error_code ec;
+  if (o.inputs.size() == 1 && o.input.empty() && !std::filesystem::is_directory(o.inputs[0], ec)) {
+    o.input = o.inputs[0];
+    o.inputs.clear();
+  }
   if (o.auto_extension && !o.source && o.input != "-" &&
       !HasExtension(o.input, {".pcap", ".cap", ".pcapng"}) && !std::filesystem::exists(o.input) &&
       std::filesystem::exists(o.input + ".pcap"))

@@ -66,7 +66,9 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
 
 int RunExtract(const ExtractOptions& o) {
   std::string where = o.nofile ? "" : DescribeOutput(o.output);
-  if (o.verbose) std::fprintf(stderr, "[*] Loading file '%s'\n", o.input.c_str());
+  if (o.verbose)
+    for (const std::string& input : o.inputs.empty() ? std::vector{o.input} : o.inputs)
+      std::fprintf(stderr, "[*] Loading file '%s'\n", input.c_str());
   ExtractSummary s = RunExtraction(o, [&](uint64_t frames) {
     return o.nofile ? "" : "; " + std::to_string(frames) + " frames before it written to " + where;
   });

@@ -36,6 +36,20 @@ void WarnOfFilterWithFragments(const ExtractOptions& o) {
                "them (filter on addresses to keep them; docs/cli.md \"--filter\")\n");
 }
 
+// Several inputs: the captures that could not be read were skipped (their records before
+// the fault are in the report); the run says which, and ends as an input error.
+void ReportInputFaults(const ExtractSummary& s, const ExtractOptions& o) {
+  if (s.input_faults.empty()) return;
+  for (const InputFault& f : s.input_faults)
+    std::fprintf(stderr, "pcapkit: %s (the run went on)\n", f.message.c_str());
+  size_t n = s.input_faults.size();
+  throw InputError(std::to_string(n) + (n == 1 ? " input" : " inputs") +
+                       " could not be read to the end; " + std::to_string(s.frames) +
+                       " frames written" + (o.nofile ? "" : " to " + DescribeOutput(o.output)),
+                   s.input_faults.front().file, s.input_faults.front().frame,
+                   s.input_faults.front().offset);
+}
+
 }  // namespace
 
 ExtractSummary RunExtraction(ExtractOptions o,
@@ -44,13 +58,16 @@ ExtractSummary RunExtraction(ExtractOptions o,
   InstallInterruptHandler();
   o.stop = &g_interrupted;
   Extractor extractor(o);
+  ExtractSummary summary;
   try {
-    return extractor.Run();
+    summary = extractor.Run();
   } catch (const InputError& e) {
     // One line: the fault, then what the report holds.
     throw InputError(e.what() + written(extractor.summary().frames), e.file(), e.frame(),
                      e.offset());
   }
+  ReportInputFaults(summary, o);
+  return summary;
 }
 
 std::string DescribeOutput(const std::string& path) {

@@ -14,7 +14,9 @@ bool HasOneLetterName(std::string_view flag) {
 }  // namespace
 
 void AddInputFlags(CLI::App* cmd, ExtractOptions& o) {
-  cmd->add_option("input", o.input, "capture file (pcap, pcapng, snoop; gzip/zstd), - for stdin")
+  cmd->add_option("input", o.inputs,
+                  "capture files (pcap, pcapng, snoop; gzip/zstd), - for stdin; a folder "
+                  "means the captures in it")
       ->required();
   cmd->add_option("--filter", o.filter,
                   "select frames with a tcpdump expression (libpcap's BPF compiler)");

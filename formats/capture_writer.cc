@@ -191,7 +191,9 @@ class PcapWriter : public ReportWriter {
   void Meta(const capture::MetaRecord& meta, bool, OutBuffer& out) const override {
     // The file header comes from the input's first header: pcap's or snoop's Global
     // Header, or the first interface of a pcapng. Later pcapng interfaces add nothing;
-    // their frames must share the link type (the sink checks).
+    // their frames must share the link type (the sink checks), as must the frames of a
+    // run's later inputs.
+    if (meta.later_input) return;
     if (meta.kind == Kind::kGlobalHeader ||
         (meta.kind == Kind::kInterfaceDescription && meta.ordinal == 1))
       AppendPcapHeader(o_, meta.linktype, meta.snaplen ? meta.snaplen : kDefaultSnaplen, out);

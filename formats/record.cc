@@ -42,6 +42,7 @@ void WriteSplitTime(const Timestamp& t, Emitter& out) {
 
 using namespace protocols;  // FieldType bits
 constexpr FieldSpec kFrameFields[] = {
+    {"file", kText, "with several inputs in one run: the capture the frame came from"},
     {"number", kInt, "1-based frame number in its file", "frame.number"},
     {"time", kText, "capture time, ISO-8601 UTC, the file's resolution"},
     {"time_epoch", kNumber, "seconds since the epoch, the file's decimals", "frame.time_epoch"},
@@ -98,6 +99,7 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
 
 void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out) {
   char buf[48];
+  if (!frame.info().file.empty()) out.Text("file", frame.info().file);
   out.Uint("number", frame.number());
   if (out.Wants("time"))
     out.Plain("time", std::string_view(buf, size_t(util::WriteIsoTime(buf, frame.time()) - buf)));
@@ -137,6 +139,7 @@ void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& reg
 
 void WriteMetaRecord(const capture::MetaRecord& meta, std::string_view key, Emitter& out) {
   out.BeginObject(key);
+  if (!meta.file.empty()) out.Text("file", meta.file);
   for (const MetaField& f : meta.fields) {
     switch (f.kind) {
       case MetaField::kUint:

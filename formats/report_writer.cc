@@ -11,11 +11,20 @@
 namespace pcapkit::formats {
 namespace {
 
-// "Frame 12", the member name of a frame in every report.
-std::string_view FrameTitle(const pcapkit::Frame& frame, char (&buf)[32]) {
-  std::memcpy(buf, "Frame ", 6);
-  char* end = std::to_chars(buf + 6, buf + sizeof buf, frame.number()).ptr;
-  return {buf, size_t(end - buf)};
+// "Frame 12", the member name of a frame in every report; "Frame 12 (a.pcap)" when the
+// run reads several captures, so that the names of a json or plist report stay unique.
+// Valid until the thread's next call.
+std::string_view FrameTitle(const pcapkit::Frame& frame) {
+  thread_local std::string title;
+  char digits[24];
+  title.assign("Frame ");
+  title.append(digits, std::to_chars(digits, digits + sizeof digits, frame.number()).ptr);
+  if (std::string_view file = frame.info().file; !file.empty()) {
+    title.append(" (");
+    title.append(file);
+    title.push_back(')');
+  }
+  return title;
 }
 
 class JsonReport : public ReportWriter {
@@ -35,10 +44,9 @@ class JsonReport : public ReportWriter {
   void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
              size_t* splice) const override {
     if (!first) out.Append(Separator());
-    char buf[32];
     JsonEmitter e(&out);
     e.set_splice(splice);
-    e.Title(FrameTitle(frame, buf));
+    e.Title(FrameTitle(frame));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
   void FrameMembers(const Body& body, OutBuffer& out) const override {
@@ -114,10 +122,9 @@ class PlistReport : public ReportWriter {
     WriteMetaRecord(meta, {}, e);
   }
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t* splice) const override {
-    char buf[32];
     PlistEmitter e(&out, 1);
     e.set_splice(splice);
-    e.Title(FrameTitle(frame, buf));
+    e.Title(FrameTitle(frame));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
   void FrameMembers(const Body& body, OutBuffer& out) const override {
@@ -153,8 +160,7 @@ class TreeReport : public ReportWriter {
   void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
              size_t* splice) const override {
     if (!first) out.Append(Separator());
-    char buf[32];
-    out.Append(FrameTitle(frame, buf));
+    out.Append(FrameTitle(frame));
     out.Push('\n');
     TreeEmitter e(&out);
     e.set_splice(splice);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/capture/input_sequence.h"
 #include "engine/capture/reader.h"
 #include "engine/io/byte_source.h"
 #include "engine/packet/dissector.h"
@@ -111,8 +112,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Read as a stream (copied into tiny batches, records carried across them); reading the
   // same bytes in place must give the same frames.
   std::unique_ptr<capture::Reader> reader;
+  std::unique_ptr<capture::InputSequence> inputs;
   if (capture::Reader::FromSource(testutil::CopiedSource(data, size), "fuzz", 256, &reader).ok()) {
-    stages::Source source(reader.get(), nullptr, nullptr);
+    inputs = std::make_unique<capture::InputSequence>(std::move(reader));
+    stages::Source source(inputs.get(), nullptr, nullptr);
     stages::WorkItem item;
     for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
       for (const capture::FrameRecord& r : item.batch.frames) read.push_back(Digest(item.batch, r));
@@ -143,7 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < kCount; ++i) writers[i]->End(entries == 0, reports[i]);
   std::vector<FrameDigest> in_place;
   bool in_place_ok = ReadAll({reinterpret_cast<const char*>(data), size}, in_place);
-  if (in_place != read || in_place_ok != reader->status().ok())
+  if (in_place != read || in_place_ok != inputs->status().ok())
     Fail("reading in place and reading copies disagree");
 
   CheckJson({reports[kJson].data(), reports[kJson].size()}, "the JSON report");

@@ -21,17 +21,24 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.trace_records.clear();
   item.insertions.clear();
   item.members.clear();
-  if (selection_ && selection_->done()) return false;
+  if (selection_ && selection_->done()) {
+    if (!inputs_->several()) return false;
+    inputs_->SkipRest();  // nothing more of this capture can be selected; the next may be
+  }
   if (stop_ && stop_->load(std::memory_order_relaxed)) {
     interrupted_ = true;
     return false;
   }
-  if (!reader_->Next(item.batch)) {
+  bool first = false;
+  if (!inputs_->Next(item.batch, &first)) {
     // A read cut short by the stop (a quiet pipe) is not the end of the capture.
     if (stop_ && stop_->load(std::memory_order_relaxed)) interrupted_ = true;
     return false;
   }
-  if (selection_) status_ = selection_->Apply(item.batch);
+  if (selection_) {
+    if (first) selection_->Restart();
+    status_ = selection_->Apply(item.batch);
+  }
   return status_.ok();
 }
 

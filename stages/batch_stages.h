@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "engine/capture/batch.h"
-#include "engine/capture/reader.h"
+#include "engine/capture/input_sequence.h"
 #include "engine/flows/flow_packet.h"
 #include "engine/packet/dissector.h"
 #include "engine/reassembly/inputs.h"
@@ -82,21 +82,21 @@ struct ProcessOptions {
 };
 
 // Stage 1 (serial): where batches come from, selected (--filter, --frames, --count), and
-// when to stop: at the end of the capture, when no further frame can be selected, or
-// when `stop` is raised (SIGINT).
+// when to stop: at the end of the captures, when no further frame can be selected, or
+// when `stop` is raised (SIGINT). With several captures, the selection applies to each.
 class Source {
  public:
-  Source(capture::Reader* reader, Selection* selection, const std::atomic<bool>* stop)
-      : reader_(reader), selection_(selection), stop_(stop) {}
+  Source(capture::InputSequence* inputs, Selection* selection, const std::atomic<bool>* stop)
+      : inputs_(inputs), selection_(selection), stop_(stop) {}
   // The next batch into `item`. False when there is nothing more to write: then status()
   // says why, when it is a failure (a filter that does not compile for a new link type;
-  // the reader's own fault is its status()).
+  // the captures' own faults are the input sequence's).
   bool Read(uint64_t sequence, WorkItem& item);
   bool interrupted() const { return interrupted_; }
   const Status& status() const { return status_; }
 
  private:
-  capture::Reader* reader_;
+  capture::InputSequence* inputs_;
   Selection* selection_;
   const std::atomic<bool>* stop_;
   bool interrupted_ = false;

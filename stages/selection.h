@@ -32,6 +32,12 @@ class Selection {
   Status Apply(capture::Batch& batch);
   // No frame after this point can be selected: reading may stop.
   bool done() const { return done_; }
+  // A new capture begins (several inputs): its frames count from 1 again, and --frames
+  // and --count apply to it afresh.
+  void Restart() {
+    selected_ = 0;
+    done_ = false;
+  }
 
  private:
   Selection(const std::string& filter, uint64_t count);

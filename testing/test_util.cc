@@ -141,7 +141,8 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   writer->Begin(out);
   stages::WorkItem item;
   stages::ProcessOptions process{&dissector, writer.get(), &registry, false, false};
-  stages::Source source(reader.get(), nullptr, nullptr);
+  capture::InputSequence inputs(std::move(reader));
+  stages::Source source(&inputs, nullptr, nullptr);
   uint64_t entries = 0;
   for (uint64_t seq = 0; source.Read(seq, item); ++seq) {
     stages::Process(process, item);

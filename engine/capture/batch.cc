@@ -14,6 +14,11 @@ std::string MetaRecord::Title() const {
     title += ' ';  // not " " + to_string(): GCC 12 warns falsely of overlap there (PR 105651)
     title += std::to_string(ordinal);
   }
+  if (!file.empty()) {
+    title += " (";
+    title += file;
+    title += ')';
+  }
   return title;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pcapkit/frame.h"
@@ -45,8 +46,13 @@ struct MetaRecord {
   uint8_t ts_digits = 6;
   std::vector<MetaField> fields;
   uint32_t before_frame = 0;  // index in Batch::frames of the frame it precedes
+  // From a capture after the first of a run's several inputs: a writer of a format with a
+  // single file header (pcap) leaves its header out.
+  bool later_input = false;
+  std::string_view file;  // with several inputs: the capture it came from
 
-  // The record's name in reports: "Global Header", "Section Header 2", ...
+  // The record's name in reports: "Global Header", "Section Header 2", ...; with several
+  // inputs "Global Header (a.pcap)".
   std::string Title() const;
 
   void Uint(std::string key, uint64_t v) {

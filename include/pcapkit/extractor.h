@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pcapkit/errors.h"
 #include "pcapkit/frame.h"
@@ -18,8 +19,18 @@
 
 namespace pcapkit {
 
+// A capture of several inputs that could not be read to its end; the records before the
+// fault are in the report.
+struct InputFault {
+  std::string file;
+  std::string message;  // names the file, the frame and the byte offset
+  uint64_t frame = 0;
+  uint64_t offset = 0;
+};
+
 struct ExtractSummary {
   uint64_t frames = 0;       // frames read and written
+  std::vector<InputFault> input_faults;  // several inputs: the captures skipped or cut short
   uint64_t bytes = 0;        // captured bytes of those frames
   std::string output;        // where the report went ("" with nofile)
   size_t max_inflight = 0;   // most batches between reader and writer at once

@@ -45,6 +45,8 @@ struct FrameInfo {
   // them, `options_at` bytes after the frame's data, in the section's byte order.
   uint32_t options_at = 0, options_len = 0;
   bool options_big_endian = false;
+  // With several inputs in one run: the capture the frame came from (empty otherwise).
+  std::string_view file;
 };
 
 // One dissected layer: where it is in the frame and what it is. `length` covers the

@@ -79,6 +79,11 @@ struct AnalyseOptions {
 
 struct ExtractOptions {
   std::string input;  // INPUT: a path, or "-" for stdin
+  // INPUT...: several captures (a folder: the captures in it, in name order), read in
+  // turn into one report; each record names its `file`, frames count per file, and a
+  // capture that cannot be read is reported and skipped (ExtractSummary::input_faults).
+  // One path that is not a folder is the same as `input`. Not with the stateful stages.
+  std::vector<std::string> inputs;
   // Instead of `input`: a capture from memory or a callback (pcapkit/io.h).
   std::shared_ptr<CaptureSource> source;
   // Instead of `output`: where the report's bytes go (the format must be given; not -F).
