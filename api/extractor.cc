@@ -242,7 +242,7 @@ Status Extractor::Impl::MakeWriter(OutputFormat format, const FieldOptions& fiel
                                    const std::string& report,
                                    std::unique_ptr<formats::ReportWriter>* out,
                                    const formats::CaptureOptions& capture) {
-  formats::RecordOptions record{options.payload, nullptr};
+  formats::RecordOptions record{options.payload, nullptr, options.names};
   std::string name = FormatName(format);
   if (IsFlatFormat(format) && fields.empty())
     return Status::InvalidArgument(name + " writes the fields -e selects: give -e FIELD for " +
@@ -299,7 +299,7 @@ Status Extractor::Impl::OpenReassembly(Outputs& out) {
     if (!s.ok()) return s;
   }
   out.reassembly = std::make_unique<stages::ReassemblyStage>(
-      o.reassembly, dissector.get(), registry, formats::RecordOptions{o.payload},
+      o.reassembly, dissector.get(), registry, formats::RecordOptions{o.payload, nullptr, o.names},
       out.reassembly_writer.get(), out.reassembly_file.get());
   out.wanted = out.reassembly->wanted();
   return Status::Ok();
@@ -392,7 +392,8 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
       return Status::InvalidArgument(
           "trace files hold whole records: json, ndjson, plist, tree, "
           "pcap or pcapng");
-    out.trace_writer = formats::MakeReportWriter(t.format, registry, {options.payload, nullptr});
+    out.trace_writer =
+        formats::MakeReportWriter(t.format, registry, {options.payload, nullptr, options.names});
     files.writer = out.trace_writer.get();
   }
   std::unique_ptr<formats::TraceFiles> trace_files;
@@ -401,7 +402,8 @@ Status Extractor::Impl::OpenTrace(Outputs& out) {
   if (Status s = formats::OutputFile::Open(t.folder + "/index.ndjson", &index); !s.ok()) return s;
   out.flows->set_trace(std::make_unique<stages::FlowTrace>(
       std::move(trace_files), t.all, t.unidirectional,
-      formats::MakeReportWriter(OutputFormat::kNdjson, registry, {options.payload, nullptr}),
+      formats::MakeReportWriter(OutputFormat::kNdjson, registry,
+                                {options.payload, nullptr, options.names}),
       std::move(index)));
   return Status::Ok();
 }

@@ -103,12 +103,16 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
   f->capture.Add(cmd);
   cmd->add_flag("-a,--auto-extension", o.auto_extension,
                 "add .pcap to the input and the format's extension to the output when missing");
-  cmd->add_flag("-v,--verbose", o.verbose, "print 'Frame N: chain' per frame on stderr");
+  cmd->add_flag("-v,--verbose", o.verbose,
+                "print 'Frame N: chain' per frame on stderr; --log-level info by default");
   cmd->add_option("-L,--layer", f->layer,
                   "stop dissecting after this layer: link, internet, transport, application");
   cmd->add_option("-P,--protocol", o.stop_protocol,
                   "stop dissecting after this protocol (see `pcapkit protocols`)");
   cmd->add_flag("--payload", o.payload, "write the bytes of undissected (raw) data as hex");
+  cmd->add_flag(
+      "--names", o.names,
+      "enumerations also by name: type_name \"IPv4\" beside type 2048 (tree: 2048 (IPv4))");
   cmd->add_flag("--nofile", o.nofile, "dissect without writing a report");
   f->strategy.Add(cmd, o, "no progress line on stderr");
   cmd->add_option("--reassemble", f->reassemble,

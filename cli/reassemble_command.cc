@@ -66,6 +66,9 @@ void AddReassembleCommand(CLI::App& app, int& exit_code) {
                 "add the format's extension to the output when missing");
   AddInputFlags(cmd, o);
   cmd->add_flag("--payload", o.payload, "write the bytes of undissected (raw) data as hex");
+  cmd->add_flag(
+      "--names", o.names,
+      "enumerations also by name: type_name \"IPv4\" beside type 2048 (tree: 2048 (IPv4))");
   f->strategy.Add(cmd, o, "no summary line on stderr");
   AddLimitFlags(cmd, o);
   f->reassembly.Add(cmd, o.reassembly);

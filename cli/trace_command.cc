@@ -60,6 +60,9 @@ void AddTraceCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--force", o.trace.force, "write into FOLDER even when it is not empty");
   f->capture.Add(cmd);
   cmd->add_flag("--payload", o.payload, "text formats: write the bytes of raw layers as hex");
+  cmd->add_flag(
+      "--names", o.names,
+      "enumerations also by name: type_name \"IPv4\" beside type 2048 (tree: 2048 (IPv4))");
   AddInputFlags(cmd, o);
   f->strategy.Add(cmd, o, "no summary line on stderr");
   AddLimitFlags(cmd, o);

@@ -33,7 +33,7 @@ set_target_properties(pcapkit_package PROPERTIES EXPORT_NAME pcapkit)
 target_link_libraries(pcapkit_package INTERFACE
   "$<BUILD_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,pcapkit_dist>>"
   "$<INSTALL_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,pcapkit::archive>>"
-  TBB::tbb ZLIB::ZLIB zstd::libzstd_shared OpenSSL::Crypto PkgConfig::PCAP PkgConfig::NGHTTP2
+  TBB::tbb ZLIB::ZLIB zstd::libzstd_shared OpenSSL::SSL OpenSSL::Crypto PkgConfig::PCAP PkgConfig::NGHTTP2
   PkgConfig::BROTLI Threads::Threads)
 target_include_directories(pcapkit_package INTERFACE
                            $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)

@@ -117,6 +117,7 @@ void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, 
 
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out) {
+  out.set_names(options.names);
   for (size_t i = 0; i < frame.layer_count(); ++i) {
     out.BeginObject(registry.Info(frame.layer(i).proto).key);
     WriteLayer(frame, i, registry, options, out);

@@ -19,6 +19,7 @@ struct RecordOptions {
   bool payload = false;  // write the bytes of `raw` layers as `data`
   // -e: the fields of a flat report (csv, tsv, ndjson with fields); null: whole records.
   std::shared_ptr<const FieldSelection> fields;
+  bool names = false;  // --names: enumerations carry their names (Emitter::Enum)
 };
 
 // The frame record's own members, as WriteFrameMembers writes them (-e's names).

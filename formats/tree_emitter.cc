@@ -92,6 +92,12 @@ void TreeEmitter::EndArray() {
 void TreeEmitter::Uint(std::string_view key, uint64_t v) {
   Add(key, std::to_string(v), false);
 }
+// PyPCAPKit's habit: the name beside the number, on one line ("type -> 2048 (IPv4)").
+void TreeEmitter::Enum(std::string_view key, uint64_t v, NameOf name_of) {
+  const char* name = names() ? name_of(v) : nullptr;
+  if (name == nullptr) return Uint(key, v);
+  Add(key, std::to_string(v) + " (" + name + ")", false);
+}
 void TreeEmitter::Int(std::string_view key, int64_t v) {
   Add(key, std::to_string(v), false);
 }

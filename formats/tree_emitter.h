@@ -35,6 +35,7 @@ class TreeEmitter final : public Emitter {
   void BeginArray(std::string_view key = {}) override;
   void EndArray() override;
   void Uint(std::string_view key, uint64_t v) override;
+  void Enum(std::string_view key, uint64_t v, NameOf name_of) override;
   void Int(std::string_view key, int64_t v) override;
   void Bool(std::string_view key, bool v) override;
   void Text(std::string_view key, std::string_view v) override;

@@ -127,7 +127,7 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   pcapkit::DissectOptions dissect;
   pcapkit::Raise(pcapkit::MakeDissectOptions(registry, options, &dissect));
   Dissector dissector(registry, dissect);
-  formats::RecordOptions record{options.payload, nullptr};
+  formats::RecordOptions record{options.payload, nullptr, options.names};
   if (!options.fields.empty())
     pcapkit::Raise(formats::FieldSelection::Make(
         options.fields, {formats::FrameFields(), &registry, true}, &record.fields));

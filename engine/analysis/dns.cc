@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/analysis/analyser.h"
+#include "engine/protocols/names.h"
 #include "engine/reassembly/inputs.h"
 
 namespace pcapkit::analysis {
@@ -120,37 +121,9 @@ Parsed Parse(Bytes m) {
   return p;
 }
 
-const char* TypeName(uint16_t type) {
-  static constexpr struct {
-    uint16_t type;
-    const char* name;
-  } kTypes[] = {
-      {1, "A"},           {2, "NS"},      {5, "CNAME"},   {6, "SOA"},       {12, "PTR"},
-      {13, "HINFO"},      {15, "MX"},     {16, "TXT"},    {17, "RP"},       {18, "AFSDB"},
-      {24, "SIG"},        {25, "KEY"},    {28, "AAAA"},   {29, "LOC"},      {33, "SRV"},
-      {35, "NAPTR"},      {36, "KX"},     {37, "CERT"},   {39, "DNAME"},    {41, "OPT"},
-      {42, "APL"},        {43, "DS"},     {44, "SSHFP"},  {45, "IPSECKEY"}, {46, "RRSIG"},
-      {47, "NSEC"},       {48, "DNSKEY"}, {49, "DHCID"},  {50, "NSEC3"},    {51, "NSEC3PARAM"},
-      {52, "TLSA"},       {53, "SMIMEA"}, {55, "HIP"},    {59, "CDS"},      {60, "CDNSKEY"},
-      {61, "OPENPGPKEY"}, {62, "CSYNC"},  {63, "ZONEMD"}, {64, "SVCB"},     {65, "HTTPS"},
-      {99, "SPF"},        {249, "TKEY"},  {250, "TSIG"},  {251, "IXFR"},    {252, "AXFR"},
-      {253, "MAILB"},     {254, "MAILA"}, {255, "ANY"},   {256, "URI"},     {257, "CAA"},
-      {32768, "TA"},      {32769, "DLV"}};
-  for (const auto& t : kTypes)
-    if (t.type == type) return t.name;
-  return nullptr;
-}
-
-const char* RcodeName(unsigned rcode) {
-  static constexpr const char* kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                           "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-                                           "NXRRSET", "NOTAUTH", "NOTZONE",  "DSOTYPENI"};
-  return rcode < std::size(kNames) ? kNames[rcode] : nullptr;
-}
-
 // "A", "AAAA", ...; RFC 3597's "TYPE<n>" for the others.
 void WriteTypeName(Emitter& e, uint16_t type) {
-  if (const char* name = TypeName(type)) return e.Plain("type_name", name);
+  if (const char* name = protocols::DnsTypeName(type)) return e.Plain("type_name", name);
   char buf[16];
   e.Plain("type_name", std::string_view(buf, std::snprintf(buf, sizeof buf, "TYPE%u", type)));
 }
@@ -416,7 +389,7 @@ void DnsAnalyser::Write(const Msg* query, const Msg* response) {
       e.Uint("opcode", (main.flags >> 11) & 15);
       if (response) {
         e.Uint("rcode", main.flags & 15);
-        if (const char* name = RcodeName(main.flags & 15)) e.Plain("rcode_name", name);
+        if (const char* name = protocols::DnsRcodeName(main.flags & 15)) e.Plain("rcode_name", name);
       }
       e.Bool("aa", (main.flags & 0x0400) != 0);
       e.Bool("tc", (main.flags & 0x0200) != 0);

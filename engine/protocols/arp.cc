@@ -37,7 +37,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("ptype", a.ptype());
   out.Uint("hlen", a.hlen());
   out.Uint("plen", a.plen());
-  out.Uint("oper", a.oper());
+  out.Enum("oper", a.oper(), ArpOperationName);
   Address(out, "sha", a.sha(), a.hlen(), false, a.ptype());
   Address(out, "spa", a.spa(), a.plen(), true, a.ptype());
   Address(out, "tha", a.tha(), a.hlen(), false, a.ptype());
@@ -50,6 +50,7 @@ constexpr FieldSpec kFields[] = {
     {"hlen", kInt, "hardware address length, bytes", "arp.hw.size"},
     {"plen", kInt, "protocol address length, bytes", "arp.proto.size"},
     {"oper", kInt, "operation (1 request, 2 reply, 3/4 RARP request/reply, …)", "arp.opcode"},
+    {"oper_name", kText, "`request`, `reply`, `RARP request`, … (with --names)"},
     {"sha", kMac | kHex, "sender hardware address (MAC when `hlen` = 6)", "arp.src.hw_mac"},
     {"spa", kIpv4 | kIpv6 | kHex,
      "sender protocol address (typed when `ptype` and `plen` say IPv4 or IPv6)",

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/protocols/emitter.h"
+#include "engine/protocols/names.h"
 #include "engine/protocols/registry.h"
 #include "pcapkit/layers.h"
 

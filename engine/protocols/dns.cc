@@ -207,7 +207,7 @@ void WriteRecords(const uint8_t* m, uint32_t len, uint32_t& pos, uint32_t count,
     uint16_t rdlen = Be16(m + next + 8);
     out.BeginObject();
     out.Text("name", name);
-    out.Uint("type", type);
+    out.Enum("type", type, DnsTypeName);
     if (type == 41) {  // OPT: class and TTL carry EDNS fields (RFC 6891)
       out.Uint("udp_payload_size", klass);
       out.Uint("ext_rcode", ttl >> 24);
@@ -215,7 +215,7 @@ void WriteRecords(const uint8_t* m, uint32_t len, uint32_t& pos, uint32_t count,
       out.Bool("do", (ttl & 0x8000) != 0);
       out.Hex("data", m + next + 10, rdlen);
     } else {
-      out.Uint("class", klass & 0x7fff);
+      out.Enum("class", klass & 0x7fff, DnsClassName);
       if (klass & 0x8000) out.Bool("cache_flush", true);  // mDNS
       out.Uint("ttl", ttl);
       WriteRdata(m, type, next + 10, rdlen, out);
@@ -237,14 +237,14 @@ void Write(const LayerContext& l, Emitter& out) {
   uint16_t flags = Be16(m + 2);
   out.Uint("id", Be16(m));
   out.Bool("qr", (flags & 0x8000) != 0);
-  out.Uint("opcode", (flags >> 11) & 15);
+  out.Enum("opcode", (flags >> 11) & 15, DnsOpcodeName);
   out.Bool("aa", (flags & 0x0400) != 0);
   out.Bool("tc", (flags & 0x0200) != 0);
   out.Bool("rd", (flags & 0x0100) != 0);
   out.Bool("ra", (flags & 0x0080) != 0);
   out.Bool("ad", (flags & 0x0020) != 0);
   out.Bool("cd", (flags & 0x0010) != 0);
-  out.Uint("rcode", flags & 15);
+  out.Enum("rcode", flags & 15, DnsRcodeName);
   uint32_t pos = 12;
   out.BeginArray("questions");
   for (uint32_t q = 0, n = Be16(m + 4); q < n; ++q) {
@@ -252,8 +252,8 @@ void Write(const LayerContext& l, Emitter& out) {
     std::string name = Name(m, len, pos, next);
     out.BeginObject();
     out.Text("name", name);
-    out.Uint("type", Be16(m + next));
-    out.Uint("class", Be16(m + next + 2) & 0x7fff);
+    out.Enum("type", Be16(m + next), DnsTypeName);
+    out.Enum("class", Be16(m + next + 2) & 0x7fff, DnsClassName);
     out.EndObject();
     pos = next + 4;
   }
@@ -270,7 +270,9 @@ void Write(const LayerContext& l, Emitter& out) {
   {section, kList, records, nullptr},                                                           \
   {section "[].name", kText, "owner name (`\"\"` for the root)", "dns.resp.name"},              \
   {section "[].type", kInt, "record type", "dns.resp.type"},                                    \
+  {section "[].type_name", kText, "`A`, `AAAA`, `MX`, … (with --names)", nullptr},              \
   {section "[].class", kInt, "class, without mDNS's cache-flush bit", nullptr},                 \
+  {section "[].class_name", kText, "`IN`, `CH`, … (with --names)", nullptr},                    \
   {section "[].cache_flush", kBool, "mDNS: true when the cache-flush bit is set", nullptr},     \
   {section "[].ttl", kInt, "time to live, seconds", "dns.resp.ttl"},                            \
   {section "[].data", kIpv4 | kIpv6 | kText | kHex,                                             \
@@ -299,6 +301,7 @@ constexpr FieldSpec kFields[] = {
     {"id", kInt, "transaction id", "dns.id"},
     {"qr", kBool, "a response", "dns.flags.response"},
     {"opcode", kInt, "kind of query (0 standard)", "dns.flags.opcode"},
+    {"opcode_name", kText, "`QUERY`, `NOTIFY`, `UPDATE`, … (with --names)"},
     {"aa", kBool, "authoritative answer", nullptr},
     {"tc", kBool, "truncated", nullptr},
     {"rd", kBool, "recursion desired", nullptr},
@@ -306,10 +309,13 @@ constexpr FieldSpec kFields[] = {
     {"ad", kBool, "authentic data", nullptr},
     {"cd", kBool, "checking disabled", nullptr},
     {"rcode", kInt, "response code", "dns.flags.rcode"},
+    {"rcode_name", kText, "`NOERROR`, `NXDOMAIN`, … (with --names)"},
     {"questions", kList, "question section", nullptr},
     {"questions[].name", kText, "queried name (`\"\"` for the root)", "dns.qry.name"},
     {"questions[].type", kInt, "queried type", "dns.qry.type"},
+    {"questions[].type_name", kText, "`A`, `AAAA`, … (with --names)"},
     {"questions[].class", kInt, "class, without mDNS's unicast-response bit", "dns.qry.class"},
+    {"questions[].class_name", kText, "`IN`, … (with --names)"},
     PCAPKIT_DNS_RECORD_FIELDS("answers", "answer section"),
     PCAPKIT_DNS_RECORD_FIELDS("authorities", "authority section"),
     PCAPKIT_DNS_RECORD_FIELDS("additionals", "additional section"),

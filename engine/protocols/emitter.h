@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace pcapkit {
@@ -31,6 +32,24 @@ class Emitter {
   virtual void Ipv4(std::string_view key, const uint8_t* p) = 0;
   virtual void Ipv6(std::string_view key, const uint8_t* p) = 0;
 
+  // An enumerated value (an EtherType, a DNS type, a TLS version): the number, and with
+  // --names also its name as the member `<key>_name` ("type_name": "IPv4"); the tree
+  // format draws "2048 (IPv4)" instead. `name_of` is asked only then; it returns null for
+  // a value without a name, and the name member is left out.
+  using NameOf = const char* (*)(uint64_t value);
+  virtual void Enum(std::string_view key, uint64_t v, NameOf name_of) {
+    Uint(key, v);
+    if (!names_) return;
+    char buf[64];
+    std::string_view name_key = NameKey(key, buf);
+    if (name_key.empty() || !Wants(name_key)) return;
+    if (const char* name = name_of(v)) Plain(name_key, name);
+  }
+  // --names: enumerations carry their names too (a writer asks for lists of them, which
+  // Enum cannot place beside their items).
+  bool names() const { return names_; }
+  void set_names(bool on) { names_ = on; }
+
   // Whether the scalar member `key` of the object being written is wanted at all: a writer
   // may skip making a costly value (a formatted time) when it is not. Every format wants
   // every member; a flat report (-e) only those it selects.
@@ -43,6 +62,19 @@ class Emitter {
   // (extract --flow-id: a frame's flow, after its `protocols`). A format that supports it
   // records the output offset there; the others ignore it.
   virtual void Splice() {}
+
+ protected:
+  // "type" -> "type_name", in `buf`; empty when the key does not fit.
+  static std::string_view NameKey(std::string_view key, char (&buf)[64]) {
+    constexpr std::string_view kSuffix = "_name";
+    if (key.empty() || key.size() + kSuffix.size() > sizeof buf) return {};
+    std::memcpy(buf, key.data(), key.size());
+    std::memcpy(buf + key.size(), kSuffix.data(), kSuffix.size());
+    return {buf, key.size() + kSuffix.size()};
+  }
+
+ private:
+  bool names_ = false;
 };
 
 }  // namespace pcapkit

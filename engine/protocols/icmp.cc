@@ -30,7 +30,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 void Write(const LayerContext& l, Emitter& out) {
   Icmp icmp(l.p, l.length, l.hdr_len);
   uint8_t type = icmp.type();
-  out.Uint("type", type);
+  out.Enum("type", type, IcmpTypeName);
   out.Uint("code", icmp.code());
   out.Uint("checksum", icmp.checksum());
   if (l.hdr_len < 8) return;
@@ -49,6 +49,7 @@ void Write(const LayerContext& l, Emitter& out) {
 
 constexpr FieldSpec kFields[] = {
     {"type", kInt, "message type", "icmp.type"},
+    {"type_name", kText, "`Echo Request`, `Destination Unreachable`, … (with --names)"},
     {"code", kInt, "message code", "icmp.code"},
     {"checksum", kInt, "as on the wire", "icmp.checksum"},
     {"id", kInt, "echo, timestamp, information and address-mask messages: identifier",

@@ -138,7 +138,7 @@ void WriteNdOptions(const uint8_t* p, uint32_t n, Emitter& out) {
 void Write(const LayerContext& l, Emitter& out) {
   Icmpv6 icmp(l.p, l.length, l.hdr_len);
   uint8_t type = icmp.type();
-  out.Uint("type", type);
+  out.Enum("type", type, Icmpv6TypeName);
   out.Uint("code", icmp.code());
   out.Uint("checksum", icmp.checksum());
   WriteMessage(type, l.p + 4, out);
@@ -149,6 +149,7 @@ void Write(const LayerContext& l, Emitter& out) {
 
 constexpr FieldSpec kFields[] = {
     {"type", kInt, "message type", "icmpv6.type"},
+    {"type_name", kText, "`Neighbor Solicitation`, `Echo Request`, … (with --names)"},
     {"code", kInt, "message code", "icmpv6.code"},
     {"checksum", kInt, "as on the wire", "icmpv6.checksum"},
     {"id", kInt, "echo request / reply: identifier", "icmpv6.echo.identifier"},

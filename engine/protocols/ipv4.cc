@@ -119,7 +119,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.EndObject();
   out.Uint("offset", ip.offset());
   out.Uint("ttl", ip.ttl());
-  out.Uint("protocol", ip.protocol());
+  out.Enum("protocol", ip.protocol(), IpProtocolName);
   out.Uint("checksum", ip.checksum());
   out.Ipv4("src", ip.src());
   out.Ipv4("dst", ip.dst());
@@ -143,6 +143,7 @@ constexpr FieldSpec kFields[] = {
      "ip.frag_offset /8"},
     {"ttl", kInt, "time to live (hops)", "ip.ttl"},
     {"protocol", kInt, "IP protocol number of the payload", "ip.proto"},
+    {"protocol_name", kText, "the protocol pcapkit dissects under that number (with --names)"},
     {"checksum", kInt, "header checksum as on the wire", "ip.checksum"},
     {"src", kIpv4, "source address", "ip.src"},
     {"dst", kIpv4,

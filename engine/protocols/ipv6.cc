@@ -26,7 +26,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("class", ip.traffic_class());
   out.Uint("label", ip.flow_label());
   out.Uint("payload", ip.payload_length());
-  out.Uint("next", ip.next_header());
+  out.Enum("next", ip.next_header(), IpProtocolName);
   out.Uint("limit", ip.hop_limit());
   out.Ipv6("src", ip.src());
   out.Ipv6("dst", ip.dst());
@@ -41,6 +41,7 @@ constexpr FieldSpec kFields[] = {
     {"payload", kInt, "payload length field (0 for jumbograms: the payload is what was captured)",
      "ipv6.plen"},
     {"next", kInt, "next header", "ipv6.nxt"},
+    {"next_name", kText, "the protocol pcapkit dissects under that number (with --names)"},
     {"limit", kInt, "hop limit", "ipv6.hlim"},
     {"src", kIpv6, "source address", "ipv6.src"},
     {"dst", kIpv6, "destination address", "ipv6.dst"},

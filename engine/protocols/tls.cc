@@ -72,12 +72,20 @@ void Alpn(const uint8_t* list, uint32_t n, Emitter& out) {
 
 // supported_versions: a list (ClientHello) or one version (ServerHello).
 void SupportedVersions(const uint8_t* e, uint32_t elen, Emitter& out) {
-  out.BeginArray("versions");
+  uint32_t first = 0, end = 0;  // the versions, two bytes each, lie in [first, end)
   if (elen == 2) {
-    out.Uint({}, Be16(e));
-  } else if (elen >= 1) {
-    for (uint32_t i = 1; i + 2 <= elen && i <= e[0]; i += 2) out.Uint({}, Be16(e + i));
+    end = 2;
+  } else if (elen >= 1) {  // a length byte, then the list
+    first = 1;
+    end = std::min<uint32_t>(elen, 1u + e[0]);
   }
+  out.BeginArray("versions");
+  for (uint32_t i = first; i + 2 <= end; i += 2) out.Uint({}, Be16(e + i));
+  out.EndArray();
+  if (!out.names()) return;
+  out.BeginArray("version_names");
+  for (uint32_t i = first; i + 2 <= end; i += 2)
+    if (const char* name = TlsVersionName(Be16(e + i))) out.Plain({}, name);
   out.EndArray();
 }
 
@@ -88,7 +96,7 @@ void Extensions(const uint8_t* p, uint32_t n, Emitter& out) {
   util::TlvEntry e;
   while (extensions.Next(e) && e.error == util::TlvError::kNone) {
     out.BeginObject();
-    out.Uint("type", e.type);
+    out.Enum("type", e.type, TlsExtensionName);
     out.Uint("len", e.value_len);
     if (e.type == 0 && e.value_len >= 5) {
       ServerNames(e.value + 2, e.value_len - 2, out);
@@ -102,10 +110,23 @@ void Extensions(const uint8_t* p, uint32_t n, Emitter& out) {
   out.EndArray();
 }
 
+// The ClientHello's cipher suites, and with --names their names beside them (a suite
+// OpenSSL does not know has none: the two lists then differ in length).
+void CipherSuites(const uint8_t* p, uint32_t n, Emitter& out) {
+  out.BeginArray("cipher_suites");
+  for (uint32_t i = 0; i + 1 < n; i += 2) out.Uint({}, Be16(p + i));
+  out.EndArray();
+  if (!out.names()) return;
+  out.BeginArray("cipher_suite_names");
+  for (uint32_t i = 0; i + 1 < n; i += 2)
+    if (const char* name = TlsCipherSuiteName(Be16(p + i))) out.Plain({}, name);
+  out.EndArray();
+}
+
 // ClientHello (1) and ServerHello (2) bodies; false when the body is cut short.
 bool Hello(uint8_t type, const uint8_t* b, uint32_t n, Emitter& out) {
   if (n < 35) return false;
-  out.Uint("version", Be16(b));
+  out.Enum("version", Be16(b), TlsVersionName);
   out.Hex("random", b + 2, 32);
   uint32_t pos = 34;
   uint8_t sid = b[pos];
@@ -116,15 +137,13 @@ bool Hello(uint8_t type, const uint8_t* b, uint32_t n, Emitter& out) {
     if (pos + 2 > n) return false;
     uint16_t cs = Be16(b + pos);
     if (pos + 2 + cs > n) return false;
-    out.BeginArray("cipher_suites");
-    for (uint32_t i = 0; i + 1 < cs; i += 2) out.Uint({}, Be16(b + pos + 2 + i));
-    out.EndArray();
+    CipherSuites(b + pos + 2, cs, out);
     pos += 2u + cs;
     if (pos + 1 > n || pos + 1 + b[pos] > n) return false;
     pos += 1u + b[pos];  // compression methods
   } else {
     if (pos + 3 > n) return false;
-    out.Uint("cipher_suite", Be16(b + pos));
+    out.Enum("cipher_suite", Be16(b + pos), TlsCipherSuiteName);
     pos += 3;  // suite, compression method
   }
   if (pos + 2 <= n) {
@@ -142,15 +161,15 @@ void Write(const LayerContext& l, Emitter& out) {
     uint32_t rlen = Be16(r + 3);
     uint32_t avail = std::min(rlen, l.length - pos - 5);
     out.BeginObject();
-    out.Uint("content_type", r[0]);
-    out.Uint("version", Be16(r + 1));
+    out.Enum("content_type", r[0], TlsContentTypeName);
+    out.Enum("version", Be16(r + 1), TlsVersionName);
     out.Uint("length", rlen);
     if (avail < rlen) out.Bool("truncated", true);
     if (r[0] == 22 && avail >= 4) {  // handshake
       const uint8_t* h = r + 5;
       uint32_t hlen = uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
       out.BeginObject("handshake");
-      out.Uint("type", h[0]);
+      out.Enum("type", h[0], TlsHandshakeTypeName);
       out.Uint("length", hlen);
       if ((h[0] == 1 || h[0] == 2) && !Hello(h[0], h + 4, std::min(hlen, avail - 4), out))
         out.Plain("error", "hello cut short");
@@ -166,20 +185,31 @@ void Write(const LayerContext& l, Emitter& out) {
 constexpr FieldSpec kFields[] = {
     {"records", kList, "every record starting in the segment", nullptr},
     {"records[].content_type", kInt, "record content type", "tls.record.content_type"},
+    {"records[].content_type_name", kText, "`handshake`, `application_data`, … (with --names)"},
     {"records[].version", kInt, "record version", "tls.record.version"},
+    {"records[].version_name", kText, "`TLS 1.2`, … (with --names)"},
     {"records[].length", kInt, "record length", "tls.record.length"},
     {"records[].truncated", kBool, "true when the record continues past the segment", nullptr},
     {"records[].handshake", kObject, "content type 22: the handshake message", nullptr},
     {"records[].handshake.type", kInt, "handshake type", "tls.handshake.type"},
+    {"records[].handshake.type_name", kText, "`client_hello`, `certificate`, … (with --names)"},
     {"records[].handshake.length", kInt, "handshake length", nullptr},
     {"records[].handshake.version", kInt, "ClientHello, ServerHello: version", nullptr},
+    {"records[].handshake.version_name", kText, "`TLS 1.2`, … (with --names)"},
     {"records[].handshake.random", kHex, "ClientHello, ServerHello: random", nullptr},
     {"records[].handshake.session_id", kHex, "ClientHello, ServerHello: session id", nullptr},
     {"records[].handshake.cipher_suites", kList, "ClientHello: the cipher suites", nullptr},
     {"records[].handshake.cipher_suites[]", kInt, "a cipher suite", nullptr},
+    {"records[].handshake.cipher_suite_names", kList,
+     "with --names: the names of the suites OpenSSL knows (IANA's), in order"},
+    {"records[].handshake.cipher_suite_names[]", kText, "a cipher suite's name"},
     {"records[].handshake.cipher_suite", kInt, "ServerHello: the cipher suite", nullptr},
+    {"records[].handshake.cipher_suite_name", kText,
+     "`TLS_AES_128_GCM_SHA256`, … (with --names, when OpenSSL knows the suite)"},
     {"records[].handshake.extensions", kList, "ClientHello, ServerHello: the extensions", nullptr},
     {"records[].handshake.extensions[].type", kInt, "extension type", nullptr},
+    {"records[].handshake.extensions[].type_name", kText,
+     "`server_name`, `key_share`, … (with --names)"},
     {"records[].handshake.extensions[].len", kInt, "bytes of the extension data", nullptr},
     {"records[].handshake.extensions[].server_name", kText, "SNI: the first host_name",
      "tls.handshake.extensions_server_name"},
@@ -191,6 +221,8 @@ constexpr FieldSpec kFields[] = {
     {"records[].handshake.extensions[].versions", kList, "supported_versions: the versions",
      nullptr},
     {"records[].handshake.extensions[].versions[]", kInt, "a version", nullptr},
+    {"records[].handshake.extensions[].version_names", kList, "with --names: their names"},
+    {"records[].handshake.extensions[].version_names[]", kText, "`TLS 1.3`, `GREASE`, …"},
     {"records[].handshake.error", kText, "a hello cut by the segment's end", nullptr},
     {"trailing_len", kInt, "bytes after the last whole record header that are not a record",
      nullptr},

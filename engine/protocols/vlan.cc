@@ -27,7 +27,7 @@ void Write(const LayerContext& l, Emitter& out) {
   if (v.type() <= 1500) {
     out.Uint("len", v.type());
   } else {
-    out.Uint("type", v.type());
+    out.Enum("type", v.type(), EtherTypeName);
   }
 }
 
@@ -36,6 +36,7 @@ constexpr FieldSpec kFields[] = {
     {"dei", kBool, "drop eligible indicator", "vlan.dei"},
     {"vid", kInt, "VLAN id, 0–4095", "vlan.id"},
     {"type", kInt, "EtherType of the payload", "vlan.etype"},
+    {"type_name", kText, "the EtherType's protocol, as pcapkit names it (with --names)"},
     {"len", kInt,
      "length field, for tags whose type field is at most 1500 (then `type` is absent and `llc` "
      "follows)",

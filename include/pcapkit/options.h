@@ -95,6 +95,7 @@ struct ExtractOptions {
   LayerLevel stop_layer = LayerLevel::kNone;  // -L: stop dissecting after this layer
   std::string stop_protocol;  // -P: stop dissecting after this protocol (name, any case)
   bool payload = false;       // --payload: write `data` hex of raw layers
+  bool names = false;         // --names: enumerations also by name (`type_name`: "IPv4")
   FieldOptions fields;        // -e: the frame report's columns (csv, tsv, ndjson)
   bool nofile = false;        // --nofile: dissect, write nothing
   bool files = false;         // -F: one file per record in the folder named by -o
