@@ -42,10 +42,6 @@ bool JsonTree::Has(std::string_view key) const {
   return false;
 }
 
-void JsonTree::Erase(std::string_view key) {
-  std::erase_if(members_, [&](const auto& member) { return member.first == key; });
-}
-
 JsonTree& JsonTree::Push(JsonTree item) {
   if (kind_ == kNull) kind_ = kArray;
   items_.push_back(std::move(item));

@@ -25,7 +25,6 @@ class JsonTree {
   // The member `key`, appended (null) when absent; a null value becomes an object first.
   JsonTree& operator[](std::string_view key);
   bool Has(std::string_view key) const;
-  void Erase(std::string_view key);
   // Appends an item; a null value becomes an array first.
   JsonTree& Push(JsonTree item);
   bool empty() const { return members_.empty() && items_.empty(); }

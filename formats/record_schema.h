@@ -11,10 +11,10 @@
 
 namespace pcapkit::formats {
 
-// The document, indented, ending in a newline. Its `$defs`: `frame`, `layers` (the layer
-// a layer or a frame holds, under its protocol's key), `layer.<key>` per protocol, `flow`,
-// `analysis` and `analysis.<kind>`, `reassembly` and `reassembly.<record>`; for one kind,
-// only the entries it uses, the root a `$ref` to it; for kAll, the root is anyOf the kinds.
+// The document, indented, ending in a newline. Its `$defs`: `frame`, `layer.<key>` per
+// protocol, `flow`, `analysis` and `analysis.<kind>`, `reassembly` and
+// `reassembly.<record>`; for one kind, only the entries it uses, the root a `$ref` to it;
+// for kAll, the root is anyOf the kinds.
 std::string RecordSchema(SchemaKind kind, const protocols::Registry& registry);
 
 }  // namespace pcapkit::formats

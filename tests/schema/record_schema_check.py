@@ -79,20 +79,24 @@ def check_documents(pcapkit):
     listing = subprocess.run([pcapkit, "protocols"], check=True, capture_output=True,
                              text=True).stdout.splitlines()
     transparent = {line.split()[0] for line in listing if "(no layer)" in line}
-    keys = set()
+    keys = {p["key"] for p in tables if p["name"] not in transparent}
+    layers = {name[len("layer."):] for name in defs if name.startswith("layer.")}
+    if keys != layers:
+        problems.append(f"layer definitions {sorted(layers)}, tables {sorted(keys)}")
     for p in tables:
-        if p["key"] in keys or p["name"] in transparent:
-            continue  # registered twice (one shape), or showing no layer
-        keys.add(p["key"])
-        if "layer." + p["key"] not in defs:
-            continue  # reported below
+        if p["key"] not in layers:
+            continue
         declared = {f["path"].split(".")[0].split("[")[0] for f in p["fields"]}
-        written = set(defs["layer." + p["key"]].get("properties", {}))
-        if declared != written:
-            problems.append(f"layer.{p['key']}: members {sorted(written)}, table "
+        members = set(defs["layer." + p["key"]]["properties"]) - layers
+        if declared != members:
+            problems.append(f"layer.{p['key']}: members {sorted(members)}, table "
                             f"{sorted(declared)}")
-    if keys != set(defs["layers"]["properties"]):
-        problems.append(f"layers: {sorted(defs['layers']['properties'])}, tables {sorted(keys)}")
+    for holder in ("frame", "reassembly.datagram", "reassembly.stream"):
+        schema = defs[holder]
+        if holder != "frame":
+            schema = schema["properties"]["packet"]
+        if not layers <= set(schema["properties"]):
+            problems.append(f"{holder}: not every layer key may be a member")
     return problems
 
 
