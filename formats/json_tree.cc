@@ -80,8 +80,8 @@ void JsonTree::Compact(std::string& out) const {
   }
 }
 
-// `indent` is the column the value starts at's line indentation; the caller has written
-// whatever precedes the value on its line.
+// `indent`: the indentation of the line the value starts on, where the caller has already
+// written what precedes the value (a member's name).
 void JsonTree::Indented(std::string& out, size_t indent) const {
   std::string compact;
   Compact(compact);
