@@ -467,9 +467,7 @@ ExtractSummary Extractor::Impl::Run() {
 void Extractor::Impl::Summarize(const Outputs& out, size_t max_inflight) {
   ExtractSummary& s = summary;
   s.max_inflight = max_inflight;
-  s.frames = out.sink->frames();
-  s.bytes = out.sink->bytes();
-  s.files = out.sink->files();
+  out.sink->Summarize(registry, s);
   s.interrupted = source->interrupted();
   NoteInputFaults();
   s.output = out.file ? out.file->path() : options.files ? out.directory : "";

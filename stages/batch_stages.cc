@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <tuple>
 
 #include "formats/record.h"
 
@@ -21,6 +24,7 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.trace_records.clear();
   item.insertions.clear();
   item.members.clear();
+  item.anomalies.clear();
   if (selection_ && selection_->done()) {
     if (!inputs_->several()) return false;
     inputs_->SkipRest();  // nothing more of this capture can be selected; the next may be
@@ -43,6 +47,19 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
 }
 
 namespace {
+// Adds `count` malformed layers to their kind in `list`. One kind is one protocol and one
+// text: the same message may sit at two addresses when two files spell it.
+void NoteAnomaly(std::vector<WorkItem::Anomaly>& list, ProtocolId attempted, const char* error,
+                 uint64_t count, uint64_t first_frame) {
+  for (WorkItem::Anomaly& a : list) {
+    if (a.attempted == attempted && (a.error == error || std::strcmp(a.error, error) == 0)) {
+      a.count += count;
+      return;
+    }
+  }
+  list.push_back({attempted, error, count, first_frame});
+}
+
 void VerboseLine(const Frame& frame, const protocols::Registry& registry, formats::OutBuffer& log) {
   char head[40];
   int n = std::snprintf(head, sizeof head,
@@ -111,6 +128,9 @@ void Process(const ProcessOptions& o, WorkItem& item) {
         ++item.input_count;
     }
     if (o.flows) CollectFlowPacket(o, frame, i, splice, item);
+    for (size_t l = 0; l < frame.layer_count(); ++l)
+      if (const char* error = frame.layer(l).error)
+        NoteAnomaly(item.anomalies, frame.layer(l).attempted, error, 1, frame.number());
     if (o.verbose) VerboseLine(frame, *o.registry, item.log);
   }
 }
@@ -173,6 +193,9 @@ Status Sink::Write(WorkItem& item) {
   entries_ += item.entries;
   frames_ += item.batch.frames.size();
   bytes_ += item.bytes;
+  // In batch order: a kind's first frame is the first in the capture.
+  for (const WorkItem::Anomaly& a : item.anomalies)
+    NoteAnomaly(anomalies_, a.attempted, a.error, a.count, a.first_frame);
   if (!item.log.empty()) {
     std::fwrite(item.log.data(), 1, item.log.size(), stderr);
     std::fflush(stderr);
@@ -192,6 +215,30 @@ Status Sink::Write(WorkItem& item) {
   }
   if (progress_) DrawProgress(false);
   return s;
+}
+
+void Sink::Summarize(const protocols::Registry& registry, pcapkit::ExtractSummary& s) const {
+  s.frames = frames_;
+  s.bytes = bytes_;
+  s.files = files_;
+  std::vector<pcapkit::Anomaly>& out = s.anomalies;
+  out.clear();
+  for (const WorkItem::Anomaly& a : anomalies_) {
+    const protocols::ProtocolInfo& p =
+        registry.Info(a.attempted == ProtocolId::kNone ? ProtocolId::kRaw : a.attempted);
+    // A protocol registered twice (DNS over UDP and over TCP) has one key: one entry, whose
+    // first frame is the one seen first (anomalies_ is in order of first appearance).
+    auto same = std::find_if(out.begin(), out.end(), [&](const pcapkit::Anomaly& b) {
+      return b.protocol == p.key && b.message == a.error;
+    });
+    if (same != out.end())
+      same->count += a.count;
+    else
+      out.push_back({p.key, p.name, a.error, a.count, a.first_frame});
+  }
+  std::sort(out.begin(), out.end(), [](const pcapkit::Anomaly& x, const pcapkit::Anomaly& y) {
+    return std::tie(x.protocol, x.message) < std::tie(y.protocol, y.message);
+  });
 }
 
 // The report's bytes with the flow stage's members in between (extract --flow-id).

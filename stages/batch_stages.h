@@ -20,6 +20,7 @@
 #include "engine/reassembly/inputs.h"
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
+#include "pcapkit/extractor.h"
 #include "stages/selection.h"
 
 namespace pcapkit::stages {
@@ -64,6 +65,17 @@ struct WorkItem {
   };
   std::vector<Insertion> insertions;
   formats::OutBuffer members;
+  // The batch's malformed layers, by (protocol tried, error): counted here, where the
+  // batch is dissected in parallel, and merged by the sink in capture order, so the totals
+  // are the same under every strategy. Malformed layers are rare and of few kinds: a
+  // linear search of a vector whose capacity the pooled item keeps.
+  struct Anomaly {
+    ProtocolId attempted;
+    const char* error;  // static text
+    uint64_t count;
+    uint64_t first_frame;
+  };
+  std::vector<Anomaly> anomalies;
 };
 
 struct ProcessOptions {
@@ -123,6 +135,9 @@ class Sink {
   uint64_t frames() const { return frames_; }
   uint64_t bytes() const { return bytes_; }
   uint64_t files() const { return files_; }
+  // What was written: frames, bytes, files, and the malformed layers of every batch by
+  // protocol key then message (their names from `registry`).
+  void Summarize(const protocols::Registry& registry, pcapkit::ExtractSummary& s) const;
 
  private:
   Status Flush(bool force);
@@ -138,6 +153,8 @@ class Sink {
   uint64_t files_ = 0;
   uint32_t linktype_ = 0;  // of the first frame, for single-link-type formats
   bool have_linktype_ = false;
+  // The malformed layers, in order of first appearance.
+  std::vector<WorkItem::Anomaly> anomalies_;
   formats::OutBuffer pending_;  // small batches are coalesced into large writes
   std::vector<std::string_view> pieces_;
   uint64_t entries_ = 0, frames_ = 0, bytes_ = 0;

@@ -28,6 +28,21 @@ struct InputFault {
   uint64_t offset = 0;
 };
 
+// One kind of malformed layer met in a run, as Zeek's weird.log counts them: a `raw` layer
+// whose protocol failed to parse (LayerSpan::error), by protocol and message.
+struct Anomaly {
+  // The protocol tried: its record key ("tcp") and display name ("TCP"); raw's when none
+  // was (too many nested layers).
+  std::string protocol;
+  std::string name;
+  // The layer's `error`: "TCP: header length exceeds the captured bytes".
+  std::string message;
+  // How many layers were malformed so, and the number of the first frame holding one (in
+  // its capture).
+  uint64_t count = 0;
+  uint64_t first_frame = 0;
+};
+
 struct ExtractSummary {
   uint64_t frames = 0;       // frames read and written
   std::vector<InputFault> input_faults;  // several inputs: the captures skipped or cut short
@@ -57,6 +72,9 @@ struct ExtractSummary {
   uint64_t analysis_conversations = 0;
   uint64_t analysis_bodies = 0;
   std::string analysis_output;
+  // Run() only: the malformed layers of the frames read, sorted by protocol then message;
+  // the same under every strategy.
+  std::vector<Anomaly> anomalies;
 };
 
 class Extractor {
