@@ -1,5 +1,6 @@
 // `pcapkit extract`: jspcapy's flags, every frame of a capture dissected into a report.
-#include <cstdio>
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string>
 
@@ -35,8 +36,8 @@ void WarnOfOtherExtension(const ExtractOptions& o) {
   if (o.format == OutputFormat::kNone || o.files || o.output.empty() || o.output == "-") return;
   OutputFormat named = FormatFromExtension(o.output);
   if (named == OutputFormat::kNone || named == o.format) return;
-  std::fprintf(stderr, "pcapkit: warning: writing %s into '%s', whose extension names %s\n",
-               FormatName(o.format), o.output.c_str(), FormatName(named));
+  spdlog::warn("writing {} into '{}', whose extension names {}", FormatName(o.format), o.output,
+               FormatName(named));
 }
 
 // The options the flags give, the reports named; throws FormatError before any input is
@@ -66,19 +67,14 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
 
 int RunExtract(const ExtractOptions& o) {
   std::string where = o.nofile ? "" : DescribeOutput(o.output);
-  if (o.verbose)
-    for (const std::string& input : o.inputs.empty() ? std::vector{o.input} : o.inputs)
-      std::fprintf(stderr, "[*] Loading file '%s'\n", input.c_str());
   ExtractSummary s = RunExtraction(o, [&](uint64_t frames) {
     return o.nofile ? "" : "; " + std::to_string(frames) + " frames before it written to " + where;
   });
   if (s.interrupted) {
-    std::fprintf(stderr, "pcapkit: interrupted: %llu frames written%s%s\n",
-                 static_cast<unsigned long long>(s.frames), o.nofile ? "" : " to ", where.c_str());
+    spdlog::error("interrupted: {} frames written{}{}", s.frames, o.nofile ? "" : " to ", where);
     return kInterrupted;
   }
-  if (o.verbose && !o.nofile)
-    std::fprintf(stderr, "[*] Report file%s stored in %s\n", o.files ? "s" : "", where.c_str());
+  if (!o.nofile) spdlog::info("Report file{} stored in {}", o.files ? "s" : "", where);
   bool reassembling = o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
   if (reassembling && (o.verbose || o.nofile)) PrintReassemblySummary(s);
   if (o.flows.enabled && (o.verbose || o.nofile)) PrintFlowSummary(s);

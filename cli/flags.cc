@@ -1,6 +1,9 @@
 #include "cli/flags.h"
 
 #include <filesystem>
+#include <memory>
+
+#include "cli/extraction.h"
 
 namespace pcapkit::cli {
 
@@ -150,6 +153,31 @@ void ReassemblyFlags::Add(CLI::App* cmd, ReassemblyOptions& r, bool records) {
 
 void ReassemblyFlags::Apply(ReassemblyOptions& r) const {
   if (!overlap_.empty()) r.overlap = ParseOverlapPolicy(overlap_);
+}
+
+void AddLogFlags(CLI::App* verb, bool verbose_flag) {
+  struct Settings {
+    std::string level, file;
+    bool verbose = false;
+  };
+  auto s = std::make_shared<Settings>();
+  CLI::Option* verbose = verb->get_option_no_throw("--verbose");
+  if (verbose == nullptr && verbose_flag)
+    verbose = verb->add_flag("-v,--verbose", s->verbose,
+                             "--log-level info: the inputs read, the malformed layers met");
+  verb->add_option("--log-level", s->level,
+                   std::string("diagnostics shown on stderr: trace, debug, info, warning, error, "
+                               "critical, off (default: warning") +
+                       (verbose ? "; info with -v)" : ")"))
+      ->type_name("LEVEL");
+  verb->add_option("--log-file", s->file,
+                   "also append the diagnostics to FILE, each line timestamped (UTC)")
+      ->type_name("FILE");
+  // Run once the verb's flags are parsed, before the verb itself: its messages already go
+  // where the flags say. (A bad --log-level is reported as the defaults have it.)
+  verb->parse_complete_callback([s, verbose] {
+    ConfigureLogging(s->level, s->file, verbose != nullptr && verbose->count() > 0);
+  });
 }
 
 void NameReport(std::string& out, OutputFormat& format, bool auto_extension) {

@@ -90,6 +90,11 @@ class ReassemblyFlags {
   std::string overlap_;
 };
 
+// --log-level and --log-file on `verb`, and with `verbose_flag` -v (--log-level info)
+// unless the verb has one: which diagnostics show and where they also go
+// (cli/extraction.h). They take effect once the verb's flags are parsed, before it runs.
+void AddLogFlags(CLI::App* verb, bool verbose_flag);
+
 // A text report's format and name, for the verbs whose report is not the frames'
 // (reassemble, flows): the format from -f, else -o's extension; the name from -o, else
 // "out.<ext>", with -a adding the extension -o lacks. Throws FormatError when no format
