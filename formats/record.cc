@@ -2,6 +2,7 @@
 
 #include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
+#include "engine/protocols/ethernet.h"
 #include "engine/util/time_format.h"
 
 namespace pcapkit::formats {
@@ -133,6 +134,9 @@ void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& reg
     out.Uint("len", l.length);
     if (l.error) out.Plain("error", l.error);
     if (options.payload) out.Hex("data", data + l.offset, l.length);
+  } else if (options.payload && l.proto == ProtocolId::kEthernet) {
+    // --payload shows an Ethernet frame's padding and trailer bytes too.
+    protocols::WriteEthernet({data + l.offset, l.length, l.hdr_len, l.aux}, true, out);
   } else {
     registry.Info(l.proto).write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
   }

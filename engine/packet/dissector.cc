@@ -3,11 +3,19 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/protocols/ethernet.h"
+
 namespace pcapkit {
 
 using protocols::DissectResult;
 using protocols::ProtocolInfo;
 using protocols::Table;
+
+namespace {
+uint32_t End(const LayerSpan& l) {
+  return l.offset + l.length;
+}
+}  // namespace
 
 Status MakeDissectOptions(const protocols::Registry& registry, const ExtractOptions& options,
                           DissectOptions* out) {
@@ -50,6 +58,42 @@ void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t
   out.data_ = data;
   out.layer_count_ = 0;
   Walk(data, record.cap_len, table, key, key2, has_key2, out);
+  for (uint32_t i = 0; i < out.layer_count_; ++i)
+    if (out.layers_[i].proto == ProtocolId::kEthernet) FindTrailingBytes(out, i);
+}
+
+// An Ethernet frame's padding (to the 60-byte minimum) and trailer follow whatever its
+// payload actually used, which only the layers below it know: IPv4's total length, ARP's
+// fixed size, IPX's length, or the frame's own 802.3 length. So once the whole stack is
+// dissected, the first layer under the frame that bounds itself marks the end of the used
+// bytes. Link-level layers that take all they are given (VLAN tags, MPLS labels) are
+// looked through; a layer above the link level that takes everything, or a `raw` one,
+// leaves nothing trailing. The Ethernet layer is then widened to the end of its frame, and
+// its aux says where the used bytes end (ethernet.cc writes the rest).
+void Dissector::FindTrailingBytes(Frame& out, uint32_t index) const {
+  LayerSpan& eth = out.layers_[index];
+  // The frame's bytes: to the end of its parent, or of the capture.
+  uint32_t frame_end = index == 0 ? out.info_.cap_len : End(out.layers_[index - 1]);
+  uint32_t used_end = End(eth);
+  // An 802.3 length field alone bounds the payload.
+  bool bounded = (eth.aux & protocols::kEthernetLengthField) != 0;
+  for (uint32_t j = index + 1; !bounded && used_end == frame_end && j < out.layer_count_; ++j) {
+    const LayerSpan& l = out.layers_[j];
+    if (l.proto == ProtocolId::kRaw) break;
+    if (End(l) < End(out.layers_[j - 1])) {
+      used_end = End(l);
+    } else if (registry_.Info(l.proto).layer != LayerLevel::kLink) {
+      break;
+    }
+  }
+  // A frame that was shorter than the minimum on the wire was not padded (tshark's rule):
+  // what follows its payload is all trailer.
+  uint32_t wire_len = frame_end - eth.offset;
+  if (frame_end == out.info_.cap_len && out.info_.len > out.info_.cap_len)
+    wire_len += out.info_.len - out.info_.cap_len;
+  eth.length = frame_end - eth.offset;
+  eth.aux = (used_end - eth.offset) | (eth.aux & protocols::kEthernetLengthField) |
+            (wire_len < protocols::kEthernetMinFrame ? protocols::kEthernetUnpadded : 0);
 }
 
 void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t key, uint32_t key2,

@@ -15,7 +15,8 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     out.error = "ARP: addresses truncated";
     return;
   }
-  Carry(out, need, len, Table::kNone, 0);
+  // Nothing follows the addresses: the rest of a frame is its padding (Ethernet's).
+  Carry(out, need, need, Table::kNone, 0);
 }
 
 void Address(Emitter& out, const char* key, const uint8_t* a, uint8_t n, bool protocol,

@@ -43,6 +43,11 @@ def to_bool(v):
     return v in ("1", "True", "true")
 
 
+def hex_len(v):
+    """The number of bytes in tshark's display of a bytes field ("0000", "00:00")."""
+    return len(v.replace(":", "")) // 2
+
+
 def root_name(v):
     return v if v != "" else "<Root>"  # tshark's name for the DNS root
 
@@ -65,6 +70,7 @@ RELATIONS = {
     "/8": lambda v: v // 8,  # tshark counts 8-byte units
     "/8-1": lambda v: v // 8 - 1,  # 8-byte units, minus one
     "=control": lambda v: 1 if v == "control" else 0,  # tshark's flag: "is it control"
+    "=len": None,  # tshark's field is the bytes, pcapkit's their number (parser_for)
 }
 
 # tshark's display of values pcapkit writes plainly.
@@ -82,6 +88,8 @@ S_TAG = {"vlan.priority": "ieee8021ad.priority", "vlan.dei": "ieee8021ad.dei",
 def parser_for(types, relation):
     if relation == "=control":
         return to_int
+    if relation == "=len":
+        return hex_len
     kinds = set(types.split("|"))
     if kinds == {"int"}:
         return to_int
@@ -212,7 +220,7 @@ def walk(record, layer_filter):
 
 
 # Objects inside a layer that are fields, not the next layer.
-FIELD_OBJECTS = {"flags", "dst", "src"}
+FIELD_OBJECTS = {"flags", "dst", "src", "padding", "trailer"}
 
 
 def values_at(obj, path):

@@ -1,0 +1,30 @@
+// What the dissector tells the Ethernet layer's writer about the bytes after its payload,
+// through the layer's aux (set once the whole stack is dissected: see
+// Dissector::FindTrailingBytes), and the writer that needs --payload to show them.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/protocols/registry.h"
+
+namespace pcapkit {
+class Emitter;
+}
+
+namespace pcapkit::protocols {
+
+// IEEE 802.3's minimum frame, FCS excluded: shorter payloads are padded up to it.
+constexpr uint32_t kEthernetMinFrame = 60;
+// An Ethernet layer's aux: the bytes of the layer (from its header) that its payload used;
+// what follows up to the layer's end is padding, then trailer. Two flags: a frame shorter
+// than the minimum on the wire was not padded (what follows is all trailer); an 802.3
+// frame's length field alone says what its payload used (what the payload leaves unused
+// inside it, such as an IPX packet's even-length byte, is the payload's).
+constexpr uint32_t kEthernetUnpadded = 1u << 31;
+constexpr uint32_t kEthernetLengthField = 1u << 30;
+constexpr uint32_t kEthernetUsedMask = kEthernetLengthField - 1;
+
+// The Ethernet layer's fields; with `payload` (--payload) the padding and trailer bytes too.
+void WriteEthernet(const LayerContext& l, bool payload, Emitter& out);
+
+}  // namespace pcapkit::protocols
