@@ -52,6 +52,7 @@ constexpr FieldSpec kFields[] = {
     {"dst", kMac, "destination address", "eth.dst"},
     {"src", kMac, "source address", "eth.src"},
     {"type", kInt, "EtherType of the payload (Ethernet II frames)", "eth.type"},
+    {"type_name", kText, "the EtherType's protocol, as pcapkit names it (with --names)"},
     {"len", kInt,
      "802.3 length field, for frames whose type field is at most 1500 (then `type` is absent "
      "and `llc` follows)",
@@ -74,7 +75,7 @@ void WriteEthernet(const LayerContext& l, bool payload, Emitter& out) {
   if (eth.type() <= 1500) {
     out.Uint("len", eth.type());
   } else {
-    out.Uint("type", eth.type());
+    out.Enum("type", eth.type(), EtherTypeName);
   }
   uint32_t used = std::min(l.aux & kEthernetUsedMask, l.length);
   uint32_t padding_end = used;

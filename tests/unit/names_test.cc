@@ -105,6 +105,7 @@ TEST(Names, EnumerationsCarryTheirNamesOnlyWhenAskedFor) {
   json plain = DissectFrame(NxdomainResponse());
   EXPECT_EQ(CountNames(plain), 0) << plain.dump();
   json named = DissectFrame(NxdomainResponse(), 1, WithNames());
+  EXPECT_EQ(named["ethernet"]["type_name"], "IPv4");
   const json& ip = named["ethernet"]["ipv4"];
   EXPECT_EQ(ip["protocol"], 17);
   EXPECT_EQ(ip["protocol_name"], "UDP");
