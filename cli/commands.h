@@ -26,5 +26,6 @@ void AddFlowFlags(CLI::App* cmd, FlowOptions& flows);
 void AddProtocolsCommand(CLI::App& app, int& exit_code);
 void AddFieldsCommand(CLI::App& app, int& exit_code);
 void AddBenchCommand(CLI::App& app, int& exit_code);
+void AddSchemaCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pcapkit::cli

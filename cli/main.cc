@@ -8,7 +8,6 @@
 #include "cli/commands.h"
 #include "cli/extraction.h"
 #include "cli/flags.h"
-#include "cli/schema_command.h"
 #include "pcapkit/errors.h"
 
 int main(int argc, char** argv) {

@@ -1,6 +1,5 @@
 // `pcapkit schema [KIND]`: the JSON Schema (draft 2020-12) of the records, generated from
 // the field tables (docs/schema.md, docs/cli.md "schema").
-#include "cli/schema_command.h"
 
 #include <strings.h>
 

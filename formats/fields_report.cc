@@ -30,6 +30,7 @@ class FieldsReport : public ReportWriter {
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
     FieldCollector& c = Collector(selection_);
     c.set_names(true);  // a `_name` column is filled when -e selects it, --names or not
+    c.set_payload(options_.payload);
     if (selection_.wants_members()) {
       c.Enter(FieldSelection::kRoot);
       WriteFrameMembers(frame, registry_, c);

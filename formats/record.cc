@@ -2,7 +2,6 @@
 
 #include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
-#include "engine/protocols/ethernet.h"
 #include "engine/util/time_format.h"
 
 namespace pcapkit::formats {
@@ -119,6 +118,7 @@ void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, 
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out) {
   out.set_names(options.names);
+  out.set_payload(options.payload);
   for (size_t i = 0; i < frame.layer_count(); ++i) {
     out.BeginObject(registry.Info(frame.layer(i).proto).key);
     WriteLayer(frame, i, registry, options, out);
@@ -134,9 +134,6 @@ void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& reg
     out.Uint("len", l.length);
     if (l.error) out.Plain("error", l.error);
     if (options.payload) out.Hex("data", data + l.offset, l.length);
-  } else if (options.payload && l.proto == ProtocolId::kEthernet) {
-    // --payload shows an Ethernet frame's padding and trailer bytes too.
-    protocols::WriteEthernet({data + l.offset, l.length, l.hdr_len, l.aux}, true, out);
   } else {
     registry.Info(l.proto).write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
   }

@@ -49,6 +49,10 @@ class Emitter {
   // Enum cannot place beside their items).
   bool names() const { return names_; }
   void set_names(bool on) { names_ = on; }
+  // --payload: a writer adds the bytes it would otherwise only count (a raw layer's
+  // `data`, an Ethernet frame's padding).
+  bool payload() const { return payload_; }
+  void set_payload(bool on) { payload_ = on; }
 
   // Whether the scalar member `key` of the object being written is wanted at all: a writer
   // may skip making a costly value (a formatted time) when it is not. Every format wants
@@ -75,6 +79,7 @@ class Emitter {
 
  private:
   bool names_ = false;
+  bool payload_ = false;
 };
 
 }  // namespace pcapkit

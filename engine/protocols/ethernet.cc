@@ -44,8 +44,22 @@ void TrailingBytes(Emitter& out, std::string_view key, const uint8_t* p, uint32_
   out.EndObject();
 }
 
+// With --payload the padding and trailer bytes too.
 void Write(const LayerContext& l, Emitter& out) {
-  WriteEthernet(l, false, out);
+  Ethernet eth(l.p, l.length, l.hdr_len);
+  out.Mac("dst", eth.dst());
+  out.Mac("src", eth.src());
+  if (eth.type() <= 1500) {
+    out.Uint("len", eth.type());
+  } else {
+    out.Enum("type", eth.type(), EtherTypeName);
+  }
+  uint32_t used = std::min(l.aux & kEthernetUsedMask, l.length);
+  uint32_t padding_end = used;
+  if (!(l.aux & kEthernetUnpadded))
+    padding_end = std::max(used, std::min(kEthernetMinFrame, l.length));
+  TrailingBytes(out, "padding", l.p + used, padding_end - used, out.payload());
+  TrailingBytes(out, "trailer", l.p + padding_end, l.length - padding_end, out.payload());
 }
 
 constexpr FieldSpec kFields[] = {
@@ -67,23 +81,6 @@ constexpr FieldSpec kFields[] = {
 };
 
 }  // namespace
-
-void WriteEthernet(const LayerContext& l, bool payload, Emitter& out) {
-  Ethernet eth(l.p, l.length, l.hdr_len);
-  out.Mac("dst", eth.dst());
-  out.Mac("src", eth.src());
-  if (eth.type() <= 1500) {
-    out.Uint("len", eth.type());
-  } else {
-    out.Enum("type", eth.type(), EtherTypeName);
-  }
-  uint32_t used = std::min(l.aux & kEthernetUsedMask, l.length);
-  uint32_t padding_end = used;
-  if (!(l.aux & kEthernetUnpadded))
-    padding_end = std::max(used, std::min(kEthernetMinFrame, l.length));
-  TrailingBytes(out, "padding", l.p + used, padding_end - used, payload);
-  TrailingBytes(out, "trailer", l.p + padding_end, l.length - padding_end, payload);
-}
 
 const Registration kRegistration("ethernet", [](Registry& r) {
   r.Add(

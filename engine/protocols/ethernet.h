@@ -1,15 +1,11 @@
 // What the dissector tells the Ethernet layer's writer about the bytes after its payload,
 // through the layer's aux (set once the whole stack is dissected: see
-// Dissector::FindTrailingBytes), and the writer that needs --payload to show them.
+// Dissector::FindTrailingBytes).
 #pragma once
 
 #include <cstdint>
 
 #include "engine/protocols/registry.h"
-
-namespace pcapkit {
-class Emitter;
-}
 
 namespace pcapkit::protocols {
 
@@ -23,8 +19,5 @@ constexpr uint32_t kEthernetMinFrame = 60;
 constexpr uint32_t kEthernetUnpadded = 1u << 31;
 constexpr uint32_t kEthernetLengthField = 1u << 30;
 constexpr uint32_t kEthernetUsedMask = kEthernetLengthField - 1;
-
-// The Ethernet layer's fields; with `payload` (--payload) the padding and trailer bytes too.
-void WriteEthernet(const LayerContext& l, bool payload, Emitter& out);
 
 }  // namespace pcapkit::protocols

@@ -93,7 +93,8 @@ struct FieldSpec {
   // tshark's field holding the same value, for the differential test (several, comma-
   // separated, when tshark fills each); a suffix says how the two relate when they are
   // not equal: " /8" (tshark counts 8-byte units), " /8-1" (8-byte units minus one),
-  // " =control" (tshark's flag is set when the value is "control").
+  // " =control" (tshark's flag is set when the value is "control"), " =len" (tshark's field holds
+  // the bytes, pcapkit their number).
   const char* tshark = nullptr;
 };
 

@@ -33,8 +33,8 @@ KINDS = ("frame", "flow", "analysis", "reassembly")
 # capture's path).
 RUNS = (
     ("extract", "frame", ["extract", "-f", "ndjson", "-o", "-", "-q"]),
-    ("extract --payload --flow-id", "frame",
-     ["extract", "-f", "ndjson", "-o", "-", "-q", "--payload", "--flow-id"]),
+    ("extract --payload --flow-id --names", "frame",
+     ["extract", "-f", "ndjson", "-o", "-", "-q", "--payload", "--flow-id", "--names"]),
     ("flows", "flow", ["flows", "-f", "ndjson", "-o", "-", "-q"]),
     ("analyse", "analysis", ["analyse", "-f", "ndjson", "-o", "-", "-q"]),
     ("reassemble", "reassembly",
