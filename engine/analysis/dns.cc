@@ -389,7 +389,8 @@ void DnsAnalyser::Write(const Msg* query, const Msg* response) {
       e.Uint("opcode", (main.flags >> 11) & 15);
       if (response) {
         e.Uint("rcode", main.flags & 15);
-        if (const char* name = protocols::DnsRcodeName(main.flags & 15)) e.Plain("rcode_name", name);
+        if (const char* name = protocols::DnsRcodeName(main.flags & 15))
+          e.Plain("rcode_name", name);
       }
       e.Bool("aa", (main.flags & 0x0400) != 0);
       e.Bool("tc", (main.flags & 0x0200) != 0);

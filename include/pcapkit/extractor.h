@@ -44,13 +44,13 @@ struct Anomaly {
 };
 
 struct ExtractSummary {
-  uint64_t frames = 0;       // frames read and written
+  uint64_t frames = 0;                   // frames read and written
   std::vector<InputFault> input_faults;  // several inputs: the captures skipped or cut short
-  uint64_t bytes = 0;        // captured bytes of those frames
-  std::string output;        // where the report went ("" with nofile)
-  size_t max_inflight = 0;   // most batches between reader and writer at once
-  uint64_t files = 0;        // -F: files written
-  bool interrupted = false;  // options.stop was raised: the report ends early
+  uint64_t bytes = 0;                    // captured bytes of those frames
+  std::string output;                    // where the report went ("" with nofile)
+  size_t max_inflight = 0;               // most batches between reader and writer at once
+  uint64_t files = 0;                    // -F: files written
+  bool interrupted = false;              // options.stop was raised: the report ends early
   // With reassembly on: what it did, and where its report went ("" when not written).
   ReassemblyStats reassembly;
   uint64_t reassembly_records = 0;     // records written (or that would be, --nofile)
