@@ -4,6 +4,8 @@
 // `payload`, `packet`) with `status`, `gaps` and `runs` added.
 #pragma once
 
+#include <span>
+
 #include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "formats/record.h"
@@ -36,5 +38,20 @@ void WriteSummaryFields(const ReassemblyOptions& options, const ReassemblyStats&
 
 IncompleteEntry DescribeIncomplete(const Datagram& d);
 IncompleteEntry DescribeIncomplete(const StreamData& s);
+
+// The members of the reassembly records (docs/schema.md "Reassembly records") as field
+// tables, in FieldSpec's path syntax, for `pcapkit schema`: the writers below write them,
+// and the record_schema test validates every corpus capture's reassembly report against
+// the schema made from them, so a member written but not listed fails it.
+struct ReassemblyCatalogue {
+  const char* record;  // the value of the record's `record` member: "datagram"
+  const char* description;
+  std::span<const protocols::FieldSpec> fields;
+  // The member holding dissected layers, nested as in a frame record ("packet"), or null.
+  const char* layers_member;
+};
+
+// Datagram, stream, summary: in the order docs/schema.md gives them.
+std::span<const ReassemblyCatalogue> ReassemblyCatalogues();
 
 }  // namespace pcapkit::formats

@@ -9,7 +9,7 @@
 #include "formats/analysis_record.h"
 #include "formats/flow_record.h"
 #include "formats/json_tree.h"
-#include "formats/reassembly_fields.h"
+#include "formats/reassembly_record.h"
 #include "formats/record.h"
 
 namespace pcapkit::formats {

@@ -242,6 +242,27 @@ void P16E(Bytes& b, uint16_t v, Endian e) {
 }
 }  // namespace
 
+std::vector<Record> TcpFrames(int n, uint32_t first_second) {
+  std::vector<Record> r;
+  for (int i = 0; i < n; ++i) {
+    TcpSpec t;
+    t.seq = uint32_t(i);
+    Ipv4Spec ip;
+    ip.protocol = 6;
+    r.push_back(
+        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), first_second + uint32_t(i), 0});
+  }
+  return r;
+}
+
+Bytes TlsHandshakeRecord(uint8_t type, const Bytes& body) {
+  Bytes hs{type, uint8_t(body.size() >> 16), uint8_t(body.size() >> 8), uint8_t(body.size())};
+  PutBytes(hs, body);
+  Bytes rec{22, 3, 1, uint8_t(hs.size() >> 8), uint8_t(hs.size())};
+  PutBytes(rec, hs);
+  return rec;
+}
+
 Bytes PcapFile(const PcapSpec& s, const std::vector<Record>& records) {
   Bytes b;
   uint32_t magic = s.modified ? 0xa1b2cd34 : s.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4;

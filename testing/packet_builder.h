@@ -78,6 +78,8 @@ Bytes Ipv4Tcp(const char* src, const char* dst, uint16_t sport, uint16_t dport, 
 Bytes Ipv4Udp(const char* src, const char* dst, uint16_t sport, uint16_t dport,
               const Bytes& payload);
 Bytes Icmp(uint8_t type, uint8_t code, uint32_t rest, const Bytes& payload);
+// A TLS record (content type 22, version 0x0301) holding one handshake message.
+Bytes TlsHandshakeRecord(uint8_t type, const Bytes& body);
 Bytes Icmpv6(uint8_t type, uint8_t code, const Bytes& body);
 
 // A frame in a capture.
@@ -99,6 +101,9 @@ struct PcapSpec {
   uint32_t snaplen = 65535;
 };
 Bytes PcapFile(const PcapSpec& spec, const std::vector<Record>& records);
+// `n` Ethernet/IPv4/TCP frames of one data byte each, sequence numbers 0..n-1, one second
+// apart from `first_second`.
+std::vector<Record> TcpFrames(int n, uint32_t first_second = 1600000000);
 
 // pcapng, block by block.
 class PcapngWriter {

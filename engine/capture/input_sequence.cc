@@ -62,14 +62,13 @@ Status ExpandInputs(const std::vector<std::string>& arguments, std::vector<std::
 
 InputSequence::InputSequence(std::unique_ptr<Reader> only) : reader_(std::move(only)) {
   fresh_ = true;
-  next_ = 1;
 }
 
 InputSequence::InputSequence(std::vector<std::string> paths, Settings settings)
-    : paths_(std::move(paths)), settings_(settings), several_(true) {}
+    : paths_(std::move(paths)), settings_(settings) {}
 
 const Status& InputSequence::status() const {
-  return several_ || !reader_ ? ok_ : reader_->status();
+  return several() || !reader_ ? ok_ : reader_->status();
 }
 
 // Opens the next path that opens; false when none is left.
@@ -93,7 +92,7 @@ bool InputSequence::OpenNext() {
 }
 
 bool InputSequence::Next(Batch& batch, bool* first) {
-  if (!several_) {
+  if (!several()) {
     *first = std::exchange(fresh_, false);
     return reader_->Next(batch);
   }

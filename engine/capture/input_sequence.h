@@ -50,10 +50,10 @@ class InputSequence {
   const Status& status() const;
   // With several captures: those skipped or cut short, in order.
   const std::vector<InputFault>& faults() const { return faults_; }
-  bool several() const { return several_; }
+  bool several() const { return !paths_.empty(); }  // else one reader, given open
   // The finest timestamp resolution the captures may carry, in decimal digits (see
   // Reader::resolution_digits); several captures are not known ahead: 9.
-  uint8_t resolution_digits() const { return several_ ? 9 : reader_->resolution_digits(); }
+  uint8_t resolution_digits() const { return several() ? 9 : reader_->resolution_digits(); }
   // Their paths, as given and expanded.
   const std::vector<std::string>& paths() const { return paths_; }
 
@@ -63,7 +63,6 @@ class InputSequence {
 
   std::vector<std::string> paths_;
   Settings settings_{};
-  bool several_ = false;
   size_t next_ = 0;     // the next path to open
   size_t current_ = 0;  // the path the reader reads
   std::unique_ptr<Reader> reader_;

@@ -226,11 +226,7 @@ Bytes ClientHello() {
   PutBytes(body, {1, 0});  // compression
   Put16(body, uint16_t(ext.size()));
   PutBytes(body, ext);
-  Bytes hs{1, 0, uint8_t(body.size() >> 8), uint8_t(body.size())};
-  PutBytes(hs, body);
-  Bytes rec{22, 3, 1, uint8_t(hs.size() >> 8), uint8_t(hs.size())};
-  PutBytes(rec, hs);
-  return rec;
+  return TlsHandshakeRecord(1, body);
 }
 
 // Found by capture_fuzz's duplicate-key oracle: a server_name list with two host names

@@ -21,21 +21,8 @@ using testutil::RunCli;
 
 namespace {
 
-std::vector<Record> SomeFrames(int n) {
-  std::vector<Record> r;
-  for (int i = 0; i < n; ++i) {
-    TcpSpec t;
-    t.seq = uint32_t(i);
-    Ipv4Spec ip;
-    ip.protocol = 6;
-    r.push_back(
-        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), uint32_t(1600000000 + i), 0});
-  }
-  return r;
-}
-
 std::string Capture(int n = 3) {
-  return WriteTemp(PcapFile({}, SomeFrames(n)), ".pcap");
+  return WriteTemp(PcapFile({}, TcpFrames(n)), ".pcap");
 }
 
 std::vector<json> Lines(const std::string& text) {
@@ -155,7 +142,7 @@ TEST(Cli, MissingFileIsAnInputErrorNamingIt) {
 }
 
 TEST(Cli, TruncatedCaptureWritesEveryEarlierFrameThenFails) {
-  Bytes file = PcapFile({}, SomeFrames(5));
+  Bytes file = PcapFile({}, TcpFrames(5));
   file.resize(file.size() - 3);
   std::string in = WriteTemp(file, ".pcap");
   auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
@@ -198,7 +185,7 @@ TEST(Cli, LayerAndProtocolStops) {
 }
 
 TEST(Cli, EveryEngineWritesTheSameReport) {
-  std::string in = WriteTemp(PcapFile({}, SomeFrames(500)), ".pcap");
+  std::string in = WriteTemp(PcapFile({}, TcpFrames(500)), ".pcap");
   auto seq = RunCli({"extract", in, "-o", "-", "-f", "json"});
   ASSERT_EQ(seq.status, 0) << seq.err;
   for (const char* engine : {"server", "pipeline", "default"}) {

@@ -57,10 +57,7 @@ Bytes ClientHello() {
   PutBytes(ext, {4, 0x03, 0x04, 0x7a, 0x7a});
   Put16(body, uint16_t(ext.size()));
   PutBytes(body, ext);
-  Bytes hs{1, 0, uint8_t(body.size() >> 8), uint8_t(body.size())};
-  PutBytes(hs, body);
-  Bytes rec{22, 3, 1, uint8_t(hs.size() >> 8), uint8_t(hs.size())};
-  PutBytes(rec, hs);
+  Bytes rec = TlsHandshakeRecord(1, body);
   TcpSpec t;
   t.dport = 443;
   t.flags = 0x18;

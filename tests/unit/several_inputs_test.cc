@@ -20,27 +20,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<Record> Frames(int n, uint32_t first_second) {
-  std::vector<Record> r;
-  for (int i = 0; i < n; ++i) {
-    TcpSpec t;
-    t.seq = uint32_t(i);
-    Ipv4Spec ip;
-    ip.protocol = 6;
-    r.push_back(
-        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'d'}))), first_second + uint32_t(i), 0});
-  }
-  return r;
-}
-
 Bytes Pcap(int n, uint32_t first_second = 1600000000) {
-  return PcapFile({}, Frames(n, first_second));
+  return PcapFile({}, TcpFrames(n, first_second));
 }
 
 Bytes Pcapng(int n) {
   PcapngWriter w;
   w.Section(Endian::kLittle).Interface(1);
-  for (const Record& r : Frames(n, 1700000000)) w.Enhanced(0, uint64_t(r.sec) * 1000000, r.data);
+  for (const Record& r : TcpFrames(n, 1700000000)) w.Enhanced(0, uint64_t(r.sec) * 1000000, r.data);
   return w.bytes();
 }
 
