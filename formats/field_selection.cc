@@ -82,12 +82,18 @@ Status FieldSelection::Make(const FieldOptions& options, const FieldCatalogue& c
   s->occurrence_ = options.occurrence;
   s->header_ = options.header;
   s->NewNode();  // kRoot
-  if (catalogue.layers != nullptr) s->layer_roots_.assign(catalogue.layers->All().size(), kNone);
+  if (catalogue.layers != nullptr) {
+    size_t count = catalogue.layers->All().size();
+    s->layer_roots_.assign(count, kNone);
+    s->selected_members_.resize(count);
+    s->needs_writer_.assign(count, false);
+  }
   for (const std::string& name : options.names) {
     if (std::find(s->names_.begin(), s->names_.end(), name) != s->names_.end())
       return Status::InvalidArgument("-e " + name + ": the field is selected twice");
     if (Status st = s->Add(name, catalogue); !st.ok()) return st;
   }
+  if (catalogue.layers != nullptr) s->ResolveMembers(*catalogue.layers);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -115,6 +121,7 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
           types |= spec->types;
           items = items || ListOfScalars(p.fields, *spec);
           ids.push_back(p.id);
+          NoteMember(p, path);
         }
     if (ids.empty()) return Status::InvalidArgument(Unknown(name, catalogue));
     for (ProtocolId id : ids) {
@@ -136,6 +143,30 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
   }
   names_.push_back(name);
   return Status::Ok();
+}
+
+void FieldSelection::NoteMember(const protocols::ProtocolInfo& p, std::string_view path) {
+  const protocols::FieldSpec* top = FindSpec(p.fields, path.substr(0, path.find('.')));
+  if (top == nullptr || top->member == nullptr) {
+    needs_writer_[size_t(p.id)] = true;
+    return;
+  }
+  std::vector<const protocols::FieldSpec*>& selected = selected_members_[size_t(p.id)];
+  if (std::find(selected.begin(), selected.end(), top) == selected.end()) selected.push_back(top);
+}
+
+// A layer whose selected fields all lie under members with writers of their own is
+// described by those writers alone: `-e ipv4.src` skips the other fourteen members and
+// the options, which the collector would otherwise test one by one.
+void FieldSelection::ResolveMembers(const protocols::Registry& registry) {
+  layer_members_.resize(selected_members_.size());
+  for (size_t id = 0; id < selected_members_.size(); ++id) {
+    if (selected_members_[id].empty() || needs_writer_[id]) continue;
+    for (const protocols::FieldSpec& f : registry.Info(ProtocolId(id)).fields)
+      if (std::find(selected_members_[id].begin(), selected_members_[id].end(), &f) !=
+          selected_members_[id].end())
+        layer_members_[id].push_back(f.member);
+  }
 }
 
 // Makes `path` ("flags.syn") below `from` select `column`.

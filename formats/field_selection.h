@@ -68,6 +68,13 @@ class FieldSelection {
     size_t i = size_t(id);
     return i < layer_roots_.size() ? layer_roots_[i] : kNone;
   }
+  // The member writers (FieldSpec::member) that describe every field selected in protocol
+  // `id`'s layer, in the layer's order; empty when the layer's whole writer must run.
+  std::span<const protocols::WriteFn> LayerMembers(ProtocolId id) const {
+    size_t i = size_t(id);
+    return i < layer_members_.size() ? std::span<const protocols::WriteFn>(layer_members_[i])
+                                     : std::span<const protocols::WriteFn>();
+  }
   // The child of `node` named `key`, kNone when nothing selected lies below it.
   uint32_t Child(uint32_t node, std::string_view key) const {
     // Called for every member described: most differ in length or first letter.
@@ -85,6 +92,10 @@ class FieldSelection {
     return true;
   }
   Status Add(const std::string& name, const FieldCatalogue& catalogue);
+  // Notes the top-level member of protocol `p` that selected `path` lies under.
+  void NoteMember(const protocols::ProtocolInfo& p, std::string_view path);
+  // Fills layer_members_ once every name is in.
+  void ResolveMembers(const protocols::Registry& registry);
   uint32_t Insert(uint32_t from, std::string_view path, uint32_t column, bool items);
   uint32_t NewNode();
 
@@ -92,6 +103,11 @@ class FieldSelection {
   std::vector<uint16_t> types_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> layer_roots_;  // by ProtocolId
+  // By ProtocolId: the top-level members selected, and whether one of them has no member
+  // writer of its own (then the whole writer runs).
+  std::vector<std::vector<const protocols::FieldSpec*>> selected_members_;
+  std::vector<bool> needs_writer_;
+  std::vector<std::vector<protocols::WriteFn>> layer_members_;
   FieldOccurrence occurrence_ = FieldOccurrence::kFirst;
   bool header_ = true;
 };

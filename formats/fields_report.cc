@@ -39,7 +39,14 @@ class FieldsReport : public ReportWriter {
       uint32_t root = selection_.LayerRoot(frame.layer(i).proto);
       if (root == FieldSelection::kNone) continue;
       c.Enter(root);
-      WriteLayer(frame, i, registry_, options_, c);
+      std::span<const protocols::WriteFn> members = selection_.LayerMembers(frame.layer(i).proto);
+      if (members.empty()) {
+        WriteLayer(frame, i, registry_, options_, c);
+        continue;
+      }
+      const LayerSpan& l = frame.layer(i);
+      protocols::LayerContext context{frame.data().data() + l.offset, l.length, l.hdr_len, l.aux};
+      for (protocols::WriteFn member : members) member(context, c);
     }
     c.WriteRow(row_, out);
   }

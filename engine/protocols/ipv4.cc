@@ -104,51 +104,59 @@ void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& ou
   }
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  Ipv4 ip(l.p, l.length, l.hdr_len);
-  out.Uint("version", ip.version());
-  out.Uint("hdr_len", ip.hdr_len());
-  out.Uint("dscp", ip.dscp());
-  out.Uint("ecn", ip.ecn());
-  out.Uint("len", ip.total_length());
-  out.Uint("id", ip.id());
-  out.BeginObject("flags");
-  out.Bool("rf", ip.rf());
-  out.Bool("df", ip.df());
-  out.Bool("mf", ip.mf());
-  out.EndObject();
-  out.Uint("offset", ip.offset());
-  out.Uint("ttl", ip.ttl());
-  out.Enum("protocol", ip.protocol(), IpProtocolName);
-  out.Uint("checksum", ip.checksum());
-  out.Ipv4("src", ip.src());
-  out.Ipv4("dst", ip.dst());
-  if (l.hdr_len > 20)
-    WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "type", OptionName, WriteOptionValue, out);
+Ipv4 View(const LayerContext& l) {
+  return Ipv4(l.p, l.length, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {
-    {"version", kInt, "4", "ip.version"},
-    {"hdr_len", kInt, "header length in bytes (IHL × 4)", "ip.hdr_len"},
-    {"dscp", kInt, "DiffServ code point", "ip.dsfield.dscp"},
-    {"ecn", kInt, "ECN bits", "ip.dsfield.ecn"},
+    {"version", kInt, "4", "ip.version",
+     [](const LayerContext& l, Emitter& out) { out.Uint("version", View(l).version()); }},
+    {"hdr_len", kInt, "header length in bytes (IHL × 4)", "ip.hdr_len",
+     [](const LayerContext& l, Emitter& out) { out.Uint("hdr_len", View(l).hdr_len()); }},
+    {"dscp", kInt, "DiffServ code point", "ip.dsfield.dscp",
+     [](const LayerContext& l, Emitter& out) { out.Uint("dscp", View(l).dscp()); }},
+    {"ecn", kInt, "ECN bits", "ip.dsfield.ecn",
+     [](const LayerContext& l, Emitter& out) { out.Uint("ecn", View(l).ecn()); }},
     {"len", kInt, "total length field (0 in TSO captures: then the payload is what was captured)",
-     "ip.len"},
-    {"id", kInt, "identification", "ip.id"},
-    {"flags", kObject, "the fragmentation flags", nullptr},
+     "ip.len",
+     [](const LayerContext& l, Emitter& out) { out.Uint("len", View(l).total_length()); }},
+    {"id", kInt, "identification", "ip.id",
+     [](const LayerContext& l, Emitter& out) { out.Uint("id", View(l).id()); }},
+    {"flags", kObject, "the fragmentation flags", nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       Ipv4 ip = View(l);
+       out.BeginObject("flags");
+       out.Bool("rf", ip.rf());
+       out.Bool("df", ip.df());
+       out.Bool("mf", ip.mf());
+       out.EndObject();
+     }},
     {"flags.rf", kBool, "reserved bit", "ip.flags.rb"},
     {"flags.df", kBool, "don't fragment", "ip.flags.df"},
     {"flags.mf", kBool, "more fragments", "ip.flags.mf"},
     {"offset", kInt, "fragment offset in **bytes** (the wire's 8-byte units × 8)",
-     "ip.frag_offset /8"},
-    {"ttl", kInt, "time to live (hops)", "ip.ttl"},
-    {"protocol", kInt, "IP protocol number of the payload", "ip.proto"},
+     "ip.frag_offset /8",
+     [](const LayerContext& l, Emitter& out) { out.Uint("offset", View(l).offset()); }},
+    {"ttl", kInt, "time to live (hops)", "ip.ttl",
+     [](const LayerContext& l, Emitter& out) { out.Uint("ttl", View(l).ttl()); }},
+    {"protocol", kInt, "IP protocol number of the payload", "ip.proto",
+     [](const LayerContext& l, Emitter& out) {
+       out.Enum("protocol", View(l).protocol(), IpProtocolName);
+     }},
     {"protocol_name", kText, "the protocol pcapkit dissects under that number (with --names)"},
-    {"checksum", kInt, "header checksum as on the wire", "ip.checksum"},
-    {"src", kIpv4, "source address", "ip.src"},
+    {"checksum", kInt, "header checksum as on the wire", "ip.checksum",
+     [](const LayerContext& l, Emitter& out) { out.Uint("checksum", View(l).checksum()); }},
+    {"src", kIpv4, "source address", "ip.src",
+     [](const LayerContext& l, Emitter& out) { out.Ipv4("src", View(l).src()); }},
     {"dst", kIpv4,
-     "destination address as in the header (with a source-route option, the next hop)", "ip.dst"},
-    {"options", kList, "when IHL > 5: one entry per option", nullptr},
+     "destination address as in the header (with a source-route option, the next hop)", "ip.dst",
+     [](const LayerContext& l, Emitter& out) { out.Ipv4("dst", View(l).dst()); }},
+    {"options", kList, "when IHL > 5: one entry per option", nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (l.hdr_len > 20)
+         WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "type", OptionName, WriteOptionValue,
+                                out);
+     }},
     {"options[].type", kInt, "option type", nullptr},
     {"options[].name", kText,
      "EOOL, NOP, RR, TS, LSR, SSR, SEC, ESEC, SID, RTRALT, MTUP, MTUR, TR or QS (absent for other "
@@ -176,6 +184,10 @@ constexpr FieldSpec kFields[] = {
     {"options[].classification", kInt, "SEC: classification level", nullptr},
     {"options[].protection_authority", kHex, "SEC: protection authority flags", nullptr},
 };
+
+void Write(const LayerContext& l, Emitter& out) {
+  WriteMembers(kFields, l, out);
+}
 
 }  // namespace
 

@@ -20,32 +20,38 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, 40, end, Table::kIpProto, p[6]);
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  Ipv6 ip(l.p, l.length, l.hdr_len);
-  out.Uint("version", ip.version());
-  out.Uint("class", ip.traffic_class());
-  out.Uint("label", ip.flow_label());
-  out.Uint("payload", ip.payload_length());
-  out.Enum("next", ip.next_header(), IpProtocolName);
-  out.Uint("limit", ip.hop_limit());
-  out.Ipv6("src", ip.src());
-  out.Ipv6("dst", ip.dst());
+Ipv6 View(const LayerContext& l) {
+  return Ipv6(l.p, l.length, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {
     // tshark's IPv6 dissector fills ip.version too, so IPv4 and IPv6 headers of one frame
     // (tunnels, ICMP quotes) line up in that field only when both are mapped to it.
-    {"version", kInt, "6", "ipv6.version, ip.version"},
-    {"class", kInt, "traffic class", "ipv6.tclass"},
-    {"label", kInt, "flow label", "ipv6.flow"},
+    {"version", kInt, "6", "ipv6.version, ip.version",
+     [](const LayerContext& l, Emitter& out) { out.Uint("version", View(l).version()); }},
+    {"class", kInt, "traffic class", "ipv6.tclass",
+     [](const LayerContext& l, Emitter& out) { out.Uint("class", View(l).traffic_class()); }},
+    {"label", kInt, "flow label", "ipv6.flow",
+     [](const LayerContext& l, Emitter& out) { out.Uint("label", View(l).flow_label()); }},
     {"payload", kInt, "payload length field (0 for jumbograms: the payload is what was captured)",
-     "ipv6.plen"},
-    {"next", kInt, "next header", "ipv6.nxt"},
+     "ipv6.plen",
+     [](const LayerContext& l, Emitter& out) { out.Uint("payload", View(l).payload_length()); }},
+    {"next", kInt, "next header", "ipv6.nxt",
+     [](const LayerContext& l, Emitter& out) {
+       out.Enum("next", View(l).next_header(), IpProtocolName);
+     }},
     {"next_name", kText, "the protocol pcapkit dissects under that number (with --names)"},
-    {"limit", kInt, "hop limit", "ipv6.hlim"},
-    {"src", kIpv6, "source address", "ipv6.src"},
-    {"dst", kIpv6, "destination address", "ipv6.dst"},
+    {"limit", kInt, "hop limit", "ipv6.hlim",
+     [](const LayerContext& l, Emitter& out) { out.Uint("limit", View(l).hop_limit()); }},
+    {"src", kIpv6, "source address", "ipv6.src",
+     [](const LayerContext& l, Emitter& out) { out.Ipv6("src", View(l).src()); }},
+    {"dst", kIpv6, "destination address", "ipv6.dst",
+     [](const LayerContext& l, Emitter& out) { out.Ipv6("dst", View(l).dst()); }},
 };
+
+void Write(const LayerContext& l, Emitter& out) {
+  WriteMembers(kFields, l, out);
+}
 
 }  // namespace
 

@@ -82,6 +82,16 @@ enum FieldType : uint16_t {
   kList = 1 << 9,
 };
 
+// A layer as the writer sees it.
+struct LayerContext {
+  const uint8_t* p;  // start of the header
+  uint32_t length;   // header + payload bytes of this layer
+  uint32_t hdr_len;
+  uint32_t aux;
+};
+// Writes the layer's own fields (not its child) into the open object of the layer.
+using WriteFn = void (*)(const LayerContext& layer, Emitter& out);
+
 // One field a protocol's writer emits: docs/schema.md's tables are generated from these,
 // `pcapkit fields` lists them, and the tests check that writers emit nothing else.
 struct FieldSpec {
@@ -96,17 +106,17 @@ struct FieldSpec {
   // " =control" (tshark's flag is set when the value is "control"), " =len" (tshark's field holds
   // the bytes, pcapkit their number).
   const char* tshark = nullptr;
+  // Writes this member alone, as the layer's writer does (WriteMembers): a flat report
+  // (-e) that selects only members having one calls those instead of the whole writer.
+  // Set on the top-level members of the busiest headers (IP, TCP, UDP).
+  WriteFn member = nullptr;
 };
 
-// A layer as the writer sees it.
-struct LayerContext {
-  const uint8_t* p;  // start of the header
-  uint32_t length;   // header + payload bytes of this layer
-  uint32_t hdr_len;
-  uint32_t aux;
-};
-// Writes the layer's own fields (not its child) into the open object of the layer.
-using WriteFn = void (*)(const LayerContext& layer, Emitter& out);
+// Calls the `member` writer of every spec having one, in the table's order.
+inline void WriteMembers(std::span<const FieldSpec> specs, const LayerContext& l, Emitter& out) {
+  for (const FieldSpec& f : specs)
+    if (f.member != nullptr) f.member(l, out);
+}
 
 struct ProtocolInfo {
   // Protocols with a typed view (pcapkit/layers.h) register under their pinned id; every

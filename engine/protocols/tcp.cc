@@ -122,13 +122,7 @@ void WriteOptionValue(uint8_t kind, const uint8_t* v, uint32_t vlen, Emitter& ou
   }
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  Tcp tcp(l.p, l.length, l.hdr_len);
-  out.Uint("srcport", tcp.srcport());
-  out.Uint("dstport", tcp.dstport());
-  out.Uint("seq", tcp.seq());
-  out.Uint("ack", tcp.ack());
-  out.Uint("hdr_len", tcp.hdr_len());
+void WriteFlags(const Tcp& tcp, Emitter& out) {
   out.BeginObject("flags");
   out.Bool("cwr", tcp.cwr());
   out.Bool("ece", tcp.ece());
@@ -139,20 +133,25 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Bool("syn", tcp.syn());
   out.Bool("fin", tcp.fin());
   out.EndObject();
-  out.Uint("window_size", tcp.window_size());
-  out.Uint("checksum", tcp.checksum());
-  out.Uint("urgent_pointer", tcp.urgent_pointer());
-  if (l.hdr_len > 20)
-    WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "kind", OptionName, WriteOptionValue, out);
+}
+
+Tcp View(const LayerContext& l) {
+  return Tcp(l.p, l.length, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {
-    {"srcport", kInt, "source port", "tcp.srcport"},
-    {"dstport", kInt, "destination port", "tcp.dstport"},
-    {"seq", kInt, "raw sequence number", "tcp.seq_raw"},
-    {"ack", kInt, "raw acknowledgement number", "tcp.ack_raw"},
-    {"hdr_len", kInt, "header length in bytes (data offset × 4)", "tcp.hdr_len"},
-    {"flags", kObject, "the control bits", nullptr},
+    {"srcport", kInt, "source port", "tcp.srcport",
+     [](const LayerContext& l, Emitter& out) { out.Uint("srcport", View(l).srcport()); }},
+    {"dstport", kInt, "destination port", "tcp.dstport",
+     [](const LayerContext& l, Emitter& out) { out.Uint("dstport", View(l).dstport()); }},
+    {"seq", kInt, "raw sequence number", "tcp.seq_raw",
+     [](const LayerContext& l, Emitter& out) { out.Uint("seq", View(l).seq()); }},
+    {"ack", kInt, "raw acknowledgement number", "tcp.ack_raw",
+     [](const LayerContext& l, Emitter& out) { out.Uint("ack", View(l).ack()); }},
+    {"hdr_len", kInt, "header length in bytes (data offset × 4)", "tcp.hdr_len",
+     [](const LayerContext& l, Emitter& out) { out.Uint("hdr_len", View(l).hdr_len()); }},
+    {"flags", kObject, "the control bits", nullptr,
+     [](const LayerContext& l, Emitter& out) { WriteFlags(View(l), out); }},
     {"flags.cwr", kBool, "congestion window reduced", "tcp.flags.cwr"},
     {"flags.ece", kBool, "ECN echo", "tcp.flags.ece"},
     {"flags.urg", kBool, "urgent pointer significant", "tcp.flags.urg"},
@@ -161,10 +160,20 @@ constexpr FieldSpec kFields[] = {
     {"flags.rst", kBool, "reset", "tcp.flags.reset"},
     {"flags.syn", kBool, "synchronize", "tcp.flags.syn"},
     {"flags.fin", kBool, "no more data", "tcp.flags.fin"},
-    {"window_size", kInt, "raw window field (not scaled)", "tcp.window_size_value"},
-    {"checksum", kInt, "as on the wire", "tcp.checksum"},
-    {"urgent_pointer", kInt, "urgent pointer, as on the wire", "tcp.urgent_pointer"},
-    {"options", kList, "when the header has options: one entry per option", nullptr},
+    {"window_size", kInt, "raw window field (not scaled)", "tcp.window_size_value",
+     [](const LayerContext& l, Emitter& out) { out.Uint("window_size", View(l).window_size()); }},
+    {"checksum", kInt, "as on the wire", "tcp.checksum",
+     [](const LayerContext& l, Emitter& out) { out.Uint("checksum", View(l).checksum()); }},
+    {"urgent_pointer", kInt, "urgent pointer, as on the wire", "tcp.urgent_pointer",
+     [](const LayerContext& l, Emitter& out) {
+       out.Uint("urgent_pointer", View(l).urgent_pointer());
+     }},
+    {"options", kList, "when the header has options: one entry per option", nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (l.hdr_len > 20)
+         WriteKindLengthOptions(l.p + 20, l.hdr_len - 20, "kind", OptionName, WriteOptionValue,
+                                out);
+     }},
     {"options[].kind", kInt, "option kind", nullptr},
     {"options[].name", kText,
      "EOL, NOP, MSS, WS, SACK_PERM, SACK, TS, MD5, UTO, AO, MPTCP, TFO, EXP (253, 254) or unknown",
@@ -200,6 +209,10 @@ constexpr FieldSpec kFields[] = {
     {"options[].address_ids[]", kInt, "an address id", nullptr},
     {"options[].cookie", kHex, "TFO: the Fast Open cookie", nullptr},
 };
+
+void Write(const LayerContext& l, Emitter& out) {
+  WriteMembers(kFields, l, out);
+}
 
 }  // namespace
 

@@ -22,20 +22,24 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   out.has_key2 = true;
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  Udp udp(l.p, l.length, l.hdr_len);
-  out.Uint("srcport", udp.srcport());
-  out.Uint("dstport", udp.dstport());
-  out.Uint("len", udp.length());
-  out.Uint("checksum", udp.checksum());
+Udp View(const LayerContext& l) {
+  return Udp(l.p, l.length, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {
-    {"srcport", kInt, "source port", "udp.srcport"},
-    {"dstport", kInt, "destination port", "udp.dstport"},
-    {"len", kInt, "the length field: header and payload bytes", "udp.length"},
-    {"checksum", kInt, "as on the wire (not verified)", "udp.checksum"},
+    {"srcport", kInt, "source port", "udp.srcport",
+     [](const LayerContext& l, Emitter& out) { out.Uint("srcport", View(l).srcport()); }},
+    {"dstport", kInt, "destination port", "udp.dstport",
+     [](const LayerContext& l, Emitter& out) { out.Uint("dstport", View(l).dstport()); }},
+    {"len", kInt, "the length field: header and payload bytes", "udp.length",
+     [](const LayerContext& l, Emitter& out) { out.Uint("len", View(l).length()); }},
+    {"checksum", kInt, "as on the wire (not verified)", "udp.checksum",
+     [](const LayerContext& l, Emitter& out) { out.Uint("checksum", View(l).checksum()); }},
 };
+
+void Write(const LayerContext& l, Emitter& out) {
+  WriteMembers(kFields, l, out);
+}
 
 }  // namespace
 
