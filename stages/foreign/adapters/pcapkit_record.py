@@ -82,12 +82,12 @@ class Output:
 
     def meta(self, kind, linktype, snaplen, ts_digits, fields):
         """The file-level record; `ts_digits` (6 or 9) is then used for every frame's time.
-        `linktype` is None when the tool does not report it (the member is left out)."""
+        `linktype` or `snaplen` is None when the tool does not report it: the member is
+        left out (never null)."""
         self.digits = ts_digits
-        meta = {"kind": kind}
-        if linktype is not None:
-            meta["linktype"] = linktype
-        meta.update(snaplen=snaplen, ts_digits=ts_digits, fields=fields)
+        meta = {"kind": kind, "linktype": linktype, "snaplen": snaplen}
+        meta = {k: v for k, v in meta.items() if v is not None}
+        meta.update(ts_digits=ts_digits, fields=fields)
         self.line("meta", meta)
 
     def frame(self, number, sec, frac, head, stack):
@@ -109,7 +109,12 @@ class Output:
                            _dumps(rest)[1:-1])).encode())
 
     def error(self, message, frame, offset):
-        self.line("error", {"message": message, "frame": frame, "offset": offset})
+        """The capture breaks off at `frame`; `offset` None (the tool names none) leaves
+        the member out."""
+        error = {"message": message, "frame": frame}
+        if offset is not None:
+            error["offset"] = offset
+        self.line("error", error)
 
     def close(self):
         self.out.flush()
