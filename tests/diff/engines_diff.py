@@ -68,9 +68,6 @@ EXPLAINED = {
        "record 7 declares 4,325,376 bytes and 645 follow: %s reads the 645 as a 7th frame "
        "and reports nothing (pcapkit and tshark stop with an error)" % e
        for e in ("dpkt", "scapy")},
-    ("tshark", "one_http_stream_fin.pcap", "frame.protocols"):
-        "tshark (desegmentation off) names the segments continuing an HTTP body `http`; "
-        "pcapkit leaves them raw, as they hold no request or status line",
 }
 
 

@@ -71,9 +71,7 @@ def ip4(stack, ip):
     word = ip._flags_offset
     stack.push("ipv4", {
         "version": ip.v, "hdr_len": ip.hl * 4, "dscp": ip.tos >> 2, "ecn": ip.tos & 3,
-        "len": ip.len, "id": ip.id,
-        "flags": {"rf": bool(word & 0x8000), "df": bool(word & 0x4000),
-                  "mf": bool(word & 0x2000)},
+        "len": ip.len, "id": ip.id, "flags": rec.IPV4_FLAGS[word >> 13],
         "offset": (word & 0x1fff) * 8, "ttl": ip.ttl, "protocol": ip.p, "checksum": ip.sum,
         "src": rec.ipv4(ip.src), "dst": rec.ipv4(ip.dst)})
     transport(stack, ip.data)
@@ -119,13 +117,9 @@ def transport(stack, p):
 
 
 def tcp(stack, t):
-    f = t.flags
     layer = stack.push("tcp", {
         "srcport": t.sport, "dstport": t.dport, "seq": t.seq, "ack": t.ack,
-        "hdr_len": t.off * 4,
-        "flags": {"cwr": bool(f & 0x80), "ece": bool(f & 0x40), "urg": bool(f & 0x20),
-                  "ack": bool(f & 0x10), "psh": bool(f & 0x08), "rst": bool(f & 0x04),
-                  "syn": bool(f & 0x02), "fin": bool(f & 0x01)},
+        "hdr_len": t.off * 4, "flags": rec.TCP_FLAGS[t.flags & 0xff],
         "window_size": t.win, "checksum": t.sum, "urgent_pointer": t.urp})
     if t.opts:
         layer["options"] = tcp_options(t.opts)
@@ -215,6 +209,8 @@ def record(r, cls_mask):
 
 
 def http(stack, data):
+    if not 65 <= data[0] <= 90:
+        return  # dpkt.http accepts only "HTTP/" or an upper-case method: skip its exception
     try:
         if data[:5] == b"HTTP/":
             m = dpkt.http.Response(data)

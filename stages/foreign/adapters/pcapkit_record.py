@@ -37,6 +37,15 @@ def missing_tool(message):
     sys.exit(EXIT_MISSING)
 
 
+# pcapkit's `flags` objects by the header's bits, made once and shared by every record
+# (they are only written, never changed): TCP's flag byte (CWR..FIN), IPv4's three flag
+# bits (RF, DF, MF from the high bit down, as in the header).
+TCP_FLAGS = [{"cwr": bool(f & 0x80), "ece": bool(f & 0x40), "urg": bool(f & 0x20),
+              "ack": bool(f & 0x10), "psh": bool(f & 0x08), "rst": bool(f & 0x04),
+              "syn": bool(f & 0x02), "fin": bool(f & 0x01)} for f in range(256)]
+IPV4_FLAGS = [{"rf": bool(f & 4), "df": bool(f & 2), "mf": bool(f & 1)} for f in range(8)]
+
+
 def mac(b):
     return b.hex(":")
 

@@ -59,11 +59,10 @@ def arp(layer):
 
 
 def ip4(layer):
-    flags = int(layer.flags)
     return "ipv4", {
         "version": layer.version, "hdr_len": layer.ihl * 4, "dscp": layer.tos >> 2,
         "ecn": layer.tos & 3, "len": layer.len, "id": layer.id,
-        "flags": {"rf": bool(flags & 4), "df": bool(flags & 2), "mf": bool(flags & 1)},
+        "flags": rec.IPV4_FLAGS[int(layer.flags) & 7],
         "offset": layer.frag * 8, "ttl": layer.ttl, "protocol": layer.proto,
         "checksum": layer.chksum, "src": layer.src, "dst": layer.dst}
 
@@ -94,12 +93,8 @@ def fragment(layer):
 
 
 def tcp(layer):
-    f = int(layer.flags)
     t = {"srcport": layer.sport, "dstport": layer.dport, "seq": layer.seq, "ack": layer.ack,
-         "hdr_len": layer.dataofs * 4,
-         "flags": {"cwr": bool(f & 0x80), "ece": bool(f & 0x40), "urg": bool(f & 0x20),
-                   "ack": bool(f & 0x10), "psh": bool(f & 0x08), "rst": bool(f & 0x04),
-                   "syn": bool(f & 0x02), "fin": bool(f & 0x01)},
+         "hdr_len": layer.dataofs * 4, "flags": rec.TCP_FLAGS[int(layer.flags) & 0xff],
          "window_size": layer.window, "checksum": layer.chksum, "urgent_pointer": layer.urgptr}
     if layer.options:
         t["options"] = tcp_options(layer.options)

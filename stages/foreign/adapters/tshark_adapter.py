@@ -13,7 +13,8 @@ each value back at its pcapkit path. What it writes, and why not more:
   table names tshark fields (Ethernet, VLAN, ARP, IPv4, IPv6 and its Fragment header, TCP,
   UDP, ICMP, ICMPv6, DNS with mDNS and LLMNR, HTTP); the first other layer ends the record
   (an IPv6 Hop-by-Hop, Routing or Destination Options header too: their tables map no
-  tshark field);
+  tshark field), and so does a layer where tshark fills none of the mapped fields (the
+  segments tshark calls `http` because they continue an HTTP body);
 - in each layer, the fields with a tshark field; the n-th occurrence of a field goes to
   the n-th layer of its protocol, and a field whose count does not match the layers is
   left out rather than guessed. A list of objects (`questions`) is written only when
@@ -161,7 +162,10 @@ def frame_stack(layers, values):
             break
         index = seen.get(proto, 0)
         seen[proto] = index + 1
-        stack.push(layer.key, fill(layer, values, index, counts[proto]))
+        obj = fill(layer, values, index, counts[proto])
+        if not obj:
+            break  # tshark names the protocol but fills none of its fields (HTTP body data)
+        stack.push(layer.key, obj)
     return stack
 
 
