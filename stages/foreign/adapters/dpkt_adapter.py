@@ -57,14 +57,13 @@ def network(stack, p):
 
 
 def arp(stack, a):
-    typed = a.hln == 6
-    ip_addr = rec.ipv4 if a.pro == 0x800 and a.pln == 4 else None
+    if a.hln != 6 or a.pln != 4:
+        return  # dpkt reads every ARP packet as 6-byte and 4-byte addresses
+    ip_addr = rec.ipv4 if a.pro == 0x800 else bytes.hex
     stack.push("arp", {
         "htype": a.hrd, "ptype": a.pro, "hlen": a.hln, "plen": a.pln, "oper": a.op,
-        "sha": rec.mac(a.sha) if typed else a.sha.hex(),
-        "spa": ip_addr(a.spa) if ip_addr else a.spa.hex(),
-        "tha": rec.mac(a.tha) if typed else a.tha.hex(),
-        "tpa": ip_addr(a.tpa) if ip_addr else a.tpa.hex()})
+        "sha": rec.mac(a.sha), "spa": ip_addr(a.spa), "tha": rec.mac(a.tha),
+        "tpa": ip_addr(a.tpa)})
 
 
 def ip4(stack, ip):
@@ -226,13 +225,16 @@ def http(stack, data):
 
 
 def open_reader(f):
-    """dpkt's reader for the file, by its magic number, and the meta record."""
+    """dpkt's reader for the file, by its magic number, and the meta record (its
+    linktype: the low 16 bits of the field, as pcapkit's; the rest are flags)."""
     if f.peek(4)[:4] == b"\n\r\r\n":
         r = dpkt.pcapng.Reader(f)
         digits = 9 if r._divisor >= 1e9 else 6
-        return r, ("section_header", r.datalink(), r.snaplen, digits, {"format": "pcapng"})
+        return r, ("section_header", r.datalink() & 0xffff, r.snaplen, digits,
+                   {"format": "pcapng"})
     r = dpkt.pcap.Reader(f)
-    return r, ("global_header", r.datalink(), r.snaplen, pcap_digits(r), pcap_fields(r))
+    return r, ("global_header", r.datalink() & 0xffff, r.snaplen, pcap_digits(r),
+               pcap_fields(r))
 
 
 def pcap_digits(r):
@@ -261,7 +263,11 @@ DECODERS = {1: lambda s, b: ethernet(s, dpkt.ethernet.Ethernet(b)),
 
 def main(out):
     with open(sys.argv[1], "rb") as f:
-        reader, meta = open_reader(f)
+        try:
+            reader, meta = open_reader(f)
+        except (ValueError, dpkt.UnpackError, struct.error) as e:
+            out.error("dpkt: %s" % (e or type(e).__name__), 1, 0)  # not a file dpkt reads
+            return rec.EXIT_ERROR
         out.meta(*meta)
         linktype = meta[1]
         decode = DECODERS.get(linktype)

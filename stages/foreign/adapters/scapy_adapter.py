@@ -1,7 +1,7 @@
 """The scapy engine (`pcapkit extract -E scapy`): scapy's dissection as pcapkit records.
 
-Usage: scapy_adapter.py INPUT. Reads the capture with scapy's PcapReader or PcapNgReader
-(streamed, never rdpcap) with the layers of scapy.layers.{l2,inet,inet6,dns,http} loaded
+Usage: scapy_adapter.py INPUT. Reads the capture with scapy's PcapReader, which is a
+PcapNgReader for pcapng (streamed, never rdpcap) with the layers of scapy.layers.{l2,inet,inet6,dns,http} loaded
 (without them every frame is Raw: PyPCAPKit's upstream #406), walks each packet's layers
 and maps the ones pcapkit's core model has, writing the NDJSON lines of pcapkit_record's
 contract. Only what scapy dissects is written:
@@ -11,8 +11,9 @@ contract. Only what scapy dissects is written:
   its Hop-by-Hop, Routing, Fragment and Destination Options headers, TCP with the options
   scapy decodes (no option lengths: scapy keeps none), UDP, ICMP and ICMPv6 (the quoted
   datagram of errors: scapy's IPerror/TCPerror/UDPerror classes), DNS (scapy binds it to
-  ports 53, 5353 and 5355), and HTTP/1.x request and response lines (scapy binds HTTP to
-  port 80 and 8080 only; header names are rewritten by scapy, so headers are left out);
+  UDP ports 53 and 5353 and TCP port 53), and HTTP/1.x request and response lines (scapy
+  binds HTTP to ports 80 and 8080 only; it rewrites header names, so headers are left
+  out);
 - the first layer scapy has that pcapkit's core model does not (Raw, MPLS, GRE, ...)
   ends the record.
 """
@@ -239,12 +240,11 @@ def dissect(packet):
 
 
 def open_reader(path):
-    with open(path, "rb") as f:
-        pcapng = f.read(4) == b"\n\r\r\n"
-    if pcapng:
-        r = PcapNgReader(path)
-        return r, ("section_header", None, None, 6, {"format": "pcapng"}), None
+    """scapy's reader (PcapReader picks pcap or pcapng by the magic number, and reads
+    gzip), the meta record and the frames' linktype (pcapng: scapy names none)."""
     r = PcapReader(path)
+    if isinstance(r, PcapNgReader):
+        return r, ("section_header", None, None, 6, {"format": "pcapng"}), None
     digits = 9 if r.nano else 6
     fields = {"format": "pcap", "byteorder": "little" if r.endian == "<" else "big",
               "nanosecond": bool(r.nano), "snaplen": r.snaplen, "network": r.linktype}
@@ -252,7 +252,11 @@ def open_reader(path):
 
 
 def main(out):
-    reader, meta, linktype = open_reader(sys.argv[1])
+    try:
+        reader, meta, linktype = open_reader(sys.argv[1])
+    except Scapy_Exception as e:
+        out.error("scapy: %s" % e, 1, 0)  # not a file scapy reads
+        return rec.EXIT_ERROR
     out.meta(*meta)
     number = 0
     try:
