@@ -8,13 +8,14 @@
 #include "cli/commands.h"
 #include "cli/extraction.h"
 #include "cli/flags.h"
+#include "cli/version.h"
 #include "pcapkit/errors.h"
 
 int main(int argc, char** argv) {
   using namespace pcapkit::cli;
   StartLogging();
   CLI::App app{"pcapkit: packet captures to structured records, fast", "pcapkit"};
-  app.set_version_flag("-V,--version", "pcapkit 0.1.0");
+  app.set_version_flag("-V,--version", kVersion);
   app.require_subcommand(1);
   int exit_code = kOk;
   AddExtractCommand(app, exit_code);
