@@ -101,17 +101,22 @@ class Output:
 
     def frame(self, number, sec, frac, head, stack):
         """One frame: `sec` and `frac` (the fraction in units of 10**-digits) as the tool
-        gave them, `head` the members after time_nsec (cap_len, len, interface, linktype,
-        whichever the tool reports), then protocols and the layers of `stack`."""
+        gave them (None: the tool gives no time, the time members are left out), `head`
+        the members after time_nsec (cap_len, len, interface, linktype, whichever the
+        tool reports), then protocols and the layers of `stack`."""
+        rest = dict(head)
+        rest["protocols"] = ":".join(stack.names)
+        if stack.top is not None:
+            rest[stack.top[0]] = stack.top[1]
+        if sec is None:
+            self.out.write(('{"frame":{"number":%d,%s}}\n'
+                            % (number, _dumps(rest)[1:-1])).encode())
+            return
         if sec != self._sec:
             self._sec = sec
             self._sec_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
         d = self.digits
         nsec = frac * 10 ** (9 - d)
-        rest = dict(head)
-        rest["protocols"] = ":".join(stack.names)
-        if stack.top is not None:
-            rest[stack.top[0]] = stack.top[1]
         self.out.write(('{"frame":{"number":%d,"time":"%s.%0*dZ","time_epoch":%d.%0*d,'
                         '"time_sec":%d,"time_nsec":%d,%s}}\n'
                         % (number, self._sec_text, d, frac, sec, d, frac, sec, nsec,

@@ -113,7 +113,7 @@ def ek_name(field):
 
 
 def tshark_fields(layers):
-    names = [f for _, f in FRAME]
+    names = [f for _, f in FRAME] + ["frame.encap_type"]
     for layer in layers.values():
         names += [t for _, t, _ in layer.rows if t not in names]
     return names
@@ -169,6 +169,16 @@ def frame_stack(layers, values):
     return stack
 
 
+def frame_time(values):
+    """(seconds, nanoseconds) as tshark prints them; (None, None) for a packet without a
+    timestamp (a pcapng Simple Packet Block), whose time members are then left out."""
+    found = values.get("frame_time_epoch")
+    if not found:
+        return None, None
+    sec, _, frac = found[0].partition(".")
+    return int(sec), int(frac.ljust(9, "0")[:9])
+
+
 def frame_head(values):
     head = []
     for member, field in FRAME[2:5]:
@@ -214,9 +224,10 @@ def main(out):
             if not line.startswith(b'{"timestamp"'):
                 continue  # the bulk index lines between records
             values = json.loads(line)["layers"]
+            if "frame_encap_type" not in values:
+                continue  # tshark 4.0 lists pcapng Custom Blocks as frames without one
             number += 1
-            sec, _, frac = values["frame_time_epoch"][0].partition(".")
-            out.frame(number, int(sec), int(frac.ljust(9, "0")[:9]), frame_head(values),
+            out.frame(number, *frame_time(values), frame_head(values),
                       frame_stack(layers, values))
     finally:
         tshark.stdout.close()
