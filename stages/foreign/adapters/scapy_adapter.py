@@ -17,16 +17,20 @@ contract. Only what scapy dissects is written:
 - the first layer scapy has that pcapkit's core model does not (Raw, MPLS, GRE, ...)
   ends the record.
 """
+import importlib
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pcapkit_record as rec  # noqa: E402
 
+# Loaded for what loading does: scapy binds each layer to its link types, EtherTypes and
+# ports when its module is imported.
+LAYERS = ("l2", "inet", "inet6", "dns", "http")
+
 try:
-    import scapy.layers.dns  # noqa: F401  (binds DNS to its ports)
-    import scapy.layers.http  # noqa: F401  (binds HTTP to its ports)
-    import scapy.layers.inet6  # noqa: F401  (IPv6 and ICMPv6)
+    for module in LAYERS:
+        importlib.import_module("scapy.layers." + module)
     from scapy.error import Scapy_Exception
     from scapy.layers.inet import TCPOptions
     from scapy.packet import NoPayload
