@@ -273,19 +273,21 @@ def main(out):
         decode = DECODERS.get(linktype)
         digits = out.digits
         number = 0
-        try:
-            for ts, buf in reader:
-                number += 1
-                stack = rec.Stack()
-                if decode is not None:
-                    try:
-                        decode(stack, buf)
-                    except (dpkt.UnpackError, struct.error, IndexError):
-                        pass  # dpkt stops: the layers it gave are kept
-                sec, frac = rec.split_time(ts, digits)
-                out.frame(number, sec, frac, (("cap_len", len(buf)), ("linktype", linktype)),
-                          stack)
-        except (dpkt.NeedData, dpkt.UnpackError, ValueError, struct.error) as e:
+        reading = rec.Reading(reader, (dpkt.NeedData, dpkt.UnpackError, ValueError,
+                                       struct.error))
+        for ts, buf in reading:
+            number += 1
+            stack = rec.Stack()
+            if decode is not None:
+                try:
+                    decode(stack, buf)
+                except (dpkt.UnpackError, struct.error, IndexError):
+                    pass  # dpkt stops: the layers it gave are kept
+            sec, frac = rec.split_time(ts, digits)
+            out.frame(number, sec, frac, (("cap_len", len(buf)), ("linktype", linktype)),
+                      stack)
+        if reading.error is not None:
+            e = reading.error
             out.error("dpkt: %s" % (e or type(e).__name__), number + 1, f.tell())
             return rec.EXIT_ERROR
     return 0

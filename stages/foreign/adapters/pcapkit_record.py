@@ -134,6 +134,26 @@ class Output:
         self.out.flush()
 
 
+class Reading:
+    """Iterates a tool's reader until the end or until it raises one of `errors` (the
+    capture breaks off: kept in `error`). Only the reading is guarded: an exception while
+    mapping a frame is a bug, reported as such."""
+
+    def __init__(self, reader, errors):
+        self.it, self.errors, self.error = iter(reader), errors, None
+
+    def __iter__(self):
+        while True:
+            try:
+                item = next(self.it)
+            except StopIteration:
+                return
+            except self.errors as e:
+                self.error = e
+                return
+            yield item
+
+
 def split_time(ts, digits):
     """(seconds, fraction in 10**-digits units) of a tool's timestamp (int, float, Decimal),
     rounded to the file's digits: a float's error is far below one microsecond."""

@@ -32,6 +32,7 @@ try:
     for module in LAYERS:
         importlib.import_module("scapy.layers." + module)
     from scapy.error import Scapy_Exception
+    from scapy.fields import ConditionalField, FieldListField, PacketListField, StrField
     from scapy.layers.inet import TCPOptions
     from scapy.packet import NoPayload
     from scapy.utils import PcapNgReader, PcapReader
@@ -116,10 +117,10 @@ def tcp_options(options):
             option["mss"] = value
         elif kind == 3:
             option["shift"] = value
-        elif kind == 5:
+        elif kind == 5 and isinstance(value, tuple):
             option["blocks"] = [{"left": value[i], "right": value[i + 1]}
                                 for i in range(0, len(value) - 1, 2)]
-        elif kind == 8:
+        elif kind == 8 and isinstance(value, tuple) and len(value) == 2:
             option["tsval"], option["tsecr"] = value
         out.append(option)
         if kind == 0:
@@ -203,6 +204,11 @@ def http_response(layer):
                     "status": int(layer.Status_Code), "reason": text(layer.Reason_Phrase)}
 
 
+# HTTP's header fields are each optional; its start line is what must be whole.
+START_LINE = {"HTTPRequest": ("Method", "Path", "Http_Version"),
+              "HTTPResponse": ("Http_Version", "Status_Code", "Reason_Phrase")}
+
+
 ICMPV6_HEADER = {"type", "code", "cksum"}  # ICMPv6 message classes (not their options)
 
 MAPPERS = {
@@ -225,6 +231,22 @@ def mapper_of(layer):
     return found
 
 
+REQUIRED = {}  # layer class -> the names of its fixed, unconditional fields
+VARIABLE = (ConditionalField, StrField, PacketListField, FieldListField)  # may be absent
+
+
+def whole(layer):
+    """Whether scapy dissected every fixed field of the layer: of a header cut short it
+    keeps the fields it read, and the others would read as scapy's defaults (invented)."""
+    cls = type(layer)
+    names = REQUIRED.get(cls)
+    if names is None:
+        names = REQUIRED[cls] = START_LINE.get(cls.__name__) or [
+            f.name for f in cls.fields_desc if not isinstance(f, VARIABLE)]
+    fields = layer.fields
+    return all(fields.get(n) is not None for n in names)
+
+
 def dissect(packet):
     stack, layer, ports = rec.Stack(), packet, ()
     while not isinstance(layer, NoPayload):
@@ -233,8 +255,8 @@ def dissect(packet):
             stack.push(*dns(layer, MDNS_PORT in ports))
         elif cls not in PASS_THROUGH:
             mapper = mapper_of(layer)
-            if mapper is None:
-                break
+            if mapper is None or not whole(layer):
+                break  # not a core layer, or one scapy could not read whole (cut short)
             key, obj = mapper(layer)
             if key == "udp":
                 ports = (obj["srcport"], obj["dstport"])
@@ -263,15 +285,16 @@ def main(out):
         return rec.EXIT_ERROR
     out.meta(*meta)
     number = 0
-    try:
-        for packet in reader:
-            number += 1
-            sec, frac = rec.split_time(packet.time, out.digits)
-            head = [("cap_len", len(packet.original)), ("len", packet.wirelen)]
-            if linktype is not None:
-                head.append(("linktype", linktype))
-            out.frame(number, sec, frac, head, dissect(packet))
-    except (Scapy_Exception, EOFError, ValueError) as e:
+    reading = rec.Reading(reader, (Scapy_Exception, EOFError, ValueError))
+    for packet in reading:
+        number += 1
+        sec, frac = rec.split_time(packet.time, out.digits)
+        head = [("cap_len", len(packet.original)), ("len", packet.wirelen)]
+        if linktype is not None:
+            head.append(("linktype", linktype))
+        out.frame(number, sec, frac, head, dissect(packet))
+    if reading.error is not None:
+        e = reading.error
         out.error("scapy: %s" % (e or type(e).__name__), number + 1, reader.f.tell())
         return rec.EXIT_ERROR
     return 0
