@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pcapkit_record as rec  # noqa: E402
@@ -212,12 +213,15 @@ def main(out):
         rec.missing_tool("tshark: not found (Debian: apt-get install tshark)")
     path = sys.argv[1]
     layers = load_layers(json.load(sys.stdin))
-    kind, snaplen, fields = capinfos_meta(path)
-    out.meta(kind, None, snaplen, 9, fields)
     cmd = ["tshark", "-n", "-r", path, *PREFERENCES, "-T", "ek"]
     for name in tshark_fields(layers):
         cmd += ["-e", name]
-    tshark = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # stderr to a file: a pipe read only at the end could fill and stall tshark. tshark
+    # starts before capinfos runs, so their reads overlap.
+    errors = tempfile.TemporaryFile()
+    tshark = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors)
+    kind, snaplen, fields = capinfos_meta(path)
+    out.meta(kind, None, snaplen, 9, fields)
     number = 0
     try:
         for line in tshark.stdout:
@@ -232,12 +236,13 @@ def main(out):
     finally:
         tshark.stdout.close()
         status = tshark.wait()
-    return broke_off(out, tshark, status, number)
+    errors.seek(0)
+    return broke_off(out, errors.read(), status, number)
 
 
-def broke_off(out, tshark, status, number):
+def broke_off(out, stderr, status, number):
     """tshark's complaint about a capture that breaks off, as the contract's error line."""
-    message = tshark.stderr.read().decode("utf-8", "replace")
+    message = stderr.decode("utf-8", "replace")
     lines = [l for l in message.splitlines() if l and "Running as user" not in l]
     if status == 0 and not lines:
         return 0
