@@ -35,7 +35,7 @@ OPT = 41  # the EDNS pseudo-record, whose class and TTL fields hold other values
 
 def ethernet(stack, e):
     layer = stack.push("ethernet", {"dst": rec.mac(e.dst), "src": rec.mac(e.src)})
-    if isinstance(e.data, dpkt.llc.LLC) or e.type <= 1500:
+    if e.type <= 1500:
         layer["len"] = e.type  # 802.3: dpkt keeps the length in `type`; LLC is not core
         return
     layer["type"] = e.type
@@ -157,8 +157,10 @@ def tcp_option(kind, data):
 def udp(stack, u):
     stack.push("udp", {"srcport": u.sport, "dstport": u.dport, "len": u.ulen,
                        "checksum": u.sum})
-    port = min(u.sport, u.dport) if min(u.sport, u.dport) in DNS_PORTS else max(u.sport, u.dport)
-    if port in DNS_PORTS and isinstance(u.data, bytes):
+    # dpkt leaves UDP payloads as bytes: dpkt.dns reads those of DNS's ports (the lower
+    # port first, as pcapkit looks them up).
+    port = next((p for p in sorted((u.sport, u.dport)) if p in DNS_PORTS), None)
+    if port is not None and isinstance(u.data, bytes):
         dns(stack, u.data, port == MDNS_PORT)
 
 

@@ -69,7 +69,7 @@ class Layer:
     """One core protocol's mapped fields: (path, tshark field, parse), in table order."""
 
     def __init__(self, key, rows):
-        self.key, self.rows, self.lists = key, [], {}
+        self.key, self.rows = key, []
         unmapped = set()
         for row in rows:
             path, names = row["path"], row["tshark"]
