@@ -271,6 +271,8 @@ def main():
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
+    if not os.access(args.python, os.X_OK):
+        return unavailable(f"no {args.python} to run the adapters with")
     paths = captures(args)
     if isinstance(paths, int):
         return paths
