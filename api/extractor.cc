@@ -18,9 +18,12 @@
 #include "formats/output_file.h"
 #include "formats/record.h"
 #include "formats/report_writer.h"
+#include "pcapkit/protocols.h"
 #include "stages/analysis_stage.h"
 #include "stages/flow_graph.h"
 #include "stages/flow_stage.h"
+#include "stages/foreign/foreign_engine.h"
+#include "stages/foreign/foreign_options.h"
 #include "stages/reassembly_stage.h"
 #include "stages/selection.h"
 #include "stages/strategies/strategy.h"
@@ -102,6 +105,8 @@ struct Extractor::Impl {
   explicit Impl(ExtractOptions o)
       : options(std::move(o)), registry(protocols::Registry::Builtin()) {
     ResolveInput(options);
+    // An option a foreign engine cannot honour is refused before anything is opened.
+    Raise(stages::foreign::CheckOptions(options));
     DissectOptions dissect;
     Raise(MakeDissectOptions(registry, options, &dissect));
     dissector = std::make_unique<Dissector>(registry, dissect);
@@ -137,6 +142,7 @@ struct Extractor::Impl {
                     std::unique_ptr<formats::ReportWriter>* out,
                     const formats::CaptureOptions& capture = {});
   ExtractSummary Run();
+  ExtractSummary RunForeign();
   Status OpenReport(Outputs& out);
   Status OpenReassembly(Outputs& out);
   Status OpenFlows(Outputs& out);
@@ -430,7 +436,7 @@ Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
       return strategies::RunPipeline(graph, limits, max_inflight);
     case Strategy::kServer:
       return strategies::RunServer(graph, limits, max_inflight);
-    case Strategy::kSequential:
+    default:  // the foreign engines run without the graph (RunForeign)
       break;
   }
   return strategies::RunSequential(graph, limits, max_inflight);
@@ -442,6 +448,7 @@ ExtractSummary Extractor::Run() {
 
 ExtractSummary Extractor::Impl::Run() {
   ResolveOutput(options);
+  if (IsForeignEngine(options.strategy)) return RunForeign();
   Outputs out;
   Raise(CheckSeveralInputs());
   Raise(OpenReport(out));
@@ -461,6 +468,31 @@ ExtractSummary Extractor::Impl::Run() {
   if (out.analysis) Raise(out.analysis->Finish());
   Summarize(out, max_inflight);
   if (!source->interrupted() && !selection->done()) Raise(inputs->status());
+  return summary;
+}
+
+// -E dpkt, scapy, tshark: the tool's records into the report pcapkit's own engines
+// would write (docs/cli.md "Foreign engines"). As there, a capture that breaks off leaves
+// the report closed, holding every record before the fault.
+ExtractSummary Extractor::Impl::RunForeign() {
+  Outputs out;
+  Raise(OpenReport(out));
+  stages::foreign::ForeignRun run;
+  run.options = &options;
+  run.registry = &registry;
+  run.writer = out.writer.get();
+  run.output = out.file.get();
+  if (out.writer && !options.fields.empty())
+    Raise(formats::FieldSelection::Make(options.fields, {formats::FrameFields(), &registry, true},
+                                        &run.fields));
+  if (options.strategy == Strategy::kTshark) run.field_map = ProtocolsJson(ListProtocols());
+  stages::foreign::ForeignResult result;
+  Raise(stages::foreign::RunForeignEngine(run, &result));
+  summary.frames = result.frames;
+  summary.bytes = result.bytes;
+  summary.interrupted = result.interrupted;
+  summary.output = out.file ? out.file->path() : "";
+  Raise(result.input);
   return summary;
 }
 

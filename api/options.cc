@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pcapkit/errors.h"
+#include "stages/foreign/foreign_options.h"
 
 namespace pcapkit {
 
@@ -152,11 +153,49 @@ LayerLevel ParseLayerLevel(const std::string& name) {
 }
 
 Strategy ParseStrategy(const std::string& name) {
-  if (strcasecmp(name.c_str(), "sequential") == 0 || strcasecmp(name.c_str(), "default") == 0)
-    return Strategy::kSequential;
-  if (strcasecmp(name.c_str(), "server") == 0) return Strategy::kServer;
-  if (strcasecmp(name.c_str(), "pipeline") == 0) return Strategy::kPipeline;
-  throw FormatError("unknown engine: " + name + " (known: sequential, server, pipeline)");
+  static const struct {
+    const char* name;
+    Strategy strategy;
+  } kEngines[] = {{"sequential", Strategy::kSequential},
+                  {"default", Strategy::kSequential},
+                  {"server", Strategy::kServer},
+                  {"pipeline", Strategy::kPipeline},
+                  {"dpkt", Strategy::kDpkt},
+                  {"scapy", Strategy::kScapy},
+                  {"tshark", Strategy::kTshark},
+                  {"pyshark", Strategy::kTshark}};
+  for (const auto& e : kEngines)
+    if (strcasecmp(name.c_str(), e.name) == 0) return e.strategy;
+  throw FormatError("unknown engine: " + name +
+                    " (known: sequential, server, pipeline, dpkt, scapy, tshark, pyshark)");
+}
+
+const char* StrategyName(Strategy strategy) {
+  switch (strategy) {
+    case Strategy::kSequential:
+      return "sequential";
+    case Strategy::kServer:
+      return "server";
+    case Strategy::kPipeline:
+      return "pipeline";
+    case Strategy::kDpkt:
+      return "dpkt";
+    case Strategy::kScapy:
+      return "scapy";
+    case Strategy::kTshark:
+      return "tshark";
+  }
+  return "sequential";
+}
+
+bool IsForeignEngine(Strategy strategy) {
+  return strategy == Strategy::kDpkt || strategy == Strategy::kScapy ||
+         strategy == Strategy::kTshark;
+}
+
+std::string ForeignEngineRefusal(const ExtractOptions& options) {
+  if (!IsForeignEngine(options.strategy)) return {};
+  return stages::foreign::CheckOptions(options).message();
 }
 
 void ParseReassembly(const std::string& list, ReassemblyOptions& options) {

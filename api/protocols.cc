@@ -99,4 +99,43 @@ std::vector<ProtocolDescription> ListProtocols() {
   return out;
 }
 
+namespace {
+
+std::string JsonText(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string ProtocolsJson(const std::vector<ProtocolDescription>& protocols) {
+  std::string out = "[\n";
+  for (size_t i = 0; i < protocols.size(); ++i) {
+    const ProtocolDescription& p = protocols[i];
+    out += "{\"key\":" + JsonText(p.key) + ",\"name\":" + JsonText(p.name) +
+           ",\"layer\":" + JsonText(LayerName(p.layer)) + ",\"summary\":" + JsonText(p.summary) +
+           ",\"bound_to\":[";
+    for (size_t b = 0; b < p.bound_to.size(); ++b) out += (b ? "," : "") + JsonText(p.bound_to[b]);
+    out += "],\"fields\":[";
+    for (size_t f = 0; f < p.fields.size(); ++f) {
+      const FieldDescription& d = p.fields[f];
+      out += std::string(f ? "," : "") + "{\"path\":" + JsonText(d.path) +
+             ",\"type\":" + JsonText(d.type) + ",\"meaning\":" + JsonText(d.meaning) +
+             ",\"tshark\":" + JsonText(d.tshark) + "}";
+    }
+    out += std::string("]}") + (i + 1 < protocols.size() ? "," : "") + "\n";
+  }
+  return out + "]\n";
+}
+
 }  // namespace pcapkit

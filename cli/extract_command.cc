@@ -28,6 +28,7 @@ struct ExtractFlags {
   std::string flows;  // --flows FILE
   std::string flows_format;
   std::string trace_format;
+  bool fallback = false;  // --fallback
 };
 
 // jspcapy's precedence holds (-f and the shortcuts win over -o's extension), but a report
@@ -38,6 +39,17 @@ void WarnOfOtherExtension(const ExtractOptions& o) {
   if (named == OutputFormat::kNone || named == o.format) return;
   spdlog::warn("writing {} into '{}', whose extension names {}", FormatName(o.format), o.output,
                FormatName(named));
+}
+
+// A foreign engine refuses an option it cannot honour (a usage error naming both), or,
+// with --fallback, the default engine runs instead, as jspcap fell back.
+void FallBackIfRefused(ExtractOptions& o, bool fallback) {
+  std::string refusal = ForeignEngineRefusal(o);
+  if (refusal.empty()) return;
+  if (!fallback) throw FormatError(refusal);
+  spdlog::warn("{}: running the sequential engine instead (--fallback)", refusal);
+  o.strategy = Strategy::kSequential;
+  o.engine.clear();
 }
 
 // The options the flags give, the reports named; throws FormatError before any input is
@@ -62,6 +74,7 @@ ExtractOptions ParseExtractFlags(const ExtractFlags& f) {
     throw FormatError("--nofile writes no report: -o " + o.output + " has nothing to name");
   WarnOfOtherExtension(o);
   ResolveOutput(o);
+  FallBackIfRefused(o, f.fallback);
   return o;
 }
 
@@ -110,7 +123,10 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
       "--names", o.names,
       "enumerations also by name: type_name \"IPv4\" beside type 2048 (tree: 2048 (IPv4))");
   cmd->add_flag("--nofile", o.nofile, "dissect without writing a report");
-  f->strategy.Add(cmd, o, "no progress line on stderr");
+  f->strategy.Add(cmd, o, "no progress line on stderr", true);
+  cmd->add_flag("--fallback", f->fallback,
+                "-E dpkt, scapy, tshark: run the sequential engine, with a warning, when the "
+                "engine cannot honour an option (else a usage error)");
   cmd->add_option("--reassemble", f->reassemble,
                   "reassemble ipv4,ipv6,tcp (any of them; ip = both IP versions)");
   cmd->add_option("--reassembly-output", o.reassembly_output,

@@ -89,21 +89,16 @@ spdlog::sink_ptr StderrSink() {
   return sink;
 }
 
-const char* StrategyName(Strategy s) {
-  switch (s) {
-    case Strategy::kServer:
-      return "server";
-    case Strategy::kPipeline:
-      return "pipeline";
-    case Strategy::kSequential:
-      break;
-  }
-  return "sequential";
-}
-
 // Debug: how the run is spread over threads, with the defaults Extractor applies
 // (docs/cli.md, "Strategies").
 void LogStrategy(const ExtractOptions& o) {
+  if (IsForeignEngine(o.strategy)) {
+    spdlog::debug(
+        "engine {}: its Python adapter's records, replayed (docs/cli.md \"Foreign "
+        "engines\")",
+        StrategyName(o.strategy));
+    return;
+  }
   if (o.strategy == Strategy::kSequential) {
     spdlog::debug("engine sequential: one thread, batches of {} bytes", o.batch_bytes);
     return;

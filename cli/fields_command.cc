@@ -15,40 +15,8 @@ namespace pcapkit::cli {
 
 namespace {
 
-std::string Json(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 void PrintJson(const std::vector<ProtocolDescription>& protocols) {
-  std::printf("[\n");
-  for (size_t i = 0; i < protocols.size(); ++i) {
-    const ProtocolDescription& p = protocols[i];
-    std::printf("{\"key\":%s,\"name\":%s,\"layer\":%s,\"summary\":%s,\"bound_to\":[",
-                Json(p.key).c_str(), Json(p.name).c_str(), Json(LayerName(p.layer)).c_str(),
-                Json(p.summary).c_str());
-    for (size_t b = 0; b < p.bound_to.size(); ++b)
-      std::printf("%s%s", b ? "," : "", Json(p.bound_to[b]).c_str());
-    std::printf("],\"fields\":[");
-    for (size_t f = 0; f < p.fields.size(); ++f) {
-      const FieldDescription& d = p.fields[f];
-      std::printf("%s{\"path\":%s,\"type\":%s,\"meaning\":%s,\"tshark\":%s}", f ? "," : "",
-                  Json(d.path).c_str(), Json(d.type).c_str(), Json(d.meaning).c_str(),
-                  Json(d.tshark).c_str());
-    }
-    std::printf("]}%s\n", i + 1 < protocols.size() ? "," : "");
-  }
-  std::printf("]\n");
+  std::fputs(ProtocolsJson(protocols).c_str(), stdout);
 }
 
 // Table cells escape the pipe.

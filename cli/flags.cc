@@ -86,10 +86,15 @@ void FieldFlags::Apply(FieldOptions& fields) const {
   fields.header = !no_header_;
 }
 
-void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help) {
-  cmd->add_option(
-      "-E,--engine", engine_,
-      "strategy: sequential (default), server (Asio worker pool), pipeline (TBB flow graph)");
+void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help, bool foreign) {
+  verb_ = cmd->get_name();
+  foreign_ = foreign;
+  cmd->add_option("-E,--engine", engine_,
+                  foreign ? "engine: sequential (default), server (Asio worker pool), pipeline "
+                            "(TBB flow graph); dpkt, scapy, tshark (or pyshark): that tool's "
+                            "dissection as pcapkit's records"
+                          : "strategy: sequential (default), server (Asio worker pool), "
+                            "pipeline (TBB flow graph)");
   cmd->add_option("--threads", o.threads,
                   "worker threads of server/pipeline (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
@@ -100,7 +105,12 @@ void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help
 }
 
 void StrategyFlags::Apply(ExtractOptions& o) const {
-  if (!engine_.empty()) o.strategy = ParseStrategy(engine_);
+  if (engine_.empty()) return;
+  o.strategy = ParseStrategy(engine_);
+  o.engine = engine_;
+  if (IsForeignEngine(o.strategy) && !foreign_)
+    throw FormatError("-E " + engine_ + " runs extract only: " + verb_ +
+                      " needs pcapkit's own engines (sequential, server, pipeline)");
 }
 
 void CaptureOutputFlags::Add(CLI::App* cmd) {

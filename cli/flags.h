@@ -56,13 +56,17 @@ class FieldFlags {
 // -E, --threads, --inflight, -q: how the stages run, and whether stderr stays quiet.
 class StrategyFlags {
  public:
-  // `quiet_help` says what -q silences.
-  void Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help);
-  // Parses -E into `o`; throws FormatError on an unknown engine.
+  // `quiet_help` says what -q silences; `foreign`: -E also takes the foreign engines
+  // (dpkt, scapy, tshark, pyshark), which run extract only.
+  void Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help, bool foreign = false);
+  // Parses -E into `o` (ExtractOptions::engine keeps the name given); throws FormatError
+  // on an unknown engine, or a foreign one where the verb has none.
   void Apply(ExtractOptions& o) const;
 
  private:
   std::string engine_;
+  std::string verb_;
+  bool foreign_ = false;
 };
 
 // --byteorder, --nanosecond, --microsecond: how pcap and pcapng output is written.

@@ -6,6 +6,7 @@
 #   include/pcapkit/*.h                        the public headers
 #   lib/cmake/pcapkit/                         find_package(pcapkit CONFIG) -> pcapkit::pcapkit
 #   lib/pkgconfig/pcapkit.pc                   pkg-config --cflags --libs pcapkit
+#   share/pcapkit/engines/*.py                 the foreign engines' adapters (-E dpkt, ...)
 # Included from the root CMakeLists.txt once PCAPKIT_LIBRARY_LAYERS and pcapkit-cli exist.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -113,6 +114,12 @@ else()
   message(WARNING "help2man not found: the pcapkit man page is not built nor installed")
 endif()
 add_custom_target(pcapkit_cli_docs ALL DEPENDS ${pcapkit_cli_docs})
+
+# The foreign engines' Python adapters (-E dpkt, scapy, tshark), found beside the
+# executable as ../share/pcapkit/engines.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/stages/foreign/adapters/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/pcapkit/engines COMPONENT cli
+        FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 
 # --- The Debian package: cpack -G DEB -----------------------------------------------
 set(CPACK_PACKAGE_NAME pcapkit)

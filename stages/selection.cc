@@ -111,6 +111,13 @@ Status Selection::Passes(const capture::FrameRecord& f, const uint8_t* data, boo
   return Status::Ok();
 }
 
+bool Selection::Select(uint64_t number) {
+  bool keep = !done_ && Wanted(number);
+  if (keep && count_ != 0 && ++selected_ >= count_) done_ = true;
+  if (!ranges_.empty() && number >= ranges_.back().second) done_ = true;
+  return keep;
+}
+
 Status Selection::Apply(capture::Batch& batch) {
   if (!active()) return Status::Ok();
   uint64_t last_wanted = ranges_.empty() ? UINT64_MAX : ranges_.back().second;

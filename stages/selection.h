@@ -30,6 +30,9 @@ class Selection {
   // Drops the frames of `batch` that are not selected (file records stay, in place).
   // Fails when the filter does not compile for a link type met for the first time.
   Status Apply(capture::Batch& batch);
+  // A frame known by its number only (a foreign engine's record; no filter applies):
+  // whether --frames and --count select it, counted as Apply counts.
+  bool Select(uint64_t number);
   // No frame after this point can be selected: reading may stop.
   bool done() const { return done_; }
   // A new capture begins (several inputs): its frames count from 1 again, and --frames

@@ -14,6 +14,8 @@ void Raise(const Status& s) {
       throw InputError(s.message(), s.file(), s.frame(), s.offset());
     case Status::Code::kIoError:
       throw OutputError(s.message());
+    case Status::Code::kInternal:
+      throw Error(s.message());
   }
 }
 

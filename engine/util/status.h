@@ -17,6 +17,7 @@ class Status {
     kInvalidArgument,  // a request that cannot be honoured as asked (FormatError, exit 2)
     kCorruptInput,     // the capture cannot be read any further (InputError, exit 1)
     kIoError,          // the output could not be written (OutputError, exit 1)
+    kInternal,         // a fault of pcapkit or of a program it runs (Error, exit 3)
   };
 
   Status() = default;
@@ -44,6 +45,9 @@ class Status {
     return s;
   }
   static Status IoError(std::string message) { return Status(Code::kIoError, std::move(message)); }
+  static Status Internal(std::string message) {
+    return Status(Code::kInternal, std::move(message));
+  }
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
@@ -72,7 +76,8 @@ class Status {
 };
 
 // At the public API boundary only: throws the pcapkit exception of a failed status
-// (FormatError, InputError, OutputError); returns when it is OK.
+// (FormatError, InputError, OutputError; Error for an internal fault); returns when it is
+// OK.
 void Raise(const Status& status);
 
 }  // namespace pcapkit

@@ -32,11 +32,16 @@ struct FieldOptions {
   bool empty() const { return names.empty(); }
 };
 
-// How the stages are run (-E); every strategy writes the same bytes.
+// How the stages are run (-E); every strategy writes the same bytes. The foreign engines
+// are other programs' dissections mapped into pcapkit's records (docs/cli.md "Foreign
+// engines"): the fields each tool dissects, under pcapkit's names.
 enum class Strategy {
   kSequential,  // one thread runs every stage in turn
   kServer,      // a Boost.Asio worker pool processes batches; a strand writes them in order
   kPipeline,    // a oneTBB flow graph: serial reader, parallel processing, ordered writer
+  kDpkt,        // Python's dpkt, through pcapkit's adapter
+  kScapy,       // Python's scapy (PcapReader), through pcapkit's adapter
+  kTshark,      // tshark (-E pyshark too: PyShark runs tshark), through pcapkit's adapter
 };
 
 // The layers of PyPCAPKit, lowest first; dissection may stop after any of them (-L).
@@ -111,8 +116,10 @@ struct ExtractOptions {
   const std::atomic<bool>* stop = nullptr;
   bool quiet = false;                         // --quiet: no progress line on stderr
   Strategy strategy = Strategy::kSequential;  // -E
-  unsigned threads = 0;                       // --threads: worker threads (0: one per core)
-  size_t inflight = 0;                        // batches in flight at most (0: 2 per thread + 2)
+  // -E as given ("pyshark" for kTshark), for messages; empty: the strategy's own name.
+  std::string engine;
+  unsigned threads = 0;          // --threads: worker threads (0: one per core)
+  size_t inflight = 0;           // batches in flight at most (0: 2 per thread + 2)
   size_t batch_bytes = 1 << 20;  // bytes read per batch; with `inflight`, bounds memory
   // Limits against hostile input (docs/cli.md "Limits"):
   uint32_t max_record = 256u << 20;  // --max-record-length: a longer record is a fault
@@ -186,8 +193,17 @@ OutputFormat FormatFromExtension(const std::string& path);
 // The text format a report's name names by its extension as std::filesystem sees it (a
 // dot file, ".json", has none); kNone for any other, capture formats' included.
 OutputFormat TextFormatFromExtension(const std::string& path);
-// "sequential", "server", "pipeline"; throws FormatError otherwise.
+// "sequential" (or "default"), "server", "pipeline", "dpkt", "scapy", "tshark" or
+// "pyshark" (= tshark), any case; throws FormatError otherwise.
 Strategy ParseStrategy(const std::string& name);
+// The strategy's name: "sequential", ..., "tshark".
+const char* StrategyName(Strategy strategy);
+// dpkt, scapy, tshark: another program's dissection, not pcapkit's stages.
+bool IsForeignEngine(Strategy strategy);
+// Why the foreign engine `options.strategy` names cannot run `options` as asked (a
+// message naming the engine and the option: "-E dpkt cannot honour --reassemble
+// (pcapkit's own engines can)"), or "" when it can, or when the strategy is pcapkit's own.
+std::string ForeignEngineRefusal(const ExtractOptions& options);
 // "ipv4,ipv6,tcp" (also "ip" for both IP versions, "all") into `options`; throws
 // FormatError on an unknown name.
 void ParseReassembly(const std::string& list, ReassemblyOptions& options);

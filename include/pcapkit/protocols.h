@@ -40,6 +40,11 @@ struct ProtocolDescription {
 // and over TCP) is listed once, with the bindings of both (one record shape).
 std::vector<ProtocolDescription> ListProtocols();
 
+// `pcapkit fields --json`: the protocols, each with its fields, their types and tshark
+// names, as one JSON document (a list, a protocol a line). The tshark engine's adapter
+// reads its map of tshark fields from it (docs/cli.md "Foreign engines").
+std::string ProtocolsJson(const std::vector<ProtocolDescription>& protocols);
+
 // A name -e selects (docs/cli.md "Field selection"): "number", "tcp.flags.syn".
 struct SelectableField {
   std::string name;
