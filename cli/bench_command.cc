@@ -5,6 +5,7 @@
 // as a process running `pcapkit extract -E ENGINE -f ndjson`, the only case they have.
 // The rows are only ever CLI commands for the foreign engines, so an engine that cannot
 // run here (its tool missing) is a skipped row naming why.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -165,11 +166,16 @@ Row Measure(const Plan& plan, const std::string& engine, unsigned threads, bool 
   else
     job.options = OptionsOf(plan.flags.input, engine, threads, c);
   row.result = Bench(job);
+  const char* mode = process ? "process" : "in-process";
   if (!row.result.ok) {
     // A foreign engine that cannot run here says why (its tool, the Debian package);
     // pcapkit's own failing is a fault.
     row.status = IsOwn(engine) ? "failed" : "skipped";
     row.reason = row.result.error;
+    spdlog::warn("bench: {} {} {} {}: {}", engine, threads, mode, c.name, row.reason);
+  } else {
+    spdlog::info("bench: {} {} {} {}: {:.4g} s a pass, {} passes a run", engine, threads, mode,
+                 c.name, row.result.seconds, row.result.repeats);
   }
   return row;
 }
@@ -253,6 +259,7 @@ std::vector<Agreement> CheckAll(const Plan& plan) {
     a.strict = IsOwn(engine);
     std::string out = run(engine, &a);
     if (a.ran) bench::CompareRecords(reference_out, out, &a);
+    std::filesystem::remove(out);  // a 1 M-packet report is a gigabyte
     agreements.push_back(std::move(a));
   }
   std::filesystem::remove_all(dir);

@@ -73,8 +73,13 @@ std::string Rss(const BenchResult& r) {
 }
 
 void PrintHeader(const Context& c) {
-  std::printf("%s bench: %s, %llu packets, %.1f MB captured\n", c.version.c_str(), c.input.c_str(),
-              (unsigned long long)c.frames, double(c.bytes) / 1e6);
+  char size[32];
+  if (c.bytes >= 1000000)
+    std::snprintf(size, sizeof size, "%.1f MB", double(c.bytes) / 1e6);
+  else
+    std::snprintf(size, sizeof size, "%llu bytes", (unsigned long long)c.bytes);
+  std::printf("%s bench: %s, %llu packets, %s captured\n", c.version.c_str(), c.input.c_str(),
+              (unsigned long long)c.frames, size);
   std::printf("machine: %s\n", DescribeMachine().c_str());
   std::printf("median of %d timed run%s per row after one warm-up run\n", c.runs,
               c.runs == 1 ? "" : "s");
