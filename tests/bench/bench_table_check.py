@@ -8,16 +8,21 @@
   CI=true, where scripts/setup.sh installed every tool;
 - --check: server and pipeline agree with sequential on every leaf of every record;
 - the text table carries the machine and the version in its header;
-- a missing input exits 1 with nothing on stdout; an unknown engine is a usage error (2).
+- a missing input exits 1 with nothing on stdout; an unknown engine is a usage error (2);
+- an engine that disagrees is reported, and the exit status says so (4): tshark on the
+  corpus's ICMP error quoting a DNS query, which tshark dissects and pcapkit leaves raw
+  (engines_diff.py's EXPLAINED), when the corpus and tshark are there.
 
 Small captures (the bundled 16-frame sample) keep it well under a minute."""
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 2)[0] + "/diff")
-from common import in_ci  # noqa: E402
+from common import corpus_dir, in_ci  # noqa: E402
 
 OWN = ["sequential", "server", "pipeline"]
 FOREIGN = ["dpkt", "scapy", "tshark"]
@@ -141,12 +146,29 @@ def refusals(pcapkit, capture):
     return p
 
 
+def disagreement(pcapkit, corpus):
+    capture = os.path.join(corpus, "udp_icmp", "icmp-destunreach-udp.pcap")
+    if not os.path.exists(capture) or shutil.which("tshark") is None:
+        print("note: no corpus or no tshark: the disagreement case is not run")
+        return []
+    r = run(pcapkit, "bench", capture, "--runs", "1", "-E", "sequential,tshark", "--check")
+    lines = [line for line in r.stdout.splitlines() if line.startswith("check tshark")]
+    if r.returncode != DISAGREEMENT or not lines or "DISAGREES" not in lines[0]:
+        return [f"tshark on {capture}: exit {r.returncode} ({DISAGREEMENT} expected), "
+                f"check line {lines[:1]}, stderr {r.stderr[-300:]!r}"]
+    if 'first: record 1: sequential "Ethernet:IPv4:ICMP:IPv4:UDP:Raw"' not in r.stdout:
+        return [f"the first difference of `protocols` is not shown: {r.stdout[-800:]}"]
+    return []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pcapkit", required=True)
     ap.add_argument("--capture", required=True, help="a small capture (the bundled sample)")
+    ap.add_argument("--corpus", default="", help="../shared/corpus, for the disagreement case")
     args = ap.parse_args()
     problems = refusals(args.pcapkit, args.capture)
+    problems += disagreement(args.pcapkit, corpus_dir(args.corpus))
     problems += text_table(args.pcapkit, args.capture)
     problems += json_table(args.pcapkit, args.capture)
     for p in problems:
