@@ -58,10 +58,20 @@ def dot1q(layer):
     return "vlan", tag
 
 
+def address(value, mac_len=False):
+    """scapy gives an ARP address it does not type (a hardware type other than Ethernet,
+    odd lengths) as bytes: pcapkit writes a 6-byte hardware address as a MAC, others hex."""
+    if not isinstance(value, bytes):
+        return value
+    return rec.mac(value) if mac_len else value.hex()
+
+
 def arp(layer):
+    mac_len = layer.hwlen == 6
     return "arp", {"htype": layer.hwtype, "ptype": layer.ptype, "hlen": layer.hwlen,
-                   "plen": layer.plen, "oper": layer.op, "sha": layer.hwsrc,
-                   "spa": layer.psrc, "tha": layer.hwdst, "tpa": layer.pdst}
+                   "plen": layer.plen, "oper": layer.op, "sha": address(layer.hwsrc, mac_len),
+                   "spa": address(layer.psrc), "tha": address(layer.hwdst, mac_len),
+                   "tpa": address(layer.pdst)}
 
 
 def ip4(layer):
@@ -274,7 +284,8 @@ def open_reader(path):
     digits = 9 if r.nano else 6
     fields = {"format": "pcap", "byteorder": "little" if r.endian == "<" else "big",
               "nanosecond": bool(r.nano), "snaplen": r.snaplen, "network": r.linktype}
-    return r, ("global_header", r.linktype, r.snaplen, digits, fields), r.linktype
+    linktype = r.linktype & 0xffff  # as pcapkit's: the field's low 16 bits
+    return r, ("global_header", linktype, r.snaplen, digits, fields), linktype
 
 
 def main(out):
