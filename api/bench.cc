@@ -25,7 +25,8 @@ struct Pass {
   double seconds = 0;
   uint64_t peak_rss = 0;
   bool peak_rss_known = true;
-  uint64_t passes = 1;  // of a timed run: how many passes it made
+  uint64_t passes = 1;      // of a timed run: how many passes it made
+  uint64_t rss_before = 0;  // in process: this process's RSS when the run began
   uint64_t frames = 0;
   uint64_t bytes = 0;
 };
@@ -124,6 +125,7 @@ Pass TimedRun(const BenchJob& job) {
   bool reset = in_process && ResetPeakRss();
   Pass total;
   total.passes = 0;
+  if (reset) total.rss_before = ReadPeakRss();  // just reset: the current RSS
   while (total.ok && (total.passes == 0 || total.seconds < job.min_seconds) &&
          total.passes < kMaxPasses) {
     Pass p = RunOnce(job);
@@ -172,9 +174,10 @@ BenchResult Bench(const BenchJob& job) {
   result.peak_rss_known = true;
   for (const Pass& p : runs) {
     result.peak_rss_known = result.peak_rss_known && p.peak_rss_known;
+    if (p.peak_rss >= result.peak_rss_bytes) result.rss_before_bytes = p.rss_before;
     result.peak_rss_bytes = std::max(result.peak_rss_bytes, p.peak_rss);
   }
-  if (!result.peak_rss_known) result.peak_rss_bytes = 0;
+  if (!result.peak_rss_known) result.peak_rss_bytes = result.rss_before_bytes = 0;
   result.ok = true;
   return result;
 }

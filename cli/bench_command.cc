@@ -283,6 +283,15 @@ void CountCapture(Plan& plan) {
   plan.context.bytes = s.bytes;
 }
 
+// The list without its repetitions, in its order.
+template <typename T>
+void Unique(std::vector<T>& list) {
+  std::vector<T> seen;
+  for (const T& x : list)
+    if (std::find(seen.begin(), seen.end(), x) == seen.end()) seen.push_back(x);
+  list = std::move(seen);
+}
+
 void Validate(BenchFlags& f) {
   if (f.engines.empty()) f.engines.assign(std::begin(kDefaultEngines), std::end(kDefaultEngines));
   for (const std::string& e : f.engines) {
@@ -295,6 +304,8 @@ void Validate(BenchFlags& f) {
     for (unsigned t = 1; t <= std::max(1u, std::thread::hardware_concurrency()); ++t)
       f.threads.push_back(t);
   }
+  Unique(f.engines);
+  Unique(f.threads);
 }
 
 int RunBench(const BenchFlags& flags) {

@@ -149,6 +149,9 @@ json JsonRow(const Context& c, const Row& r, double slowest) {
     j["packets_per_second"] = x.packets_per_second;
     j["mb_per_second"] = x.mb_per_second;
     j["peak_rss_bytes"] = r.result.peak_rss_known ? json(r.result.peak_rss_bytes) : json(nullptr);
+    if (!r.process)
+      j["rss_before_bytes"] =
+          r.result.peak_rss_known ? json(r.result.rss_before_bytes) : json(nullptr);
     j["repeats"] = r.result.repeats;
     j["runs"] = r.result.runs;
     j["seconds"] = r.result.seconds;

@@ -48,6 +48,9 @@ struct BenchResult {
   // did not rise above this process's own, which a spawned child's ru_maxrss includes.
   bool peak_rss_known = false;
   uint64_t peak_rss_bytes = 0;
+  // In process: this process's RSS when that run began (peak_rss_bytes less this is what
+  // the run added); 0 for a process.
+  uint64_t rss_before_bytes = 0;
   uint64_t frames = 0;  // in process: frames of one pass (ExtractSummary::frames)
   uint64_t bytes = 0;   // in process: their captured bytes
 };

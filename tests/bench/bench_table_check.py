@@ -53,6 +53,10 @@ def row_problems(r):
         rss = r.get("peak_rss_bytes")
         if rss is not None and (not isinstance(rss, int) or rss <= 0):
             p.append(f"{where}: peak_rss_bytes is {rss!r}")
+        before = r.get("rss_before_bytes")
+        if r["mode"] == "in-process" and rss is not None and (
+                not isinstance(before, int) or not 0 < before <= rss):
+            p.append(f"{where}: rss_before_bytes {before!r} with peak {rss!r}")
         if abs(r["seconds_per_packet"] * r["packets_per_second"] - 1) > 1e-6:
             p.append(f"{where}: seconds_per_packet and packets_per_second disagree")
     elif r.get("status") == "skipped":
