@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pcapkit/analysis.h"
+#include "pcapkit/bench.h"
 #include "pcapkit/errors.h"
 #include "pcapkit/extractor.h"
 #include "pcapkit/flows.h"
