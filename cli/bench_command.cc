@@ -319,9 +319,11 @@ int RunBench(const BenchFlags& flags) {
   plan.context.input = plan.flags.input;
   plan.context.runs = plan.flags.runs;
   plan.context.cases = Legend(plan.flags.engines);
+  std::vector<Row> rows = MeasureAll(plan);
+  // After the timing: the comparison's allocations would raise the floor under the
+  // process rows' peak RSS (see MeasureAll).
   std::vector<Agreement> agreements;
   if (plan.flags.check) agreements = CheckAll(plan);
-  std::vector<Row> rows = MeasureAll(plan);
   AttachChecks(agreements, rows);
   if (plan.flags.json) {
     bench::PrintJson(plan.context, rows);
