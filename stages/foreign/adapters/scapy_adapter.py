@@ -1,10 +1,10 @@
 """The scapy engine (`pcapkit extract -E scapy`): scapy's dissection as pcapkit records.
 
-Usage: scapy_adapter.py INPUT. Reads the capture with scapy's PcapReader, which is a
-PcapNgReader for pcapng (streamed, never rdpcap) with the layers of scapy.layers.{l2,inet,inet6,dns,http} loaded
-(without them every frame is Raw: PyPCAPKit's upstream #406), walks each packet's layers
-and maps the ones pcapkit's core model has, writing the NDJSON lines of pcapkit_record's
-contract. Only what scapy dissects is written:
+Usage: scapy_adapter.py INPUT. Reads the capture with scapy's PcapReader (a PcapNgReader
+for pcapng; streamed, never rdpcap) with the layers of scapy.layers.{l2, inet, inet6,
+dns, http} loaded (without them every frame is Raw: PyPCAPKit's upstream #406), walks
+each packet's layers and maps the ones pcapkit's core model has, writing the NDJSON lines
+of pcapkit_record's contract. Only what scapy dissects is written:
 
 - the frame's captured bytes (`original`), wire length and timestamp; no interface id;
 - Ethernet II (802.3 frames: the length only), 802.1Q/802.1ad tags, ARP, IPv4, IPv6 and
@@ -177,8 +177,10 @@ def dns(layer, mdns):
 
 
 def chain(p):
-    """The records of a DNS section: scapy links them as payloads of one another."""
-    while p is not None and not isinstance(p, NoPayload):
+    """The records of a DNS section (scapy links them as payloads of one another), up to
+    one whose type scapy did not read (cut short)."""
+    while p is not None and not isinstance(p, NoPayload) and (
+            p.fields.get("type", p.fields.get("qtype")) is not None):
         yield p
         p = p.payload
 
@@ -227,8 +229,8 @@ MAPPERS = {
     "IPv6ExtHdrHopByHop": options_header("hopopt"),
     "IPv6ExtHdrDestOpt": options_header("ipv6_opts"), "IPv6ExtHdrRouting": routing,
     "IPv6ExtHdrFragment": fragment, "TCP": tcp, "TCPerror": tcp, "UDP": udp,
-    "UDPerror": udp, "ICMP": icmp, "ICMPerror": icmp, "HTTPRequest": http_request,
-    "HTTPResponse": http_response,
+    "UDPerror": udp, "ICMP": icmp, "ICMPerror": icmp, "DNS": dns,
+    "HTTPRequest": http_request, "HTTPResponse": http_response,
 }
 PASS_THROUGH = {"HTTP"}  # scapy's wrapper layer above the request or response
 
@@ -260,14 +262,11 @@ def whole(layer):
 def dissect(packet):
     stack, layer, ports = rec.Stack(), packet, ()
     while not isinstance(layer, NoPayload):
-        cls = type(layer).__name__
-        if cls == "DNS":
-            stack.push(*dns(layer, MDNS_PORT in ports))
-        elif cls not in PASS_THROUGH:
+        if type(layer).__name__ not in PASS_THROUGH:
             mapper = mapper_of(layer)
             if mapper is None or not whole(layer):
                 break  # not a core layer, or one scapy could not read whole (cut short)
-            key, obj = mapper(layer)
+            key, obj = dns(layer, MDNS_PORT in ports) if mapper is dns else mapper(layer)
             if key == "udp":
                 ports = (obj["srcport"], obj["dstport"])
             stack.push(key, obj)
