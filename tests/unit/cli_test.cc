@@ -198,12 +198,18 @@ TEST(Cli, EveryEngineWritesTheSameReport) {
   EXPECT_EQ(RunCli({"extract", in, "-o", "-", "-j", "--threads", "0"}).status, 2);
 }
 
+// The engine table (tests/bench/bench_table_check.py covers --json, --check and the
+// foreign engines): every case of each strategy, in process and as a process.
 TEST(Cli, BenchTimesEveryStrategy) {
   std::string in = Capture(50);
-  auto r = RunCli({"bench", in, "--runs", "1"});
+  auto r =
+      RunCli({"bench", in, "--runs", "1", "-E", "sequential,server,pipeline", "--threads", "1"});
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* label : {"sequential --nofile", "server     -f ndjson", "pipeline   -f ndjson"})
-    EXPECT_NE(r.out.find(label), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("pcapkit ", 0), 0u) << r.out;
+  for (const char* row :
+       {"sequential       1  in-process  nofile", "server           1  process     ndjson",
+        "pipeline         1  in-process  analyse", "server           1  process     flow-id"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
 }
 
 TEST(Cli, ProtocolsListsTheRegistry) {
