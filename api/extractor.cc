@@ -12,7 +12,6 @@
 #include "engine/capture/input_sequence.h"
 #include "engine/packet/dissector.h"
 #include "formats/analysis_record.h"
-#include "formats/compressed_output.h"
 #include "formats/field_selection.h"
 #include "formats/flow_record.h"
 #include "formats/output_file.h"
@@ -23,7 +22,6 @@
 #include "stages/flow_graph.h"
 #include "stages/flow_stage.h"
 #include "stages/foreign/foreign_engine.h"
-#include "stages/foreign/foreign_options.h"
 #include "stages/reassembly_stage.h"
 #include "stages/selection.h"
 #include "stages/strategies/strategy.h"
@@ -31,37 +29,6 @@
 namespace pcapkit {
 
 namespace {
-
-// The report's destination: the options' sink, else the named file, compressed when its
-// name ends in .gz or .zst.
-Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::string& path,
-                       std::unique_ptr<formats::Output>* out) {
-  if (sink) {
-    *out = AdaptSink(sink);
-    return Status::Ok();
-  }
-  std::unique_ptr<formats::OutputFile> file;
-  Status s = formats::OutputFile::Open(path, &file);
-  if (s.ok()) *out = formats::Compressed(std::move(file), formats::CompressionOf(path));
-  return s;
-}
-
-// -F's folder, made when missing. One that holds files already is refused (a former
-// run's `Frame 3..6` would stay beside the new records), or emptied with --force.
-Status PrepareFolder(const std::string& folder, bool force) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) return Status::IoError(folder + ": cannot create the folder: " + ec.message());
-  if (fs::is_empty(folder, ec)) return Status::Ok();
-  if (!force)
-    return Status::InvalidArgument("-F: " + folder + " is not empty (--force empties it first)");
-  for (const fs::directory_entry& e : fs::directory_iterator(folder, ec)) {
-    fs::remove_all(e.path(), ec);
-    if (ec) return Status::IoError(e.path().string() + ": cannot remove: " + ec.message());
-  }
-  return ec ? Status::IoError(folder + ": " + ec.message()) : Status::Ok();
-}
 
 bool Reassembling(const ExtractOptions& o) {
   return o.reassembly.ipv4 || o.reassembly.ipv6 || o.reassembly.tcp;
@@ -105,8 +72,6 @@ struct Extractor::Impl {
   explicit Impl(ExtractOptions o)
       : options(std::move(o)), registry(protocols::Registry::Builtin()) {
     ResolveInput(options);
-    // An option a foreign engine cannot honour is refused before anything is opened.
-    Raise(stages::foreign::CheckOptions(options));
     DissectOptions dissect;
     Raise(MakeDissectOptions(registry, options, &dissect));
     dissector = std::make_unique<Dissector>(registry, dissect);
@@ -471,21 +436,13 @@ ExtractSummary Extractor::Impl::Run() {
   return summary;
 }
 
-// -E dpkt, scapy, tshark: the tool's records into the report pcapkit's own engines
-// would write (docs/cli.md "Foreign engines"). As there, a capture that breaks off leaves
-// the report closed, holding every record before the fault.
+// -E dpkt, scapy, tshark (docs/cli.md "Foreign engines"): as with pcapkit's own, a
+// capture that breaks off leaves the report closed, holding every record before the fault.
 ExtractSummary Extractor::Impl::RunForeign() {
   Outputs out;
   Raise(OpenReport(out));
-  stages::foreign::ForeignRun run;
-  run.options = &options;
-  run.registry = &registry;
-  run.writer = out.writer.get();
-  run.output = out.file.get();
-  if (out.writer && !options.fields.empty())
-    Raise(formats::FieldSelection::Make(options.fields, {formats::FrameFields(), &registry, true},
-                                        &run.fields));
-  if (options.strategy == Strategy::kTshark) run.field_map = ProtocolsJson(ListProtocols());
+  std::string map = options.strategy == Strategy::kTshark ? ProtocolsJson(ListProtocols()) : "";
+  stages::foreign::ForeignRun run{&options, &registry, out.writer.get(), out.file.get(), map};
   stages::foreign::ForeignResult result;
   Raise(stages::foreign::RunForeignEngine(run, &result));
   summary.frames = result.frames;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "engine/io/byte_source.h"
 #include "formats/output_file.h"
@@ -11,5 +12,13 @@ namespace pcapkit {
 
 std::unique_ptr<io::ByteSource> AdaptSource(std::shared_ptr<CaptureSource> source);
 std::unique_ptr<formats::Output> AdaptSink(std::shared_ptr<OutputSink> sink);
+
+// A report's destination: `sink` when given, else the file `path` ("-": stdout),
+// compressed when its name ends in .gz or .zst (api/destination.cc).
+Status OpenDestination(const std::shared_ptr<OutputSink>& sink, const std::string& path,
+                       std::unique_ptr<formats::Output>* out);
+// -F's folder, made when missing. One that holds files already is refused (a former
+// run's `Frame 3..6` would stay beside the new records), or emptied with `force`.
+Status PrepareFolder(const std::string& folder, bool force);
 
 }  // namespace pcapkit

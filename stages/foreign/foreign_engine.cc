@@ -9,6 +9,8 @@
 
 #include "engine/io/subprocess.h"
 #include "formats/field_collector.h"
+#include "formats/field_selection.h"
+#include "formats/record.h"
 #include "stages/foreign/foreign_options.h"
 #include "stages/foreign/replay.h"
 #include "stages/selection.h"
@@ -95,11 +97,14 @@ class NullEmitter final : public Emitter {
 // One run: the adapter's lines in, the report out.
 class Replay {
  public:
-  Replay(const ForeignRun& run, ForeignResult* result)
+  // `fields`: -e's columns (the writer is then the fields report of the same selection).
+  Replay(const ForeignRun& run, std::shared_ptr<const formats::FieldSelection> fields,
+         ForeignResult* result)
       : run_(run),
         o_(*run.options),
         result_(result),
-        scoper_(&collector_, run.fields.get(), run.registry) {}
+        fields_(std::move(fields)),
+        scoper_(&collector_, fields_.get(), run.registry) {}
 
   Status Run();
 
@@ -117,6 +122,7 @@ class Replay {
   const ForeignRun& run_;
   const ExtractOptions& o_;
   ForeignResult* result_;
+  std::shared_ptr<const formats::FieldSelection> fields_;
   std::string input_;
   io::StreamingChild child_;
   std::unique_ptr<Selection> selection_;
@@ -214,7 +220,7 @@ Status Replay::OnFrame(std::string_view line, bool* stop) {
   Status s;
   if (run_.writer == nullptr) {
     s = ReplayFrame(line, null_, protocols);
-  } else if (run_.fields != nullptr) {
+  } else if (fields_ != nullptr) {
     scoper_.Start();
     s = ReplayFrame(line, scoper_, protocols);
     collector_.WriteRow(IsFlatFormat(o_.format)
@@ -318,7 +324,13 @@ Status FindAdapter(Strategy engine, std::string* path) {
 Status RunForeignEngine(const ForeignRun& run, ForeignResult* result) {
   *result = ForeignResult();
   if (Status s = CheckOptions(*run.options); !s.ok()) return s;
-  return Replay(run, result).Run();
+  std::shared_ptr<const formats::FieldSelection> fields;
+  if (run.writer != nullptr && !run.options->fields.empty()) {
+    formats::FieldCatalogue frames{formats::FrameFields(), run.registry, true};
+    if (Status s = formats::FieldSelection::Make(run.options->fields, frames, &fields); !s.ok())
+      return s;
+  }
+  return Replay(run, std::move(fields), result).Run();
 }
 
 }  // namespace pcapkit::stages::foreign

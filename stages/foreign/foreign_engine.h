@@ -10,7 +10,6 @@
 
 #include "engine/protocols/registry.h"
 #include "engine/util/status.h"
-#include "formats/field_selection.h"
 #include "formats/output_file.h"
 #include "formats/report_writer.h"
 #include "pcapkit/options.h"
@@ -22,8 +21,6 @@ struct ForeignRun {
   const protocols::Registry* registry = nullptr;
   const formats::ReportWriter* writer = nullptr;  // null with --nofile
   formats::Output* output = nullptr;              // null with --nofile
-  // -e: the columns (the writer is then the fields report of the same selection).
-  std::shared_ptr<const formats::FieldSelection> fields;
   // tshark: what the adapter reads on stdin, the field map of `pcapkit fields --json`.
   std::string field_map;
 };
