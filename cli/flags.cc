@@ -91,8 +91,8 @@ void StrategyFlags::Add(CLI::App* cmd, ExtractOptions& o, const char* quiet_help
   foreign_ = foreign;
   cmd->add_option("-E,--engine", engine_,
                   foreign ? "engine: sequential (default), server (Asio worker pool), pipeline "
-                            "(TBB flow graph); dpkt, scapy, tshark (or pyshark): that tool's "
-                            "dissection as pcapkit's records"
+                            "(TBB flow graph), dpkt, scapy, tshark or pyshark (that tool's "
+                            "dissection as pcapkit's records)"
                           : "strategy: sequential (default), server (Asio worker pool), "
                             "pipeline (TBB flow graph)");
   cmd->add_option("--threads", o.threads,

@@ -176,7 +176,9 @@ Status Replay::Lines() {
   for (;;) {
     std::string_view line;
     bool eof = false;
-    if (Status s = child_.ReadLine(&line, &eof); !s.ok()) return s;
+    if (Status s = child_.ReadLine(&line, &eof); !s.ok())
+      return Status::Internal("reading the " + std::string(StrategyName(o_.strategy)) +
+                              " adapter's output: " + s.message());
     if (eof) {
       result_->interrupted = o_.stop != nullptr && o_.stop->load();
       return Status::Ok();

@@ -90,7 +90,9 @@ def step_layout(args):
                 f"{args.libdir}/libpcapkit.a", f"{args.libdir}/pkgconfig/pcapkit.pc",
                 f"{args.libdir}/cmake/pcapkit/pcapkitConfig.cmake",
                 f"{args.libdir}/cmake/pcapkit/pcapkitConfigVersion.cmake",
-                f"{args.libdir}/cmake/pcapkit/pcapkitTargets.cmake"]:
+                f"{args.libdir}/cmake/pcapkit/pcapkitTargets.cmake"] + [
+                f"share/pcapkit/engines/{name}.py"  # the foreign engines' adapters
+                for name in ("dpkt_adapter", "scapy_adapter", "tshark_adapter", "pcapkit_record")]:
         if not os.path.isfile(os.path.join(p, rel)):
             if rel.endswith(".1"):
                 need("help2man")  # configured without it: no man page
@@ -204,7 +206,8 @@ def step_deb(args):
                  "./usr/share/bash-completion/completions/pcapkit",
                  f"./usr/{args.libdir}/libpcapkit.a", "./usr/include/pcapkit/pcapkit.h",
                  f"./usr/{args.libdir}/pkgconfig/pcapkit.pc",
-                 f"./usr/{args.libdir}/cmake/pcapkit/pcapkitConfig.cmake"]:
+                 f"./usr/{args.libdir}/cmake/pcapkit/pcapkitConfig.cmake",
+                 "./usr/share/pcapkit/engines/dpkt_adapter.py"]:
         if not re.search(rf" {re.escape(path)}$", contents, re.M):
             fail(f"the .deb does not hold {path}")
     print(f"{debs[0]}: Depends {depends.group(1)}")
