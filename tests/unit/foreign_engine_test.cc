@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pcapkit/extractor.h"
 #include "stages/foreign/replay.h"
 #include "testing/packet_builder.h"
 #include "testing/run_cli.h"
@@ -305,6 +306,33 @@ TEST_F(ForeignEngine, VerboseLinesAndSummary) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("Frame   5: Ethernet:IPv4:TCP:Raw\n"), std::string::npos) << r.err;
   EXPECT_EQ(testutil::NdjsonLines(Read(Path("o.ndjson"))).size(), 5u);
+}
+
+TEST_F(ForeignEngine, NofileReadsEveryRecordAndWritesNothing) {
+  auto r = RunCli({"extract", capture_, "-E", "tshark", "--nofile", "-v"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("Frame   5: "), std::string::npos) << r.err;
+}
+
+// The C++ API: Run() with a foreign strategy fills the summary; an option the engine
+// cannot honour is a FormatError before anything is written.
+TEST_F(ForeignEngine, ApiRunsTheEngineAndRefusesWhatItCannotHonour) {
+  pcapkit::ExtractOptions o;
+  o.input = capture_;
+  o.output = Path("api.ndjson");
+  o.strategy = pcapkit::Strategy::kScapy;
+  pcapkit::ExtractSummary s = pcapkit::Extractor(o).Run();
+  EXPECT_EQ(s.frames, 5u);
+  EXPECT_EQ(s.bytes, fs::file_size(capture_));
+  EXPECT_EQ(s.output, o.output);
+  EXPECT_EQ(testutil::NdjsonLines(Read(o.output)).size(), 5u);
+  o.payload = true;
+  EXPECT_EQ(pcapkit::ForeignEngineRefusal(o),
+            "-E scapy cannot honour --payload (pcapkit's own engines can)");
+  EXPECT_THROW(pcapkit::Extractor(o).Run(), pcapkit::FormatError);
+  o.strategy = pcapkit::Strategy::kSequential;
+  EXPECT_EQ(pcapkit::ForeignEngineRefusal(o), "");
 }
 
 TEST(ForeignReplay, LinesAndNumbers) {
