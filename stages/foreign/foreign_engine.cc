@@ -145,7 +145,9 @@ Status Replay::Run() {
   if (!s.ok()) return s;
   if (run_.writer != nullptr) run_.writer->Begin(out_);
   s = Lines();
-  bool killed = !s.ok() || selection_->done() || result_->interrupted;
+  // Past an error line, --count, --frames' last frame or a stop, the adapter's output is
+  // not wanted any more: how it then ends (SIGPIPE, or the tool's own status) says nothing.
+  bool killed = !s.ok() || error_line_ || selection_->done() || result_->interrupted;
   if (killed) child_.Kill();
   Status end = Finish(killed);
   if (!s.ok()) return s;
@@ -266,13 +268,12 @@ Status Replay::OnError(std::string_view line) {
   return Status::Ok();
 }
 
-// How the adapter ended: 3 is a module or tool it did not find; any other failure
-// without an error line is the adapter's fault. An adapter pcapkit ended is not asked.
+// How the adapter ended: 3 is a module or tool it did not find; any other failure is the
+// adapter's fault. An adapter pcapkit ended (`killed`) is not asked.
 Status Replay::Finish(bool killed) {
   io::ProcessResult r;
   if (Status s = child_.Wait(&r); !s.ok()) return s;
-  if (killed || r.exited_ok() || (error_line_ && r.exit_code > 0 && r.exit_code != 3))
-    return Status::Ok();
+  if (killed || r.exited_ok()) return Status::Ok();
   if (r.exit_code == 3) {
     Status s = NeedsPackage(o_.strategy, DebianPackage(o_.strategy));
     return Status::InvalidArgument(s.message() + ": " + Tail(r.stderr_text));

@@ -180,6 +180,14 @@ TEST_F(ForeignEngine, ErrorLineEndsTheRunAsAnInputError) {
   json report = json::parse(Read(out));  // closed and valid
   EXPECT_TRUE(report.contains("Frame 2"));
   EXPECT_FALSE(report.contains("Frame 3"));
+  // Nothing after the error line is read, and an adapter that goes on is ended.
+  Adapter("scapy",
+          "echo '{\"error\": {\"message\": \"bad block\", \"frame\": 1, \"offset\": 24}}'\n"
+          "exec yes '{\"frame\": {\"number\": 9}}'\n");
+  r = RunCli({"extract", capture_, "-E", "scapy", "-f", "ndjson", "-o", "-"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("frame 1, byte offset 24: bad block"), std::string::npos) << r.err;
 }
 
 TEST_F(ForeignEngine, AdapterFailureIsAnInternalErrorQuotingItsStderr) {
