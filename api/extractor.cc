@@ -126,6 +126,11 @@ const ExtractOptions& Extractor::options() const {
 
 const Frame* Extractor::Next() {
   Impl& m = *impl_;
+  // Frames are pcapkit's typed views of its own dissection; another tool's records exist
+  // only as the report Run() writes.
+  if (IsForeignEngine(m.options.strategy))
+    throw FormatError(std::string("Next() gives frames of pcapkit's own dissection: -E ") +
+                      StrategyName(m.options.strategy) + " writes records through Run()");
   const capture::Batch& batch = m.item.batch;
   while (m.next_frame >= batch.frames.size()) {
     m.next_frame = 0;

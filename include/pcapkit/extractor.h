@@ -89,7 +89,8 @@ class Extractor {
   // The next frame, dissected as the options say and selected as they say (filter,
   // frames, count, stop); nullptr at the end of the capture.
   // The frame stays valid until the next call. Throws InputError when the capture is
-  // corrupt, after every earlier frame was returned.
+  // corrupt, after every earlier frame was returned; FormatError with a foreign engine
+  // (-E dpkt, scapy, tshark), whose records only Run() writes.
   const Frame* Next();
 
   // Reads the whole capture and writes the report the options ask for (format inferred

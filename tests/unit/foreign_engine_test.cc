@@ -369,3 +369,13 @@ TEST(ForeignReplay, LinesAndNumbers) {
 }
 
 }  // namespace
+
+// Next() hands out pcapkit's own typed frames: with another tool's engine it would
+// silently be pcapkit's dissection, so it refuses.
+TEST_F(ForeignEngine, NextRefusesAForeignEngine) {
+  pcapkit::ExtractOptions o;
+  o.input = capture_;
+  o.strategy = pcapkit::Strategy::kDpkt;
+  pcapkit::Extractor ex(o);
+  EXPECT_THROW(ex.Next(), pcapkit::FormatError);
+}
