@@ -231,15 +231,12 @@ Status OpenSource(const std::string& path, std::unique_ptr<ByteSource>* out) {
   return Status::Ok();
 }
 
-namespace {
-enum class Compression { kNone, kGzip, kZstd };
 Compression CompressionOf(const uint8_t* magic, size_t n) {
   if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return Compression::kGzip;
   static constexpr uint8_t kZstdMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
   if (n >= 4 && std::memcmp(magic, kZstdMagic, 4) == 0) return Compression::kZstd;
   return Compression::kNone;
 }
-}  // namespace
 
 Status Decompressed(std::unique_ptr<ByteSource>* source) {
   Compression compression;

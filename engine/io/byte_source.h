@@ -34,6 +34,10 @@ class ByteSource {
 // Opens `path` ("-" for stdin) into `*out`.
 Status OpenSource(const std::string& path, std::unique_ptr<ByteSource>* out);
 
+// The compression a stream's first bytes announce (its magic number).
+enum class Compression { kNone, kGzip, kZstd };
+Compression CompressionOf(const uint8_t* magic, size_t n);
+
 // Stacks a gzip or zstd decoder on `*source` when its first bytes are that format's magic.
 Status Decompressed(std::unique_ptr<ByteSource>* source);
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "engine/io/byte_source.h"
+
 namespace pcapkit::stages::foreign {
 
 namespace {
@@ -54,9 +56,14 @@ const char* InputOption(const ExtractOptions& o) {
   ssize_t n = ::read(fd, magic, sizeof magic);
   ::close(fd);
   if (n < 0) return "a folder as the input";
-  if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return "a gzip-compressed input";
-  if (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-    return "a zstd-compressed input";
+  switch (io::CompressionOf(magic, size_t(n))) {
+    case io::Compression::kGzip:
+      return "a gzip-compressed input";
+    case io::Compression::kZstd:
+      return "a zstd-compressed input";
+    case io::Compression::kNone:
+      return nullptr;
+  }
   return nullptr;
 }
 
