@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -145,18 +146,24 @@ TEST_P(StrategiesPerFormat, ByteIdenticalOutputOnALargeCapture) {
   std::filesystem::remove(in);
 }
 
-// The limit holds, and is worth holding: over hundreds of batches, the reader runs ahead
-// of the workers, so a parallel strategy has more than one batch out at once (one would
-// mean it ran the batches one at a time, and the bound would prove nothing).
+// The limit holds in every run, and is worth holding: over hundreds of batches the
+// reader runs ahead of the workers, so a parallel strategy has more than one batch out at
+// once (never more than one would mean it ran the batches one at a time, and the bound
+// would prove nothing). On a loaded machine one run may see the workers keep pace with
+// the reader throughout, so several batches out is asked of one run in five.
 TEST(Strategies, InflightLimitHoldsWithSeveralBatchesInFlight) {
   std::string in = MixedCapture(5000);
   ASSERT_GT(std::filesystem::file_size(in), 200u * 1024);  // hundreds of 1 KiB batches
   for (auto strategy : kParallel)
     for (size_t limit : {2u, 3u, 5u}) {
-      RunResult r = Extract(in, pcapkit::OutputFormat::kNdjson, strategy, 4, 1024, limit);
-      EXPECT_EQ(r.summary.frames, 5000u);
-      EXPECT_LE(r.summary.max_inflight, limit) << "strategy " << int(strategy);
-      EXPECT_GE(r.summary.max_inflight, 2u) << "strategy " << int(strategy) << ", limit " << limit;
+      size_t most = 0;
+      for (int attempt = 0; attempt < 5 && most < 2; ++attempt) {
+        RunResult r = Extract(in, pcapkit::OutputFormat::kNdjson, strategy, 4, 1024, limit);
+        EXPECT_EQ(r.summary.frames, 5000u);
+        EXPECT_LE(r.summary.max_inflight, limit) << "strategy " << int(strategy);
+        most = std::max(most, size_t(r.summary.max_inflight));
+      }
+      EXPECT_GE(most, 2u) << "strategy " << int(strategy) << ", limit " << limit;
     }
   std::filesystem::remove(in);
 }
