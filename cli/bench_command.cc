@@ -6,6 +6,7 @@
 // The rows are only ever CLI commands for the foreign engines, so an engine that cannot
 // run here (its tool missing) is a skipped row naming why.
 #include <spdlog/spdlog.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,14 +32,22 @@ using bench::Row;
 // --check found an engine whose records differ from sequential's (docs/cli.md).
 constexpr int kDisagreement = 4;
 
-const char* const kOwnEngines[] = {"sequential", "server", "pipeline"};
-const char* const kForeignEngines[] = {"dpkt", "scapy", "tshark", "pyshark"};
 // -E's default: every engine; pyshark runs tshark, so it is only timed when named.
 const char* const kDefaultEngines[] = {"sequential", "server", "pipeline",
                                        "dpkt",       "scapy",  "tshark"};
 
+// pcapkit's own strategies, as against the foreign engines (options.h knows which is
+// which; the names were checked by EngineName).
 bool IsOwn(const std::string& engine) {
-  return std::find(std::begin(kOwnEngines), std::end(kOwnEngines), engine) != std::end(kOwnEngines);
+  return !IsForeignEngine(ParseStrategy(engine));
+}
+
+// An -E name as the rows give it: checked by ParseStrategy (FormatError naming the known
+// engines), lower case, "default" as "sequential"; pyshark stays pyshark, as asked.
+std::string EngineName(const std::string& name) {
+  Strategy strategy = ParseStrategy(name);
+  if (strategy == Strategy::kTshark && strcasecmp(name.c_str(), "pyshark") == 0) return "pyshark";
+  return StrategyName(strategy);
 }
 
 // A case: how it is asked of the Extractor and of the pcapkit command.
@@ -113,12 +122,6 @@ struct Plan {
   bench::Context context;
 };
 
-Strategy StrategyOf(const std::string& engine) {
-  if (engine == "server") return Strategy::kServer;
-  if (engine == "pipeline") return Strategy::kPipeline;
-  return Strategy::kSequential;
-}
-
 // The pcapkit command line of an engine on a case (argv[0] is `exe`).
 std::vector<std::string> CommandOf(const std::string& exe, const std::string& input,
                                    const std::string& engine, unsigned threads, const Case& c) {
@@ -148,7 +151,7 @@ ExtractOptions OptionsOf(const std::string& input, const std::string& engine, un
   o.input = input;
   o.output = "/dev/null";
   o.format = OutputFormat::kNdjson;
-  o.strategy = StrategyOf(engine);
+  o.strategy = ParseStrategy(engine);
   o.threads = threads;
   o.quiet = true;
   c.configure(o);
@@ -296,12 +299,7 @@ void Unique(std::vector<T>& list) {
 
 void Validate(BenchFlags& f) {
   if (f.engines.empty()) f.engines.assign(std::begin(kDefaultEngines), std::end(kDefaultEngines));
-  for (const std::string& e : f.engines) {
-    if (!IsOwn(e) && std::find(std::begin(kForeignEngines), std::end(kForeignEngines), e) ==
-                         std::end(kForeignEngines))
-      throw FormatError("bench -E: unknown engine '" + e +
-                        "' (sequential, server, pipeline, dpkt, scapy, tshark, pyshark)");
-  }
+  for (std::string& e : f.engines) e = EngineName(e);
   if (f.threads.empty()) {
     for (unsigned t = 1; t <= std::max(1u, std::thread::hardware_concurrency()); ++t)
       f.threads.push_back(t);
