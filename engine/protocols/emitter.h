@@ -82,4 +82,24 @@ class Emitter {
   bool payload_ = false;
 };
 
+// Discards what it is told: for a pass that only checks a record (-E ENGINE --nofile
+// still parses every line) or a reader that wants a few members (override those).
+class NullEmitter : public Emitter {
+ public:
+  void BeginObject(std::string_view) override {}
+  void EndObject() override {}
+  void BeginArray(std::string_view) override {}
+  void EndArray() override {}
+  void Uint(std::string_view, uint64_t) override {}
+  void Int(std::string_view, int64_t) override {}
+  void Bool(std::string_view, bool) override {}
+  void Text(std::string_view, std::string_view) override {}
+  void Plain(std::string_view, std::string_view) override {}
+  void Number(std::string_view, std::string_view) override {}
+  void Hex(std::string_view, const uint8_t*, size_t) override {}
+  void Mac(std::string_view, const uint8_t*) override {}
+  void Ipv4(std::string_view, const uint8_t*) override {}
+  void Ipv6(std::string_view, const uint8_t*) override {}
+};
+
 }  // namespace pcapkit

@@ -75,25 +75,6 @@ std::string Tail(const std::string& text) {
   return t.empty() ? "(nothing on stderr)" : t;
 }
 
-// Discards what it is told: --nofile still checks every line.
-class NullEmitter final : public Emitter {
- public:
-  void BeginObject(std::string_view) override {}
-  void EndObject() override {}
-  void BeginArray(std::string_view) override {}
-  void EndArray() override {}
-  void Uint(std::string_view, uint64_t) override {}
-  void Int(std::string_view, int64_t) override {}
-  void Bool(std::string_view, bool) override {}
-  void Text(std::string_view, std::string_view) override {}
-  void Plain(std::string_view, std::string_view) override {}
-  void Number(std::string_view, std::string_view) override {}
-  void Hex(std::string_view, const uint8_t*, size_t) override {}
-  void Mac(std::string_view, const uint8_t*) override {}
-  void Ipv4(std::string_view, const uint8_t*) override {}
-  void Ipv6(std::string_view, const uint8_t*) override {}
-};
-
 // One run: the adapter's lines in, the report out.
 class Replay {
  public:
