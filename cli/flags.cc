@@ -73,15 +73,19 @@ void FieldFlags::Add(CLI::App* cmd) {
   cmd->add_flag("--no-header", no_header_, "csv, tsv: no header line");
 }
 
+std::vector<std::string> SplitCommas(const std::string& list) {
+  std::vector<std::string> items;
+  size_t from = 0;
+  for (size_t comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1)
+    items.push_back(list.substr(from, comma - from));
+  items.push_back(list.substr(from));
+  return items;
+}
+
 void FieldFlags::Apply(FieldOptions& fields) const {
-  auto split = [&](const std::string& list) {
-    size_t from = 0;
-    for (size_t comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1)
-      fields.names.push_back(list.substr(from, comma - from));
-    fields.names.push_back(list.substr(from));
-  };
-  for (const std::string& name : names_) split(name);
-  for (const std::string& list : lists_) split(list);
+  for (const std::vector<std::string>* given : {&names_, &lists_})
+    for (const std::string& list : *given)
+      for (std::string& name : SplitCommas(list)) fields.names.push_back(std::move(name));
   fields.occurrence = ParseOccurrence(occurrence_);
   fields.header = !no_header_;
 }

@@ -37,6 +37,10 @@ class FormatFlags {
   std::deque<Shortcut> shortcuts_;  // a deque: CLI11 holds pointers to `given`
 };
 
+// "a,b,,c" -> {"a", "b", "", "c"}: -e's and --fields' lists, empty items kept (the
+// field selection rejects them with its message).
+std::vector<std::string> SplitCommas(const std::string& list);
+
 // -e / --fields, --occurrence, --no-header: the columns of a flat report (csv, tsv,
 // ndjson), for every verb that writes records.
 class FieldFlags {
