@@ -125,7 +125,10 @@ std::string ProtocolsJson(const std::vector<ProtocolDescription>& protocols) {
     out += "{\"key\":" + JsonText(p.key) + ",\"name\":" + JsonText(p.name) +
            ",\"layer\":" + JsonText(LayerName(p.layer)) + ",\"summary\":" + JsonText(p.summary) +
            ",\"bound_to\":[";
-    for (size_t b = 0; b < p.bound_to.size(); ++b) out += (b ? "," : "") + JsonText(p.bound_to[b]);
+    for (size_t b = 0; b < p.bound_to.size(); ++b) {
+      if (b > 0) out += ',';
+      out += JsonText(p.bound_to[b]);
+    }
     out += "],\"fields\":[";
     for (size_t f = 0; f < p.fields.size(); ++f) {
       const FieldDescription& d = p.fields[f];
