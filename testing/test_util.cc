@@ -28,7 +28,7 @@ void KeepSeed(const char* kind, std::string_view bytes) {
   std::filesystem::create_directories(folder);
   pcapkit::fuzz::WriteSeed(folder, bytes);
 }
-std::string_view View(const ipsuite::Bytes& b) {
+std::string_view View(const Bytes& b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
@@ -110,7 +110,7 @@ void CheckSchema(const Dissector& dissector, const capture::Batch& batch) {
 
 // Read both ways — in place, as a capture held in memory is, and copied into batches, as
 // a file or a pipe is — which must agree.
-ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
+ReadResult ReadAll(const Bytes& file, size_t batch_bytes) {
   KeepSeed("capture", View(file));
   ReadResult in_place = ReadWith(pcapkit::io::MemorySource(file.data(), file.size()), batch_bytes);
   ReadResult copied = ReadWith(CopiedSource(file.data(), file.size()), batch_bytes);
@@ -121,7 +121,7 @@ ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes) {
   return in_place;
 }
 
-std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+std::string RawReport(const Bytes& file, OutputFormat format, ExtractOptions options) {
   KeepSeed("capture", View(file));
   const auto& registry = protocols::Registry::Builtin();
   pcapkit::DissectOptions dissect;
@@ -154,7 +154,7 @@ std::string RawReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOp
   return std::string(out.view());
 }
 
-nlohmann::json JsonReport(const ipsuite::Bytes& file, OutputFormat format, ExtractOptions options) {
+nlohmann::json JsonReport(const Bytes& file, OutputFormat format, ExtractOptions options) {
   std::string out = RawReport(file, format, options);
   if (format == OutputFormat::kJson) return StrictParse(out);
   nlohmann::json lines = nlohmann::json::array();
@@ -169,12 +169,10 @@ std::vector<nlohmann::json> NdjsonLines(const std::string& text) {
   return out;
 }
 
-nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype,
+nlohmann::json DissectFrame(const Bytes& frame, uint32_t linktype,
                             ExtractOptions options) {
   if (auto seed = pcapkit::fuzz::DissectSeed(linktype, View(frame))) KeepSeed("dissect", *seed);
-  ipsuite::PcapSpec spec;
-  spec.linktype = linktype;
-  auto file = ipsuite::PcapFile(spec, {{frame}});
+  auto file = pcapkit::ipsuite::PcapFile({{.data = frame}}, {.linktype = linktype});
   return JsonReport(file, OutputFormat::kNdjson, options).at(0);
 }
 

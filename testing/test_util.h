@@ -11,13 +11,15 @@
 #include "engine/capture/batch.h"
 #include "engine/io/byte_source.h"
 #include "pcapkit/options.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
 
 namespace testutil {
 
+using pcapkit::ipsuite::Bytes;
+
 struct ReadResult {
   std::vector<pcapkit::capture::FrameRecord> frames;
-  std::vector<ipsuite::Bytes> data;
+  std::vector<Bytes> data;
   std::vector<pcapkit::capture::MetaRecord> metas;
   std::optional<std::string> error;
   uint64_t error_frame = 0;
@@ -30,21 +32,21 @@ std::unique_ptr<pcapkit::io::ByteSource> CopiedSource(const uint8_t* data, size_
 
 // Reads a whole capture held in memory, with the given batch size, both in place and
 // copied into batches; the two must agree (else `error` says so).
-ReadResult ReadAll(const ipsuite::Bytes& file, size_t batch_bytes = 1 << 20);
+ReadResult ReadAll(const Bytes& file, size_t batch_bytes = 1 << 20);
 
 // The NDJSON records pcapkit writes for one frame of the given link type.
-nlohmann::json DissectFrame(const ipsuite::Bytes& frame, uint32_t linktype = 1,
+nlohmann::json DissectFrame(const Bytes& frame, uint32_t linktype = 1,
                             pcapkit::ExtractOptions options = {});
 
 // Every record of a capture file, through the JSON report writer (parsed back).
-nlohmann::json JsonReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
+nlohmann::json JsonReport(const Bytes& file, pcapkit::OutputFormat format,
                           pcapkit::ExtractOptions options = {});
 
 // Each line of an NDJSON text, parsed strictly (no member named twice).
 std::vector<nlohmann::json> NdjsonLines(const std::string& text);
 
 // The report text exactly as written.
-std::string RawReport(const ipsuite::Bytes& file, pcapkit::OutputFormat format,
+std::string RawReport(const Bytes& file, pcapkit::OutputFormat format,
                       pcapkit::ExtractOptions options = {});
 
 }  // namespace testutil

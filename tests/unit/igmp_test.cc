@@ -2,26 +2,24 @@
 // error or in an entry with one.
 #include <gtest/gtest.h>
 
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
 #include "testing/test_util.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 using nlohmann::json;
 
 // The frame carrying `igmp` over IPv4 (protocol 2), and what pcapkit makes of it.
 json Dissect(const Bytes& igmp) {
-  Ipv4Spec ip;
-  ip.protocol = 2;
-  ip.dst = "224.0.0.1";
-  json r = testutil::DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, igmp)));
+  json r = testutil::DissectFrame(
+      (Ethernet{} / Ipv4{.dst = "224.0.0.1", .protocol = 2} / igmp).Build());
   return r["ethernet"]["ipv4"];
 }
 
 Bytes Message(uint8_t type, uint8_t max_resp, const char* group, const Bytes& rest = {}) {
   Bytes b{type, max_resp, 0x12, 0x34};
-  PutBytes(b, Ipv4Addr(group));
+  PutBytes(b, Ipv4Address(group));
   PutBytes(b, rest);
   return b;
 }
@@ -47,8 +45,8 @@ TEST(Igmp, VersionFollowsTheTypeAndTheQueryLength) {
 
 TEST(Igmp, V3QueryWithSources) {
   Bytes rest{0x0a, 125, 0, 2};  // S set (0x08), QRV 2, QQIC 125, two sources
-  PutBytes(rest, Ipv4Addr("10.0.0.1"));
-  PutBytes(rest, Ipv4Addr("10.0.0.2"));
+  PutBytes(rest, Ipv4Address("10.0.0.1"));
+  PutBytes(rest, Ipv4Address("10.0.0.2"));
   json r = Dissect(Message(0x11, 10, "239.1.1.1", rest));
   const json& igmp = r["igmp"];
   EXPECT_EQ(igmp["version"], 3);
@@ -62,7 +60,7 @@ TEST(Igmp, V3QueryWithSources) {
 
 TEST(Igmp, V3QueryWhoseSourcesRunPastTheMessage) {
   Bytes rest{0x02, 125, 0, 3};  // three sources said, one there
-  PutBytes(rest, Ipv4Addr("10.0.0.1"));
+  PutBytes(rest, Ipv4Address("10.0.0.1"));
   json igmp = Dissect(Message(0x11, 10, "239.1.1.1", rest))["igmp"];
   EXPECT_EQ(igmp["num_sources"], 3);
   EXPECT_EQ(igmp["sources"], json::array({"10.0.0.1"}));
@@ -72,8 +70,8 @@ TEST(Igmp, V3QueryWhoseSourcesRunPastTheMessage) {
 Bytes Record(uint8_t type, const char* group, std::vector<const char*> sources, Bytes aux = {}) {
   Bytes b{type, uint8_t(aux.size() / 4)};
   Put16(b, uint16_t(sources.size()));
-  PutBytes(b, Ipv4Addr(group));
-  for (const char* s : sources) PutBytes(b, Ipv4Addr(s));
+  PutBytes(b, Ipv4Address(group));
+  for (const char* s : sources) PutBytes(b, Ipv4Address(s));
   PutBytes(b, aux);
   return b;
 }

@@ -1,0 +1,48 @@
+// ipsuite: built frames written as capture files, by the same writers `extract -f pcap`
+// and `-f pcapng` use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pcapkit::ipsuite {
+
+using Bytes = std::vector<uint8_t>;
+
+// A frame of a capture: its bytes and when it was seen.
+struct CapturedFrame {
+  Bytes data;
+  int64_t sec = 1500000000;
+  uint32_t nsec = 0;             // written as µs in a microsecond pcap
+  std::optional<uint32_t> len;   // the length on the wire; data.size() when empty
+  uint32_t interface = 0;        // pcapng: the interface's index
+  std::vector<std::string> comments;  // pcapng: opt_comment
+};
+
+struct PcapOptions {
+  uint32_t linktype = 1;
+  uint32_t snaplen = 262144;
+  bool nanosecond = false;  // the a1b23c4d magic
+  bool big_endian = false;
+};
+Bytes PcapFile(const std::vector<CapturedFrame>& frames, const PcapOptions& options = {});
+
+struct PcapngInterface {
+  uint16_t linktype = 1;
+  uint32_t snaplen = 0;
+  std::string name, description;
+  uint8_t digits = 9;  // if_tsresol: timestamps in units of 10^-digits seconds
+};
+struct PcapngOptions {
+  std::vector<PcapngInterface> interfaces{PcapngInterface{}};
+  bool big_endian = false;
+};
+// One section: its interfaces, then an enhanced packet block per frame.
+Bytes PcapngFile(const std::vector<CapturedFrame>& frames, const PcapngOptions& options = {});
+
+// Writes `bytes` to `path`; throws OutputError when it cannot.
+void WriteFile(const std::string& path, const Bytes& bytes);
+
+}  // namespace pcapkit::ipsuite
