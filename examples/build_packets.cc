@@ -17,7 +17,7 @@ Bytes Text(const char* s) {
 std::vector<Packet> LinkLayers() {
   return {
       Ethernet{} / Arp{.oper = 1, .spa = "192.0.2.1", .tpa = "192.0.2.2"},
-      Ethernet{.type = 0x88a8} / Vlan{.pcp = 3, .id = 100} / Vlan{.id = 200} /
+      Ethernet{.type = 0x88a8} / Vlan{.pcp = 3, .vid = 100} / Vlan{.vid = 200} /
           Ipv4{.src = "192.0.2.1", .dst = "192.0.2.2"} / Udp{.srcport = 33000, .dstport = 33001} /
           Text("qinq"),
       Ethernet{} / Mpls{.label = 100} / Mpls{.label = 200, .ttl = 10} / Ipv4{} /

@@ -11,9 +11,9 @@ Bytes Encode(const Ethernet& e, const Context& c) {
 }
 
 Bytes Encode(const Vlan& v, const Context& c) {
-  if (v.pcp > 7 || v.id > 0xfff) throw BuildError("ipsuite: VLAN: pcp or id out of range");
+  if (v.pcp > 7 || v.vid > 0xfff) throw BuildError("ipsuite: VLAN: pcp or vid out of range");
   Bytes b;
-  Put16(b, uint16_t(v.pcp << 13 | (v.dei ? 0x1000 : 0) | v.id));
+  Put16(b, uint16_t(v.pcp << 13 | (v.dei ? 0x1000 : 0) | v.vid));
   Put16(b, v.type ? *v.type : EtherTypeOf(c, "VLAN"));
   return b;
 }
@@ -47,9 +47,9 @@ Bytes Encode(const Pppoe& p, const Context& c) {
   Put16(b, p.session_id);
   bool session = p.code == 0;
   size_t ppp = session ? 2 : 0;
-  Put16(b, p.len ? *p.len : uint16_t(ppp + c.payload.size()));
+  Put16(b, p.payload_len ? *p.payload_len : uint16_t(ppp + c.payload.size()));
   if (!session) return b;
-  std::optional<uint16_t> protocol = p.protocol;
+  std::optional<uint16_t> protocol = p.ppp_protocol;
   if (!protocol && c.next && std::holds_alternative<Ipv4>(*c.next)) protocol = 0x0021;
   if (!protocol && c.next && std::holds_alternative<Ipv6>(*c.next)) protocol = 0x0057;
   if (!protocol)

@@ -5,7 +5,8 @@
 //                  Tcp{.dstport = 80, .flags = kSyn})
 //                     .Build();
 //
-// Every member is named after the record field `extract` writes for it (docs/schema.md).
+// Members are named after the record fields `extract` writes (docs/schema.md), but where
+// a record's name would not read well in C++ (the struct says so).
 // A member that is a `std::optional` is computed when left empty: lengths, counts, header
 // lengths, the next layer's type or protocol number (EtherType, IP protocol, next header,
 // well-known UDP port) and checksums (the IPv4 header; TCP, UDP and ICMPv6 over their IP
@@ -96,7 +97,7 @@ struct Ethernet {
 struct Vlan {
   uint8_t pcp = 0;
   bool dei = false;
-  uint16_t id = 0;
+  uint16_t vid = 0;
   std::optional<uint16_t> type;
 };
 struct Arp {
@@ -119,8 +120,8 @@ struct Pppoe {
   uint8_t version = 1, type = 1;
   uint8_t code = 0;
   uint16_t session_id = 1;
-  std::optional<uint16_t> len;
-  std::optional<uint16_t> protocol;
+  std::optional<uint16_t> payload_len;
+  std::optional<uint16_t> ppp_protocol;
 };
 
 // ---- Internet layer ----
@@ -139,6 +140,7 @@ struct Ipv4 {
   std::optional<uint8_t> protocol;
   std::optional<uint16_t> checksum;
 };
+// Records name four of these differently: class, label, payload and limit.
 struct Ipv6 {
   Ipv6Address src = "2001:db8::1";
   Ipv6Address dst = "2001:db8::2";
@@ -160,7 +162,7 @@ struct Ipv6DestOptions {
   std::optional<uint8_t> next;
   std::optional<uint8_t> length;
 };
-// A routing header: `data` is the 4 type-specific bytes after segments left (reserved for
+// A routing header (records: type, seg_left, ip): `data` is the 4 type-specific bytes after segments left (reserved for
 // types 0 and 2; last entry, flags and tag for a segment routing header), then the
 // addresses.
 struct Ipv6Routing {
