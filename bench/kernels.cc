@@ -9,33 +9,33 @@
 #include "engine/protocols/registry.h"
 #include "formats/json_emitter.h"
 #include "formats/record.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/reassembly.h"
-#include "testing/packet_builder.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 
 namespace {
 
 Bytes TcpWithOptions() {
-  TcpSpec t;
-  t.flags = 0x18;
-  t.options = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(100, 'x'))));
+  return (Ethernet{} / Ipv4{} /
+          Tcp{.dstport = 80,
+              .flags = kPsh | kAck,
+              .options = {{.kind = 1},
+                          {.kind = 1},
+                          {.kind = 8, .data = {0, 0, 0, 1, 0, 0, 0, 2}}}} /
+          Bytes(100, 'x'))
+      .Build();
 }
 Bytes UdpOverIpv6() {
-  Ipv6Spec s;
-  return Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(5353, 53, Bytes(40, 0))));
+  return (Ethernet{} / Ipv6{} / Udp{.srcport = 5353, .dstport = 53} / Bytes(40, 0)).Build();
 }
 Bytes VlanArp() {
-  return Ethernet(kMacB, kMacA, 0x8100,
-                  Vlan(0, false, 10, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2")));
+  return (Ethernet{} / Vlan{.vid = 10} / Arp{.oper = 1}).Build();
 }
 
 void BM_ReadPcap(benchmark::State& state) {
-  std::vector<Record> records(10000, Record{TcpWithOptions()});
-  Bytes file = PcapFile({}, records);
+  std::vector<CapturedFrame> records(10000, CapturedFrame{.data = TcpWithOptions()});
+  Bytes file = PcapFile(records);
   for (auto _ : state) {
     std::unique_ptr<pcapkit::capture::Reader> reader;
     pcapkit::Raise(pcapkit::capture::Reader::FromSource(
@@ -96,8 +96,10 @@ BENCHMARK_CAPTURE(BM_DissectOne, ipv4, pcapkit::ProtocolId::kIpv4, Strip(TcpWith
 BENCHMARK_CAPTURE(BM_DissectOne, ipv6, pcapkit::ProtocolId::kIpv6, Strip(UdpOverIpv6(), 14));
 BENCHMARK_CAPTURE(BM_DissectOne, tcp, pcapkit::ProtocolId::kTcp, Strip(TcpWithOptions(), 34));
 BENCHMARK_CAPTURE(BM_DissectOne, udp, pcapkit::ProtocolId::kUdp, Strip(UdpOverIpv6(), 54));
-BENCHMARK_CAPTURE(BM_DissectOne, icmp, pcapkit::ProtocolId::kIcmp, Icmp(8, 0, 1, Bytes(16, 0)));
-BENCHMARK_CAPTURE(BM_DissectOne, icmpv6, pcapkit::ProtocolId::kIcmpv6, Icmpv6(128, 0, Bytes(8, 0)));
+BENCHMARK_CAPTURE(BM_DissectOne, icmp, pcapkit::ProtocolId::kIcmp,
+                  (Icmp{.type = 8, .rest = 1} / Bytes(16, 0)).Build());
+BENCHMARK_CAPTURE(BM_DissectOne, icmpv6, pcapkit::ProtocolId::kIcmpv6,
+                  Packet({Icmpv6{.type = 128, .body = Bytes(8, 0)}}).Build());
 
 void BM_JsonRecord(benchmark::State& state) {
   Bytes frame = TcpWithOptions();
@@ -163,14 +165,13 @@ void BM_TcpReassemblyInOrder(benchmark::State& state) {
   for (int c = 0; c < 64; ++c) sources.push_back("10.0.0." + std::to_string(c + 1));
   for (uint32_t k = 0; k < 200; ++k)
     for (int c = 0; c < 64; ++c) {
-      TcpSpec t;
-      t.sport = uint16_t(40000 + c);
-      t.seq = 1000 + k * 1400;
-      t.flags = 0x10;
-      Ipv4Spec ip;
-      ip.protocol = 6;
-      ip.src = sources[size_t(c)].c_str();
-      frames.push_back(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(1400, 'd')))));
+      frames.push_back((Ethernet{} / Ipv4{.src = sources[size_t(c)]} /
+                        Tcp{.srcport = uint16_t(40000 + c),
+                            .dstport = 80,
+                            .seq = 1000 + k * 1400,
+                            .flags = kAck} /
+                        Bytes(1400, 'd'))
+                           .Build());
     }
   pcapkit::ReassemblyOptions o;
   o.tcp = true;
@@ -183,11 +184,10 @@ void BM_IpReassembly(benchmark::State& state) {
   std::vector<Bytes> frames;
   for (uint16_t id = 0; id < 2000; ++id)
     for (int k : {3, 0, 1, 2}) {
-      Ipv4Spec ip;
-      ip.id = id;
-      ip.mf = k != 3;
-      ip.offset_bytes = uint16_t(k * 368);
-      frames.push_back(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Bytes(368, uint8_t(k)))));
+      frames.push_back(
+          (Ethernet{} / Ipv4{.id = id, .mf = k != 3, .offset = uint16_t(k * 368), .protocol = 17} /
+           Bytes(368, uint8_t(k)))
+              .Build());
     }
   pcapkit::ReassemblyOptions o;
   o.ipv4 = true;
@@ -205,14 +205,13 @@ void BM_FlowTable(benchmark::State& state) {
   std::vector<Bytes> frames;
   for (uint32_t k = 0; k < 8; ++k)
     for (int c = 0; c < flows; ++c) {
-      TcpSpec t;
-      t.sport = uint16_t(1024 + c % 60000);
-      t.dport = uint16_t(80 + c / 60000);
-      t.seq = 1000 + k * 100;
-      t.flags = k == 0 ? 0x02 : 0x18;
-      Ipv4Spec ip;
-      ip.protocol = 6;
-      frames.push_back(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(100, 'd')))));
+      frames.push_back((Ethernet{} / Ipv4{} /
+                        Tcp{.srcport = uint16_t(1024 + c % 60000),
+                            .dstport = uint16_t(80 + c / 60000),
+                            .seq = 1000 + k * 100,
+                            .flags = k == 0 ? kSyn : uint8_t(kPsh | kAck)} /
+                        Bytes(100, 'd'))
+                           .Build());
     }
   std::vector<pcapkit::flows::FlowPacket> packets(frames.size());
   pcapkit::Frame frame;
