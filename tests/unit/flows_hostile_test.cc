@@ -8,13 +8,13 @@
 #include <string_view>
 
 #include "engine/flows/flow_table.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
 #include "testing/test_util.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 
 // Counts NDJSON records, and those that end a given way.
 class CountingSink : public pcapkit::OutputSink {
@@ -58,25 +58,20 @@ Result FollowFlows(const Bytes& pcap, size_t memory = 32 << 20) {
 // A SYN from 10.x.y.z:port to 192.0.2.1:80, a distinct 5-tuple for each `i`.
 Bytes Syn(uint32_t i) {
   Bytes src = {10, uint8_t(i >> 24), uint8_t(i >> 16), uint8_t(i >> 8)};
-  Ipv4Spec ip;
-  ip.protocol = 6;
   std::string dotted = std::to_string(src[0]) + "." + std::to_string(src[1]) + "." +
                        std::to_string(src[2]) + "." + std::to_string(src[3]);
-  ip.src = dotted.c_str();
-  ip.dst = "192.0.2.1";
-  TcpSpec t;
-  t.sport = uint16_t(1024 + (i & 0xff));
-  t.dport = 80;
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {})));
+  return (Ethernet{} / Ipv4{.src = dotted, .dst = "192.0.2.1"} /
+          Tcp{.srcport = uint16_t(1024 + (i & 0xff)), .dstport = 80, .flags = kSyn})
+      .Build();
 }
 
 // A capture built record by record into one buffer: a million small records held apart
 // would leave the test process large (and every later child process's peak RSS with it).
 class CaptureBuilder {
  public:
-  CaptureBuilder() : bytes_(PcapFile({}, {})) {}
-  void Add(const Record& r) {
-    Bytes one = PcapFile({}, {r});
+  CaptureBuilder() : bytes_(PcapFile({})) {}
+  void Add(const CapturedFrame& f) {
+    Bytes one = PcapFile({f});
     bytes_.insert(bytes_.end(), one.begin() + 24, one.end());  // past the file header
   }
   const Bytes& bytes() const { return bytes_; }
@@ -88,7 +83,8 @@ class CaptureBuilder {
 TEST(FlowsHostile, AMillionSynsStayInsideTheBudgetAndAreAllReported) {
   constexpr uint32_t kSyns = 1000000;
   CaptureBuilder capture;
-  for (uint32_t i = 0; i < kSyns; ++i) capture.Add({Syn(i), 1000 + i / 100000, i % 100000});
+  for (uint32_t i = 0; i < kSyns; ++i)
+    capture.Add({.data = Syn(i), .sec = 1000 + i / 100000, .nsec = i % 100000 * 1000});
   size_t budget = 8 << 20;
   Result r = FollowFlows(capture.bytes(), budget);
   EXPECT_EQ(r.sink->lines, kSyns);
@@ -102,21 +98,17 @@ TEST(FlowsHostile, AMillionSynsStayInsideTheBudgetAndAreAllReported) {
 
 TEST(FlowsHostile, AHundredThousandIdleFlowsTimeOutBeforeTheNextPacket) {
   constexpr uint32_t kFlows = 100000;
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   for (uint32_t i = 0; i < kFlows; ++i) {
-    Ipv4Spec ip;
-    ip.protocol = 17;
-    records.push_back(
-        {Ethernet(kMacB, kMacA, 0x0800,
-                  Ipv4(ip, Udp(uint16_t(i % 60000 + 1), uint16_t(i / 60000 + 1), Bytes(4, 0)))),
-         1000, i});
+    Packet p = Ethernet{} / Ipv4{} /
+               Udp{.srcport = uint16_t(i % 60000 + 1), .dstport = uint16_t(i / 60000 + 1)} /
+               Bytes(4, 0);
+    records.push_back({.data = p.Build(), .sec = 1000, .nsec = i * 1000});
   }
   // UDP's timeout is 60 s: one packet 61 s later ends them all first.
-  Ipv4Spec late;
-  late.protocol = 17;
-  records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(late, Udp(9, 9, {}))), 1061, 500000});
-  Result r =
-      FollowFlows(PcapFile({}, records), kFlows * 2 * pcapkit::flows::FlowTable::CostPerFlow());
+  Packet late = Ethernet{} / Ipv4{} / Udp{.srcport = 9, .dstport = 9};
+  records.push_back({.data = late.Build(), .sec = 1061, .nsec = 500000 * 1000});
+  Result r = FollowFlows(PcapFile(records), kFlows * 2 * pcapkit::flows::FlowTable::CostPerFlow());
   EXPECT_EQ(r.sink->lines, kFlows + 1);
   EXPECT_EQ(r.sink->ends["tim"], kFlows);
   EXPECT_EQ(r.sink->ends["eof"], 1u);

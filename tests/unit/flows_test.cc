@@ -9,33 +9,35 @@
 #include <sstream>
 
 #include "engine/flows/flow_table.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
+#include "testing/test_packets.h"
 #include "testing/test_util.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 
-// A frame carried over Ethernet, at `sec` seconds.
-Record At(uint32_t sec, const Bytes& ip, uint32_t usec = 0) {
-  return {Ethernet(kMacB, kMacA, ip.size() && (ip[0] >> 4) == 6 ? 0x86dd : 0x0800, ip), sec, usec};
+// A frame carried over Ethernet, at `sec` seconds and `usec` microseconds.
+CapturedFrame At(uint32_t sec, const Packet& ip, uint32_t usec = 0) {
+  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec, .nsec = usec * 1000};
 }
 
-Bytes UdpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport,
-                const Bytes& payload = Bytes(10, 'x')) {
+Packet UdpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport,
+                 const Bytes& payload = Bytes(10, 'x')) {
   return Ipv4Udp(src, dst, sport, dport, payload);
 }
 
-constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kRst = 0x04, kPsh = 0x08;
 const char* kC = "10.0.0.1";
 const char* kS = "10.0.0.2";
 
 // Client 10.0.0.1:40000 -> server 10.0.0.2:80: handshake, a request, a reply, both FINs
 // and the last ACK, from second `t` on.
-std::vector<Record> Connection(uint32_t t, uint32_t isn = 1000, uint16_t sport = 40000) {
+std::vector<CapturedFrame> Connection(uint32_t t, uint32_t isn = 1000, uint16_t sport = 40000) {
   uint32_t c = isn, s = 5000;
   return {
       At(t, Ipv4Tcp(kC, kS, sport, 80, c, 0, kSyn)),
@@ -59,11 +61,11 @@ std::string Temp(const std::string& name) {
 
 // The flow records of `records` (NDJSON lines, parsed), with `tweak` applied to the
 // options first.
-std::vector<json> Flows(const std::vector<Record>& records,
+std::vector<json> Flows(const std::vector<CapturedFrame>& records,
                         const std::function<void(pcapkit::ExtractOptions&)>& tweak = {},
                         pcapkit::ExtractSummary* summary = nullptr) {
   pcapkit::ExtractOptions o;
-  o.input = WriteTemp(PcapFile({}, records), ".pcap");
+  o.input = WriteTemp(PcapFile(records), ".pcap");
   o.nofile = true;
   o.flows.enabled = true;
   o.flows_output = Temp("out.ndjson");
@@ -119,7 +121,7 @@ TEST(Flows, CommunityIdIsTheSpecsForTheFlow) {
 
 TEST(Flows, ConnStates) {
   struct Case {
-    std::vector<Record> records;
+    std::vector<CapturedFrame> records;
     const char* history;
     const char* state;
     const char* end;
@@ -186,8 +188,8 @@ TEST(Flows, ASynAckSeenFirstFlipsTheDirection) {
 
 TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
   // After FIN: a new SYN within the linger time.
-  std::vector<Record> r = Connection(100);
-  std::vector<Record> again = Connection(101, 90000);
+  std::vector<CapturedFrame> r = Connection(100);
+  std::vector<CapturedFrame> again = Connection(101, 90000);
   r.insert(r.end(), again.begin(), again.end());
   std::vector<json> flows = Flows(r);
   ASSERT_EQ(flows.size(), 2u);
@@ -207,8 +209,8 @@ TEST(Flows, AFiveTupleReusedAfterFinAfterRstAndWhileOpenIsANewFlow) {
   EXPECT_EQ(flows[1]["state"], "S0");
 
   // While open: an established connection, then a SYN with another sequence number.
-  std::vector<Record> whole = Connection(100);
-  std::vector<Record> open(whole.begin(), whole.begin() + 4);
+  std::vector<CapturedFrame> whole = Connection(100);
+  std::vector<CapturedFrame> open(whole.begin(), whole.begin() + 4);
   open.push_back(At(102, Ipv4Tcp(kC, kS, 40000, 80, 777777, 0, kSyn)));
   flows = Flows(open);
   ASSERT_EQ(flows.size(), 2u);
@@ -275,14 +277,11 @@ TEST(Flows, EveryTimeoutIsTakenFromTheFlowsLastPacket) {
 }
 
 TEST(Flows, IcmpEchoRequestAndReplyAreOneFlow) {
-  Ipv4Spec a, b;
-  a.protocol = b.protocol = 1;
-  b.src = a.dst;
-  b.dst = a.src;
-  std::vector<json> flows =
-      Flows({At(1, Ipv4(a, Icmp(8, 0, 0x00010001, Bytes(56, 'p')))),
-             At(1, Ipv4(b, Icmp(0, 0, 0x00010001, Bytes(56, 'p'))), 9),
-             At(2, Ipv4(a, Icmp(3, 1, 0, Bytes(28, 0))))});  // unreachable: one-way, its own
+  Ipv4 a{.src = "10.0.0.1", .dst = "10.0.0.2"}, b{.src = "10.0.0.2", .dst = "10.0.0.1"};
+  std::vector<json> flows = Flows(
+      {At(1, a / Icmp{.type = 8, .code = 0, .rest = 0x00010001} / Bytes(56, 'p')),
+       At(1, b / Icmp{.type = 0, .code = 0, .rest = 0x00010001} / Bytes(56, 'p'), 9),
+       At(2, a / Icmp{.type = 3, .code = 1} / Bytes(28, 0))});  // unreachable: one-way, its own
   ASSERT_EQ(flows.size(), 2u);
   EXPECT_EQ(flows[0]["proto"], "icmp");
   EXPECT_EQ(flows[0]["srcport"], 8);  // echo request: the type and its counterpart's
@@ -338,19 +337,11 @@ TEST(Flows, ACaptureClockGoingBackDoesNotHideAFlowFromItsTimeout) {
 
 TEST(Flows, FragmentedTcpIsNoGap) {
   // A segment whose payload is split over two fragments, then the peer's ACK of all of it.
-  Ipv4Spec first, second;
-  first.protocol = second.protocol = 6;
-  first.mf = true;
-  first.id = second.id = 9;
-  second.offset_bytes = 48;
-  TcpSpec t;
-  t.seq = 1000;
-  t.ack = 1;
-  t.flags = kAck;
-  Bytes tcp = Tcp(t, Bytes(100, 'x'));  // 120 bytes: 48 + 72
+  Packet segment = Ipv4{.id = 9} / Tcp{.dstport = 80, .seq = 1000, .ack = 1, .flags = kAck} /
+                   Bytes(100, 'x');  // 120 bytes of TCP: 48 + 72
+  std::vector<Packet> fragments = Fragment(segment, {{0, 48}, {48, 72}});
   std::vector<json> flows =
-      Flows({At(1, Ipv4(first, Bytes(tcp.begin(), tcp.begin() + 48))),
-             At(1, Ipv4(second, Bytes(tcp.begin() + 48, tcp.end())), 1),
+      Flows({At(1, fragments[0]), At(1, fragments[1], 1),
              At(1, Ipv4Tcp("10.0.0.2", "10.0.0.1", 80, 40000, 1, 1100, kAck), 2)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["orig_packets"], 2);
@@ -359,13 +350,11 @@ TEST(Flows, FragmentedTcpIsNoGap) {
 }
 
 TEST(Flows, TunnelVlanAndService) {
-  Ipv4Spec outer;
-  outer.src = "192.0.2.1";
-  outer.dst = "192.0.2.2";
-  outer.protocol = 4;  // IPv4 in IPv4
-  Bytes inner = UdpPacket("10.1.1.1", "10.1.1.2", 1234, 53, Bytes(12, 0));
-  Bytes frame = Ethernet(kMacB, kMacA, 0x8100, Vlan(0, false, 42, 0x0800, Ipv4(outer, inner)));
-  std::vector<json> flows = Flows({{frame, 1, 0}});
+  Packet inner = UdpPacket("10.1.1.1", "10.1.1.2", 1234, 53, Bytes(12, 0));
+  Packet frame = Ethernet{} / Vlan{.vid = 42} /
+                 Ipv4{.src = "192.0.2.1", .dst = "192.0.2.2"} /  // IPv4 in IPv4
+                 inner;
+  std::vector<json> flows = Flows({{.data = frame.Build(), .sec = 1}});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["src"], "10.1.1.1");
   EXPECT_EQ(flows[0]["vlan"], 42);
@@ -374,14 +363,10 @@ TEST(Flows, TunnelVlanAndService) {
 }
 
 TEST(Flows, LaterFragmentsCountToTheirFirstFragmentsFlow) {
-  Ipv4Spec first, second;
-  first.protocol = second.protocol = 17;
-  first.mf = true;
-  first.id = second.id = 77;
-  second.offset_bytes = 16;
-  Bytes udp = Udp(1000, 2000, Bytes(24, 'z'));  // 32 bytes: 16 + 16
-  Bytes head(udp.begin(), udp.begin() + 16), tail(udp.begin() + 16, udp.end());
-  std::vector<json> flows = Flows({At(1, Ipv4(first, head)), At(1, Ipv4(second, tail), 1)});
+  Packet datagram =
+      Ipv4{.id = 77} / Udp{.srcport = 1000, .dstport = 2000} / Bytes(24, 'z');  // 32: 16 + 16
+  std::vector<Packet> fragments = Fragment(datagram, {{0, 16}, {16, 16}});
+  std::vector<json> flows = Flows({At(1, fragments[0]), At(1, fragments[1], 1)});
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["srcport"], 1000);
   EXPECT_EQ(flows[0]["orig_packets"], 2);
@@ -389,7 +374,7 @@ TEST(Flows, LaterFragmentsCountToTheirFirstFragmentsFlow) {
 }
 
 TEST(Flows, TheMemoryBudgetEndsTheOldestFlowsAndReportsEveryOne) {
-  std::vector<Record> r;
+  std::vector<CapturedFrame> r;
   for (uint32_t i = 0; i < 1000; ++i)
     r.push_back(At(1, UdpPacket("10.0.0.1", "10.0.0.2", uint16_t(1024 + i), 53), i));
   pcapkit::ExtractSummary s;
@@ -410,11 +395,11 @@ TEST(Flows, TheMemoryBudgetEndsTheOldestFlowsAndReportsEveryOne) {
 // extract --flows writes, beside an unchanged frame report, exactly what `pcapkit flows`
 // writes.
 TEST(Flows, ExtractFlowsIsTheFlowsVerbInTheSamePass) {
-  std::vector<Record> r = Connection(100);
-  std::vector<Record> more = Connection(200, 5, 40001);
+  std::vector<CapturedFrame> r = Connection(100);
+  std::vector<CapturedFrame> more = Connection(200, 5, 40001);
   r.insert(r.end(), more.begin(), more.end());
   r.push_back(At(201, UdpPacket("10.0.0.9", "10.0.0.1", 5353, 53)));
-  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::string in = WriteTemp(PcapFile(r), ".pcap");
   std::string frames = Temp("frames.ndjson"), with = Temp("with.ndjson");
   std::string flows = Temp("flows.ndjson"), verb = Temp("verb.ndjson");
   auto a = testutil::RunCli({"extract", in, "-o", frames});
