@@ -6,24 +6,25 @@
 #include <filesystem>
 
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
+#include "testing/test_packets.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 
-constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kPsh = 0x08;
 const char* kC = "10.0.0.1";
 const char* kS = "10.0.0.2";
 
-Record At(uint32_t sec, const Bytes& ip) {
-  return {Ethernet(kMacB, kMacA, 0x0800, ip), sec, 0};
+CapturedFrame At(uint32_t sec, const Packet& ip) {
+  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec};
 }
-Record Client(uint32_t sec, uint32_t seq, uint8_t flags, const std::string& data = "") {
+CapturedFrame Client(uint32_t sec, uint32_t seq, uint8_t flags, const std::string& data = "") {
   return At(sec, Ipv4Tcp(kC, kS, 40000, 80, seq, 5001, flags, Bytes(data.begin(), data.end())));
 }
-Record Server(uint32_t sec, uint32_t seq, uint32_t ack, uint8_t flags,
-              const std::string& data = "") {
+CapturedFrame Server(uint32_t sec, uint32_t seq, uint32_t ack, uint8_t flags,
+                     const std::string& data = "") {
   return At(sec, Ipv4Tcp(kS, kC, 80, 40000, seq, ack, flags, Bytes(data.begin(), data.end())));
 }
 
@@ -42,8 +43,8 @@ struct Streamed {
   std::vector<pcapkit::StreamEnd> closed;
 };
 
-Streamed Stream(const std::vector<Record>& records) {
-  std::string path = WriteTemp(PcapFile({}, records), ".pcap");
+Streamed Stream(const std::vector<CapturedFrame>& records) {
+  std::string path = WriteTemp(PcapFile(records), ".pcap");
   Streamed got;
   pcapkit::ReassemblyCallbacks cb;
   cb.stream = [&](const pcapkit::StreamData&) { ++got.records; };

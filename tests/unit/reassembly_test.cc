@@ -12,9 +12,11 @@
 #include <numeric>
 
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 
 namespace {
 
@@ -68,8 +70,8 @@ std::string Chain(const pcapkit::Frame* f) {
   return s;
 }
 
-Got Reassemble(const std::vector<Record>& records, pcapkit::ReassemblyOptions options) {
-  std::string path = WriteTemp(PcapFile({}, records), ".pcap");
+Got Reassemble(const std::vector<CapturedFrame>& records, pcapkit::ReassemblyOptions options) {
+  std::string path = WriteTemp(PcapFile(records), ".pcap");
   Got got;
   pcapkit::ReassemblyCallbacks cb;
   cb.datagram = [&](const pcapkit::Datagram& d) {
@@ -140,13 +142,13 @@ Bytes Pattern(size_t n, uint8_t seed = 1) {
 }
 
 // A UDP datagram cut into fragments at `cuts` (byte offsets, multiples of 8).
-struct Fragment {
+struct Piece {
   uint32_t offset;
   Bytes data;
   bool mf;
 };
-std::vector<Fragment> Cut(const Bytes& payload, const std::vector<uint32_t>& cuts) {
-  std::vector<Fragment> out;
+std::vector<Piece> Cut(const Bytes& payload, const std::vector<uint32_t>& cuts) {
+  std::vector<Piece> out;
   std::vector<uint32_t> edges = cuts;
   edges.insert(edges.begin(), 0);
   edges.push_back(uint32_t(payload.size()));
@@ -156,43 +158,43 @@ std::vector<Fragment> Cut(const Bytes& payload, const std::vector<uint32_t>& cut
   return out;
 }
 
-Bytes V4Fragment(const Fragment& f, uint16_t id = 77, const char* src = "10.0.0.1") {
-  Ipv4Spec ip;
-  ip.src = src;
-  ip.protocol = 17;
-  ip.id = id;
-  ip.mf = f.mf;
-  ip.offset_bytes = uint16_t(f.offset);
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, f.data));
+// The UDP datagram's bytes alone (no IP layer to sum a checksum over), to be cut.
+Bytes UdpDatagram(uint16_t sport, uint16_t dport, const Bytes& payload) {
+  return (Udp{.srcport = sport, .dstport = dport} / payload).Build();
 }
 
-Bytes V6Fragment(const Fragment& f, uint32_t id = 77, bool with_extensions = false) {
-  Ipv6Spec ip;
-  Bytes frag = Ipv6Fragment(17, uint16_t(f.offset), f.mf, id, f.data);
-  if (with_extensions) {
-    // Hop-by-Hop (0) then Destination Options (60) before the Fragment header (44).
-    ip.next = 0;
-    Bytes dest = Ipv6Ext(44, {1, 2, 0, 0, 0, 0}, frag);
-    return Ethernet(kMacB, kMacA, 0x86dd, Ipv6(ip, Ipv6Ext(60, {1, 4, 0, 0, 0, 0}, dest)));
-  }
-  ip.next = 44;
-  return Ethernet(kMacB, kMacA, 0x86dd, Ipv6(ip, frag));
+Bytes V4Fragment(const Piece& f, uint16_t id = 77, const char* src = "10.0.0.1") {
+  return (Ethernet{} /
+          Ipv4{.src = src, .id = id, .mf = f.mf, .offset = uint16_t(f.offset), .protocol = 17} /
+          f.data)
+      .Build();
 }
 
-std::vector<Record> Frames(const std::vector<Bytes>& frames, uint32_t start_sec = 1500000000) {
-  std::vector<Record> out;
-  for (size_t i = 0; i < frames.size(); ++i) out.push_back({frames[i], start_sec, uint32_t(i)});
+Bytes V6Fragment(const Piece& f, uint32_t id = 77, bool with_extensions = false) {
+  Packet p = Ethernet{} / Ipv6{};
+  // Hop-by-Hop (0) then Destination Options (60) before the Fragment header (44).
+  if (with_extensions) p = p / Ipv6HopByHop{} / Ipv6DestOptions{};
+  return (p / Ipv6Fragment{.offset = uint16_t(f.offset), .mf = f.mf, .id = id, .next = 17} / f.data)
+      .Build();
+}
+
+// One frame a microsecond, from `start_sec`.
+std::vector<CapturedFrame> Frames(const std::vector<Bytes>& frames,
+                                  int64_t start_sec = 1500000000) {
+  std::vector<CapturedFrame> out;
+  for (size_t i = 0; i < frames.size(); ++i)
+    out.push_back({.data = frames[i], .sec = start_sec, .nsec = uint32_t(i) * 1000});
   return out;
 }
 
 // ---------------------------------------------------------------- IP fragments
 
 TEST(IpReassembly, EveryOrderingOfThreeToFiveFragments) {
-  Bytes udp = Udp(5000, 53, Pattern(600));
+  Bytes udp = UdpDatagram(5000, 53, Pattern(600));
   for (size_t n : {3u, 4u, 5u}) {
     std::vector<uint32_t> cuts;
     for (size_t i = 1; i < n; ++i) cuts.push_back(uint32_t(i * 128));
-    std::vector<Fragment> frags = Cut(udp, cuts);
+    std::vector<Piece> frags = Cut(udp, cuts);
     ASSERT_EQ(frags.size(), n);
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
@@ -220,8 +222,8 @@ TEST(IpReassembly, EveryOrderingOfThreeToFiveFragments) {
 }
 
 TEST(IpReassembly, Ipv6ExtensionHeadersBeforeTheFragmentHeader) {
-  Bytes udp = Udp(5000, 9999, Pattern(300));
-  std::vector<Fragment> frags = Cut(udp, {104, 208});
+  Bytes udp = UdpDatagram(5000, 9999, Pattern(300));
+  std::vector<Piece> frags = Cut(udp, {104, 208});
   std::vector<Bytes> frames;
   for (int i : {2, 0, 1}) frames.push_back(V6Fragment(frags[i], 0xabcdef01, true));
   Got got = Reassemble(Frames(frames), Ip());
@@ -236,7 +238,7 @@ TEST(IpReassembly, Ipv6ExtensionHeadersBeforeTheFragmentHeader) {
 }
 
 TEST(IpReassembly, DuplicateFragmentsWithEqualBytesAreNoConflict) {
-  Bytes udp = Udp(1, 2, Pattern(200));
+  Bytes udp = UdpDatagram(1, 2, Pattern(200));
   auto f = Cut(udp, {64, 128});
   Got got = Reassemble(
       Frames({V4Fragment(f[0]), V4Fragment(f[1]), V4Fragment(f[1]), V4Fragment(f[2])}), Ip());
@@ -247,9 +249,9 @@ TEST(IpReassembly, DuplicateFragmentsWithEqualBytesAreNoConflict) {
 }
 
 TEST(IpReassembly, ConflictingOverlapFollowsThePolicyAndIsFlagged) {
-  Bytes udp = Udp(1, 2, Pattern(200));
+  Bytes udp = UdpDatagram(1, 2, Pattern(200));
   auto f = Cut(udp, {64, 128});
-  Fragment evil = f[1];
+  Piece evil = f[1];
   for (auto& b : evil.data) b ^= 0xff;
   std::vector<Bytes> frames = {V4Fragment(f[0]), V4Fragment(f[1]), V4Fragment(evil),
                                V4Fragment(f[2])};
@@ -269,7 +271,7 @@ TEST(IpReassembly, ConflictingOverlapFollowsThePolicyAndIsFlagged) {
   EXPECT_EQ(later.datagrams[0].payload, expected);
 
   // A partial overlap: a fragment straddling two others, differing only where it overlaps.
-  Fragment straddle{32, Bytes(udp.begin() + 32, udp.begin() + 96), true};
+  Piece straddle{32, Bytes(udp.begin() + 32, udp.begin() + 96), true};
   straddle.data[40] ^= 1;  // offset 72: inside f[1]
   Got partial = Reassemble(
       Frames({V4Fragment(f[0]), V4Fragment(f[1]), V4Fragment(straddle), V4Fragment(f[2])}), Ip());
@@ -279,7 +281,7 @@ TEST(IpReassembly, ConflictingOverlapFollowsThePolicyAndIsFlagged) {
 }
 
 TEST(IpReassembly, MissingFirstMiddleOrLastIsPartialWithItsGaps) {
-  Bytes udp = Udp(1, 2, Pattern(376));  // 384 bytes: three 128-byte fragments
+  Bytes udp = UdpDatagram(1, 2, Pattern(376));  // 384 bytes: three 128-byte fragments
   auto f = Cut(udp, {128, 256});
   struct Case {
     std::vector<int> present;
@@ -308,9 +310,10 @@ TEST(IpReassembly, MissingFirstMiddleOrLastIsPartialWithItsGaps) {
 }
 
 TEST(IpReassembly, TimeoutInCaptureTimeIsReportedAndConfigurable) {
-  Bytes udp = Udp(1, 2, Pattern(200));
+  Bytes udp = UdpDatagram(1, 2, Pattern(200));
   auto f = Cut(udp, {104});
-  std::vector<Record> records = {{V4Fragment(f[0]), 1000, 0}, {V4Fragment(f[1]), 1020, 0}};
+  std::vector<CapturedFrame> records = {{.data = V4Fragment(f[0]), .sec = 1000},
+                                        {.data = V4Fragment(f[1]), .sec = 1020}};
   Got got = Reassemble(records, Ip());  // 20 s apart: past IPv4's 15 s
   ASSERT_EQ(got.datagrams.size(), 2u);
   EXPECT_EQ(got.datagrams[0].status, pcapkit::ReassemblyStatus::kTimedOut);
@@ -325,20 +328,17 @@ TEST(IpReassembly, TimeoutInCaptureTimeIsReportedAndConfigurable) {
   EXPECT_EQ(later.datagrams[0].status, pcapkit::ReassemblyStatus::kComplete);
 
   // IPv6 waits 60 s by default: the same 20 s completes.
-  Got v6 = Reassemble({{V6Fragment(f[0]), 1000, 0}, {V6Fragment(f[1]), 1020, 0}}, Ip());
+  Got v6 = Reassemble(
+      {{.data = V6Fragment(f[0]), .sec = 1000}, {.data = V6Fragment(f[1]), .sec = 1020}}, Ip());
   ASSERT_EQ(v6.datagrams.size(), 1u);
   EXPECT_EQ(v6.datagrams[0].status, pcapkit::ReassemblyStatus::kComplete);
 }
 
 TEST(IpReassembly, KeysCompareInFull) {
   // Same id from two sources, and same source/id with another protocol: three datagrams.
-  Bytes udp = Udp(1, 2, Pattern(100));
+  Bytes udp = UdpDatagram(1, 2, Pattern(100));
   auto f = Cut(udp, {56});
-  Ipv4Spec icmp;
-  icmp.protocol = 1;
-  icmp.id = 77;
-  icmp.mf = true;
-  Bytes other_proto = Ethernet(kMacB, kMacA, 0x0800, Ipv4(icmp, f[0].data));
+  Bytes other_proto = (Ethernet{} / Ipv4{.id = 77, .mf = true, .protocol = 1} / f[0].data).Build();
   Got got = Reassemble(Frames({V4Fragment(f[0], 77, "10.0.0.1"), V4Fragment(f[0], 77, "10.0.0.9"),
                                other_proto, V4Fragment(f[1], 77, "10.0.0.1")}),
                        Ip());
@@ -350,16 +350,13 @@ TEST(IpReassembly, KeysCompareInFull) {
 }
 
 TEST(IpReassembly, WholePacketsAndAtomicFragmentsAreNotReassembled) {
-  Ipv4Spec df;
-  df.df = true;
-  Ipv6Spec v6;
-  v6.next = 44;
-  Bytes atomic = Ethernet(kMacB, kMacA, 0x86dd,
-                          Ipv6(v6, Ipv6Fragment(17, 0, false, 5, Udp(1, 2, Pattern(20)))));
-  Got got =
-      Reassemble(Frames({Ethernet(kMacB, kMacA, 0x0800, Ipv4(df, Udp(1, 2, Pattern(30)))),
-                         Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(1, 2, Pattern(30)))), atomic}),
-                 Ip());
+  Udp udp{.srcport = 1, .dstport = 2};
+  Bytes atomic =
+      (Ethernet{} / Ipv6{} / Ipv6Fragment{.offset = 0, .mf = false, .id = 5} / udp / Pattern(20))
+          .Build();
+  Got got = Reassemble(Frames({(Ethernet{} / Ipv4{.df = true} / udp / Pattern(30)).Build(),
+                               (Ethernet{} / Ipv4{} / udp / Pattern(30)).Build(), atomic}),
+                       Ip());
   EXPECT_TRUE(got.datagrams.empty());
   EXPECT_EQ(got.stats.fragments, 0u);
 }
@@ -367,11 +364,13 @@ TEST(IpReassembly, WholePacketsAndAtomicFragmentsAreNotReassembled) {
 TEST(IpReassembly, AFragmentFloodStaysWithinTheBudgetAndIsReported) {
   pcapkit::ReassemblyOptions o = Ip();
   o.ip_memory = 256 << 10;
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   const uint32_t kKeys = 20000;
   for (uint32_t i = 0; i < kKeys; ++i) {
-    Fragment f{0, Pattern(64, uint8_t(i)), true};  // first fragments only: never complete
-    records.push_back({V4Fragment(f, uint16_t(i), i % 2 ? "10.0.0.1" : "10.0.0.2"), 1000, i});
+    Piece f{0, Pattern(64, uint8_t(i)), true};  // first fragments only: never complete
+    records.push_back({.data = V4Fragment(f, uint16_t(i), i % 2 ? "10.0.0.1" : "10.0.0.2"),
+                       .sec = 1000,
+                       .nsec = i * 1000});
   }
   Got got = Reassemble(records, o);
   EXPECT_EQ(got.datagrams.size(), kKeys);  // every one handed out, none dropped silently
@@ -384,7 +383,7 @@ TEST(IpReassembly, AFragmentFloodStaysWithinTheBudgetAndIsReported) {
 }
 
 TEST(IpReassembly, OversizeFragmentIsCutAndFlagged) {
-  Fragment last{65528, Pattern(100), false};  // reaches 65,628 bytes
+  Piece last{65528, Pattern(100), false};  // reaches 65,628 bytes
   Got got = Reassemble(Frames({V4Fragment(last)}), Ip());
   ASSERT_EQ(got.datagrams.size(), 1u);
   EXPECT_TRUE(got.datagrams[0].oversize);
@@ -394,26 +393,26 @@ TEST(IpReassembly, OversizeFragmentIsCutAndFlagged) {
 
 // ---------------------------------------------------------------- TCP streams
 
-constexpr uint8_t kSyn = 0x02, kAck = 0x10, kPsh = 0x08, kFin = 0x01, kRst = 0x04;
-
 Bytes Seg(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, const Bytes& data,
           bool v6 = false) {
-  TcpSpec t;
-  t.sport = from_client ? 40000 : 80;
-  t.dport = from_client ? 80 : 40000;
-  t.seq = seq;
-  t.ack = ack;
-  t.flags = flags;
+  Tcp t{.srcport = uint16_t(from_client ? 40000 : 80),
+        .dstport = uint16_t(from_client ? 80 : 40000),
+        .seq = seq,
+        .ack = ack,
+        .flags = flags};
+  Packet p = Packet({Ethernet{}});
   if (v6) {
-    Ipv6Spec ip;
-    ip.next = 6;
+    Ipv6 ip;
     if (!from_client) std::swap(ip.src, ip.dst);
-    return Ethernet(kMacB, kMacA, 0x86dd, Ipv6(ip, Tcp(t, data)));
+    p = p / ip;
+  } else {
+    Ipv4 ip;
+    if (!from_client) std::swap(ip.src, ip.dst);
+    p = p / ip;
   }
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  if (!from_client) std::swap(ip.src, ip.dst);
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, data)));
+  p = p / t;
+  if (!data.empty()) p = p / data;
+  return p.Build();
 }
 
 // A whole connection: handshake, request in `parts` segments, response, close.
@@ -539,11 +538,14 @@ TEST(TcpReassembly, SynLessStreamIsPickedUpMidway) {
 
 TEST(TcpReassembly, RstMidwayClosesAfterDataInFlight) {
   Bytes a = Pattern(100, 1), late = Pattern(40, 2);
-  std::vector<Record> records = {
-      {Seg(true, 99, 0, kSyn, {}), 100, 0},       {Seg(false, 499, 100, kSyn | kAck, {}), 100, 1},
-      {Seg(true, 100, 500, kAck, a), 100, 2},     {Seg(true, 200, 500, kRst, {}), 100, 3},
-      {Seg(false, 500, 200, kAck, late), 100, 4},  // already on its way: still counted
-      {Seg(true, 5000, 0, kSyn, {}), 200, 0},      // a new connection, later
+  std::vector<CapturedFrame> records = {
+      {.data = Seg(true, 99, 0, kSyn, {}), .sec = 100, .nsec = 0},
+      {.data = Seg(false, 499, 100, kSyn | kAck, {}), .sec = 100, .nsec = 1000},
+      {.data = Seg(true, 100, 500, kAck, a), .sec = 100, .nsec = 2000},
+      {.data = Seg(true, 200, 500, kRst, {}), .sec = 100, .nsec = 3000},
+      // Already on its way: still counted.
+      {.data = Seg(false, 500, 200, kAck, late), .sec = 100, .nsec = 4000},
+      {.data = Seg(true, 5000, 0, kSyn, {}), .sec = 200, .nsec = 0},  // a new connection, later
   };
   Got got = Reassemble(records, TcpOnly());
   ASSERT_GE(got.closed.size(), 1u);
@@ -581,9 +583,13 @@ TEST(TcpReassembly, AGapIsReportedNeverFilled) {
 
   // A segment the capture cut short (snaplen) leaves its tail as a gap.
   Bytes cut = Seg(true, 100, 1, kAck, Pattern(100, 1));
-  std::vector<Record> records = {{Seg(true, 99, 0, kSyn, {}), 1, 0},
-                                 {Bytes(cut.begin(), cut.end() - 40), 1, 1, int(cut.size())},
-                                 {Seg(true, 200, 1, kAck | kFin, {}), 1, 2}};
+  std::vector<CapturedFrame> records = {
+      {.data = Seg(true, 99, 0, kSyn, {}), .sec = 1, .nsec = 0},
+      {.data = Bytes(cut.begin(), cut.end() - 40),
+       .sec = 1,
+       .nsec = 1000,
+       .len = uint32_t(cut.size())},
+      {.data = Seg(true, 200, 1, kAck | kFin, {}), .sec = 1, .nsec = 2000}};
   Got truncated = Reassemble(records, o);
   ASSERT_EQ(truncated.streams.size(), 1u);
   EXPECT_EQ(truncated.streams[0].gaps, (std::vector<std::pair<uint64_t, uint64_t>>{{160, 40}}));
@@ -610,9 +616,10 @@ TEST(TcpReassembly, MessagesByAcknowledgementNumber) {
 
 TEST(TcpReassembly, IdleTimeoutInCaptureTime) {
   Bytes a = Pattern(100, 1), b = Pattern(100, 2);
-  std::vector<Record> records = {{Seg(true, 99, 0, kSyn, {}), 1000, 0},
-                                 {Seg(true, 100, 1, kAck, a), 1000, 1},
-                                 {Seg(true, 200, 1, kAck, b), 1400, 0}};  // 400 s later
+  std::vector<CapturedFrame> records = {
+      {.data = Seg(true, 99, 0, kSyn, {}), .sec = 1000, .nsec = 0},
+      {.data = Seg(true, 100, 1, kAck, a), .sec = 1000, .nsec = 1000},
+      {.data = Seg(true, 200, 1, kAck, b), .sec = 1400, .nsec = 0}};  // 400 s later
   Got got = Reassemble(records, TcpOnly());
   ASSERT_EQ(got.streams.size(), 2u);
   EXPECT_EQ(got.streams[0].end, pcapkit::StreamEnd::kTimeout);
@@ -651,13 +658,15 @@ TEST(TcpReassembly, AnOverlapStormStaysBoundedAndLinear) {
   // hole: the held bytes grow by one byte per segment, not by a segment.
   pcapkit::ReassemblyOptions o = TcpOnly();
   o.tcp_memory = 1 << 20;
-  std::vector<Record> records = {{Seg(true, 99, 0, kSyn, {}), 1, 0}};
+  std::vector<CapturedFrame> records = {{.data = Seg(true, 99, 0, kSyn, {}), .sec = 1}};
   const uint32_t kSegments = 100000;
   Bytes stream = Pattern(kSegments + 1200, 6);  // 1000 before the storm, 100 after
   for (uint32_t i = 0; i < kSegments; ++i)
-    records.push_back({Seg(true, 1100 + i, 1, kAck,
-                           Bytes(stream.begin() + 1000 + i, stream.begin() + 1000 + i + 100)),
-                       1, i});
+    records.push_back(
+        {.data = Seg(true, 1100 + i, 1, kAck,
+                     Bytes(stream.begin() + 1000 + i, stream.begin() + 1000 + i + 100)),
+         .sec = 1,
+         .nsec = i * 1000});
   Got got = Reassemble(records, o);
   EXPECT_LE(got.stats.peak_tcp_memory, o.tcp_memory);
   ASSERT_EQ(got.streams.size(), 1u);
@@ -671,19 +680,14 @@ TEST(TcpReassembly, AnOverlapStormStaysBoundedAndLinear) {
 TEST(TcpReassembly, ConnectionFloodIsEvictedWithinTheBudget) {
   pcapkit::ReassemblyOptions o = TcpOnly();
   o.tcp_memory = 256 << 10;
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   const uint32_t kConnections = 20000;
   for (uint32_t i = 0; i < kConnections; ++i) {
-    TcpSpec t;
-    t.sport = uint16_t(1024 + i % 60000);
-    t.seq = i;
-    t.flags = kAck;
-    Ipv4Spec ip;
-    ip.protocol = 6;
     std::string src = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250);
-    ip.src = src.c_str();
-    records.push_back(
-        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Pattern(50, uint8_t(i))))), 1, i});
+    Packet p = Ethernet{} / Ipv4{.src = src} /
+               Tcp{.srcport = uint16_t(1024 + i % 60000), .dstport = 80, .seq = i, .flags = kAck} /
+               Pattern(50, uint8_t(i));
+    records.push_back({.data = p.Build(), .sec = 1, .nsec = i * 1000});
   }
   Got got = Reassemble(records, o);
   EXPECT_LE(got.stats.peak_tcp_memory, o.tcp_memory);
@@ -697,21 +701,10 @@ TEST(TcpReassembly, ConnectionFloodIsEvictedWithinTheBudget) {
 TEST(Reassembly, FragmentedTcpJoinsItsStream) {
   // A TCP segment carried in two IPv4 fragments is reassembled first, then streamed.
   Bytes payload = Pattern(400, 8);
-  TcpSpec t;
-  t.seq = 100;
-  t.ack = 1;
-  t.flags = kAck | kPsh;
-  Bytes seg = Tcp(t, payload);
-  auto frags = Cut(seg, {208});
-  Ipv4Spec ip;
-  ip.protocol = 6;
+  Packet segment = Ethernet{} / Ipv4{} /
+                   Tcp{.dstport = 80, .seq = 100, .ack = 1, .flags = kAck | kPsh} / payload;
   std::vector<Bytes> frames = {Seg(true, 99, 0, kSyn, {})};
-  for (const Fragment& f : frags) {
-    Ipv4Spec part = ip;
-    part.mf = f.mf;
-    part.offset_bytes = uint16_t(f.offset);
-    frames.push_back(Ethernet(kMacB, kMacA, 0x0800, Ipv4(part, f.data)));
-  }
+  for (const Packet& f : Fragment(segment, {{0, 208}, {208, 212}})) frames.push_back(f.Build());
   pcapkit::ReassemblyOptions o = Ip();
   o.tcp = true;
   Got got = Reassemble(Frames(frames), o);
