@@ -11,11 +11,13 @@
 #include <fstream>
 
 #include "pcapkit/extractor.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/reassembly.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using testutil::RunCli;
 
 namespace {
@@ -28,13 +30,13 @@ constexpr long kRssLimitKb = 64 * 1024;
 #endif
 
 Bytes UdpFrame(uint8_t tag) {
-  Ipv4Spec ip;
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1000, 2000, Bytes(20, tag))));
+  return (Ethernet{} / Ipv4{} / Udp{.srcport = 1000, .dstport = 2000} / Bytes(20, tag)).Build();
 }
 
 TEST(Hostile, FourGigabyteRecordLengthStopsWithFrameAndOffset) {
-  std::vector<Record> good = {{UdpFrame(1)}, {UdpFrame(2)}, {UdpFrame(3)}};
-  Bytes file = PcapFile({}, good);
+  std::vector<CapturedFrame> good = {
+      {.data = UdpFrame(1)}, {.data = UdpFrame(2)}, {.data = UdpFrame(3)}};
+  Bytes file = PcapFile(good);
   size_t fault_at = file.size();
   Bytes header(16, 0);
   header[8] = header[9] = header[10] = header[11] = 0xff;  // cap_len 4,294,967,295
@@ -52,8 +54,8 @@ TEST(Hostile, FourGigabyteRecordLengthStopsWithFrameAndOffset) {
 }
 
 TEST(Hostile, MaxRecordLengthIsAnOption) {
-  std::vector<Record> records = {{UdpFrame(1)}, {Bytes(3000, 0x11)}};
-  std::string in = WriteTemp(PcapFile({}, records), ".pcap");
+  std::vector<CapturedFrame> records = {{.data = UdpFrame(1)}, {.data = Bytes(3000, 0x11)}};
+  std::string in = WriteTemp(PcapFile(records), ".pcap");
   auto ok = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
   EXPECT_EQ(ok.status, 0) << ok.err;
   auto limited = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "--max-record-length", "2000"});
@@ -66,7 +68,7 @@ TEST(Hostile, MaxRecordLengthIsAnOption) {
 }
 
 TEST(Hostile, PcapngBlockWhoseLengthsDisagree) {
-  PcapngWriter w;
+  PcapngBlocks w;
   w.Section(Endian::kLittle).Interface(1).Enhanced(0, 1, UdpFrame(1));
   w.Enhanced(0, 2, UdpFrame(2));
   Bytes file = w.bytes();
@@ -89,11 +91,9 @@ std::string FragmentFlood(uint32_t n) {
        ("pcapkit-flood-" + std::to_string(n) + "-" + std::to_string(getpid()) + ".pcap"))
           .string();
   std::ofstream out(path, std::ios::binary);
-  Bytes head = PcapFile({}, {});
+  Bytes head = PcapFile({});
   out.write(reinterpret_cast<const char*>(head.data()), std::streamsize(head.size()));
-  Ipv4Spec ip;
-  ip.mf = true;
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Bytes(24, 0x5a)));
+  Bytes frame = (Ethernet{} / Ipv4{.mf = true, .protocol = 17} / Bytes(24, 0x5a)).Build();
   for (uint32_t i = 0; i < n; ++i) {
     // Source 10.(i>>16).x.x varies with the id: every key distinct.
     frame[14 + 4] = uint8_t(i >> 8);
@@ -157,16 +157,10 @@ TEST(Hostile, AMillionFragmentKeysStayWithinTheBudgetInLinearTime) {
 }
 
 TEST(Hostile, AThousandIpv6ExtensionHeadersEndRawAtTheLayerLimit) {
-  Bytes payload = Udp(1, 2, Bytes(8, 1));
-  uint8_t next = 17;
-  for (int i = 0; i < 1000; ++i) {
-    payload = Ipv6Ext(next, {1, 4, 0, 0, 0, 0}, payload);
-    next = 60;  // Destination Options
-  }
-  Ipv6Spec ip;
-  ip.next = next;
-  Bytes frame = Ethernet(kMacB, kMacA, 0x86dd, Ipv6(ip, payload));
-  std::string in = WriteTemp(PcapFile({}, {{frame}, {UdpFrame(2)}}), ".pcap");
+  Packet p = Ethernet{} / Ipv6{};
+  for (int i = 0; i < 1000; ++i) p.Append(Ipv6DestOptions{});  // each 8 bytes: a PadN of 4
+  p = p / Udp{.srcport = 1, .dstport = 2} / Bytes(8, 1);
+  std::string in = WriteTemp(PcapFile({{.data = p.Build()}, {.data = UdpFrame(2)}}), ".pcap");
   for (unsigned limit : {32u, 8u}) {
     pcapkit::ExtractOptions o;
     o.input = in;
@@ -188,21 +182,13 @@ TEST(Hostile, AThousandIpv6ExtensionHeadersEndRawAtTheLayerLimit) {
 
 TEST(Hostile, DeepTunnelNestingEndsRawAtTheLayerLimit) {
   // 1,000 IPv4-in-IPv4 headers, then GRE-in-GRE: both stop at the layer limit.
-  Bytes inner = Udp(1, 2, Bytes(4, 0));
-  Ipv4Spec ip;
-  ip.protocol = 17;
-  Bytes ipip = Ipv4(ip, inner);
-  ip.protocol = 4;
-  for (int i = 0; i < 1000 && ipip.size() < 60000; ++i) ipip = Ipv4(ip, ipip);
-  Bytes gre = Ipv4({}, inner);
-  for (int i = 0; i < 1000 && gre.size() < 60000; ++i) {
-    Ipv4Spec outer;
-    outer.protocol = 47;
-    gre = Ipv4(outer, Concat({Bytes{0, 0, 0x08, 0x00}, gre}));  // GRE carrying IPv4
-  }
+  Packet inner = Ipv4{} / Udp{.srcport = 1, .dstport = 2} / Bytes(4, 0);
+  Packet ipip = Packet({Ethernet{}});
+  for (int i = 0; i < 1000; ++i) ipip.Append(Ipv4{});  // 1,001 IPv4 headers with `inner`
+  Packet gre = Packet({Ethernet{}});
+  for (int i = 0; i < 1000; ++i) gre = gre / Ipv4{} / Gre{};  // 4 bytes: carrying IPv4
   std::string in = WriteTemp(
-      PcapFile({}, {{Ethernet(kMacB, kMacA, 0x0800, ipip)}, {Ethernet(kMacB, kMacA, 0x0800, gre)}}),
-      ".pcap");
+      PcapFile({{.data = (ipip / inner).Build()}, {.data = (gre / inner).Build()}}), ".pcap");
   pcapkit::Extractor ex({.input = in});
   for (int i = 0; i < 2; ++i) {
     const pcapkit::Frame* f = ex.Next();
@@ -218,20 +204,14 @@ TEST(Hostile, DeepTunnelNestingEndsRawAtTheLayerLimit) {
 TEST(Hostile, ReassemblyOfAnOverlapStormFromTheCommandLineStaysSmall) {
   // 10^5 segments overlapping one another behind a hole, through the CLI: the child's
   // peak memory stays small and the report says what happened.
-  std::vector<Record> records;
-  TcpSpec syn;
-  syn.seq = 99;
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {})))});
+  std::vector<CapturedFrame> records;
+  records.push_back({.data = (Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = 99}).Build()});
   for (uint32_t i = 0; i < 100000; ++i) {
-    TcpSpec t;
-    t.seq = 1100 + (i % 5000);
-    t.flags = 0x10;
-    records.push_back(
-        {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(200, uint8_t(i))))), 1500000000, i});
+    Packet p = Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = 1100 + (i % 5000), .flags = kAck} /
+               Bytes(200, uint8_t(i));
+    records.push_back({.data = p.Build(), .sec = 1500000000, .nsec = i * 1000});
   }
-  std::string in = WriteTemp(PcapFile({}, records), ".pcap");
+  std::string in = WriteTemp(PcapFile(records), ".pcap");
   auto r = RunCli(
       {"reassemble", in, "--tcp", "--strict", "--ndjson", "-o", "-", "--tcp-memory", "1048576"});
   EXPECT_EQ(r.status, 0) << r.err;
@@ -248,20 +228,15 @@ namespace {
 // Regression (found by UBSan on a corpus capture): timestamps hundreds of years away
 // overflowed the reassemblers' nanosecond arithmetic. They must only order.
 TEST(Hostile, FarFutureAndFarPastTimestampsKeepReassemblyDefined) {
-  Ipv4Spec first;
-  first.mf = true;
-  Ipv4Spec last;
-  last.offset_bytes = 16;
-  TcpSpec t;
-  t.flags = 0x18;
-  Ipv4Spec tcp_ip;
-  tcp_ip.protocol = 6;
-  PcapngWriter w;
+  Bytes first = (Ethernet{} / Ipv4{.mf = true, .protocol = 17} / Bytes(16, 1)).Build();
+  Bytes last = (Ethernet{} / Ipv4{.offset = 16, .protocol = 17} / Bytes(16, 2)).Build();
+  Bytes tcp = (Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .flags = kAck | kPsh} / Bytes{'a'}).Build();
+  PcapngBlocks w;
   w.Section(Endian::kLittle).Interface(1);
-  w.Enhanced(0, UINT64_MAX, Ethernet(kMacB, kMacA, 0x0800, Ipv4(first, Bytes(16, 1))));
-  w.Enhanced(0, 0, Ethernet(kMacB, kMacA, 0x0800, Ipv4(last, Bytes(16, 2))));
-  w.Enhanced(0, UINT64_MAX - 5, Ethernet(kMacB, kMacA, 0x0800, Ipv4(tcp_ip, Tcp(t, {'a'}))));
-  w.Enhanced(0, 1, Ethernet(kMacB, kMacA, 0x0800, Ipv4(tcp_ip, Tcp(t, {'a'}))));
+  w.Enhanced(0, UINT64_MAX, first);
+  w.Enhanced(0, 0, last);
+  w.Enhanced(0, UINT64_MAX - 5, tcp);
+  w.Enhanced(0, 1, tcp);
   std::string in = WriteTemp(w.bytes(), ".pcapng");
   pcapkit::ReassemblyOptions o;
   o.ipv4 = o.tcp = true;
