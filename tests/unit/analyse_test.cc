@@ -10,20 +10,21 @@
 #include <sstream>
 
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
+#include "testing/test_packets.h"
 #include "testing/test_util.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 
-constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kPsh = 0x08;
 const char* kC = "10.0.0.1";
 const char* kS = "10.0.0.2";
 
-Record At(uint32_t sec, const Bytes& ip) {
-  return {Ethernet(kMacB, kMacA, 0x0800, ip), sec, 0};
+CapturedFrame At(uint32_t sec, const Packet& ip) {
+  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec};
 }
 Bytes B(const std::string& s) {
   return Bytes(s.begin(), s.end());
@@ -31,10 +32,10 @@ Bytes B(const std::string& s) {
 
 // One TCP connection on `port`: handshake, the client's bytes in `up` segments (sent in
 // `order`), the server's reply in one, both FINs.
-struct Tcp {
+struct Connection {
   uint16_t sport = 40000, port = 80;
   uint32_t c = 1000, s = 5000;
-  std::vector<Record> out;
+  std::vector<CapturedFrame> out;
   uint32_t t = 1;
   void Open() {
     out.push_back(At(t, Ipv4Tcp(kC, kS, sport, port, c, 0, kSyn)));
@@ -75,11 +76,11 @@ std::vector<json> Lines(const std::string& path) {
   return out;
 }
 
-std::vector<json> Analyse(const std::vector<Record>& records,
+std::vector<json> Analyse(const std::vector<CapturedFrame>& records,
                           const std::function<void(pcapkit::ExtractOptions&)>& tweak = {},
                           std::string* text = nullptr) {
   pcapkit::ExtractOptions o;
-  o.input = WriteTemp(PcapFile({}, records), ".pcap");
+  o.input = WriteTemp(PcapFile(records), ".pcap");
   o.nofile = true;
   o.analyse.enabled = true;
   o.analyse.output = Temp("analyse.ndjson");
@@ -103,7 +104,7 @@ const std::string kGet2 = "GET /two HTTP/1.1\r\nHost: a.example\r\n\r\n";
 const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 
 TEST(Analyse, PipelinedRequestsOutOfOrderAndRetransmittedGiveOneRecordEach) {
-  Tcp k;
+  Connection k;
   k.Open();
   std::string both = kGet1 + kGet2;
   k.ClientAt(10, both.substr(10));    // the tail first
@@ -126,7 +127,7 @@ TEST(Analyse, PipelinedRequestsOutOfOrderAndRetransmittedGiveOneRecordEach) {
 }
 
 TEST(Analyse, FlowNumbersAreExtractFlowIds) {
-  Tcp a, b;
+  Connection a, b;
   b.sport = 40001;
   a.Open();
   b.Open();
@@ -136,13 +137,13 @@ TEST(Analyse, FlowNumbersAreExtractFlowIds) {
   a.Server(kOk);
   a.Close();
   b.Close();
-  std::vector<Record> all = a.out;
+  std::vector<CapturedFrame> all = a.out;
   all.insert(all.end(), b.out.begin(), b.out.end());
   std::vector<json> r = Analyse(all);
   ASSERT_EQ(r.size(), 2u);
   // Frame records of the same capture: the flow each frame belongs to.
   pcapkit::ExtractOptions o;
-  o.input = WriteTemp(PcapFile({}, all), ".pcap");
+  o.input = WriteTemp(PcapFile(all), ".pcap");
   o.output = Temp("frames.ndjson");
   o.format = pcapkit::OutputFormat::kNdjson;
   o.flow_id = true;
@@ -161,17 +162,17 @@ TEST(Analyse, FlowNumbersAreExtractFlowIds) {
 // A connection whose bytes all wait beyond a hole comes out only when another frame's
 // clock times it out: its record still has its own flow and ends at its own last frame.
 TEST(Analyse, AConnectionClosedByAnothersFrameKeepsItsFlowAndItsFrames) {
-  Tcp a;
+  Connection a;
   a.Open();
   a.ClientAt(10, kGet1.substr(10));  // the first 10 bytes were never captured
-  Tcp b;
+  Connection b;
   b.sport = 40001;
   b.t = 400;  // past the 300 s TCP timeout: b's first frame times a out
   b.Open();
   b.Client(kGet2);
   b.Server(kOk);
   b.Close();
-  std::vector<Record> all = a.out;
+  std::vector<CapturedFrame> all = a.out;
   all.insert(all.end(), b.out.begin(), b.out.end());
   std::vector<json> r = Analyse(all);
   ASSERT_EQ(r.size(), 2u);
@@ -183,19 +184,19 @@ TEST(Analyse, AConnectionClosedByAnothersFrameKeepsItsFlowAndItsFrames) {
 }
 
 TEST(Analyse, ContentBeforePortThenPortThenUnknown) {
-  Tcp http;  // HTTP on a port no analyser names: found by content
+  Connection http;  // HTTP on a port no analyser names: found by content
   http.port = 5555;
   http.Open();
   http.Client(kGet1);
   http.Server(kOk);
   http.Close();
-  Tcp other;  // bytes nothing recognises, on a port nothing names: unknown
+  Connection other;  // bytes nothing recognises, on a port nothing names: unknown
   other.port = 7777;
   other.sport = 40002;
   other.Open();
   other.Client(std::string("\x01\x02\x03\x04 binary protocol bytes", 26));
   other.Close();
-  std::vector<Record> all = http.out;
+  std::vector<CapturedFrame> all = http.out;
   all.insert(all.end(), other.out.begin(), other.out.end());
   std::vector<json> r = Analyse(all);
   ASSERT_EQ(r.size(), 2u);
@@ -214,7 +215,7 @@ TEST(Analyse, ContentBeforePortThenPortThenUnknown) {
 }
 
 TEST(Analyse, AHoleInABodyIsCountedNeverFilled) {
-  Tcp k;
+  Connection k;
   k.Open();
   k.Client(kGet1 + kGet2);
   std::string first = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
@@ -230,7 +231,7 @@ TEST(Analyse, AHoleInABodyIsCountedNeverFilled) {
   EXPECT_EQ(r[1]["response"]["body_len"], 5) << "the next transaction still parses";
 }
 
-Bytes Dns(uint16_t id, bool response) {
+Bytes DnsMessage(uint16_t id, bool response) {
   Bytes m = {uint8_t(id >> 8),
              uint8_t(id),
              uint8_t(response ? 0x81 : 0x01),
@@ -253,8 +254,9 @@ Bytes Dns(uint16_t id, bool response) {
 }
 
 TEST(Analyse, DnsOverUdpIsPairedWithItsFlow) {
-  std::vector<Record> records = {At(1, Ipv4Udp(kC, kS, 33333, 53, Dns(0x1234, false))),
-                                 At(3, Ipv4Udp(kS, kC, 53, 33333, Dns(0x1234, true)))};
+  std::vector<CapturedFrame> records = {
+      At(1, Ipv4Udp(kC, kS, 33333, 53, DnsMessage(0x1234, false))),
+      At(3, Ipv4Udp(kS, kC, 53, 33333, DnsMessage(0x1234, true)))};
   std::vector<json> r = Analyse(records);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]["kind"], "dns");
@@ -267,9 +269,9 @@ TEST(Analyse, DnsOverUdpIsPairedWithItsFlow) {
 }
 
 TEST(Analyse, EveryStrategyAndThreadCountWritesTheSameBytes) {
-  std::vector<Record> all;
+  std::vector<CapturedFrame> all;
   for (uint16_t i = 0; i < 200; ++i) {  // enough connections for several batches
-    Tcp k;
+    Connection k;
     k.sport = uint16_t(20000 + i);
     k.t = i;
     k.Open();
@@ -277,8 +279,8 @@ TEST(Analyse, EveryStrategyAndThreadCountWritesTheSameBytes) {
     k.Server(kOk + kOk);
     k.Close();
     all.insert(all.end(), k.out.begin(), k.out.end());
-    all.push_back(At(i + 1, Ipv4Udp(kC, kS, uint16_t(30000 + i), 53, Dns(i, false))));
-    all.push_back(At(i + 1, Ipv4Udp(kS, kC, 53, uint16_t(30000 + i), Dns(i, true))));
+    all.push_back(At(i + 1, Ipv4Udp(kC, kS, uint16_t(30000 + i), 53, DnsMessage(i, false))));
+    all.push_back(At(i + 1, Ipv4Udp(kS, kC, 53, uint16_t(30000 + i), DnsMessage(i, true))));
   }
   std::string first;
   ASSERT_EQ(Analyse(all, {}, &first).size(), 600u);
@@ -307,8 +309,8 @@ TEST(AnalyseBytes, RecognisesThePayloadAndWritesItsRecords) {
   EXPECT_EQ(second["request"]["uri"], "/two");
   EXPECT_EQ(second["response"]["body_len"], 5);
 
-  pcapkit::Analysis dns =
-      pcapkit::Analyse(Dns(7, false), Dns(7, true), {.tcp = false, .server_port = 53});
+  pcapkit::Analysis dns = pcapkit::Analyse(DnsMessage(7, false), DnsMessage(7, true),
+                                           {.tcp = false, .server_port = 53});
   EXPECT_EQ(dns.kind, "dns");
   ASSERT_EQ(dns.records.size(), 1u);
   EXPECT_EQ(json::parse(dns.records[0])["answers"][0]["data"], "93.184.216.34");
@@ -321,7 +323,7 @@ TEST(AnalyseBytes, RecognisesThePayloadAndWritesItsRecords) {
 }
 
 TEST(Analyse, BadOptionsAreRefusedBeforeReading) {
-  Tcp k;
+  Connection k;
   k.Open();
   EXPECT_THROW(Analyse(k.out, [](pcapkit::ExtractOptions& o) { o.analyse.protocols = "gopher"; }),
                pcapkit::FormatError);

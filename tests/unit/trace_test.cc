@@ -17,32 +17,34 @@
 #include <set>
 #include <sstream>
 
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
+#include "testing/test_packets.h"
 #include "testing/test_util.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kPsh = 0x08;
-
-Record At(uint32_t sec, uint32_t usec, const Bytes& ip) {
-  return {Ethernet(kMacB, kMacA, 0x0800, ip), sec, usec};
+// An IPv4 packet over Ethernet at `sec` seconds and `usec` microseconds.
+CapturedFrame At(uint32_t sec, uint32_t usec, const Packet& ip) {
+  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec, .nsec = usec * 1000};
 }
 
-Bytes Udp4(const char* src, const char* dst, uint16_t sport, uint16_t dport) {
+Packet Udp4(const char* src, const char* dst, uint16_t sport, uint16_t dport) {
   return Ipv4Udp(src, dst, sport, dport, Bytes(20, 'u'));
 }
 
 // `n` connections 10.0.0.1:(40000+i) -> 10.0.0.2:80 open at once, their packets
 // interleaved one by one, with a UDP datagram between them; returns the TCP frame numbers.
-std::vector<Record> Concurrent(int n, std::set<uint64_t>* tcp_frames = nullptr) {
+std::vector<CapturedFrame> Concurrent(int n, std::set<uint64_t>* tcp_frames = nullptr) {
   const char *c = "10.0.0.1", *s = "10.0.0.2";
-  std::vector<std::vector<Bytes>> conns;
+  std::vector<std::vector<Packet>> conns;
   for (int i = 0; i < n; ++i) {
     auto port = uint16_t(40000 + i);
     uint32_t x = 1000 + i, y = 9000;
@@ -54,7 +56,7 @@ std::vector<Record> Concurrent(int n, std::set<uint64_t>* tcp_frames = nullptr) 
                      Ipv4Tcp(s, c, 80, port, y + 901, x + 202 + i, kFin | kAck),
                      Ipv4Tcp(c, s, port, 80, x + 202 + i, y + 902, kAck)});
   }
-  std::vector<Record> r;
+  std::vector<CapturedFrame> r;
   uint32_t usec = 0;
   for (size_t k = 0; k < conns[0].size(); ++k)
     for (int i = 0; i < n; ++i) {
@@ -116,7 +118,7 @@ std::map<uint64_t, std::pair<std::string, std::string>> Frames(const std::string
 
 TEST(Trace, EveryTcpFlowInAFileOfItsOwnWithExactlyItsFrames) {
   std::set<uint64_t> tcp;
-  std::string in = WriteTemp(PcapFile({}, Concurrent(120, &tcp)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Concurrent(120, &tcp)), ".pcap");
   std::string dir = Fresh("each");
   pcapkit::ExtractSummary s = Trace(in, dir);
   EXPECT_EQ(s.trace_files, 120u);
@@ -149,7 +151,7 @@ TEST(Trace, EveryTcpFlowInAFileOfItsOwnWithExactlyItsFrames) {
 // Two descriptors and a 4 KiB buffer (files closed and reopened all the time) give the
 // same files as the defaults, in every format; JSON and plist files parse.
 TEST(Trace, ParkedAndReopenedFilesAreTheSameFilesInEveryFormat) {
-  std::string in = WriteTemp(PcapFile({}, Concurrent(40)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Concurrent(40)), ".pcap");
   for (auto format : {pcapkit::OutputFormat::kPcap, pcapkit::OutputFormat::kPcapng,
                       pcapkit::OutputFormat::kJson, pcapkit::OutputFormat::kNdjson,
                       pcapkit::OutputFormat::kPlist, pcapkit::OutputFormat::kTree}) {
@@ -184,7 +186,7 @@ TEST(Trace, ParkedAndReopenedFilesAreTheSameFilesInEveryFormat) {
 }
 
 TEST(Trace, TheSameFilesUnderEveryStrategyAndThreadCount) {
-  std::string in = WriteTemp(PcapFile({}, Concurrent(300)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Concurrent(300)), ".pcap");
   std::string base = Fresh("base");
   Trace(in, base, [](pcapkit::ExtractOptions& o) { o.batch_bytes = 4096; });
   auto expected = Folder(base);
@@ -211,7 +213,7 @@ TEST(Trace, TheSameFilesUnderEveryStrategyAndThreadCount) {
 }
 
 TEST(Trace, UnidirectionalAllAndTheFolderRule) {
-  std::string in = WriteTemp(PcapFile({}, Concurrent(5)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Concurrent(5)), ".pcap");
   std::string dir = Fresh("uni");
   pcapkit::ExtractSummary s =
       Trace(in, dir, [](pcapkit::ExtractOptions& o) { o.trace.unidirectional = true; });
@@ -235,7 +237,7 @@ TEST(Trace, UnidirectionalAllAndTheFolderRule) {
 
 // A run stopped midway (SIGINT raises the stop flag) leaves every file valid and indexed.
 TEST(Trace, AnInterruptedRunLeavesValidFiles) {
-  Bytes file = PcapFile({}, Concurrent(200));
+  Bytes file = PcapFile(Concurrent(200));
   std::atomic<bool> stop{false};
   size_t at = 0;
   pcapkit::ExtractOptions o;
@@ -271,14 +273,12 @@ TEST(Trace, AnInterruptedRunLeavesValidFiles) {
 // A file that cannot be written (here: past the process's file size limit) fails the
 // run with an error, whichever files come after it (a review found a crash here).
 TEST(Trace, AWriteThatFailsEndsTheRunWithAnError) {
-  std::vector<Record> r;
-  Ipv4Spec ip;
-  ip.protocol = 17;
+  std::vector<CapturedFrame> r;
   for (int i = 0; i < 3; ++i)
-    r.push_back(At(100, uint32_t(i), Ipv4(ip, Udp(1, 2, Bytes(1000, 'x')))));
+    r.push_back(At(100, uint32_t(i), Ipv4{} / Udp{.srcport = 1, .dstport = 2} / Bytes(1000, 'x')));
   r.push_back(At(105, 0, Udp4("10.0.0.5", "10.0.0.6", 3, 4)));
   r.push_back(At(110, 0, Udp4("10.0.0.7", "10.0.0.8", 5, 6)));
-  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::string in = WriteTemp(PcapFile(r), ".pcap");
   std::string dir = Fresh("fsize");
   pid_t child = fork();
   if (child == 0) {
@@ -307,9 +307,10 @@ TEST(Trace, AWriteThatFailsEndsTheRunWithAnError) {
 // extract --flow-id: the members are in every IP frame's record, numbered as the flow
 // records are, and removing them gives back the report without them, byte for byte.
 TEST(FlowId, EveryFormatGetsTheFlowsMembersAndNothingElseChanges) {
-  std::vector<Record> r = Concurrent(12);
-  r.push_back({Ethernet(kMacB, kMacA, 0x0806, Bytes(28, 0)), 101, 0});  // ARP: no flow
-  std::string in = WriteTemp(PcapFile({}, r), ".pcap");
+  std::vector<CapturedFrame> r = Concurrent(12);
+  r.push_back(
+      {.data = (Ethernet{.type = 0x0806} / Bytes(28, 0)).Build(), .sec = 101});  // ARP: no flow
+  std::string in = WriteTemp(PcapFile(r), ".pcap");
   std::string flows = Fresh("flows.ndjson");
   auto f = testutil::RunCli({"flows", in, "-o", flows, "-q"});
   ASSERT_EQ(f.status, 0) << f.err;
