@@ -3,8 +3,9 @@
 // to tshark to check that it dissects them as given and finds every checksum right.
 //
 //   build_packets OUT.pcap
-#include <cstdio>
 #include <pcapkit/ipsuite.h>
+
+#include <cstdio>
 
 using namespace pcapkit::ipsuite;
 
@@ -29,10 +30,17 @@ std::vector<Packet> LinkLayers() {
 std::vector<Packet> InternetLayers() {
   return {
       Ethernet{} /
-          Ipv4{.id = 7, .df = true, .ttl = 32,
+          Ipv4{.id = 7,
+               .df = true,
+               .ttl = 32,
                .options = {{.kind = 148, .data = {0, 0}}, {.kind = 1}}} /
-          Tcp{.srcport = 1234, .dstport = 80, .seq = 1, .flags = kSyn,
-              .options = {{.kind = 2, .data = {0x05, 0xb4}}, {.kind = 4}, {.kind = 1},
+          Tcp{.srcport = 1234,
+              .dstport = 80,
+              .seq = 1,
+              .flags = kSyn,
+              .options = {{.kind = 2, .data = {0x05, 0xb4}},
+                          {.kind = 4},
+                          {.kind = 1},
                           {.kind = 3, .data = {7}}}},
       Ethernet{} / Ipv6{} / Ipv6HopByHop{.options = {{.kind = 5, .data = {0, 0}}}} /
           Ipv6Routing{.routing_type = 2, .segments_left = 1, .addresses = {"2001:db8::99"}} /
@@ -56,20 +64,26 @@ std::vector<Packet> UpperLayers() {
   ns.insert(ns.end(), target.begin(), target.end());
   return {
       Ethernet{} / Ipv6{.dst = "ff02::1:ff00:2", .hop_limit = 255} /
-          Icmpv6{.type = 135, .body = ns, .options = {{.type = 1, .data = {0, 0x11, 0x22, 0x33, 0x44, 0x55}}}},
+          Icmpv6{.type = 135,
+                 .body = ns,
+                 .options = {{.type = 1, .data = {0, 0x11, 0x22, 0x33, 0x44, 0x55}}}},
       Ethernet{} / Ipv4{} / Icmp{.type = 3, .code = 4, .rest = 1400} /
           Ipv4{.src = "10.0.0.2", .dst = "10.0.0.1"} / Udp{.srcport = 33000, .dstport = 33001} /
           Bytes(8, 0),
       Ethernet{} / Ipv4{} / Udp{.srcport = 40000} /
           Dns{.id = 0x1234, .questions = {{.name = "www.example.com"}}},
-      Ethernet{} / Ipv4{.src = "10.0.0.53", .dst = "10.0.0.1"} / Udp{.srcport = 53, .dstport = 40000} /
-          Dns{.id = 0x1234, .qr = true, .ra = true,
+      Ethernet{} / Ipv4{.src = "10.0.0.53", .dst = "10.0.0.1"} /
+          Udp{.srcport = 53, .dstport = 40000} /
+          Dns{.id = 0x1234,
+              .qr = true,
+              .ra = true,
               .questions = {{.name = "www.example.com"}},
               .answers = {DnsResource::Name("www.example.com", 5, "web.example.com"),
                           DnsResource::A("web.example.com", "192.0.2.80"),
                           DnsResource::Aaaa("web.example.com", "2001:db8::80")}},
       Ethernet{} / Ipv4{} / Tcp{.flags = kAck | kPsh} /
-          HttpRequest{.method = "POST", .uri = "/form",
+          HttpRequest{.method = "POST",
+                      .uri = "/form",
                       .headers = {{"Host", "example.com"}, {"User-Agent", "ipsuite"}},
                       .body = Text("a=1&b=2")},
       Ethernet{} / Ipv4{.src = "10.0.0.2", .dst = "10.0.0.1"} /
@@ -90,8 +104,9 @@ int main(int argc, char** argv) {
     for (const Packet& p : group)
       frames.push_back({.data = p.Build(), .sec = 1700000000 + int64_t(frames.size())});
   TcpConversation tcp({"10.1.0.1", 40001}, {"10.1.0.2", 80});
-  for (const auto& group : {tcp.Handshake(), tcp.Send(TcpConversation::kClient, Text("GET / HTTP/1.1\r\n\r\n")),
-                            tcp.Close()})
+  for (const auto& group :
+       {tcp.Handshake(), tcp.Send(TcpConversation::kClient, Text("GET / HTTP/1.1\r\n\r\n")),
+        tcp.Close()})
     for (const Packet& p : group)
       frames.push_back({.data = p.Build(), .sec = 1700000000 + int64_t(frames.size())});
   Packet big = Ethernet{} / Ipv4{.id = 0x4242} / Udp{.dstport = 9} / Bytes(3000, 0x61);

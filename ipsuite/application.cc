@@ -26,8 +26,8 @@ Bytes HttpChunked(const std::vector<Bytes>& chunks,
   char size[20];
   for (const Bytes& chunk : chunks) {
     if (chunk.empty()) continue;  // an empty chunk would end the body
-    PutText(b, std::string_view(size, size_t(snprintf(size, sizeof size, "%zx\r\n",
-                                                                 chunk.size()))));
+    PutText(b,
+            std::string_view(size, size_t(snprintf(size, sizeof size, "%zx\r\n", chunk.size()))));
     PutBytes(b, chunk);
     PutText(b, "\r\n");
   }
@@ -104,7 +104,8 @@ void PutHeaders(Bytes& b, const std::vector<std::pair<std::string, std::string>>
     };
     framed = framed || is("content-length") || is("transfer-encoding");
   }
-  if (!body.empty() && !framed) PutText(b, "Content-Length: " + std::to_string(body.size()) + "\r\n");
+  if (!body.empty() && !framed)
+    PutText(b, "Content-Length: " + std::to_string(body.size()) + "\r\n");
   PutText(b, "\r\n");
   PutBytes(b, body);
 }

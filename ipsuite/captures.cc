@@ -61,8 +61,7 @@ Bytes PcapngFile(const std::vector<CapturedFrame>& frames, const PcapngOptions& 
   formats::OutBuffer out;
   formats::AppendPcapngSection(o, out);
   for (const PcapngInterface& i : options.interfaces)
-    formats::AppendPcapngInterface(o, i.linktype, i.snaplen, i.digits, out, i.name,
-                                   i.description);
+    formats::AppendPcapngInterface(o, i.linktype, i.snaplen, i.digits, out, i.name, i.description);
   Bytes data;
   for (const CapturedFrame& f : frames) {
     if (f.interface >= options.interfaces.size())

@@ -14,8 +14,8 @@ template <size_t N>
 std::array<uint8_t, N> ParseAddress(int family, const char* text, const char* what) {
   std::array<uint8_t, N> b{};
   if (text == nullptr || inet_pton(family, text, b.data()) != 1)
-    throw BuildError(std::string("ipsuite: not an ") + what + " address: " +
-                     (text ? text : "(null)"));
+    throw BuildError(std::string("ipsuite: not an ") + what +
+                     " address: " + (text ? text : "(null)"));
   return b;
 }
 
@@ -88,18 +88,17 @@ struct Overload : F... {
 uint16_t EtherTypeOf(const Context& c, const char* who) {
   std::optional<uint16_t> type;
   if (c.next != nullptr)
-    type = std::visit(
-        Overload{[](const Ipv4&) -> std::optional<uint16_t> { return 0x0800; },
-                 [](const Ipv6&) -> std::optional<uint16_t> { return 0x86dd; },
-                 [](const Arp&) -> std::optional<uint16_t> { return 0x0806; },
-                 [](const Vlan&) -> std::optional<uint16_t> { return 0x8100; },
-                 [](const Mpls&) -> std::optional<uint16_t> { return 0x8847; },
-                 [](const Ethernet&) -> std::optional<uint16_t> { return 0x6558; },
-                 [](const Pppoe& p) -> std::optional<uint16_t> {
-                   return p.code == 0 ? 0x8864 : 0x8863;
-                 },
-                 [](const auto&) -> std::optional<uint16_t> { return std::nullopt; }},
-        *c.next);
+    type = std::visit(Overload{[](const Ipv4&) -> std::optional<uint16_t> { return 0x0800; },
+                               [](const Ipv6&) -> std::optional<uint16_t> { return 0x86dd; },
+                               [](const Arp&) -> std::optional<uint16_t> { return 0x0806; },
+                               [](const Vlan&) -> std::optional<uint16_t> { return 0x8100; },
+                               [](const Mpls&) -> std::optional<uint16_t> { return 0x8847; },
+                               [](const Ethernet&) -> std::optional<uint16_t> { return 0x6558; },
+                               [](const Pppoe& p) -> std::optional<uint16_t> {
+                                 return p.code == 0 ? 0x8864 : 0x8863;
+                               },
+                               [](const auto&) -> std::optional<uint16_t> { return std::nullopt; }},
+                      *c.next);
   if (!type)
     throw BuildError(std::string("ipsuite: ") + who +
                      ": the type of its payload cannot be computed; give it");
@@ -109,20 +108,20 @@ uint16_t EtherTypeOf(const Context& c, const char* who) {
 uint8_t IpProtocolOf(const Context& c, const char* who) {
   std::optional<uint8_t> protocol;
   if (c.next != nullptr)
-    protocol = std::visit(
-        Overload{[](const Tcp&) -> std::optional<uint8_t> { return 6; },
-                 [](const Udp&) -> std::optional<uint8_t> { return 17; },
-                 [](const Icmp&) -> std::optional<uint8_t> { return 1; },
-                 [](const Icmpv6&) -> std::optional<uint8_t> { return 58; },
-                 [](const Gre&) -> std::optional<uint8_t> { return 47; },
-                 [](const Ipv4&) -> std::optional<uint8_t> { return 4; },
-                 [](const Ipv6&) -> std::optional<uint8_t> { return 41; },
-                 [](const Ipv6HopByHop&) -> std::optional<uint8_t> { return 0; },
-                 [](const Ipv6Routing&) -> std::optional<uint8_t> { return 43; },
-                 [](const Ipv6Fragment&) -> std::optional<uint8_t> { return 44; },
-                 [](const Ipv6DestOptions&) -> std::optional<uint8_t> { return 60; },
-                 [](const auto&) -> std::optional<uint8_t> { return std::nullopt; }},
-        *c.next);
+    protocol =
+        std::visit(Overload{[](const Tcp&) -> std::optional<uint8_t> { return 6; },
+                            [](const Udp&) -> std::optional<uint8_t> { return 17; },
+                            [](const Icmp&) -> std::optional<uint8_t> { return 1; },
+                            [](const Icmpv6&) -> std::optional<uint8_t> { return 58; },
+                            [](const Gre&) -> std::optional<uint8_t> { return 47; },
+                            [](const Ipv4&) -> std::optional<uint8_t> { return 4; },
+                            [](const Ipv6&) -> std::optional<uint8_t> { return 41; },
+                            [](const Ipv6HopByHop&) -> std::optional<uint8_t> { return 0; },
+                            [](const Ipv6Routing&) -> std::optional<uint8_t> { return 43; },
+                            [](const Ipv6Fragment&) -> std::optional<uint8_t> { return 44; },
+                            [](const Ipv6DestOptions&) -> std::optional<uint8_t> { return 60; },
+                            [](const auto&) -> std::optional<uint8_t> { return std::nullopt; }},
+                   *c.next);
   else
     protocol = 59;  // IPv6's "no next header"; IPv4 with nothing inside says the same
   if (!protocol)

@@ -59,10 +59,13 @@ std::vector<Packet> Fragment(const Packet& datagram, const std::vector<FragmentS
     } else {
       std::get<Ipv6>(f[ip]).payload_length.reset();
       // The header before the fragment header now says 44, whatever the datagram said.
-      std::visit([](auto& l) { if constexpr (requires { l.next.reset(); }) l.next.reset(); },
-                 f.back());
-      f.push_back(Ipv6Fragment{.offset = uint16_t(s.offset), .mf = more, .id = id,
-                               .next = inner_protocol});
+      std::visit(
+          [](auto& l) {
+            if constexpr (requires { l.next.reset(); }) l.next.reset();
+          },
+          f.back());
+      f.push_back(
+          Ipv6Fragment{.offset = uint16_t(s.offset), .mf = more, .id = id, .next = inner_protocol});
     }
     f.push_back(Raw{Bytes(part.begin() + s.offset, part.begin() + s.offset + s.length)});
     fragments.emplace_back(std::move(f));
@@ -93,16 +96,19 @@ TcpConversation::TcpConversation(Endpoint client, Endpoint server, uint32_t clie
 Packet TcpConversation::Make(Side from, uint32_t seq, uint8_t flags, const Bytes& data) const {
   Side to = from == kClient ? kServer : kClient;
   const Endpoint &src = end_[from], &dst = end_[to];
-  Packet p({Ethernet{.dst = from == kClient ? kMacB : kMacA,
-                     .src = from == kClient ? kMacA : kMacB}});
+  Packet p(
+      {Ethernet{.dst = from == kClient ? kMacB : kMacA, .src = from == kClient ? kMacA : kMacB}});
   if (v6_)
     p.Append(Ipv6{.src = src.address, .dst = dst.address});
   else
     p.Append(Ipv4{.src = src.address, .dst = dst.address});
   // Before the other side's SYN is seen there is nothing to acknowledge.
   bool acking = (flags & kAck) != 0;
-  p.Append(Tcp{.srcport = src.port, .dstport = dst.port, .seq = seq,
-               .ack = acking ? next_[to] : 0, .flags = flags});
+  p.Append(Tcp{.srcport = src.port,
+               .dstport = dst.port,
+               .seq = seq,
+               .ack = acking ? next_[to] : 0,
+               .flags = flags});
   if (!data.empty()) p.Append(Raw{data});
   return p;
 }

@@ -14,8 +14,7 @@ std::optional<uint16_t> WellKnownPort(const Context& c) {
   if (std::holds_alternative<Dns>(*c.next)) return 53;
   if (std::holds_alternative<Vxlan>(*c.next)) return 4789;
   if (std::holds_alternative<Geneve>(*c.next)) return 6081;
-  if (std::holds_alternative<HttpRequest>(*c.next) ||
-      std::holds_alternative<HttpResponse>(*c.next))
+  if (std::holds_alternative<HttpRequest>(*c.next) || std::holds_alternative<HttpResponse>(*c.next))
     return 80;
   return std::nullopt;
 }
@@ -72,8 +71,9 @@ Bytes Encode(const Icmp& i, const Context& c) {
   Put8(b, i.code);
   Put16(b, 0);
   Put32(b, i.rest);
-  Set16(b, 2, i.checksum ? *i.checksum : Fold(Sum16(c.payload.data(), c.payload.size(),
-                                                   Sum16(b.data(), b.size()))));
+  Set16(b, 2,
+        i.checksum ? *i.checksum
+                   : Fold(Sum16(c.payload.data(), c.payload.size(), Sum16(b.data(), b.size()))));
   return b;
 }
 

@@ -18,7 +18,7 @@ Bytes Encode(const Geneve& g, const Context& c) {
   if (g.options.size() % 4 != 0 || g.options.size() > 252)
     throw BuildError("ipsuite: Geneve: options are not a multiple of 4 bytes up to 252");
   Bytes b;
-  Put8(b, uint8_t(g.version << 6 | (g.opt_len ? *g.opt_len : g.options.size() / 4)));
+  Put8(b, uint8_t(g.version << 6 | (g.opt_len ? *g.opt_len : g.options.size()) / 4));
   Put8(b, uint8_t((g.oam ? 0x80 : 0) | (g.critical ? 0x40 : 0)));
   Put16(b, g.protocol ? *g.protocol : EtherTypeOf(c, "Geneve"));
   Put32(b, g.vni << 8);

@@ -31,8 +31,8 @@ struct PseudoHeader {
 // layer that starts them.
 struct Context {
   const Bytes& payload;
-  const Layer* next;                 // nullptr: nothing follows
-  std::optional<PseudoHeader> ip;    // for TCP, UDP, ICMPv6
+  const Layer* next;               // nullptr: nothing follows
+  std::optional<PseudoHeader> ip;  // for TCP, UDP, ICMPv6
 };
 
 // The checksum of a transport header and its payload over the pseudo-header; 0 when no IP

@@ -38,9 +38,6 @@ void P16E(Bytes& b, uint16_t v, Endian e) {
 }
 }  // namespace
 
-
-
-
 void PcapngBlocks::P16(Bytes& b, uint16_t v) const {
   P16E(b, v, endian_);
 }
@@ -197,7 +194,6 @@ PcapngBlocks& PcapngBlocks::Custom(uint32_t pen, const Bytes& data, bool copyabl
   PutBytes(body, data);
   return Block(copyable ? 0x00000BAD : 0x40000BAD, body);
 }
-
 
 Bytes RawPcapFile(const RawPcapSpec& s, const std::vector<CapturedFrame>& frames) {
   Bytes b;

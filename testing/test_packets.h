@@ -7,8 +7,8 @@
 namespace testutil {
 
 inline pcapkit::ipsuite::Packet Ipv4Tcp(const char* src, const char* dst, uint16_t sport,
-                                        uint16_t dport, uint32_t seq, uint32_t ack,
-                                        uint8_t flags, const pcapkit::ipsuite::Bytes& payload = {}) {
+                                        uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+                                        const pcapkit::ipsuite::Bytes& payload = {}) {
   using namespace pcapkit::ipsuite;
   Packet p = Ipv4{.src = src, .dst = dst} /
              Tcp{.srcport = sport, .dstport = dport, .seq = seq, .ack = ack, .flags = flags};

@@ -17,8 +17,8 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -162,9 +162,9 @@ struct Ipv6DestOptions {
   std::optional<uint8_t> next;
   std::optional<uint8_t> length;
 };
-// A routing header (records: type, seg_left, ip): `data` is the 4 type-specific bytes after segments left (reserved for
-// types 0 and 2; last entry, flags and tag for a segment routing header), then the
-// addresses.
+// A routing header (records: type, seg_left, ip): `data` is the 4 type-specific bytes after
+// segments left (reserved for types 0 and 2; last entry, flags and tag for a segment routing
+// header), then the addresses.
 struct Ipv6Routing {
   uint8_t routing_type = 0;
   uint8_t segments_left = 0;
@@ -243,7 +243,7 @@ struct Geneve {
   bool oam = false, critical = false;
   Bytes options;  // whole option TLVs, a multiple of 4 bytes
   uint8_t version = 0;
-  std::optional<uint8_t> opt_len;  // 4-byte units
+  std::optional<uint8_t> opt_len;  // bytes: the wire's 4-byte units × 4
   std::optional<uint16_t> protocol;
 };
 
@@ -266,8 +266,7 @@ struct DnsResource {
 
   static DnsResource A(std::string name, Ipv4Address address, uint32_t ttl = 300);
   static DnsResource Aaaa(std::string name, Ipv6Address address, uint32_t ttl = 300);
-  static DnsResource Name(std::string name, uint16_t type, std::string target,
-                          uint32_t ttl = 300);
+  static DnsResource Name(std::string name, uint16_t type, std::string target, uint32_t ttl = 300);
 };
 // A DNS message; names are compressed (RFC 1035 §4.1.4) unless `compress` is false.
 struct Dns {
@@ -306,9 +305,9 @@ struct Raw {
   Bytes data;
 };
 
-using Layer = std::variant<Ethernet, Vlan, Arp, Mpls, Pppoe, Ipv4, Ipv6, Ipv6HopByHop,
-                           Ipv6Routing, Ipv6Fragment, Ipv6DestOptions, Gre, Tcp, Udp, Icmp,
-                           Icmpv6, Vxlan, Geneve, Dns, HttpRequest, HttpResponse, Raw>;
+using Layer = std::variant<Ethernet, Vlan, Arp, Mpls, Pppoe, Ipv4, Ipv6, Ipv6HopByHop, Ipv6Routing,
+                           Ipv6Fragment, Ipv6DestOptions, Gre, Tcp, Udp, Icmp, Icmpv6, Vxlan,
+                           Geneve, Dns, HttpRequest, HttpResponse, Raw>;
 
 template <class T, class V>
 struct IsAlternative;
@@ -358,6 +357,10 @@ inline Packet operator/(Packet outer, const Packet& inner) {
 template <LayerType A>
 Packet operator/(A first, Layer next) {
   return Packet({Layer(std::move(first)), std::move(next)});
+}
+template <LayerType A>
+Packet operator/(A first, const Packet& rest) {
+  return Packet({Layer(std::move(first))}) / rest;
 }
 template <LayerType A>
 Packet operator/(A first, Bytes payload) {

@@ -15,9 +15,9 @@ using Bytes = std::vector<uint8_t>;
 struct CapturedFrame {
   Bytes data;
   int64_t sec = 1500000000;
-  uint32_t nsec = 0;             // written as µs in a microsecond pcap
-  std::optional<uint32_t> len;   // the length on the wire; data.size() when empty
-  uint32_t interface = 0;        // pcapng: the interface's index
+  uint32_t nsec = 0;                  // written as µs in a microsecond pcap
+  std::optional<uint32_t> len;        // the length on the wire; data.size() when empty
+  uint32_t interface = 0;             // pcapng: the interface's index
   std::vector<std::string> comments;  // pcapng: opt_comment
 };
 

@@ -39,7 +39,7 @@ class TcpConversation {
   };
 
   TcpConversation(Endpoint client, Endpoint server, uint32_t client_isn = 1000,
-                   uint32_t server_isn = 5000);
+                  uint32_t server_isn = 5000);
 
   // SYN, SYN-ACK, ACK.
   std::vector<Packet> Handshake();
