@@ -3,23 +3,38 @@
 #include <gtest/gtest.h>
 
 #include "engine/protocols/registry.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
-using testutil::DissectFrame;
 
 namespace {
 
-Bytes UdpOverIpv4(const Bytes& payload = {'h', 'i'}) {
-  Ipv4Spec ip;
-  ip.protocol = 17;
-  return Ipv4(ip, Udp(5353, 53, payload));
+// Addresses as bytes, inside fields built by hand.
+Bytes Ipv4Bytes(const char* text) {
+  Bytes b;
+  PutBytes(b, Ipv4Address(text));
+  return b;
+}
+Bytes Ipv6Bytes(const char* text) {
+  Bytes b;
+  PutBytes(b, Ipv6Address(text));
+  return b;
+}
+
+Packet UdpOverIpv4(const Bytes& payload = {'h', 'i'}) {
+  return Ipv4{} / Udp{.srcport = 5353, .dstport = 53} / payload;
+}
+
+// `inner` behind an Ethernet header.
+Bytes EthernetFrame(const Packet& inner) {
+  return (Packet({Ethernet{}}) / inner).Build();
 }
 
 TEST(Ethernet, FieldsAndChain) {
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, UdpOverIpv4()));
+  json r = DissectFrame(EthernetFrame(UdpOverIpv4()));
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
   EXPECT_EQ(r["ethernet"]["dst"], "66:77:88:99:aa:bb");
   EXPECT_EQ(r["ethernet"]["src"], "00:11:22:33:44:55");
@@ -28,7 +43,7 @@ TEST(Ethernet, FieldsAndChain) {
 }
 
 TEST(Ethernet, PaddingAfterTheIpDatagramIsNotPayload) {
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, UdpOverIpv4({}));
+  Bytes frame = EthernetFrame(UdpOverIpv4({}));
   frame.resize(60, 0);  // minimum Ethernet frame: 18 bytes of padding
   json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP");
@@ -36,8 +51,8 @@ TEST(Ethernet, PaddingAfterTheIpDatagramIsNotPayload) {
 
 TEST(Ethernet, Ieee8023LengthFrameCarriesLlcAndSnap) {
   Bytes llc_snap{0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00};
-  Bytes payload = Concat({llc_snap, UdpOverIpv4()});
-  json r = DissectFrame(Ethernet(kMacB, kMacA, uint16_t(payload.size()), payload));
+  Bytes payload = Concat({llc_snap, UdpOverIpv4().Build()});
+  json r = DissectFrame((Ethernet{.type = uint16_t(payload.size())} / payload).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:LLC:IPv4:UDP:Raw");
   EXPECT_EQ(r["ethernet"]["len"], payload.size());
   EXPECT_FALSE(r["ethernet"].contains("type"));
@@ -47,7 +62,7 @@ TEST(Ethernet, Ieee8023LengthFrameCarriesLlcAndSnap) {
 
 TEST(Ethernet, PlainLlcGoesToTheSapTable) {
   Bytes stp{0x42, 0x42, 0x03, 0, 0, 0, 0};
-  json r = DissectFrame(Ethernet(kMacB, kMacA, uint16_t(stp.size()), stp));
+  json r = DissectFrame((Ethernet{.type = uint16_t(stp.size())} / stp).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:LLC:Raw");
   EXPECT_EQ(r["ethernet"]["llc"]["control"], 3);
 }
@@ -60,9 +75,9 @@ TEST(Ethernet, ShortFrameIsRawWithError) {
 }
 
 TEST(Vlan, SingleTagAndQinQNestUnderTheSameKey) {
-  Bytes inner = Vlan(5, true, 100, 0x0800, UdpOverIpv4());
-  Bytes outer = Vlan(1, false, 2000, 0x8100, inner);
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x88a8, outer));
+  json r = DissectFrame((Ethernet{.type = 0x88a8} / Vlan{.pcp = 1, .dei = false, .vid = 2000} /
+                         Vlan{.pcp = 5, .dei = true, .vid = 100} / UdpOverIpv4())
+                            .Build());
   EXPECT_EQ(r["protocols"], "Ethernet:VLAN:VLAN:IPv4:UDP:Raw");
   json tag1 = r["ethernet"]["vlan"], tag2 = tag1["vlan"];
   EXPECT_EQ(tag1["vid"], 2000);
@@ -76,8 +91,10 @@ TEST(Vlan, SingleTagAndQinQNestUnderTheSameKey) {
 }
 
 TEST(Arp, RequestFieldsAreTyped) {
-  json r =
-      DissectFrame(Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2")));
+  json r = DissectFrame(
+      (Ethernet{} /
+       Arp{.oper = 1, .sha = kMacA, .spa = "10.0.0.1", .tha = Mac{}, .tpa = "10.0.0.2"})
+          .Build());
   json a = r["ethernet"]["arp"];
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(a["htype"], 1);
@@ -90,29 +107,32 @@ TEST(Arp, RequestFieldsAreTyped) {
 }
 
 TEST(Arp, RarpUsesTheSameLayer) {
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x8035, Arp(3, kMacA, "0.0.0.0", kMacA, "0.0.0.0")));
+  json r =
+      DissectFrame((Ethernet{.type = 0x8035} /
+                    Arp{.oper = 3, .sha = kMacA, .spa = "0.0.0.0", .tha = kMacA, .tpa = "0.0.0.0"})
+                       .Build());
   EXPECT_EQ(r["ethernet"]["arp"]["oper"], 3);
 }
 
 TEST(Arp, TruncatedAddressesAreRawWithError) {
-  Bytes arp = Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2");
-  arp.resize(20);
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0806, arp));
+  Bytes frame = (Ethernet{} /
+                 Arp{.oper = 1, .sha = kMacA, .spa = "10.0.0.1", .tha = Mac{}, .tpa = "10.0.0.2"})
+                    .Build();
+  frame.resize(14 + 20);  // the ARP message cut to 20 bytes
+  json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:Raw");
   EXPECT_EQ(r["ethernet"]["raw"]["error"], "ARP: addresses truncated");
 }
 
 TEST(Ipv4, EveryCoreField) {
-  Ipv4Spec s;
-  s.src = "192.168.1.10";
-  s.dst = "8.8.8.8";
-  s.protocol = 6;
-  s.ttl = 57;
-  s.id = 0xbeef;
-  s.df = true;
-  s.dscp = 46;
-  s.ecn = 1;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Tcp({}, {}))));
+  Ipv4 s{.src = "192.168.1.10",
+         .dst = "8.8.8.8",
+         .dscp = 46,
+         .ecn = 1,
+         .id = 0xbeef,
+         .df = true,
+         .ttl = 57};
+  json r = DissectFrame((Ethernet{} / s / Tcp{.dstport = 80}).Build());
   json ip = r["ethernet"]["ipv4"];
   EXPECT_EQ(ip["version"], 4);
   EXPECT_EQ(ip["hdr_len"], 20);
@@ -131,11 +151,13 @@ TEST(Ipv4, EveryCoreField) {
 }
 
 TEST(Ipv4, OptionsDecodedByType) {
-  Ipv4Spec s;
-  // NOP, record route with one slot, router alert, EOOL, padding.
-  s.options = Concat({{0x01}, {0x07, 7, 4}, Ipv4Addr("1.2.3.4"), {0x94, 4, 0, 0}, {0x00, 0, 0, 0}});
-  s.options.resize(20, 0);
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Udp(1, 2, {}))));
+  Ipv4 s;
+  // NOP, record route with one slot, router alert, EOOL, padding: 20 bytes of options.
+  s.options = {{.kind = 0x01},
+               {.kind = 0x07, .data = Concat({{4}, Ipv4Bytes("1.2.3.4")})},
+               {.kind = 0x94, .data = {0, 0}}};
+  s.options.resize(s.options.size() + 8, Option{.kind = 0x00});
+  json r = DissectFrame((Ethernet{} / s / Udp{.srcport = 1, .dstport = 2}).Build());
   json opts = r["ethernet"]["ipv4"]["options"];
   ASSERT_EQ(opts.size(), 4u);
   EXPECT_EQ(opts[0]["name"], "NOP");
@@ -148,10 +170,8 @@ TEST(Ipv4, OptionsDecodedByType) {
 }
 
 TEST(Ipv4, NonFirstFragmentIsNotDissectedAsTransport) {
-  Ipv4Spec s;
-  s.offset_bytes = 1480;
-  s.protocol = 17;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Bytes(32, 0x55))));
+  json r =
+      DissectFrame((Ethernet{} / Ipv4{.offset = 1480, .protocol = 17} / Bytes(32, 0x55)).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:Raw");
   EXPECT_EQ(r["ethernet"]["ipv4"]["offset"], 1480);
   EXPECT_EQ(r["ethernet"]["ipv4"]["raw"]["len"], 32);
@@ -159,56 +179,49 @@ TEST(Ipv4, NonFirstFragmentIsNotDissectedAsTransport) {
 }
 
 TEST(Ipv4, FirstFragmentIsDissected) {
-  Ipv4Spec s;
-  s.mf = true;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Udp(1, 2, Bytes(8, 0)))));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv4{.mf = true} / Udp{.srcport = 1, .dstport = 2} / Bytes(8, 0)).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
   EXPECT_EQ(r["ethernet"]["ipv4"]["flags"]["mf"], true);
 }
 
 TEST(Ipv4, MalformedHeadersBecomeRaw) {
   struct Case {
-    Ipv4Spec spec;
+    Ipv4 ip;
     size_t cut;
     const char* error;
   } cases[] = {
-      {{.ihl_words = 4}, 0, "IPv4: header length below 20 bytes"},
-      {{.ihl_words = 15}, 0, "IPv4: header length exceeds the captured bytes"},
-      {{.total_length = 12}, 0, "IPv4: total length smaller than the header"},
+      {{.hdr_len = 16}, 0, "IPv4: header length below 20 bytes"},
+      {{.hdr_len = 60}, 0, "IPv4: header length exceeds the captured bytes"},
+      {{.len = 12}, 0, "IPv4: total length smaller than the header"},
       {{}, 12, "IPv4: header truncated"},
   };
   for (const Case& c : cases) {
-    Bytes ip = Ipv4(c.spec, {});
-    if (c.cut) ip.resize(c.cut);
-    json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, ip));
+    Bytes frame = (Ethernet{} / c.ip).Build();
+    if (c.cut) frame.resize(14 + c.cut);
+    json r = DissectFrame(frame);
     EXPECT_EQ(r["protocols"], "Ethernet:Raw") << c.error;
     EXPECT_EQ(r["ethernet"]["raw"]["error"], c.error);
   }
 }
 
 TEST(Ipv4, TotalLengthZeroMeansAsCaptured) {
-  Ipv4Spec s;
-  s.total_length = 0;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Udp(1, 2, Bytes(4, 1)))));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv4{.len = 0} / Udp{.srcport = 1, .dstport = 2} / Bytes(4, 1)).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
   EXPECT_EQ(r["ethernet"]["ipv4"]["len"], 0);
 }
 
 TEST(Ipv6, HeaderAndExtensionChainNest) {
-  Ipv6Spec s;
-  s.next = 0;
-  s.traffic_class = 0xb8;
-  s.flow_label = 0x12345;
-  s.src = "fe80::1";
-  s.dst = "ff02::1:ff00:2";
-  Bytes udp = Udp(546, 547, {});
-  Bytes frag = Ipv6Fragment(17, 0, true, 0xdeadbeef, udp);
-  Bytes route = Ipv6Ext(44, Concat({{0, 1, 0, 0, 0, 0}, Ipv6Addr("2001:db8::99")}), frag);
-  route[2] = 0;                                             // routing type 0
-  route[3] = 1;                                             // segments left
-  Bytes dest = Ipv6Ext(43, {0x01, 0x02, 0, 0}, route);      // PadN
-  Bytes hop = Ipv6Ext(60, {0x05, 0x02, 0x00, 0x00}, dest);  // router alert
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, hop)));
+  Packet p =
+      Ethernet{} /
+      Ipv6{
+          .src = "fe80::1", .dst = "ff02::1:ff00:2", .traffic_class = 0xb8, .flow_label = 0x12345} /
+      Ipv6HopByHop{.options = {{.kind = 0x05, .data = {0x00, 0x00}}}} /  // router alert
+      Ipv6DestOptions{.options = {{.kind = 0x01, .data = {0, 0}}}} /     // PadN
+      Ipv6Routing{.routing_type = 0, .segments_left = 1, .addresses = {"2001:db8::99"}} /
+      Ipv6Fragment{.offset = 0, .mf = true, .id = 0xdeadbeef} / Udp{.srcport = 546, .dstport = 547};
+  json r = DissectFrame(p.Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:HOPOPT:IPv6_Opts:IPv6_Route:IPv6_Frag:UDP");
   json ip = r["ethernet"]["ipv6"];
   EXPECT_EQ(ip["class"], 0xb8);
@@ -229,51 +242,45 @@ TEST(Ipv6, HeaderAndExtensionChainNest) {
 }
 
 TEST(Ipv6, NonFirstFragmentStopsTheChain) {
-  Ipv6Spec s;
-  s.next = 44;
-  json r = DissectFrame(
-      Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Ipv6Fragment(6, 1448, false, 7, Bytes(40, 1)))));
+  json r =
+      DissectFrame((Ethernet{} / Ipv6{} /
+                    Ipv6Fragment{.offset = 1448, .mf = false, .id = 7, .next = 6} / Bytes(40, 1))
+                       .Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:IPv6_Frag:Raw");
   EXPECT_EQ(r["ethernet"]["ipv6"]["ipv6_frag"]["offset"], 1448);
 }
 
 TEST(Ipv6, ExtensionHeaderPastTheCaptureIsRaw) {
-  Ipv6Spec s;
-  s.next = 0;
   Bytes hop{17, 5, 1, 0};  // claims 48 bytes
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, hop)));
+  json r = DissectFrame((Ethernet{} / Ipv6{.next = 0} / hop).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:Raw");
   EXPECT_EQ(r["ethernet"]["ipv6"]["raw"]["error"], "HOPOPT: header truncated");
 }
 
 TEST(Ipv6, AddressesAreRfc5952) {
-  Ipv6Spec s;
-  s.src = "2001:db8:0:0:1:0:0:1";
-  s.dst = "::ffff:192.0.2.1";
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(1, 2, {}))));
+  json r =
+      DissectFrame((Ethernet{} / Ipv6{.src = "2001:db8:0:0:1:0:0:1", .dst = "::ffff:192.0.2.1"} /
+                    Udp{.srcport = 1, .dstport = 2})
+                       .Build());
   EXPECT_EQ(r["ethernet"]["ipv6"]["src"], "2001:db8::1:0:0:1");
   EXPECT_EQ(r["ethernet"]["ipv6"]["dst"], "::ffff:192.0.2.1");
 }
 
 TEST(Tcp, FlagsAndOptionsDecodedByKind) {
-  TcpSpec t;
-  t.sport = 443;
-  t.dport = 51000;
-  t.seq = 0xfffffff0;
-  t.ack = 77;
-  t.flags = 0x12;  // SYN+ACK
-  t.window = 29200;
-  t.options = Concat({{2, 4, 0x05, 0xb4},                 // MSS 1460
-                      {1},                                // NOP
-                      {3, 3, 7},                          // WS 7
-                      {4, 2},                             // SACK permitted
-                      {8, 10, 0, 0, 0, 1, 0, 0, 0, 2},    // TS 1/2
-                      {5, 10, 0, 0, 0, 10, 0, 0, 0, 20},  // SACK 10-20
-                      {0}});
-  t.options.resize(32, 0);
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {'x'}))));
+  Tcp t{.srcport = 443,
+        .dstport = 51000,
+        .seq = 0xfffffff0,
+        .ack = 77,
+        .flags = kSyn | kAck,
+        .window_size = 29200,
+        .options = {{.kind = 2, .data = {0x05, 0xb4}},                // MSS 1460
+                    {.kind = 1},                                      // NOP
+                    {.kind = 3, .data = {7}},                         // WS 7
+                    {.kind = 4},                                      // SACK permitted
+                    {.kind = 8, .data = {0, 0, 0, 1, 0, 0, 0, 2}},    // TS 1/2
+                    {.kind = 5, .data = {0, 0, 0, 10, 0, 0, 0, 20}},  // SACK 10-20
+                    {.kind = 0}}};                                    // EOL: 32 bytes
+  json r = DissectFrame((Ethernet{} / Ipv4{} / t / Bytes{'x'}).Build());
   json tcp = r["ethernet"]["ipv4"]["tcp"];
   EXPECT_EQ(tcp["srcport"], 443);
   EXPECT_EQ(tcp["dstport"], 51000);
@@ -297,30 +304,23 @@ TEST(Tcp, FlagsAndOptionsDecodedByKind) {
 }
 
 TEST(Tcp, BadOptionLengthEndsTheListWithAnError) {
-  TcpSpec t;
-  t.options = {2, 1, 0, 0};  // MSS with length 1
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {}))));
+  Tcp t{.dstport = 80, .options = {{.kind = 2, .length = 1}}};  // MSS with length 1
+  json r = DissectFrame((Ethernet{} / Ipv4{} / t).Build());
   json o = r["ethernet"]["ipv4"]["tcp"]["options"];
   ASSERT_EQ(o.size(), 1u);
   EXPECT_EQ(o[0]["error"], "bad option length");
 }
 
 TEST(Tcp, DataOffsetPastTheSegmentIsRaw) {
-  TcpSpec t;
-  t.data_offset_words = 15;
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {}))));
+  json r = DissectFrame((Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .hdr_len = 60}).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:Raw");
   EXPECT_EQ(r["ethernet"]["ipv4"]["raw"]["error"], "TCP: header length exceeds the captured bytes");
 }
 
 TEST(Udp, LengthFieldBoundsThePayload) {
-  Ipv4Spec ip;
-  json r =
-      DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1000, 2000, Bytes(10, 1), 12))));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv4{} / Udp{.srcport = 1000, .dstport = 2000, .len = 12} / Bytes(10, 1))
+          .Build());
   json udp = r["ethernet"]["ipv4"]["udp"];
   EXPECT_EQ(udp["srcport"], 1000);
   EXPECT_EQ(udp["dstport"], 2000);
@@ -329,15 +329,13 @@ TEST(Udp, LengthFieldBoundsThePayload) {
 }
 
 TEST(Udp, LengthBelowEightIsRaw) {
-  Ipv4Spec ip;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1, 2, {}, 4))));
+  json r = DissectFrame((Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2, .len = 4}).Build());
   EXPECT_EQ(r["ethernet"]["ipv4"]["raw"]["error"], "UDP: length field below 8");
 }
 
 TEST(Icmp, EchoHasIdAndSeq) {
-  Ipv4Spec ip;
-  ip.protocol = 1;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Icmp(8, 0, 0x00070003, {'p'}))));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv4{} / Icmp{.type = 8, .code = 0, .rest = 0x00070003} / Bytes{'p'}).Build());
   json icmp = r["ethernet"]["ipv4"]["icmp"];
   EXPECT_EQ(icmp["type"], 8);
   EXPECT_EQ(icmp["id"], 7);
@@ -345,23 +343,22 @@ TEST(Icmp, EchoHasIdAndSeq) {
 }
 
 TEST(Icmp, ErrorQuotesTheOffendingDatagram) {
-  Ipv4Spec inner;
-  inner.src = "10.9.9.9";
-  Bytes quoted = Ipv4(inner, Udp(4000, 53, Bytes(20, 0)));
+  Bytes quoted =
+      (Ipv4{.src = "10.9.9.9"} / Udp{.srcport = 4000, .dstport = 53} / Bytes(20, 0)).Build();
   quoted.resize(28);  // header + 8 bytes, as routers quote
-  Ipv4Spec ip;
-  ip.protocol = 1;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Icmp(3, 3, 0, quoted))));
+  json r =
+      DissectFrame((Ethernet{} / Ipv4{} / Icmp{.type = 3, .code = 3, .rest = 0} / quoted).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:ICMP:IPv4:UDP");
   EXPECT_EQ(r["ethernet"]["ipv4"]["icmp"]["ipv4"]["src"], "10.9.9.9");
   EXPECT_EQ(r["ethernet"]["ipv4"]["icmp"]["ipv4"]["udp"]["dstport"], 53);
 }
 
 TEST(Icmpv6, NeighborSolicitationTargetAndOption) {
-  Bytes body = Concat({{0, 0, 0, 0}, Ipv6Addr("fe80::2"), {1, 1, 0, 0x11, 0x22, 0x33, 0x44, 0x55}});
-  Ipv6Spec s;
-  s.next = 58;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Icmpv6(135, 0, body))));
+  Icmpv6 ns{.type = 135,
+            .code = 0,
+            .body = Concat({{0, 0, 0, 0}, Ipv6Bytes("fe80::2")}),
+            .options = {{.type = 1, .data = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55}}}};
+  json r = DissectFrame((Ethernet{} / Ipv6{} / ns).Build());
   json icmp = r["ethernet"]["ipv6"]["icmpv6"];
   EXPECT_EQ(r["protocols"], "Ethernet:IPv6:ICMPv6");
   EXPECT_EQ(icmp["type"], 135);
@@ -370,44 +367,42 @@ TEST(Icmpv6, NeighborSolicitationTargetAndOption) {
 }
 
 TEST(Icmpv6, EchoRequest) {
-  Ipv6Spec s;
-  s.next = 58;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Icmpv6(128, 0, {0, 9, 0, 1}))));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv6{} / Icmpv6{.type = 128, .code = 0, .body = {0, 9, 0, 1}}).Build());
   EXPECT_EQ(r["ethernet"]["ipv6"]["icmpv6"]["id"], 9);
   EXPECT_EQ(r["ethernet"]["ipv6"]["icmpv6"]["seq"], 1);
 }
 
 TEST(LinkTypes, LinuxCookedV1AndV2) {
   Bytes sll{0, 0, 0, 1, 0, 6, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0, 0x08, 0x00};
-  json r = DissectFrame(Concat({sll, UdpOverIpv4()}), 113);
+  json r = DissectFrame(Concat({sll, UdpOverIpv4().Build()}), 113);
   EXPECT_EQ(r["protocols"], "SLL:IPv4:UDP:Raw");
   EXPECT_EQ(r["sll"]["addr"], "00:11:22:33:44:55");
   EXPECT_EQ(r["sll"]["protocol"], 0x0800);
 
   Bytes sll2{0x86, 0xdd, 0, 0, 0, 0, 0, 3, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0};
-  Ipv6Spec s;
-  json r2 = DissectFrame(Concat({sll2, Ipv6(s, Udp(1, 2, {}))}), 276);
+  json r2 = DissectFrame(Concat({sll2, (Ipv6{} / Udp{.srcport = 1, .dstport = 2}).Build()}), 276);
   EXPECT_EQ(r2["protocols"], "SLL2:IPv6:UDP");
   EXPECT_EQ(r2["sll2"]["ifindex"], 3);
   EXPECT_EQ(r2["sll2"]["pkttype"], 4);
 }
 
 TEST(LinkTypes, NullLoopbackInEitherByteOrder) {
-  json le = DissectFrame(Concat({{2, 0, 0, 0}, UdpOverIpv4()}), 0);
+  json le = DissectFrame(Concat({{2, 0, 0, 0}, UdpOverIpv4().Build()}), 0);
   EXPECT_EQ(le["protocols"], "Null:IPv4:UDP:Raw");
   EXPECT_EQ(le["null"]["family"], 2);
-  Ipv6Spec s;
-  json be = DissectFrame(Concat({{0, 0, 0, 30}, Ipv6(s, Udp(1, 2, {}))}), 0);
+  json be =
+      DissectFrame(Concat({{0, 0, 0, 30}, (Ipv6{} / Udp{.srcport = 1, .dstport = 2}).Build()}), 0);
   EXPECT_EQ(be["protocols"], "Null:IPv6:UDP");
 }
 
 TEST(LinkTypes, RawIpPicksTheVersionAndAddsNoLayer) {
-  Ipv6Spec s;
+  Bytes v6 = (Ipv6{} / Udp{.srcport = 1, .dstport = 2}).Build();
   for (uint32_t lt : {101u, 12u, 14u}) {
-    EXPECT_EQ(DissectFrame(UdpOverIpv4(), lt)["protocols"], "IPv4:UDP:Raw");
-    EXPECT_EQ(DissectFrame(Ipv6(s, Udp(1, 2, {})), lt)["protocols"], "IPv6:UDP");
+    EXPECT_EQ(DissectFrame(UdpOverIpv4().Build(), lt)["protocols"], "IPv4:UDP:Raw");
+    EXPECT_EQ(DissectFrame(v6, lt)["protocols"], "IPv6:UDP");
   }
-  EXPECT_EQ(DissectFrame(UdpOverIpv4(), 228)["protocols"], "IPv4:UDP:Raw");
+  EXPECT_EQ(DissectFrame(UdpOverIpv4().Build(), 228)["protocols"], "IPv4:UDP:Raw");
 }
 
 TEST(LinkTypes, UnknownLinkTypeIsRawWithoutError) {
@@ -419,7 +414,7 @@ TEST(LinkTypes, UnknownLinkTypeIsRawWithoutError) {
 }
 
 TEST(Stops, LayerStopsBeforeTheNextLayerUp) {
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, UdpOverIpv4());
+  Bytes frame = EthernetFrame(UdpOverIpv4());
   pcapkit::ExtractOptions o;
   o.stop_layer = pcapkit::LayerLevel::kLink;
   EXPECT_EQ(DissectFrame(frame, 1, o)["protocols"], "Ethernet:Raw");
@@ -430,7 +425,7 @@ TEST(Stops, LayerStopsBeforeTheNextLayerUp) {
 }
 
 TEST(Stops, ProtocolStopsAfterItsFirstOccurrence) {
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, UdpOverIpv4());
+  Bytes frame = EthernetFrame(UdpOverIpv4());
   pcapkit::ExtractOptions o;
   o.stop_protocol = "ipv4";
   EXPECT_EQ(DissectFrame(frame, 1, o)["protocols"], "Ethernet:IPv4:Raw");
@@ -473,16 +468,12 @@ TEST(Registry, EveryBuiltinProtocolHasNamesAndDispatch) {
 namespace {
 
 TEST(Tcp, MptcpAoFastOpenAndMd5Options) {
-  TcpSpec t;
-  t.options = Concat({{30, 12, 0x01, 0x81},
-                      Bytes(8, 0x11),             // MP_CAPABLE v1 with a key
-                      {29, 6, 7, 9, 0xaa, 0xbb},  // TCP-AO
-                      {34, 6, 1, 2, 3, 4}});      // TFO cookie
-  t.options.resize(24, 0);
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  json o = DissectFrame(
-      Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, {}))))["ethernet"]["ipv4"]["tcp"]["options"];
+  // MP_CAPABLE v1 with a key, TCP-AO, a TFO cookie.
+  Tcp t{.dstport = 80,
+        .options = {{.kind = 30, .data = Concat({{0x01, 0x81}, Bytes(8, 0x11)})},
+                    {.kind = 29, .data = {7, 9, 0xaa, 0xbb}},
+                    {.kind = 34, .data = {1, 2, 3, 4}}}};
+  json o = DissectFrame((Ethernet{} / Ipv4{} / t).Build())["ethernet"]["ipv4"]["tcp"]["options"];
   EXPECT_EQ(o[0]["subtype_name"], "MP_CAPABLE");
   EXPECT_EQ(o[0]["version"], 1);
   EXPECT_EQ(o[0]["sender_key"], "1111111111111111");
@@ -492,12 +483,10 @@ TEST(Tcp, MptcpAoFastOpenAndMd5Options) {
 }
 
 TEST(Ipv4, TracerouteAndQuickStartOptions) {
-  Ipv4Spec s;
-  s.options =
-      Concat({{82, 12, 0, 5, 0, 1, 0, 2}, Ipv4Addr("9.9.9.9"), {25, 8, 0x13, 64, 0, 0, 0, 4}});
-  s.options.resize(20 + 0, 0);
+  Ipv4 s{.options = {{.kind = 82, .data = Concat({{0, 5, 0, 1, 0, 2}, Ipv4Bytes("9.9.9.9")})},
+                     {.kind = 25, .data = {0x13, 64, 0, 0, 0, 4}}}};
   json o = DissectFrame(
-      Ethernet(kMacB, kMacA, 0x0800, Ipv4(s, Udp(1, 2, {}))))["ethernet"]["ipv4"]["options"];
+      (Ethernet{} / s / Udp{.srcport = 1, .dstport = 2}).Build())["ethernet"]["ipv4"]["options"];
   EXPECT_EQ(o[0]["originator"], "9.9.9.9");
   EXPECT_EQ(o[0]["return_hops"], 2);
   EXPECT_EQ(o[1]["func"], 1);
@@ -506,13 +495,13 @@ TEST(Ipv4, TracerouteAndQuickStartOptions) {
 }
 
 TEST(Ipv6, RplSourceRouteKeepsTheElidedAddresses) {
-  // cmpr_i = 8, cmpr_e = 8: two addresses of 8 bytes each, no padding.
-  Bytes body{3, 2, 0x88, 0x00, 0, 0};  // type, segments left, cmpr, pad, reserved
-  for (int i = 0; i < 16; ++i) body.push_back(uint8_t(i));
-  Bytes route = Ipv6Ext(17, Bytes(body.begin(), body.end()), Udp(1, 2, {}));
-  Ipv6Spec s;
-  s.next = 43;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, route)));
+  // cmpr_i = 8, cmpr_e = 8: two addresses of 8 bytes each, no padding. Built by hand, the
+  // addresses being no whole IPv6 addresses: next header, length, type, segments left, cmpr,
+  // pad and reserved, then the addresses.
+  Bytes route{17, 2, 3, 2, 0x88, 0x00, 0, 0};
+  for (int i = 0; i < 16; ++i) route.push_back(uint8_t(i));
+  json r = DissectFrame(
+      (Ethernet{} / Ipv6{.next = 43} / route / Udp{.srcport = 1, .dstport = 2}).Build());
   json rt = r["ethernet"]["ipv6"]["ipv6_route"];
   EXPECT_EQ(rt["type"], 3);
   EXPECT_EQ(rt["cmpr_i"], 8);
@@ -524,13 +513,14 @@ TEST(Ipv6, RplSourceRouteKeepsTheElidedAddresses) {
 namespace {
 
 TEST(Icmpv6, RouterAdvertisementPrefixAndMtuOptions) {
-  Bytes body{64, 0xc0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0};
-  PutBytes(body, {3, 4, 64, 0xc0, 0, 0, 0x0e, 0x10, 0, 0, 0x07, 0x08, 0, 0, 0, 0});
-  PutBytes(body, Ipv6Addr("2001:db8:1::"));
-  PutBytes(body, {5, 1, 0, 0, 0, 0, 0x05, 0xdc});
-  Ipv6Spec s;
-  s.next = 58;
-  json r = DissectFrame(Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Icmpv6(134, 0, body))));
+  Bytes prefix{64, 0xc0, 0, 0, 0x0e, 0x10, 0, 0, 0x07, 0x08, 0, 0, 0, 0};
+  PutBytes(prefix, Ipv6Address("2001:db8:1::"));
+  Icmpv6 ra{
+      .type = 134,
+      .code = 0,
+      .body = {64, 0xc0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0},
+      .options = {{.type = 3, .data = prefix}, {.type = 5, .data = {0, 0, 0, 0, 0x05, 0xdc}}}};
+  json r = DissectFrame((Ethernet{} / Ipv6{} / ra).Build());
   json icmp = r["ethernet"]["ipv6"]["icmpv6"];
   EXPECT_EQ(icmp["managed"], true);
   EXPECT_EQ(icmp["router_lifetime"], 0x0708);
@@ -546,14 +536,12 @@ TEST(Icmpv6, RouterAdvertisementPrefixAndMtuOptions) {
 namespace {
 
 TEST(Ipv6, CalipsoAndQuickStartOptions) {
-  Bytes opts{0x07, 12,   0,    0,  0, 3,    1, 5,
-             0xab, 0xcd, 0xff, 0,  0, 0x80,         // CALIPSO, 4-byte bitmap
-             0x26, 6,    0x21, 32, 0, 0,    0, 8};  // quick-start
-  Bytes hop = Ipv6Ext(17, opts, Udp(1, 2, {}));
-  Ipv6Spec s;
-  s.next = 0;
-  json o = DissectFrame(
-      Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, hop)))["ethernet"]["ipv6"]["hopopt"]["options"];
+  // CALIPSO with a 4-byte bitmap, quick-start.
+  Ipv6HopByHop hop{
+      .options = {{.kind = 0x07, .data = {0, 0, 0, 3, 1, 5, 0xab, 0xcd, 0xff, 0, 0, 0x80}},
+                  {.kind = 0x26, .data = {0x21, 32, 0, 0, 0, 8}}}};
+  json o = DissectFrame((Ethernet{} / Ipv6{} / hop / Udp{.srcport = 1, .dstport = 2})
+                            .Build())["ethernet"]["ipv6"]["hopopt"]["options"];
   EXPECT_EQ(o[0]["doi"], 3);
   EXPECT_EQ(o[0]["sensitivity"], 5);
   EXPECT_EQ(o[0]["compartments"], "ff000080");
