@@ -9,15 +9,17 @@
 #include <vector>
 
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 
 namespace {
 
 pcapkit::BenchJob SmallExtraction(int runs) {
   pcapkit::BenchJob job;
-  job.options.input = WriteTemp(PcapFile({}, TcpFrames(5)), ".pcap");
+  job.options.input = WriteTemp(PcapFile(TcpFrames(5)), ".pcap");
   job.options.output = "/dev/null";
   job.options.format = pcapkit::OutputFormat::kNdjson;
   job.options.quiet = true;

@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using testutil::RunCli;
 
 namespace {
@@ -23,17 +25,15 @@ constexpr const char* kBadTcp = "TCP: header length exceeds the captured bytes";
 // 300 TCP frames; an IPv4 header length of 16 bytes in frames 7, 150 and 299, a TCP data
 // offset past the segment in frames 20 and 21.
 std::string MalformedCapture() {
-  std::vector<Record> records;
+  std::vector<CapturedFrame> frames;
   for (uint32_t n = 1; n <= 300; ++n) {
-    Ipv4Spec ip;
-    ip.protocol = 6;
-    TcpSpec tcp;
-    tcp.seq = n;
-    if (n == 7 || n == 150 || n == 299) ip.ihl_words = 4;
-    if (n == 20 || n == 21) tcp.data_offset_words = 15;
-    records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(tcp, {'d'}))), 1600000000 + n});
+    Ipv4 ip;
+    Tcp tcp{.dstport = 80, .seq = n};
+    if (n == 7 || n == 150 || n == 299) ip.hdr_len = 16;
+    if (n == 20 || n == 21) tcp.hdr_len = 60;
+    frames.push_back({.data = (Ethernet{} / ip / tcp / Bytes{'d'}).Build(), .sec = 1600000000 + n});
   }
-  static const std::string path = WriteTemp(PcapFile({}, records), ".pcap");
+  static const std::string path = WriteTemp(PcapFile(frames), ".pcap");
   return path;
 }
 
@@ -97,8 +97,9 @@ TEST(Anomalies, TooManyLayersCountsAsRaw) {
 
 TEST(Anomalies, NoneInAWellFormedCapture) {
   pcapkit::ExtractOptions o;
-  o.input =
-      WriteTemp(PcapFile({}, {{Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(1, 2, {})))}}), ".pcap");
+  o.input = WriteTemp(
+      PcapFile({{.data = (Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2}).Build()}}),
+      ".pcap");
   o.nofile = true;
   EXPECT_TRUE(pcapkit::Extractor(o).Run().anomalies.empty());
 }

@@ -4,10 +4,12 @@
 // past it), never as a `raw` layer of their own; their bytes only with --payload.
 #include <gtest/gtest.h>
 
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/test_packets.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 using testutil::DissectFrame;
 
@@ -19,8 +21,8 @@ pcapkit::ExtractOptions WithPayload() {
   return o;
 }
 
-Bytes ArpRequest() {
-  return Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2");
+Arp ArpRequest() {
+  return Arp{.oper = 1, .sha = kMacA, .spa = "10.0.0.1", .tha = Mac{}, .tpa = "10.0.0.2"};
 }
 
 // `frame` with `n` bytes of `fill` appended.
@@ -30,7 +32,7 @@ Bytes Padded(Bytes frame, size_t n, uint8_t fill = 0) {
 }
 
 TEST(EthernetPadding, ArpPaddingIsTheFramesNotARawLayer) {
-  Bytes frame = Padded(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()), 18);  // 42 + 18 = 60
+  Bytes frame = Padded((Ethernet{} / ArpRequest()).Build(), 18);  // 42 + 18 = 60
   json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(r["ethernet"]["padding"], json({{"len", 18}}));
@@ -46,15 +48,14 @@ TEST(EthernetPadding, ArpPaddingIsTheFramesNotARawLayer) {
 TEST(EthernetPadding, PaddingIsWhateverTheSenderPutThere) {
   // Old drivers pad with stale buffer bytes: still padding (tshark's default preference
   // calls non-zero padding a trailer; docs/schema.md says so).
-  json r = DissectFrame(Padded(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()), 18, 0x49), 1,
-                        WithPayload());
+  json r = DissectFrame(Padded((Ethernet{} / ArpRequest()).Build(), 18, 0x49), 1, WithPayload());
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(r["ethernet"]["padding"]["data"], std::string("494949494949494949494949494949494949"));
 }
 
 TEST(EthernetPadding, ShortTcpAckIsPaddedAfterTheIpDatagram) {
-  Bytes ack = Ipv4Tcp("10.0.0.1", "10.0.0.2", 40000, 80, 1, 1, 0x10);  // 40 bytes
-  json r = DissectFrame(Padded(Ethernet(kMacB, kMacA, 0x0800, ack), 6, 0xee), 1, WithPayload());
+  Packet ack = Ipv4Tcp("10.0.0.1", "10.0.0.2", 40000, 80, 1, 1, kAck);  // 40 bytes
+  json r = DissectFrame(Padded((Packet({Ethernet{}}) / ack).Build(), 6, 0xee), 1, WithPayload());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP");
   EXPECT_EQ(r["ethernet"]["padding"], json({{"len", 6}, {"data", "eeeeeeeeeeee"}}));
   EXPECT_FALSE(r["ethernet"]["ipv4"]["tcp"].contains("raw"));
@@ -62,7 +63,7 @@ TEST(EthernetPadding, ShortTcpAckIsPaddedAfterTheIpDatagram) {
 
 TEST(EthernetPadding, VlanTaggedFramePadsAfterTheInnermostPayload) {
   // 14 + 4 + 28 = 46 bytes used; 14 of padding to 60, then a 4-byte FCS.
-  Bytes frame = Ethernet(kMacB, kMacA, 0x8100, Vlan(0, false, 7, 0x0806, ArpRequest()));
+  Bytes frame = (Ethernet{} / Vlan{.pcp = 0, .dei = false, .vid = 7} / ArpRequest()).Build();
   frame = Padded(Padded(frame, 14), 4, 0xfc);
   json r = DissectFrame(frame, 1, WithPayload());
   EXPECT_EQ(r["protocols"], "Ethernet:VLAN:ARP");
@@ -72,7 +73,7 @@ TEST(EthernetPadding, VlanTaggedFramePadsAfterTheInnermostPayload) {
 }
 
 TEST(EthernetPadding, BytesPastSixtyAreTheTrailer) {
-  Bytes frame = Padded(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()), 88, 0x01);  // 130 bytes
+  Bytes frame = Padded((Ethernet{} / ArpRequest()).Build(), 88, 0x01);  // 130 bytes
   json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(r["ethernet"]["padding"]["len"], 18);
@@ -81,9 +82,8 @@ TEST(EthernetPadding, BytesPastSixtyAreTheTrailer) {
 
 TEST(EthernetPadding, AFrameOfMoreThanTheMinimumHasOnlyATrailer) {
   // A UDP datagram filling 64 bytes, then 6 bytes: nothing needed padding.
-  Ipv4Spec ip;
-  ip.protocol = 17;
-  Bytes frame = Padded(Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1, 2, Bytes(22, 'x')))), 6);
+  Bytes frame =
+      Padded((Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2} / Bytes(22, 'x')).Build(), 6);
   json r = DissectFrame(frame);
   EXPECT_FALSE(r["ethernet"].contains("padding"));
   EXPECT_EQ(r["ethernet"]["trailer"]["len"], 6);
@@ -91,7 +91,7 @@ TEST(EthernetPadding, AFrameOfMoreThanTheMinimumHasOnlyATrailer) {
 
 TEST(EthernetPadding, AFrameShorterThanTheMinimumWasNotPadded) {
   // 42 + 4 = 46 bytes on the wire: what follows ARP is a trailer, not padding (tshark's rule).
-  json r = DissectFrame(Padded(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()), 4));
+  json r = DissectFrame(Padded((Ethernet{} / ArpRequest()).Build(), 4));
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_FALSE(r["ethernet"].contains("padding"));
   EXPECT_EQ(r["ethernet"]["trailer"]["len"], 4);
@@ -99,11 +99,11 @@ TEST(EthernetPadding, AFrameShorterThanTheMinimumWasNotPadded) {
 
 TEST(EthernetPadding, NoPaddingNoMember) {
   json r = DissectFrame(
-      Ethernet(kMacB, kMacA, 0x0800, Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, Bytes(40, 'x'))));
+      (Packet({Ethernet{}}) / Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, Bytes(40, 'x'))).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
   EXPECT_FALSE(r["ethernet"].contains("padding"));
   EXPECT_FALSE(r["ethernet"].contains("trailer"));
-  json exact = DissectFrame(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()));  // 42, unpadded
+  json exact = DissectFrame((Ethernet{} / ArpRequest()).Build());  // 42, unpadded
   EXPECT_EQ(exact["protocols"], "Ethernet:ARP");
   EXPECT_FALSE(exact["ethernet"].contains("padding"));
   EXPECT_FALSE(exact["ethernet"].contains("trailer"));
@@ -111,7 +111,7 @@ TEST(EthernetPadding, NoPaddingNoMember) {
 
 TEST(EthernetPadding, Ieee8023LengthBoundsTheFrame) {
   Bytes stp{0x42, 0x42, 0x03, 0, 0, 0, 0};
-  Bytes frame = Padded(Ethernet(kMacB, kMacA, uint16_t(stp.size()), stp), 39);  // 21 + 39
+  Bytes frame = Padded((Ethernet{.type = uint16_t(stp.size())} / stp).Build(), 39);  // 21 + 39
   json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:LLC:Raw");
   EXPECT_EQ(r["ethernet"]["padding"]["len"], 39);
@@ -120,9 +120,8 @@ TEST(EthernetPadding, Ieee8023LengthBoundsTheFrame) {
 
 TEST(EthernetPadding, WhatAnInnerLayerLeavesInsideItsParentIsNotPadding) {
   // A UDP length shorter than the IP payload: the rest is IPv4's, not the frame's.
-  Ipv4Spec ip;
-  ip.protocol = 17;
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(1, 2, Bytes(30, 'x'), 8)));
+  Bytes frame =
+      (Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2, .len = 8} / Bytes(30, 'x')).Build();
   json r = DissectFrame(frame);
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP");
   EXPECT_FALSE(r["ethernet"].contains("padding"));
@@ -130,7 +129,7 @@ TEST(EthernetPadding, WhatAnInnerLayerLeavesInsideItsParentIsNotPadding) {
 }
 
 TEST(EthernetPadding, AnUnknownPayloadLeavesNothingTrailing) {
-  json r = DissectFrame(Padded(Ethernet(kMacB, kMacA, 0x88b5, Bytes(10, 1)), 36));
+  json r = DissectFrame(Padded((Ethernet{.type = 0x88b5} / Bytes(10, 1)).Build(), 36));
   EXPECT_EQ(r["protocols"], "Ethernet:Raw");
   EXPECT_EQ(r["ethernet"]["raw"]["len"], 46);
   EXPECT_FALSE(r["ethernet"].contains("padding"));
@@ -138,11 +137,11 @@ TEST(EthernetPadding, AnUnknownPayloadLeavesNothingTrailing) {
 
 TEST(EthernetPadding, CountsCapturedBytesOfATruncatedFrame) {
   // 60 bytes on the wire, 50 captured: 8 of the 18 padding bytes are in the capture.
-  Bytes frame = Padded(Ethernet(kMacB, kMacA, 0x0806, ArpRequest()), 8);
-  PcapSpec spec;
-  json r = testutil::JsonReport(PcapFile(spec, {{frame, 1500000000, 0, 60}}),
-                                pcapkit::OutputFormat::kNdjson)
-               .at(0);
+  Bytes frame = Padded((Ethernet{} / ArpRequest()).Build(), 8);
+  json r =
+      testutil::JsonReport(PcapFile({{.data = frame, .sec = 1500000000, .nsec = 0, .len = 60}}),
+                           pcapkit::OutputFormat::kNdjson)
+          .at(0);
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(r["ethernet"]["padding"]["len"], 8);
   EXPECT_FALSE(r["ethernet"].contains("trailer"));

@@ -7,12 +7,14 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/options.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 using testutil::DissectFrame;
 namespace names = pcapkit::protocols;
@@ -37,7 +39,7 @@ Bytes NxdomainResponse() {
   PutBytes(m, {1, 'x', 0});
   Put16(m, 28);  // AAAA
   Put16(m, 1);   // IN
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(53, 40000, m)));
+  return (Ethernet{} / Ipv4{} / Udp{.srcport = 53, .dstport = 40000} / m).Build();
 }
 
 // A ClientHello offering TLS_AES_128_GCM_SHA256, a GREASE value and a suite no one knows.
@@ -58,12 +60,7 @@ Bytes ClientHello() {
   Put16(body, uint16_t(ext.size()));
   PutBytes(body, ext);
   Bytes rec = TlsHandshakeRecord(1, body);
-  TcpSpec t;
-  t.dport = 443;
-  t.flags = 0x18;
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  return Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, rec)));
+  return (Ethernet{} / Ipv4{} / Tcp{.dstport = 443, .flags = kAck | kPsh} / rec).Build();
 }
 
 // Every member whose key ends in "_name" or "_names", wherever it is.
@@ -132,7 +129,7 @@ TEST(Names, TlsVersionsAndCipherSuites) {
 }
 
 TEST(Names, TheTreeShowsTheNameBesideTheNumber) {
-  std::string in = WriteTemp(PcapFile({}, {{NxdomainResponse()}}), ".pcap");
+  std::string in = WriteTemp(PcapFile({{.data = NxdomainResponse()}}), ".pcap");
   auto plain = testutil::RunCli({"extract", in, "-f", "tree", "-o", "-"});
   ASSERT_EQ(plain.status, 0) << plain.err;
   EXPECT_NE(plain.out.find("|-- protocol -> 17\n"), std::string::npos) << plain.out;
@@ -144,7 +141,7 @@ TEST(Names, TheTreeShowsTheNameBesideTheNumber) {
 }
 
 TEST(Names, AFieldSelectionTakesNamesWithoutTheFlag) {
-  std::string in = WriteTemp(PcapFile({}, {{NxdomainResponse()}}), ".pcap");
+  std::string in = WriteTemp(PcapFile({{.data = NxdomainResponse()}}), ".pcap");
   auto r = testutil::RunCli({"extract", in, "-f", "csv", "-e", "ipv4.protocol_name", "-e",
                              "dns.questions.type_name", "-e", "dns.rcode", "-o", "-"});
   ASSERT_EQ(r.status, 0) << r.err;

@@ -9,11 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 using testutil::RunCli;
 namespace fs = std::filesystem;
@@ -21,14 +23,11 @@ namespace fs = std::filesystem;
 namespace {
 
 Bytes Pcap(int n, uint32_t first_second = 1600000000) {
-  return PcapFile({}, TcpFrames(n, first_second));
+  return PcapFile(TcpFrames(n, first_second));
 }
 
 Bytes Pcapng(int n) {
-  PcapngWriter w;
-  w.Section(Endian::kLittle).Interface(1);
-  for (const Record& r : TcpFrames(n, 1700000000)) w.Enhanced(0, uint64_t(r.sec) * 1000000, r.data);
-  return w.bytes();
+  return PcapngFile(TcpFrames(n, 1700000000));
 }
 
 // A fresh folder for one test's captures.
