@@ -10,16 +10,20 @@ each value back at its pcapkit path. What it writes, and why not more:
 
 - the frame's number, time (tshark prints nanoseconds: 9 digits), lengths and interface;
 - the layers of tshark's `frame.protocols`, in order, while they are core layers whose
-  table names tshark fields (Ethernet, VLAN, ARP, IPv4, IPv6 and its Fragment header, TCP,
-  UDP, ICMP, ICMPv6, DNS with mDNS and LLMNR, HTTP); the first other layer ends the record
-  (an IPv6 Hop-by-Hop, Routing or Destination Options header too: their tables map no
-  tshark field), and so does a layer where tshark fills none of the mapped fields (the
-  segments tshark calls `http` because they continue an HTTP body);
+  table names tshark fields (Ethernet, VLAN, ARP, IPv4, IPv6 and its Hop-by-Hop, Routing,
+  Fragment and Destination Options headers, TCP, UDP, ICMP, ICMPv6, DNS with mDNS and
+  LLMNR, HTTP); the first other layer ends the record, and so does a layer where tshark
+  fills none of the mapped fields (the segments tshark calls `http` because they continue
+  an HTTP body);
 - in each layer, the fields with a tshark field; the n-th occurrence of a field goes to
   the n-th layer of its protocol, and a field whose count does not match the layers is
-  left out rather than guessed. A list of objects (`questions`) is written only when
-  every member of its objects has a tshark field (so not TCP options nor DNS records,
-  whose kinds and sections tshark's mapped fields do not say).
+  left out rather than guessed. A field naming several tshark fields takes the first the
+  frame has (HTTP's `version`: the request's or the response's). A list is written from
+  the table alone when every member of its objects has a tshark field (`questions`, a
+  Routing header's addresses), one object per occurrence;
+- TCP options, IPv6 options, DNS records and HTTP header fields, whose occurrences tshark
+  does not group by object, put back together by tshark_lists.py where tshark's own
+  kinds, lengths and counts say which value is whose (its docstring says how).
 
 The file-level record comes from capinfos (Wireshark's own reader): tshark prints no file
 header. tshark names no LINKTYPE, so the meta record and the frames carry none.
@@ -33,13 +37,14 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pcapkit_record as rec  # noqa: E402
+import tshark_lists as lists  # noqa: E402
 
 PREFERENCES = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
                "-o", "tcp.desegment_tcp_streams:FALSE",
                "-o", "tcp.relative_sequence_numbers:FALSE",
                "-o", "tcp.analyze_sequence_numbers:FALSE"]
-CORE = ("ethernet", "vlan", "arp", "ipv4", "ipv6", "ipv6_frag", "tcp", "udp", "icmp",
-        "icmpv6", "dns", "http")
+CORE = ("ethernet", "vlan", "arp", "ipv4", "ipv6", "hopopt", "ipv6_route", "ipv6_frag",
+        "ipv6_opts", "tcp", "udp", "icmp", "icmpv6", "dns", "http")
 # tshark protocols that carry another one's fields: mDNS and LLMNR are DNS (dns.*); an
 # 802.1ad tag is a VLAN tag whose fields tshark names otherwise (as tshark_diff.py S_TAG).
 S_TAG = {"vlan.priority": "ieee8021ad.priority", "vlan.dei": "ieee8021ad.dei",
@@ -58,6 +63,8 @@ def parser(types, relation):
         return lambda v: (int(v, 0) + 1) * 8
     if relation == "=len":
         return lambda v: len(v.replace(":", "")) // 2
+    if relation and relation[0] == "=":  # a flag tshark sets when the value is this word
+        return lambda v: relation[1:] if v in ("1", "True", "true") else None
     if kinds == {"int"}:
         return lambda v: int(v, 0)
     if kinds == {"bool"}:
@@ -65,27 +72,39 @@ def parser(types, relation):
     return lambda v: "" if v == "<Root>" else v  # tshark's name of the DNS root
 
 
+def sources(row):
+    """A table row's tshark fields, each with the parser of its values: "a, b /8" names
+    two fields, a suffix belonging to the name before it."""
+    out = []
+    for name in row["tshark"].split(","):
+        field, _, relation = name.strip().partition(" ")
+        out.append((field, parser(row["type"], relation or None)))
+    return out
+
+
 class Layer:
-    """One core protocol's mapped fields: (path, tshark field, parse), in table order."""
+    """One core protocol's table: `sources` maps each path with a tshark field to its
+    (field, parse) list; `rows` are those written one occurrence per layer (scalars, and
+    lists every member of which has a tshark field); `order` the top-level members."""
 
     def __init__(self, key, rows):
-        self.key, self.rows = key, []
+        self.key, self.sources, self.order = key, {}, []
         unmapped = set()
         for row in rows:
-            path, names = row["path"], row["tshark"]
-            if not names:
-                if "[]" in path and not path.endswith(("_name", ".error")):
-                    unmapped.add(path.split("[]")[0])
-                continue
-            relation = None
-            if names.split()[-1][0] in "/=":
-                names, relation = names.rsplit(" ", 1)
-            self.rows.append((path, names.split(",")[0].strip(), parser(row["type"], relation)))
+            path = row["path"]
+            top = path.split(".")[0].split("[]")[0]
+            if top not in self.order:
+                self.order.append(top)
+            if row["tshark"]:
+                self.sources[path] = sources(row)
+            elif "[]" in path and not path.endswith(("_name", ".error")):
+                unmapped.add(path.split("[]")[0])
         # Lists of objects whose members all have a tshark field: written, one object per
-        # occurrence. Other lists are left out (their positions are unknown).
-        self.rows = [r for r in self.rows if "[]" not in r[0] or
-                     (r[0].count("[]") == 1 and r[0].split("[]")[0] not in unmapped)]
-        self.proto = os.path.commonprefix([r[1].split(".") for r in self.rows])
+        # occurrence. Other lists are left to tshark_lists (or left out).
+        self.rows = [(p, s) for p, s in self.sources.items() if "[]" not in p or
+                     (p.count("[]") == 1 and p.split("[]")[0] not in unmapped)]
+        scalars = [s[0][0].split(".") for p, s in self.rows if "[]" not in p]
+        self.proto = os.path.commonprefix(scalars)
 
 
 def load_layers(tables):
@@ -104,19 +123,17 @@ def load_layers(tables):
 
 def renamed(base, rename):
     layer = Layer.__new__(Layer)
-    layer.key, layer.proto = base.key, base.proto
-    layer.rows = [(p, rename[t], f) for p, t, f in base.rows if t in rename]
+    layer.key, layer.proto, layer.order = base.key, base.proto, base.order
+    layer.rows = [(p, [(rename[t], f) for t, f in s if t in rename])
+                  for p, s in base.rows if any(t in rename for t, _ in s)]
+    layer.sources = dict(layer.rows)
     return layer
 
 
-def ek_name(field):
-    return field.replace(".", "_")
-
-
 def tshark_fields(layers):
-    names = [f for _, f in FRAME] + ["frame.encap_type"]
+    names = [f for _, f in FRAME] + ["frame.encap_type"] + lists.EXTRA_FIELDS
     for layer in layers.values():
-        names += [t for _, t, _ in layer.rows if t not in names]
+        names += [t for s in layer.sources.values() for t, _ in s if t not in names]
     return names
 
 
@@ -130,29 +147,31 @@ def put(obj, path, value):
 
 def fill(layer, values, index, instances):
     """The layer object for the index-th of `instances` layers of this protocol."""
-    obj, lists = {}, {}
-    for path, field, parse in layer.rows:
-        found = values.get(ek_name(field))
+    obj, heads = {}, {}
+    for path, srcs in layer.rows:
+        found = lists.values_of(values, srcs)
         if not found:
             continue
         if "[]" in path:
             if instances == 1:
-                head, member = path.split("[].")
-                lists.setdefault(head, {})[member] = [parse(v) for v in found]
+                head, _, member = path.partition("[]")
+                heads.setdefault(head, {})[member.lstrip(".")] = found
             continue
-        if len(found) == instances:
-            put(obj, path, parse(found[index]))
-    for head, members in lists.items():
-        counts = {len(v) for v in members.values()}
-        if len(counts) == 1:
+        if len(found) == instances and found[index] is not None:
+            put(obj, path, found[index])
+    for head, members in heads.items():
+        if list(members) == [""]:  # a list of plain values (addresses)
+            obj[head] = members[""]
+        elif len({len(v) for v in members.values()}) == 1:
             obj[head] = [dict(zip(members, items)) for items in zip(*members.values())]
     return obj
 
 
-def frame_stack(layers, values):
-    stack, seen = rec.Stack(), {}
+def chain_layers(layers, values):
+    """[(layer, object)] of the core layers of tshark's frame.protocols, in order, up to
+    the first other one or one where tshark fills none of the mapped fields."""
     chain = values.get("frame_protocols", [""])[0].split(":")
-    counts = {}
+    counts, seen, found = {}, {}, []
     for proto in chain:
         counts[proto] = counts.get(proto, 0) + 1
     for proto in chain:
@@ -166,7 +185,18 @@ def frame_stack(layers, values):
         obj = fill(layer, values, index, counts[proto])
         if not obj:
             break  # tshark names the protocol but fills none of its fields (HTTP body data)
-        stack.push(layer.key, obj)
+        if counts[proto] == 1 and layer.key in lists.BUILDERS:
+            obj.update(lists.BUILDERS[layer.key](layer, values, obj))
+        found.append((layer, obj))
+    return found
+
+
+def frame_stack(layers, values):
+    found = chain_layers(layers, values)
+    lists.ipv6_options(found, values)
+    stack = rec.Stack()
+    for layer, obj in found:
+        stack.push(layer.key, {k: obj[k] for k in layer.order if k in obj})
     return stack
 
 
@@ -183,7 +213,7 @@ def frame_time(values):
 def frame_head(values):
     head = []
     for member, field in FRAME[2:5]:
-        found = values.get(ek_name(field))
+        found = lists.raw(values, field)
         if found:
             head.append((member, int(found[0])))
     return head
