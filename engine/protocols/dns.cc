@@ -271,43 +271,47 @@ void Write(const LayerContext& l, Emitter& out) {
   {section "[].name", kText, "owner name (`\"\"` for the root)", "dns.resp.name"},              \
   {section "[].type", kInt, "record type", "dns.resp.type"},                                    \
   {section "[].type_name", kText, "`A`, `AAAA`, `MX`, … (with --names)", nullptr},              \
-  {section "[].class", kInt, "class, without mDNS's cache-flush bit", nullptr},                 \
+  {section "[].class", kInt, "class, without mDNS's cache-flush bit", "dns.resp.class"},        \
   {section "[].class_name", kText, "`IN`, `CH`, … (with --names)", nullptr},                    \
-  {section "[].cache_flush", kBool, "mDNS: true when the cache-flush bit is set", nullptr},     \
+  {section "[].cache_flush", kBool, "mDNS: true when the cache-flush bit is set",               \
+   "dns.resp.cache_flush"},                                                                     \
   {section "[].ttl", kInt, "time to live, seconds", "dns.resp.ttl"},                            \
   {section "[].data", kIpv4 | kIpv6 | kText | kHex,                                             \
    "A: IPv4; AAAA: IPv6; NS, CNAME, PTR: the name; MX: the exchange; SRV: the target; "         \
    "SOA: the primary server (mname); TXT, OPT (its options) and other types: hex", nullptr},    \
-  {section "[].preference", kInt, "MX: preference", nullptr},                                   \
-  {section "[].priority", kInt, "SRV: priority", nullptr},                                      \
-  {section "[].weight", kInt, "SRV: weight", nullptr},                                          \
-  {section "[].port", kInt, "SRV: port", nullptr},                                              \
+  {section "[].preference", kInt, "MX: preference", "dns.mx.preference"},                       \
+  {section "[].priority", kInt, "SRV: priority", "dns.srv.priority"},                           \
+  {section "[].weight", kInt, "SRV: weight", "dns.srv.weight"},                                 \
+  {section "[].port", kInt, "SRV: port", "dns.srv.port"},                                       \
   {section "[].txt", kList, "TXT: the character-strings", nullptr},                             \
-  {section "[].txt[]", kText, "a character-string", nullptr},                                   \
-  {section "[].rname", kText, "SOA: mailbox of the responsible person", nullptr},               \
-  {section "[].serial", kInt, "SOA: serial number", nullptr},                                   \
-  {section "[].refresh", kInt, "SOA: refresh interval, seconds", nullptr},                      \
-  {section "[].retry", kInt, "SOA: retry interval, seconds", nullptr},                          \
-  {section "[].expire", kInt, "SOA: expiry limit, seconds", nullptr},                           \
-  {section "[].minimum", kInt, "SOA: minimum (negative-caching) TTL, seconds", nullptr},        \
-  {section "[].udp_payload_size", kInt, "OPT: the sender's UDP payload size, bytes", nullptr},  \
-  {section "[].ext_rcode", kInt, "OPT: upper 8 bits of the extended rcode", nullptr},           \
-  {section "[].version", kInt, "OPT: EDNS version", nullptr},                                   \
-  {section "[].do", kBool, "OPT: DNSSEC OK", nullptr}
+  {section "[].txt[]", kText, "a character-string", "dns.txt"},                                 \
+  {section "[].rname", kText, "SOA: mailbox of the responsible person", "dns.soa.rname"},       \
+  {section "[].serial", kInt, "SOA: serial number", "dns.soa.serial_number"},                   \
+  {section "[].refresh", kInt, "SOA: refresh interval, seconds", "dns.soa.refresh_interval"},   \
+  {section "[].retry", kInt, "SOA: retry interval, seconds", "dns.soa.retry_interval"},         \
+  {section "[].expire", kInt, "SOA: expiry limit, seconds", "dns.soa.expire_limit"},            \
+  {section "[].minimum", kInt, "SOA: minimum (negative-caching) TTL, seconds",                  \
+   "dns.soa.minimum_ttl"},                                                                      \
+  {section "[].udp_payload_size", kInt, "OPT: the sender's UDP payload size, bytes",            \
+   "dns.rr.udp_payload_size"},                                                                  \
+  {section "[].ext_rcode", kInt, "OPT: upper 8 bits of the extended rcode",                     \
+   "dns.resp.ext_rcode"},                                                                       \
+  {section "[].version", kInt, "OPT: EDNS version", "dns.resp.edns0_version"},                  \
+  {section "[].do", kBool, "OPT: DNSSEC OK", "dns.resp.z.do"}
 // clang-format on
 
 constexpr FieldSpec kFields[] = {
-    {"length", kInt, "TCP only: the 2-byte length prefix, bytes", nullptr},
+    {"length", kInt, "TCP only: the 2-byte length prefix, bytes", "dns.length"},
     {"id", kInt, "transaction id", "dns.id"},
     {"qr", kBool, "a response", "dns.flags.response"},
     {"opcode", kInt, "kind of query (0 standard)", "dns.flags.opcode"},
     {"opcode_name", kText, "`QUERY`, `NOTIFY`, `UPDATE`, … (with --names)"},
-    {"aa", kBool, "authoritative answer", nullptr},
-    {"tc", kBool, "truncated", nullptr},
-    {"rd", kBool, "recursion desired", nullptr},
-    {"ra", kBool, "recursion available", nullptr},
-    {"ad", kBool, "authentic data", nullptr},
-    {"cd", kBool, "checking disabled", nullptr},
+    {"aa", kBool, "authoritative answer", "dns.flags.authoritative"},
+    {"tc", kBool, "truncated", "dns.flags.truncated"},
+    {"rd", kBool, "recursion desired", "dns.flags.recdesired"},
+    {"ra", kBool, "recursion available", "dns.flags.recavail"},
+    {"ad", kBool, "authentic data", "dns.flags.authenticated"},
+    {"cd", kBool, "checking disabled", "dns.flags.checkdisable"},
     {"rcode", kInt, "response code", "dns.flags.rcode"},
     {"rcode_name", kText, "`NOERROR`, `NXDOMAIN`, … (with --names)"},
     {"questions", kList, "question section", nullptr},

@@ -14,7 +14,7 @@ const Registration kRegistration("hopopt", [](Registry& r) {
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
          .write = WriteTlvOptionsHeader,
-         .fields = TlvOptionsHeaderFields(),
+         .fields = TlvOptionsHeaderFields(TlvOptionsHeader::kHopByHop),
          .summary = kTlvOptionsHeaderSummary},
         {{Table::kIpProto, 0}});
 });

@@ -144,10 +144,11 @@ void Write(const LayerContext& l, Emitter& out) {
 }
 
 constexpr FieldSpec kFields[] = {
-    {"type", kText, "`request` or `response`", nullptr},
+    {"type", kText, "`request` or `response`", "http.request =request, http.response =response"},
     {"method", kText, "request line: method", "http.request.method"},
     {"uri", kText, "request line: target", "http.request.uri"},
-    {"version", kText, "`HTTP/1.0` or `HTTP/1.1`, from the request or status line", nullptr},
+    {"version", kText, "`HTTP/1.0` or `HTTP/1.1`, from the request or status line",
+     "http.request.version, http.response.version"},
     {"status", kInt, "status line: status code", "http.response.code"},
     {"reason", kText, "status line: reason phrase", "http.response.phrase"},
     {"headers", kList, "the header fields as [name, value] pairs, in wire order", nullptr},

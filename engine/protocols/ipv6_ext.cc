@@ -1,5 +1,7 @@
 #include "engine/protocols/ipv6_ext.h"
 
+#include <array>
+
 namespace pcapkit::protocols {
 
 void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, const char* error) {
@@ -85,37 +87,45 @@ void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out) {
 
 namespace {
 
-constexpr FieldSpec kTlvOptionsHeaderFields[] = {
-    {"next", kInt, "next header", nullptr},
-    {"length", kInt, "bytes of the whole header", nullptr},
-    {"options", kList, "one entry per option", nullptr},
-    {"options[].type", kInt, "option type", nullptr},
-    {"options[].name", kText,
-     "Pad1, PadN, TunnelEncapLimit, RouterAlert, CALIPSO, QuickStart, RPL, Jumbo or HomeAddress "
-     "(absent for other types)",
-     nullptr},
-    {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
-    {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
-    {"options[].payload_len", kInt, "Jumbo: the jumbo payload length", nullptr},
-    {"options[].value", kInt, "RouterAlert: the value", nullptr},
-    {"options[].limit", kInt, "TunnelEncapLimit: the limit", nullptr},
-    {"options[].address", kIpv6, "HomeAddress: the home address", nullptr},
-    {"options[].doi", kInt, "CALIPSO: domain of interpretation", nullptr},
-    {"options[].compartment_len", kInt, "CALIPSO: bytes of the compartment bitmap", nullptr},
-    {"options[].sensitivity", kInt, "CALIPSO: sensitivity level", nullptr},
-    {"options[].checksum", kInt, "CALIPSO: checksum", nullptr},
-    {"options[].compartments", kHex, "CALIPSO: the compartment bitmap", nullptr},
-    {"options[].func", kInt, "QuickStart: function", nullptr},
-    {"options[].rate", kInt, "QuickStart: rate request or report", nullptr},
-    {"options[].qs_ttl", kInt, "QuickStart: TTL", nullptr},
-    {"options[].nonce", kInt, "QuickStart: nonce", nullptr},
-    {"options[].data", kHex, "RPL and other types: the value", nullptr},
-};
+// Hop-by-Hop and Destination Options differ only in tshark's names of their own two fields
+// (ipv6.hopopts.*, ipv6.dstopts.*); tshark names the options of both ipv6.opt.*.
+constexpr std::array<FieldSpec, 21> TlvFields(const char* tshark_next, const char* tshark_length) {
+  return {{
+      {"next", kInt, "next header", tshark_next},
+      {"length", kInt, "bytes of the whole header", tshark_length},
+      {"options", kList, "one entry per option", nullptr},
+      {"options[].type", kInt, "option type", "ipv6.opt.type"},
+      {"options[].name", kText,
+       "Pad1, PadN, TunnelEncapLimit, RouterAlert, CALIPSO, QuickStart, RPL, Jumbo or "
+       "HomeAddress (absent for other types)",
+       nullptr},
+      {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+      {"options[].len", kInt, "bytes of the value (not for Pad1)", "ipv6.opt.length"},
+      {"options[].payload_len", kInt, "Jumbo: the jumbo payload length", "ipv6.opt.jumbo"},
+      {"options[].value", kInt, "RouterAlert: the value", "ipv6.opt.router_alert"},
+      {"options[].limit", kInt, "TunnelEncapLimit: the limit", "ipv6.opt.tel"},
+      {"options[].address", kIpv6, "HomeAddress: the home address", "ipv6.opt.mipv6.home_address"},
+      {"options[].doi", kInt, "CALIPSO: domain of interpretation", nullptr},
+      {"options[].compartment_len", kInt, "CALIPSO: bytes of the compartment bitmap", nullptr},
+      {"options[].sensitivity", kInt, "CALIPSO: sensitivity level", nullptr},
+      {"options[].checksum", kInt, "CALIPSO: checksum", nullptr},
+      {"options[].compartments", kHex, "CALIPSO: the compartment bitmap", nullptr},
+      {"options[].func", kInt, "QuickStart: function", nullptr},
+      {"options[].rate", kInt, "QuickStart: rate request or report", nullptr},
+      {"options[].qs_ttl", kInt, "QuickStart: TTL", nullptr},
+      {"options[].nonce", kInt, "QuickStart: nonce", nullptr},
+      {"options[].data", kHex, "RPL and other types: the value", nullptr},
+  }};
+}
+
+constexpr auto kHopByHopFields = TlvFields("ipv6.hopopts.nxt", "ipv6.hopopts.len_oct");
+constexpr auto kDestinationFields = TlvFields("ipv6.dstopts.nxt", "ipv6.dstopts.len_oct");
 
 }  // namespace
 
-std::span<const FieldSpec> TlvOptionsHeaderFields() {
-  return kTlvOptionsHeaderFields;
+std::span<const FieldSpec> TlvOptionsHeaderFields(TlvOptionsHeader which) {
+  if (which == TlvOptionsHeader::kHopByHop) return kHopByHopFields;
+  return kDestinationFields;
 }
 
 const char* const kTlvOptionsHeaderSummary =

@@ -19,8 +19,9 @@ void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, 
 // next, length (bytes), options [{type, name?, len, data}].
 void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out);
 // What WriteTlvOptionsHeader writes, and a summary of it: Hop-by-Hop and Destination
-// Options share both.
-std::span<const FieldSpec> TlvOptionsHeaderFields();
+// Options share both (the field tables differ only in tshark's names).
+enum class TlvOptionsHeader { kHopByHop, kDestination };
+std::span<const FieldSpec> TlvOptionsHeaderFields(TlvOptionsHeader which);
 extern const char* const kTlvOptionsHeaderSummary;
 
 }  // namespace pcapkit::protocols

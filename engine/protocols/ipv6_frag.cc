@@ -23,7 +23,7 @@ void Write(const LayerContext& l, Emitter& out) {
 }
 
 constexpr FieldSpec kFields[] = {
-    {"next", kInt, "next header", nullptr},
+    {"next", kInt, "next header", "ipv6.fraghdr.nxt"},
     {"offset", kInt, "fragment offset in **bytes** (the wire's 8-byte units × 8)",
      "ipv6.fraghdr.offset /8"},
     {"mf", kBool, "more fragments", "ipv6.fraghdr.more"},

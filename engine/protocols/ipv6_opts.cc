@@ -14,7 +14,7 @@ const Registration kRegistration("ipv6_opts", [](Registry& r) {
          .layer = LayerLevel::kInternet,
          .dissect = Dissect,
          .write = WriteTlvOptionsHeader,
-         .fields = TlvOptionsHeaderFields(),
+         .fields = TlvOptionsHeaderFields(TlvOptionsHeader::kDestination),
          .summary = kTlvOptionsHeaderSummary},
         {{Table::kIpProto, 60}});
 });

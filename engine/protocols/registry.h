@@ -103,8 +103,10 @@ struct FieldSpec {
   // tshark's field holding the same value, for the differential test (several, comma-
   // separated, when tshark fills each); a suffix says how the two relate when they are
   // not equal: " /8" (tshark counts 8-byte units), " /8-1" (8-byte units minus one),
-  // " =control" (tshark's flag is set when the value is "control"), " =len" (tshark's field holds
-  // the bytes, pcapkit their number).
+  // " =control" (tshark's flag is set when the value is "control"; any other word the same
+  // way), " =len" (tshark's field holds the bytes, pcapkit their number). With several
+  // names, a suffix belongs to the name before it: "http.request =request, http.response
+  // =response".
   const char* tshark = nullptr;
   // Writes this member alone, as the layer's writer does (WriteMembers): a flat report
   // (-e) that selects only members having one calls those instead of the whole writer.

@@ -65,16 +65,43 @@ FRAME_FIELDS = [
 ]
 
 # How a table's tshark column relates the two values when they are not equal (the suffix
-# after the field names; docs/schema.md explains them).
+# after a field's name; docs/schema.md explains them). Any other "=word" is a flag tshark
+# sets when pcapkit's value is that word (flag_of).
 RELATIONS = {
     "/8": lambda v: v // 8,  # tshark counts 8-byte units
     "/8-1": lambda v: v // 8 - 1,  # 8-byte units, minus one
-    "=control": lambda v: 1 if v == "control" else 0,  # tshark's flag: "is it control"
     "=len": None,  # tshark's field is the bytes, pcapkit's their number (parser_for)
 }
 
+
+def flag_of(relation):
+    """"=control": tshark's flag is 1 when pcapkit's value is "control"."""
+    word = relation[1:]
+    return lambda v: 1 if v == word else 0
+
+
+def transform_for(relation):
+    if relation in RELATIONS:
+        return RELATIONS[relation]
+    return flag_of(relation) if relation and relation[0] == "=" else None
+
+
+def columns(column):
+    """(tshark field, relation or None) of each name of a table's tshark column: "a, b /8"
+    names two fields, a suffix belonging to the name before it."""
+    out = []
+    for name in column.split(","):
+        field, _, relation = name.strip().partition(" ")
+        out.append((field, relation or None))
+    return out
+
 # tshark's display of values pcapkit writes plainly.
-DISPLAY = {"dns.qry.name": root_name, "dns.resp.name": root_name}
+DISPLAY = {"dns.qry.name": root_name, "dns.resp.name": root_name,
+           "dns.soa.rname": root_name}
+
+# Booleans pcapkit writes only when true (docs/schema.md: "true when ... is set"), where
+# tshark gives every record its value: tshark's false ones are not compared.
+WHEN_TRUE = {"dns.resp.cache_flush"}
 
 # Lists whose objects nest further lists of the same name, compared depth first as tshark
 # lists them (DHCPv6's options inside IA_NA, IA_PD...).
@@ -86,10 +113,10 @@ S_TAG = {"vlan.priority": "ieee8021ad.priority", "vlan.dei": "ieee8021ad.dei",
 
 
 def parser_for(types, relation):
-    if relation == "=control":
-        return to_int
     if relation == "=len":
         return hex_len
+    if relation and relation[0] == "=":
+        return to_int  # a flag
     kinds = set(types.split("|"))
     if kinds == {"int"}:
         return to_int
@@ -112,18 +139,14 @@ def load_fields(binary):
         for row in protocol["fields"]:
             if not row["tshark"]:
                 continue
-            names, relation = row["tshark"], None
-            if names.split()[-1][0] in "/=":
-                names, relation = names.rsplit(" ", 1)
             path = row["path"]
             for prefix in (p for k, p in NESTED_LISTS if k == key):
                 path = path.replace(prefix + ".", prefix + "*.")
-            for tf in names.replace(" ", "").split(","):
-                tf = tf.strip()
+            for tf, relation in columns(row["tshark"]):
                 if tf in specs:
                     specs[tf][0] += "+" + path
                     continue
-                transform = RELATIONS.get(relation) or DISPLAY.get(tf)
+                transform = transform_for(relation) or DISPLAY.get(tf)
                 specs[tf] = [path, tf, parser_for(row["type"], relation), transform]
                 order.append(tf)
         if order:
@@ -332,6 +355,8 @@ def compare_file(binary, corpus, rel, fields):
             key, path_, tf, parse, transform = SPECS[j]
             mine = ours_vals.get(tf, [])
             theirs_v = row.get(tf, [])
+            if tf in WHEN_TRUE:
+                theirs_v = [v for v in theirs_v if to_bool(v)]
             if (mine or theirs_v) and not_comparable(rec, tf):
                 stats[key][2] += max(len(mine), len(theirs_v))
                 continue
