@@ -4,14 +4,15 @@ scapy and tshark against pcapkit's own dissection.
 
 For each engine, on a handful of corpus captures chosen for what issue 16 names (Ethernet,
 VLAN and QinQ, ARP, IPv6 with extension headers, IPv4 and IPv6 fragments, TCP options,
-ICMP errors, DNS, HTTP) and on the tests' own sample capture, runs the adapter directly
-(the system Python, which has Debian's python3-dpkt and python3-scapy; tshark's adapter
-reads `pcapkit fields --json` on stdin) and `pcapkit extract -f ndjson`, then compares,
-frame by frame, every leaf the adapter wrote with pcapkit's value at the same path. An
-adapter writes only what its tool dissects, so pcapkit having more is expected; a leaf
-the adapter wrote that pcapkit lacks or holds another value for is a difference, failing
-the test unless EXPLAINED gives its reason. `protocols` agrees when the adapter's layers
-are the first of pcapkit's; `time` when it is the same instant.
+ICMP errors, DNS, HTTP), with a few more for the options, routing headers and DNS records
+tshark's adapter puts together, and on the tests' own sample capture, runs the adapter
+directly (the system Python, which has Debian's python3-dpkt and python3-scapy; tshark's
+adapter reads `pcapkit fields --json` on stdin) and `pcapkit extract -f ndjson`, then
+compares, frame by frame, every leaf the adapter wrote with pcapkit's value at the same
+path. An adapter writes only what its tool dissects, so pcapkit having more is expected; a
+leaf the adapter wrote that pcapkit lacks or holds another value for is a difference,
+failing the test unless EXPLAINED gives its reason. `protocols` agrees when the adapter's
+layers are the first of pcapkit's; `time` when it is the same instant.
 
 Every adapter line is also checked against the contract: one key per object, `meta`
 first with its members, frames numbered in order, an `error` only last. Prints the
@@ -52,6 +53,14 @@ CAPTURES = [
     "app/http/TwoHttpRequests.pcap",  # HTTP requests
     "app/http/one_http_stream_fin.pcap",  # HTTP request and response
     "malformed/file_bad_caplen_tls_DER.pcap",  # the capture breaks off at record 7
+    "tcp/option-sack.pcap",  # SACK blocks, options ending in EOL and its padding
+    "tcp/option-27.pcap",  # User Timeout, an option pcapkit does not name (27)
+    "tcp/mptcp-aa-v1.pcap",  # MPTCP options
+    "ipv6/ipv6-srh-ext-header.pcap",  # a Segment Routing Header
+    "ipv6/ipv6-mobile-hoa.pcap",  # a Home Address destination option
+    "ipv6/ipv6-mobile-routing.pcap",  # a type 2 Routing header
+    "app/dns/mdns.pcap",  # mDNS records with the cache-flush bit
+    "app/dns/dns_tcp.pcap",  # DNS over TCP (its length prefix), NS and SOA records
 ]
 
 # (engine, capture, field) -> why the engine's value differs from pcapkit's by design or
