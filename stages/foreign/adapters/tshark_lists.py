@@ -33,24 +33,34 @@ HEADER_LINES = ("http.request.line", "http.response.line")
 # Fields the lists need that no table row names: asked of tshark too.
 EXTRA_FIELDS = [SACK_COUNT, *(f for _, f in SECTIONS), *DATA.values(), *HEADER_LINES]
 
-OPT = 41  # the EDNS pseudo-record: no class nor TTL, its own members instead
-# (member, the records that carry it), in the order pcapkit writes a record's members.
+
+def type_is(*types):
+    return lambda record: record["type"] in types
+
+
+def kind_is(*kinds):
+    return lambda option: option["kind"] in kinds
+
+
+def not_opt(record):
+    return record["type"] != OPT
+
+
+OPT, MX, SRV, SOA = 41, 15, 33, 6  # OPT: EDNS's pseudo-record, without class nor TTL
+# (member, the records that carry it), in the order pcapkit writes a record's members;
+# `data` comes from a field per record type (DATA).
 RECORD_MEMBERS = [
-    ("class", lambda r: r["type"] != OPT), ("cache_flush", lambda r: r["type"] != OPT),
-    ("ttl", lambda r: r["type"] != OPT), ("data", None),
-    ("preference", lambda r: r["type"] == 15),
-    *((m, lambda r: r["type"] == 33) for m in ("priority", "weight", "port")),
-    *((m, lambda r: r["type"] == 6)
-      for m in ("rname", "serial", "refresh", "retry", "expire", "minimum")),
-    *((m, lambda r: r["type"] == OPT) for m in ("udp_payload_size", "ext_rcode", "version", "do")),
+    ("class", not_opt), ("cache_flush", not_opt), ("ttl", not_opt), ("data", None),
+    ("preference", type_is(MX)),
+    *((m, type_is(SRV)) for m in ("priority", "weight", "port")),
+    *((m, type_is(SOA)) for m in ("rname", "serial", "refresh", "retry", "expire", "minimum")),
+    *((m, type_is(OPT)) for m in ("udp_payload_size", "ext_rcode", "version", "do")),
 ]
 MP_CAPABLE, DSS = 0, 2
 # (member, the TCP options that carry it), in pcapkit's order of an option's members.
 TCP_MEMBERS = [
-    ("mss", lambda o: o["kind"] == 2), ("shift", lambda o: o["kind"] == 3),
-    ("tsval", lambda o: o["kind"] == 8), ("tsecr", lambda o: o["kind"] == 8),
-    ("granularity", lambda o: o["kind"] == 28), ("timeout", lambda o: o["kind"] == 28),
-    ("subtype", lambda o: o["kind"] == 30),
+    ("mss", kind_is(2)), ("shift", kind_is(3)), ("tsval", kind_is(8)), ("tsecr", kind_is(8)),
+    ("granularity", kind_is(28)), ("timeout", kind_is(28)), ("subtype", kind_is(30)),
     ("version", lambda o: o.get("subtype") == MP_CAPABLE),
     ("flags", lambda o: o.get("subtype") in (MP_CAPABLE, DSS)),
 ]
