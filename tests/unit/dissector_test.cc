@@ -30,7 +30,7 @@ Packet UdpOverIpv4(const Bytes& payload = {'h', 'i'}) {
 
 // `inner` behind an Ethernet header.
 Bytes EthernetFrame(const Packet& inner) {
-  return (Packet({Ethernet{}}) / inner).Build();
+  return (Ethernet{} / inner).Build();
 }
 
 TEST(Ethernet, FieldsAndChain) {

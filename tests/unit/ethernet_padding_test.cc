@@ -55,7 +55,7 @@ TEST(EthernetPadding, PaddingIsWhateverTheSenderPutThere) {
 
 TEST(EthernetPadding, ShortTcpAckIsPaddedAfterTheIpDatagram) {
   Packet ack = Ipv4Tcp("10.0.0.1", "10.0.0.2", 40000, 80, 1, 1, kAck);  // 40 bytes
-  json r = DissectFrame(Padded((Packet({Ethernet{}}) / ack).Build(), 6, 0xee), 1, WithPayload());
+  json r = DissectFrame(Padded((Ethernet{} / ack).Build(), 6, 0xee), 1, WithPayload());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:TCP");
   EXPECT_EQ(r["ethernet"]["padding"], json({{"len", 6}, {"data", "eeeeeeeeeeee"}}));
   EXPECT_FALSE(r["ethernet"]["ipv4"]["tcp"].contains("raw"));
@@ -98,8 +98,8 @@ TEST(EthernetPadding, AFrameShorterThanTheMinimumWasNotPadded) {
 }
 
 TEST(EthernetPadding, NoPaddingNoMember) {
-  json r = DissectFrame(
-      (Packet({Ethernet{}}) / Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, Bytes(40, 'x'))).Build());
+  json r =
+      DissectFrame((Ethernet{} / Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, Bytes(40, 'x'))).Build());
   EXPECT_EQ(r["protocols"], "Ethernet:IPv4:UDP:Raw");
   EXPECT_FALSE(r["ethernet"].contains("padding"));
   EXPECT_FALSE(r["ethernet"].contains("trailer"));
