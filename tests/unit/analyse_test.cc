@@ -24,7 +24,7 @@ const char* kC = "10.0.0.1";
 const char* kS = "10.0.0.2";
 
 CapturedFrame At(uint32_t sec, const Packet& ip) {
-  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec};
+  return {.data = (Ethernet{} / ip).Build(), .sec = sec};
 }
 Bytes B(const std::string& s) {
   return Bytes(s.begin(), s.end());

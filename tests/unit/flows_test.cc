@@ -24,7 +24,7 @@ using nlohmann::json;
 
 // A frame carried over Ethernet, at `sec` seconds and `usec` microseconds.
 CapturedFrame At(uint32_t sec, const Packet& ip, uint32_t usec = 0) {
-  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec, .nsec = usec * 1000};
+  return {.data = (Ethernet{} / ip).Build(), .sec = sec, .nsec = usec * 1000};
 }
 
 Packet UdpPacket(const char* src, const char* dst, uint16_t sport, uint16_t dport,

@@ -18,7 +18,7 @@ const char* kC = "10.0.0.1";
 const char* kS = "10.0.0.2";
 
 CapturedFrame At(uint32_t sec, const Packet& ip) {
-  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec};
+  return {.data = (Ethernet{} / ip).Build(), .sec = sec};
 }
 CapturedFrame Client(uint32_t sec, uint32_t seq, uint8_t flags, const std::string& data = "") {
   return At(sec, Ipv4Tcp(kC, kS, 40000, 80, seq, 5001, flags, Bytes(data.begin(), data.end())));

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 // An IPv4 packet over Ethernet at `sec` seconds and `usec` microseconds.
 CapturedFrame At(uint32_t sec, uint32_t usec, const Packet& ip) {
-  return {.data = (Packet({Ethernet{}}) / ip).Build(), .sec = sec, .nsec = usec * 1000};
+  return {.data = (Ethernet{} / ip).Build(), .sec = sec, .nsec = usec * 1000};
 }
 
 Packet Udp4(const char* src, const char* dst, uint16_t sport, uint16_t dport) {
