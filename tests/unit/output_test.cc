@@ -15,13 +15,17 @@
 
 #include "engine/io/byte_source.h"
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 using nlohmann::json;
+using testutil::Endian;
+using testutil::PcapngBlocks;
 using testutil::RunCli;
+using testutil::WriteTemp;
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,22 +41,18 @@ std::vector<json> Lines(const std::string& text) {
   return testutil::NdjsonLines(text);
 }
 
-// Frames 1..n alternate TCP, UDP, ARP.
-std::vector<Record> Mixed(int n) {
-  std::vector<Record> r;
+// Frames 1..n alternate TCP, UDP, ARP, a second and a millisecond apart.
+std::vector<CapturedFrame> Mixed(int n) {
+  std::vector<CapturedFrame> r;
   for (int i = 0; i < n; ++i) {
-    Bytes frame;
-    if (i % 3 == 0) {
-      Ipv4Spec ip;
-      ip.protocol = 6;
-      frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp({}, {'t'})));
-    } else if (i % 3 == 1) {
-      Ipv4Spec ip;
-      frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Udp(53, 4000, {'u'})));
-    } else {
-      frame = Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2"));
-    }
-    r.push_back({frame, uint32_t(1600000000 + i), uint32_t(i * 1000)});
+    Packet frame;
+    if (i % 3 == 0)
+      frame = Ethernet{} / Ipv4{} / Tcp{.dstport = 80} / Bytes{'t'};
+    else if (i % 3 == 1)
+      frame = Ethernet{} / Ipv4{} / Udp{.srcport = 53, .dstport = 4000} / Bytes{'u'};
+    else
+      frame = Ethernet{} / Arp{.oper = 1};
+    r.push_back({.data = frame.Build(), .sec = 1600000000 + i, .nsec = uint32_t(i) * 1000000});
   }
   return r;
 }
@@ -68,7 +68,7 @@ struct TempDir {
 
 TEST(Files, OneDocumentPerRecordNamedWithoutDoubleDots) {
   TempDir dir;
-  std::string in = WriteTemp(PcapFile({}, Mixed(3)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Mixed(3)), ".pcap");
   auto r = RunCli({"extract", in, "-F", "-j", "-o", dir.path + "/frames", "-v"});
   ASSERT_EQ(r.status, 0) << r.err;
   std::set<std::string> names;
@@ -100,8 +100,8 @@ TEST(Files, OneDocumentPerRecordNamedWithoutDoubleDots) {
 // a folder that is not empty is refused, and --force empties it first.
 TEST(Files, AFolderNotEmptyIsRefusedOrEmptiedWithForce) {
   TempDir dir;
-  std::string six = WriteTemp(PcapFile({}, Mixed(6)), ".pcap");
-  std::string two = WriteTemp(PcapFile({}, Mixed(2)), ".pcap");
+  std::string six = WriteTemp(PcapFile(Mixed(6)), ".pcap");
+  std::string two = WriteTemp(PcapFile(Mixed(2)), ".pcap");
   std::string out = dir.path + "/frames";
   ASSERT_EQ(RunCli({"extract", six, "-F", "-f", "ndjson", "-o", out}).status, 0);
   auto again = RunCli({"extract", two, "-F", "-f", "ndjson", "-o", out});
@@ -118,11 +118,9 @@ TEST(Files, AFolderNotEmptyIsRefusedOrEmptiedWithForce) {
 
 TEST(Capture, PcapRoundTripKeepsBytesAndTimes) {
   TempDir dir;
-  PcapSpec ns;
-  ns.nanosecond = true;
-  std::vector<Record> records = Mixed(6);
-  records[2].frac = 999999999;
-  std::string in = WriteTemp(PcapFile(ns, records), ".pcap");
+  std::vector<CapturedFrame> records = Mixed(6);
+  records[2].nsec = 999999999;
+  std::string in = WriteTemp(PcapFile(records, {.nanosecond = true}), ".pcap");
   for (std::vector<std::string> extra : {std::vector<std::string>{}, {"--byteorder", "big"}}) {
     std::string out = dir.path + "/out.pcap";
     std::vector<std::string> args{"extract", in, "-o", out};
@@ -146,9 +144,10 @@ TEST(Capture, PcapRoundTripKeepsBytesAndTimes) {
 
 TEST(Capture, PcapRefusesSeveralLinkTypesPcapngKeepsThem) {
   TempDir dir;
-  PcapngWriter w;
+  PcapngBlocks w;
   w.Section(Endian::kLittle).Interface(1).Interface(101, 0, 9);
-  w.Enhanced(0, 5, Mixed(1)[0].data).Enhanced(1, 7000000001ull, Ipv4({}, Udp(1, 2, {})));
+  w.Enhanced(0, 5, Mixed(1)[0].data)
+      .Enhanced(1, 7000000001ull, (Ipv4{} / Udp{.srcport = 1, .dstport = 2}).Build());
   std::string in = WriteTemp(w.bytes(), ".pcapng");
   auto pcap = RunCli({"extract", in, "-f", "pcap", "-o", dir.path + "/a.pcap"});
   EXPECT_EQ(pcap.status, 2);
@@ -165,7 +164,7 @@ TEST(Capture, PcapRefusesSeveralLinkTypesPcapngKeepsThem) {
 }
 
 TEST(Selection, FilterFramesAndCount) {
-  std::string in = WriteTemp(PcapFile({}, Mixed(30)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Mixed(30)), ".pcap");
   auto tcp = Lines(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "tcp"}).out);
   ASSERT_EQ(tcp.size(), 10u);
   EXPECT_EQ(tcp[1]["number"], 4);  // numbers stay those of the capture
@@ -199,7 +198,7 @@ TEST(Selection, FilterFramesAndCount) {
 }
 
 TEST(Selection, CountStopsReadingBeforeALaterFault) {
-  Bytes file = PcapFile({}, Mixed(10));
+  Bytes file = PcapFile(Mixed(10));
   file.resize(file.size() - 4);
   std::string in = WriteTemp(file, ".pcap");
   auto r = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--count", "3"});
@@ -209,7 +208,7 @@ TEST(Selection, CountStopsReadingBeforeALaterFault) {
 
 TEST(Robust, ACorruptCaptureLeavesAValidReportAndSaysWhatWasWritten) {
   TempDir dir;
-  Bytes file = PcapFile({}, Mixed(5));
+  Bytes file = PcapFile(Mixed(5));
   file.resize(file.size() - 4);
   std::string in = WriteTemp(file, ".pcap");
   for (const char* fmt : {"json", "plist", "txt", "pcap"}) {  // by extension
@@ -252,7 +251,7 @@ TEST(Robust, SigintWritesWhatWasReadAndClosesTheReport) {
   TempDir dir;
   std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.json";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  Bytes file = PcapFile({}, Mixed(40));
+  Bytes file = PcapFile(Mixed(40));
   size_t half = 24 + (file.size() - 24) / 2;
   pid_t pid = ExtractFromFifo(fifo, out);
   int fd = open(fifo.c_str(), O_WRONLY);
@@ -282,7 +281,7 @@ TEST(Robust, SigintOnAQuietPipeStopsWithinASecond) {
   TempDir dir;
   std::string fifo = dir.path + "/in.fifo", out = dir.path + "/out.ndjson";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  Bytes file = PcapFile({}, Mixed(10));
+  Bytes file = PcapFile(Mixed(10));
   pid_t pid = ExtractFromFifo(fifo, out);
   int fd = open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
@@ -311,22 +310,22 @@ TEST(Robust, SigintOnAQuietPipeStopsWithinASecond) {
 // golden file. PCAPKIT_UPDATE_GOLDEN=1 rewrites the file and fails: review its diff, commit
 // it, and run again without the variable, which is the only run that can pass.
 TEST(Tree, GoldenLayout) {
-  PcapngWriter w;
+  PcapngBlocks w;
   w.Section(Endian::kLittle, {{1, Bytes{'A', ' ', 'c', 'o', 'm', 'm', 'e', 'n', 't', ' ', 'l', 'o',
                                         'n', 'g', 'e', 'r', ' ', 't', 'h', 'a', 'n', ' ', 'f', 'o',
                                         'r', 't', 'y', ' ', 'c', 'h', 'a', 'r', 'a', 'c', 't', 'e',
                                         'r', 's', ',', ' ', 'w', 'r', 'a', 'p', 'p', 'e', 'd'}}})
       .Interface(1, 65535, 6, 0, "eth0");
-  TcpSpec t;
-  t.options = {2, 4, 5, 0xb4, 1, 3, 3, 7};
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  ip.options = {0x94, 4, 0, 0};
-  w.Enhanced(
-      0, 1600000000123456ull,
-      Ethernet(kMacB, kMacA, 0x8100, Vlan(3, true, 42, 0x0800, Ipv4(ip, Tcp(t, Bytes(20, 0x41))))));
-  w.Enhanced(0, 1600000001000000ull,
-             Ethernet(kMacB, kMacA, 0x0806, Arp(2, kMacA, "10.0.0.1", kMacB, "10.0.0.2")));
+  // The golden file holds the IPv4 id and TCP checksum given here.
+  Packet tcp =
+      Ethernet{} / Vlan{.pcp = 3, .dei = true, .vid = 42} /
+      Ipv4{.id = 0x1234, .options = {{.kind = 0x94, .data = {0, 0}}}} /
+      Tcp{.dstport = 80,
+          .options = {{.kind = 2, .data = {5, 0xb4}}, {.kind = 1}, {.kind = 3, .data = {7}}},
+          .checksum = 0xbeef} /
+      Bytes(20, 0x41);
+  w.Enhanced(0, 1600000000123456ull, tcp.Build());
+  w.Enhanced(0, 1600000001000000ull, (Ethernet{} / Arp{.oper = 2, .tha = kMacB}).Build());
   pcapkit::ExtractOptions o;
   o.payload = true;
   std::string tree = testutil::RawReport(w.bytes(), pcapkit::OutputFormat::kTree, o);
@@ -345,7 +344,7 @@ TEST(Tree, GoldenLayout) {
 namespace {
 
 TEST(Selection, TheApiIteratorSelectsAsTheCliDoes) {
-  std::string in = WriteTemp(PcapFile({}, Mixed(30)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Mixed(30)), ".pcap");
   pcapkit::ExtractOptions o;
   o.input = in;
   o.filter = "udp";
@@ -383,7 +382,7 @@ std::string Decompress(const std::string& packed) {
 // extension inside; the bytes once decompressed are those of the plain report.
 TEST(Compressed, ReportsEndingInGzOrZstAreCompressed) {
   TempDir dir;
-  std::string in = WriteTemp(PcapFile({}, Mixed(300)), ".pcap");
+  std::string in = WriteTemp(PcapFile(Mixed(300)), ".pcap");
   auto plain = RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-q"});
   ASSERT_EQ(plain.status, 0) << plain.err;
   for (const char* name : {"r.ndjson.gz", "r.ndjson.zst", "R.NDJSON.GZ"}) {
