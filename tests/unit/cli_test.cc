@@ -10,19 +10,22 @@
 #include <span>
 #include <sstream>
 
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/options.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 using nlohmann::json;
 using testutil::RunCli;
+using testutil::TcpFrames;
+using testutil::WriteTemp;
 
 namespace {
 
 std::string Capture(int n = 3) {
-  return WriteTemp(PcapFile({}, TcpFrames(n)), ".pcap");
+  return WriteTemp(PcapFile(TcpFrames(n)), ".pcap");
 }
 
 std::vector<json> Lines(const std::string& text) {
@@ -142,7 +145,7 @@ TEST(Cli, MissingFileIsAnInputErrorNamingIt) {
 }
 
 TEST(Cli, TruncatedCaptureWritesEveryEarlierFrameThenFails) {
-  Bytes file = PcapFile({}, TcpFrames(5));
+  Bytes file = PcapFile(TcpFrames(5));
   file.resize(file.size() - 3);
   std::string in = WriteTemp(file, ".pcap");
   auto r = RunCli({"extract", in, "-o", "-", "-f", "ndjson"});
@@ -185,7 +188,7 @@ TEST(Cli, LayerAndProtocolStops) {
 }
 
 TEST(Cli, EveryEngineWritesTheSameReport) {
-  std::string in = WriteTemp(PcapFile({}, TcpFrames(500)), ".pcap");
+  std::string in = WriteTemp(PcapFile(TcpFrames(500)), ".pcap");
   auto seq = RunCli({"extract", in, "-o", "-", "-f", "json"});
   ASSERT_EQ(seq.status, 0) << seq.err;
   for (const char* engine : {"server", "pipeline", "default"}) {
@@ -240,15 +243,10 @@ TEST(Cli, PeakMemoryDoesNotGrowWithTheCapture) {
   GTEST_SKIP() << "SKIP: resident size is meaningless under AddressSanitizer";
 #endif
   auto make = [](size_t bytes) {
-    std::vector<Record> frames;
-    Bytes payload(1400, 0x61);
-    TcpSpec t;
-    Ipv4Spec ip;
-    ip.protocol = 6;
-    Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, payload)));
+    Bytes frame = (Ethernet{} / Ipv4{} / Tcp{.dstport = 80} / Bytes(1400, 0x61)).Build();
     size_t n = bytes / (frame.size() + 16);
-    Bytes file = PcapFile({}, {});
-    Bytes rec = PcapFile({}, {{frame}});
+    Bytes file = PcapFile({});
+    Bytes rec = PcapFile({{.data = frame}});
     rec.erase(rec.begin(), rec.begin() + 24);
     file.reserve(24 + n * rec.size());
     for (size_t i = 0; i < n; ++i) file.insert(file.end(), rec.begin(), rec.end());
@@ -272,32 +270,22 @@ TEST(Cli, PeakMemoryDoesNotGrowWithTheCapture) {
 namespace {
 
 std::string ReassemblyCapture() {
-  std::vector<Record> r;
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  TcpSpec syn;
-  syn.seq = 99;
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {})))});
-  TcpSpec a = syn;
-  a.flags = 0x18;
-  a.seq = 100;
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(a, Bytes(10, 'a'))))});
-  a.seq = 120;  // bytes 110-119 never come
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(a, Bytes(10, 'c'))))});
-  // A UDP datagram in two fragments, and one whose last fragment is missing.
-  Bytes udp = Udp(53, 53, Bytes(100, 'u'));
-  Ipv4Spec f;
-  f.id = 7;
-  f.mf = true;
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 56)))});
-  f.mf = false;
-  f.offset_bytes = 56;
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin() + 56, udp.end())))});
-  f.id = 8;
-  f.mf = true;
-  f.offset_bytes = 0;
-  r.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 56)))});
-  return WriteTemp(PcapFile({}, r), ".pcap");
+  std::vector<Packet> p;
+  p.push_back(Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = 99, .flags = kSyn});
+  p.push_back(Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = 100, .flags = kPsh | kAck} /
+              Bytes(10, 'a'));
+  // Bytes 110-119 never come.
+  p.push_back(Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = 120, .flags = kPsh | kAck} /
+              Bytes(10, 'c'));
+  // A UDP datagram (108 bytes) in two fragments, and one whose last fragment is missing.
+  auto datagram = [](uint16_t id) {
+    return Ethernet{} / Ipv4{.id = id} / Udp{.srcport = 53, .dstport = 53} / Bytes(100, 'u');
+  };
+  for (const Packet& f : Fragment(datagram(7), {{0, 56}, {56, 52}})) p.push_back(f);
+  p.push_back(Fragment(datagram(8), {{0, 56}}).at(0));
+  std::vector<CapturedFrame> r;
+  for (const Packet& packet : p) r.push_back({.data = packet.Build()});
+  return WriteTemp(PcapFile(r), ".pcap");
 }
 
 TEST(Cli, ReassembleWritesRecordsThenTheSummary) {
