@@ -10,10 +10,12 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
-#include "testing/packet_builder.h"
+#include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
 #include "testing/require.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using testutil::WriteTemp;
 
 namespace {
 
@@ -69,41 +71,38 @@ RunResult Extract(const std::string& input, pcapkit::OutputFormat format,
 
 // A mixed capture large enough for hundreds of batches at a small batch size.
 std::string MixedCapture(size_t frames) {
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   for (size_t i = 0; i < frames; ++i) {
     Bytes frame;
     switch (i % 5) {
-      case 0: {
-        TcpSpec t;
-        t.seq = uint32_t(i);
-        t.options = {2, 4, 5, 0xb4};
-        Ipv4Spec ip;
-        ip.protocol = 6;
-        frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(i % 200, 'a'))));
+      case 0:
+        frame =
+            (Ethernet{} / Ipv4{} /
+             Tcp{.dstport = 80, .seq = uint32_t(i), .options = {{.kind = 2, .data = {5, 0xb4}}}} /
+             Bytes(i % 200, 'a'))
+                .Build();
         break;
-      }
-      case 1: {
-        Ipv6Spec s;
-        frame = Ethernet(kMacB, kMacA, 0x86dd, Ipv6(s, Udp(uint16_t(i), 53, Bytes(i % 90, 'b'))));
+      case 1:
+        frame =
+            (Ethernet{} / Ipv6{} / Udp{.srcport = uint16_t(i), .dstport = 53} / Bytes(i % 90, 'b'))
+                .Build();
         break;
-      }
       case 2:
-        frame = Ethernet(kMacB, kMacA, 0x0806, Arp(1, kMacA, "10.0.0.1", Mac{}, "10.0.0.2"));
+        frame = (Ethernet{} / Arp{.oper = 1}).Build();
         break;
-      case 3: {
-        Ipv4Spec ip;
-        ip.protocol = 1;
-        frame = Ethernet(
-            kMacB, kMacA, 0x8100,
-            Vlan(1, false, uint16_t(i % 4000), 0x0800, Ipv4(ip, Icmp(8, 0, uint32_t(i), {}))));
+      case 3:
+        frame = (Ethernet{} / Vlan{.pcp = 1, .vid = uint16_t(i % 4000)} / Ipv4{} /
+                 Icmp{.type = 8, .rest = uint32_t(i)})
+                    .Build();
         break;
-      }
       default:
         frame = Bytes(i % 13, 0xee);  // too short for Ethernet: raw with an error
     }
-    records.push_back({frame, uint32_t(1600000000 + i), uint32_t(i % 1000000)});
+    records.push_back({.data = frame,
+                       .sec = int64_t(1600000000 + i),
+                       .nsec = uint32_t(i % 1000000) * 1000});  // i % 10^6 µs
   }
-  return WriteTemp(PcapFile({}, records), ".pcap");
+  return WriteTemp(PcapFile(records), ".pcap");
 }
 
 // The corpus captures MANIFEST.tsv lists, read in place; empty when the corpus is absent.
@@ -272,46 +271,36 @@ std::string StatefulReport(const std::string& input, pcapkit::Strategy strategy,
 
 // Interleaved TCP connections with reordered segments, and fragmented UDP datagrams.
 std::string ConversationCapture(size_t connections) {
-  std::vector<Record> records;
-  uint32_t t = 1600000000;
+  std::vector<CapturedFrame> records;
+  int64_t t = 1600000000;
   for (size_t c = 0; c < connections; ++c) {
-    Ipv4Spec ip;
-    ip.protocol = 6;
     std::string client = "10.9." + std::to_string(c / 200) + "." + std::to_string(c % 200 + 1);
-    ip.src = client.c_str();
-    TcpSpec syn;
-    syn.sport = uint16_t(20000 + c);
-    syn.seq = uint32_t(c * 7919);
-    syn.flags = 0x02;
-    records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(syn, {}))), t++, 0});
+    Ipv4 ip{.src = client};
+    Tcp syn{
+        .srcport = uint16_t(20000 + c), .dstport = 80, .seq = uint32_t(c * 7919), .flags = kSyn};
+    records.push_back({.data = (Ethernet{} / ip / syn).Build(), .sec = t++});
     for (uint32_t k = 0; k < 6; ++k) {
       uint32_t j = (k % 2 == 0 && k + 1 < 6) ? k + 1 : (k % 2 ? k - 1 : k);  // swap pairs
-      TcpSpec d = syn;
-      d.flags = 0x18;
+      Tcp d = syn;
+      d.flags = kPsh | kAck;
       d.seq = syn.seq + 1 + j * 120;
       records.push_back(
-          {Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(d, Bytes(120, uint8_t('a' + j))))), t++, 0});
-      if (k == 2) {  // a fragmented datagram in between
-        Bytes udp = Udp(5353, 5353, Bytes(300, uint8_t(c)));
-        Ipv4Spec f;  // the tail first, then the head
-        f.id = uint16_t(c);
-        f.offset_bytes = 160;
-        records.push_back(
-            {Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin() + 160, udp.end()))), t, 0});
-        f.offset_bytes = 0;
-        f.mf = true;
-        records.push_back(
-            {Ethernet(kMacB, kMacA, 0x0800, Ipv4(f, Bytes(udp.begin(), udp.begin() + 160))), t, 0});
+          {.data = (Ethernet{} / ip / d / Bytes(120, uint8_t('a' + j))).Build(), .sec = t++});
+      if (k == 2) {  // a fragmented datagram in between: the tail first, then the head
+        Packet udp = Ethernet{} / Ipv4{.id = uint16_t(c)} / Udp{.srcport = 5353, .dstport = 5353} /
+                     Bytes(300, uint8_t(c));
+        for (const Packet& f : Fragment(udp, {{160, 148}, {0, 160}}))
+          records.push_back({.data = f.Build(), .sec = t});
       }
     }
     if (c % 3 == 0) {
-      TcpSpec fin = syn;
-      fin.flags = 0x11;
+      Tcp fin = syn;
+      fin.flags = kFin | kAck;
       fin.seq = syn.seq + 1 + 720;
-      records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(fin, {}))), t++, 0});
+      records.push_back({.data = (Ethernet{} / ip / fin).Build(), .sec = t++});
     }
   }
-  return WriteTemp(PcapFile({}, records), ".pcap");
+  return WriteTemp(PcapFile(records), ".pcap");
 }
 
 TEST(Strategies, ReassemblyReportIdenticalOnAGeneratedCapture) {
