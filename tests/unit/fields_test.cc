@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "pcapkit/errors.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/options.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
+#include "testing/test_packets.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using namespace testutil;
 using nlohmann::json;
 using pcapkit::OutputFormat;
 using testutil::RunCli;
@@ -23,55 +26,33 @@ Bytes Text(std::string_view s) {
   return Bytes(s.begin(), s.end());
 }
 
-// A DNS query for each name, one message.
-Bytes DnsQuery(const std::vector<std::string>& names) {
-  Bytes m;
-  Put16(m, 0x1234);
-  Put16(m, 0x0100);
-  Put16(m, uint16_t(names.size()));
-  Put16(m, 0);
-  Put16(m, 0);
-  Put16(m, 0);
-  for (const std::string& name : names) {
-    size_t from = 0;
-    while (from < name.size()) {
-      size_t dot = name.find('.', from);
-      if (dot == std::string::npos) dot = name.size();
-      Put8(m, uint8_t(dot - from));
-      PutBytes(m, Text(name.substr(from, dot - from)));
-      from = dot + 1;
-    }
-    Put8(m, 0);
-    Put16(m, 1);
-    Put16(m, 1);
-  }
+// A DNS query (RD set) with a question of type A for each name, one message.
+Dns DnsQuery(const std::vector<std::string>& names) {
+  Dns m{.id = 0x1234, .compress = false};
+  for (const std::string& name : names) m.questions.push_back({.name = name});
   return m;
 }
 
-Bytes Eth(const Bytes& ip, uint16_t type = 0x0800) {
-  return Ethernet(kMacB, kMacA, type, ip);
+// The packet behind an Ethernet header.
+Bytes Eth(const Packet& packet) {
+  return (Ethernet{} / packet).Build();
 }
 
 // Frame 1: ARP. Frame 2: IPv4/TCP 1025 -> 80 with SYN. Frame 3: IPv4 in IPv4 (outer
 // 192.0.2.1 -> 192.0.2.2, inner 10.1.1.1 -> 10.2.2.2) behind a VLAN tag, carrying UDP
 // DNS with two questions. Frame 4: IPv6/UDP.
 Bytes Capture() {
-  Ipv4Spec outer;
-  outer.src = "192.0.2.1";
-  outer.dst = "192.0.2.2";
-  outer.protocol = 4;
-  Ipv4Spec inner;
-  inner.src = "10.1.1.1";
-  inner.dst = "10.2.2.2";
-  inner.protocol = 17;
-  Bytes tunnelled =
-      Ipv4(outer, Ipv4(inner, Udp(5353, 53, DnsQuery({"a.example", "b,\"q\".example"}))));
-  Ipv6Spec v6;
-  v6.next = 17;
-  return PcapFile({}, {{Eth(Arp(1, kMacA, "10.0.0.1", {}, "10.0.0.2"), 0x0806), 100, 5},
-                       {Eth(Ipv4Tcp("10.0.0.1", "10.0.0.2", 1025, 80, 7, 0, 0x02)), 101, 250000},
-                       {Eth(Vlan(0, false, 42, 0x0800, tunnelled), 0x8100), 102, 0},
-                       {Eth(Ipv6(v6, Udp(1, 2, {})), 0x86dd), 103, 999999}});
+  Packet tunnelled = Vlan{.vid = 42} / Ipv4{.src = "192.0.2.1", .dst = "192.0.2.2"} /
+                     Ipv4{.src = "10.1.1.1", .dst = "10.2.2.2"} /
+                     Udp{.srcport = 5353, .dstport = 53} /
+                     DnsQuery({"a.example", "b,\"q\".example"});
+  return PcapFile(
+      {{.data = (Ethernet{} / Arp{.oper = 1}).Build(), .sec = 100, .nsec = 5000},
+       {.data = Eth(Ipv4Tcp("10.0.0.1", "10.0.0.2", 1025, 80, 7, 0, kSyn)),
+        .sec = 101,
+        .nsec = 250000000},
+       {.data = Eth(tunnelled), .sec = 102},
+       {.data = Eth(Ipv6{} / Udp{.srcport = 1, .dstport = 2}), .sec = 103, .nsec = 999999000}});
 }
 
 std::string Flat(OutputFormat format, std::vector<std::string> names,
@@ -150,10 +131,9 @@ TEST(Fields, AnObjectOrListSelectedWholeIsItsJson) {
 }
 
 TEST(Fields, TsvEscapesAndNoHeader) {
-  Ipv4Spec ip;
-  ip.protocol = 17;
-  Bytes file = PcapFile(
-      {}, {{Eth(Ipv4(ip, Udp(5353, 53, DnsQuery({"tab\there.new\nline.bad\xff"})))), 1, 0}});
+  Bytes file = PcapFile({{.data = Eth(Ipv4{} / Udp{.srcport = 5353, .dstport = 53} /
+                                      DnsQuery({"tab\there.new\nline.bad\xff"})),
+                          .sec = 1}});
   pcapkit::ExtractOptions o;
   o.fields.names = {"number", "dns.questions.name"};
   o.fields.header = false;
@@ -184,19 +164,22 @@ TEST(Fields, UnknownDuplicateAndMalformedNamesAreUsageErrors) {
 }
 
 TEST(Fields, SplitTimeKeepsEveryNanosecond) {
-  PcapSpec ns;
-  ns.nanosecond = true;
   // 1418145369.924505488 is 1418145369.9245055 as a JSON double.
-  Bytes file =
-      PcapFile(ns, {{Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 1418145369, 924505488}});
+  Bytes file = PcapFile({{.data = Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})),
+                          .sec = 1418145369,
+                          .nsec = 924505488}},
+                        {.nanosecond = true});
   pcapkit::ExtractOptions o;
   o.fields.names = {"time_sec", "time_nsec", "time_epoch"};
   EXPECT_EQ(testutil::RawReport(file, OutputFormat::kCsv, o),
             "time_sec,time_nsec,time_epoch\n1418145369,924505488,1418145369.924505488\n");
   // Whole records have them too; a µs file's fraction in ns; a fraction of a second or
   // more (invalid) carried, as time_epoch carries it.
-  Bytes us = PcapFile({}, {{Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 10, 5},
-                           {Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), 10, 1500000}});
+  // A fraction of 1,500,000 µs: a file no writer of ours writes.
+  Bytes us = RawPcapFile(
+      {},
+      {{.data = Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), .sec = 10, .nsec = 5000},
+       {.data = Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), .sec = 10, .nsec = 1500000000u}});
   json lines = testutil::JsonReport(us, OutputFormat::kNdjson);
   EXPECT_EQ(lines[0]["time_sec"], 10);
   EXPECT_EQ(lines[0]["time_nsec"], 5000);
@@ -211,7 +194,7 @@ TEST(Fields, SplitTimeKeepsEveryNanosecond) {
 TEST(Pcapng, FramesCarryTheirSectionInterfaceNamesAndComments) {
   for (Endian e : {Endian::kLittle, Endian::kBig}) {
     Bytes frame = Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {}));
-    PcapngWriter w(e);
+    PcapngBlocks w(e);
     w.Section(e)
         .Interface(1, 0, -1, 0, "eth0", "the uplink")
         .Enhanced(0, 1, frame, -1, {{1, Text("first")}, {1, Text("two, \"quoted\"")}})
