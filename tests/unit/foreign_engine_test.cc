@@ -17,14 +17,18 @@
 #include <sstream>
 
 #include "pcapkit/extractor.h"
+#include "pcapkit/ipsuite.h"
 #include "stages/foreign/replay.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/run_cli.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 using nlohmann::json;
+using testutil::Gzip;
 using testutil::RunCli;
+using testutil::TcpFrames;
+using testutil::WriteTemp;
 
 namespace {
 
@@ -49,7 +53,7 @@ class ForeignEngine : public ::testing::Test {
     setenv("PCAPKIT_PYTHON", "/bin/sh", 1);
     setenv("PCAPKIT_TEST_CLI", PCAPKIT_CLI, 1);
     for (const char* name : {"dpkt", "scapy", "tshark"}) Adapter(name, kReplayAdapter);
-    capture_ = WriteTemp(PcapFile({}, TcpFrames(5)), ".pcap");
+    capture_ = WriteTemp(PcapFile(TcpFrames(5)), ".pcap");
   }
   void TearDown() override {
     unsetenv("PCAPKIT_ENGINES");
@@ -107,7 +111,7 @@ TEST_F(ForeignEngine, EveryRefusalNamesEngineAndOption) {
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("cannot honour stdin"), std::string::npos) << r.err;
   }
-  std::string gz = WriteTemp(Gzip(PcapFile({}, TcpFrames(1))), ".pcap.gz");
+  std::string gz = WriteTemp(Gzip(PcapFile(TcpFrames(1))), ".pcap.gz");
   auto r = RunCli({"extract", gz, "-E", "dpkt", "-f", "ndjson", "-o", "-"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("gzip-compressed"), std::string::npos) << r.err;
@@ -221,7 +225,7 @@ TEST_F(ForeignEngine, AdaptersAreFoundInPcapkitEnginesThenTheTree) {
 
 // pcapkit's own records through the adapter contract come out byte for byte as written.
 TEST_F(ForeignEngine, ReplayIsByteIdenticalToPcapkitsOwnRecords) {
-  std::string capture = WriteTemp(PcapFile({}, TcpFrames(40)), ".pcap");
+  std::string capture = WriteTemp(PcapFile(TcpFrames(40)), ".pcap");
   for (const char* format : {"ndjson", "json", "tree", "plist"}) {
     auto own = RunCli({"extract", capture, "-E", "sequential", "-f", format, "-o", "-"});
     auto replayed = RunCli({"extract", capture, "-E", "dpkt", "-f", format, "-o", "-"});

@@ -4,12 +4,15 @@
 #include "engine/util/hex.h"
 #include "engine/util/time_format.h"
 #include "formats/json_emitter.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/layers.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 #include "testing/test_util.h"
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
 using nlohmann::json;
+using testutil::Endian;
+using testutil::PcapngBlocks;
 
 namespace {
 
@@ -80,8 +83,9 @@ TEST(Json, EmitterNestsObjectsAndArrays) {
 }
 
 TEST(Report, JsonHasGlobalHeaderThenNumberedFrames) {
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(1, 2, {})));
-  json r = testutil::JsonReport(PcapFile({}, {{frame, 1500000000, 5}, {frame, 1500000001, 6}}),
+  Bytes frame = (Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2}).Build();
+  json r = testutil::JsonReport(PcapFile({{.data = frame, .sec = 1500000000, .nsec = 5000},
+                                          {.data = frame, .sec = 1500000001, .nsec = 6000}}),
                                 pcapkit::OutputFormat::kJson);
   std::vector<std::string> keys;
   for (auto it = r.begin(); it != r.end(); ++it) keys.push_back(it.key());
@@ -100,9 +104,9 @@ TEST(Report, JsonHasGlobalHeaderThenNumberedFrames) {
 }
 
 TEST(Report, JsonOfPcapngListsBlocksInFileOrder) {
-  PcapngWriter w;
+  PcapngBlocks w;
   w.Section(Endian::kLittle).Interface(1, 0, -1, 0, "eth0").Enhanced(0, 1000001, Bytes(14, 0));
-  w.Interface(101).Enhanced(1, 2, Ipv4({}, Udp(1, 2, {})));
+  w.Interface(101).Enhanced(1, 2, (Ipv4{} / Udp{.srcport = 1, .dstport = 2}).Build());
   json r = testutil::JsonReport(w.bytes(), pcapkit::OutputFormat::kJson);
   std::string text = r.dump();
   EXPECT_EQ(r["Interface Description 1"]["if_name"], "eth0");
@@ -113,7 +117,7 @@ TEST(Report, JsonOfPcapngListsBlocksInFileOrder) {
 }
 
 TEST(Report, PayloadOptionWritesRawBytesAsHex) {
-  Bytes frame = Ethernet(kMacB, kMacA, 0x0800, Ipv4({}, Udp(1, 2, {0xde, 0xad})));
+  Bytes frame = (Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2} / Bytes{0xde, 0xad}).Build();
   pcapkit::ExtractOptions o;
   EXPECT_FALSE(
       testutil::DissectFrame(frame, 1, o)["ethernet"]["ipv4"]["udp"]["raw"].contains("data"));
@@ -122,13 +126,14 @@ TEST(Report, PayloadOptionWritesRawBytesAsHex) {
 }
 
 TEST(Report, NoKeyAppearsTwiceInAnObject) {
-  TcpSpec t;
-  t.options = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
-  Ipv4Spec ip;
-  ip.protocol = 6;
-  ip.options = {0x94, 4, 0, 0};
-  Bytes frame = Ethernet(kMacB, kMacA, 0x8100, Vlan(0, false, 5, 0x0800, Ipv4(ip, Tcp(t, {1}))));
-  std::string raw = testutil::RawReport(PcapFile({}, {{frame}}), pcapkit::OutputFormat::kNdjson);
+  Bytes frame =
+      (Ethernet{} / Vlan{.vid = 5} / Ipv4{.options = {{.kind = 0x94, .data = {0, 0}}}} /
+       Tcp{.dstport = 80,
+           .options = {{.kind = 1}, {.kind = 1}, {.kind = 8, .data = {0, 0, 0, 1, 0, 0, 0, 2}}}} /
+       Bytes{1})
+          .Build();
+  std::string raw =
+      testutil::RawReport(PcapFile({{.data = frame}}), pcapkit::OutputFormat::kNdjson);
   // Count keys per object while parsing: a duplicate would make the parsed object smaller.
   std::vector<size_t> keys;
   size_t duplicates = 0;
@@ -149,13 +154,14 @@ TEST(Report, NoKeyAppearsTwiceInAnObject) {
 TEST(Hex, MacAndAddresses) {
   uint8_t mac[6] = {0xaa, 0xbb, 0xcc, 0x00, 0x01, 0xff};
   EXPECT_EQ(pcapkit::FormatMac(mac), "aa:bb:cc:00:01:ff");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("::").data()), "::");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("::1").data()), "::1");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("1::").data()), "1::");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("2001:db8:0:1:1:1:1:1").data()), "2001:db8:0:1:1:1:1:1");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("2001:0:0:1:0:0:0:1").data()), "2001:0:0:1::1");
-  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Addr("fe80::abcd:ef").data()), "fe80::abcd:ef");
-  EXPECT_EQ(pcapkit::FormatIpv4(Ipv4Addr("255.0.10.1").data()), "255.0.10.1");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("::").bytes.data()), "::");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("::1").bytes.data()), "::1");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("1::").bytes.data()), "1::");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("2001:db8:0:1:1:1:1:1").bytes.data()),
+            "2001:db8:0:1:1:1:1:1");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("2001:0:0:1:0:0:0:1").bytes.data()), "2001:0:0:1::1");
+  EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("fe80::abcd:ef").bytes.data()), "fe80::abcd:ef");
+  EXPECT_EQ(pcapkit::FormatIpv4(Ipv4Address("255.0.10.1").bytes.data()), "255.0.10.1");
 }
 
 }  // namespace

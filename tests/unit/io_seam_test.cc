@@ -10,27 +10,29 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/pcapkit.h"
-#include "testing/packet_builder.h"
+#include "testing/capture_files.h"
 
 namespace {
 
-using namespace ipsuite;
+using namespace pcapkit::ipsuite;
+using testutil::Gzip;
+using testutil::WriteTemp;
 
 // Frames of several kinds, enough for many 4 KiB batches.
 Bytes Capture(size_t frames) {
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   for (size_t i = 0; i < frames; ++i) {
-    TcpSpec t;
-    t.seq = uint32_t(i);
-    Ipv4Spec ip;
-    ip.protocol = 6;
-    Bytes frame = i % 3 == 2
-                      ? Ethernet(kMacB, kMacA, 0x86dd, Ipv6({}, Udp(1000, 53, Bytes(i % 50, 'u'))))
-                      : Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, Bytes(i % 300, 'a'))));
-    records.push_back({frame, uint32_t(1500000000 + i), uint32_t(i)});
+    Packet frame =
+        i % 3 == 2
+            ? Ethernet{} / Ipv6{} / Udp{.srcport = 1000, .dstport = 53} / Bytes(i % 50, 'u')
+            : Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = uint32_t(i)} / Bytes(i % 300, 'a');
+    records.push_back({.data = frame.Build(),
+                       .sec = int64_t(1500000000 + i),
+                       .nsec = uint32_t(i) * 1000});  // i µs
   }
-  return PcapFile({}, records);
+  return PcapFile(records);
 }
 
 class StringSink : public pcapkit::OutputSink {
@@ -191,19 +193,16 @@ TEST(IoSeam, AFailingSinkIsAnOutputErrorAndIsNotClosed) {
 
 TEST(IoSeam, ReassemblyReportToItsOwnSink) {
   // A TCP stream in three segments, one direction.
-  std::vector<Record> records;
+  std::vector<CapturedFrame> records;
   uint32_t seq = 100;
   for (const char* part : {"GET / HTTP/1.1\r\n", "Host: a\r\n", "\r\n"}) {
-    TcpSpec t;
-    t.seq = seq;
-    t.flags = 0x18;
-    Ipv4Spec ip;
-    ip.protocol = 6;
     Bytes data(part, part + std::strlen(part));
+    records.push_back(
+        {.data = (Ethernet{} / Ipv4{} / Tcp{.dstport = 80, .seq = seq, .flags = kPsh | kAck} / data)
+                     .Build()});
     seq += uint32_t(data.size());
-    records.push_back({Ethernet(kMacB, kMacA, 0x0800, Ipv4(ip, Tcp(t, data)))});
   }
-  Bytes capture = PcapFile({}, records);
+  Bytes capture = PcapFile(records);
   auto frames = std::make_shared<StringSink>(), streams = std::make_shared<StringSink>();
   pcapkit::ExtractOptions o =
       ToSink(pcapkit::MemoryCapture(capture), frames, pcapkit::OutputFormat::kNdjson);
