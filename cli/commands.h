@@ -27,5 +27,6 @@ void AddProtocolsCommand(CLI::App& app, int& exit_code);
 void AddFieldsCommand(CLI::App& app, int& exit_code);
 void AddBenchCommand(CLI::App& app, int& exit_code);
 void AddSchemaCommand(CLI::App& app, int& exit_code);
+void AddBuildCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pcapkit::cli

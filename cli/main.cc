@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   AddFieldsCommand(app, exit_code);
   AddSchemaCommand(app, exit_code);
   AddBenchCommand(app, exit_code);
+  AddBuildCommand(app, exit_code);
   // Every verb logs; those that dissect frames (extract has its own -v) take -v too.
   for (CLI::App* verb : app.get_subcommands({})) {
     const std::string& name = verb->get_name();

@@ -76,15 +76,6 @@ uint16_t TransportChecksum(const Context& c, uint8_t protocol, const Bytes& head
   return Fold(sum);
 }
 
-namespace {
-
-template <class... F>
-struct Overload : F... {
-  using F::operator()...;
-};
-
-}  // namespace
-
 uint16_t EtherTypeOf(const Context& c, const char* who) {
   std::optional<uint16_t> type;
   if (c.next != nullptr)
@@ -168,13 +159,52 @@ std::optional<wire::PseudoHeader> PseudoHeaderFor(const std::vector<Layer>& laye
 
 }  // namespace
 
+Packet& Packet::RecomputeChecksums() {
+  for (Layer& l : layers_)
+    std::visit(
+        [](auto& layer) {
+          if constexpr (requires { layer.checksum.reset(); }) layer.checksum.reset();
+        },
+        l);
+  return *this;
+}
+
+Packet& Packet::RecomputeLengths() {
+  auto reset = [](auto&... lengths) { (lengths.reset(), ...); };
+  for (Layer& l : layers_)
+    std::visit(wire::Overload{
+                   [&](Ipv4& x) { reset(x.hdr_len, x.len); },
+                   [&](Ipv6& x) { reset(x.payload_length); },
+                   [&](Ipv6HopByHop& x) { reset(x.length); },
+                   [&](Ipv6DestOptions& x) { reset(x.length); },
+                   [&](Ipv6Routing& x) { reset(x.length); },
+                   [&](Pppoe& x) { reset(x.payload_len); },
+                   [&](Tcp& x) { reset(x.hdr_len); },
+                   [&](Udp& x) { reset(x.len); },
+                   [&](Geneve& x) { reset(x.opt_len); },
+                   [&](Dns& x) {
+                     reset(x.qdcount, x.ancount, x.nscount, x.arcount);
+                     for (auto* list : {&x.answers, &x.authorities, &x.additionals})
+                       for (DnsResource& r : *list) r.rdlength.reset();
+                   },
+                   [](auto&) {},
+               },
+               l);
+  return *this;
+}
+
 Bytes Packet::Build() const {
   Bytes payload;
   for (size_t i = layers_.size(); i-- > 0;) {
     const Layer* next = i + 1 < layers_.size() ? &layers_[i + 1] : nullptr;
     wire::Context context{payload, next, PseudoHeaderFor(layers_, i)};
     Bytes header = std::visit([&](const auto& l) { return wire::Encode(l, context); }, layers_[i]);
-    header.insert(header.end(), payload.begin(), payload.end());
+    PutBytes(header, payload);
+    // The one layer with bytes after its payload: they end the frame.
+    if (const auto* e = std::get_if<Ethernet>(&layers_[i])) {
+      PutBytes(header, e->padding);
+      PutBytes(header, e->trailer);
+    }
     payload = std::move(header);
   }
   return payload;

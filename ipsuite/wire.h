@@ -16,6 +16,12 @@ inline void Set16(Bytes& b, size_t at, uint16_t v) {
   b[at + 1] = uint8_t(v);
 }
 
+// std::visit over lambdas, one per type.
+template <class... F>
+struct Overload : F... {
+  using F::operator()...;
+};
+
 // One's-complement sum of 16-bit words (RFC 1071), to be folded and complemented.
 uint32_t Sum16(const uint8_t* p, size_t n, uint32_t sum = 0);
 uint16_t Fold(uint32_t sum);

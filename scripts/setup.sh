@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config python3 clang-tidy time
   libtbb-dev libboost-dev libspdlog-dev nlohmann-json3-dev libpugixml-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libpcap-dev zlib1g-dev libzstd-dev libbrotli-dev libnghttp2-dev libssl-dev
+  libpcap-dev zlib1g-dev libzstd-dev libbrotli-dev libnghttp2-dev libssl-dev libsimdjson-dev
   tshark help2man python3-jsonschema python3-dpkt python3-scapy
 )
 

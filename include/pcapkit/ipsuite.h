@@ -88,10 +88,15 @@ struct Option {
 };
 
 // ---- Link layer ----
+// `padding` and `trailer` follow everything the frame carries, as on the wire: bytes up to
+// the 60-byte minimum frame, then an FCS or a capture device's trailer. Neither is added
+// unless given. An 802.3 frame's length goes in `type` (a value up to 1500).
 struct Ethernet {
   Mac dst = kMacB;
   Mac src = kMacA;
   std::optional<uint16_t> type;
+  Bytes padding;
+  Bytes trailer;
 };
 // An 802.1Q tag; QinQ is two, the outer Ethernet's type set to 0x88a8 when wanted.
 struct Vlan {
@@ -334,6 +339,11 @@ class Packet {
       if (T* t = std::get_if<T>(&l); t != nullptr && nth-- == 0) return *t;
     throw BuildError("ipsuite: the packet has no such layer");
   }
+
+  // Forget every given checksum, or every given length, count and header length, so that
+  // Build() computes them: after an edit, the packet is consistent again.
+  Packet& RecomputeChecksums();
+  Packet& RecomputeLengths();
 
   Packet& Append(Layer l) {
     layers_.push_back(std::move(l));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,5 +45,29 @@ Bytes PcapngFile(const std::vector<CapturedFrame>& frames, const PcapngOptions& 
 
 // Writes `bytes` to `path`; throws OutputError when it cannot.
 void WriteFile(const std::string& path, const Bytes& bytes);
+
+// `pcapkit build`: records as `extract` writes them (NDJSON, or the JSON report; gzip or
+// zstd compressed too) back to the frames they came from. Each layer is built from its
+// fields as written, so an unedited record gives its frame's bytes back, wrong checksums
+// included; `fix_checksums` and `fix_lengths` recompute them after an edit.
+struct RebuildOptions {
+  std::string input = "-";   // "-": stdin
+  std::string output = "-";  // "-": stdout
+  bool pcapng = false;
+  bool fix_checksums = false;
+  bool fix_lengths = false;
+  // Go on past a record that cannot be built instead of stopping there: it is left out,
+  // counted, and `on_skip` (when set) is told why, as InputError's message would say.
+  bool keep_going = false;
+  std::function<void(const std::string& why)> on_skip;
+};
+struct RebuildSummary {
+  uint64_t frames = 0;   // written
+  uint64_t skipped = 0;  // keep_going: records left out
+};
+// A record that cannot be built throws InputError naming its frame, the field and the
+// record's byte offset in the input, after every earlier frame is written; a capture that
+// cannot be written throws OutputError.
+RebuildSummary RebuildCapture(const RebuildOptions& options);
 
 }  // namespace pcapkit::ipsuite

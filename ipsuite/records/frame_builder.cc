@@ -1,0 +1,93 @@
+#include "ipsuite/records/frame_builder.h"
+
+#include "engine/protocols/registry.h"
+#include "ipsuite/records/layer_readers.h"
+
+namespace pcapkit::ipsuite::records {
+namespace {
+
+// A member holding a layer: an object under a protocol's record key.
+bool IsLayerKey(std::string_view key) {
+  if (FindLayerReader(key) != nullptr) return true;
+  const protocols::Registry& r = protocols::Registry::Builtin();
+  ProtocolId id = r.Find(key);
+  return id != ProtocolId::kNone && key == r.Info(id).key;
+}
+
+// The layer inside `object`: its key and fields; false when it holds none.
+bool InnerLayer(simdjson::dom::object object, std::string_view* key, simdjson::dom::object* layer) {
+  for (auto [k, v] : object)
+    if (v.is_object() && IsLayerKey(k)) {
+      *key = k;
+      *layer = v.get_object().value_unsafe();
+      return true;
+    }
+  return false;
+}
+
+// The decimals of "2014-09-21T10:57:11.825552Z".
+uint8_t DigitsOf(std::string_view time) {
+  size_t dot = time.rfind('.');
+  if (dot == std::string_view::npos) return 0;
+  size_t end = time.find('Z', dot);
+  return uint8_t((end == std::string_view::npos ? time.size() : end) - dot - 1);
+}
+
+void ReadFrameFields(FieldReader& f, BuiltFrame* out) {
+  out->number = f.Uint("number", UINT64_MAX);
+  out->frame.sec = int64_t(f.Uint("time_sec", INT64_MAX));
+  out->frame.nsec = uint32_t(f.Uint("time_nsec", 999999999));
+  out->digits = DigitsOf(f.Text("time"));
+  out->frame.len = f.U32("len");
+  out->frame.interface = f.U32("interface");
+  out->linktype = f.U32("linktype");
+  if (f.Has("comment"))
+    f.EachText("comment", [&](std::string_view c) { out->frame.comments.emplace_back(c); });
+  if (f.Has("interface_name")) out->interface_name = f.Text("interface_name");
+  if (f.Has("interface_description")) out->interface_description = f.Text("interface_description");
+}
+
+}  // namespace
+
+Status BuildFrame(simdjson::dom::object record, FrameFixes fixes, BuiltFrame* out) {
+  std::string error;
+  FieldReader frame(record, "", &error);
+  ReadFrameFields(frame, out);
+  uint32_t cap_len = frame.U32("cap_len");
+  Packet packet;
+  std::string_view key;
+  simdjson::dom::object layer;
+  for (simdjson::dom::object at = record; error.empty() && InnerLayer(at, &key, &layer);
+       at = layer) {
+    const LayerReader* reader = FindLayerReader(key);
+    if (reader == nullptr)
+      return Status::InvalidArgument("layer " + std::string(key) + ": pcapkit cannot build it yet");
+    FieldReader fields(layer, std::string(key), &error);
+    reader->read(fields, packet);
+  }
+  if (!error.empty()) return Status::InvalidArgument(error);
+  if (fixes.checksums) packet.RecomputeChecksums();
+  if (fixes.lengths) packet.RecomputeLengths();
+  try {
+    out->frame.data = packet.Build();
+  } catch (const BuildError& e) {
+    return Status::InvalidArgument(e.what());
+  }
+  if (fixes.lengths) {
+    if (out->frame.len == cap_len) out->frame.len = uint32_t(out->frame.data.size());
+  } else if (out->frame.data.size() < cap_len) {
+    // Bytes a layer's own length leaves out of its parent's payload (a UDP length shorter
+    // than the IP payload) are in no record yet.
+    return Status::InvalidArgument("the record holds " + std::to_string(out->frame.data.size()) +
+                                   " of the frame's " + std::to_string(cap_len) +
+                                   " bytes: the rest follows a layer's own length inside its "
+                                   "parent, which records do not keep");
+  } else if (out->frame.data.size() > cap_len) {
+    return Status::InvalidArgument("the layers make " + std::to_string(out->frame.data.size()) +
+                                   " bytes where cap_len says " + std::to_string(cap_len) +
+                                   " (--fix-lengths follows the layers)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace pcapkit::ipsuite::records

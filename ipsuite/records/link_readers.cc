@@ -1,0 +1,126 @@
+// Link-layer records back to layers: Ethernet (its padding and trailer too), VLAN tags,
+// ARP, MPLS labels, PPPoE.
+#include "ipsuite/records/layer_readers.h"
+
+namespace pcapkit::ipsuite::records {
+namespace {
+
+void ReadEthernet(FieldReader& f, Packet& p) {
+  Ethernet e{.dst = f.MacAddress("dst"), .src = f.MacAddress("src")};
+  e.type = f.Has("type") ? f.U16("type") : f.U16("len");  // 802.3: the length field
+  if (f.Has("padding")) {
+    FieldReader padding = f.Object("padding");
+    e.padding = padding.Hex("data");
+  }
+  if (f.Has("trailer")) {
+    FieldReader trailer = f.Object("trailer");
+    e.trailer = trailer.Hex("data");
+  }
+  p.Append(std::move(e));
+}
+
+void ReadVlan(FieldReader& f, Packet& p) {
+  p.Append(Vlan{.pcp = uint8_t(f.Uint("pcp", 7)),
+                .dei = f.Bool("dei"),
+                .vid = uint16_t(f.Uint("vid", 0xfff)),
+                .type = f.Has("type") ? f.U16("type") : f.U16("len")});
+}
+
+// An ARP address as the record types it (engine/protocols/arp.cc): a MAC when the
+// hardware length is 6, an IPv4 or IPv6 address when the protocol type and length say so,
+// else hex.
+Bytes ArpAddress(FieldReader& f, const char* key, uint8_t n, bool protocol, uint16_t ptype) {
+  Bytes b;
+  if (!protocol && n == 6) {
+    PutBytes(b, f.MacAddress(key));
+  } else if (protocol && n == 4 && ptype == 0x0800) {
+    PutBytes(b, f.V4(key));
+  } else if (protocol && n == 16 && ptype == 0x86dd) {
+    PutBytes(b, f.V6(key));
+  } else {
+    b = f.Hex(key);
+  }
+  return b;
+}
+
+// ARP between MACs and IPv4 addresses is the builder's layer; any other sizes are written
+// field by field as raw bytes.
+void ReadArp(FieldReader& f, Packet& p) {
+  uint16_t htype = f.U16("htype"), ptype = f.U16("ptype");
+  uint8_t hlen = f.U8("hlen"), plen = f.U8("plen");
+  uint16_t oper = f.U16("oper");
+  if (hlen == 6 && plen == 4 && ptype == 0x0800) {
+    p.Append(Arp{.htype = htype,
+                 .ptype = ptype,
+                 .oper = oper,
+                 .sha = f.MacAddress("sha"),
+                 .spa = f.V4("spa"),
+                 .tha = f.MacAddress("tha"),
+                 .tpa = f.V4("tpa")});
+    return;
+  }
+  Bytes b;
+  Put16(b, htype);
+  Put16(b, ptype);
+  Put8(b, hlen);
+  Put8(b, plen);
+  Put16(b, oper);
+  PutBytes(b, ArpAddress(f, "sha", hlen, false, ptype));
+  PutBytes(b, ArpAddress(f, "spa", plen, true, ptype));
+  PutBytes(b, ArpAddress(f, "tha", hlen, false, ptype));
+  PutBytes(b, ArpAddress(f, "tpa", plen, true, ptype));
+  p.Append(Raw{std::move(b)});
+}
+
+void ReadMpls(FieldReader& f, Packet& p) {
+  p.Append(Mpls{.label = uint32_t(f.Uint("label", 0xfffff)),
+                .tc = uint8_t(f.Uint("tc", 7)),
+                .bottom = f.Bool("bottom"),
+                .ttl = f.U8("ttl")});
+}
+
+void ReadPppoe(FieldReader& f, Packet& p) {
+  Pppoe pppoe{.version = uint8_t(f.Uint("version", 15)),
+              .type = uint8_t(f.Uint("type", 15)),
+              .code = f.U8("code"),
+              .session_id = f.U16("session_id"),
+              .payload_len = f.U16("payload_len")};
+  if (pppoe.code == 0) {
+    pppoe.ppp_protocol = f.U16("ppp_protocol");
+    p.Append(std::move(pppoe));
+    return;
+  }
+  // Discovery: the tags are the payload, text or hex by type as the record writes them,
+  // then an End-Of-List tag when the length says more bytes follow.
+  Bytes tags;
+  f.EachObject("tags", [&](FieldReader& t) {
+    if (t.Has("error")) return t.Fail("error", "a tag past the payload cannot be rebuilt");
+    uint16_t type = t.U16("type");
+    bool text = type == 0x0101 || type == 0x0102 || (type >= 0x0201 && type <= 0x0203);
+    Bytes value;
+    if (text) {
+      PutText(value, t.Text("value"));
+    } else {
+      value = t.Hex("value");
+    }
+    Put16(tags, type);
+    Put16(tags, uint16_t(value.size()));
+    PutBytes(tags, value);
+  });
+  if (tags.size() + 4 <= *pppoe.payload_len) tags.resize(tags.size() + 4, 0);
+  p.Append(std::move(pppoe));
+  p.Append(Raw{std::move(tags)});
+}
+
+constexpr LayerReader kReaders[] = {
+    {"arp", ReadArp},     {"ethernet", ReadEthernet}, {"mpls", ReadMpls},
+    {"pppoe", ReadPppoe}, {"vlan", ReadVlan},
+};
+
+}  // namespace
+
+std::span<const LayerReader> LinkReaders() {
+  return kReaders;
+}
+
+}  // namespace pcapkit::ipsuite::records

@@ -1,0 +1,84 @@
+#include "ipsuite/records/record_stream.h"
+
+#include <cstring>
+
+namespace pcapkit::ipsuite::records {
+namespace {
+
+constexpr size_t kChunk = 4 << 20;
+
+}  // namespace
+
+Status RecordStream::Open(const std::string& path, std::unique_ptr<RecordStream>* out) {
+  std::unique_ptr<io::ByteSource> source;
+  if (Status s = io::OpenSource(path, &source); !s.ok()) return s;
+  if (Status s = io::Decompressed(&source); !s.ok()) return s;
+  out->reset(new RecordStream(std::move(source)));
+  return Status::Ok();
+}
+
+Status RecordStream::Refill(bool* more) {
+  *more = false;
+  if (eof_) return Status::Ok();
+  // Keep the unread bytes, at the front.
+  size_t unread = end_ - start_;
+  if (unread > 0) std::memmove(buffer_.data(), buffer_.data() + start_, unread);
+  buffer_at_ += start_;
+  start_ = 0;
+  end_ = unread;
+  buffer_.resize(end_ + kChunk + simdjson::SIMDJSON_PADDING);
+  size_t got = 0;
+  Status s = source_->ReadFully(reinterpret_cast<uint8_t*>(buffer_.data() + end_), kChunk, &got);
+  if (!s.ok()) return s;
+  end_ += got;
+  eof_ = got < kChunk;
+  *more = got > 0;
+  return Status::Ok();
+}
+
+// NDJSON: the line. The report: the object after `"Frame N":`, less the comma after it.
+std::string_view RecordStream::FrameText(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  if (line.empty()) return {};
+  if (shape_ == Shape::kUnknown) shape_ = line == "{" ? Shape::kReport : Shape::kNdjson;
+  if (shape_ == Shape::kNdjson) return line;
+  if (!line.starts_with("\"Frame ")) return {};  // "{", "}", file records
+  size_t colon = line.find("\":");
+  if (colon == std::string_view::npos) return {};
+  line.remove_prefix(colon + 2);
+  if (!line.empty() && line.back() == ',') line.remove_suffix(1);
+  return line;
+}
+
+Status RecordStream::Next(simdjson::dom::object* record, uint64_t* offset, bool* got) {
+  *got = false;
+  for (;;) {
+    const char* begin = buffer_.data() + start_;
+    const char* newline = static_cast<const char*>(std::memchr(begin, '\n', end_ - start_));
+    if (newline == nullptr && !eof_) {
+      bool more;
+      if (Status s = Refill(&more); !s.ok()) return s;
+      if (more || end_ > start_) continue;
+    }
+    if (newline == nullptr && start_ == end_) return Status::Ok();  // the end
+    size_t line_end = newline ? size_t(newline - buffer_.data()) : end_;
+    std::string_view line(begin, line_end - start_);
+    uint64_t at = buffer_at_ + start_;
+    start_ = newline ? line_end + 1 : end_;
+    std::string_view text = FrameText(line);
+    if (text.empty()) continue;
+    // The line lies inside buffer_, whose padding follows its last byte: simdjson may read
+    // past the line's end without a copy.
+    simdjson::dom::element e;
+    simdjson::error_code error = parser_.parse(text.data(), text.size(), false).get(e);
+    if (error == simdjson::SUCCESS) error = e.get_object().get(*record);
+    if (error != simdjson::SUCCESS)
+      return Status::CorruptInput(
+          std::string("not a JSON record: ") + simdjson::error_message(error), 0, at);
+    *offset = at;
+    *got = true;
+    return Status::Ok();
+  }
+}
+
+}  // namespace pcapkit::ipsuite::records
