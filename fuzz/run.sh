@@ -18,9 +18,9 @@ shared=$repo/../shared/corpus
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPCAPKIT_FUZZ=ON -DPCAPKIT_BUILD_TESTS=OFF -DPCAPKIT_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" --target capture_fuzz dissect_fuzz reassembly_fuzz flows_fuzz trace_fuzz \
-  analyse_fuzz seed_frames
+  analyse_fuzz build_fuzz seed_frames
 tests=${TESTS:-build/tests/pcapkit_tests}
-mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,flows,trace,analyse,crashes}
+mkdir -p "$out"/{own,capture,dissect,dissect-seeds,reassembly,flows,trace,analyse,build,crashes}
 python3 examples/make_sample.py "$out/own/sample.pcap"
 captures=("$out/own")
 if [ -x "$tests" ]; then
@@ -56,4 +56,6 @@ run flows_fuzz 8192 flows
 run trace_fuzz 2048 trace
 # Conversations piece by piece (not captures): no seeds.
 run analyse_fuzz 16384 analyse
+# Packets encoded as for trace_fuzz, dissected to records, the records changed: no seeds.
+run build_fuzz 2048 build
 exit $status

@@ -159,13 +159,19 @@ std::optional<wire::PseudoHeader> PseudoHeaderFor(const std::vector<Layer>& laye
 
 }  // namespace
 
+// Inside a fragment, a checksum covers bytes other frames hold: it is kept.
 Packet& Packet::RecomputeChecksums() {
-  for (Layer& l : layers_)
+  bool in_fragment = false;
+  for (Layer& l : layers_) {
     std::visit(
-        [](auto& layer) {
-          if constexpr (requires { layer.checksum.reset(); }) layer.checksum.reset();
+        [in_fragment](auto& layer) {
+          if constexpr (requires { layer.checksum.reset(); })
+            if (!in_fragment) layer.checksum.reset();
         },
         l);
+    if (const auto* v4 = std::get_if<Ipv4>(&l)) in_fragment |= v4->mf || v4->offset != 0;
+    in_fragment |= std::holds_alternative<Ipv6Fragment>(l);
+  }
   return *this;
 }
 

@@ -8,7 +8,7 @@ packages=(
   libtbb-dev libboost-dev libspdlog-dev nlohmann-json3-dev libpugixml-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev libzstd-dev libbrotli-dev libnghttp2-dev libssl-dev libsimdjson-dev
-  tshark help2man python3-jsonschema python3-dpkt python3-scapy
+  tshark help2man python3-jsonschema python3-dpkt python3-scapy jq
 )
 
 missing=()

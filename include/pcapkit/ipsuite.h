@@ -341,7 +341,8 @@ class Packet {
   }
 
   // Forget every given checksum, or every given length, count and header length, so that
-  // Build() computes them: after an edit, the packet is consistent again.
+  // Build() computes them: after an edit, the packet is consistent again. The checksums
+  // inside an IP fragment are kept: they cover bytes that other fragments hold.
   Packet& RecomputeChecksums();
   Packet& RecomputeLengths();
 

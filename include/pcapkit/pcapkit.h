@@ -8,6 +8,7 @@
 #include "pcapkit/flows.h"
 #include "pcapkit/frame.h"
 #include "pcapkit/io.h"
+#include "pcapkit/ipsuite.h"
 #include "pcapkit/layers.h"
 #include "pcapkit/options.h"
 #include "pcapkit/protocol_id.h"

@@ -2,27 +2,34 @@
 
 #include <arpa/inet.h>
 
+#include <array>
+
 namespace pcapkit::ipsuite::records {
 namespace {
 
-int Nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex digit -> value, -1 for any other byte: records carry payloads as hex, and reading
+// them is most of what `build` does.
+constexpr std::array<int8_t, 256> kNibble = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
+  return t;
+}();
 
 }  // namespace
 
 bool ParseHex(std::string_view text, Bytes& out) {
   if (text.size() % 2 != 0) return false;
   out.resize(text.size() / 2);
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  int bad = 0;  // stays negative once any digit was not hex
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = Nibble(text[2 * i]), lo = Nibble(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
+    int hi = kNibble[p[2 * i]], lo = kNibble[p[2 * i + 1]];
+    bad |= hi | lo;
     out[i] = uint8_t(hi << 4 | lo);
   }
-  return true;
+  return bad >= 0;
 }
 
 std::string FieldReader::PathOf(std::string_view key) const {

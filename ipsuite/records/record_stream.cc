@@ -6,6 +6,9 @@ namespace pcapkit::ipsuite::records {
 namespace {
 
 constexpr size_t kChunk = 4 << 20;
+// The longest record read: memory stays bounded by it whatever a line holds. A frame's
+// record with --payload is a few times its bytes, so this holds any frame pcapkit reads.
+constexpr size_t kMaxRecord = 64 << 20;
 
 }  // namespace
 
@@ -56,6 +59,9 @@ Status RecordStream::Next(simdjson::dom::object* record, uint64_t* offset, bool*
     const char* begin = buffer_.data() + start_;
     const char* newline = static_cast<const char*>(std::memchr(begin, '\n', end_ - start_));
     if (newline == nullptr && !eof_) {
+      if (end_ - start_ > kMaxRecord)
+        return Status::CorruptInput("a record longer than 64 MiB (no line end)", 0,
+                                    buffer_at_ + start_);
       bool more;
       if (Status s = Refill(&more); !s.ok()) return s;
       if (more || end_ > start_) continue;
