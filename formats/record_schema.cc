@@ -24,17 +24,20 @@ constexpr std::string_view kDefs = "#/$defs/";
 // A table's paths as a tree: "options[].mss" is the member `mss` of the items of the
 // member `options`.
 struct PathNode {
+  std::string key;  // its name in the object holding it
   uint16_t types = 0;
   std::string title;  // a record's or layer's name
   std::string meaning;
-  std::vector<std::pair<std::string, PathNode>> members;  // in table order
+  // In table order. (A vector of the node itself, not of (key, node) pairs: a pair may
+  // not hold the incomplete type, which clang's library checks.)
+  std::vector<PathNode> members;
   std::unique_ptr<PathNode> items;
 
   PathNode& Member(std::string_view name) {
-    for (auto& [key, node] : members)
-      if (key == name) return node;
-    members.emplace_back(std::string(name), PathNode());
-    return members.back().second;
+    for (PathNode& node : members)
+      if (node.key == name) return node;
+    members.emplace_back().key = name;
+    return members.back();
   }
   PathNode& Items() {
     if (!items) items = std::make_unique<PathNode>();
@@ -124,7 +127,7 @@ JsonTree NodeSchema(const PathNode& node, bool strict) {
   if (types & kObject) {
     JsonTree& properties = schema["properties"];
     properties = JsonTree::Object();
-    for (const auto& [key, member] : node.members) properties[key] = NodeSchema(member, strict);
+    for (const PathNode& member : node.members) properties[member.key] = NodeSchema(member, strict);
     if (strict) schema["additionalProperties"] = false;
   }
   if (node.items) schema["items"] = NodeSchema(*node.items, strict);
