@@ -6,9 +6,13 @@
 namespace pcapkit::protocols {
 namespace {
 
+bool LittleEndian(const uint8_t* p) {
+  return (Be32(p) & 0xffff0000u) != 0;
+}
+
 uint32_t Family(const uint8_t* p) {
   uint32_t v = Be32(p);
-  return (v & 0xffff0000u) ? __builtin_bswap32(v) : v;
+  return LittleEndian(p) ? __builtin_bswap32(v) : v;
 }
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
@@ -22,10 +26,15 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 
 void Write(const LayerContext& l, Emitter& out) {
   out.Uint("family", Family(l.p));
+  // Without the order the record would not say which bytes were on the wire.
+  out.Text("byte_order", LittleEndian(l.p) ? "little" : "big");
 }
 
 constexpr FieldSpec kFields[] = {
     {"family", kInt, "address family: 2 IPv4; 24, 28, 30 IPv6", "null.family"},
+    {"byte_order", kText,
+     "`big` or `little`: the order the family is written in (the one that makes it small)",
+     nullptr},
 };
 
 }  // namespace

@@ -13,17 +13,26 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, 16, len, Table::kEtherType, Be16(p + 14));
 }
 
+// The 8-byte address field: `halen` bytes of it as the address (a MAC when 6), and the
+// bytes past them when any is set, so that the record keeps the whole field.
+void WriteSllAddress(const uint8_t* a, uint32_t halen, Emitter& out) {
+  uint32_t n = halen < 8 ? halen : 8;
+  if (n == 6) {
+    out.Mac("addr", a);
+  } else {
+    out.Hex("addr", a, n);
+  }
+  for (uint32_t i = n; i < 8; ++i)
+    if (a[i] != 0) return out.Hex("addr_rest", a + n, 8 - n);
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   uint16_t halen = Be16(p + 4);
   out.Uint("pkttype", Be16(p));
   out.Uint("hatype", Be16(p + 2));
   out.Uint("halen", halen);
-  if (halen == 6) {
-    out.Mac("addr", p + 6);
-  } else {
-    out.Hex("addr", p + 6, halen < 8 ? halen : 8);
-  }
+  WriteSllAddress(p + 6, halen, out);
   out.Uint("protocol", Be16(p + 14));
 }
 
@@ -35,6 +44,8 @@ constexpr FieldSpec kFields[] = {
     {"halen", kInt, "link-layer address length, bytes", "sll.halen"},
     {"addr", kMac | kHex, "link-layer address: MAC when `halen` = 6, else hex of up to 8 bytes",
      nullptr},
+    {"addr_rest", kHex,
+     "the bytes of the 8-byte address field past `halen` (absent when they are all zero)", nullptr},
     {"protocol", kInt, "an EtherType, or 1 / 4 for Novell 802.3 / LLC as Linux numbers them",
      nullptr},
 };

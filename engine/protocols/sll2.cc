@@ -13,24 +13,35 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, 20, len, Table::kEtherType, Be16(p));
 }
 
+// The 8-byte address field, written as sll.cc writes it: `halen` bytes of it as the
+// address (a MAC when 6), and the bytes past them when any is set.
+void WriteSllAddress(const uint8_t* a, uint32_t halen, Emitter& out) {
+  uint32_t n = halen < 8 ? halen : 8;
+  if (n == 6) {
+    out.Mac("addr", a);
+  } else {
+    out.Hex("addr", a, n);
+  }
+  for (uint32_t i = n; i < 8; ++i)
+    if (a[i] != 0) return out.Hex("addr_rest", a + n, 8 - n);
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   uint8_t halen = p[11];
   out.Uint("protocol", Be16(p));
+  out.Uint("reserved", Be16(p + 2));
   out.Uint("ifindex", Be32(p + 4));
   out.Uint("hatype", Be16(p + 8));
   out.Uint("pkttype", p[10]);
   out.Uint("halen", halen);
-  if (halen == 6) {
-    out.Mac("addr", p + 12);
-  } else {
-    out.Hex("addr", p + 12, halen < 8 ? halen : 8);
-  }
+  WriteSllAddress(p + 12, halen, out);
 }
 
 constexpr FieldSpec kFields[] = {
     {"protocol", kInt, "an EtherType, or 1 / 4 for Novell 802.3 / LLC as Linux numbers them",
      nullptr},
+    {"reserved", kInt, "the 16 reserved bits after the protocol (0)", nullptr},
     {"ifindex", kInt, "index of the capturing interface", nullptr},
     {"hatype", kInt, "link-layer address type (ARPHRD_*)", nullptr},
     {"pkttype", kInt,
@@ -38,6 +49,8 @@ constexpr FieldSpec kFields[] = {
     {"halen", kInt, "link-layer address length, bytes", nullptr},
     {"addr", kMac | kHex, "link-layer address: MAC when `halen` = 6, else hex of up to 8 bytes",
      nullptr},
+    {"addr_rest", kHex,
+     "the bytes of the 8-byte address field past `halen` (absent when they are all zero)", nullptr},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Link-layer records back to layers: Ethernet (its padding and trailer too), VLAN tags,
-// ARP, MPLS labels, PPPoE.
+// ARP, MPLS labels, PPPoE; and, as raw header bytes, the link types the builder has no
+// layer for (Linux cooked captures, BSD loopback, Cisco HDLC, FDDI).
 #include "ipsuite/records/layer_readers.h"
 
 namespace pcapkit::ipsuite::records {
@@ -112,9 +113,85 @@ void ReadPppoe(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(tags)});
 }
 
+// The 8-byte address field of a Linux cooked header (engine/protocols/sll.cc): a MAC when
+// `halen` is 6, else hex of up to 8 bytes; `addr_rest`, when present, the bytes past
+// `halen`, which are zeros when it is absent.
+Bytes SllAddress(FieldReader& f, uint16_t halen) {
+  Bytes b;
+  if (halen == 6) {
+    PutBytes(b, f.MacAddress("addr"));
+  } else {
+    b = f.Hex("addr");
+  }
+  if (f.Has("addr_rest")) PutBytes(b, f.Hex("addr_rest"));
+  if (b.size() > 8) f.Fail("addr", "more than the 8 bytes of the address field");
+  b.resize(8, 0);
+  return b;
+}
+
+void ReadSll(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put16(b, f.U16("pkttype"));
+  Put16(b, f.U16("hatype"));
+  uint16_t halen = f.U16("halen");
+  Put16(b, halen);
+  PutBytes(b, SllAddress(f, halen));
+  Put16(b, f.U16("protocol"));
+  p.Append(Raw{std::move(b)});
+}
+
+void ReadSll2(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put16(b, f.U16("protocol"));
+  Put16(b, f.U16("reserved"));
+  Put32(b, f.U32("ifindex"));
+  Put16(b, f.U16("hatype"));
+  Put8(b, f.U8("pkttype"));
+  uint8_t halen = f.U8("halen");
+  Put8(b, halen);
+  PutBytes(b, SllAddress(f, halen));
+  p.Append(Raw{std::move(b)});
+}
+
+// The family in the byte order the record names: the capturing host's.
+void ReadNull(FieldReader& f, Packet& p) {
+  uint32_t family = f.U32("family");
+  std::string_view order = f.Text("byte_order");
+  if (order == "little") family = __builtin_bswap32(family);
+  if (order != "little" && order != "big") f.Fail("byte_order", "neither big nor little");
+  Bytes b;
+  Put32(b, family);
+  p.Append(Raw{std::move(b)});
+}
+
+void ReadChdlc(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put8(b, f.U8("address"));
+  Put8(b, f.U8("control"));
+  Put16(b, f.U16("protocol"));
+  p.Append(Raw{std::move(b)});
+}
+
+// FDDI sends each address byte most significant bit first; records show them canonical.
+uint8_t BitReversed(uint8_t b) {
+  uint8_t r = 0;
+  for (int i = 0; i < 8; ++i)
+    if (b & (1 << i)) r |= uint8_t(0x80 >> i);
+  return r;
+}
+
+void ReadFddi(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put8(b, f.U8("fc"));
+  for (const char* key : {"dst", "src"})
+    for (uint8_t byte : f.MacAddress(key).bytes) Put8(b, BitReversed(byte));
+  p.Append(Raw{std::move(b)});
+}
+
 constexpr LayerReader kReaders[] = {
-    {"arp", ReadArp},     {"ethernet", ReadEthernet}, {"mpls", ReadMpls},
-    {"pppoe", ReadPppoe}, {"vlan", ReadVlan},
+    {"arp", ReadArp},   {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
+    {"mpls", ReadMpls}, {"null", ReadNull},   {"pppoe", ReadPppoe},       {"sll", ReadSll},
+    {"sll2", ReadSll2}, {"vlan", ReadVlan},
 };
 
 }  // namespace
