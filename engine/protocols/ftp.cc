@@ -1,9 +1,11 @@
 // FTP control connection (RFC 959, TCP port 21): command lines (`USER anonymous`) and
 // replies (`230 Login successful`, multi-line `230-` continuations), one or more
 // CRLF-terminated lines per segment, each decoded.
+#include <string>
 #include <string_view>
 
 #include "engine/protocols/common.h"
+#include "engine/util/utf8.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -29,32 +31,55 @@ bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
+bool IsUtf8(const uint8_t* p, uint32_t n) {
+  for (uint32_t i = 0, k; i < n; i += k)
+    if ((k = uint32_t(util::Utf8Length(p + i, n - i))) == 0) return false;
+  return true;
+}
+
+// One line's members; appends the line as they say it to `said`: a reply's code, `-` or
+// a space, its text; a command, and a space and its argument when it has one.
+void WriteLine(std::string_view line, Emitter& out, std::string& said) {
+  out.BeginObject();
+  if (line.size() >= 3 && IsDigit(line[0]) && IsDigit(line[1]) && IsDigit(line[2]) &&
+      (line.size() == 3 || line[3] == ' ' || line[3] == '-')) {
+    bool more = line.size() > 3 && line[3] == '-';
+    std::string_view arg = line.size() > 4 ? line.substr(4) : std::string_view();
+    out.Plain("type", "response");
+    out.Uint("code", uint32_t((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0')));
+    out.Bool("more", more);
+    out.Text("arg", arg);
+    said.append(line.substr(0, 3)).append(more ? "-" : " ").append(arg);
+  } else {
+    size_t sp = line.find(' ');
+    std::string_view command = line.substr(0, sp);
+    std::string_view arg = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+    out.Plain("type", "request");
+    out.Text("command", command);
+    out.Text("arg", arg);
+    said.append(command).append(arg.empty() ? "" : " ").append(arg);
+  }
+  out.EndObject();
+}
+
+// The lines say the segment as lines each ending in CRLF; where the wire says it otherwise
+// (a blank the members drop, text after the last CRLF, bytes that are not UTF-8), `data`
+// keeps the bytes, so a record loses none.
 void Write(const LayerContext& l, Emitter& out) {
   std::string_view text(reinterpret_cast<const char*>(l.p), l.length);
+  std::string said;
   out.BeginArray("lines");
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find("\r\n", pos);
-    std::string_view line =
-        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-    out.BeginObject();
-    if (line.size() >= 3 && IsDigit(line[0]) && IsDigit(line[1]) && IsDigit(line[2]) &&
-        (line.size() == 3 || line[3] == ' ' || line[3] == '-')) {
-      out.Plain("type", "response");
-      out.Uint("code", uint32_t((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0')));
-      out.Bool("more", line.size() > 3 && line[3] == '-');
-      out.Text("arg", line.size() > 4 ? line.substr(4) : std::string_view());
-    } else {
-      size_t sp = line.find(' ');
-      out.Plain("type", "request");
-      out.Text("command", line.substr(0, sp));
-      out.Text("arg", sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1));
-    }
-    out.EndObject();
+    WriteLine(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos),
+              out, said);
+    said.append("\r\n");
     if (end == std::string_view::npos) break;
     pos = end + 2;
   }
   out.EndArray();
+  if (said != text || !IsUtf8(l.p, l.length)) out.Hex("data", l.p, l.length);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -64,6 +89,10 @@ constexpr FieldSpec kFields[] = {
     {"lines[].code", kInt, "response: the reply code", "ftp.response.code"},
     {"lines[].more", kBool, "response: a `NNN-` continuation (more lines follow)", nullptr},
     {"lines[].arg", kText, "the rest of the line after the command or code (may be empty)",
+     nullptr},
+    {"data", kHex,
+     "the segment's bytes, when the lines do not say them exactly (as lines ending in CRLF: a "
+     "blank they drop, text after the last CRLF, bytes that are not UTF-8)",
      nullptr},
 };
 

@@ -24,8 +24,10 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("opt_len", uint32_t(p[0] & 0x3f) * 4);
   out.Bool("oam", (p[1] & 0x80) != 0);
   out.Bool("critical", (p[1] & 0x40) != 0);
+  out.Uint("reserved", p[1] & 0x3f);
   out.Uint("protocol", Be16(p + 2));
   out.Uint("vni", Be32(p + 4) >> 8);
+  out.Uint("reserved2", p[7]);
   if (l.hdr_len > 8) out.Hex("options", p + 8, l.hdr_len - 8);
 }
 
@@ -34,8 +36,10 @@ constexpr FieldSpec kFields[] = {
     {"opt_len", kInt, "length of the options, bytes", nullptr},
     {"oam", kBool, "an OAM (control) packet", nullptr},
     {"critical", kBool, "critical options present", nullptr},
+    {"reserved", kInt, "the 6 reserved bits after the flags (0)", nullptr},
     {"protocol", kInt, "EtherType of the payload (0x6558 is Ethernet)", "geneve.proto_type"},
     {"vni", kInt, "virtual network identifier, 24 bits", "geneve.vni"},
+    {"reserved2", kInt, "the reserved byte after the VNI (0)", nullptr},
     {"options", kHex, "the options, when `opt_len` > 0", nullptr},
 };
 

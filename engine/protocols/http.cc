@@ -4,9 +4,11 @@
 // says whether its header block was complete (`headers_complete`) and how many body
 // bytes this segment carries.
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "engine/protocols/common.h"
+#include "engine/util/utf8.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -99,48 +101,73 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   out.aux = (response ? kResponse : 0) | (complete ? kComplete : 0);
 }
 
-void Write(const LayerContext& l, Emitter& out) {
-  const uint8_t* p = l.p;
-  uint32_t end = LineEnd(p, l.hdr_len, 0);
-  std::string_view line = View(p, end);
+bool IsUtf8(const uint8_t* p, uint32_t n) {
+  for (uint32_t i = 0, k; i < n; i += k)
+    if ((k = uint32_t(util::Utf8Length(p + i, n - i))) == 0) return false;
+  return true;
+}
+
+// The start line's members; appends the line as they say it to `said`.
+void WriteStartLine(const LayerContext& l, std::string_view line, Emitter& out, std::string& said) {
   if (l.aux & kResponse) {
+    std::string_view reason = line.size() > 13 ? line.substr(13) : std::string_view();
     out.Plain("type", "response");
     out.Text("version", line.substr(0, 8));
     out.Uint("status", uint32_t((line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0')));
-    out.Text("reason", line.size() > 13 ? line.substr(13) : std::string_view());
+    out.Text("reason", reason);
+    said.append(line.substr(0, 12)).append(" ").append(reason);
   } else {
     size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
     out.Plain("type", "request");
     out.Text("method", line.substr(0, sp1));
     out.Text("uri", line.substr(sp1 + 1, sp2 - sp1 - 1));
     out.Text("version", line.substr(sp2 + 1));
+    said.append(line);
   }
+}
+
+// One header field as [name, value], the value trimmed; appends `name: value` to `said`.
+void WriteField(std::string_view field, Emitter& out, std::string& said) {
+  size_t colon = field.find(':');
+  std::string_view name = field.substr(0, colon), value;
+  if (colon != std::string_view::npos) {
+    value = field.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  }
+  out.BeginArray();
+  out.Text({}, name);
+  out.Text({}, value);
+  out.EndArray();
+  said.append(name).append(": ").append(value);
+}
+
+// The members say the header block as the start line and `name: value` lines, each ending
+// in CRLF, then the empty line; a block cut by the segment's end stops after its last
+// line's text. Where the wire says it otherwise (other blanks, a line without a colon,
+// bytes that are not UTF-8), `header_data` keeps the bytes, so a record loses none.
+void Write(const LayerContext& l, Emitter& out) {
+  const uint8_t* p = l.p;
+  uint32_t end = LineEnd(p, l.hdr_len, 0);
+  std::string said;
+  WriteStartLine(l, View(p, end), out, said);
+  said.append("\r\n");
   out.BeginArray("headers");
   uint32_t pos = end + 2;
   while (pos < l.hdr_len) {
     uint32_t e = LineEnd(p, l.hdr_len, pos);
     if (e == pos) break;
-    std::string_view field = View(p + pos, e - pos);
-    size_t colon = field.find(':');
-    out.BeginArray();
-    if (colon == std::string_view::npos) {
-      out.Text({}, field);
-      out.Text({}, "");
-    } else {
-      std::string_view value = field.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
-      out.Text({}, field.substr(0, colon));
-      out.Text({}, value);
-    }
-    out.EndArray();
+    if (pos != end + 2) said.append("\r\n");
+    WriteField(View(p + pos, e - pos), out, said);
     pos = e + 2;
   }
   out.EndArray();
-  out.Bool("headers_complete", (l.aux & kComplete) != 0);
+  bool complete = (l.aux & kComplete) != 0;
+  if (complete) said.append(pos == end + 2 ? "\r\n" : "\r\n\r\n");
+  out.Bool("headers_complete", complete);
   out.Uint("body_len", l.length - l.hdr_len);
+  if (said != View(p, l.hdr_len) || !IsUtf8(p, l.hdr_len)) out.Hex("header_data", p, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -156,6 +183,11 @@ constexpr FieldSpec kFields[] = {
     {"headers_complete", kBool, "the empty line ending the header block is in this segment",
      nullptr},
     {"body_len", kInt, "bytes after the header block in this segment (they follow as `raw`)",
+     nullptr},
+    {"header_data", kHex,
+     "the start line and header block's bytes, when the members do not say them exactly (as "
+     "`name: value` lines ending in CRLF: other blanks, a line without a colon, bytes that are "
+     "not UTF-8, a cut block's last line ending in CRLF)",
      nullptr},
 };
 

@@ -106,6 +106,7 @@ void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
     out.BeginObject();
     out.Bool("mandatory", (flags & 0x8000) != 0);
     out.Bool("hidden", (flags & 0x4000) != 0);
+    out.Uint("reserved", (flags >> 10) & 15);
     out.Uint("vendor", Be16(a.header + 2));
     out.Uint("type", a.type);
     if (a.error != util::TlvError::kNone) {
@@ -121,6 +122,7 @@ void Avps(const uint8_t* p, uint32_t n, Emitter& out) {
 
 // An L2TPv3 control message header (flags, length, connection id, Ns, Nr) and its AVPs.
 void WriteV3Control(const uint8_t* c, uint32_t n, Emitter& out) {
+  out.Uint("flags", Be16(c));
   out.Uint("length", Be16(c + 2));
   out.Uint("connection", Be32(c + 4));
   out.Uint("ns", Be16(c + 8));
@@ -137,6 +139,8 @@ void Write(const LayerContext& l, Emitter& out) {
         out.Plain("type", "control");
         if (l.hdr_len >= 12) WriteV3Control(p, l.hdr_len, out);
       } else {
+        out.Uint("flags", Be16(p));
+        out.Uint("reserved", Be16(p + 2));
         out.Uint("session", Be32(p + 4));
       }
       return;
@@ -150,6 +154,7 @@ void Write(const LayerContext& l, Emitter& out) {
   uint16_t flags = Be16(p);
   out.Plain("type", (flags & 0x8000) ? "control" : "data");
   out.Uint("version", flags & 15);
+  out.Uint("flags", flags);
   uint32_t pos = 2;
   if (flags & 0x4000) {
     out.Uint("length", Be16(p + pos));
@@ -174,6 +179,10 @@ constexpr FieldSpec kFields[] = {
     {"type", kText, "\"control\" or \"data\" (v2; v3 over UDP: control messages only)",
      "l2tp.type =control"},
     {"version", kInt, "2 or 3", nullptr},
+    {"flags", kInt,
+     "the first 16 bits whole, flags and version (v2; v3 control messages, and data over UDP)",
+     nullptr},
+    {"reserved", kInt, "v3 data over UDP: the 16 reserved bits before the session id", nullptr},
     {"length", kInt, "the length field (v2 when present; v3 control messages)", "l2tp.length"},
     {"tunnel", kInt, "v2: tunnel id", "l2tp.tunnel"},
     {"session", kInt, "session id (v2; v3 data messages, and session 0 over IP)", "l2tp.session"},
@@ -184,6 +193,7 @@ constexpr FieldSpec kFields[] = {
     {"avps", kList, "control messages: one entry per AVP", nullptr},
     {"avps[].mandatory", kBool, "the mandatory bit", nullptr},
     {"avps[].hidden", kBool, "the hidden bit", nullptr},
+    {"avps[].reserved", kInt, "the 4 reserved bits before the length (0)", nullptr},
     {"avps[].vendor", kInt, "vendor id", nullptr},
     {"avps[].type", kInt, "attribute type", "l2tp.avp.type"},
     {"avps[].error", kText, "an AVP length out of range: the list's last entry", nullptr},
@@ -193,12 +203,13 @@ constexpr FieldSpec kFields[] = {
 
 constexpr const char* kSummary =
     "Version 2 over UDP port 1701 (RFC 2661) and version 3 over IP protocol 115 or UDP (RFC "
-    "3931). v2: `type`, `version`, `length`, `tunnel`, `session`, `ns`, `nr`, `offset` (each "
-    "when present); control messages list their `avps`; a data message carries a PPP frame. v3 "
-    "over IP: `version` 3, `session`; for session 0 (control) `length`, `connection`, `ns`, "
-    "`nr`, `avps`. v3 over UDP: `version` 3, then `session` (data), or `type` \"control\", "
-    "`length`, `connection`, `ns`, `nr`, `avps`. A malformed AVP ends `avps` with an entry "
-    "carrying `error`.";
+    "3931). v2: `type`, `version`, `flags` (the first 16 bits whole), then `length`, `tunnel`, "
+    "`session`, `ns`, `nr`, `offset` (each when present); control messages list their `avps`; a "
+    "data message carries a PPP frame. v3 over IP: `version` 3, `session`; for session 0 "
+    "(control) `flags`, `length`, `connection`, `ns`, `nr`, `avps`. v3 over UDP: `version` 3, "
+    "then `flags`, `reserved`, `session` (data), or `type` \"control\", `flags`, `length`, "
+    "`connection`, `ns`, `nr`, `avps`. A malformed AVP ends `avps` with an entry carrying "
+    "`error`.";
 
 }  // namespace
 

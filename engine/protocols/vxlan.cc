@@ -16,12 +16,16 @@ void Dissect(const uint8_t*, uint32_t len, DissectResult& out) {
 
 void Write(const LayerContext& l, Emitter& out) {
   out.Uint("flags", l.p[0]);
+  out.Uint("reserved", Be32(l.p) & 0xffffff);
   out.Uint("vni", Be32(l.p + 4) >> 8);
+  out.Uint("reserved2", l.p[7]);
 }
 
 constexpr FieldSpec kFields[] = {
     {"flags", kInt, "flags byte (0x08: the VNI is valid)", nullptr},
+    {"reserved", kInt, "the 24 reserved bits after the flags (0)", nullptr},
     {"vni", kInt, "VXLAN network identifier, 24 bits", "vxlan.vni"},
+    {"reserved2", kInt, "the reserved byte after the VNI (0)", nullptr},
 };
 
 }  // namespace
