@@ -31,11 +31,19 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, hdr, len, Table::kLlcSap, p[0]);
 }
 
+// The control field's format, by the low bits of its first byte: I (x0) and S (01) are
+// two bytes, U (11) one. It also says the field's size, which its value alone does not.
+const char* Format(uint8_t control) {
+  if ((control & 1) == 0) return "I";
+  return (control & 3) == 1 ? "S" : "U";
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   out.Uint("dsap", p[0]);
   out.Uint("ssap", p[1]);
   out.Uint("control", l.hdr_len == 4 ? Be16(p + 2) : p[2]);
+  out.Text("format", Format(p[2]));
   if (l.aux & kSnap) {
     out.Uint("oui", uint32_t(p[3]) << 16 | uint32_t(p[4]) << 8 | p[5]);
     out.Uint("pid", Be16(p + 6));
@@ -45,7 +53,12 @@ void Write(const LayerContext& l, Emitter& out) {
 constexpr FieldSpec kFields[] = {
     {"dsap", kInt, "destination service access point", nullptr},
     {"ssap", kInt, "source service access point", nullptr},
-    {"control", kInt, "control field (1 or 2 bytes)", nullptr},
+    {"control", kInt, "control field (1 or 2 bytes; 2 bytes read as one number, first byte high)",
+     nullptr},
+    {"format", kText,
+     "the control field's format: `I` (information) and `S` (supervisory), 2 bytes; `U` "
+     "(unnumbered), 1 byte",
+     nullptr},
     {"oui", kInt, "SNAP: organizationally unique identifier", nullptr},
     {"pid", kInt, "SNAP: protocol id (an EtherType when `oui` is 0 or 0x0000f8)", nullptr},
 };

@@ -42,13 +42,17 @@ void Write(const LayerContext& l, Emitter& out) {
     out.Uint("control", l.p[1]);
   }
   uint32_t pos = l.aux;
-  out.Uint("protocol", l.hdr_len - pos == 1 ? l.p[pos] : Be16(l.p + pos));
+  bool compressed = l.hdr_len - pos == 1;
+  out.Uint("protocol", compressed ? l.p[pos] : Be16(l.p + pos));
+  // 0x21 can be either size on the wire: the value alone does not say which.
+  out.Bool("compressed", compressed);
 }
 
 constexpr FieldSpec kFields[] = {
     {"address", kInt, "HDLC address byte (0xff), when the HDLC bytes are present", nullptr},
     {"control", kInt, "HDLC control byte (0x03), when the HDLC bytes are present", nullptr},
     {"protocol", kInt, "PPP protocol of the payload (0x0021 IPv4, 0x0057 IPv6, …)", "ppp.protocol"},
+    {"compressed", kBool, "the protocol field is one byte (RFC 1661 §6.5), not two", nullptr},
 };
 
 // One layout for both registrations (with and without the HDLC bytes).

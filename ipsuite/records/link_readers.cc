@@ -1,6 +1,6 @@
 // Link-layer records back to layers: Ethernet (its padding and trailer too), VLAN tags,
 // ARP, MPLS labels, PPPoE; and, as raw header bytes, the link types the builder has no
-// layer for (Linux cooked captures, BSD loopback, Cisco HDLC, FDDI).
+// layer for (Linux cooked captures, BSD loopback, Cisco HDLC, FDDI, PPP), LLC and IPX.
 #include "ipsuite/records/layer_readers.h"
 
 namespace pcapkit::ipsuite::records {
@@ -188,10 +188,68 @@ void ReadFddi(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
+// The control field is one byte in U format, two in I and S formats (the value then holds
+// both, the first byte high).
+void ReadLlc(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put8(b, f.U8("dsap"));
+  Put8(b, f.U8("ssap"));
+  std::string_view format = f.Text("format");
+  if (format == "U") {
+    Put8(b, f.U8("control"));
+  } else if (format == "I" || format == "S") {
+    Put16(b, f.U16("control"));
+  } else {
+    f.Fail("format", "not I, S or U");
+  }
+  if (f.Has("oui")) {  // SNAP
+    uint32_t oui = uint32_t(f.Uint("oui", 0xffffff));
+    Put8(b, uint8_t(oui >> 16));
+    Put16(b, uint16_t(oui));
+    Put16(b, f.U16("pid"));
+  }
+  p.Append(Raw{std::move(b)});
+}
+
+// The HDLC bytes when the record has them, then the protocol in one byte or two.
+void ReadPpp(FieldReader& f, Packet& p) {
+  Bytes b;
+  if (f.Has("address")) {
+    Put8(b, f.U8("address"));
+    Put8(b, f.U8("control"));
+  }
+  if (f.Bool("compressed")) {
+    Put8(b, f.U8("protocol"));
+  } else {
+    Put16(b, f.U16("protocol"));
+  }
+  p.Append(Raw{std::move(b)});
+}
+
+void IpxAddress(FieldReader& f, Bytes& b) {
+  Put32(b, f.U32("network"));
+  PutBytes(b, f.MacAddress("node"));
+  Put16(b, f.U16("socket"));
+}
+
+void ReadIpx(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put16(b, f.U16("checksum"));
+  Put16(b, f.U16("len"));
+  Put8(b, f.U8("transport_control"));
+  Put8(b, f.U8("type"));
+  FieldReader dst = f.Object("dst");
+  IpxAddress(dst, b);
+  FieldReader src = f.Object("src");
+  IpxAddress(src, b);
+  p.Append(Raw{std::move(b)});
+}
+
 constexpr LayerReader kReaders[] = {
     {"arp", ReadArp},   {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
-    {"mpls", ReadMpls}, {"null", ReadNull},   {"pppoe", ReadPppoe},       {"sll", ReadSll},
-    {"sll2", ReadSll2}, {"vlan", ReadVlan},
+    {"ipx", ReadIpx},   {"llc", ReadLlc},     {"mpls", ReadMpls},         {"null", ReadNull},
+    {"ppp", ReadPpp},   {"pppoe", ReadPppoe}, {"sll", ReadSll},           {"sll2", ReadSll2},
+    {"vlan", ReadVlan},
 };
 
 }  // namespace
