@@ -21,6 +21,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 void Write(const LayerContext& l, Emitter& out) {
   out.Uint("next", l.p[0]);
   out.Uint("length", l.hdr_len);
+  out.Uint("reserved", Be16(l.p + 2));
   out.Uint("spi", Be32(l.p + 4));
   out.Uint("seq", Be32(l.p + 8));
   out.Hex("icv", l.p + 12, l.hdr_len - 12);
@@ -29,6 +30,7 @@ void Write(const LayerContext& l, Emitter& out) {
 constexpr FieldSpec kFields[] = {
     {"next", kInt, "next header", nullptr},
     {"length", kInt, "bytes of the whole header (the wire counts 4-byte units, minus 2)", nullptr},
+    {"reserved", kInt, "the 16 reserved bits, as on the wire (0 as a rule)", nullptr},
     {"spi", kInt, "security parameters index", nullptr},
     {"seq", kInt, "sequence number", nullptr},
     {"icv", kHex, "integrity check value", nullptr},

@@ -41,11 +41,14 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Bool("strict", (flags & 0x0800) != 0);
   if (version == 1) out.Bool("ack", (flags & 0x0080) != 0);
   out.EndObject();
+  out.Uint("recursion", flags >> 8 & 7);
+  out.Uint("reserved", flags >> 3 & (version == 1 ? 0x0f : 0x1f));
   out.Uint("version", version);
   out.Uint("protocol", Be16(p + 2));
   uint32_t pos = 4;
   if (flags & 0x8000 || flags & 0x4000) {
     out.Uint("checksum", Be16(p + pos));
+    out.Uint("offset", Be16(p + pos + 2));
     pos += 4;
   }
   if (flags & 0x2000) {
@@ -72,9 +75,14 @@ constexpr FieldSpec kFields[] = {
     {"flags.seq", kBool, "sequence number present", nullptr},
     {"flags.strict", kBool, "strict source route", nullptr},
     {"flags.ack", kBool, "version 1: acknowledgement number present", nullptr},
+    {"recursion", kInt, "recursion control (RFC 1701), as on the wire", nullptr},
+    {"reserved", kInt, "the flag bits between `recursion` and `version` that `flags` do not name",
+     nullptr},
     {"version", kInt, "0, or 1 for PPTP", nullptr},
     {"protocol", kInt, "EtherType of the payload", "gre.proto"},
     {"checksum", kInt, "as on the wire", nullptr},
+    {"offset", kInt,
+     "with the checksum or routing: the offset field (RFC 1701; reserved in RFC 2784)", nullptr},
     {"key", kInt, "version 0: key", "gre.key"},
     {"payload_len", kInt, "version 1 (PPTP): payload length, bytes", nullptr},
     {"call_id", kInt, "version 1 (PPTP): call id", nullptr},

@@ -47,7 +47,7 @@ static void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emit
     out.Uint("limit", v[0]);
   } else if (type == 0xc9 && vlen == 16) {
     out.Ipv6("address", v);
-  } else if (type == 0x07 && vlen >= 8 && vlen >= 8u + v[4] * 4u) {  // CALIPSO, RFC 5570
+  } else if (type == 0x07 && vlen >= 8 && vlen == 8u + v[4] * 4u) {  // CALIPSO, RFC 5570
     out.Uint("doi", Be32(v));
     out.Uint("compartment_len", v[4] * 4u);
     out.Uint("sensitivity", v[5]);
@@ -58,7 +58,8 @@ static void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emit
     out.Uint("rate", v[0] & 15);
     out.Uint("qs_ttl", v[1]);
     out.Uint("nonce", Be32(v + 2) >> 2);
-  } else if (type != 0x01) {
+    out.Uint("reserved", v[5] & 3);
+  } else if (type != 0x01 || !AllZero(v, vlen)) {  // PadN's zeros go without saying
     out.Hex("data", v, vlen);
   }
 }
@@ -76,6 +77,7 @@ void WriteTlvOptionsHeader(const LayerContext& l, Emitter& out) {
     if (const char* name = TlvName(type)) out.Plain("name", name);
     if (o.error != util::TlvError::kNone) {
       out.Plain("error", "option overruns the header");
+      out.Hex("rest", o.header + 1, l.hdr_len - 2 - o.offset - 1);
     } else if (type != 0) {  // Pad1 is its type alone
       out.Uint("len", o.value_len);
       WriteOptionValue(type, o.value, o.value_len, out);
@@ -89,7 +91,7 @@ namespace {
 
 // Hop-by-Hop and Destination Options differ only in tshark's names of their own two fields
 // (ipv6.hopopts.*, ipv6.dstopts.*); tshark names the options of both ipv6.opt.*.
-constexpr std::array<FieldSpec, 21> TlvFields(const char* tshark_next, const char* tshark_length) {
+constexpr std::array<FieldSpec, 23> TlvFields(const char* tshark_next, const char* tshark_length) {
   return {{
       {"next", kInt, "next header", tshark_next},
       {"length", kInt, "bytes of the whole header", tshark_length},
@@ -100,6 +102,8 @@ constexpr std::array<FieldSpec, 21> TlvFields(const char* tshark_next, const cha
        "HomeAddress (absent for other types)",
        nullptr},
       {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+      {"options[].rest", kHex, "an option past the header: the header's bytes after its type",
+       nullptr},
       {"options[].len", kInt, "bytes of the value (not for Pad1)", "ipv6.opt.length"},
       {"options[].payload_len", kInt, "Jumbo: the jumbo payload length", "ipv6.opt.jumbo"},
       {"options[].value", kInt, "RouterAlert: the value", "ipv6.opt.router_alert"},
@@ -114,7 +118,9 @@ constexpr std::array<FieldSpec, 21> TlvFields(const char* tshark_next, const cha
       {"options[].rate", kInt, "QuickStart: rate request or report", nullptr},
       {"options[].qs_ttl", kInt, "QuickStart: TTL", nullptr},
       {"options[].nonce", kInt, "QuickStart: nonce", nullptr},
-      {"options[].data", kHex, "RPL and other types: the value", nullptr},
+      {"options[].reserved", kInt, "QuickStart: the 2 bits after the nonce", nullptr},
+      {"options[].data", kHex,
+       "RPL and other types: the value; PadN: its padding, when not all zero", nullptr},
   }};
 }
 

@@ -14,6 +14,14 @@ namespace pcapkit::protocols {
 constexpr util::TlvLayout kIpv6OptionLayout = {.single_byte_types = {0, util::kNoTlvType},
                                                .cut_header_is_error = true};
 
+// Whether n bytes are all zero: a PadN option's padding (RFC 8200 §4.2) is written only
+// when it is not, so that records keep what a sender hid there.
+inline bool AllZero(const uint8_t* p, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i)
+    if (p[i] != 0) return false;
+  return true;
+}
+
 // next header, length in 8-octet units not counting the first 8.
 void DissectExtensionHeader(const uint8_t* p, uint32_t len, DissectResult& out, const char* error);
 // next, length (bytes), options [{type, name?, len, data}].

@@ -44,8 +44,12 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
 // The fixed fields of each message type, at m (after the 6-byte header).
 void WriteMessage(uint8_t type, const uint8_t* m, Emitter& out) {
   switch (type) {
+    case 0:
+      out.Uint("message_reserved", Be16(m));
+      break;
     case 1:
     case 2:
+      out.Uint("message_reserved", Be16(m));
       out.Hex("cookie", m + 2, 8);
       break;
     case 3:
@@ -62,16 +66,19 @@ void WriteMessage(uint8_t type, const uint8_t* m, Emitter& out) {
       out.Bool("l", m[2] & 0x20);
       out.Bool("k", m[2] & 0x10);
       out.EndObject();
+      out.Uint("message_reserved", Be16(m + 2) & 0xfff);
       out.Uint("lifetime", Be16(m + 4));
       break;
     case 6:
       out.Uint("status", m[0]);
       out.Bool("k", m[1] & 0x80);
+      out.Uint("message_reserved", m[1] & 0x7f);
       out.Uint("seq", Be16(m + 2));
       out.Uint("lifetime", Be16(m + 4));
       break;
     case 7:
       out.Uint("status", m[0]);
+      out.Uint("message_reserved", m[1]);
       out.Ipv6("home_address", m + 2);
       break;
   }
@@ -89,9 +96,10 @@ void WriteOptionValue(uint8_t type, const uint8_t* v, uint32_t vlen, Emitter& ou
   } else if (type == 5) {
     out.Hex("authenticator", v, vlen);
   } else if (type == 6 && vlen == 18) {
+    out.Uint("reserved", v[0]);
     out.Uint("prefix_len", v[1]);
     out.Ipv6("prefix", v + 2);
-  } else if (type != 1) {
+  } else if (type != 1 || !AllZero(v, vlen)) {  // PadN's zeros go without saying
     out.Hex("data", v, vlen);
   }
 }
@@ -102,6 +110,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("next", p[0]);
   out.Uint("length", l.hdr_len);
   out.Uint("type", type);
+  out.Uint("reserved", p[3]);
   out.Uint("checksum", Be16(p + 4));
   WriteMessage(type, p + 6, out);
   out.BeginArray("options");
@@ -113,6 +122,7 @@ void Write(const LayerContext& l, Emitter& out) {
     out.Uint("type", o.type);
     if (o.error != util::TlvError::kNone) {
       out.Plain("error", "option runs past the header");
+      out.Hex("rest", o.header + 1, l.hdr_len - start - o.offset - 1);
     } else if (o.type != 0) {  // Pad1 is its type alone
       out.Uint("len", o.value_len);
       WriteOptionValue(uint8_t(o.type), o.value, o.value_len, out);
@@ -126,7 +136,12 @@ constexpr FieldSpec kFields[] = {
     {"next", kInt, "next header", "mip6.proto"},
     {"length", kInt, "bytes of the whole header", "mip6.hlen /8-1"},
     {"type", kInt, "MH type", "mip6.mhtype"},
+    {"reserved", kInt, "the reserved byte after the type, as on the wire", nullptr},
     {"checksum", kInt, "as on the wire", "mip6.csum"},
+    {"message_reserved", kInt,
+     "binding refresh request, HoTI/CoTI, binding update (after its flags), acknowledgement "
+     "(after K), error: the message's reserved bits, as on the wire",
+     nullptr},
     {"cookie", kHex, "HoTI/CoTI, HoT/CoT: init cookie", nullptr},
     {"nonce_index", kInt, "HoT/CoT: nonce index", nullptr},
     {"token", kHex, "HoT/CoT: keygen token", nullptr},
@@ -143,6 +158,8 @@ constexpr FieldSpec kFields[] = {
     {"options", kList, "the mobility options", nullptr},
     {"options[].type", kInt, "option type", nullptr},
     {"options[].error", kText, "an option past the header: the list's last entry", nullptr},
+    {"options[].rest", kHex, "an option past the header: the header's bytes after its type",
+     nullptr},
     {"options[].len", kInt, "bytes of the value (not for Pad1)", nullptr},
     {"options[].refresh_interval", kInt, "binding refresh advice: interval (4-second units)",
      nullptr},
@@ -150,9 +167,11 @@ constexpr FieldSpec kFields[] = {
     {"options[].home_nonce_index", kInt, "nonce indices: home nonce index", nullptr},
     {"options[].careof_nonce_index", kInt, "nonce indices: care-of nonce index", nullptr},
     {"options[].authenticator", kHex, "binding authorization data: the authenticator", nullptr},
+    {"options[].reserved", kInt, "mobile network prefix: the reserved byte", nullptr},
     {"options[].prefix_len", kInt, "mobile network prefix: prefix length", nullptr},
     {"options[].prefix", kIpv6, "mobile network prefix: the prefix", nullptr},
-    {"options[].data", kHex, "other types: the value (Pad1 and PadN have none)", nullptr},
+    {"options[].data", kHex,
+     "other types: the value; PadN: its padding, when not all zero (Pad1 has none)", nullptr},
 };
 
 }  // namespace
