@@ -39,11 +39,15 @@ void Write(const LayerContext& l, Emitter& out) {
     out.Uint("id", Be16(v));
     out.Uint("seq", Be16(v + 2));
   } else if (type == 3 && icmp.code() == 4) {
+    out.Uint("unused", Be16(v));
     out.Uint("mtu", Be16(v + 2));
   } else if (type == 5) {
     out.Ipv4("gateway", v);
   } else if (type == 12) {
     out.Uint("pointer", v[0]);
+    out.Uint("unused", Be32(v) & 0xffffff);
+  } else if (IsError(type)) {
+    out.Uint("unused", Be32(v));
   }
 }
 
@@ -59,6 +63,10 @@ constexpr FieldSpec kFields[] = {
     {"mtu", kInt, "next-hop MTU (destination unreachable, code 4)", nullptr},
     {"gateway", kIpv4, "redirect: the gateway to use", nullptr},
     {"pointer", kInt, "parameter problem: offset of the bad byte", nullptr},
+    {"unused", kInt,
+     "error messages but redirects: the bits of the second word the fields above leave out, "
+     "as on the wire (0 as a rule)",
+     nullptr},
 };
 
 }  // namespace

@@ -64,24 +64,33 @@ void WriteMessage(uint8_t type, const uint8_t* v, Emitter& out) {
     case 4:
       out.Uint("pointer", Be32(v));
       break;
+    case 1:
+    case 3:
+    case 133:
+      out.Uint("reserved", Be32(v));
+      break;
     case 134:
       out.Uint("cur_hop_limit", v[0]);
       out.Bool("managed", (v[1] & 0x80) != 0);
       out.Bool("other", (v[1] & 0x40) != 0);
+      out.Uint("reserved", v[1] & 0x3f);
       out.Uint("router_lifetime", Be16(v + 2));
       out.Uint("reachable_time", Be32(v + 4));
       out.Uint("retrans_timer", Be32(v + 8));
       break;
     case 135:
+      out.Uint("reserved", Be32(v));
       out.Ipv6("target", v + 4);
       break;
     case 136:
       out.Bool("router", (v[0] & 0x80) != 0);
       out.Bool("solicited", (v[0] & 0x40) != 0);
       out.Bool("override", (v[0] & 0x20) != 0);
+      out.Uint("reserved", Be32(v) & 0x1fffffff);
       out.Ipv6("target", v + 4);
       break;
     case 137:
+      out.Uint("reserved", Be32(v));
       out.Ipv6("target", v + 4);
       out.Ipv6("destination", v + 20);
       break;
@@ -102,12 +111,16 @@ void WriteNdOptionValue(uint8_t type, uint32_t size, const uint8_t* v, uint32_t 
     out.Uint("prefix_len", v[0]);
     out.Bool("on_link", (v[1] & 0x80) != 0);
     out.Bool("autonomous", (v[1] & 0x40) != 0);
+    out.Uint("reserved1", v[1] & 0x3f);
     out.Uint("valid_lifetime", Be32(v + 2));
     out.Uint("preferred_lifetime", Be32(v + 6));
+    out.Uint("reserved2", Be32(v + 10));
     out.Ipv6("prefix", v + 14);
   } else if (type == 5 && size == 8) {  // MTU
+    out.Uint("reserved", Be16(v));
     out.Uint("mtu", Be32(v + 2));
-  } else if (type == 25 && size >= 24) {  // recursive DNS servers (RFC 8106)
+  } else if (type == 25 && size >= 24 && (size - 8) % 16 == 0) {  // RDNSS (RFC 8106)
+    out.Uint("reserved", Be16(v));
     out.Uint("lifetime", Be32(v + 2));
     out.BeginArray("servers");
     for (uint32_t i = 6; i + 16 <= vlen; i += 16) out.Ipv6({}, v + i);
@@ -126,6 +139,7 @@ void WriteNdOptions(const uint8_t* p, uint32_t n, Emitter& out) {
     out.Uint("type", o.type);
     if (o.error != util::TlvError::kNone) {
       out.Plain("error", "bad option length");
+      out.Hex("rest", o.header + 1, n - o.offset - 1);
     } else {
       out.Uint("len", o.size);
       WriteNdOptionValue(uint8_t(o.type), o.size, o.value, o.value_len, out);
@@ -156,6 +170,11 @@ constexpr FieldSpec kFields[] = {
     {"seq", kInt, "echo request / reply: sequence number", "icmpv6.echo.sequence_number"},
     {"mtu", kInt, "packet too big: the MTU", nullptr},
     {"pointer", kInt, "parameter problem: the offset of the error", nullptr},
+    {"reserved", kInt,
+     "destination unreachable, time exceeded, router and neighbor solicitation, neighbor "
+     "advertisement (after its flags), redirect; router advertisement: the 6 flag bits after "
+     "M and O (home agent, preference, proxy: RFC 3775, 4191, 4389). The bits as on the wire",
+     nullptr},
     {"cur_hop_limit", kInt, "router advertisement: current hop limit", nullptr},
     {"managed", kBool, "router advertisement: managed address configuration", nullptr},
     {"other", kBool, "router advertisement: other configuration", nullptr},
@@ -170,15 +189,21 @@ constexpr FieldSpec kFields[] = {
     {"options", kList, "Neighbor Discovery options", nullptr},
     {"options[].type", kInt, "option type", nullptr},
     {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].rest", kHex, "a bad option length: the message's bytes after its type", nullptr},
     {"options[].len", kInt, "bytes of the option (the wire's 8-byte units × 8)", nullptr},
     {"options[].link_addr", kMac, "source/target link-layer address", nullptr},
     {"options[].prefix_len", kInt, "prefix information: prefix length", nullptr},
     {"options[].on_link", kBool, "prefix information: on-link flag", nullptr},
     {"options[].autonomous", kBool, "prefix information: autonomous configuration flag", nullptr},
+    {"options[].reserved1", kInt,
+     "prefix information: the 6 bits after the L and A flags, as on the wire", nullptr},
+    {"options[].reserved2", kInt, "prefix information: the 32 reserved bits, as on the wire",
+     nullptr},
     {"options[].valid_lifetime", kInt, "prefix information: valid lifetime (seconds)", nullptr},
     {"options[].preferred_lifetime", kInt, "prefix information: preferred lifetime (seconds)",
      nullptr},
     {"options[].prefix", kIpv6, "prefix information: the prefix", nullptr},
+    {"options[].reserved", kInt, "MTU, RDNSS: the 16 reserved bits, as on the wire", nullptr},
     {"options[].mtu", kInt, "MTU: the link MTU", nullptr},
     {"options[].lifetime", kInt, "RDNSS: lifetime (seconds)", nullptr},
     {"options[].servers", kList, "RDNSS: the recursive DNS servers", nullptr},

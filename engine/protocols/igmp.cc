@@ -39,26 +39,31 @@ uint32_t VersionOf(const uint8_t* p, uint32_t len) {
   return 0;
 }
 
-// `count` IPv4 addresses at p[at, end), as many as are there; false when some are not.
-bool WriteSources(const uint8_t* p, uint32_t end, uint32_t at, uint32_t count, Emitter& out) {
-  uint32_t room = at <= end ? (end - at) / 4 : 0;
+// `count` IPv4 addresses at p[at, end), as many as are there; returns where they end.
+uint32_t WriteSources(const uint8_t* p, uint32_t end, uint32_t at, uint32_t count, Emitter& out) {
+  uint32_t room = at <= end ? (end - at) / 4 : 0, n = count < room ? count : room;
   out.BeginArray("sources");
-  for (uint32_t i = 0; i < count && i < room; ++i) out.Ipv4({}, p + at + 4 * i);
+  for (uint32_t i = 0; i < n; ++i) out.Ipv4({}, p + at + 4 * i);
   out.EndArray();
-  return count <= room;
+  return at + 4 * n;
 }
 
-void WriteV3Query(const uint8_t* p, uint32_t len, Emitter& out) {
+// The fields after the group address; returns where they end.
+uint32_t WriteV3Query(const uint8_t* p, uint32_t len, Emitter& out) {
+  out.Uint("resv", p[8] >> 4);
   out.Bool("s", (p[8] & 0x08) != 0);
   out.Uint("qrv", p[8] & 0x07);
   out.Uint("qqic", p[9]);
   uint32_t sources = Be16(p + 10);
   out.Uint("num_sources", sources);
-  if (!WriteSources(p, len, 12, sources, out))
-    out.Plain("sources_error", "source list runs past the message");
+  uint32_t end = WriteSources(p, len, 12, sources, out);
+  if (end < 12 + 4 * sources) out.Plain("sources_error", "source list runs past the message");
+  return end;
 }
 
-void WriteV3Report(const uint8_t* p, uint32_t len, Emitter& out) {
+// The fields after the checksum; returns where the last whole group record ends.
+uint32_t WriteV3Report(const uint8_t* p, uint32_t len, Emitter& out) {
+  out.Uint("reserved2", Be16(p + 4));
   uint32_t records = Be16(p + 6);
   out.Uint("num_records", records);
   out.BeginArray("records");
@@ -87,20 +92,28 @@ void WriteV3Report(const uint8_t* p, uint32_t len, Emitter& out) {
     at = uint32_t(end);
   }
   out.EndArray();
+  return at;
 }
 
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   out.Uint("type", p[0]);
   if (uint32_t version = VersionOf(p, l.hdr_len)) out.Uint("version", version);
-  if (p[0] != kV3Report) out.Uint("max_resp", p[1]);
-  out.Uint("checksum", Be16(p + 2));
   if (p[0] == kV3Report) {
-    WriteV3Report(p, l.hdr_len, out);
-    return;
+    out.Uint("reserved1", p[1]);
+  } else {
+    out.Uint("max_resp", p[1]);
   }
-  out.Ipv4("group", p + 4);
-  if (p[0] == kQuery && l.hdr_len >= 12) WriteV3Query(p, l.hdr_len, out);
+  out.Uint("checksum", Be16(p + 2));
+  uint32_t used = 8;
+  if (p[0] == kV3Report) {
+    used = WriteV3Report(p, l.hdr_len, out);
+  } else {
+    out.Ipv4("group", p + 4);
+    if (p[0] == kQuery && l.hdr_len >= 12) used = WriteV3Query(p, l.hdr_len, out);
+  }
+  // DVMRP's and mtrace's fields, a longer v1/v2 message's excess, a cut record or source.
+  if (used < l.hdr_len) out.Hex("data", p + used, l.hdr_len - used);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -111,8 +124,11 @@ constexpr FieldSpec kFields[] = {
      "igmp.version"},
     {"max_resp", kInt, "maximum response time (v2: tenths of a second; v3: the code)",
      "igmp.max_resp"},
+    {"reserved1", kInt, "v3 report: the reserved byte after the type", nullptr},
     {"checksum", kInt, "as on the wire (not verified)", "igmp.checksum"},
+    {"reserved2", kInt, "v3 report: the 16 reserved bits after the checksum", nullptr},
     {"group", kIpv4, "group address (all but v3 reports)", "igmp.maddr"},
+    {"resv", kInt, "v3 query: the 4 reserved bits before S", nullptr},
     {"s", kBool, "v3 query: suppress router-side processing", "igmp.s"},
     {"qrv", kInt, "v3 query: querier's robustness variable", "igmp.qrv"},
     {"qqic", kInt, "v3 query: querier's query interval code", "igmp.qqic"},
@@ -132,6 +148,10 @@ constexpr FieldSpec kFields[] = {
     {"records[].sources[]", kIpv4, "a source address", "igmp.saddr"},
     {"records[].aux_data", kHex, "auxiliary data", nullptr},
     {"records[].error", kText, "the record runs past the message (the list ends there)", nullptr},
+    {"data", kHex,
+     "the bytes after the fields above: other types' (DVMRP, mtrace) after the group, a v1/v2 "
+     "message's past 8 bytes, a cut source, a group record that runs past the message on",
+     nullptr},
 };
 
 }  // namespace

@@ -6,6 +6,8 @@
 namespace pcapkit::protocols {
 namespace {
 
+// The layer holds the whole IP payload: bytes past the packet's length (a v2 cryptographic
+// digest, an LLS block) are its `trailer`.
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (len < 16 || (p[0] != 2 && p[0] != 3)) {
     out.error = len < 16 ? "OSPF: header truncated" : "OSPF: unknown version";
@@ -17,13 +19,11 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     out.error = "OSPF: header truncated";
     return;
   }
-  uint32_t end = plen < len ? plen : len;
-  Carry(out, end, end, Table::kNone, 0);
+  Carry(out, len, len, Table::kNone, 0);
 }
 
-// One 20-byte LSA header as an object (an element of the enclosing list).
-void LsaHeader(const uint8_t* h, bool v3, Emitter& out) {
-  out.BeginObject();
+// The fields of one 20-byte LSA header, in the enclosing object.
+void LsaHeaderFields(const uint8_t* h, bool v3, Emitter& out) {
   out.Uint("age", Be16(h));
   if (v3) {
     out.Uint("type", Be16(h + 2));
@@ -36,94 +36,129 @@ void LsaHeader(const uint8_t* h, bool v3, Emitter& out) {
   out.Uint("seq", Be32(h + 12));
   out.Uint("checksum", Be16(h + 16));
   out.Uint("length", Be16(h + 18));
-  out.EndObject();
 }
 
-void LsaHeaders(const uint8_t* p, uint32_t n, bool v3, Emitter& out, const char* key) {
-  out.BeginArray(key);
-  for (uint32_t i = 0; i + 20 <= n; i += 20) LsaHeader(p + i, v3, out);
+// Whole 20-byte LSA headers at p[0, n); returns the bytes they take.
+uint32_t LsaHeaders(const uint8_t* p, uint32_t n, bool v3, Emitter& out) {
+  out.BeginArray("lsa_headers");
+  uint32_t i = 0;
+  for (; i + 20 <= n; i += 20) {
+    out.BeginObject();
+    LsaHeaderFields(p + i, v3, out);
+    out.EndObject();
+  }
   out.EndArray();
+  return i;
+}
+
+// Each message type's fields at b[0, n) (after the common header); each returns the bytes
+// they take.
+uint32_t WriteHello(const uint8_t* b, uint32_t n, bool v3, Emitter& out) {
+  if (n < 20) return 0;
+  if (v3) {  // the versions differ in the first 12 bytes only
+    out.Uint("interface_id", Be32(b));
+    out.Uint("priority", b[4]);
+    out.Uint("options", Be32(b + 4) & 0xffffff);
+    out.Uint("hello_interval", Be16(b + 8));
+    out.Uint("dead_interval", Be16(b + 10));
+  } else {
+    out.Ipv4("network_mask", b);
+    out.Uint("hello_interval", Be16(b + 4));
+    out.Uint("options", b[6]);
+    out.Uint("priority", b[7]);
+    out.Uint("dead_interval", Be32(b + 8));
+  }
+  out.Ipv4("dr", b + 12);
+  out.Ipv4("bdr", b + 16);
+  out.BeginArray("neighbors");
+  uint32_t i = 20;
+  for (; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
+  out.EndArray();
+  return i;
+}
+
+// v3's reserved bytes go with the fields beside them: the options' word, the flags'.
+uint32_t WriteDatabaseDescription(const uint8_t* b, uint32_t n, bool v3, Emitter& out) {
+  uint32_t fixed = v3 ? 12 : 8;
+  if (n < fixed) return 0;
+  out.Uint("mtu", Be16(b + (v3 ? 4 : 0)));
+  out.Uint("options", v3 ? Be32(b) : b[2]);
+  out.Uint("flags", v3 ? Be16(b + 6) : b[3]);
+  out.Uint("dd_seq", Be32(b + (v3 ? 8 : 4)));
+  return fixed + LsaHeaders(b + fixed, n - fixed, v3, out);
+}
+
+uint32_t WriteRequests(const uint8_t* b, uint32_t n, Emitter& out) {
+  out.BeginArray("requests");
+  uint32_t i = 0;
+  for (; i + 12 <= n; i += 12) {
+    out.BeginObject();
+    out.Uint("type", Be32(b + i));  // v3: 16 reserved bits, then the type
+    out.Ipv4("id", b + i + 4);
+    out.Ipv4("adv_router", b + i + 8);
+    out.EndObject();
+  }
+  out.EndArray();
+  return i;
+}
+
+// The count, then each LSA: its header's fields and the rest of it as `body`.
+uint32_t WriteUpdate(const uint8_t* b, uint32_t n, bool v3, Emitter& out) {
+  if (n < 4) return 0;
+  out.Uint("lsa_count", Be32(b));
+  out.BeginArray("lsa_headers");
+  uint32_t pos = 4;
+  for (uint32_t k = 0; k < Be32(b) && pos + 20 <= n; ++k) {
+    uint32_t lsa_len = Be16(b + pos + 18);
+    uint32_t end = lsa_len < 20 ? pos + 20 : pos + lsa_len < n ? pos + lsa_len : n;
+    out.BeginObject();
+    LsaHeaderFields(b + pos, v3, out);
+    out.Hex("body", b + pos + 20, end - pos - 20);
+    out.EndObject();
+    pos = end;
+    if (lsa_len < 20) break;
+  }
+  out.EndArray();
+  return pos;
+}
+
+uint32_t WriteMessage(uint8_t type, const uint8_t* b, uint32_t n, bool v3, Emitter& out) {
+  switch (type) {
+    case 1:
+      return WriteHello(b, n, v3, out);
+    case 2:
+      return WriteDatabaseDescription(b, n, v3, out);
+    case 3:
+      return WriteRequests(b, n, out);
+    case 4:
+      return WriteUpdate(b, n, v3, out);
+    case 5:
+      return LsaHeaders(b, n, v3, out);
+  }
+  return 0;
 }
 
 void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   bool v3 = p[0] == 3;
-  uint32_t hdr = v3 ? 16 : 24;
+  uint32_t hdr = v3 ? 16 : 24, plen = Be16(p + 2);
+  uint32_t end = plen < l.hdr_len ? plen : l.hdr_len;
   out.Uint("version", p[0]);
   out.Uint("type", p[1]);
-  out.Uint("len", Be16(p + 2));
+  out.Uint("len", plen);
   out.Ipv4("router_id", p + 4);
   out.Ipv4("area_id", p + 8);
   out.Uint("checksum", Be16(p + 12));
   if (v3) {
     out.Uint("instance_id", p[14]);
+    out.Uint("reserved", p[15]);
   } else {
     out.Uint("autype", Be16(p + 14));
     out.Hex("auth", p + 16, 8);
   }
-  const uint8_t* b = p + hdr;
-  uint32_t n = l.hdr_len - hdr;
-  switch (p[1]) {
-    case 1:  // Hello: the versions differ in the first 12 bytes only
-      if (n < 20) break;
-      if (v3) {
-        out.Uint("interface_id", Be32(b));
-        out.Uint("priority", b[4]);
-        out.Uint("options", Be32(b + 4) & 0xffffff);
-        out.Uint("hello_interval", Be16(b + 8));
-        out.Uint("dead_interval", Be16(b + 10));
-      } else {
-        out.Ipv4("network_mask", b);
-        out.Uint("hello_interval", Be16(b + 4));
-        out.Uint("options", b[6]);
-        out.Uint("priority", b[7]);
-        out.Uint("dead_interval", Be32(b + 8));
-      }
-      out.Ipv4("dr", b + 12);
-      out.Ipv4("bdr", b + 16);
-      out.BeginArray("neighbors");
-      for (uint32_t i = 20; i + 4 <= n; i += 4) out.Ipv4({}, b + i);
-      out.EndArray();
-      break;
-    case 2: {  // Database Description
-      uint32_t fixed = v3 ? 12 : 8;
-      if (n < fixed) break;
-      out.Uint("mtu", Be16(b + (v3 ? 4 : 0)));
-      out.Uint("options", v3 ? Be32(b) & 0xffffff : b[2]);
-      out.Uint("flags", b[v3 ? 7 : 3]);
-      out.Uint("dd_seq", Be32(b + (v3 ? 8 : 4)));
-      LsaHeaders(b + fixed, n - fixed, v3, out, "lsa_headers");
-      break;
-    }
-    case 3:  // Link State Request
-      out.BeginArray("requests");
-      for (uint32_t i = 0; i + 12 <= n; i += 12) {
-        out.BeginObject();
-        out.Uint("type", v3 ? Be16(b + i + 2) : Be32(b + i));
-        out.Ipv4("id", b + i + 4);
-        out.Ipv4("adv_router", b + i + 8);
-        out.EndObject();
-      }
-      out.EndArray();
-      break;
-    case 4:  // Link State Update: the count, and each LSA's header
-      if (n >= 4) {
-        out.Uint("lsa_count", Be32(b));
-        out.BeginArray("lsa_headers");
-        uint32_t pos = 4;
-        for (uint32_t k = 0; k < Be32(b) && pos + 20 <= n; ++k) {
-          uint32_t lsa_len = Be16(b + pos + 18);
-          LsaHeader(b + pos, v3, out);
-          if (lsa_len < 20) break;
-          pos += lsa_len;
-        }
-        out.EndArray();
-      }
-      break;
-    case 5:  // Link State Ack
-      LsaHeaders(b, n, v3, out, "lsa_headers");
-      break;
-  }
+  uint32_t used = hdr + WriteMessage(p[1], p + hdr, end - hdr, v3, out);
+  if (used < end) out.Hex("data", p + used, end - used);
+  if (end < l.hdr_len) out.Hex("trailer", p + end, l.hdr_len - end);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -136,10 +171,14 @@ constexpr FieldSpec kFields[] = {
     {"autype", kInt, "v2: authentication type", nullptr},
     {"auth", kHex, "v2: authentication data", nullptr},
     {"instance_id", kInt, "v3: instance id", nullptr},
+    {"reserved", kInt, "v3: the reserved byte after the instance id", nullptr},
     {"network_mask", kIpv4, "Hello, v2: network mask", "ospf.hello.network_mask"},
     {"interface_id", kInt, "Hello, v3: interface id", nullptr},
     {"hello_interval", kInt, "Hello: seconds between hellos", "ospf.hello.hello_interval"},
-    {"options", kInt, "Hello, DB description: option bits", nullptr},
+    {"options", kInt,
+     "Hello, DB description: option bits (v3 DB description: the 32-bit word, its reserved "
+     "first byte included)",
+     nullptr},
     {"priority", kInt, "Hello: router priority", "ospf.hello.router_priority"},
     {"dead_interval", kInt, "Hello: seconds before a silent neighbour is declared down", nullptr},
     {"dr", kIpv4, "Hello: designated router", "ospf.hello.designated_router"},
@@ -147,7 +186,10 @@ constexpr FieldSpec kFields[] = {
     {"neighbors", kList, "Hello: router ids of the neighbours heard from", nullptr},
     {"neighbors[]", kIpv4, "a router id", nullptr},
     {"mtu", kInt, "DB description: interface MTU, bytes", nullptr},
-    {"flags", kInt, "DB description: I, M and MS bits", nullptr},
+    {"flags", kInt,
+     "DB description: I, M and MS bits (v3: the 16 bits after the MTU, the reserved byte "
+     "included)",
+     nullptr},
     {"dd_seq", kInt, "DB description: sequence number", nullptr},
     {"lsa_headers", kList, "DB description, LS update, LS ack: LSA headers", nullptr},
     {"lsa_headers[].age", kInt, "LS age, seconds", nullptr},
@@ -158,11 +200,21 @@ constexpr FieldSpec kFields[] = {
     {"lsa_headers[].seq", kInt, "LS sequence number", nullptr},
     {"lsa_headers[].checksum", kInt, "as on the wire", nullptr},
     {"lsa_headers[].length", kInt, "bytes of the LSA, header included", nullptr},
+    {"lsa_headers[].body", kHex,
+     "LS update: the LSA after its header, as far as the packet holds it", nullptr},
     {"requests", kList, "LS request: the LSAs requested", nullptr},
-    {"requests[].type", kInt, "LS type", nullptr},
+    {"requests[].type", kInt, "LS type (v3: the 32-bit word, its 16 reserved bits included)",
+     nullptr},
     {"requests[].id", kIpv4, "link state id", nullptr},
     {"requests[].adv_router", kIpv4, "advertising router", nullptr},
     {"lsa_count", kInt, "LS update: number of LSAs", nullptr},
+    {"data", kHex,
+     "the bytes of the packet the fields above leave out: another type's body, a cut entry",
+     nullptr},
+    {"trailer", kHex,
+     "the bytes after the packet's length: a v2 cryptographic digest (autype 2), an LLS block "
+     "(RFC 5613)",
+     nullptr},
 };
 
 }  // namespace
@@ -176,7 +228,8 @@ const Registration kRegistration("ospf", [](Registry& r) {
          .fields = kFields,
          .summary =
              "OSPFv2 and OSPFv3: the common header, then the fields of its message type. An LS "
-             "update lists the header of each LSA it carries (`lsa_headers`), not their bodies."},
+             "update lists each LSA it carries by its header's fields (`lsa_headers`), the rest "
+             "of it as `body`."},
         {{Table::kIpProto, 89}});
 });
 
