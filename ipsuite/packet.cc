@@ -126,7 +126,7 @@ Bytes EncodeOptions(const std::vector<Option>& options, bool (*single)(uint8_t k
   Bytes b;
   for (const Option& o : options) {
     Put8(b, o.kind);
-    if (single(o.kind) && o.data.empty() && !o.length) continue;
+    if (o.truncated || (single(o.kind) && o.data.empty() && !o.length)) continue;
     Put8(b, o.length ? *o.length : uint8_t(counted + o.data.size()));
     PutBytes(b, o.data);
   }

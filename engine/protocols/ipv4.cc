@@ -163,6 +163,8 @@ constexpr FieldSpec kFields[] = {
      "types)",
      nullptr},
     {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].rest", kHex,
+     "with `error`: the option bytes from this entry to the end of the header", nullptr},
     {"options[].len", kInt, "bytes of the option, type and length included (not for EOOL, NOP)",
      nullptr},
     {"options[].pointer", kInt, "RR, LSR, SSR, TS: the pointer", nullptr},

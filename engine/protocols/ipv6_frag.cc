@@ -20,6 +20,9 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("offset", f.offset());
   out.Bool("mf", f.mf());
   out.Uint("id", f.id());
+  // Reserved bits, written only when a sender set them: a rebuild needs them.
+  if (l.p[1] != 0) out.Uint("reserved", l.p[1]);
+  if (l.p[3] & 6) out.Uint("res", (l.p[3] >> 1) & 3);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -28,6 +31,8 @@ constexpr FieldSpec kFields[] = {
      "ipv6.fraghdr.offset /8"},
     {"mf", kBool, "more fragments", "ipv6.fraghdr.more"},
     {"id", kInt, "identification", "ipv6.fraghdr.ident"},
+    {"reserved", kInt, "the reserved byte after the next header, absent when 0", nullptr},
+    {"res", kInt, "the 2 reserved bits before M, absent when 0", nullptr},
 };
 
 }  // namespace

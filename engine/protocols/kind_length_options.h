@@ -15,7 +15,8 @@ constexpr util::TlvLayout kKindLengthLayout = {.length_counts = util::TlvLength:
 
 // Writes `options` as a list of {<kind_key>, name?, len?, ...}: `name(kind)` gives the
 // name (nullptr: none), `value(kind, v, vlen, out)` the fields of the value. A length
-// below 2 or past the header ends the list with an entry carrying `error`.
+// below 2 or past the header ends the list with an entry carrying `error` and the `rest`
+// of the options' bytes from it on.
 template <class NameFn, class ValueFn>
 void WriteKindLengthOptions(const uint8_t* p, uint32_t n, const char* kind_key, NameFn name,
                             ValueFn value, Emitter& out) {
@@ -29,7 +30,8 @@ void WriteKindLengthOptions(const uint8_t* p, uint32_t n, const char* kind_key, 
     if (const char* label = name(kind)) out.Plain("name", label);
     if (o.error != util::TlvError::kNone) {
       out.Plain("error", "bad option length");
-    } else if (o.size > 1) {  // EOL and NOP are their kind alone
+      out.Hex("rest", o.header, n - o.offset);  // what a rebuild needs of the bad option
+    } else if (o.size > 1) {                    // EOL and NOP are their kind alone
       out.Uint("len", o.size);
       value(kind, o.value, o.value_len, out);
     }

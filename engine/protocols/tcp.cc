@@ -75,7 +75,13 @@ void WriteMptcp(const uint8_t* v, uint32_t vlen, Emitter& out) {
     if (vlen >= 2) out.Uint("flags", v[1]);
     if (vlen >= 10) out.Hex("sender_key", v + 2, 8);
     if (vlen >= 18) out.Hex("receiver_key", v + 10, 8);
-  } else if (subtype == 2 && vlen >= 2) {
+    // Version 1's data-level length and checksum, or whatever follows the keys.
+    uint32_t used = vlen >= 18 ? 18 : vlen >= 10 ? 10 : vlen >= 2 ? 2 : 1;
+    if (vlen > used) out.Hex("data", v + used, vlen - used);
+    return;
+  }
+  if (v[0] & 15) out.Uint("subtype_bits", v[0] & 15);
+  if (subtype == 2 && vlen >= 2) {
     out.Uint("flags", v[1]);
     out.Hex("data", v + 2, vlen - 2);
   } else if (subtype == 4) {
@@ -160,6 +166,13 @@ constexpr FieldSpec kFields[] = {
     {"flags.rst", kBool, "reset", "tcp.flags.reset"},
     {"flags.syn", kBool, "synchronize", "tcp.flags.syn"},
     {"flags.fin", kBool, "no more data", "tcp.flags.fin"},
+    {"reserved", kInt,
+     "the 4 bits between the data offset and the flags (AccECN's AE is the lowest); absent when "
+     "0",
+     nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (uint8_t bits = l.p[12] & 15) out.Uint("reserved", bits);
+     }},
     {"window_size", kInt, "raw window field (not scaled)", "tcp.window_size_value",
      [](const LayerContext& l, Emitter& out) { out.Uint("window_size", View(l).window_size()); }},
     {"checksum", kInt, "as on the wire", "tcp.checksum",
@@ -179,6 +192,8 @@ constexpr FieldSpec kFields[] = {
      "EOL, NOP, MSS, WS, SACK_PERM, SACK, TS, MD5, UTO, AO, MPTCP, TFO, EXP (253, 254) or unknown",
      nullptr},
     {"options[].error", kText, "a bad option length: the list's last entry", nullptr},
+    {"options[].rest", kHex,
+     "with `error`: the option bytes from this entry to the end of the header", nullptr},
     {"options[].len", kInt, "bytes of the option, kind and length included (not for EOL, NOP)",
      "tcp.option_len"},
     {"options[].mss", kInt, "MSS: maximum segment size", "tcp.options.mss_val"},
@@ -200,12 +215,16 @@ constexpr FieldSpec kFields[] = {
      "MPTCP: MP_CAPABLE, MP_JOIN, DSS, ADD_ADDR, REMOVE_ADDR, "
      "MP_PRIO, MP_FAIL, MP_FASTCLOSE or MP_TCPRST",
      nullptr},
+    {"options[].subtype_bits", kInt,
+     "MPTCP other than MP_CAPABLE: the low 4 bits of the first byte, absent when 0", nullptr},
     {"options[].version", kInt, "MPTCP MP_CAPABLE: version", "tcp.options.mptcp.version"},
     {"options[].flags", kInt, "MPTCP MP_CAPABLE, DSS: flags", "tcp.options.mptcp.flags"},
     {"options[].sender_key", kHex, "MPTCP MP_CAPABLE: sender's key", nullptr},
     {"options[].receiver_key", kHex, "MPTCP MP_CAPABLE: receiver's key", nullptr},
     {"options[].data", kHex,
-     "the value of MPTCP DSS and other subtypes, and of unknown kinds (EXP for 253/254)", nullptr},
+     "the value of MPTCP DSS and other subtypes, MP_CAPABLE's bytes after its keys, and of "
+     "unknown kinds (EXP for 253/254)",
+     nullptr},
     {"options[].address_ids", kList, "MPTCP REMOVE_ADDR: the address ids", nullptr},
     {"options[].address_ids[]", kInt, "an address id", nullptr},
     {"options[].cookie", kHex, "TFO: the Fast Open cookie", nullptr},

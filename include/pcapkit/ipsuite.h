@@ -85,6 +85,7 @@ struct Option {
   uint8_t kind = 1;
   Bytes data;
   std::optional<uint8_t> length;
+  bool truncated = false;  // the kind byte alone, cut before its length (malformed)
 };
 
 // ---- Link layer ----

@@ -18,7 +18,12 @@ Bytes Ipv4OptionValue(uint8_t type, FieldReader& o) {
   if (o.Has("data") && type != 68) return o.Hex("data");
   if (o.Has("route")) {  // RR, LSR, SSR
     Put8(v, o.U8("pointer"));
-    o.EachText("route", [&](std::string_view a) { PutBytes(v, Ipv4Address(std::string(a))); });
+    o.EachText("route", [&](std::string_view a) {
+      std::array<uint8_t, 4> address{};
+      if (inet_pton(AF_INET, std::string(a).c_str(), address.data()) != 1)
+        return o.Fail("route", "holds a text that is not an IPv4 address");
+      PutBytes(v, address.data(), address.size());
+    });
   } else if (type == 148) {
     Put16(v, o.U16("value"));
   } else if (type == 68) {
@@ -79,6 +84,8 @@ void ReadIpv6Frag(FieldReader& f, Packet& p) {
   p.Append(Ipv6Fragment{.offset = uint16_t(f.Uint("offset", 0xfff8)),
                         .mf = f.Bool("mf"),
                         .id = f.U32("id"),
+                        .reserved = uint8_t(f.MaybeUint("reserved", 0xff).value_or(0)),
+                        .res = uint8_t(f.MaybeUint("res", 3).value_or(0)),
                         .next = f.U8("next")});
 }
 

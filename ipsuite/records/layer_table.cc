@@ -34,8 +34,15 @@ std::vector<Option> ReadKindLengthOptions(FieldReader& layer, std::string_view k
                                           OptionValueFn value) {
   std::vector<Option> options;
   layer.EachObject("options", [&](FieldReader& o) {
-    if (o.Has("error")) return o.Fail("error", "a malformed option cannot be rebuilt");
     Option option{.kind = o.U8(kind_key)};
+    if (o.Has("error")) {  // a bad length: its bytes as they were, to the header's end
+      Bytes rest = o.Hex("rest");
+      option.truncated = rest.size() < 2;
+      if (rest.size() >= 2) option.length = rest[1];
+      if (rest.size() > 2) option.data.assign(rest.begin() + 2, rest.end());
+      options.push_back(std::move(option));
+      return;
+    }
     if (o.Has("len")) {
       option.length = o.U8("len");
       option.data = value(option.kind, o);

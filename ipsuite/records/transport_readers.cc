@@ -8,8 +8,7 @@ namespace pcapkit::ipsuite::records {
 namespace {
 
 // Multipath TCP's value from its subtype's members (engine/protocols/tcp.cc's WriteMptcp).
-// The low nibble of the first byte is kept for MP_CAPABLE (the version) only: the record
-// has it nowhere else, so it is 0 elsewhere.
+// The low nibble of the first byte is MP_CAPABLE's version, the others' subtype_bits.
 Bytes MptcpValue(FieldReader& o) {
   Bytes v;
   uint8_t subtype = uint8_t(o.Uint("subtype", 15));
@@ -18,15 +17,19 @@ Bytes MptcpValue(FieldReader& o) {
     if (o.Has("flags")) Put8(v, o.U8("flags"));
     if (o.Has("sender_key")) PutBytes(v, o.Hex("sender_key"));
     if (o.Has("receiver_key")) PutBytes(v, o.Hex("receiver_key"));
-  } else if (subtype == 2 && o.Has("flags")) {
-    Put8(v, uint8_t(subtype << 4));
+    if (o.Has("data")) PutBytes(v, o.Hex("data"));  // version 1's length and checksum
+    return v;
+  }
+  uint8_t bits = uint8_t(o.MaybeUint("subtype_bits", 15).value_or(0));
+  if (subtype == 2 && o.Has("flags")) {
+    Put8(v, uint8_t(subtype << 4 | bits));
     Put8(v, o.U8("flags"));
     PutBytes(v, o.Hex("data"));
   } else if (subtype == 4) {
-    Put8(v, uint8_t(subtype << 4));
+    Put8(v, uint8_t(subtype << 4 | bits));
     o.EachUint("address_ids", [&](uint64_t id) { Put8(v, uint8_t(id)); });
   } else {
-    Put8(v, uint8_t(subtype << 4));
+    Put8(v, uint8_t(subtype << 4 | bits));
     PutBytes(v, o.Hex("data"));
   }
   return v;
@@ -77,6 +80,7 @@ void ReadTcp(FieldReader& f, Packet& p) {
           .seq = f.U32("seq"),
           .ack = f.U32("ack"),
           .flags = bits,
+          .reserved = uint8_t(f.MaybeUint("reserved", 15).value_or(0)),
           .window_size = f.U16("window_size"),
           .urgent_pointer = f.U16("urgent_pointer")};
   if (f.Has("options")) tcp.options = ReadKindLengthOptions(f, "kind", TcpOptionValue);
