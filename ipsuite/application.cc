@@ -91,18 +91,20 @@ uint16_t Count(std::optional<uint16_t> given, size_t size) {
   return given ? *given : uint16_t(size);
 }
 
+// Equal but for case (HTTP's field names).
+bool SameText(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(uint8_t(x)) == std::tolower(uint8_t(y));
+         });
+}
+
 // Headers in order, with Content-Length added for a body that says nothing of its length.
 void PutHeaders(Bytes& b, const std::vector<std::pair<std::string, std::string>>& headers,
                 const Bytes& body) {
   bool framed = false;
   for (const auto& [name, value] : headers) {
     PutText(b, name + ": " + value + "\r\n");
-    auto is = [&name](std::string_view other) {
-      return name.size() == other.size() &&
-             std::equal(name.begin(), name.end(), other.begin(),
-                        [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-    };
-    framed = framed || is("content-length") || is("transfer-encoding");
+    framed = framed || SameText(name, "content-length") || SameText(name, "transfer-encoding");
   }
   if (!body.empty() && !framed)
     PutText(b, "Content-Length: " + std::to_string(body.size()) + "\r\n");
