@@ -6,6 +6,7 @@
 // wrote it: a field that refers to the connection's dynamic table is reported as such.
 #include <nghttp2/nghttp2.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -174,14 +175,15 @@ void FramePayload(uint8_t type, uint8_t flags, const uint8_t* b, uint32_t n, Emi
   }
 }
 
-// One frame: its header, then — when the segment holds all of it — its padding and the
+// One frame's header, then — when the segment holds all of it — its padding and the
 // fields of its type.
-void Frame(const uint8_t* f, uint32_t avail, Emitter& out) {
+void FrameFields(const uint8_t* f, uint32_t avail, Emitter& out) {
   uint32_t length = FrameLength(f);
   uint8_t type = f[3], flags = f[4];
   out.Uint("length", length);
   out.Uint("type", type);
   out.Uint("flags", flags);
+  out.Uint("reserved", f[5] >> 7);
   out.Uint("stream_id", Be32(f + 5) & 0x7fffffff);
   const uint8_t* b = f + 9;
   if (avail - 9 < length) {
@@ -202,6 +204,16 @@ void Frame(const uint8_t* f, uint32_t avail, Emitter& out) {
   FramePayload(type, flags, b + 1, length - 1u - b[0], out);
 }
 
+// One frame: its header, then — when the segment holds all of it — its padding and the
+// fields of its type; with --payload its payload's bytes too (those of a type pcapkit does
+// not know always).
+void Frame(const uint8_t* f, uint32_t avail, Emitter& out) {
+  FrameFields(f, avail, out);
+  uint32_t length = FrameLength(f), n = std::min(length, avail - 9);
+  bool written = f[3] > kMaxType && n == length;  // FramePayload's default
+  if (out.payload() && !written) out.Hex("payload", f + 9, n);
+}
+
 void Write(const LayerContext& l, Emitter& out) {
   uint32_t pos = (l.aux & kHasPreface) ? kPrefaceLen : 0;
   out.Bool("preface", pos != 0);
@@ -213,6 +225,9 @@ void Write(const LayerContext& l, Emitter& out) {
     pos += 9 + FrameLength(l.p + pos);
   }
   out.EndArray();
+  if (pos >= l.length) return;
+  out.Uint("trailing_len", l.length - pos);  // less than a frame header
+  if (out.payload()) out.Hex("trailing_data", l.p + pos, l.length - pos);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -221,6 +236,7 @@ constexpr FieldSpec kFields[] = {
     {"frames[].length", kInt, "payload length", "http2.length"},
     {"frames[].type", kInt, "frame type", "http2.type"},
     {"frames[].flags", kInt, "frame flags", nullptr},
+    {"frames[].reserved", kInt, "the reserved bit before the stream identifier (0)", nullptr},
     {"frames[].stream_id", kInt, "stream identifier", "http2.streamid"},
     {"frames[].truncated", kBool, "the frame is cut by the segment's end", nullptr},
     {"frames[].error", kText, "padding longer than the frame", nullptr},
@@ -248,7 +264,12 @@ constexpr FieldSpec kFields[] = {
     {"frames[].last_stream_id", kInt, "GOAWAY: last stream id", nullptr},
     {"frames[].debug_data", kHex, "GOAWAY: additional debug data", nullptr},
     {"frames[].increment", kInt, "WINDOW_UPDATE: window size increment", nullptr},
-    {"frames[].payload", kHex, "frames of other types: the payload", nullptr},
+    {"frames[].payload", kHex,
+     "frames of other types: the payload; with `--payload` every frame's, as far as the segment "
+     "holds it",
+     nullptr},
+    {"trailing_len", kInt, "bytes after the last frame, fewer than a frame header", nullptr},
+    {"trailing_data", kHex, "those bytes, only with `--payload`", nullptr},
 };
 
 }  // namespace
@@ -266,7 +287,7 @@ const Registration kRegistration("http2", [](Registry& r) {
                             "of known types. Every frame is listed with its type's fields; "
                             "header blocks complete in the frame are HPACK-decoded, each with a "
                             "fresh decoder, so a record does not depend on the packets before "
-                            "it.",
+                            "it. With `--payload` each frame's bytes too (`payload`).",
                  .detect = Detect,
                  .detect_order = 30},
                 Table::kTcpPort);

@@ -175,11 +175,14 @@ void Write(const LayerContext& l, Emitter& out) {
         out.Plain("error", "hello cut short");
       out.EndObject();
     }
+    if (out.payload()) out.Hex("data", r + 5, avail);
     out.EndObject();
     pos += 5 + rlen;
   }
   out.EndArray();
-  if (pos < l.length) out.Uint("trailing_len", l.length - pos);
+  if (pos >= l.length) return;
+  out.Uint("trailing_len", l.length - pos);
+  if (out.payload()) out.Hex("trailing_data", l.p + pos, l.length - pos);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -224,26 +227,33 @@ constexpr FieldSpec kFields[] = {
     {"records[].handshake.extensions[].version_names", kList, "with --names: their names"},
     {"records[].handshake.extensions[].version_names[]", kText, "`TLS 1.3`, `GREASE`, …"},
     {"records[].handshake.error", kText, "a hello cut by the segment's end", nullptr},
+    {"records[].data", kHex,
+     "the record's bytes after its header, as far as the segment holds them, only with "
+     "`--payload`",
+     nullptr},
     {"trailing_len", kInt, "bytes after the last whole record header that are not a record",
      nullptr},
+    {"trailing_data", kHex, "those bytes, only with `--payload`", nullptr},
 };
 
 }  // namespace
 
 const Registration kRegistration("tls", [](Registry& r) {
-  r.AddDetected({.name = "TLS",
-                 .key = "tls",
-                 .layer = LayerLevel::kApplication,
-                 .dissect = Dissect,
-                 .write = Write,
-                 .fields = kFields,
-                 .summary = "TLS and SSL 3.0 records, on any TCP port, found by content (record "
-                            "type 20–24, version 3.x): every record of the segment with its "
-                            "type, version and length; handshake messages by type; the "
-                            "ClientHello and ServerHello decoded. Encrypted records stay bytes.",
-                 .detect = Detect,
-                 .detect_order = 20},
-                Table::kTcpPort);
+  r.AddDetected(
+      {.name = "TLS",
+       .key = "tls",
+       .layer = LayerLevel::kApplication,
+       .dissect = Dissect,
+       .write = Write,
+       .fields = kFields,
+       .summary = "TLS and SSL 3.0 records, on any TCP port, found by content (record "
+                  "type 20–24, version 3.x): every record of the segment with its "
+                  "type, version and length; handshake messages by type; the "
+                  "ClientHello and ServerHello decoded. With `--payload` each record's bytes "
+                  "too (`data`).",
+       .detect = Detect,
+       .detect_order = 20},
+      Table::kTcpPort);
 });
 
 }  // namespace pcapkit::protocols

@@ -6,15 +6,45 @@
 #include <arpa/inet.h>
 
 #include <string>
+#include <vector>
 
 #include "ipsuite/records/layer_readers.h"
 
 namespace pcapkit::ipsuite::records {
+
+// DNS has a file of its own: dns_reader.cc.
+void ReadDns(FieldReader& f, Packet& p);
+
 namespace {
 
 void Put24(Bytes& b, uint32_t v) {
   Put8(b, uint8_t(v >> 16));
   Put16(b, uint16_t(v));
+}
+
+// The [name, value] pairs of texts at `key`, each given to `pair`.
+template <class F>
+void EachTextPair(FieldReader& f, std::string_view key, F&& pair) {
+  simdjson::dom::array list;
+  if (!f.ok() || f.object()[key].get_array().get(list) != simdjson::SUCCESS)
+    return f.Fail(key, "not a list");
+  for (simdjson::dom::element e : list) {
+    std::string_view name, value;
+    simdjson::dom::array items;
+    if (e.get_array().get(items) != simdjson::SUCCESS || items.size() != 2 ||
+        items.at(0).get(name) != simdjson::SUCCESS || items.at(1).get(value) != simdjson::SUCCESS)
+      return f.Fail(key, "holds an entry that is not a [name, value] pair of texts");
+    pair(name, value);
+  }
+}
+
+// Bytes `extract --payload` keeps beside what a record decodes from them.
+Bytes PayloadBytes(FieldReader& f, std::string_view key) {
+  if (!f.Has(key)) {
+    f.Fail(key, "missing: extract with --payload keeps the bytes");
+    return {};
+  }
+  return f.Hex(key);
 }
 
 // ---- Tunnels ----
@@ -172,7 +202,10 @@ Bytes DhcpOptionValue(FieldReader& o) {
   } else if (o.Has("text")) {
     PutText(v, o.Text("text"));
   } else if (o.Has("parameters")) {
-    o.EachUint("parameters", [&](uint64_t code) { Put8(v, uint8_t(code)); });
+    o.EachUint("parameters", [&](uint64_t code) {
+      if (code > 255) return o.Fail("parameters", "holds a code above 255");
+      Put8(v, uint8_t(code));
+    });
   } else {
     v = o.Hex("data");
   }
@@ -201,9 +234,7 @@ void ReadDhcp(FieldReader& f, Packet& p) {
   if (f.Has("options")) PutDhcpOptions(f, b);
   if (f.Has("padding")) {
     FieldReader padding = f.Object("padding");
-    if (!padding.Has("data"))
-      return padding.Fail("data", "missing: extract with --payload keeps the bytes");
-    PutBytes(b, padding.Hex("data"));
+    PutBytes(b, PayloadBytes(padding, "data"));
   }
   p.Append(Raw{std::move(b)});
 }
@@ -278,23 +309,6 @@ void ReadFtp(FieldReader& f, Packet& p) {
   });
 }
 
-// A list of [name, value] pairs.
-template <class F>
-void EachPair(FieldReader& f, std::string_view key, F&& pair) {
-  simdjson::dom::array list;
-  if (!f.ok() || f.object()[key].get_array().get(list) != simdjson::SUCCESS)
-    return f.Fail(key, "not a list");
-  for (simdjson::dom::element e : list) {
-    std::string_view name, value;
-    simdjson::dom::array items;
-    if (e.get_array().get(items) != simdjson::SUCCESS || items.size() != 2 ||
-        items.at(0).get_string().get(name) != simdjson::SUCCESS ||
-        items.at(1).get_string().get(value) != simdjson::SUCCESS)
-      return f.Fail(key, "holds an entry that is not a [name, value] pair of texts");
-    pair(name, value);
-  }
-}
-
 // HTTP/1.x's start line and header block (engine/protocols/http.cc): `name: value` lines
 // ending in CRLF, then the empty line; a block cut by the segment's end stops after its
 // last line's text. The body follows as the record's `raw`.
@@ -309,7 +323,7 @@ void ReadHttp(FieldReader& f, Packet& p) {
     }
     text += "\r\n";
     bool first = true;
-    EachPair(f, "headers", [&](std::string_view name, std::string_view value) {
+    EachTextPair(f, "headers", [&](std::string_view name, std::string_view value) {
       if (!first) text += "\r\n";
       first = false;
       text += std::string(name) + ": " + std::string(value);
@@ -318,9 +332,61 @@ void ReadHttp(FieldReader& f, Packet& p) {
   });
 }
 
+// ---- Binary protocols kept as bytes ----
+
+// What follows the last TLS record or HTTP/2 frame: `trailing_len` bytes.
+void PutTrailing(FieldReader& f, Bytes& b) {
+  if (!f.Has("trailing_len")) return;
+  Bytes trailing = PayloadBytes(f, "trailing_data");
+  if (f.ok() && trailing.size() != f.Uint("trailing_len", UINT32_MAX))
+    return f.Fail("trailing_data", "not `trailing_len` bytes");
+  PutBytes(b, trailing);
+}
+
+// TLS records (engine/protocols/tls.cc): type, version, length, then the bytes; bytes
+// after the last record header that are not a record.
+void ReadTls(FieldReader& f, Packet& p) {
+  Bytes b;
+  f.EachObject("records", [&](FieldReader& r) {
+    uint16_t length = r.U16("length");
+    Put8(b, r.U8("content_type"));
+    Put16(b, r.U16("version"));
+    Put16(b, length);
+    Bytes data = PayloadBytes(r, "data");
+    bool truncated = r.Has("truncated") && r.Bool("truncated");
+    if (r.ok() && (truncated ? data.size() >= length : data.size() != length))
+      return r.Fail("data", "not the record's `length` bytes");
+    PutBytes(b, data);
+  });
+  PutTrailing(f, b);
+  p.Append(Raw{std::move(b)});
+}
+
+// HTTP/2 frames (engine/protocols/http2.cc): the connection preface, then each frame's
+// header and payload; the decoded members (HPACK's headers) are not needed.
+void ReadHttp2(FieldReader& f, Packet& p) {
+  Bytes b;
+  if (f.Bool("preface")) PutText(b, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  f.EachObject("frames", [&](FieldReader& r) {
+    uint32_t length = uint32_t(r.Uint("length", 0xffffff));
+    Put24(b, length);
+    Put8(b, r.U8("type"));
+    Put8(b, r.U8("flags"));
+    Put32(b, uint32_t(r.Uint("reserved", 1) << 31 | r.Uint("stream_id", 0x7fffffff)));
+    Bytes payload = PayloadBytes(r, "payload");
+    bool truncated = r.Has("truncated") && r.Bool("truncated");
+    if (r.ok() && (truncated ? payload.size() >= length : payload.size() != length))
+      return r.Fail("payload", "not the frame's `length` bytes");
+    PutBytes(b, payload);
+  });
+  PutTrailing(f, b);
+  p.Append(Raw{std::move(b)});
+}
+
 constexpr LayerReader kReaders[] = {
-    {"dhcp", ReadDhcp}, {"dhcpv6", ReadDhcpv6}, {"ftp", ReadFtp},     {"geneve", ReadGeneve},
-    {"http", ReadHttp}, {"l2tp", ReadL2tp},     {"vxlan", ReadVxlan},
+    {"dhcp", ReadDhcp},     {"dhcpv6", ReadDhcpv6}, {"dns", ReadDns},     {"ftp", ReadFtp},
+    {"geneve", ReadGeneve}, {"http", ReadHttp},     {"http2", ReadHttp2}, {"l2tp", ReadL2tp},
+    {"tls", ReadTls},       {"vxlan", ReadVxlan},
 };
 
 }  // namespace
