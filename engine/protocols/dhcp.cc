@@ -101,6 +101,7 @@ void WriteOptionValue(uint8_t code, const uint8_t* v, uint32_t n, Emitter& out) 
     case 3:
     case 6:
     case 42:  // routers, DNS servers, NTP servers
+      if (n % 4 != 0) break;
       Addresses(v, n, "addresses", out);
       return;
     case 51:
@@ -211,7 +212,9 @@ constexpr FieldSpec kFields[] = {
     {"options[].message_type", kInt, "53: DHCP message type", "dhcp.option.dhcp"},
     {"options[].address", kIpv4, "1, 28, 50, 54: subnet mask, broadcast, requested IP, server id",
      nullptr},
-    {"options[].addresses", kList, "3, 6, 42: routers, DNS servers, NTP servers", nullptr},
+    {"options[].addresses", kList,
+     "3, 6, 42: routers, DNS servers, NTP servers (`data` when not a multiple of 4 bytes)",
+     nullptr},
     {"options[].addresses[]", kIpv4, "an address", nullptr},
     {"options[].seconds", kInt, "51, 58, 59: lease, renewal, rebinding time (seconds)", nullptr},
     {"options[].text", kText,
