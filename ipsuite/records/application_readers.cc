@@ -12,9 +12,6 @@
 
 namespace pcapkit::ipsuite::records {
 
-// DNS has a file of its own: dns_reader.cc.
-void ReadDns(FieldReader& f, Packet& p);
-
 namespace {
 
 void Put24(Bytes& b, uint32_t v) {

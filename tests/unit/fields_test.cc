@@ -137,11 +137,13 @@ TEST(Fields, TsvEscapesAndNoHeader) {
   pcapkit::ExtractOptions o;
   o.fields.names = {"number", "dns.questions.name"};
   o.fields.header = false;
+  // The DNS name writes its byte 0xff as \255 (zone-file escaping), whose backslash TSV
+  // doubles as it does its own escapes'.
   EXPECT_EQ(testutil::RawReport(file, OutputFormat::kTsv, o),
-            "1\ttab\\there.new\\nline.bad\xef\xbf\xbd\n");
+            "1\ttab\\there.new\\nline.bad\\\\255\n");
   o.fields.header = true;
   EXPECT_EQ(testutil::RawReport(file, OutputFormat::kCsv, o),
-            "number,dns.questions.name\n1,\"tab\there.new\nline.bad\xef\xbf\xbd\"\n");
+            "number,dns.questions.name\n1,\"tab\there.new\nline.bad\\255\"\n");
 }
 
 TEST(Fields, UnknownDuplicateAndMalformedNamesAreUsageErrors) {
