@@ -21,6 +21,8 @@ template <class... F>
 struct Overload : F... {
   using F::operator()...;
 };
+template <class... F>
+Overload(F...) -> Overload<F...>;  // clang 14 deduces no aggregate's arguments by itself
 
 // One's-complement sum of 16-bit words (RFC 1071), to be folded and complemented.
 uint32_t Sum16(const uint8_t* p, size_t n, uint32_t sum = 0);
