@@ -169,8 +169,7 @@ std::vector<nlohmann::json> NdjsonLines(const std::string& text) {
   return out;
 }
 
-nlohmann::json DissectFrame(const Bytes& frame, uint32_t linktype,
-                            ExtractOptions options) {
+nlohmann::json DissectFrame(const Bytes& frame, uint32_t linktype, ExtractOptions options) {
   if (auto seed = pcapkit::fuzz::DissectSeed(linktype, View(frame))) KeepSeed("dissect", *seed);
   auto file = pcapkit::ipsuite::PcapFile({{.data = frame}}, {.linktype = linktype});
   return JsonReport(file, OutputFormat::kNdjson, options).at(0);

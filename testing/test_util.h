@@ -10,8 +10,8 @@
 
 #include "engine/capture/batch.h"
 #include "engine/io/byte_source.h"
-#include "pcapkit/options.h"
 #include "pcapkit/ipsuite.h"
+#include "pcapkit/options.h"
 
 namespace testutil {
 

@@ -12,8 +12,8 @@ using nlohmann::json;
 
 // The frame carrying `igmp` over IPv4 (protocol 2), and what pcapkit makes of it.
 json Dissect(const Bytes& igmp) {
-  json r = testutil::DissectFrame(
-      (Ethernet{} / Ipv4{.dst = "224.0.0.1", .protocol = 2} / igmp).Build());
+  json r =
+      testutil::DissectFrame((Ethernet{} / Ipv4{.dst = "224.0.0.1", .protocol = 2} / igmp).Build());
   return r["ethernet"]["ipv4"];
 }
 
