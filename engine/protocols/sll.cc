@@ -1,6 +1,7 @@
 // Linux "cooked" capture v1 (LINKTYPE_LINUX_SLL, 113): 16-byte pseudo-header whose
 // protocol field is an EtherType, or 1 / 4 for Novell raw 802.3 / LLC (Linux's ETH_P_*).
 #include "engine/protocols/common.h"
+#include "engine/protocols/sll_address.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -11,19 +12,6 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     return;
   }
   Carry(out, 16, len, Table::kEtherType, Be16(p + 14));
-}
-
-// The 8-byte address field: `halen` bytes of it as the address (a MAC when 6), and the
-// bytes past them when any is set, so that the record keeps the whole field.
-void WriteSllAddress(const uint8_t* a, uint32_t halen, Emitter& out) {
-  uint32_t n = halen < 8 ? halen : 8;
-  if (n == 6) {
-    out.Mac("addr", a);
-  } else {
-    out.Hex("addr", a, n);
-  }
-  for (uint32_t i = n; i < 8; ++i)
-    if (a[i] != 0) return out.Hex("addr_rest", a + n, 8 - n);
 }
 
 void Write(const LayerContext& l, Emitter& out) {

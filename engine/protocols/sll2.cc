@@ -1,6 +1,7 @@
 // Linux "cooked" capture v2 (LINKTYPE_LINUX_SLL2, 276): 20-byte pseudo-header with the
 // protocol first and the interface index.
 #include "engine/protocols/common.h"
+#include "engine/protocols/sll_address.h"
 
 namespace pcapkit::protocols {
 namespace {
@@ -11,19 +12,6 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     return;
   }
   Carry(out, 20, len, Table::kEtherType, Be16(p));
-}
-
-// The 8-byte address field, written as sll.cc writes it: `halen` bytes of it as the
-// address (a MAC when 6), and the bytes past them when any is set.
-void WriteSllAddress(const uint8_t* a, uint32_t halen, Emitter& out) {
-  uint32_t n = halen < 8 ? halen : 8;
-  if (n == 6) {
-    out.Mac("addr", a);
-  } else {
-    out.Hex("addr", a, n);
-  }
-  for (uint32_t i = n; i < 8; ++i)
-    if (a[i] != 0) return out.Hex("addr_rest", a + n, 8 - n);
 }
 
 void Write(const LayerContext& l, Emitter& out) {
