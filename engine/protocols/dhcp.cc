@@ -36,12 +36,6 @@ std::string_view CString(const uint8_t* s, uint32_t max) {
   return std::string_view(reinterpret_cast<const char*>(s), n);
 }
 
-bool IsUtf8(const uint8_t* p, uint32_t n) {
-  for (uint32_t i = 0, k; i < n; i += k)
-    if ((k = uint32_t(util::Utf8Length(p + i, n - i))) == 0) return false;
-  return true;
-}
-
 bool AllZero(const uint8_t* p, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i)
     if (p[i]) return false;
@@ -55,7 +49,7 @@ void NulTerminated(const char* key, const char* data_key, const uint8_t* s, uint
   std::string_view text = CString(s, max);
   uint32_t n = uint32_t(text.size());
   out.Text(key, text);
-  if (!IsUtf8(s, n) || !AllZero(s + n, max - n)) out.Hex(data_key, s, max);
+  if (!util::IsUtf8(s, n) || !AllZero(s + n, max - n)) out.Hex(data_key, s, max);
 }
 
 // The BOOTP fields before the options (RFC 2131 §2). chaddr is all 16 bytes, as hex, when
@@ -113,7 +107,7 @@ void WriteOptionValue(uint8_t code, const uint8_t* v, uint32_t n, Emitter& out) 
     case 12:
     case 15:
     case 60:  // host name, domain name, vendor class
-      if (!IsUtf8(v, n)) break;
+      if (!util::IsUtf8(v, n)) break;
       out.Text("text", std::string_view(reinterpret_cast<const char*>(v), n));
       return;
     case 55:  // parameter request list

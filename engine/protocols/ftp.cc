@@ -31,12 +31,6 @@ bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
-bool IsUtf8(const uint8_t* p, uint32_t n) {
-  for (uint32_t i = 0, k; i < n; i += k)
-    if ((k = uint32_t(util::Utf8Length(p + i, n - i))) == 0) return false;
-  return true;
-}
-
 // One line's members; appends the line as they say it to `said`: a reply's code, `-` or
 // a space, its text; a command, and a space and its argument when it has one.
 void WriteLine(std::string_view line, Emitter& out, std::string& said) {
@@ -79,7 +73,7 @@ void Write(const LayerContext& l, Emitter& out) {
     pos = end + 2;
   }
   out.EndArray();
-  if (said != text || !IsUtf8(l.p, l.length)) out.Hex("data", l.p, l.length);
+  if (said != text || !util::IsUtf8(l.p, l.length)) out.Hex("data", l.p, l.length);
 }
 
 constexpr FieldSpec kFields[] = {

@@ -101,12 +101,6 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   out.aux = (response ? kResponse : 0) | (complete ? kComplete : 0);
 }
 
-bool IsUtf8(const uint8_t* p, uint32_t n) {
-  for (uint32_t i = 0, k; i < n; i += k)
-    if ((k = uint32_t(util::Utf8Length(p + i, n - i))) == 0) return false;
-  return true;
-}
-
 // The start line's members; appends the line as they say it to `said`.
 void WriteStartLine(const LayerContext& l, std::string_view line, Emitter& out, std::string& said) {
   if (l.aux & kResponse) {
@@ -167,7 +161,8 @@ void Write(const LayerContext& l, Emitter& out) {
   if (complete) said.append(pos == end + 2 ? "\r\n" : "\r\n\r\n");
   out.Bool("headers_complete", complete);
   out.Uint("body_len", l.length - l.hdr_len);
-  if (said != View(p, l.hdr_len) || !IsUtf8(p, l.hdr_len)) out.Hex("header_data", p, l.hdr_len);
+  if (said != View(p, l.hdr_len) || !util::IsUtf8(p, l.hdr_len))
+    out.Hex("header_data", p, l.hdr_len);
 }
 
 constexpr FieldSpec kFields[] = {

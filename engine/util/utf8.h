@@ -28,4 +28,12 @@ inline size_t Utf8Length(const unsigned char* p, size_t n) {
   return 0;
 }
 
+// Whether all of p[0, n) is valid UTF-8: where a record writes bytes as text, it keeps
+// them as hex too when they are not (so that `build` can give them back).
+inline bool IsUtf8(const unsigned char* p, size_t n) {
+  for (size_t i = 0, k; i < n; i += k)
+    if ((k = Utf8Length(p + i, n - i)) == 0) return false;
+  return true;
+}
+
 }  // namespace pcapkit::util
