@@ -35,7 +35,7 @@ target_link_libraries(pcapkit_package INTERFACE
   "$<BUILD_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,pcapkit_dist>>"
   "$<INSTALL_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,pcapkit::archive>>"
   TBB::tbb ZLIB::ZLIB zstd::libzstd_shared OpenSSL::SSL OpenSSL::Crypto PkgConfig::PCAP PkgConfig::NGHTTP2
-  PkgConfig::BROTLI Threads::Threads)
+  PkgConfig::BROTLI simdjson::simdjson Threads::Threads)
 target_include_directories(pcapkit_package INTERFACE
                            $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_compile_features(pcapkit_package INTERFACE cxx_std_20)
@@ -144,5 +144,5 @@ set(CPACK_STRIP_FILES ON)
 # static library needs the -dev packages to be linked: recommended, not required.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "libtbb-dev, libpcap-dev, libnghttp2-dev, libbrotli-dev, libzstd-dev, zlib1g-dev, libssl-dev, pkg-config")
+    "libtbb-dev, libpcap-dev, libnghttp2-dev, libbrotli-dev, libzstd-dev, zlib1g-dev, libssl-dev, libsimdjson-dev, pkg-config")
 include(CPack)
