@@ -3,19 +3,56 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace pcapkit::ipsuite::records {
 namespace {
 
-// Hex digit -> value, -1 for any other byte: records carry payloads as hex, and reading
-// them is most of what `build` does.
-constexpr std::array<int8_t, 256> kNibble = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
-  for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
-  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
-  return t;
-}();
+// Two hex digits (loaded as a little-endian uint16) -> their byte, -1 for any pair that is
+// not: records carry payloads as hex, and reading them is most of what `build` does, so a
+// pair is decoded with one lookup (a 128 KiB table, built once).
+const std::array<int16_t, 65536>& HexPairs() {
+  static const auto* table = [] {
+    auto nibble = [](int c) {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    auto* t = new std::array<int16_t, 65536>;
+    for (int i = 0; i < 65536; ++i) {
+      int hi = nibble(i & 0xff), lo = nibble(i >> 8);
+      (*t)[i] = int16_t(hi < 0 || lo < 0 ? -1 : hi << 4 | lo);
+    }
+    return t;
+  }();
+  return *table;
+}
+
+#ifdef __SSE2__
+// 16 hex digits to 8 bytes at `out`; false when any is not a hex digit. SSE2 only (every
+// x86-64): signed byte compares are right here, as bytes above 0x7f compare below '0'.
+bool DecodeHex16(const uint8_t* in, uint8_t* out) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                   _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  __m128i is_alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+  if (_mm_movemask_epi8(_mm_or_si128(is_digit, is_alpha)) != 0xffff) return false;
+  __m128i digit = _mm_and_si128(_mm_sub_epi8(v, _mm_set1_epi8('0')), is_digit);
+  __m128i alpha = _mm_and_si128(_mm_sub_epi8(lower, _mm_set1_epi8('a' - 10)), is_alpha);
+  __m128i nibbles = _mm_or_si128(digit, alpha);  // the high nibble in each even byte
+  __m128i high = _mm_slli_epi16(_mm_and_si128(nibbles, _mm_set1_epi16(0x00ff)), 4);
+  __m128i low = _mm_srli_epi16(nibbles, 8);
+  __m128i bytes = _mm_packus_epi16(_mm_or_si128(high, low), _mm_setzero_si128());
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
+  return true;
+}
+#endif
 
 }  // namespace
 
@@ -23,11 +60,17 @@ bool ParseHex(std::string_view text, Bytes& out) {
   if (text.size() % 2 != 0) return false;
   out.resize(text.size() / 2);
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  int bad = 0;  // stays negative once any digit was not hex
-  for (size_t i = 0; i < out.size(); ++i) {
-    int hi = kNibble[p[2 * i]], lo = kNibble[p[2 * i + 1]];
-    bad |= hi | lo;
-    out[i] = uint8_t(hi << 4 | lo);
+  size_t i = 0;
+#ifdef __SSE2__
+  for (; i + 8 <= out.size(); i += 8)
+    if (!DecodeHex16(p + 2 * i, out.data() + i)) return false;
+#endif
+  const std::array<int16_t, 65536>& pairs = HexPairs();
+  int bad = 0;  // stays negative once any pair was not hex
+  for (; i < out.size(); ++i) {
+    int v = pairs[p[2 * i] | p[2 * i + 1] << 8];
+    bad |= v;
+    out[i] = uint8_t(v);
   }
   return bad >= 0;
 }
@@ -40,15 +83,41 @@ void FieldReader::Fail(std::string_view key, std::string_view why) {
   if (error_->empty()) *error_ = "field " + PathOf(key) + ": " + std::string(why);
 }
 
-bool FieldReader::Has(std::string_view key) const {
+bool FieldReader::Find(std::string_view key, simdjson::dom::element* value) {
+  if (!cursor_set_) {
+    cursor_ = object_.begin();
+    cursor_set_ = true;
+  }
+  // The length and first byte settle most mismatches without a call to memcmp.
+  auto is_key = [key](const simdjson::dom::object::iterator& it) {
+    return it.key_length() == key.size() && !key.empty() && it.key_c_str()[0] == key[0] &&
+           std::memcmp(it.key_c_str(), key.data(), key.size()) == 0;
+  };
+  const simdjson::dom::object::iterator from = cursor_, end = object_.end();
+  for (simdjson::dom::object::iterator it = from; it != end; ++it)
+    if (is_key(it)) {
+      *value = it.value();
+      cursor_ = ++it;
+      return true;
+    }
+  for (simdjson::dom::object::iterator it = object_.begin(); it != from; ++it)
+    if (is_key(it)) {
+      *value = it.value();
+      cursor_ = ++it;
+      return true;
+    }
+  return false;
+}
+
+bool FieldReader::Has(std::string_view key) {
   simdjson::dom::element e;
   if (!ok()) return false;
-  return object_.at_key(key).get(e) == simdjson::SUCCESS;
+  return Find(key, &e);
 }
 
 simdjson::dom::element FieldReader::Get(std::string_view key) {
   simdjson::dom::element e;
-  if (ok() && object_.at_key(key).get(e) != simdjson::SUCCESS) Fail(key, "missing");
+  if (ok() && !Find(key, &e)) Fail(key, "missing");
   return e;
 }
 

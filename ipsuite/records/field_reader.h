@@ -20,7 +20,7 @@ class FieldReader {
   FieldReader(simdjson::dom::object object, std::string path, std::string* error)
       : object_(object), path_(std::move(path)), error_(error) {}
 
-  bool Has(std::string_view key) const;
+  bool Has(std::string_view key);
   // Required members: missing or of the wrong type is an error.
   uint64_t Uint(std::string_view key, uint64_t max);
   uint8_t U8(std::string_view key) { return uint8_t(Uint(key, 0xff)); }
@@ -87,7 +87,14 @@ class FieldReader {
     return out;
   }
 
+  // The member at `key`, searched from just after the last one found: readers read a
+  // layer's fields in the order extract writes them, so most lookups take one step where
+  // simdjson's at_key scans from the start.
+  bool Find(std::string_view key, simdjson::dom::element* value);
+
   simdjson::dom::object object_;
+  simdjson::dom::object::iterator cursor_;  // valid once cursor_set_
+  bool cursor_set_ = false;
   std::string path_;
   std::string* error_;
 };

@@ -1,17 +1,28 @@
 #include "ipsuite/records/frame_builder.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "engine/protocols/registry.h"
 #include "ipsuite/records/layer_readers.h"
 
 namespace pcapkit::ipsuite::records {
 namespace {
 
-// A member holding a layer: an object under a protocol's record key.
+// A member holding a layer: an object under a protocol's record key (the registry's keys
+// and the readers' own), looked up in a sorted table built once: every object of every
+// record is asked.
 bool IsLayerKey(std::string_view key) {
-  if (FindLayerReader(key) != nullptr) return true;
-  const protocols::Registry& r = protocols::Registry::Builtin();
-  ProtocolId id = r.Find(key);
-  return id != ProtocolId::kNone && key == r.Info(id).key;
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> all;
+    for (const protocols::ProtocolInfo& p : protocols::Registry::Builtin().All())
+      if (*p.key != '\0') all.emplace_back(p.key);
+    for (const LayerReader& r : AllLayerReaders()) all.emplace_back(r.key);
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+  }();
+  return std::binary_search(keys.begin(), keys.end(), key, std::less<>());
 }
 
 // The layer inside `object`: its key and fields; false when it holds none.

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "ipsuite/records/field_reader.h"
 
@@ -19,6 +20,8 @@ struct LayerReader {
 
 // Every protocol `build` rebuilds, by record key.
 const LayerReader* FindLayerReader(std::string_view key);
+// Every reader, sorted by key.
+const std::vector<LayerReader>& AllLayerReaders();
 
 // The readers, by the files that hold them (each file lists its own; keys unique).
 std::span<const LayerReader> LinkReaders();         // link_readers.cc

@@ -18,8 +18,13 @@ std::vector<LayerReader> AllReaders() {
 
 }  // namespace
 
-const LayerReader* FindLayerReader(std::string_view key) {
+const std::vector<LayerReader>& AllLayerReaders() {
   static const std::vector<LayerReader> readers = AllReaders();
+  return readers;
+}
+
+const LayerReader* FindLayerReader(std::string_view key) {
+  const std::vector<LayerReader>& readers = AllLayerReaders();
   auto it = std::lower_bound(readers.begin(), readers.end(), key,
                              [](const LayerReader& r, std::string_view k) { return r.key < k; });
   return it != readers.end() && it->key == key ? &*it : nullptr;

@@ -70,22 +70,21 @@ Bytes TcpOptionValue(uint8_t kind, FieldReader& o) {
 }
 
 void ReadTcp(FieldReader& f, Packet& p) {
-  FieldReader flags = f.Object("flags");
-  uint8_t bits = 0;
-  const char* names[] = {"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr"};
-  for (int i = 0; i < 8; ++i)
-    if (flags.Bool(names[i])) bits |= uint8_t(1 << i);
-  Tcp tcp{.srcport = f.U16("srcport"),
-          .dstport = f.U16("dstport"),
-          .seq = f.U32("seq"),
-          .ack = f.U32("ack"),
-          .flags = bits,
-          .reserved = uint8_t(f.MaybeUint("reserved", 15).value_or(0)),
-          .window_size = f.U16("window_size"),
-          .urgent_pointer = f.U16("urgent_pointer")};
-  if (f.Has("options")) tcp.options = ReadKindLengthOptions(f, "kind", TcpOptionValue);
+  // Read in the order extract writes the members: each lookup then takes one step.
+  Tcp tcp{.srcport = f.U16("srcport"), .dstport = f.U16("dstport")};
+  tcp.seq = f.U32("seq");
+  tcp.ack = f.U32("ack");
+  tcp.reserved = uint8_t(f.MaybeUint("reserved", 15).value_or(0));
   tcp.hdr_len = uint8_t(f.Uint("hdr_len", 60));
+  FieldReader flags = f.Object("flags");
+  tcp.flags = 0;
+  const char* names[] = {"cwr", "ece", "urg", "ack", "psh", "rst", "syn", "fin"};  // bit 7..0
+  for (int i = 0; i < 8; ++i)
+    if (flags.Bool(names[i])) tcp.flags |= uint8_t(0x80 >> i);
+  tcp.window_size = f.U16("window_size");
   tcp.checksum = f.U16("checksum");
+  tcp.urgent_pointer = f.U16("urgent_pointer");
+  if (f.Has("options")) tcp.options = ReadKindLengthOptions(f, "kind", TcpOptionValue);
   p.Append(std::move(tcp));
 }
 
