@@ -1,4 +1,5 @@
-// `pcapkit build INPUT [-o OUTPUT|-] [-f pcap|pcapng] [--fix-checksums] [--fix-lengths]`:
+// `pcapkit build INPUT [-o OUTPUT|-] [-f pcap|pcapng] [--fix-checksums] [--fix-lengths]
+// [--keep-going] [--threads N]`:
 // records back to frames (docs/cli.md "build").
 #include <spdlog/spdlog.h>
 
@@ -27,6 +28,9 @@ void AddBuildCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--keep-going", o->keep_going,
                 "leave out a record that cannot be built, with a warning, and go on (exit 1 "
                 "at the end)");
+  cmd->add_option("--threads", o->threads,
+                  "threads that parse and build records (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->callback([o, format, &exit_code] {
     o->pcapng = *format == "pcapng";
     o->on_skip = [](const std::string& why) { spdlog::warn("{}", why); };

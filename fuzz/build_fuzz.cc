@@ -95,7 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         .pcapng = (mode & 1) != 0,
                         .fix_checksums = (mode & 2) != 0,
                         .fix_lengths = (mode & 4) != 0,
-                        .keep_going = true};
+                        .keep_going = true,
+                        .threads = 1 + (mode >> 3 & 1)};  // one worker, or two racing
   ips::RebuildSummary s = ips::RebuildCapture(o);
   pcapkit::ExtractOptions back;
   back.input = out;

@@ -59,7 +59,10 @@ struct RebuildOptions {
   // Go on past a record that cannot be built instead of stopping there: it is left out,
   // counted, and `on_skip` (when set) is told why, as InputError's message would say.
   bool keep_going = false;
-  std::function<void(const std::string& why)> on_skip;
+  std::function<void(const std::string& why)> on_skip;  // called on the writing thread
+  // Threads that parse and build records (0: one per core). Frames are written in input
+  // order whatever the count.
+  unsigned threads = 0;
 };
 struct RebuildSummary {
   uint64_t frames = 0;   // written

@@ -185,4 +185,42 @@ TEST(Build, FixesMendAnEditedRecord) {
   EXPECT_EQ(got[0], expected.Build());  // every length and checksum as the builder computes
 }
 
+// Records past one batch, built by one thread and by several: the same frames, in input
+// order, and a bad record far in stops the run with every frame before it written.
+TEST(Build, ManyThreadsWriteTheFramesInInputOrder) {
+  std::vector<CapturedFrame> frames;
+  for (uint16_t i = 0; i < 2000; ++i) {
+    Packet p = Ethernet{} / Ipv4{} / Udp{.srcport = uint16_t(30000 + i), .dstport = 9} /
+               Bytes(i % 300, 'p');
+    frames.push_back({.data = p.Build(), .sec = 1700000000 + i, .nsec = 0});
+  }
+  std::string capture = testutil::WriteTemp(PcapFile(frames), ".pcap");
+  std::string ndjson = Records(capture);
+  std::string records = WriteText(ndjson, ".ndjson");
+  for (const char* threads : {"1", "2", "3"}) {
+    std::string out = testutil::WriteTemp({}, ".pcap");
+    testutil::CliResult r = RunCli({"build", records, "-o", out, "--threads", threads});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(Slurp(out), Slurp(capture)) << threads << " threads";
+  }
+  size_t at = 0;  // the start of record 1500
+  for (int line = 1; line < 1500; ++line) at = ndjson.find('\n', at) + 1;
+  ndjson.replace(ndjson.find("\"ttl\":64,", at), 9, "\"ttl\":640,");
+  std::string broken = WriteText(ndjson, ".ndjson");
+  for (const char* threads : {"1", "2"}) {
+    std::string out = testutil::WriteTemp({}, ".pcap");
+    testutil::CliResult r = RunCli({"build", broken, "-o", out, "--threads", threads});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("record of frame 1500 (byte " + std::to_string(at) +
+                         "): field ipv4.ttl: above 255"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(FramesOf(out).size(), 1499u) << threads << " threads";
+    out = testutil::WriteTemp({}, ".pcap");
+    r = RunCli({"build", broken, "-o", out, "--threads", threads, "--keep-going"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(FramesOf(out).size(), 1999u) << threads << " threads";
+  }
+}
+
 }  // namespace
