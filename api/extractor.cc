@@ -124,6 +124,11 @@ const ExtractOptions& Extractor::options() const {
   return impl_->options;
 }
 
+std::vector<std::string> Extractor::inputs() const {
+  if (impl_->inputs->several()) return impl_->inputs->paths();
+  return {impl_->options.source ? impl_->options.source->name() : impl_->options.input};
+}
+
 const Frame* Extractor::Next() {
   Impl& m = *impl_;
   // Frames are pcapkit's typed views of its own dissection; another tool's records exist

@@ -164,14 +164,14 @@ void ConfigureLogging(const std::string& level, const std::string& file, bool ve
 
 ExtractSummary RunExtraction(ExtractOptions o,
                              const std::function<std::string(uint64_t frames)>& written) {
-  for (const std::string& input : o.inputs.empty() ? std::vector{o.input} : o.inputs)
-    spdlog::info("Loading file '{}'", input);
   WarnOfFilterWithFragments(o);
   LogStrategy(o);
   InstallInterruptHandler();
   o.stop = &g_interrupted;
   auto start = std::chrono::steady_clock::now();
   Extractor extractor(o);
+  for (const std::string& input : extractor.inputs())  // a folder's captures, each
+    spdlog::info("Loading file '{}'", input);
   ExtractSummary summary;
   try {
     summary = extractor.Run();

@@ -99,6 +99,9 @@ class Extractor {
   ExtractSummary Run();
 
   const ExtractOptions& options() const;
+  // The captures read, in order: the input, or the inputs with each folder replaced by the
+  // captures in it (by name).
+  std::vector<std::string> inputs() const;
   // What Run() wrote, also when it ended with an InputError.
   const ExtractSummary& summary() const;
   // "Ethernet:IPv4:TCP" for a frame this extractor returned.

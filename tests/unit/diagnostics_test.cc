@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -199,6 +200,38 @@ TEST(CliDiagnostics, LogFileReceivesTheDiagnosticsAndStdoutStaysTheReport) {
             "pcapkit: /nonexistent/dir/x.log: cannot open the log file: No such file or "
             "directory\n");
   EXPECT_EQ(bad.out, "");
+}
+
+}  // namespace
+
+namespace {
+
+// A folder given as the input is logged capture by capture, in the order they are read,
+// as jspcap logged each file it loaded; the -a extension is the one read, not the one given.
+TEST(CliDiagnostics, EachCaptureOfAFolderIsLogged) {
+  std::string dir = std::filesystem::path(WriteTemp({}, ".d")).string() + ".captures";
+  std::filesystem::create_directory(dir);
+  Bytes capture = PcapFile(
+      {{.data = (Ethernet{} / Ipv4{} / Udp{.srcport = 7, .dstport = 9} / Bytes(4, 1)).Build()}});
+  for (const char* name : {"b.pcap", "a.pcap"})
+    std::ofstream(dir + "/" + name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(capture.data()), std::streamsize(capture.size()));
+  std::ofstream(dir + "/notes.txt") << "not a capture\n";
+  auto r = RunCli({"extract", dir, "-o", "-", "-f", "ndjson", "-v"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t a = r.err.find("[*] Loading file '" + dir + "/a.pcap'");
+  size_t b = r.err.find("[*] Loading file '" + dir + "/b.pcap'");
+  EXPECT_NE(a, std::string::npos) << r.err;
+  EXPECT_NE(b, std::string::npos) << r.err;
+  EXPECT_LT(a, b);
+  EXPECT_EQ(r.err.find("notes.txt"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Loading file '" + dir + "'"), std::string::npos) << r.err;
+  std::string stem = dir + "/a";
+  auto auto_ext = RunCli({"extract", stem, "-a", "-o", "-", "-f", "ndjson", "-v"});
+  ASSERT_EQ(auto_ext.status, 0) << auto_ext.err;
+  EXPECT_NE(auto_ext.err.find("Loading file '" + stem + ".pcap'"), std::string::npos)
+      << auto_ext.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
