@@ -60,8 +60,8 @@ struct RebuildOptions {
   // counted, and `on_skip` (when set) is told why, as InputError's message would say.
   bool keep_going = false;
   std::function<void(const std::string& why)> on_skip;  // called on the writing thread
-  // Threads that parse and build records (0: one per core). Frames are written in input
-  // order whatever the count.
+  // Threads that read, parse and build records (0: the cores this process may use).
+  // Frames are written in input order whatever the count.
   unsigned threads = 0;
 };
 struct RebuildSummary {

@@ -90,20 +90,23 @@ bool FieldReader::Find(std::string_view key, simdjson::dom::element* value) {
   }
   // The length and first byte settle most mismatches without a call to memcmp.
   auto is_key = [key](const simdjson::dom::object::iterator& it) {
-    return it.key_length() == key.size() && !key.empty() && it.key_c_str()[0] == key[0] &&
-           std::memcmp(it.key_c_str(), key.data(), key.size()) == 0;
+    return it.key_length() == key.size() &&
+           (key.empty() || (it.key_c_str()[0] == key[0] &&
+                            std::memcmp(it.key_c_str(), key.data(), key.size()) == 0));
   };
+  // The cursor stays on the member found: Has() then Get() of one key takes one step,
+  // and the next key in the record's order two.
   const simdjson::dom::object::iterator from = cursor_, end = object_.end();
   for (simdjson::dom::object::iterator it = from; it != end; ++it)
     if (is_key(it)) {
       *value = it.value();
-      cursor_ = ++it;
+      cursor_ = it;
       return true;
     }
   for (simdjson::dom::object::iterator it = object_.begin(); it != from; ++it)
     if (is_key(it)) {
       *value = it.value();
-      cursor_ = ++it;
+      cursor_ = it;
       return true;
     }
   return false;

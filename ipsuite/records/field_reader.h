@@ -87,9 +87,10 @@ class FieldReader {
     return out;
   }
 
-  // The member at `key`, searched from just after the last one found: readers read a
-  // layer's fields in the order extract writes them, so most lookups take one step where
-  // simdjson's at_key scans from the start.
+  // The member at `key`, searched from the last one found: readers read a layer's fields
+  // in the order extract writes them, so most lookups take a step or two where simdjson's
+  // at_key scans from the start. (Of duplicate keys, which JSON leaves undefined, the
+  // first after the cursor is found.)
   bool Find(std::string_view key, simdjson::dom::element* value);
 
   simdjson::dom::object object_;

@@ -4,11 +4,12 @@
 // first record that cannot be built stops the run after the frames before it are written,
 // whatever the thread count.
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
-#include <thread>
 
 #include "formats/output_file.h"
 #include "ipsuite/records/capture_stream.h"
@@ -33,6 +34,7 @@ struct Batch {
   std::string text;  // the records' JSON, then simdjson's padding
   std::vector<Record> records;
   Status read_status;  // a fault of the input after these records
+  bool last = false;   // the input ended (or failed) after these records
 };
 
 // A record's fault as an input error naming the input, the frame and the record's offset.
@@ -51,7 +53,10 @@ std::unique_ptr<Batch> ReadBatch(records::RecordStream& in) {
     uint64_t offset = 0;
     bool got = false;
     batch->read_status = in.Next(&text, &offset, &got);
-    if (!batch->read_status.ok() || !got) break;
+    if (!batch->read_status.ok() || !got) {
+      batch->last = true;
+      break;
+    }
     batch->records.push_back({.begin = batch->text.size(), .size = text.size(), .offset = offset});
     batch->text.append(text);
     batch->text.push_back('\n');
@@ -91,9 +96,11 @@ class Writer {
     if (!batch.read_status.ok()) return Stop(Locate(batch.read_status, 0));
     return true;
   }
-  // The run's outcome: the output closed, or the fault that stopped it.
+  // The run's outcome: the output closed, or the fault that stopped it (a failed write
+  // before a failed close: the first says why).
   Status Finish() {
     Status closed = out_.Close();
+    if (status_.code() == Status::Code::kIoError) return status_;
     return status_.ok() || !closed.ok() ? closed : status_;
   }
 
@@ -136,34 +143,35 @@ Status Rebuild(const RebuildOptions& o, RebuildSummary* summary) {
   if (Status s = formats::OutputFile::Open(o.output, &file); !s.ok()) return s;
   Writer writer(o, std::move(file), summary);
   const records::FrameFixes fixes{.checksums = o.fix_checksums, .lengths = o.fix_lengths};
-  const unsigned threads =
-      o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  // The arena's threads run all three stages; batches in flight are bounded by tokens.
+  const unsigned threads = std::clamp(
+      o.threads != 0 ? o.threads : unsigned(oneapi::tbb::info::default_concurrency()), 1u, 1024u);
   oneapi::tbb::enumerable_thread_specific<simdjson::dom::parser> parsers;
   std::atomic<bool> stop = false;
   bool input_done = false;
   using oneapi::tbb::filter_mode;
-  auto read = [&](oneapi::tbb::flow_control& fc) -> Batch* {
+  using Owned = std::unique_ptr<Batch>;  // a cancelled pipeline destroys what it holds
+  auto read = [&](oneapi::tbb::flow_control& fc) -> Owned {
     if (input_done || stop.load()) return fc.stop(), nullptr;
-    std::unique_ptr<Batch> batch = ReadBatch(*in);
-    input_done = batch->records.size() < kBatchRecords && batch->text.size() < kBatchBytes;
+    Owned batch = ReadBatch(*in);
+    input_done = batch->last;
     if (batch->records.empty() && batch->read_status.ok()) return fc.stop(), nullptr;
-    return batch.release();
+    return batch;
   };
-  auto build = [&](Batch* batch) {
+  auto build = [&](Owned batch) {
     if (!stop.load()) BuildBatch(*batch, parsers.local(), fixes);
     return batch;
   };
-  auto write = [&](Batch* owned) {
-    std::unique_ptr<Batch> batch(owned);
+  auto write = [&](Owned batch) {
     if (!stop.load() && !writer.Write(*batch)) stop = true;
   };
   oneapi::tbb::task_arena arena{int(threads)};
   arena.execute([&] {
     oneapi::tbb::parallel_pipeline(
         2 * threads + 1,
-        oneapi::tbb::make_filter<void, Batch*>(filter_mode::serial_in_order, read) &
-            oneapi::tbb::make_filter<Batch*, Batch*>(filter_mode::parallel, build) &
-            oneapi::tbb::make_filter<Batch*, void>(filter_mode::serial_in_order, write));
+        oneapi::tbb::make_filter<void, Owned>(filter_mode::serial_in_order, read) &
+            oneapi::tbb::make_filter<Owned, Owned>(filter_mode::parallel, build) &
+            oneapi::tbb::make_filter<Owned, void>(filter_mode::serial_in_order, write));
   });
   return writer.Finish();
 }

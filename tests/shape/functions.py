@@ -15,7 +15,8 @@ NAMESPACE, CLASS, FUNCTION, OTHER = "namespace", "class", "function", "other"
 
 _RAW_STRING = re.compile(r'R"([^()\\ ]{0,16})\(')
 _TYPE_HEADER = re.compile(r"\b(class|struct|union|enum)\b")
-_NAMESPACE_HEADER = re.compile(r'^\s*(inline\s+)?namespace\b|^\s*extern\s+"')
+# `namespace a {`, `extern "C" {` (a linkage block; `extern "C" void f() {` is a function).
+_NAMESPACE_HEADER = re.compile(r'^\s*(inline\s+)?namespace\b[^(]*$|^\s*extern\s+"[^"]*"\s*$')
 _LAMBDA_HEADER = re.compile(r"\]\s*(mutable\s*)?(->[^{]*)?$")
 _NAME = re.compile(r"([A-Za-z_~][\w:~<>,\s*&]*?)\s*\(")
 
@@ -89,6 +90,8 @@ def function_lengths(text):
             kind = _kind(header, scopes[-1])
             if scopes[-1] == FUNCTION or (scopes[-1] == OTHER and FUNCTION in scopes):
                 kind = OTHER
+            elif scopes[-1] in (NAMESPACE, CLASS) and header.count("(") > header.count(")"):
+                kind = OTHER  # inside the header's parentheses: a default argument `= {}`
             opened.append((kind, line, header_start, i))
             scopes.append(kind)
             header_start = i + 1
@@ -96,16 +99,19 @@ def function_lengths(text):
             if len(opened) > 0:
                 kind, start, began, at = opened.pop()
                 scopes.pop()
-                if kind == FUNCTION and start != line:
-                    header = code[began:at]
+                header = code[began:at]
+                # A brace within a header goes on with it: a member initialiser (`b_{b}`,
+                # on one line or several) before a constructor's body, or a default
+                # argument inside the parentheses.
+                rest = code[i + 1:i + 200].lstrip()
+                in_header = scopes[-1] in (NAMESPACE, CLASS) and (
+                    header.count("(") > header.count(")") or
+                    (kind != NAMESPACE and rest[:1] in ("{", ",")))
+                if kind == FUNCTION and start != line and not in_header:
                     m = _NAME.search(re.sub(r"\s+", " ", header.strip()))
                     name = m.group(1).split()[-1] if m else "(lambda)"
                     found.append((name, start, line - start))
-                # A brace closed on its own line may be a member initialiser (`b_{b}`)
-                # before a constructor's body: the header goes on from where it began.
-                rest = code[i + 1:i + 200].lstrip()
-                initialiser = start == line and kind != NAMESPACE and rest[:1] in ("{", ",")
-                header_start = began if initialiser else i + 1
+                header_start = began if in_header else i + 1
             else:
                 header_start = i + 1
         elif c == ";":

@@ -37,6 +37,15 @@ class FunctionLengths(unittest.TestCase):
         self.assertEqual(function_lengths(text),
                          [("S", 2, 2), ("F", 6, 2), ("(lambda)", 10, 2), ("G", 18, 1)])
 
+    def test_braces_inside_headers_and_linkage(self):
+        text = ("struct T {\n  T(int b)\n      : table_{\n            1,\n        },\n"
+                "        b_{b} {\n" + body(85) + "\n  }\n};\n"
+                "void F(Opts o = {}, int n = T{}.x) {\n" + body(82) + "\n}\n"
+                'extern "C" void OnSignal(int) {\n  if (x) {\n  }\n}\n'
+                'extern "C" {\nvoid G() {\n}\n}\n')
+        self.assertEqual(function_lengths(text),
+                         [("T", 6, 85), ("F", 93, 82), ("OnSignal", 176, 3), ("G", 181, 1)])
+
     def test_multi_line_headers_and_templates(self):
         text = ("template <class T>\nvoid Long(int a,\n          int b) const {\n" + body(90)
                 + "\n}\n")

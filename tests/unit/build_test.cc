@@ -221,6 +221,22 @@ TEST(Build, ManyThreadsWriteTheFramesInInputOrder) {
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(FramesOf(out).size(), 1999u) << threads << " threads";
   }
+  // A line that is not JSON, in a later batch: the input cannot be read on, --keep-going
+  // or not; the error names the line's own offset.
+  size_t bad = ndjson.find('\n', at) + 1;  // record 1501
+  ndjson.insert(bad, "not json\n");
+  std::string garbled = WriteText(ndjson, ".ndjson");
+  for (const char* threads : {"1", "2"}) {
+    std::string out = testutil::WriteTemp({}, ".pcap");
+    testutil::CliResult r =
+        RunCli({"build", garbled, "-o", out, "--threads", threads, "--keep-going"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(
+        r.err.find("record of frame 1501 (byte " + std::to_string(bad) + "): not a JSON record"),
+        std::string::npos)
+        << r.err;
+    EXPECT_EQ(FramesOf(out).size(), 1499u) << threads << " threads";  // 1500 left out
+  }
 }
 
 }  // namespace

@@ -209,8 +209,13 @@ namespace {
 // A folder given as the input is logged capture by capture, in the order they are read,
 // as jspcap logged each file it loaded; the -a extension is the one read, not the one given.
 TEST(CliDiagnostics, EachCaptureOfAFolderIsLogged) {
-  std::string dir = std::filesystem::path(WriteTemp({}, ".d")).string() + ".captures";
+  std::string dir = WriteTemp({}, ".captures");  // a unique name, made a folder
+  std::filesystem::remove(dir);
   std::filesystem::create_directory(dir);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
   Bytes capture = PcapFile(
       {{.data = (Ethernet{} / Ipv4{} / Udp{.srcport = 7, .dstport = 9} / Bytes(4, 1)).Build()}});
   for (const char* name : {"b.pcap", "a.pcap"})
@@ -231,7 +236,6 @@ TEST(CliDiagnostics, EachCaptureOfAFolderIsLogged) {
   ASSERT_EQ(auto_ext.status, 0) << auto_ext.err;
   EXPECT_NE(auto_ext.err.find("Loading file '" + stem + ".pcap'"), std::string::npos)
       << auto_ext.err;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

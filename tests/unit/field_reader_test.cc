@@ -54,17 +54,19 @@ TEST(FieldReader, ANonHexByteAnywhereIsRefused) {
 TEST(FieldReader, MembersAreFoundInAnyOrderAndAMissingOneIsNamed) {
   simdjson::dom::parser parser;
   simdjson::dom::object o;
-  ASSERT_EQ(parser.parse(std::string(R"({"a":1,"b":2,"c":3,"ab":4})")).get_object().get(o),
+  ASSERT_EQ(parser.parse(std::string(R"({"a":1,"b":2,"c":3,"ab":4,"":5})")).get_object().get(o),
             simdjson::SUCCESS);
   std::string error;
   FieldReader f(o, "x", &error);
-  EXPECT_EQ(f.Uint("c", 9), 3u);  // after the last found: wraps to the start
-  EXPECT_EQ(f.Uint("a", 9), 1u);
+  EXPECT_EQ(f.Uint("c", 9), 3u);
+  EXPECT_EQ(f.Uint("a", 9), 1u);   // before the last found: the search wraps to the start
   EXPECT_EQ(f.Uint("ab", 9), 4u);  // same first byte, another length
   EXPECT_EQ(f.Uint("b", 9), 2u);
   EXPECT_EQ(f.Uint("c", 9), 3u);
   EXPECT_TRUE(f.Has("a"));
+  EXPECT_EQ(f.Uint("a", 9), 1u);  // Has, then the same key
   EXPECT_FALSE(f.Has("d"));
+  EXPECT_EQ(f.Uint("", 9), 5u);  // an empty key is a key
   EXPECT_TRUE(error.empty()) << error;
   f.Uint("d", 9);
   EXPECT_EQ(error, "field x.d: missing");
