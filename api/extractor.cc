@@ -243,11 +243,12 @@ Status Extractor::Impl::OpenReport(Outputs& out) {
   const ExtractOptions& o = options;
   if (!o.nofile) {
     formats::CaptureOptions capture = CaptureOptionsOf(o, inputs->resolution_digits());
-    if (o.flow_id && !o.fields.empty())
-      return Status::InvalidArgument(
-          "--flow-id adds `flow` and `community_id` to whole frame records: it does not "
-          "combine with -e");
-    Status s = MakeWriter(o.format, o.fields, {formats::FrameFields(), &registry, true},
+    // --flow-id's flow stage splices `community_id` and `flow` into the frame records.
+    auto spliced = o.flow_id ? formats::FrameFlowFields() : std::span<const protocols::FieldSpec>();
+    for (const protocols::FieldSpec& f : formats::FrameFlowFields())
+      if (!o.flow_id && std::ranges::count(o.fields.names, std::string_view(f.path)))
+        return Status::InvalidArgument(std::string("-e ") + f.path + ": needs --flow-id");
+    Status s = MakeWriter(o.format, o.fields, {formats::FrameFields(), &registry, true, spliced},
                           "the frame report", &out.writer, capture);
     if (!s.ok()) return s;
     if (o.files) {

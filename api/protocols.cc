@@ -59,7 +59,8 @@ std::vector<SelectableField> SelectableFields(RecordKind kind) {
   formats::FieldCatalogue catalogue;
   const char* record = "frame";
   if (kind == RecordKind::kFrame) {
-    catalogue = {formats::FrameFields(), &protocols::Registry::Builtin(), true};
+    catalogue = {formats::FrameFields(), &protocols::Registry::Builtin(), true,
+                 formats::FrameFlowFields()};
   } else if (kind == RecordKind::kFlow) {
     catalogue = {formats::FlowFields(), nullptr, true};
     record = "flow";

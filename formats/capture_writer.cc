@@ -198,7 +198,7 @@ class PcapWriter : public ReportWriter {
         (meta.kind == Kind::kInterfaceDescription && meta.ordinal == 1))
       AppendPcapHeader(o_, meta.linktype, meta.snaplen ? meta.snaplen : kDefaultSnaplen, out);
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, SplicePoints*) const override {
     AppendPcapRecord(o_, frame.info(), frame.data().data(), out);
   }
   // Never called: other records go to text reports only (ResolveOutput refuses a capture
@@ -208,7 +208,7 @@ class PcapWriter : public ReportWriter {
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
-  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, size_t*) const override {
+  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, SplicePoints*) const override {
     AppendPcapHeader(o_, frame.linktype(), kDefaultSnaplen, out);
     Frame(frame, true, out, nullptr);
     return true;
@@ -243,7 +243,7 @@ class PcapngWriter : public ReportWriter {
     }
     // Name resolution, statistics, secrets and custom blocks are not copied.
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, SplicePoints*) const override {
     AppendPcapngPacket(o_, frame.info(), frame.interface(), frame.data().data(), out);
   }
   // Never called: other records go to text reports only (ResolveOutput refuses a capture
@@ -253,7 +253,7 @@ class PcapngWriter : public ReportWriter {
   }
   void End(bool, OutBuffer&) const override {}
   bool MetaDocument(const capture::MetaRecord&, OutBuffer&) const override { return false; }
-  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, size_t*) const override {
+  bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out, SplicePoints*) const override {
     AppendPcapngSection(o_, out);
     AppendPcapngInterface(o_, uint16_t(frame.linktype()), 0, frame.time().digits, out);
     AppendPcapngPacket(o_, frame.info(), 0, frame.data().data(), out);

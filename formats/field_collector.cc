@@ -294,12 +294,36 @@ void FieldCollector::WriteCell(uint32_t column, Row row, OutBuffer& out) const {
   if (row == Row::kCsv) AppendCsvCell(out, cell.view());
 }
 
-void FieldCollector::WriteRow(Row row, OutBuffer& out) const {
+// A spliced cell's part: its column, and in a JSON row the comma that joins it. A spliced
+// member goes into only some rows (frames of a flow), so the members written with the row
+// are joined as if it were absent and it brings its own comma: before it when a member
+// precedes it, else after it when one follows, else before it when another spliced one
+// precedes it.
+namespace {
+enum SplicedComma : uint32_t { kNoComma, kCommaBefore, kCommaAfter };
+constexpr uint32_t SplicedPart(uint32_t column, SplicedComma comma) {
+  return column << 2 | comma;
+}
+}  // namespace
+
+void FieldCollector::WriteRow(Row row, OutBuffer& out, SplicePoints* splices) const {
   const std::vector<std::string>& names = selection_->names();
   if (row == Row::kJson) {
+    uint32_t last_member = kNone;  // the last column written with the row
+    for (uint32_t c = 0; c < names.size(); ++c)
+      if (!selection_->spliced(c) && first_[c] != kNone) last_member = c;
     out.Push('{');
-    bool first = true;
+    bool first = true, spliced_before = false;
     for (uint32_t c = 0; c < names.size(); ++c) {
+      if (selection_->spliced(c)) {
+        SplicedComma comma = !first                                    ? kCommaBefore
+                             : last_member != kNone && last_member > c ? kCommaAfter
+                             : spliced_before                          ? kCommaBefore
+                                                                       : kNoComma;
+        if (splices != nullptr) splices->push_back({out.size(), SplicedPart(c, comma)});
+        spliced_before = true;
+        continue;
+      }
       if (first_[c] == kNone) continue;
       if (!first) out.Push(',');
       first = false;
@@ -312,9 +336,23 @@ void FieldCollector::WriteRow(Row row, OutBuffer& out) const {
   }
   for (uint32_t c = 0; c < names.size(); ++c) {
     if (c > 0) out.Push(row == Row::kCsv ? ',' : '\t');
-    WriteCell(c, row, out);
+    if (!selection_->spliced(c))
+      WriteCell(c, row, out);
+    else if (splices != nullptr)
+      splices->push_back({out.size(), SplicedPart(c, kNoComma)});
   }
   out.Push('\n');
+}
+
+void FieldCollector::WriteSplicedCell(uint32_t part, Row row, OutBuffer& out) const {
+  uint32_t column = part >> 2;
+  auto comma = SplicedComma(part & 3);
+  if (row != Row::kJson) return WriteCell(column, row, out);
+  if (comma == kCommaBefore) out.Push(',');
+  AppendJsonString(out, selection_->names()[column]);
+  out.Push(':');
+  WriteCell(column, row, out);
+  if (comma == kCommaAfter) out.Push(',');
 }
 
 void FieldCollector::WriteHeader(const FieldSelection& selection, Row row, OutBuffer& out) {

@@ -26,8 +26,13 @@ class FieldCollector final : public Emitter {
   // Whether every column under `node` has its value (--occurrence first): the scope need
   // not be described at all.
   bool Satisfied(uint32_t node) const;
-  // The record's row, with its line end.
-  void WriteRow(Row row, OutBuffer& out) const;
+  // The record's row, with its line end. The cells of spliced columns are left empty and
+  // their places added to `splices` (when given), for WriteSplicedCell.
+  void WriteRow(Row row, OutBuffer& out, SplicePoints* splices = nullptr) const;
+  // A spliced column's cell, of the value described since Enter(kRoot), as it goes in at
+  // a point WriteRow noted (`part`): in a flat JSON row a member with the comma that
+  // joins it to the row's others.
+  void WriteSplicedCell(uint32_t part, Row row, OutBuffer& out) const;
   // The header line of csv and tsv: the field names.
   static void WriteHeader(const FieldSelection& selection, Row row, OutBuffer& out);
 

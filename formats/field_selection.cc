@@ -93,6 +93,7 @@ Status FieldSelection::Make(const FieldOptions& options, const FieldCatalogue& c
       return Status::InvalidArgument("-e " + name + ": the field is selected twice");
     if (Status st = s->Add(name, catalogue); !st.ok()) return st;
   }
+  s->spliced_.resize(s->names_.size());
   if (catalogue.layers != nullptr) s->ResolveMembers(*catalogue.layers);
   *out = std::move(s);
   return Status::Ok();
@@ -109,6 +110,11 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
   if (const protocols::FieldSpec* f = FindSpec(catalogue.members, name)) {
     Insert(kRoot, name, column, ListOfScalars(catalogue.members, *f));
     types_.push_back(f->types);
+  } else if (const protocols::FieldSpec* g = FindSpec(catalogue.spliced, name)) {
+    Insert(kRoot, name, column, false);
+    types_.push_back(g->types);
+    spliced_.resize(column + 1);
+    spliced_[column] = true;
   } else if (catalogue.layers != nullptr && name.find('.') != std::string::npos) {
     std::string_view key = std::string_view(name).substr(0, name.find('.'));
     std::string_view path = std::string_view(name).substr(key.size() + 1);
@@ -201,8 +207,9 @@ uint32_t FieldSelection::NewNode() {
 
 std::vector<SelectableField> SelectableFields(const FieldCatalogue& catalogue) {
   std::vector<SelectableField> out;
-  for (const protocols::FieldSpec& f : catalogue.members)
-    out.push_back({SelectableName(f.path), f.types, "", f.meaning});
+  for (auto specs : {catalogue.members, catalogue.spliced})
+    for (const protocols::FieldSpec& f : specs)
+      out.push_back({SelectableName(f.path), f.types, "", f.meaning});
   if (catalogue.layers == nullptr) return out;
   std::set<std::string> seen;  // a key registered twice lists its fields once
   for (const protocols::ProtocolInfo& p : catalogue.layers->All()) {

@@ -32,6 +32,9 @@ struct FieldCatalogue {
   // False for record kinds without a declared field list: a name not in `members` is
   // taken as written (and selects nothing when no record has it).
   bool checked = true;
+  // Members a serial stage splices into records written in parallel (extract --flow-id's
+  // `community_id` and `flow`): selectable, their cells left for that stage to fill.
+  std::span<const protocols::FieldSpec> spliced = {};
 };
 
 class FieldSelection {
@@ -57,6 +60,8 @@ class FieldSelection {
   // FieldType bits the catalogue declares for column `c` (0: not declared).
   uint16_t types(size_t c) const { return types_[c]; }
   FieldOccurrence occurrence() const { return occurrence_; }
+  // Column `c` is filled by a serial stage at a splice point (FieldCatalogue::spliced).
+  bool spliced(size_t c) const { return spliced_[c]; }
   bool header() const { return header_; }
 
   const Node& node(uint32_t i) const { return nodes_[i]; }
@@ -101,6 +106,7 @@ class FieldSelection {
 
   std::vector<std::string> names_;
   std::vector<uint16_t> types_;
+  std::vector<bool> spliced_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> layer_roots_;  // by ProtocolId
   // By ProtocolId: the top-level members selected, and whether one of them has no member

@@ -27,7 +27,8 @@ class FieldsReport : public ReportWriter {
   }
   void Meta(const capture::MetaRecord&, bool, OutBuffer&) const override {}
   // Only the layers holding a selected field are described at all.
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t*) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out,
+             SplicePoints* splices) const override {
     FieldCollector& c = Collector(selection_);
     c.set_names(true);  // a `_name` column is filled when -e selects it, --names or not
     c.set_payload(options_.payload);
@@ -48,7 +49,14 @@ class FieldsReport : public ReportWriter {
       protocols::LayerContext context{frame.data().data() + l.offset, l.length, l.hdr_len, l.aux};
       for (protocols::WriteFn member : members) member(context, c);
     }
-    c.WriteRow(row_, out);
+    c.WriteRow(row_, out, splices);
+  }
+  // A spliced column's cell (-e flow with --flow-id), of the members `body` describes.
+  void FrameMembers(const Body& body, uint32_t part, OutBuffer& out) const override {
+    FieldCollector& c = Collector(selection_);
+    c.Enter(FieldSelection::kRoot);
+    body(c);
+    c.WriteSplicedCell(part, row_, out);
   }
   void Record(std::string_view, const Body& body, bool, OutBuffer& out) const override {
     FieldCollector& c = Collector(selection_);

@@ -62,6 +62,15 @@ constexpr FieldSpec kFlowFields[] = {
 
 }  // namespace
 
+constexpr FieldSpec kFrameFlowFields[] = {
+    {"community_id", kText, "extract --flow-id only: the Community ID of the frame's IP flow"},
+    {"flow", kInt, "extract --flow-id only: the number of the frame's IP flow"},
+};
+
+std::span<const protocols::FieldSpec> FrameFlowFields() {
+  return kFrameFlowFields;
+}
+
 std::span<const protocols::FieldSpec> FlowFields() {
   return kFlowFields;
 }

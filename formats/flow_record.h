@@ -12,6 +12,9 @@ namespace pcapkit::formats {
 
 // The members WriteFlowFields may write (-e's names for flow records).
 std::span<const protocols::FieldSpec> FlowFields();
+// The members extract --flow-id adds to a frame record of an IP flow (`community_id`,
+// `flow`), spliced in by the flow stage: -e selects them with --flow-id.
+std::span<const protocols::FieldSpec> FrameFlowFields();
 
 // Members of the record object (the caller opens and closes it).
 void WriteFlowFields(const FlowRecord& r, Emitter& out);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace pcapkit::formats {
 
@@ -70,5 +72,14 @@ class OutBuffer {
   size_t size_ = 0;
   size_t cap_ = 0;
 };
+
+// A place in a frame's record, written in parallel, where a serial stage's values go in
+// later (extract --flow-id): the offset in the record's buffer and the part the writer's
+// FrameMembers renders there (0: all the members; a flat row: one cell).
+struct SplicePoint {
+  size_t at;
+  uint32_t part;
+};
+using SplicePoints = std::vector<SplicePoint>;
 
 }  // namespace pcapkit::formats

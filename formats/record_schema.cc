@@ -177,12 +177,6 @@ void AddLayerDefs(const protocols::Registry& registry, const std::vector<std::st
   }
 }
 
-const FieldSpec* FindField(std::span<const FieldSpec> fields, std::string_view path) {
-  for (const FieldSpec& f : fields)
-    if (f.path == path) return &f;
-  return nullptr;
-}
-
 void AddFrameDef(const std::vector<std::string>& layer_keys, JsonTree& defs) {
   JsonTree frame = ObjectSchema(
       "frame record",
@@ -190,14 +184,12 @@ void AddFrameDef(const std::vector<std::string>& layer_keys, JsonTree& defs) {
       "\"Frame N\" member of its json report. Its own members, then its outermost layer "
       "under its protocol's key.",
       FrameFields(), true);
-  // `extract --flow-id` adds the flow's own members, as the flow record declares them.
-  for (std::string_view path : {"community_id", "flow"}) {
-    const FieldSpec* spec = FindField(FlowFields(), path);
-    if (spec == nullptr) continue;
+  // `extract --flow-id` adds the flow's own members.
+  for (const FieldSpec& spec : FrameFlowFields()) {
     JsonTree member = JsonTree::Object();
-    member["description"] = std::string("extract --flow-id only: ") + spec->meaning;
-    AddType(spec->types, member);
-    frame["properties"][path] = std::move(member);
+    member["description"] = spec.meaning;
+    AddType(spec.types, member);
+    frame["properties"][spec.path] = std::move(member);
   }
   frame["required"].Push("number");
   HoldLayers(layer_keys, frame);

@@ -27,6 +27,23 @@ std::string_view FrameTitle(const pcapkit::Frame& frame) {
   return title;
 }
 
+// A record writer's one splice point (after the frame's own members: part 0), noted once
+// the record is written (the tree format places it when the record closes).
+template <class E>
+class OneSplice {
+ public:
+  OneSplice(E& e, SplicePoints* points) : points_(points) {
+    e.set_splice(points != nullptr ? &at_ : nullptr);
+  }
+  ~OneSplice() {
+    if (points_ != nullptr && at_ != SIZE_MAX) points_->push_back({at_, 0});
+  }
+
+ private:
+  SplicePoints* points_;
+  size_t at_ = SIZE_MAX;
+};
+
 class JsonReport : public ReportWriter {
  public:
   JsonReport(const protocols::Registry& registry, const RecordOptions& options)
@@ -42,14 +59,14 @@ class JsonReport : public ReportWriter {
   }
 
   void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
-             size_t* splice) const override {
+             SplicePoints* splices) const override {
     if (!first) out.Append(Separator());
     JsonEmitter e(&out);
-    e.set_splice(splice);
+    OneSplice splice(e, splices);
     e.Title(FrameTitle(frame));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
-  void FrameMembers(const Body& body, OutBuffer& out) const override {
+  void FrameMembers(const Body& body, uint32_t, OutBuffer& out) const override {
     JsonEmitter e(&out);
     e.Within(1);
     body(e);
@@ -78,13 +95,14 @@ class NdjsonReport : public ReportWriter {
       : registry_(registry), options_(options) {}
   void Begin(OutBuffer&) const override {}
   void Meta(const capture::MetaRecord&, bool, OutBuffer&) const override {}
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t* splice) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out,
+             SplicePoints* splices) const override {
     JsonEmitter e(&out);
-    e.set_splice(splice);
+    OneSplice splice(e, splices);
     WriteFrameRecord(frame, registry_, options_, {}, e);
     out.Push('\n');
   }
-  void FrameMembers(const Body& body, OutBuffer& out) const override {
+  void FrameMembers(const Body& body, uint32_t, OutBuffer& out) const override {
     JsonEmitter e(&out);
     e.Within(1);
     body(e);
@@ -121,13 +139,14 @@ class PlistReport : public ReportWriter {
     e.Title(meta.Title());
     WriteMetaRecord(meta, {}, e);
   }
-  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out, size_t* splice) const override {
+  void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out,
+             SplicePoints* splices) const override {
     PlistEmitter e(&out, 1);
-    e.set_splice(splice);
+    OneSplice splice(e, splices);
     e.Title(FrameTitle(frame));
     WriteFrameRecord(frame, registry_, options_, {}, e);
   }
-  void FrameMembers(const Body& body, OutBuffer& out) const override {
+  void FrameMembers(const Body& body, uint32_t, OutBuffer& out) const override {
     PlistEmitter e(&out, 2);  // a frame record's members: inside its title's dict
     body(e);
   }
@@ -158,17 +177,19 @@ class TreeReport : public ReportWriter {
     WriteMetaRecord(meta, {}, e);
   }
   void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
-             size_t* splice) const override {
+             SplicePoints* splices) const override {
     if (!first) out.Append(Separator());
     out.Append(FrameTitle(frame));
     out.Push('\n');
     TreeEmitter e(&out);
-    e.set_splice(splice);
-    WriteFrameRecord(frame, registry_, options_, {}, e);
+    {
+      OneSplice splice(e, splices);
+      WriteFrameRecord(frame, registry_, options_, {}, e);
+    }
   }
   // A record's lines are drawn when it closes: the members are drawn inside a probe
   // record, between two members of its own, and cut out.
-  void FrameMembers(const Body& body, OutBuffer& out) const override {
+  void FrameMembers(const Body& body, uint32_t, OutBuffer& out) const override {
     OutBuffer probe;
     TreeEmitter e(&probe);
     e.BeginObject();

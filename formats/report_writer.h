@@ -21,17 +21,18 @@ class ReportWriter {
   virtual void Begin(OutBuffer& out) const = 0;
   // `first`: no entry of the report precedes this one.
   virtual void Meta(const capture::MetaRecord& meta, bool first, OutBuffer& out) const = 0;
-  // `splice`, when given, receives the offset in `out` where FrameMembers' output is to be
-  // inserted into this frame's record (after its `protocols`); capture formats leave it.
+  // `splices`, when given, gets the places in `out` where FrameMembers' output is to go
+  // into this frame's record: after its `protocols` (one point, part 0), or a flat row's
+  // cells of the spliced columns (-e flow); capture formats add none.
   virtual void Frame(const pcapkit::Frame& frame, bool first, OutBuffer& out,
-                     size_t* splice = nullptr) const = 0;
+                     SplicePoints* splices = nullptr) const = 0;
   // Any other record (reassembly's datagrams, streams, summary): `body` writes its
   // members. Capture formats have no such records and throw FormatError.
   using Body = std::function<void(Emitter&)>;
-  // The members `body` writes, as they read inside a frame's record at its splice point:
-  // a serial stage adds what only it knows (extract --flow-id) to records written in
-  // parallel. Nothing for capture formats.
-  virtual void FrameMembers(const Body&, OutBuffer&) const {}
+  // The members `body` writes, as they read inside a frame's record at a splice point of
+  // `part`: a serial stage adds what only it knows (extract --flow-id) to records written
+  // in parallel. Nothing for capture formats.
+  virtual void FrameMembers(const Body&, uint32_t /*part*/, OutBuffer&) const {}
   // What comes between two entries of the report (",\n" in JSON): Frame(first=false)
   // writes it first. Per-flow files of `trace` join records written as first with it.
   virtual std::string_view Separator() const { return {}; }
@@ -49,9 +50,9 @@ class ReportWriter {
     return true;
   }
   virtual bool FrameDocument(const pcapkit::Frame& frame, OutBuffer& out,
-                             size_t* splice = nullptr) const {
+                             SplicePoints* splices = nullptr) const {
     Begin(out);
-    Frame(frame, true, out, splice);
+    Frame(frame, true, out, splices);
     End(false, out);
     return true;
   }

@@ -23,6 +23,7 @@ bool Source::Read(uint64_t sequence, WorkItem& item) {
   item.flow_count = 0;
   item.trace_records.clear();
   item.insertions.clear();
+  item.splices.clear();
   item.members.clear();
   item.anomalies.clear();
   if (selection_ && selection_->done()) {
@@ -72,14 +73,15 @@ void VerboseLine(const Frame& frame, const protocols::Registry& registry, format
 }
 
 // The frame's flow packet, with where its record is for the stages that write it.
-void CollectFlowPacket(const ProcessOptions& o, const Frame& frame, size_t index, size_t splice,
-                       WorkItem& item) {
+void CollectFlowPacket(const ProcessOptions& o, const Frame& frame, size_t index,
+                       size_t splice_from, WorkItem& item) {
   if (item.flow_packets.size() == item.flow_count) item.flow_packets.emplace_back();
   flows::FlowPacket& p = item.flow_packets[item.flow_count];
   if (!flows::ExtractFlowPacket(frame, p)) return;
   ++item.flow_count;
   p.batch_index = uint32_t(index);
-  p.splice = splice;
+  p.splice_from = uint32_t(splice_from);
+  p.splice_count = uint32_t(item.splices.size() - splice_from);
   p.record_at = p.record_len = 0;
   if (o.trace_writer != nullptr && (o.trace_all || p.key.proto == 6)) {
     p.record_at = uint32_t(item.trace_records.size());
@@ -111,14 +113,15 @@ void Process(const ProcessOptions& o, WorkItem& item) {
     if (i == batch.frames.size()) break;
     const capture::FrameRecord& record = batch.frames[i];
     o.dissector->Dissect(record, batch.Data(record), frame);
-    size_t splice = SIZE_MAX;
+    size_t splice_from = item.splices.size();
+    formats::SplicePoints* splices = o.flow_ids ? &item.splices : nullptr;
     if (writer && o.documents) {
       size_t at = item.report.size();
-      if (writer->FrameDocument(frame, item.report, o.flow_ids ? &splice : nullptr))
+      if (writer->FrameDocument(frame, item.report, splices))
         item.documents.push_back(
             {"Frame " + std::to_string(frame.number()), at, item.report.size() - at});
     } else if (writer) {
-      writer->Frame(frame, first(), item.report, o.flow_ids ? &splice : nullptr);
+      writer->Frame(frame, first(), item.report, splices);
     }
     ++item.entries;
     item.bytes += record.cap_len;
@@ -127,7 +130,7 @@ void Process(const ProcessOptions& o, WorkItem& item) {
       if (reassembly::ExtractInputs(frame, *o.reassembly, item.inputs[item.input_count]))
         ++item.input_count;
     }
-    if (o.flows) CollectFlowPacket(o, frame, i, splice, item);
+    if (o.flows) CollectFlowPacket(o, frame, i, splice_from, item);
     for (size_t l = 0; l < frame.layer_count(); ++l)
       if (const char* error = frame.layer(l).error)
         NoteAnomaly(item.anomalies, frame.layer(l).attempted, error, 1, frame.number());

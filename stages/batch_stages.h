@@ -64,6 +64,9 @@ struct WorkItem {
     size_t at, from, length;
   };
   std::vector<Insertion> insertions;
+  // Where the frame records' splice points are (ReportWriter::Frame), for the flow stage:
+  // FlowPacket::splice_from and splice_count index them.
+  formats::SplicePoints splices;
   formats::OutBuffer members;
   // The batch's malformed layers, by (protocol tried, error): counted here, where the
   // batch is dissected in parallel, and merged by the sink in capture order, so the totals

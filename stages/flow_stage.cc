@@ -36,8 +36,9 @@ Status FlowStage::Run(WorkItem& item) {
       if (s.ok()) s = trace_->status();
       if (!s.ok()) return s;
     }
-    if (flow_ids_ != nullptr && packets[i].splice != SIZE_MAX)
-      SpliceFlowId(ref, packets[i].splice, item);
+    if (flow_ids_ != nullptr)
+      for (uint32_t k = 0; k < packets[i].splice_count; ++k)
+        SpliceFlowId(ref, item.splices[packets[i].splice_from + k], item);
   }
   if (flow_ids_ != nullptr) EndSplicing(item);
   report_.Flush(item.batch.trickling);
@@ -45,25 +46,28 @@ Status FlowStage::Run(WorkItem& item) {
   return report_.status();
 }
 
-// The flow's members, to go into the report at `at` (the sink writes them in between).
-// A flow's members are the same text on each of its frames: they are rendered once and
-// kept in a small cache by flow number.
-void FlowStage::SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item) {
-  CachedMembers& c = members_[ref.number % kMembersCached];
-  if (c.flow != ref.number) {
+// The flow's members, to go into the report at a splice point (the sink writes them in
+// between). A flow's members are the same text on each of its frames: they are rendered
+// once per part (a whole record's members, or a flat row's cell) and kept in a small cache
+// by flow number.
+void FlowStage::SpliceFlowId(const flows::FlowRef& ref, const formats::SplicePoint& point,
+                             WorkItem& item) {
+  CachedMembers& c = members_[(ref.number * 7 + point.part) % kMembersCached];
+  if (c.flow != ref.number || c.part != point.part) {
     rendered_.clear();
     flow_ids_->FrameMembers(
         [&](Emitter& e) {
           e.Plain("community_id", ref.community_id);
           e.Uint("flow", ref.number);
         },
-        rendered_);
+        point.part, rendered_);
     c.flow = ref.number;
+    c.part = point.part;
     c.text.assign(rendered_.view());
   }
   size_t from = item.members.size();
   item.members.Append(c.text);
-  item.insertions.push_back({at, from, c.text.size()});
+  item.insertions.push_back({point.at, from, c.text.size()});
 }
 
 // -F: each document is written whole from `report`, so the members go into it here, and

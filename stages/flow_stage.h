@@ -44,7 +44,7 @@ class FlowStage {
 
  private:
   void OnFlow(const FlowRecord& r);
-  void SpliceFlowId(const flows::FlowRef& ref, size_t at, WorkItem& item);
+  void SpliceFlowId(const flows::FlowRef& ref, const formats::SplicePoint& point, WorkItem& item);
   void EndSplicing(WorkItem& item);
 
   formats::ReportStream report_;      // declared before the table, whose callback writes to it
@@ -55,6 +55,7 @@ class FlowStage {
   formats::OutBuffer spliced_;  // -F: the report with the members in, swapped into the item
   struct CachedMembers {
     uint64_t flow = UINT64_MAX;
+    uint32_t part = 0;
     std::string text;
   };
   static constexpr size_t kMembersCached = 4096;

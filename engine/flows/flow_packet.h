@@ -43,10 +43,11 @@ constexpr int kMaxTunnel = 12;
 struct FlowPacket {
   uint64_t frame = 0;
   // Where the frame is in its batch, and (filled by the parallel stage for the stages that
-  // write it) where its record is: the report offset at which extract --flow-id inserts
-  // its members (SIZE_MAX: none), and its trace record's place in WorkItem::trace_records.
+  // write it) where its record is: the splice points at which extract --flow-id inserts
+  // its members (WorkItem::splices[splice_from, + splice_count)), and its trace record's
+  // place in WorkItem::trace_records.
   uint32_t batch_index = 0;
-  size_t splice = SIZE_MAX;
+  uint32_t splice_from = 0, splice_count = 0;
   uint32_t record_at = 0, record_len = 0;
   Timestamp time;
   int64_t time_ns = 0;  // capture time in nanoseconds: what the timeouts compare

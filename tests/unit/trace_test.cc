@@ -360,4 +360,62 @@ TEST(FlowId, EveryFormatGetsTheFlowsMembersAndNothingElseChanges) {
   fs::remove(in);
 }
 
+// extract --flow-id with -e: `flow` and `community_id` are columns like any other, in
+// any place among them, holding what the whole records hold; empty (csv, tsv) or absent
+// (ndjson) on a frame outside IP; the same bytes under every strategy.
+TEST(FlowId, SelectedAsColumnsAnywhereInTheRow) {
+  std::vector<CapturedFrame> r = Concurrent(12);
+  r.push_back(
+      {.data = (Ethernet{.type = 0x0806} / Bytes(28, 0)).Build(), .sec = 101});  // ARP: no flow
+  std::string in = WriteTemp(PcapFile(r), ".pcap");
+  auto whole = testutil::RunCli({"extract", in, "-o", "-", "-f", "ndjson", "-q", "--flow-id"});
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  std::vector<json> records = testutil::NdjsonLines(whole.out);
+  ASSERT_EQ(records.size(), r.size());
+  const std::vector<std::vector<std::string>> orders = {{"number", "flow", "community_id"},
+                                                        {"flow", "number", "community_id"},
+                                                        {"flow", "community_id", "number"},
+                                                        {"community_id", "flow"},
+                                                        {"flow"}};
+  for (const std::vector<std::string>& columns : orders) {
+    std::vector<std::string> args = {"extract", in, "-o", "-", "-q", "--flow-id"};
+    for (const std::string& c : columns) args.insert(args.end(), {"-e", c});
+    std::vector<std::string> ndjson = args, csv = args;
+    ndjson.insert(ndjson.end(), {"-f", "ndjson"});
+    csv.insert(csv.end(), {"-f", "csv", "--no-header"});
+    auto flat = testutil::RunCli(ndjson);
+    ASSERT_EQ(flat.status, 0) << flat.err;
+    std::vector<json> rows = testutil::NdjsonLines(flat.out);  // each must parse
+    ASSERT_EQ(rows.size(), records.size()) << flat.out;
+    std::vector<std::string> lines;
+    std::istringstream split(testutil::RunCli(csv).out);
+    for (std::string line; std::getline(split, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), records.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::string expected;  // the csv row the whole record predicts
+      for (size_t k = 0; k < columns.size(); ++k) {
+        const std::string& c = columns[k];
+        if (k > 0) expected += ",";
+        if (!records[i].contains(c)) {
+          EXPECT_FALSE(rows[i].contains(c)) << rows[i].dump();
+          continue;
+        }
+        EXPECT_EQ(rows[i][c], records[i][c]) << c << " in " << rows[i].dump();
+        const json& v = records[i][c];
+        expected += v.is_string() ? v.get<std::string>() : v.dump();
+      }
+      EXPECT_EQ(lines[i], expected) << "frame " << i + 1;
+    }
+    args.insert(args.end(), {"-f", "tsv", "-E", "pipeline", "--threads", "2"});
+    std::vector<std::string> sequential = args;
+    sequential[sequential.size() - 3] = "sequential";
+    EXPECT_EQ(testutil::RunCli(args).out, testutil::RunCli(sequential).out);
+  }
+  auto without = testutil::RunCli({"extract", in, "-o", "-", "-e", "flow", "-f", "csv"});
+  EXPECT_EQ(without.status, 2);
+  EXPECT_NE(without.err.find("-e flow: needs --flow-id"), std::string::npos)
+      << without.err;
+  fs::remove(in);
+}
+
 }  // namespace
