@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         .fix_checksums = (mode & 2) != 0,
                         .fix_lengths = (mode & 4) != 0,
                         .keep_going = true,
-                        .threads = 1 + (mode >> 3 & 1)};  // one worker, or two racing
+                        .threads = 1u + (mode >> 3 & 1u)};  // one worker, or two racing
   ips::RebuildSummary s = ips::RebuildCapture(o);
   pcapkit::ExtractOptions back;
   back.input = out;
