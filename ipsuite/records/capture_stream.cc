@@ -7,6 +7,7 @@ namespace pcapkit::ipsuite::records {
 namespace {
 
 constexpr uint32_t kSnaplen = 262144;
+constexpr uint32_t kEthernet = 1;  // LINKTYPE_ETHERNET
 constexpr size_t kFlushAt = 1 << 20;
 
 }  // namespace
@@ -67,6 +68,16 @@ Status CaptureStream::FlushIfFull() {
 }
 
 Status CaptureStream::Close() {
+  // No frame at all (an empty input, or every record left out): still a capture that
+  // readers open, its header alone (pcap: Ethernet, as no frame said otherwise).
+  if (!started_) {
+    started_ = true;
+    formats::CaptureOptions o;
+    if (pcapng_)
+      formats::AppendPcapngSection(o, buffer_);
+    else
+      formats::AppendPcapHeader(o, kEthernet, kSnaplen, buffer_);
+  }
   if (!buffer_.empty()) {
     if (Status s = out_->Write(buffer_.view()); !s.ok()) return s;
     buffer_.clear();

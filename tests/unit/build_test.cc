@@ -239,4 +239,19 @@ TEST(Build, ManyThreadsWriteTheFramesInInputOrder) {
   }
 }
 
+// No frame at all — an empty input, or every record left out — still makes a capture
+// that readers open, with no frame in it.
+TEST(Build, NoFrameAtAllIsAnEmptyCapture) {
+  std::string bad = WriteText("{\"number\":1,\"bad\":true}\n", ".ndjson");
+  for (const std::string& input : {WriteText("", ".ndjson"), bad})
+    for (const char* format : {"pcap", "pcapng"}) {
+      std::string out = testutil::WriteTemp({}, std::string(".") + format);
+      testutil::CliResult r = RunCli({"build", input, "-o", out, "-f", format, "--keep-going"});
+      EXPECT_EQ(r.status, input == bad ? 1 : 0) << r.err;
+      testutil::CliResult back = RunCli({"extract", out, "-f", "ndjson", "-o", "-"});
+      EXPECT_EQ(back.status, 0) << format << ": " << back.err;
+      EXPECT_EQ(back.out, "") << format;
+    }
+}
+
 }  // namespace
