@@ -413,8 +413,7 @@ TEST(FlowId, SelectedAsColumnsAnywhereInTheRow) {
   }
   auto without = testutil::RunCli({"extract", in, "-o", "-", "-e", "flow", "-f", "csv"});
   EXPECT_EQ(without.status, 2);
-  EXPECT_NE(without.err.find("-e flow: needs --flow-id"), std::string::npos)
-      << without.err;
+  EXPECT_NE(without.err.find("-e flow: needs --flow-id"), std::string::npos) << without.err;
   fs::remove(in);
 }
 
