@@ -93,7 +93,6 @@ Status FieldSelection::Make(const FieldOptions& options, const FieldCatalogue& c
       return Status::InvalidArgument("-e " + name + ": the field is selected twice");
     if (Status st = s->Add(name, catalogue); !st.ok()) return st;
   }
-  s->spliced_.resize(s->names_.size());
   if (catalogue.layers != nullptr) s->ResolveMembers(*catalogue.layers);
   *out = std::move(s);
   return Status::Ok();
@@ -107,14 +106,14 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
       name.find("..") != std::string::npos)
     return Status::InvalidArgument("-e '" + name + "': not a field name (see `pcapkit fields`)");
   uint32_t column = uint32_t(names_.size());
+  bool spliced = false;
   if (const protocols::FieldSpec* f = FindSpec(catalogue.members, name)) {
     Insert(kRoot, name, column, ListOfScalars(catalogue.members, *f));
     types_.push_back(f->types);
   } else if (const protocols::FieldSpec* g = FindSpec(catalogue.spliced, name)) {
     Insert(kRoot, name, column, false);
     types_.push_back(g->types);
-    spliced_.resize(column + 1);
-    spliced_[column] = true;
+    spliced = true;
   } else if (catalogue.layers != nullptr && name.find('.') != std::string::npos) {
     std::string_view key = std::string_view(name).substr(0, name.find('.'));
     std::string_view path = std::string_view(name).substr(key.size() + 1);
@@ -148,6 +147,7 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
     return Status::InvalidArgument(Unknown(name, catalogue));
   }
   names_.push_back(name);
+  spliced_.push_back(spliced);
   return Status::Ok();
 }
 

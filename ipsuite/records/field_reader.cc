@@ -11,26 +11,15 @@
 namespace pcapkit::ipsuite::records {
 namespace {
 
-// Two hex digits (loaded as a little-endian uint16) -> their byte, -1 for any pair that is
-// not: records carry payloads as hex, and reading them is most of what `build` does, so a
-// pair is decoded with one lookup (a 128 KiB table, built once).
-const std::array<int16_t, 65536>& HexPairs() {
-  static const auto* table = [] {
-    auto nibble = [](int c) {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    auto* t = new std::array<int16_t, 65536>;
-    for (int i = 0; i < 65536; ++i) {
-      int hi = nibble(i & 0xff), lo = nibble(i >> 8);
-      (*t)[i] = int16_t(hi < 0 || lo < 0 ? -1 : hi << 4 | lo);
-    }
-    return t;
-  }();
-  return *table;
-}
+// Hex digit -> value, -1 for any other byte: records carry payloads as hex, and reading
+// them is most of what `build` does (16 digits at a time where SSE2 is, below).
+constexpr std::array<int8_t, 256> kNibble = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
+  return t;
+}();
 
 #ifdef __SSE2__
 // 16 hex digits to 8 bytes at `out`; false when any is not a hex digit. SSE2 only (every
@@ -65,12 +54,11 @@ bool ParseHex(std::string_view text, Bytes& out) {
   for (; i + 8 <= out.size(); i += 8)
     if (!DecodeHex16(p + 2 * i, out.data() + i)) return false;
 #endif
-  const std::array<int16_t, 65536>& pairs = HexPairs();
-  int bad = 0;  // stays negative once any pair was not hex
+  int bad = 0;  // stays negative once any digit was not hex
   for (; i < out.size(); ++i) {
-    int v = pairs[p[2 * i] | p[2 * i + 1] << 8];
-    bad |= v;
-    out[i] = uint8_t(v);
+    int hi = kNibble[p[2 * i]], lo = kNibble[p[2 * i + 1]];
+    bad |= hi | lo;
+    out[i] = uint8_t(hi << 4 | lo);
   }
   return bad >= 0;
 }
@@ -96,20 +84,17 @@ bool FieldReader::Find(std::string_view key, simdjson::dom::element* value) {
   };
   // The cursor stays on the member found: Has() then Get() of one key takes one step,
   // and the next key in the record's order two.
-  const simdjson::dom::object::iterator from = cursor_, end = object_.end();
-  for (simdjson::dom::object::iterator it = from; it != end; ++it)
-    if (is_key(it)) {
-      *value = it.value();
-      cursor_ = it;
-      return true;
-    }
-  for (simdjson::dom::object::iterator it = object_.begin(); it != from; ++it)
-    if (is_key(it)) {
-      *value = it.value();
-      cursor_ = it;
-      return true;
-    }
-  return false;
+  auto search = [&](simdjson::dom::object::iterator it, simdjson::dom::object::iterator stop) {
+    for (; it != stop; ++it)
+      if (is_key(it)) {
+        *value = it.value();
+        cursor_ = it;
+        return true;
+      }
+    return false;
+  };
+  const simdjson::dom::object::iterator from = cursor_;
+  return search(from, object_.end()) || search(object_.begin(), from);
 }
 
 bool FieldReader::Has(std::string_view key) {
@@ -167,16 +152,15 @@ Mac FieldReader::MacAddress(std::string_view key) {
   std::string_view text = Text(key);
   Mac m;
   if (!ok()) return m;
-  // "00:11:22:33:44:55"; Mac's own parser throws, so the bytes are read here.
-  Bytes b;
-  std::string hex;
-  for (char c : text)
-    if (c != ':') hex.push_back(c);
-  if (text.size() != 17 || !ParseHex(hex, b) || b.size() != 6) {
-    Fail(key, "not a MAC address");
-    return m;
+  // "00:11:22:33:44:55"; Mac's own parser throws, so the bytes are read here, in place.
+  const auto* t = reinterpret_cast<const uint8_t*>(text.data());
+  bool good = text.size() == 17;
+  for (size_t i = 0; good && i < 6; ++i) {
+    int hi = kNibble[t[3 * i]], lo = kNibble[t[3 * i + 1]];
+    good = hi >= 0 && lo >= 0 && (i == 5 || t[3 * i + 2] == ':');
+    m.bytes[i] = uint8_t(hi << 4 | lo);
   }
-  std::copy(b.begin(), b.end(), m.bytes.begin());
+  if (!good) Fail(key, "not a MAC address");
   return m;
 }
 
