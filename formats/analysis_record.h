@@ -6,8 +6,8 @@
 #include <span>
 
 #include "engine/analysis/analyser.h"
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::formats {
 

@@ -17,6 +17,11 @@ namespace pcapkit::formats {
 class FieldCollector final : public Emitter {
  public:
   enum class Row { kCsv, kTsv, kJson };
+  // How a value is written: kNumber as it is everywhere (numbers, booleans); kPlain is
+  // text of the engine's own alphabet (addresses, hex), quoted only in JSON; kText any
+  // text, escaped and quoted as the row needs; kJson an object or a list as JSON, quoted
+  // in csv.
+  enum Kind : uint8_t { kNumber, kPlain, kText, kJson };
 
   // Starts a record.
   void Reset(const FieldSelection& selection);
@@ -33,6 +38,13 @@ class FieldCollector final : public Emitter {
   // a point WriteRow noted (`part`): in a flat JSON row a member with the comma that
   // joins it to the row's others.
   void WriteSplicedCell(uint32_t part, Row row, OutBuffer& out) const;
+  // The values kept for `column` in the order its cell lists them, as they were rendered
+  // (text unescaped): visit(Kind, std::string_view) for each. What builds typed columns.
+  template <class Visit>
+  void ForEachValue(uint32_t column, Visit&& visit) const {
+    for (uint32_t i = first_[column]; i != kNone; i = kept_[i].next)
+      visit(kept_[i].kind, std::string_view(values_.data() + kept_[i].offset, kept_[i].length));
+  }
   // The header line of csv and tsv: the field names.
   static void WriteHeader(const FieldSelection& selection, Row row, OutBuffer& out);
 
@@ -55,11 +67,6 @@ class FieldCollector final : public Emitter {
   }
 
  private:
-  // How a value is written: kNumber as it is everywhere (numbers, booleans); kPlain is
-  // text of the engine's own alphabet (addresses, hex), quoted only in JSON; kText any
-  // text, escaped and quoted as the row needs; kJson an object or a list as JSON, quoted
-  // in csv.
-  enum Kind : uint8_t { kNumber, kPlain, kText, kJson };
   struct Value {
     uint32_t column;
     Kind kind;

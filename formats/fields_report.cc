@@ -30,25 +30,7 @@ class FieldsReport : public ReportWriter {
   void Frame(const pcapkit::Frame& frame, bool, OutBuffer& out,
              SplicePoints* splices) const override {
     FieldCollector& c = Collector(selection_);
-    c.set_names(true);  // a `_name` column is filled when -e selects it, --names or not
-    c.set_payload(options_.payload);
-    if (selection_.wants_members()) {
-      c.Enter(FieldSelection::kRoot);
-      WriteFrameMembers(frame, registry_, c);
-    }
-    for (size_t i = 0; i < frame.layer_count(); ++i) {
-      uint32_t root = selection_.LayerRoot(frame.layer(i).proto);
-      if (root == FieldSelection::kNone) continue;
-      c.Enter(root);
-      std::span<const protocols::WriteFn> members = selection_.LayerMembers(frame.layer(i).proto);
-      if (members.empty()) {
-        WriteLayer(frame, i, registry_, options_, c);
-        continue;
-      }
-      const LayerSpan& l = frame.layer(i);
-      protocols::LayerContext context{frame.data().data() + l.offset, l.length, l.hdr_len, l.aux};
-      for (protocols::WriteFn member : members) member(context, c);
-    }
+    CollectFrameFields(frame, registry_, options_, c);
     c.WriteRow(row_, out, splices);
   }
   // A spliced column's cell (-e flow with --flow-id), of the members `body` describes.
@@ -75,6 +57,30 @@ class FieldsReport : public ReportWriter {
 };
 
 }  // namespace
+
+void CollectFrameFields(const Frame& frame, const protocols::Registry& registry,
+                        const RecordOptions& options, FieldCollector& c) {
+  const FieldSelection& selection = *options.fields;
+  c.set_names(true);  // a `_name` column is filled when -e selects it, --names or not
+  c.set_payload(options.payload);
+  if (selection.wants_members()) {
+    c.Enter(FieldSelection::kRoot);
+    WriteFrameMembers(frame, registry, c);
+  }
+  for (size_t i = 0; i < frame.layer_count(); ++i) {
+    uint32_t root = selection.LayerRoot(frame.layer(i).proto);
+    if (root == FieldSelection::kNone) continue;
+    c.Enter(root);
+    std::span<const protocols::WriteFn> members = selection.LayerMembers(frame.layer(i).proto);
+    if (members.empty()) {
+      WriteLayer(frame, i, registry, options, c);
+      continue;
+    }
+    const LayerSpan& l = frame.layer(i);
+    protocols::LayerContext context{frame.data().data() + l.offset, l.length, l.hdr_len, l.aux};
+    for (protocols::WriteFn member : members) member(context, c);
+  }
+}
 
 std::unique_ptr<ReportWriter> MakeFieldsReport(OutputFormat format,
                                                const protocols::Registry& registry,

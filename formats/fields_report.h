@@ -9,6 +9,14 @@
 
 namespace pcapkit::formats {
 
+class FieldCollector;
+
+// Describes the fields `options.fields` selects from `frame` to `collector` (Reset to that
+// selection): only the layers holding a selected field, and of those only the members
+// selected when their writers allow it.
+void CollectFrameFields(const Frame& frame, const protocols::Registry& registry,
+                        const RecordOptions& options, FieldCollector& collector);
+
 // `format` is kCsv, kTsv or kNdjson; `options.fields` is set.
 std::unique_ptr<ReportWriter> MakeFieldsReport(OutputFormat format,
                                                const protocols::Registry& registry,

@@ -4,8 +4,8 @@
 
 #include <span>
 
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
+#include "pcapkit/emitter.h"
 #include "pcapkit/flows.h"
 
 namespace pcapkit::formats {

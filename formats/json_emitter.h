@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::formats {
 

@@ -4,8 +4,8 @@
 // Python's plistlib and other plist readers load every file.
 #pragma once
 
-#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::formats {
 

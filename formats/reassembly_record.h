@@ -6,9 +6,9 @@
 
 #include <span>
 
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "formats/record.h"
+#include "pcapkit/emitter.h"
 #include "pcapkit/reassembly.h"
 
 namespace pcapkit::formats {

@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "engine/capture/batch.h"
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
+#include "pcapkit/emitter.h"
 #include "pcapkit/frame.h"
 
 namespace pcapkit::formats {

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/protocols/emitter.h"
 #include "formats/out_buffer.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::formats {
 

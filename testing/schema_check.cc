@@ -2,7 +2,7 @@
 
 #include <tuple>
 
-#include "engine/protocols/emitter.h"
+#include "pcapkit/emitter.h"
 
 namespace testutil {
 

@@ -26,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/protocols/emitter.h"
 #include "engine/util/status.h"
+#include "pcapkit/emitter.h"
 #include "pcapkit/frame.h"
 
 namespace pcapkit::analysis {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "engine/analysis/analyser.h"
-#include "engine/protocols/emitter.h"
+#include "pcapkit/emitter.h"
 
 typedef struct evp_md_ctx_st EVP_MD_CTX;
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "engine/protocols/emitter.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::analysis::ftp {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "engine/analysis/analyser.h"
 #include "engine/analysis/body.h"
-#include "engine/protocols/emitter.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::analysis::http1 {
 

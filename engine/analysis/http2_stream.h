@@ -14,7 +14,7 @@
 #include "engine/analysis/analyser.h"
 #include "engine/analysis/body.h"
 #include "engine/analysis/http1_message.h"
-#include "engine/protocols/emitter.h"
+#include "pcapkit/emitter.h"
 
 typedef struct nghttp2_hd_inflater nghttp2_hd_inflater;
 

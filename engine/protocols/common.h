@@ -1,9 +1,9 @@
 // What every dissector file includes: the registry, the emitter and big-endian loads.
 #pragma once
 
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/names.h"
 #include "engine/protocols/registry.h"
+#include "pcapkit/emitter.h"
 #include "pcapkit/layers.h"
 
 namespace pcapkit::protocols {

@@ -9,11 +9,11 @@
 #include <string_view>
 
 #include "engine/capture/batch.h"
-#include "engine/protocols/emitter.h"
 #include "engine/protocols/registry.h"
 #include "engine/util/status.h"
 #include "formats/field_collector.h"
 #include "formats/field_selection.h"
+#include "pcapkit/emitter.h"
 
 namespace pcapkit::stages::foreign {
 

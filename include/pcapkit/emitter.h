@@ -1,7 +1,8 @@
-// The streaming interface protocol writers describe a layer's fields to, field by field,
-// so no record is ever built in memory. The record formats (formats/: JSON and NDJSON,
-// PLIST, tree text) implement it; the engine knows only this interface. A key is given
-// for members of objects and left empty for elements of arrays.
+// The streaming interface records are described to, member by member, so no record is
+// ever built in memory. The record formats (JSON and NDJSON, PLIST, tree text) implement
+// it, the engine knows only this interface, and a program of its own (the Python module's
+// dicts) implements it to receive records without text in between (pcapkit/records.h).
+// A key is given for members of objects and left empty for elements of arrays.
 #pragma once
 
 #include <cstddef>
