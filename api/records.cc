@@ -110,14 +110,14 @@ void FieldColumns::Collect(const Frame& frame) {
                               impl_->collector);
 }
 
-void FieldColumns::Values(size_t column,
-                          const std::function<void(Value, std::string_view)>& visit) const {
+void FieldColumns::Values(size_t column, std::vector<Cell>& out) const {
   using Kind = formats::FieldCollector::Kind;
+  out.clear();
   impl_->collector.ForEachValue(uint32_t(column), [&](Kind kind, std::string_view text) {
-    visit(kind == Kind::kNumber ? Value::kNumber
-          : kind == Kind::kJson ? Value::kJson
-                                : Value::kText,
-          text);
+    Value value = kind == Kind::kNumber ? Value::kNumber
+                  : kind == Kind::kJson ? Value::kJson
+                                        : Value::kText;
+    out.push_back({value, text});
   });
 }
 

@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev libzstd-dev libbrotli-dev libnghttp2-dev libssl-dev libsimdjson-dev
   tshark help2man python3-jsonschema python3-dpkt python3-scapy jq
+  pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-dask
+  python3-distributed
 )
 
 missing=()

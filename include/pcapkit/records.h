@@ -8,7 +8,6 @@
 //   while (const pcapkit::Frame* f = ex.Next()) pcapkit::DescribeFrame(*f, out);
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,7 +48,8 @@ std::string_view ValidUtf8(std::string_view text, std::string& scratch);
 //
 //   pcapkit::FieldColumns columns({.names = {"ipv4.src", "tcp.dstport"}});
 //   columns.Collect(frame);
-//   columns.Values(1, [](pcapkit::FieldColumns::Value kind, std::string_view text) {...});
+//   std::vector<pcapkit::FieldColumns::Cell> cells;
+//   columns.Values(1, cells);  // {kNumber, "443"}
 class FieldColumns {
  public:
   // How a value reads: kNumber is decimal text or `true`/`false`; kText any text (the
@@ -68,11 +68,17 @@ class FieldColumns {
 
   const std::vector<std::string>& names() const;
   Type type(size_t column) const;
-  // Describes `frame`'s selected fields; Values then visits them.
+  // One value of a column.
+  struct Cell {
+    Value kind;
+    std::string_view text;
+  };
+  // Describes `frame`'s selected fields; Values then hands them out.
   void Collect(const Frame& frame);
-  // Column `column`'s values in `frame`, in the order --occurrence gives them (none: the
-  // field is absent). Valid until the next Collect.
-  void Values(size_t column, const std::function<void(Value, std::string_view)>& visit) const;
+  // Column `column`'s values in the frame last collected, in the order --occurrence gives
+  // them (none: the field is absent), into `out` (cleared first). Valid until the next
+  // Collect.
+  void Values(size_t column, std::vector<Cell>& out) const;
 
  private:
   struct Impl;

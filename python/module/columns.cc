@@ -3,21 +3,48 @@
 #include <pybind11/numpy.h>
 
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "dict_builder.h"
 #include "reader.h"
 
 namespace pcapkit::python {
 
 namespace {
 
+using Cell = FieldColumns::Cell;
 using Value = FieldColumns::Value;
 
-// One column's cells as they are read, without Python objects: numbers in place, text in
-// one arena. A value its declared type cannot hold turns the column into text.
+template <class T>
+bool Parse(std::string_view text, T& v) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// A numpy array that owns `values` (moved, not copied).
+template <class T>
+py::array_t<T> ArrayOf(std::vector<T>&& values) {
+  auto* owned = new std::vector<T>(std::move(values));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), free);
+}
+
+// A str of `text`: ASCII copied in without decoding, anything else decoded (the engine
+// wrote it valid).
+PyObject* Str(std::string_view text) {
+  bool ascii = true;
+  for (char c : text) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (!ascii) return PyUnicode_DecodeUTF8(text.data(), Py_ssize_t(text.size()), "replace");
+  PyObject* s = PyUnicode_New(Py_ssize_t(text.size()), 127);
+  if (s != nullptr) std::memcpy(PyUnicode_DATA(s), text.data(), text.size());
+  return s;
+}
+
+// One column's cells as they are read, without Python objects: numbers parsed in place,
+// anything else kept as text in one arena. A value an integer column cannot hold (text,
+// or past int64) turns the column into text, its numbers rendered back.
 class ColumnBuilder {
  public:
   enum class Kind { kInt, kFloat, kBool, kText };
@@ -30,120 +57,121 @@ class ColumnBuilder {
                                                      : Kind::kText),
         lists_(lists) {}
 
-  // Appends the cell of one frame: its values as FieldColumns::Values gives them.
-  void Append(const FieldColumns& columns, size_t column) {
-    size_t before = values_.size();
-    columns.Values(column, [&](Value kind, std::string_view text) { Keep(kind, text); });
-    size_t got = values_.size() - before;
-    if (!lists_ && got == 0) values_.push_back({Value::kText, 0, 0, true});
-    if (lists_) counts_.push_back(uint32_t(got));
+  // The cell of the next row: its values as FieldColumns::Values gives them.
+  void Append(const std::vector<Cell>& cells) {
+    if (lists_) {
+      counts_.push_back(uint32_t(cells.size()));
+      for (const Cell& c : cells) KeepText(c);
+      return;
+    }
+    missing_.push_back(cells.empty());
+    any_missing_ |= cells.empty();
+    if (cells.empty()) return AppendMissing();
+    const Cell& c = cells.front();
+    if (kind_ == Kind::kInt && c.kind == Value::kNumber && Parse(c.text, ints_.emplace_back()))
+      return;
+    if (kind_ == Kind::kFloat && c.kind == Value::kNumber && Parse(c.text, floats_.emplace_back()))
+      return;
+    if (kind_ == Kind::kBool && c.kind == Value::kNumber) return bools_.push_back(c.text == "true");
+    if (kind_ == Kind::kInt) ToText();
+    KeepText(c);
   }
 
   // The column for Python: (type, values, mask).
-  py::tuple Finish() const;
+  py::tuple Finish();
 
  private:
-  struct Cell {
+  struct Text {
     Value kind;
     uint32_t offset, length;
-    bool missing;
   };
-  void Keep(Value kind, std::string_view text) {
-    values_.push_back({kind, uint32_t(arena_.size()), uint32_t(text.size()), false});
-    arena_.append(text);
-    if (kind_ == Kind::kInt && !FitsInt(kind, text)) kind_ = Kind::kText;
+  void AppendMissing() {
+    if (kind_ == Kind::kInt) ints_.push_back(0);
+    if (kind_ == Kind::kFloat) floats_.push_back(std::numeric_limits<double>::quiet_NaN());
+    if (kind_ == Kind::kBool) bools_.push_back(0);
+    if (kind_ == Kind::kText) texts_.push_back({Value::kText, 0, 0});
   }
-  static bool FitsInt(Value kind, std::string_view text) {
-    int64_t v;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    return kind == Value::kNumber && ec == std::errc() && end == text.data() + text.size();
+  void KeepText(const Cell& c) {
+    texts_.push_back({c.kind, uint32_t(arena_.size()), uint32_t(c.text.size())});
+    arena_.append(c.text);
   }
-  std::string_view TextOf(const Cell& c) const { return {arena_.data() + c.offset, c.length}; }
-  py::object ObjectOf(const Cell& c) const;
+  // An integer column meets a value that is not one: what it held becomes text.
+  void ToText() {
+    ints_.pop_back();  // the one Append tried
+    for (size_t i = 0; i < ints_.size(); ++i) {
+      char buf[24];
+      size_t n = size_t(std::to_chars(buf, buf + sizeof buf, ints_[i]).ptr - buf);
+      KeepText({Value::kNumber, std::string_view(missing_[i] ? "" : buf, missing_[i] ? 0 : n)});
+    }
+    ints_.clear();
+    kind_ = Kind::kText;
+  }
+  PyObject* ObjectOf(const Text& t) const;
+  py::array Objects();
 
   Kind kind_;
   bool lists_;
-  std::vector<Cell> values_;
+  bool any_missing_ = false;
+  std::vector<uint8_t> missing_;
+  std::vector<int64_t> ints_;
+  std::vector<double> floats_;
+  std::vector<uint8_t> bools_;
+  std::vector<Text> texts_;
   std::vector<uint32_t> counts_;  // --occurrence all: values per row
   std::string arena_;
 };
 
-// A cell's value as json.loads would read its ndjson cell.
-py::object ColumnBuilder::ObjectOf(const Cell& c) const {
-  std::string_view text = TextOf(c);
-  if (c.kind == Value::kNumber) {
-    if (text == "true") return py::bool_(true);
-    if (text == "false") return py::bool_(false);
-    int64_t v;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec == std::errc() && end == text.data() + text.size()) return py::int_(v);
-    return py::module_::import("json").attr("loads")(py::str(text.data(), text.size()));
-  }
-  if (c.kind == Value::kJson)
-    return py::module_::import("json").attr("loads")(py::str(text.data(), text.size()));
-  std::string scratch;
-  std::string_view valid = ValidUtf8(text, scratch);
-  return py::str(valid.data(), valid.size());
+// A value as json.loads reads its ndjson cell; a new reference (null on an error).
+PyObject* ColumnBuilder::ObjectOf(const Text& t) const {
+  std::string_view text(arena_.data() + t.offset, t.length);
+  if (t.kind == Value::kText) return Str(text);
+  if (text == "true" || text == "false") return PyBool_FromLong(text == "true");
+  int64_t v;
+  if (t.kind == Value::kNumber && Parse(text, v)) return PyLong_FromLongLong(v);
+  py::object loads = py::module_::import("json").attr("loads");
+  return loads(py::str(text.data(), text.size())).release().ptr();
 }
 
-template <class T>
-py::array_t<T> ArrayOf(std::vector<T>&& values) {
-  auto* owned = new std::vector<T>(std::move(values));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), free);
-}
-
-py::tuple ColumnBuilder::Finish() const {
-  size_t rows = lists_ ? counts_.size() : values_.size();
-  std::vector<bool> missing(rows);
-  bool any_missing = false;
-  if (!lists_)
-    for (size_t i = 0; i < rows; ++i) any_missing |= (missing[i] = values_[i].missing);
-  py::object mask = py::none();
-  if (any_missing) {
-    std::vector<uint8_t> m(missing.begin(), missing.end());
-    mask = ArrayOf(std::move(m)).attr("astype")("bool");
-  }
-  if (kind_ == Kind::kInt || kind_ == Kind::kFloat || kind_ == Kind::kBool) {
-    std::vector<int64_t> ints;
-    std::vector<double> floats;
-    std::vector<uint8_t> bools;
-    for (const Cell& c : values_) {
-      std::string_view t = TextOf(c);
-      if (kind_ == Kind::kInt) {
-        int64_t v = 0;
-        if (!c.missing) std::from_chars(t.data(), t.data() + t.size(), v);
-        ints.push_back(v);
-      } else if (kind_ == Kind::kFloat) {
-        double v = std::numeric_limits<double>::quiet_NaN();
-        if (!c.missing) std::from_chars(t.data(), t.data() + t.size(), v);
-        floats.push_back(v);
-      } else {
-        bools.push_back(!c.missing && t == "true");
-      }
-    }
-    if (kind_ == Kind::kInt) return py::make_tuple("int", ArrayOf(std::move(ints)), mask);
-    if (kind_ == Kind::kFloat) return py::make_tuple("float", ArrayOf(std::move(floats)), mask);
-    return py::make_tuple("bool", ArrayOf(std::move(bools)).attr("astype")("bool"), mask);
-  }
+// The text column (or lists): an array of objects, None where missing.
+py::array ColumnBuilder::Objects() {
+  size_t rows = lists_ ? counts_.size() : texts_.size();
   py::array objects(py::dtype("O"), std::vector<py::ssize_t>{py::ssize_t(rows)},
                     std::vector<py::ssize_t>{});
   auto** cells = static_cast<PyObject**>(objects.mutable_data());
   size_t at = 0;
   for (size_t r = 0; r < rows; ++r) {
-    py::object cell;
+    PyObject* cell;
     if (lists_) {
-      py::list items;
-      for (uint32_t k = 0; k < counts_[r]; ++k) items.append(ObjectOf(values_[at++]));
-      cell = std::move(items);
+      cell = PyList_New(counts_[r]);
+      for (uint32_t k = 0; cell != nullptr && k < counts_[r]; ++k)
+        PyList_SET_ITEM(cell, k, ObjectOf(texts_[at++]));
+    } else if (missing_[r]) {
+      cell = Py_NewRef(Py_None);
     } else {
-      const Cell& c = values_[r];
-      cell = c.missing ? py::none() : ObjectOf(c);
+      cell = ObjectOf(texts_[r]);
     }
+    if (cell == nullptr) throw py::error_already_set();
     Py_XDECREF(cells[r]);
-    cells[r] = cell.release().ptr();
+    cells[r] = cell;
   }
-  return py::make_tuple(lists_ ? "object" : "text", objects, mask);
+  return objects;
+}
+
+py::tuple ColumnBuilder::Finish() {
+  py::object mask = py::none();
+  // A copy: a text column still reads `missing_`.
+  if (any_missing_) mask = ArrayOf(std::vector<uint8_t>(missing_)).attr("astype")("bool");
+  switch (kind_) {
+    case Kind::kInt:
+      return py::make_tuple("int", ArrayOf(std::move(ints_)), mask);
+    case Kind::kFloat:
+      return py::make_tuple("float", ArrayOf(std::move(floats_)), mask);
+    case Kind::kBool:
+      return py::make_tuple("bool", ArrayOf(std::move(bools_)).attr("astype")("bool"), mask);
+    case Kind::kText:
+      break;
+  }
+  return py::make_tuple(lists_ ? "object" : "text", Objects(), mask);
 }
 
 }  // namespace
@@ -160,9 +188,13 @@ py::list ReadColumns(py::object source, const py::list& fields, const std::strin
   for (size_t c = 0; c < columns.names().size(); ++c) builders.emplace_back(columns.type(c), lists);
   {
     py::gil_scoped_release nogil;
+    std::vector<Cell> cells;
     while (const Frame* frame = reader.NextReleased()) {
       columns.Collect(*frame);
-      for (size_t c = 0; c < builders.size(); ++c) builders[c].Append(columns, c);
+      for (size_t c = 0; c < builders.size(); ++c) {
+        columns.Values(c, cells);
+        builders[c].Append(cells);
+      }
     }
   }
   py::list out;

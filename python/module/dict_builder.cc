@@ -1,5 +1,6 @@
 #include "dict_builder.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -56,7 +57,7 @@ void DictBuilder::Add(std::string_view key, PyObject* value) {
     failed_ = true;
     return;
   }
-  PyObject* parent = open_.back();
+  PyObject* parent = open_.back().object;
   int rc;
   if (PyList_Check(parent)) {
     rc = PyList_Append(parent, value);
@@ -69,7 +70,14 @@ void DictBuilder::Add(std::string_view key, PyObject* value) {
   if (rc != 0) failed_ = true;
 }
 
-void DictBuilder::Open(std::string_view key, PyObject* container) {
+void DictBuilder::BeginObject(std::string_view key) {
+  uint32_t hint = HintOf(key);
+  // Python's dicts start with room for 5 members.
+  PyObject* dict = hints_[hint] > 5 ? _PyDict_NewPresized(hints_[hint]) : PyDict_New();
+  Open(key, dict, hint);
+}
+
+void DictBuilder::Open(std::string_view key, PyObject* container, uint32_t hint) {
   if (root_ == nullptr && open_.empty() && !failed_) {
     root_ = container;
     if (container == nullptr) failed_ = true;
@@ -77,11 +85,15 @@ void DictBuilder::Open(std::string_view key, PyObject* container) {
     Add(key, container);  // the parent owns it now (or it is gone, after a failure)
   }
   // Pushed after a failure too, so that Close stays balanced.
-  open_.push_back(failed_ ? nullptr : container);
+  open_.push_back({failed_ ? nullptr : container, hint});
 }
 
 void DictBuilder::Close() {
-  if (!open_.empty()) open_.pop_back();
+  if (open_.empty()) return;
+  const Container& c = open_.back();
+  if (c.hint != kNoHint && c.object != nullptr)
+    hints_[c.hint] = uint8_t(std::min<Py_ssize_t>(PyDict_GET_SIZE(c.object), 255));
+  open_.pop_back();
 }
 
 void DictBuilder::Text(std::string_view key, std::string_view v) {

@@ -6,7 +6,6 @@
 #include <Python.h>
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,8 +29,7 @@ class KeyCache {
     // probe of a direct-mapped table, checked against the text (a key built in a buffer,
     // `type_name`, may reuse an address).
     Slot& slot = slots_[(reinterpret_cast<uintptr_t>(key.data()) >> 3 ^ key.size()) & (kSlots - 1)];
-    if (slot.data != key.data() || slot.size != key.size() ||
-        std::memcmp(PyUnicode_DATA(slot.str), key.data(), key.size()) != 0) {
+    if (slot.data != key.data() || slot.size != key.size() || !SameText(slot.str, key)) {
       PyObject* str = Lookup(key);
       if (str == nullptr) return nullptr;
       slot = {key.data(), key.size(), str};
@@ -46,6 +44,13 @@ class KeyCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   KeyCache() = default;
+  // Keys are a few bytes: a loop the compiler inlines beats a call to memcmp.
+  static bool SameText(PyObject* str, std::string_view key) {
+    const char* text = static_cast<const char*>(PyUnicode_DATA(str));
+    for (size_t i = 0; i < key.size(); ++i)
+      if (text[i] != key[i]) return false;
+    return true;
+  }
   // The cache's own reference to the str `key`, made on first use (null on an error).
   PyObject* Lookup(std::string_view key);
 
@@ -68,9 +73,9 @@ class DictBuilder final : public Emitter {
   // error set when building it failed.
   PyObject* Take();
 
-  void BeginObject(std::string_view key = {}) override { Open(key, PyDict_New()); }
+  void BeginObject(std::string_view key = {}) override;
   void EndObject() override { Close(); }
-  void BeginArray(std::string_view key = {}) override { Open(key, PyList_New(0)); }
+  void BeginArray(std::string_view key = {}) override { Open(key, PyList_New(0), kNoHint); }
   void EndArray() override { Close(); }
   void Uint(std::string_view key, uint64_t v) override { Add(key, PyLong_FromUnsignedLongLong(v)); }
   void Int(std::string_view key, int64_t v) override { Add(key, PyLong_FromLongLong(v)); }
@@ -86,11 +91,25 @@ class DictBuilder final : public Emitter {
  private:
   // Adds `value` (a new reference, null after a Python error) to the open container.
   void Add(std::string_view key, PyObject* value);
-  void Open(std::string_view key, PyObject* container);
+  void Open(std::string_view key, PyObject* container, uint32_t hint);
   void Close();
 
+  // An object's members, by its key's address: the size of the last object of that key,
+  // so that a dict is made large enough at once (growing one rehashes it, several times
+  // for a frame's record). A collision only gives a worse guess.
+  static constexpr size_t kHints = 1024;
+  static constexpr uint32_t kNoHint = kHints;
+  static uint32_t HintOf(std::string_view key) {
+    return uint32_t((reinterpret_cast<uintptr_t>(key.data()) >> 3 ^ key.size()) & (kHints - 1));
+  }
+  uint8_t hints_[kHints] = {};
+
+  struct Container {
+    PyObject* object;  // borrowed: owned by its parent, the first by root_
+    uint32_t hint;     // where its size is noted, kNoHint for lists
+  };
   KeyCache& keys_;
-  std::vector<PyObject*> open_;  // borrowed: each is owned by its parent, the first by root_
+  std::vector<Container> open_;
   PyObject* root_ = nullptr;
   bool failed_ = false;  // a Python error is set; the rest of the record is ignored
   std::string scratch_;
