@@ -242,11 +242,3 @@ def test_a_failing_stream_is_an_input_error(sample):
     with pytest.raises(pcapkit.InputError, match="the disk caught fire"):
         list(pcapkit.records(Failing()))
 
-
-def test_a_folder_is_the_captures_in_it(cli, corpus):
-    """The CLI reads a folder as the captures in it (each record naming its `file`):
-    records() takes the same path."""
-    folder = corpus / "app/dns"
-    expected = cli_records(cli, folder)
-    assert expected and all("file" in r for r in expected)
-    assert list(pcapkit.records(folder)) == expected
