@@ -14,9 +14,26 @@ struct Selection::Program {
 
 namespace {
 
+// libpcap compiles for its DLT_ values, which are the files' LINKTYPE_ values except for
+// a few link types whose DLT_ numbers differ between systems (its pcap-common.c).
+int DltOf(uint32_t linktype) {
+  switch (linktype) {
+    case 101:  // LINKTYPE_RAW: IPv4 or IPv6, no link header
+      return DLT_RAW;
+    case 102:
+      return DLT_SLIP_BSDOS;
+    case 103:
+      return DLT_PPP_BSDOS;
+    case 106:
+      return DLT_ATM_CLIP;
+    default:
+      return int(linktype);
+  }
+}
+
 // Compiles `filter` for `linktype` into `out`; InvalidArgument with libpcap's message.
 Status Compile(const std::string& filter, uint32_t linktype, bpf_program& out) {
-  pcap_t* dead = pcap_open_dead(int(linktype), 262144);
+  pcap_t* dead = pcap_open_dead(DltOf(linktype), 262144);
   if (dead == nullptr) return Status::InvalidArgument("--filter: cannot prepare libpcap");
   int rc = pcap_compile(dead, &out, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN);
   std::string message = rc == 0 ? "" : pcap_geterr(dead);

@@ -197,6 +197,20 @@ TEST(Selection, FilterFramesAndCount) {
   EXPECT_EQ(RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--frames", "0"}).status, 2);
 }
 
+// A raw-IP capture (LINKTYPE_RAW, 101) filters as libpcap's DLT_RAW, whose number differs.
+TEST(Selection, FilterOnRawIpCapture) {
+  std::vector<CapturedFrame> frames{{.data = (Ipv4{} / Tcp{.srcport = 1, .dstport = 80}).Build()},
+                                    {.data = (Ipv4{} / Udp{.srcport = 1, .dstport = 53}).Build()},
+                                    {.data = (Ipv6{} / Tcp{.srcport = 2, .dstport = 443}).Build()}};
+  std::string in = WriteTemp(PcapFile(frames, {.linktype = 101}), ".pcap");
+  auto r = RunCli({"extract", in, "-f", "ndjson", "-o", "-", "--filter", "tcp"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto tcp = Lines(r.out);
+  ASSERT_EQ(tcp.size(), 2u);
+  EXPECT_EQ(tcp[0]["number"], 1);
+  EXPECT_EQ(tcp[1]["number"], 3);
+}
+
 TEST(Selection, CountStopsReadingBeforeALaterFault) {
   Bytes file = PcapFile(Mixed(10));
   file.resize(file.size() - 4);
