@@ -73,7 +73,7 @@ class Records {
 class Frames {
  public:
   Frames(py::object source, const ReassemblyOptions& reassembly, const py::kwargs& keywords)
-      : reader_(std::move(source), keywords) {
+      : reader_(std::move(source), keywords), strict_(reassembly.strict) {
     if (reassembly.ipv4 || reassembly.ipv6 || reassembly.tcp)
       reassembler_ = std::make_unique<Reassembler>(
           reassembly,
@@ -104,9 +104,10 @@ class Frames {
  private:
   void Describe(const Datagram& d) { DescribeDatagram(d, builder_, reader_.style()); }
   void Describe(const StreamData& s) { DescribeStream(s, builder_, reader_.style()); }
+  // As the reassembly report: an incomplete record is kept only when strict.
   template <class Record>
   void Keep(const char* protocol, const Record& r) {
-    if (failed_) return;
+    if (failed_ || (!strict_ && r.status != ReassemblyStatus::kComplete)) return;
     Describe(r);
     PyObject* info = builder_.Take();
     if (info == nullptr) {
@@ -127,6 +128,7 @@ class Frames {
   Reader reader_;
   DictBuilder builder_;
   std::unique_ptr<Reassembler> reassembler_;
+  bool strict_;
   py::list reassembled_;
   bool failed_ = false;
 };

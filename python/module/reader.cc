@@ -4,18 +4,35 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 namespace pcapkit::python {
 
 namespace {
 
-// Takes keyword `name` out of `left` when it is there (None: left as it is).
+// Takes keyword `name` out of `left` when it is there (None: left as it is); a value of
+// the wrong type is a TypeError naming the option.
 template <class T>
 void Take(py::dict& left, const char* name, T& into) {
   if (!left.contains(name)) return;
   py::object v = left[name];
   PyDict_DelItemString(left.ptr(), name);
-  if (!v.is_none()) into = v.cast<T>();
+  if (v.is_none()) return;
+  bool text = py::isinstance<py::str>(v);
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!text)
+      throw py::type_error(std::string("option ") + name + ": a str, not " +
+                           py::str(py::type::of(v).attr("__name__")).cast<std::string>());
+  } else if (text) {
+    // pybind11 would take "1" for a number; jspcap's options never were strings.
+    throw py::type_error(std::string("option ") + name + ": not a str");
+  }
+  try {
+    into = v.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string("option ") + name + ": cannot take a " +
+                         py::str(py::type::of(v).attr("__name__")).cast<std::string>());
+  }
 }
 
 // A binary file object read through `readinto` (or `read`), with the GIL taken for each
@@ -67,7 +84,6 @@ void WholeRunOptions(py::dict& left, ExtractOptions& o) {
   Take(left, "output", o.output);
   Take(left, "format", format);
   if (!format.empty()) o.format = ParseOutputFormat(format);
-  Take(left, "extension", o.auto_extension);
   Take(left, "files", o.files);
   Take(left, "force", o.force);
   Take(left, "nofile", o.nofile);
@@ -100,6 +116,7 @@ ExtractOptions OptionsFrom(py::object source, const py::dict& keywords, bool who
   Take(left, "count", o.count);
   Take(left, "max_layers", o.max_layers);
   Take(left, "max_record_length", o.max_record);
+  Take(left, "extension", o.auto_extension);
   Take(left, "engine", engine);
   if (!engine.empty() && engine != "default") {
     o.strategy = ParseStrategy(engine);

@@ -8,7 +8,7 @@ import tempfile
 
 from . import _pcapkit
 from ._pcapkit import Error
-from ._protocols import Protocol, protocol
+from ._protocols import Protocol, plain_options, protocol
 
 
 class UnsupportedCall(Error, AttributeError):
@@ -148,12 +148,6 @@ def _reassembly_options(ip, ipv4, ipv6, tcp, strict):
     return o
 
 
-def _layer_name(layer):
-    if layer is None:
-        return None
-    return layer.layer if isinstance(layer, Protocol) else str(layer)
-
-
 class Extraction:
     """What ``extract()`` returns (jspcap's Extractor): ``frame`` (a tuple, with
     ``store``), ``reassembly`` (``.ipv4``, ``.ipv6``, ``.tcp``), ``trace`` (``.tcp``: the
@@ -271,8 +265,7 @@ def extract(fin="in.pcap", fout="out", format=None, auto=True, extension=True, s
     (`trace`: every TCP flow into a file of its own in `trace_fout`). `fin`: a path,
     '-', bytes or a binary file. docs/python.md lists the options."""
     reassembly = _reassembly_options(ip, ipv4, ipv6, tcp, strict)
-    common = dict(options, layer=_layer_name(layer),
-                  protocol=protocol.name if isinstance(protocol, Protocol) else protocol)
+    common = plain_options(dict(options, layer=layer, protocol=protocol, extension=extension))
     own_engine = engine in (None, "default", "pcapkit", "sequential", "server", "pipeline")
     trace_index = None
     trace_fout = (trace_fout or "./tmp") if trace else None
@@ -284,8 +277,7 @@ def extract(fin="in.pcap", fout="out", format=None, auto=True, extension=True, s
         wanted = [name for name, on in (("ipv4", reassembly.ipv4), ("ipv6", reassembly.ipv6),
                                         ("tcp", reassembly.tcp)) if on]
         summary = _pcapkit.run(fin, dict(
-            common, engine=engine, output=fout, format=format, extension=extension,
-            files=files, nofile=nofile, verbose=verbose,
+            common, engine=engine, output=fout, format=format, files=files, nofile=nofile, verbose=verbose,
             reassemble=",".join(wanted) if wanted else None, strict=strict,
             trace=trace_fout, trace_format=trace_format))
         trace_index = summary["trace_index"] or None
@@ -297,6 +289,8 @@ def extract(fin="in.pcap", fout="out", format=None, auto=True, extension=True, s
     extraction = Extraction(frames, store=store, auto=auto, verbose=verbose and not run,
                             reassembly=reassembly, trace_index=trace_index)
     extraction.output = summary["output"] if run and not nofile else None
+    if frames is None and run:
+        extraction.length = summary["frames"]  # read by the writer alone
     return extraction
 
 

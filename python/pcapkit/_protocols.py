@@ -42,6 +42,17 @@ def protocol(name):
     return found
 
 
+def plain_options(options):
+    """Options as the engine takes them: a Protocol given for `protocol` is its name, for
+    `layer` its layer (jspcap took classes for both)."""
+    out = dict(options)
+    if isinstance(out.get("protocol"), Protocol):
+        out["protocol"] = out["protocol"].name
+    if isinstance(out.get("layer"), Protocol):
+        out["layer"] = out["layer"].layer
+    return out
+
+
 def _identifier(name):
     """The attribute a display name becomes: "802.1Q" -> "_802_1Q"."""
     ident = re.sub(r"\W", "_", name)

@@ -3,6 +3,7 @@
 import json
 
 from . import _pcapkit
+from ._protocols import plain_options
 
 
 def records(source, **options):
@@ -10,11 +11,11 @@ def records(source, **options):
     C++ with the GIL released while frames are read and dissected. `source`: a path, '-'
     (stdin), bytes or a binary file object. Options are extract's (docs/python.md):
     layer, protocol, payload, names, filter, frames, count, max_layers."""
-    return _pcapkit.Records(source, **options)
+    return _pcapkit.Records(source, **plain_options(options))
 
 
 def _report(source, kind, options):
-    for line in _pcapkit.ReportLines(source, kind, options):
+    for line in _pcapkit.ReportLines(source, kind, plain_options(options)):
         yield json.loads(line)
 
 
@@ -41,7 +42,8 @@ def to_pandas(source, fields, occurrence="first", **options):
     if isinstance(fields, str):
         fields = fields.split(",")
     data = {}
-    for name, kind, values, mask in _pcapkit.columns(source, list(fields), occurrence, options):
+    columns = _pcapkit.columns(source, list(fields), occurrence, plain_options(options))
+    for name, kind, values, mask in columns:
         if mask is None:
             data[name] = values
         elif kind == "int":
