@@ -141,8 +141,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_STRIP_FILES ON)
 # Depends: dpkg-shlibdeps reads the binary's shared libraries (libtbb12, libpcap0.8,
 # libnghttp2-14, libbrotli1, libzstd1, zlib1g, libssl3, libstdc++6, libc6, ...). The
-# static library needs the -dev packages to be linked: recommended, not required.
+# static library needs the -dev packages to be linked, and the Python module (built for
+# Debian 12's Python 3.11) Python and what to_pandas and pcapkit.dask use: recommended,
+# not required.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "libtbb-dev, libpcap-dev, libnghttp2-dev, libbrotli-dev, libzstd-dev, zlib1g-dev, libssl-dev, libsimdjson-dev, pkg-config")
+    "libtbb-dev, libpcap-dev, libnghttp2-dev, libbrotli-dev, libzstd-dev, zlib1g-dev, libssl-dev, libsimdjson-dev, pkg-config, python3 (>= 3.11), python3 (<< 3.12), python3-numpy, python3-pandas, python3-dask, python3-distributed")
 include(CPack)

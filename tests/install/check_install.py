@@ -13,6 +13,7 @@ A tool that is missing makes a test skip (exit 77) on a workstation and fail und
 CI=true: the install must be proved where it counts.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -83,6 +84,26 @@ def help_verbs(pcapkit):
     return verbs
 
 
+def check_python_module(args, pcapkit):
+    """The Python module, when the build made it: installed under the prefix, importable
+    from there by the system Python, its records those of the installed program."""
+    if not os.path.isdir(os.path.join(args.build, "python", "pcapkit")):
+        print("no Python module in this build (pybind11-dev missing)")
+        return
+    package = os.path.join(args.prefix, "lib/python3/dist-packages/pcapkit")
+    if not os.path.isfile(os.path.join(package, "__init__.py")):
+        fail("the Python module is not installed in lib/python3/dist-packages/pcapkit")
+    capture = sample(args)
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(package), PCAPKIT_CLI=pcapkit)
+    code = ("import json, sys, pcapkit; "
+            "print('\\n'.join(json.dumps(r, separators=(',', ':')) for r in pcapkit.records(sys.argv[1])))")
+    got = run("/usr/bin/python3", "-c", code, capture, env=env)
+    want = run(pcapkit, "extract", capture, "-f", "ndjson", "-o", "-")
+    if [json.loads(line) for line in got.splitlines()] != [json.loads(line) for line in want.splitlines()]:
+        fail("the installed Python module's records differ from the installed pcapkit's")
+    print(f"the Python module: {len(got.splitlines())} records, those of pcapkit extract")
+
+
 def step_layout(args):
     p = args.prefix
     for rel in ["bin/pcapkit", "share/man/man1/pcapkit.1",
@@ -103,6 +124,7 @@ def step_layout(args):
         fail(f"include/pcapkit holds {installed}, the tree {sources}")
     pcapkit = os.path.join(p, "bin", "pcapkit")
     print(run(pcapkit, "--version").strip())
+    check_python_module(args, pcapkit)
     verbs = help_verbs(pcapkit)
     if len(verbs) < 5:
         fail(f"only {sorted(verbs)} read from pcapkit --help")
@@ -207,7 +229,9 @@ def step_deb(args):
                  f"./usr/{args.libdir}/libpcapkit.a", "./usr/include/pcapkit/pcapkit.h",
                  f"./usr/{args.libdir}/pkgconfig/pcapkit.pc",
                  f"./usr/{args.libdir}/cmake/pcapkit/pcapkitConfig.cmake",
-                 "./usr/share/pcapkit/engines/dpkt_adapter.py"]:
+                 "./usr/share/pcapkit/engines/dpkt_adapter.py"] + (
+                ["./usr/lib/python3/dist-packages/pcapkit/__init__.py"]
+                if os.path.isdir(os.path.join(args.build, "python", "pcapkit")) else []):
         if not re.search(rf" {re.escape(path)}$", contents, re.M):
             fail(f"the .deb does not hold {path}")
     print(f"{debs[0]}: Depends {depends.group(1)}")
