@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "engine/protocols/common.h"
+#include "engine/protocols/sll_address.h"
 #include "engine/util/tlv.h"
 
 namespace pcapkit::protocols {
@@ -148,12 +149,8 @@ bool WriteKnownValue(uint32_t type, const uint8_t* v, uint32_t n, Emitter& out) 
     uint32_t alen = Be16(v);
     out.Uint("hwaddr_len", alen);
     out.Uint("hwaddr_pad", Be16(v + 2));
-    if (alen == 6) {
-      out.Mac("hwaddr", v + 4);
-    } else {
-      out.Hex("hwaddr", v + 4, alen < 8 ? alen : 8);
-    }
-  } else if (type == 10 && n >= 1) {  // NUL-terminated
+    WriteSllAddress(v + 4, alen, out);  // the same 8-byte field as SLL's
+  } else if (type == 10 && n >= 1) {    // NUL-terminated
     uint32_t text = 0;
     while (text < n && v[text] != 0) ++text;
     out.Text("prefix", std::string_view(reinterpret_cast<const char*>(v), text));
@@ -243,7 +240,10 @@ constexpr FieldSpec kFields[] = {
      "nflog.ifindex_physoutdev"},
     {"tlvs[].hwaddr_len", kInt, "HWADDR: address length", nullptr},
     {"tlvs[].hwaddr_pad", kInt, "HWADDR: the 2 padding bytes after the length", nullptr},
-    {"tlvs[].hwaddr", kMac | kHex, "HWADDR: MAC when the length is 6, else hex (at most 8 bytes)",
+    {"tlvs[].addr", kMac | kHex, "HWADDR: MAC when the length is 6, else hex (at most 8 bytes)",
+     nullptr},
+    {"tlvs[].addr_rest", kHex,
+     "HWADDR: the bytes of the 8-byte address field past its length (absent when all zero)",
      nullptr},
     {"tlvs[].prefix", kText, "PREFIX: the log prefix, to its NUL", "nflog.prefix"},
     {"tlvs[].uid", kInt, "UID: the sending socket's user", "nflog.uid"},

@@ -51,7 +51,7 @@ json Dissect(const Bytes& frame) {
 }
 
 TEST(Nflog, TlvsAndTheIpv4Payload) {
-  Bytes hw{0, 6, 0, 0, 0xb8, 0xa3, 0x86, 0xb9, 0xc3, 0xd6, 0, 0};
+  Bytes hw{0, 6, 0, 0, 0xb8, 0xa3, 0x86, 0xb9, 0xc3, 0xd6, 0xff, 0xff};
   Bytes ts;
   Put32(ts, 0);
   Put32(ts, 1378492318);
@@ -82,7 +82,8 @@ TEST(Nflog, TlvsAndTheIpv4Payload) {
   EXPECT_EQ(t[3]["indev"], 2);
   EXPECT_EQ(t[4]["outdev"], 3);
   EXPECT_EQ(t[5]["hwaddr_len"], 6);
-  EXPECT_EQ(t[5]["hwaddr"], "b8:a3:86:b9:c3:d6");
+  EXPECT_EQ(t[5]["addr"], "b8:a3:86:b9:c3:d6");
+  EXPECT_EQ(t[5]["addr_rest"], "ffff");
   EXPECT_EQ(t[6]["hwtype"], 1);
   EXPECT_EQ(t[7]["hwlen"], 14);
   EXPECT_EQ(t[8]["sec"], 1378492318);
