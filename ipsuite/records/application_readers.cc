@@ -73,6 +73,59 @@ void ReadGeneve(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
+// Teredo's indicators, as engine/protocols/teredo.cc wrote them; the IPv6 packet follows.
+void ReadTeredo(FieldReader& f, Packet& p) {
+  Bytes b;
+  if (f.Has("auth_nonce")) {
+    Bytes id = f.Has("auth_id") ? f.Hex("auth_id") : Bytes{};
+    Bytes value = f.Has("auth_value") ? f.Hex("auth_value") : Bytes{};
+    Put16(b, 1);
+    Put8(b, f.U8("auth_id_len"));
+    Put8(b, f.U8("auth_value_len"));
+    if (f.ok() && (id.size() != b[2] || value.size() != b[3]))
+      return f.Fail("auth_id_len", "the identifier or value is not of its length");
+    PutBytes(b, id);
+    PutBytes(b, value);
+    PutBytes(b, f.Hex("auth_nonce"));
+    PutBytes(b, f.Hex("auth_confirmation"));
+  }
+  if (f.Has("origin_port_obfuscated")) {
+    Put16(b, 0);
+    Put16(b, f.U16("origin_port_obfuscated"));
+    PutBytes(b, f.V4("origin_addr_obfuscated"));
+  }
+  p.Append(Raw{std::move(b)});
+}
+
+// GTP-U's header, optional fields and extension headers; a G-PDU's packet follows.
+void ReadGtpu(FieldReader& f, Packet& p) {
+  Bytes b;
+  uint8_t flags = f.U8("flags");
+  Put8(b, flags);
+  Put8(b, f.U8("message_type"));
+  Put16(b, f.U16("length"));
+  Put32(b, f.U32("teid"));
+  if (flags & 0x07) {
+    Put16(b, f.U16("seq"));
+    Put8(b, f.U8("npdu"));
+    Put8(b, f.U8("next_type"));
+  }
+  if (f.Has("ext_headers")) {
+    f.EachObject("ext_headers", [&](FieldReader& x) {
+      if (x.Has("error")) return x.Fail("error", "a malformed extension header is in no record");
+      uint8_t units = x.U8("length");
+      Bytes content = x.Has("content") ? x.Hex("content") : Bytes{};
+      if (x.ok() && content.size() + 2 != units * 4u)
+        return x.Fail("content", "not the extension header's length");
+      Put8(b, units);
+      PutBytes(b, content);
+      Put8(b, x.U8("next_type"));
+    });
+  }
+  if (f.Has("data")) PutBytes(b, f.Hex("data"));
+  p.Append(Raw{std::move(b)});
+}
+
 // L2TP AVPs (RFC 2661 §4.1): flags and 10-bit length, vendor, type, value.
 void PutAvps(FieldReader& f, Bytes& b) {
   f.EachObject("avps", [&](FieldReader& a) {
@@ -381,9 +434,9 @@ void ReadHttp2(FieldReader& f, Packet& p) {
 }
 
 constexpr LayerReader kReaders[] = {
-    {"dhcp", ReadDhcp},     {"dhcpv6", ReadDhcpv6}, {"dns", ReadDns},     {"ftp", ReadFtp},
-    {"geneve", ReadGeneve}, {"http", ReadHttp},     {"http2", ReadHttp2}, {"l2tp", ReadL2tp},
-    {"tls", ReadTls},       {"vxlan", ReadVxlan},
+    {"dhcp", ReadDhcp},     {"dhcpv6", ReadDhcpv6}, {"dns", ReadDns},   {"ftp", ReadFtp},
+    {"geneve", ReadGeneve}, {"gtpu", ReadGtpu},     {"http", ReadHttp}, {"http2", ReadHttp2},
+    {"l2tp", ReadL2tp},     {"teredo", ReadTeredo}, {"tls", ReadTls},   {"vxlan", ReadVxlan},
 };
 
 }  // namespace

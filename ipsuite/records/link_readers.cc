@@ -164,6 +164,73 @@ void ReadNull(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
+// An NFLOG TLV's value from the members engine/protocols/nflog.cc decodes it into (their
+// values are big-endian); `length` says how long it is.
+Bytes NflogValue(FieldReader& t, uint32_t type, uint16_t length) {
+  static constexpr std::string_view kUint32[] = {
+      "mark", "indev", "outdev", "physindev", "physoutdev", "uid", "seq", "seq_global", "gid"};
+  Bytes v;
+  for (std::string_view name : kUint32)
+    if (t.Has(name)) Put32(v, t.U32(name));
+  if (t.Has("hw_protocol")) {
+    Put16(v, t.U16("hw_protocol"));
+    Put8(v, t.U8("hook"));
+    Put8(v, t.U8("pad"));
+  } else if (t.Has("sec")) {
+    for (std::string_view name : {"sec", "usec"}) {
+      uint64_t x = t.Uint(name, ~uint64_t(0));
+      Put32(v, uint32_t(x >> 32));
+      Put32(v, uint32_t(x));
+    }
+  } else if (t.Has("hwaddr_len")) {
+    uint16_t alen = t.U16("hwaddr_len");
+    Put16(v, alen);
+    Put16(v, t.U16("hwaddr_pad"));
+    PutBytes(v, SllAddress(t, alen));
+  } else if (t.Has("prefix")) {  // to its NUL; what follows the NUL is zeros
+    std::string_view text = t.Text("prefix");
+    v.assign(text.begin(), text.end());
+    v.resize(length >= 4 && length - 4u >= v.size() ? length - 4u : v.size() + 1, 0);
+  } else if (t.Has("hwtype") || t.Has("hwlen")) {
+    Put16(v, t.U16(t.Has("hwtype") ? "hwtype" : "hwlen"));
+  } else if (t.Has("hwheader") || t.Has("value")) {
+    v = t.Hex(t.Has("hwheader") ? "hwheader" : "value");
+  }
+  if (t.ok() && type != 9 && v.size() + 4 != length)
+    t.Fail("length", "the TLV's value does not make its length");
+  return v;
+}
+
+// The header and the TLVs up to the payload's value, which is the next layer: TLVs after
+// it would follow that layer, and the padding after it is in no record.
+void ReadNflog(FieldReader& f, Packet& p) {
+  Bytes b{f.U8("family"), f.U8("version")};
+  Put16(b, f.U16("resource_id"));
+  std::string_view order = f.Text("byte_order");
+  if (f.ok() && order != "little" && order != "big") f.Fail("byte_order", "neither big nor little");
+  bool big = order == "big", after_payload = false;
+  auto put16 = [&](uint16_t v) {
+    big ? Put16(b, v) : PutBytes(b, Bytes{uint8_t(v), uint8_t(v >> 8)});
+  };
+  f.EachObject("tlvs", [&](FieldReader& t) {
+    if (after_payload) return t.Fail("type", "a TLV after the payload's, which follows its layer");
+    if (t.Has("error")) return t.Fail("error", "a malformed TLV's bytes are in no record");
+    uint32_t type = t.Uint("type", 0x7fff);
+    uint16_t length = t.U16("length");
+    Bytes v = NflogValue(t, type, length);
+    put16(length);
+    put16(uint16_t(type | (t.Has("nested") && t.Bool("nested") ? 0x8000 : 0)));
+    if (type == 9) {
+      after_payload = true;
+      return;
+    }
+    PutBytes(b, v);
+    while (b.size() % 4) Put8(b, 0);
+  });
+  if (f.Has("trailing")) PutBytes(b, f.Hex("trailing"));
+  p.Append(Raw{std::move(b)});
+}
+
 void ReadChdlc(FieldReader& f, Packet& p) {
   Bytes b;
   Put8(b, f.U8("address"));
@@ -247,9 +314,9 @@ void ReadIpx(FieldReader& f, Packet& p) {
 
 constexpr LayerReader kReaders[] = {
     {"arp", ReadArp},   {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
-    {"ipx", ReadIpx},   {"llc", ReadLlc},     {"mpls", ReadMpls},         {"null", ReadNull},
-    {"ppp", ReadPpp},   {"pppoe", ReadPppoe}, {"sll", ReadSll},           {"sll2", ReadSll2},
-    {"vlan", ReadVlan},
+    {"ipx", ReadIpx},   {"llc", ReadLlc},     {"mpls", ReadMpls},         {"nflog", ReadNflog},
+    {"null", ReadNull}, {"ppp", ReadPpp},     {"pppoe", ReadPppoe},       {"sll", ReadSll},
+    {"sll2", ReadSll2}, {"vlan", ReadVlan},
 };
 
 }  // namespace
