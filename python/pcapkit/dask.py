@@ -45,8 +45,8 @@ _INT = ("flow srcport dstport first_frame last_frame orig_packets orig_bytes ori
         "response.decoded_len response.gaps").split()
 _TYPES = dict.fromkeys(_INT, "Int64") | {"duration": "float64"}
 
-_CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".snoop")
-_COMPRESSED_SUFFIXES = ("", ".gz", ".zst", ".zstd")
+_CAPTURE_NAMES = tuple(c + z for c in (".pcap", ".pcapng", ".cap", ".snoop")
+                       for z in ("", ".gz", ".zst", ".zstd"))
 # An empty pcap (its header alone): to_pandas gives the columns' types with no frame read.
 _EMPTY_PCAP = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
 
@@ -61,13 +61,17 @@ def read_records(paths, fields=None, kind="frames", meta=None, **options):
     columns: "request.uri"). `fields`: the columns (for frames, ``-e`` names); None gives
     FRAME_FIELDS, FLOW_FIELDS or HTTP_FIELDS. A column ``file`` (the capture's path) comes
     first. Integers are Int64 and flags boolean in every partition (nullable: a capture
-    may lack a field), decimals float64, the rest object. `meta` overrides the columns'
-    types (an empty DataFrame). `options` go to pcapkit (layer, filter, names, ...).
-    Errors in a capture (pcapkit.InputError) are raised by compute().
+    may lack a field), decimals float64, the rest object. `meta`: other types, as an
+    empty DataFrame of the columns (``file`` first; with fields=None its columns are the
+    fields). `options` go to pcapkit (layer, filter, names, ...; occurrence for frames).
+    The captures are read by compute() only, where its errors (pcapkit.InputError) come
+    from; the client lists a directory or glob and checks fields and options at once.
     """
     if kind not in _DEFAULT_FIELDS:
         raise ValueError(f"kind is 'frames', 'flows' or 'http', not {kind!r}")
     captures = capture_paths(paths)
+    if fields is None and meta is not None:
+        fields = list(meta.columns)
     fields = [f for f in _field_list(fields, kind) if f != "file"]
     if meta is None:
         meta = _meta(fields, kind, options)
@@ -96,7 +100,7 @@ def capture_paths(paths):
 
 
 def _is_capture(name):
-    return name.endswith(tuple(c + z for c in _CAPTURE_SUFFIXES for z in _COMPRESSED_SUFFIXES))
+    return name.endswith(_CAPTURE_NAMES)
 
 
 def _field_list(fields, kind):
@@ -108,10 +112,12 @@ def _field_list(fields, kind):
 def _meta(fields, kind, options):
     """The empty DataFrame of the partitions' columns and types, from no capture: frames
     take the types of their fields (to_pandas on an empty capture), flows and HTTP
-    records those of their members in docs/schema.md (object when not listed)."""
+    records those of their members in docs/schema.md (object when not listed). The
+    options are checked on the empty capture too."""
     if kind == "frames":
         empty = pcapkit.to_pandas(_EMPTY_PCAP, fields, **options)
     else:
+        list(_reports(kind, _EMPTY_PCAP, options))
         empty = pandas.DataFrame({f: pandas.Series(dtype=_TYPES.get(f, object)) for f in fields})
     return _typed(empty.assign(file=pandas.Series(dtype=object))[["file", *fields]])
 
@@ -136,15 +142,19 @@ class _Partition:
     def __call__(self, path):
         if self.kind == "frames":
             df = pcapkit.to_pandas(path, self.fields, **self.options)
-        elif self.kind == "flows":
-            df = _frame(pcapkit.flows(path, **self.options), self.fields)
         else:
-            # analyse() takes no `protocols` (the CLI's --protocols; the module's
-            # OptionsFrom does not accept it): every analyser runs, HTTP is kept here.
-            http = (r for r in pcapkit.analyse(path, **self.options) if r.get("kind") == "http")
-            df = _frame(map(_flatten, http), self.fields)
+            df = _frame(_reports(self.kind, path, self.options), self.fields)
         df.insert(0, "file", path)
         return _conform(df, self.meta)
+
+
+def _reports(kind, source, options):
+    """The flow records, or the HTTP/1 transactions flattened (protocols="http": no other
+    analyser runs)."""
+    if kind == "flows":
+        return pcapkit.flows(source, **options)
+    records = pcapkit.analyse(source, **dict(options, protocols="http"))
+    return (_flatten(r) for r in records if r.get("kind") == "http")
 
 
 def _flatten(record, prefix=""):
