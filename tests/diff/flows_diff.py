@@ -40,7 +40,6 @@ EXCEPTIONS = {
     "link/NullLoopback_pcapng_ext_pcap.pcap": "the same frame as link/null_loopback.pcap",
     "link/radiotap.pcap": "802.11 (radiotap): pcapkit does not dissect 802.11 down to IP",
     "link/wlanmon.pcap": "802.11 (monitor mode): pcapkit does not dissect 802.11 down to IP",
-    "link/nflog.pcap": "LINKTYPE_NFLOG: pcapkit has no dissector for it",
     "link/LINKTYPE_PKTAP.pcap": "LINKTYPE_PKTAP: pcapkit has no dissector for it",
     "ipv4/detect-ipopts.pcap": "source-routed IPv4 (LSRR): tshark files packets under the "
     "route's final destination, pcapkit (as Zeek) under the header's destination",
@@ -52,10 +51,8 @@ EXCEPTIONS = {
     "ipv4/frag-ppp-ip-tcp-syn.pcap": "a TCP header cut by fragmentation (as above)",
     "ipv6/ipv6-mobility-dst-opts.pcap": "tshark stops at the Destination Options header of "
     "frames 1 and 2; pcapkit follows the header chain to their UDP",
-    "tunnels/gtp-u.pcap": "GTP-U: pcapkit does not open it, so its flow is the outer UDP "
-    "one; tshark's is the inner",
-    "tunnels/Teredo.pcap": "Teredo with origin indication: pcapkit does not open those "
-    "packets, so their flow is the outer UDP one",
+    "tunnels/Teredo.pcap": "RSTs after a connection closed (frames 50, 51, 78): pcapkit, as "
+    "Zeek, starts a flow of their own; tshark's stream goes on",
     "tcp/tcp-reassembly.pcap": "an sFlow datagram (frame 66) quotes sampled packets: tshark "
     "files the innermost under TCP streams, pcapkit's flow is the sFlow UDP datagram",
     "malformed/file_cut_mid_record_fuzz.pcap": "a TCP header tshark finds malformed gets no "
