@@ -55,6 +55,14 @@ def sample(tmp_path_factory):
     return path
 
 
+def existing_captures(corpus, sample, names, what):
+    """The sample and the corpus captures `names`, all of which must exist."""
+    paths = [sample] + [corpus / name for name in names]
+    missing = [str(p) for p in paths if not p.exists()]
+    assert not missing, f"captures of the {what} tests are missing: {missing}"
+    return paths
+
+
 def run_cli(cli, *args):
     """The pcapkit program's stdout (text); a failing run fails the test."""
     done = subprocess.run([cli, *map(str, args)], capture_output=True, text=True)

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 import pcapkit
+from conftest import existing_captures
 
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 PACKAGE_DIR = str(pathlib.Path(pcapkit.__file__).resolve().parents[1])
@@ -31,10 +32,7 @@ CAPTURES = [
 
 @pytest.fixture(scope="module")
 def captures(corpus, sample):
-    paths = [sample] + [corpus / name for name in CAPTURES]
-    missing = [str(p) for p in paths if not p.exists()]
-    assert not missing, f"captures of the input tests are missing: {missing}"
-    return paths
+    return existing_captures(corpus, sample, CAPTURES, "input")
 
 
 def cli_records(cli, source, *flags):

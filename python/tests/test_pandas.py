@@ -14,6 +14,7 @@ import pandas
 import pytest
 
 import pcapkit
+from conftest import existing_captures
 
 # field -> its kind, by `pcapkit fields`: int, number (float), bool, text.
 FIELDS = {
@@ -62,10 +63,7 @@ CAPTURES = [
 
 @pytest.fixture(scope="module")
 def captures(corpus, sample):
-    paths = [sample] + [corpus / name for name in CAPTURES]
-    missing = [str(p) for p in paths if not p.exists()]
-    assert not missing, f"captures of the pandas tests are missing: {missing}"
-    return paths
+    return existing_captures(corpus, sample, CAPTURES, "pandas")
 
 
 def cli_out(cli, path, fields, *flags, fmt="csv"):
