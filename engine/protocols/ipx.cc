@@ -66,7 +66,8 @@ const Registration kRegistration("ipx", [](Registry& r) {
         {{Table::kEtherType, 0x8137},
          {Table::kEtherType, kEtherKeyNovellRaw},
          {Table::kLlcSap, 0xe0},
-         {Table::kIpProto, 111}});
+         {Table::kIpProto, 111},
+         {Table::kBsdFamily, 23}});
 });
 
 }  // namespace pcapkit::protocols

@@ -153,14 +153,22 @@ void ReadSll2(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
-// The family in the byte order the record names: the capturing host's.
+// The family (or EtherType) in the byte order the record names: the capturing host's. A
+// header that value does not give back (a 16-bit family, an EtherType with more bits set)
+// is in the record as `header`.
 void ReadNull(FieldReader& f, Packet& p) {
-  uint32_t family = f.U32("family");
+  if (f.Has("header")) {
+    Bytes b = f.Hex("header");
+    if (b.size() != 4) f.Fail("header", "not 4 bytes");
+    p.Append(Raw{std::move(b)});
+    return;
+  }
+  uint32_t value = f.Has("type") ? f.U16("type") : f.U32("family");
   std::string_view order = f.Text("byte_order");
-  if (order == "little") family = __builtin_bswap32(family);
+  if (order == "little") value = __builtin_bswap32(value);
   if (order != "little" && order != "big") f.Fail("byte_order", "neither big nor little");
   Bytes b;
-  Put32(b, family);
+  Put32(b, value);
   p.Append(Raw{std::move(b)});
 }
 
