@@ -33,6 +33,8 @@ std::span<const LayerReader> ApplicationReaders();  // application_readers.cc
 void ReadRaw(FieldReader&, Packet&);
 // DNS, in a file of its own (dns_reader.cc) for its size; listed by ApplicationReaders().
 void ReadDns(FieldReader&, Packet&);
+// SCTP, in a file of its own (sctp_reader.cc); listed by TransportReaders().
+void ReadSctp(FieldReader&, Packet&);
 
 // Kind-length-value options as IPv4 and TCP records list them: `kind_key` names the kind
 // ("type" in IPv4, "kind" in TCP); `value` reads the members a kind decodes into its data.

@@ -369,8 +369,8 @@ void ReadOspf(FieldReader& f, Packet& p) {
 }
 
 constexpr LayerReader kReaders[] = {
-    {"icmp", ReadIcmp}, {"icmpv6", ReadIcmpv6}, {"igmp", ReadIgmp},
-    {"ospf", ReadOspf}, {"tcp", ReadTcp},       {"udp", ReadUdp},
+    {"icmp", ReadIcmp}, {"icmpv6", ReadIcmpv6}, {"igmp", ReadIgmp}, {"ospf", ReadOspf},
+    {"sctp", ReadSctp}, {"tcp", ReadTcp},       {"udp", ReadUdp},
 };
 
 }  // namespace
