@@ -172,6 +172,36 @@ void ReadNull(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
+void PutLe32(Bytes& b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) Put8(b, uint8_t(v >> (8 * i)));
+}
+
+// A name to its NUL, NUL-padded to `size` bytes.
+void PutName(FieldReader& f, std::string_view key, size_t size, Bytes& b) {
+  std::string_view text = f.Text(key);
+  if (text.size() >= size) return f.Fail(key, "longer than its field");
+  Bytes name(text.begin(), text.end());
+  name.resize(size, 0);
+  PutBytes(b, name);
+}
+
+// PKTAP's little-endian header (engine/protocols/pktap.cc); the DLT's packet follows.
+void ReadPktap(FieldReader& f, Packet& p) {
+  Bytes b;
+  for (const char* key : {"hdrlen", "rectype", "dlt"}) PutLe32(b, f.U32(key));
+  PutName(f, "ifname", 24, b);
+  for (const char* key : {"flags", "pfamily", "llhdrlen", "lltrlrlen", "pid"})
+    PutLe32(b, f.U32(key));
+  PutName(f, "cmdname", 20, b);
+  PutLe32(b, f.U32("svc_class"));
+  uint16_t iftype = f.U16("iftype"), ifunit = f.U16("ifunit");
+  PutBytes(b, {uint8_t(iftype), uint8_t(iftype >> 8), uint8_t(ifunit), uint8_t(ifunit >> 8)});
+  PutLe32(b, f.U32("epid"));
+  PutName(f, "ecmdname", 20, b);
+  if (f.Has("ext")) PutBytes(b, f.Hex("ext"));
+  p.Append(Raw{std::move(b)});
+}
+
 // An NFLOG TLV's value from the members engine/protocols/nflog.cc decodes it into (their
 // values are big-endian); `length` says how long it is.
 Bytes NflogValue(FieldReader& t, uint32_t type, uint16_t length) {
@@ -323,8 +353,8 @@ void ReadIpx(FieldReader& f, Packet& p) {
 constexpr LayerReader kReaders[] = {
     {"arp", ReadArp},   {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
     {"ipx", ReadIpx},   {"llc", ReadLlc},     {"mpls", ReadMpls},         {"nflog", ReadNflog},
-    {"null", ReadNull}, {"ppp", ReadPpp},     {"pppoe", ReadPppoe},       {"sll", ReadSll},
-    {"sll2", ReadSll2}, {"vlan", ReadVlan},
+    {"null", ReadNull}, {"pktap", ReadPktap}, {"ppp", ReadPpp},           {"pppoe", ReadPppoe},
+    {"sll", ReadSll},   {"sll2", ReadSll2},   {"vlan", ReadVlan},
 };
 
 }  // namespace
