@@ -12,7 +12,9 @@
 //   - the upper half is clear: a lower half `00 xx` with xx below 6 is a 16-bit family
 //     written big-endian in the first two bytes; otherwise the header is little-endian;
 //   - a value above 1500 (the IEEE 802.3 maximum length) is an EtherType, its low 16 bits;
-//     anything else a family.
+//     anything else a family;
+//   - but a frame that starts ff 03 has no such header: it is PPP in HDLC-like framing
+//     (LINKTYPE 50's), and the Null layer is empty.
 //
 // Families Wireshark dispatches: 2 IPv4, 23 IPX, 24, 28 and 30 IPv6 (NetBSD/OpenBSD,
 // FreeBSD, Darwin); 7 (OSI) and 16 (AppleTalk) have no dissector here. Linux's AF_INET6
@@ -23,6 +25,7 @@ namespace pcapkit::protocols {
 namespace {
 
 constexpr uint32_t kMaxLength8023 = 1500;
+constexpr uint32_t kPppHdlc = 0xff03, kLinkTypePppHdlc = 50;
 
 struct Header {
   uint32_t value;  // the family, or (when above 1500) the EtherType in its low 16 bits
@@ -48,6 +51,8 @@ bool IsEtherType(const Header& h) {
 }
 
 void DissectNull(const uint8_t* p, uint32_t len, DissectResult& out) {
+  if (len >= 2 && Be16(p) == kPppHdlc)
+    return Carry(out, 0, len, Table::kLinkType, kLinkTypePppHdlc);
   if (len < 4) {
     out.error = "Null: header truncated";
     return;
@@ -76,6 +81,7 @@ bool RestoresBytes(const uint8_t* p, const Header& h) {
 }
 
 void WriteNull(const LayerContext& l, Emitter& out) {
+  if (l.hdr_len == 0) return out.Bool("ppp_hdlc", true);
   Header h = Decode(l.p);
   if (IsEtherType(h))
     out.Uint("type", h.value & 0xffffu);
@@ -101,6 +107,10 @@ constexpr FieldSpec kFields[] = {
     {"byte_order", kText,
      "`big` or `little`: the order the value is written in (always `big` for LINKTYPE 108)",
      nullptr},
+    {"ppp_hdlc", kBool,
+     "true when the frame is PPP in HDLC-like framing (it starts ff 03): no Null header, no "
+     "other field",
+     nullptr},
     {"header", kHex,
      "the 4 header bytes, present when `family` or `type` in `byte_order` does not give them "
      "back (a 16-bit family, an EtherType with more bits set)",
@@ -110,7 +120,8 @@ constexpr FieldSpec kFields[] = {
 constexpr const char* kSummary =
     "*(extension)* BSD loopback. LINKTYPE 108 holds a family in network order; LINKTYPE 0 "
     "one in the capturing host's order, read as Wireshark reads it: in either order, as a "
-    "16-bit family in either half, or as an EtherType when above 1500.";
+    "16-bit family in either half, or as an EtherType when above 1500; a LINKTYPE 0 frame "
+    "starting ff 03 is PPP in HDLC-like framing, with no Null header.";
 
 }  // namespace
 

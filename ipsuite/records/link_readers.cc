@@ -153,10 +153,12 @@ void ReadSll2(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
-// The family (or EtherType) in the byte order the record names: the capturing host's. A
+// The family (or EtherType) in the byte order the record names: the capturing host's (or
+// nothing, before PPP in HDLC-like framing). A
 // header that value does not give back (a 16-bit family, an EtherType with more bits set)
 // is in the record as `header`.
 void ReadNull(FieldReader& f, Packet& p) {
+  if (f.Has("ppp_hdlc")) return;  // no header: the PPP frame follows
   if (f.Has("header")) {
     Bytes b = f.Hex("header");
     if (b.size() != 4) f.Fail("header", "not 4 bytes");

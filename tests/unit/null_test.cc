@@ -111,6 +111,18 @@ TEST(Null, ValueAboveTheLengthLimitIsAnEtherType) {
   EXPECT_EQ(be["null"]["byte_order"], "big");
 }
 
+TEST(Null, PppInHdlcFramingHasNoNullHeader) {
+  json r = Dissect({0xff, 0x03, 0x00, 0x21}, V4());
+  EXPECT_EQ(r["protocols"], "Null:PPP:IPv4:UDP");
+  EXPECT_EQ(r["null"]["ppp_hdlc"], true);
+  EXPECT_FALSE(r["null"].contains("family"));
+  // Two bytes only: PPP's own header is cut.
+  json cut = testutil::DissectFrame(Bytes{0xff, 0x03}, kNull);
+  EXPECT_EQ(cut["null"]["ppp_hdlc"], true);
+  // LOOP has no such case: ff 03 00 21 is a family.
+  EXPECT_EQ(Dissect({0xff, 0x03, 0x00, 0x21}, V4(), kLoop)["protocols"], "Null:Raw");
+}
+
 TEST(Null, UnknownFamiliesStayRaw) {
   for (uint32_t v : {0u, 1u, 7u, 16u, 255u, 767u, 1500u}) {
     json r = Dissect(Le(v), V4());
