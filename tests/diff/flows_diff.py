@@ -35,12 +35,8 @@ from common import check_corpus, report_captures  # noqa: E402
 # still differ (else the entry is stale and the test fails): an exception cannot hide a
 # capture that has come to agree, or outlive the reason it names.
 EXCEPTIONS = {
-    "link/null_loopback.pcap": "a BSD loopback family in neither byte order (frame 3): "
-    "pcapkit leaves the frame raw, tshark reads its low 16 bits as an EtherType",
-    "link/NullLoopback_pcapng_ext_pcap.pcap": "the same frame as link/null_loopback.pcap",
     "link/radiotap.pcap": "802.11 (radiotap): pcapkit does not dissect 802.11 down to IP",
     "link/wlanmon.pcap": "802.11 (monitor mode): pcapkit does not dissect 802.11 down to IP",
-    "link/LINKTYPE_PKTAP.pcap": "LINKTYPE_PKTAP: pcapkit has no dissector for it",
     "ipv4/detect-ipopts.pcap": "source-routed IPv4 (LSRR): tshark files packets under the "
     "route's final destination, pcapkit (as Zeek) under the header's destination",
     "ipv4/frag_out_of_order_with_padding.pcap": "fragments seen before their first fragment: "
