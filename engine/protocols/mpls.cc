@@ -1,6 +1,7 @@
 // MPLS (RFC 3032), EtherTypes 0x8847/0x8848 and MPLS-in-UDP (RFC 7510, port 6635): one
 // layer per label stack entry, nested; below the bottom of the stack the first nibble
-// tells IPv4 from IPv6 (anything else, such as a pseudowire, stays raw).
+// tells IPv4 (4) and IPv6 (6) from a pseudowire's control word (0, RFC 4385: pwethcw.cc,
+// then the Ethernet frame it carries); any other nibble stays raw.
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -14,6 +15,8 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   bool bottom = (p[2] & 1) != 0;
   if (!bottom) {
     Carry(out, 4, len, Table::kEtherType, 0x8847);
+  } else if (len > 4 && p[4] >> 4 == 0) {
+    Carry(out, 4, len, Table::kMplsPayload, 0);
   } else if (len > 4) {
     Carry(out, 4, len, Table::kIpVersion, p[4] >> 4);
   } else {
@@ -46,7 +49,8 @@ const Registration kRegistration("mpls", [](Registry& r) {
          .write = Write,
          .fields = kFields,
          .summary = "One layer per label stack entry, nested. Below the bottom entry the first "
-                    "nibble picks IPv4 or IPv6; anything else (a pseudowire) is `raw`."},
+                    "nibble picks IPv4 (4), IPv6 (6) or an Ethernet pseudowire's control word (0, "
+                    "`pwethcw`); anything else is `raw`."},
         {{Table::kEtherType, 0x8847}, {Table::kEtherType, 0x8848}, {Table::kUdpPort, 6635}});
 });
 

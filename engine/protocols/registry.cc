@@ -41,6 +41,7 @@ Registry::Registry() : next_id_(uint16_t(ProtocolId::kFirstAssigned)) {
   tables_[size_t(Table::kTcpPort)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kUdpPort)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kPppProto)].assign(1 << 16, ProtocolId::kNone);
+  tables_[size_t(Table::kMplsPayload)].assign(1 << 4, ProtocolId::kNone);
 }
 
 const Registry& Registry::Builtin() {
@@ -125,6 +126,8 @@ const char* TableName(Table table) {
       return "udp.port";
     case Table::kPppProto:
       return "ppp.protocol";
+    case Table::kMplsPayload:
+      return "mpls.payload";
     default:
       return "none";
   }

@@ -43,7 +43,8 @@ enum class Table : uint8_t {
   kBsdFamily,  // BSD loopback address family
   kTcpPort,
   kUdpPort,
-  kPppProto,  // PPP protocol field (PPP, PPPoE sessions)
+  kPppProto,     // PPP protocol field (PPP, PPPoE sessions)
+  kMplsPayload,  // first nibble below an MPLS stack that is not IP (0: a PW control word)
   kCount,
 };
 
