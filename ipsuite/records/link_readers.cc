@@ -80,6 +80,16 @@ void ReadMpls(FieldReader& f, Packet& p) {
                 .ttl = f.U8("ttl")});
 }
 
+// The Ethernet pseudowire control word (engine/protocols/pwethcw.cc): nibble 0, flags,
+// fragmentation bits, length, sequence number.
+void ReadPwethcw(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put8(b, uint8_t(f.Uint("flags", 15)));
+  Put8(b, uint8_t(f.Uint("frg", 3) << 6 | f.Uint("length", 63)));
+  Put16(b, f.U16("sequence"));
+  p.Append(Raw{std::move(b)});
+}
+
 void ReadPppoe(FieldReader& f, Packet& p) {
   Pppoe pppoe{.version = uint8_t(f.Uint("version", 15)),
               .type = uint8_t(f.Uint("type", 15)),
@@ -353,10 +363,12 @@ void ReadIpx(FieldReader& f, Packet& p) {
 }
 
 constexpr LayerReader kReaders[] = {
-    {"arp", ReadArp},   {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
-    {"ipx", ReadIpx},   {"llc", ReadLlc},     {"mpls", ReadMpls},         {"nflog", ReadNflog},
-    {"null", ReadNull}, {"pktap", ReadPktap}, {"ppp", ReadPpp},           {"pppoe", ReadPppoe},
-    {"sll", ReadSll},   {"sll2", ReadSll2},   {"vlan", ReadVlan},
+    {"arp", ReadArp},         {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet},
+    {"fddi", ReadFddi},       {"ipx", ReadIpx},     {"llc", ReadLlc},
+    {"mpls", ReadMpls},       {"nflog", ReadNflog}, {"null", ReadNull},
+    {"pktap", ReadPktap},     {"ppp", ReadPpp},     {"pppoe", ReadPppoe},
+    {"pwethcw", ReadPwethcw}, {"sll", ReadSll},     {"sll2", ReadSll2},
+    {"vlan", ReadVlan},
 };
 
 }  // namespace
