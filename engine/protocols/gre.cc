@@ -1,6 +1,6 @@
 // GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637, version 1): the optional
 // checksum, key, sequence and acknowledgement fields, then the payload by EtherType
-// (0x0800 IPv4, 0x6558 Ethernet, 0x880b PPP, ...).
+// (0x0800 IPv4, 0x6558 Ethernet, 0x880b PPP, ...); ERSPAN type I's frame directly.
 #include "engine/protocols/common.h"
 
 namespace pcapkit::protocols {
@@ -24,6 +24,12 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (version == 1 && (flags & 0x0080)) hdr += 4;  // acknowledgement number
   if (hdr > len) {
     out.error = "GRE: header truncated";
+    return;
+  }
+  // ERSPAN type I (0x88BE under a GRE header with no flags) has no header of its own: the
+  // mirrored Ethernet frame follows directly (erspan.cc reads types II and III).
+  if (flags == 0 && Be16(p + 2) == 0x88be) {
+    Carry(out, hdr, len, Table::kLinkType, 1);
     return;
   }
   Carry(out, hdr, len, Table::kEtherType, Be16(p + 2));
@@ -100,7 +106,9 @@ const Registration kRegistration("gre", [](Registry& r) {
          .write = Write,
          .fields = kFields,
          .summary = "Version 0 (RFC 2784/2890) and PPTP's enhanced GRE (version 1, RFC 2637). Each "
-                    "field after `protocol` is present when the wire has it, as `flags` say."},
+                    "field after `protocol` is present when the wire has it, as `flags` say. "
+                    "ERSPAN type I (protocol 0x88BE, no flags) carries its Ethernet frame "
+                    "directly."},
         {{Table::kIpProto, 47}});
 });
 
