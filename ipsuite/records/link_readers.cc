@@ -90,6 +90,67 @@ void ReadPwethcw(FieldReader& f, Packet& p) {
   p.Append(Raw{std::move(b)});
 }
 
+// ERSPAN type II or III (engine/protocols/erspan.cc); type III's platform subheader from
+// its id's fields, or `rest`.
+void ReadErspanPlatform(FieldReader& f, Bytes& b) {
+  uint32_t id = uint32_t(f.Uint("id", 63));
+  uint32_t w0 = id << 26, w1 = 0;
+  if (id == 1) {
+    w0 |= uint32_t(f.Uint("vsm_domain_id", 0xfff));
+    w1 = f.U32("port_index");
+  } else if (id == 3) {
+    w0 |= uint32_t(f.Uint("port_index", 0x3fff));
+    w1 = f.U32("timestamp_upper");
+  } else if (id == 5 || id == 6) {
+    w0 |= uint32_t(f.Uint("switch_id", 0x3ff)) << 16 | f.U16("port_index");
+    w1 = f.U32("timestamp_seconds");
+  } else if (id == 7 || id == 0) {
+    w0 |= uint32_t(f.Uint("source_index", 0xfffff));
+    w1 = f.U32("timestamp_upper");
+  } else {
+    return PutBytes(b, f.Hex("rest"));
+  }
+  Put32(b, w0);
+  Put32(b, w1);
+}
+
+void ReadErspan(FieldReader& f, Packet& p) {
+  Bytes b;
+  uint32_t version = uint32_t(f.Uint("version", 15));
+  Put16(b, uint16_t(version << 12 | f.Uint("vlan_id", 0xfff)));
+  uint64_t middle = f.Uint(version == 1 ? "encap" : "bso", 3);
+  Put16(b, uint16_t(f.Uint("cos", 7) << 13 | middle << 11 | (f.Bool("truncated") ? 0x400 : 0) |
+                    f.Uint("span_id", 0x3ff)));
+  if (version == 1) {
+    Put32(b, uint32_t(f.Uint("reserved", 0xfff) << 20 | f.Uint("index", 0xfffff)));
+    p.Append(Raw{std::move(b)});
+    return;
+  }
+  Put32(b, f.U32("timestamp"));
+  Put16(b, f.U16("sgt"));
+  bool o = f.Bool("o");
+  Put16(b, uint16_t((f.Bool("p") ? 0x8000 : 0) | f.Uint("ft", 31) << 10 | f.Uint("hw", 63) << 4 |
+                    (f.Bool("direction") ? 8 : 0) | f.Uint("gra", 3) << 1 | (o ? 1 : 0)));
+  if (o) {
+    FieldReader platform = f.Object("platform");
+    ReadErspanPlatform(platform, b);
+  }
+  p.Append(Raw{std::move(b)});
+}
+
+// Cisco MetaData (engine/protocols/cmd.cc): the EtherType first inside GRE, last on
+// Ethernet.
+void ReadCmd(FieldReader& f, Packet& p) {
+  Bytes meta{f.U8("version"), f.U8("length")}, b;
+  Put16(meta, f.U16("options"));
+  Put16(meta, f.U16("sgt"));
+  bool gre = f.Bool("gre_layout");
+  if (gre) Put16(b, f.U16("type"));
+  PutBytes(b, meta);
+  if (!gre) Put16(b, f.U16("type"));
+  p.Append(Raw{std::move(b)});
+}
+
 void ReadPppoe(FieldReader& f, Packet& p) {
   Pppoe pppoe{.version = uint8_t(f.Uint("version", 15)),
               .type = uint8_t(f.Uint("type", 15)),
@@ -363,12 +424,12 @@ void ReadIpx(FieldReader& f, Packet& p) {
 }
 
 constexpr LayerReader kReaders[] = {
-    {"arp", ReadArp},         {"chdlc", ReadChdlc}, {"ethernet", ReadEthernet},
-    {"fddi", ReadFddi},       {"ipx", ReadIpx},     {"llc", ReadLlc},
-    {"mpls", ReadMpls},       {"nflog", ReadNflog}, {"null", ReadNull},
-    {"pktap", ReadPktap},     {"ppp", ReadPpp},     {"pppoe", ReadPppoe},
-    {"pwethcw", ReadPwethcw}, {"sll", ReadSll},     {"sll2", ReadSll2},
-    {"vlan", ReadVlan},
+    {"arp", ReadArp},       {"chdlc", ReadChdlc},       {"cmd", ReadCmd},
+    {"erspan", ReadErspan}, {"ethernet", ReadEthernet}, {"fddi", ReadFddi},
+    {"ipx", ReadIpx},       {"llc", ReadLlc},           {"mpls", ReadMpls},
+    {"nflog", ReadNflog},   {"null", ReadNull},         {"pktap", ReadPktap},
+    {"ppp", ReadPpp},       {"pppoe", ReadPppoe},       {"pwethcw", ReadPwethcw},
+    {"sll", ReadSll},       {"sll2", ReadSll2},         {"vlan", ReadVlan},
 };
 
 }  // namespace
