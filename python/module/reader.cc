@@ -97,7 +97,7 @@ void WholeRunOptions(py::dict& left, ExtractOptions& o) {
   if (!trace_format.empty()) o.trace.format = ParseOutputFormat(trace_format);
   Take(left, "threads", o.threads);
   Take(left, "protocols", o.analyse.protocols);  // analyse's --protocols
-  o.quiet = true;  // no progress line from a library call
+  o.quiet = true;                                // no progress line from a library call
 }
 
 }  // namespace
