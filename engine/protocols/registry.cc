@@ -83,6 +83,7 @@ void Registry::Bind(Table table, uint32_t key, ProtocolId id) {
   if (key >= t.size()) return;
   if (t[key] != ProtocolId::kNone && t[key] != id)
     Conflict("two protocols bound to one key", Info(t[key]), Info(id));
+  if (t[key] == ProtocolId::kNone) bound_.push_back({id, {table, key}});
   t[key] = id;
 }
 
@@ -100,9 +101,11 @@ ProtocolId Registry::Find(std::string_view name) const {
 
 std::vector<Binding> Registry::BindingsOf(ProtocolId id) const {
   std::vector<Binding> out;
-  for (size_t t = 1; t < size_t(Table::kCount); ++t)
-    for (size_t k = 0; k < tables_[t].size(); ++k)
-      if (tables_[t][k] == id) out.push_back({Table(t), uint32_t(k)});
+  for (const auto& [bound, binding] : bound_)
+    if (bound == id) out.push_back(binding);
+  std::sort(out.begin(), out.end(), [](const Binding& a, const Binding& b) {
+    return std::pair(a.table, a.key) < std::pair(b.table, b.key);
+  });
   return out;
 }
 

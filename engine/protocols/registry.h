@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pcapkit/options.h"
@@ -177,6 +178,9 @@ class Registry {
   Registry();
   void Bind(Table table, uint32_t key, ProtocolId id);
   std::vector<ProtocolInfo> protocols_;  // by id; kNone where no protocol has that id
+  // Every key bound, with its protocol: BindingsOf reads these, not the dense tables
+  // (a scan of those costs milliseconds per protocol, at every `import pcapkit`).
+  std::vector<std::pair<ProtocolId, Binding>> bound_;
   uint16_t next_id_;
   std::vector<ProtocolId> tables_[size_t(Table::kCount)];
   std::vector<ProtocolId> heuristics_[size_t(Table::kCount)];
