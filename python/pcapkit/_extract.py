@@ -40,16 +40,13 @@ class ProtoChain(tuple):
 
 
 def _find_layer(record, proto):
-    """The first layer of `proto` in a record, depth first (layers nest)."""
-    stack = [record]
-    while stack:
-        node = stack.pop()
-        for key, value in node.items():
-            if isinstance(value, dict):
-                if key in proto.keys:
-                    return value
-        for value in reversed([v for v in node.values() if isinstance(v, dict)]):
-            stack.append(value)
+    """The first (outermost) layer of `proto` in a record: layers nest, each in its parent."""
+    for key, value in record.items():
+        if key in proto.keys and isinstance(value, dict):
+            return value
+    for value in record.values():
+        if isinstance(value, dict) and (found := _find_layer(value, proto)) is not None:
+            return found
     return None
 
 
