@@ -99,6 +99,7 @@ void Dissector::FindTrailingBytes(Frame& out, uint32_t index) const {
 void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t key, uint32_t key2,
                      bool has_key2, Frame& out) const {
   uint32_t offset = 0;
+  bool within_first_fragment = false;  // sticky: a tunnel inside a fragment is cut too
 
   while (avail > 0) {
     if (out.layer_count_ + 1 >= max_layers_) {
@@ -126,6 +127,7 @@ void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t 
       return;
     }
     DissectResult r;
+    r.within_first_fragment = within_first_fragment;
     info.dissect(data + offset, avail, r);
     if (r.error != nullptr) {
       PushRaw(out, offset, avail, r.error, id);
@@ -142,6 +144,7 @@ void Dissector::Walk(const uint8_t* data, uint32_t avail, Table table, uint32_t 
     }
     offset += r.hdr_len;
     avail = r.payload_len;
+    within_first_fragment = within_first_fragment || r.payload_is_first_fragment;
     // -P: what follows the named protocol is left undissected.
     // (By key: a protocol may have several registry entries, DNS over UDP and over TCP.)
     if (stop_protocol_ != ProtocolId::kNone &&

@@ -34,6 +34,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   uint32_t end = (total == 0 || total > len) ? len : total;
   bool first_fragment = (Be16(p + 6) & 0x1fff) == 0;
   Carry(out, hdr, end, first_fragment ? Table::kIpProto : Table::kNone, p[9]);
+  out.payload_is_first_fragment = first_fragment && (p[6] & 0x20) != 0;  // MF
 }
 
 const char* OptionName(uint8_t type) {

@@ -12,6 +12,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   }
   bool first = (Be16(p + 2) >> 3) == 0;
   Carry(out, 8, len, first ? Table::kIpProto : Table::kNone, p[0]);
+  out.payload_is_first_fragment = first && (p[3] & 1) != 0;  // M
 }
 
 void Write(const LayerContext& l, Emitter& out) {

@@ -59,6 +59,13 @@ struct DissectResult {
   bool has_key2 = false;
   uint32_t aux = 0;             // kept on the layer for its writer
   const char* error = nullptr;  // set when the header is malformed: the layer becomes raw
+  // Set by IPv4 and the IPv6 Fragment header when the payload is the first fragment of a
+  // larger datagram (offset 0, more fragments): what follows is cut at its end.
+  bool payload_is_first_fragment = false;
+  // Set by the walker before dissecting, the one input here: these bytes lie inside a
+  // first fragment, so a header they cut short was cut by fragmentation, not damaged.
+  // Transports dissect what is there and mark their layer (tshark without defragmenting).
+  bool within_first_fragment = false;
 };
 
 // Dissects the header at p[0, len) (len is what is captured, already bounded by the parent).

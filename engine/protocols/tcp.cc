@@ -8,12 +8,25 @@
 namespace pcapkit::protocols {
 namespace {
 
+// The layer's aux: it lies in the first fragment of a fragmented datagram, and that
+// fragment ends inside its header.
+constexpr uint32_t kInFirstFragment = 1, kHeaderCut = 2;
+
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
+  // A first fragment may end inside the header (tiny fragments put 8 bytes in it): the
+  // next fragment holds the rest, so the layer stays as far as this one goes, its fields
+  // from the ports on (tshark does the same).
+  uint32_t hdr = len >= 13 ? uint32_t(p[12] >> 4) * 4 : 0;
+  bool cut = len >= 4 && (len < 13 || (hdr >= 20 && hdr > len));
+  if (out.within_first_fragment && cut) {
+    Carry(out, len, len, Table::kNone, 0);
+    out.aux = kInFirstFragment | kHeaderCut;
+    return;
+  }
   if (len < 20) {
     out.error = "TCP: header truncated";
     return;
   }
-  uint32_t hdr = uint32_t(p[12] >> 4) * 4;
   if (hdr < 20) {
     out.error = "TCP: data offset below 20 bytes";
     return;
@@ -26,6 +39,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, hdr, len, Table::kTcpPort, sport < dport ? sport : dport);
   out.next_key2 = sport < dport ? dport : sport;
   out.has_key2 = true;
+  out.aux = out.within_first_fragment ? kInFirstFragment : 0;
 }
 
 const char* OptionName(uint8_t kind) {
@@ -145,19 +159,37 @@ Tcp View(const LayerContext& l) {
   return Tcp(l.p, l.length, l.hdr_len);
 }
 
+// Whether the layer holds the header's first `bytes`: always, but in a first fragment that
+// ends inside the fixed header.
+bool Holds(const LayerContext& l, uint32_t bytes) {
+  return l.hdr_len >= bytes;
+}
+
 constexpr FieldSpec kFields[] = {
     {"srcport", kInt, "source port", "tcp.srcport",
-     [](const LayerContext& l, Emitter& out) { out.Uint("srcport", View(l).srcport()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 2)) out.Uint("srcport", View(l).srcport());
+     }},
     {"dstport", kInt, "destination port", "tcp.dstport",
-     [](const LayerContext& l, Emitter& out) { out.Uint("dstport", View(l).dstport()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 4)) out.Uint("dstport", View(l).dstport());
+     }},
     {"seq", kInt, "raw sequence number", "tcp.seq_raw",
-     [](const LayerContext& l, Emitter& out) { out.Uint("seq", View(l).seq()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 8)) out.Uint("seq", View(l).seq());
+     }},
     {"ack", kInt, "raw acknowledgement number", "tcp.ack_raw",
-     [](const LayerContext& l, Emitter& out) { out.Uint("ack", View(l).ack()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 12)) out.Uint("ack", View(l).ack());
+     }},
     {"hdr_len", kInt, "header length in bytes (data offset × 4)", "tcp.hdr_len",
-     [](const LayerContext& l, Emitter& out) { out.Uint("hdr_len", View(l).hdr_len()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 13)) out.Uint("hdr_len", View(l).hdr_len());
+     }},
     {"flags", kObject, "the control bits", nullptr,
-     [](const LayerContext& l, Emitter& out) { WriteFlags(View(l), out); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 14)) WriteFlags(View(l), out);
+     }},
     {"flags.cwr", kBool, "congestion window reduced", "tcp.flags.cwr"},
     {"flags.ece", kBool, "ECN echo", "tcp.flags.ece"},
     {"flags.urg", kBool, "urgent pointer significant", "tcp.flags.urg"},
@@ -171,15 +203,19 @@ constexpr FieldSpec kFields[] = {
      "0",
      nullptr,
      [](const LayerContext& l, Emitter& out) {
-       if (uint8_t bits = l.p[12] & 15) out.Uint("reserved", bits);
+       if (uint8_t bits = Holds(l, 13) ? l.p[12] & 15 : 0) out.Uint("reserved", bits);
      }},
     {"window_size", kInt, "raw window field (not scaled)", "tcp.window_size_value",
-     [](const LayerContext& l, Emitter& out) { out.Uint("window_size", View(l).window_size()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 16)) out.Uint("window_size", View(l).window_size());
+     }},
     {"checksum", kInt, "as on the wire", "tcp.checksum",
-     [](const LayerContext& l, Emitter& out) { out.Uint("checksum", View(l).checksum()); }},
+     [](const LayerContext& l, Emitter& out) {
+       if (Holds(l, 18)) out.Uint("checksum", View(l).checksum());
+     }},
     {"urgent_pointer", kInt, "urgent pointer, as on the wire", "tcp.urgent_pointer",
      [](const LayerContext& l, Emitter& out) {
-       out.Uint("urgent_pointer", View(l).urgent_pointer());
+       if (Holds(l, 20)) out.Uint("urgent_pointer", View(l).urgent_pointer());
      }},
     {"options", kList, "when the header has options: one entry per option", nullptr,
      [](const LayerContext& l, Emitter& out) {
@@ -228,6 +264,21 @@ constexpr FieldSpec kFields[] = {
     {"options[].address_ids", kList, "MPTCP REMOVE_ADDR: the address ids", nullptr},
     {"options[].address_ids[]", kInt, "an address id", nullptr},
     {"options[].cookie", kHex, "TFO: the Fast Open cookie", nullptr},
+    {"fragment", kBool,
+     "present (true) when the segment lies in the first fragment of a fragmented IP datagram: "
+     "the rest of its payload is in the later fragments",
+     nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (l.aux & kInFirstFragment) out.Bool("fragment", true);
+     }},
+    {"header_cut", kBool,
+     "present (true) when that first fragment ends inside the header: the fields within it "
+     "are written (from `srcport` on), `options` holds the options within it (the last may "
+     "end in an `error` entry)",
+     nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (l.aux & kHeaderCut) out.Bool("header_cut", true);
+     }},
 };
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -248,7 +299,10 @@ const Registration kRegistration("tcp", [](Registry& r) {
                     "layer itself stays, its fixed header being sound. The payload is looked up "
                     "by port, lower port first (PyPCAPKit's rule); when no port names a "
                     "protocol, content detection tries HTTP/1.x, TLS and HTTP/2 in turn; what is "
-                    "left is `raw`."},
+                    "left is `raw`. In the first fragment of a fragmented datagram the segment "
+                    "is marked `fragment`; when that fragment ends inside the header (4 bytes or "
+                    "more), the fields and options within it are written (`header_cut`), not "
+                    "`raw`."},
         {{Table::kIpProto, 6}});
 });
 

@@ -20,6 +20,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, 8, end, Table::kUdpPort, sport < dport ? sport : dport);
   out.next_key2 = sport < dport ? dport : sport;
   out.has_key2 = true;
+  out.aux = out.within_first_fragment ? 1 : 0;  // marked `fragment`
 }
 
 Udp View(const LayerContext& l) {
@@ -35,6 +36,13 @@ constexpr FieldSpec kFields[] = {
      [](const LayerContext& l, Emitter& out) { out.Uint("len", View(l).length()); }},
     {"checksum", kInt, "as on the wire (not verified)", "udp.checksum",
      [](const LayerContext& l, Emitter& out) { out.Uint("checksum", View(l).checksum()); }},
+    {"fragment", kBool,
+     "present (true) when the datagram lies in the first fragment of a fragmented IP "
+     "datagram: the rest of its payload is in the later fragments",
+     nullptr,
+     [](const LayerContext& l, Emitter& out) {
+       if (l.aux != 0) out.Bool("fragment", true);
+     }},
 };
 
 void Write(const LayerContext& l, Emitter& out) {
@@ -54,7 +62,8 @@ const Registration kRegistration("udp", [](Registry& r) {
          .summary = "The length field bounds the payload (bytes after it are padding); a value "
                     "below 8 makes the layer `raw` with an error (0 is a jumbogram's: the payload "
                     "is what was captured). The payload is looked up by port, lower port first "
-                    "(PyPCAPKit's rule); what no port names is `raw`."},
+                    "(PyPCAPKit's rule); what no port names is `raw`. In the first fragment of a "
+                    "fragmented datagram the layer is marked `fragment`."},
         {{Table::kIpProto, 17}});
 });
 

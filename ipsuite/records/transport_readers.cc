@@ -69,7 +69,32 @@ Bytes TcpOptionValue(uint8_t kind, FieldReader& o) {
   return v;
 }
 
+// A TCP header a first fragment cut before its fixed part ends (`header_cut` without
+// `urgent_pointer`): the bytes of the fields the record has, from the ports on.
+void ReadCutTcp(FieldReader& f, Packet& p) {
+  Bytes b;
+  Put16(b, f.U16("srcport"));
+  Put16(b, f.U16("dstport"));
+  if (f.Has("seq")) Put32(b, f.U32("seq"));
+  if (f.Has("ack")) Put32(b, f.U32("ack"));
+  if (f.Has("hdr_len")) {
+    Put8(b, uint8_t(f.Uint("hdr_len", 60) / 4 << 4 | f.MaybeUint("reserved", 15).value_or(0)));
+  }
+  if (f.Has("flags")) {
+    FieldReader flags = f.Object("flags");
+    uint8_t bits = 0;
+    const char* names[] = {"cwr", "ece", "urg", "ack", "psh", "rst", "syn", "fin"};
+    for (int i = 0; i < 8; ++i)
+      if (flags.Bool(names[i])) bits |= uint8_t(0x80 >> i);
+    Put8(b, bits);
+  }
+  if (f.Has("window_size")) Put16(b, f.U16("window_size"));
+  if (f.Has("checksum")) Put16(b, f.U16("checksum"));
+  p.Append(Raw{std::move(b)});
+}
+
 void ReadTcp(FieldReader& f, Packet& p) {
+  if (f.Has("header_cut") && !f.Has("urgent_pointer")) return ReadCutTcp(f, p);
   // Read in the order extract writes the members: each lookup then takes one step.
   Tcp tcp{.srcport = f.U16("srcport"), .dstport = f.U16("dstport")};
   tcp.seq = f.U32("seq");
