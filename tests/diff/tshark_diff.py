@@ -222,6 +222,44 @@ def explain(rel, record, tshark_field, ours, theirs):
     return None
 
 
+# Protocols a frame must not leave `raw` when tshark dissects them: tshark's name in
+# frame.protocols -> pcapkit's layer key. A frame whose record ends in a `raw` layer with
+# fewer layers of one of these than tshark names is a difference ("left raw"), unless
+# - the `raw` layer carries an error: pcapkit found the header malformed or cut by the
+#   capture, and writes no field of it (tshark shows the fields that are there), or
+# - EXPLAINED_RAW gives the reason (docs/schema.md, "Differences from tshark").
+# A header cut by the end of a first fragment is neither: pcapkit dissects what is there.
+DISSECTED = {
+    "radiotap": "radiotap", "wlan": "wlan", "ppi": "ppi", "nflog": "nflog", "pktap": "pktap",
+    "null": "null", "gtp": "gtpu", "gtpv2": "gtpv2", "teredo": "teredo", "pwethcw": "pwethcw",
+    "cmd": "cmd", "erspan": "erspan", "sctp": "sctp", "igmp": "igmp", "tcp": "tcp", "udp": "udp",
+    "icmp": "icmp", "icmpv6": "icmpv6", "ip": "ipv4", "ipv6": "ipv6", "arp": "arp",
+}
+EXPLAINED_RAW = {
+    "tcp/tcp-reassembly.pcap":
+        "sFlow (UDP 6343) quotes sampled packets' headers: pcapkit does not dissect sFlow",
+}
+
+
+def in_first_fragment(layers):
+    return any((name == "ipv4" and layer.get("offset") == 0 and layer["flags"].get("mf"))
+               or (name == "ipv6_frag" and layer.get("offset") == 0 and layer.get("mf"))
+               for name, layer in layers)
+
+
+def left_raw(rel, record, tshark_protocols):
+    """The protocols tshark dissects in this frame that pcapkit leaves raw, unexplained."""
+    layers = list(walk(record, None))
+    if not layers or layers[-1][0] != "raw" or rel in EXPLAINED_RAW:
+        return []
+    if "error" in layers[-1][1] and not in_first_fragment(layers):
+        return []
+    theirs = collections.Counter(DISSECTED[p] for p in tshark_protocols.split(":")
+                                 if p in DISSECTED)
+    ours = collections.Counter(name.split("@")[0] for name, _ in layers)
+    return [key for key, n in theirs.items() if ours[key] < n]
+
+
 def walk(record, layer_filter):
     """Yields (layer name, layer object) for every layer of a frame record, outermost
     first. A vlan tag that follows an 802.1ad EtherType is reported as 'vlan@88a8'."""
@@ -278,7 +316,8 @@ def values_at(obj, path):
 
 
 def tshark_fields():
-    seen, out = {"frame.encap_type"}, ["frame.encap_type"]
+    seen = {"frame.encap_type", "frame.protocols"}
+    out = ["frame.encap_type", "frame.protocols"]
     for specs in FIELDS.values():
         for _, tf, _, _ in specs:
             if tf not in seen:
@@ -349,6 +388,8 @@ def compare_file(binary, corpus, rel, fields):
                 ours_vals[tf].extend(values_at(layer, path_))
         # A field neither side has counts nothing: only the others are visited, in the
         # order of FIELDS.
+        for key in left_raw(rel, rec, row.get("frame.protocols", [""])[0]):
+            diffs.append(f"{rel} frame {rec['number']}: left raw where tshark dissects {key}")
         present = {i for tf, v in ours_vals.items() if v for i in SPEC_INDEX[tf]}
         present.update(i for tf in row for i in SPEC_INDEX.get(tf, ()))
         for j in sorted(present):
