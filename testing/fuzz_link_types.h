@@ -10,7 +10,7 @@
 namespace pcapkit::fuzz {
 
 inline constexpr uint32_t kLinkTypes[] = {1, 0, 9, 12, 50, 101, 104, 113, 228, 229, 276, 147};
-inline constexpr uint32_t kLaterLinkTypes[] = {10, 14, 108};
+inline constexpr uint32_t kLaterLinkTypes[] = {10, 14, 108, 105, 127, 192};
 
 inline uint32_t LinkTypeOf(uint8_t selector) {
   return selector < 240 ? kLinkTypes[selector % std::size(kLinkTypes)]
