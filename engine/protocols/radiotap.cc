@@ -10,121 +10,20 @@
 // placed), as it does in tshark. When the flags field says the frame ends in its FCS, the
 // 802.11 frame is dissected by the table key that says so.
 #include <cstdio>
-#include <iterator>
 
 #include "engine/protocols/common.h"
-#include "engine/protocols/wifi.h"
+#include "engine/protocols/radiotap_walk.h"
 
 namespace pcapkit::protocols {
 namespace {
 
-constexpr uint32_t kFixedHeader = 8;
-constexpr uint32_t kExtBit = 1u << 31, kVendorBit = 1u << 30, kRadiotapBit = 1u << 29;
+using radiotap::FieldWalk;
+using radiotap::Item;
+using radiotap::kFixedHeader;
+using radiotap::PresentWords;
+
 constexpr uint8_t kFlagFcsAtEnd = 0x10;
-constexpr uint32_t kFlagsField = 1, kTlvField = 28;
-
-// Alignment and size of each field of the radiotap namespace, by bit.
-struct FieldShape {
-  uint8_t align, size;
-};
-constexpr FieldShape kShapes[] = {
-    {8, 8}, {1, 1},  {1, 1},  {2, 4},  {1, 2},  {1, 1}, {1, 1}, {2, 2}, {2, 2}, {2, 2},
-    {1, 1}, {1, 1},  {1, 1},  {1, 1},  {2, 2},  {2, 2}, {1, 1}, {1, 1}, {4, 8}, {1, 3},
-    {4, 8}, {2, 12}, {8, 12}, {2, 12}, {2, 12}, {2, 6}, {1, 1}, {2, 4},
-};
-
-// What the walk over the present words yields next.
-struct Item {
-  enum Kind { kField, kVendor, kUnknown, kPastHeader, kBadNamespace } kind;
-  uint32_t bit;     // kField, kUnknown: the field's bit in the radiotap namespace
-  uint32_t offset;  // kField: where the field starts; kVendor: its namespace header
-};
-
-// The fields of a header whose present chain (`words` words) lies within p[0, hdr_len).
-class FieldWalk {
- public:
-  FieldWalk(const uint8_t* p, uint32_t hdr_len, uint32_t words)
-      : p_(p), hdr_len_(hdr_len), words_(words), offset_(4 + 4 * words) {}
-
-  // False when there is nothing more; an item other than a field or a vendor namespace
-  // is the last.
-  bool Next(Item& item) {
-    while (!done_ && word_ < words_) {
-      uint32_t present = Le32(p_ + 4 + 4 * word_);
-      if (bit_ < 29) {
-        if (NextBit(present, item)) return true;
-        continue;
-      }
-      ++word_;
-      bit_ = 0;
-      if (SwitchNamespace(present, item)) return true;
-    }
-    return false;
-  }
-
- private:
-  static uint32_t Align(uint32_t at, uint32_t align) { return (at + align - 1) & ~(align - 1); }
-
-  // The next set bit of `present` below 29 in this word; false when the word has no more.
-  bool NextBit(uint32_t present, Item& item) {
-    while (bit_ < 29) {
-      uint32_t bit = bit_++;
-      if (!(present & (1u << bit)) || in_vendor_) continue;
-      uint32_t index = base_ + bit;
-      if (index >= std::size(kShapes) || index == kTlvField)
-        return Stop(Item::kUnknown, index, item);
-      uint32_t at = Align(offset_, kShapes[index].align);
-      if (at + kShapes[index].size > hdr_len_) return Stop(Item::kPastHeader, index, item);
-      item = {Item::kField, index, at};
-      offset_ = at + kShapes[index].size;
-      return true;
-    }
-    return false;
-  }
-
-  // After a word's fields: bits 29 and 30 say which namespace the next word names.
-  bool SwitchNamespace(uint32_t present, Item& item) {
-    bool radiotap = (present & kRadiotapBit) != 0, vendor = (present & kVendorBit) != 0;
-    if (!radiotap && !vendor) {
-      base_ += 32;
-      return false;
-    }
-    if (radiotap && vendor) return Stop(Item::kBadNamespace, 0, item);
-    if (in_vendor_) offset_ = vendor_end_;
-    base_ = 0;
-    in_vendor_ = vendor;
-    if (!vendor) return false;
-    uint32_t at = Align(offset_, 2);
-    if (at + 6 > hdr_len_ || at + 6 + Le16(p_ + at + 4) > hdr_len_)
-      return Stop(Item::kPastHeader, 0, item);
-    vendor_end_ = at + 6 + Le16(p_ + at + 4);
-    offset_ = at + 6;
-    item = {Item::kVendor, 0, at};
-    return true;
-  }
-
-  bool Stop(Item::Kind kind, uint32_t bit, Item& item) {
-    item = {kind, bit, offset_};
-    done_ = true;
-    return true;
-  }
-
-  const uint8_t* p_;
-  uint32_t hdr_len_, words_, offset_;
-  uint32_t word_ = 0, bit_ = 0, base_ = 0, vendor_end_ = 0;
-  bool in_vendor_ = false, done_ = false;
-};
-
-// The number of present words, or 0 when the chain runs past the header.
-uint32_t PresentWords(const uint8_t* p, uint32_t hdr_len) {
-  uint32_t at = 4;
-  for (;;) {
-    if (at + 4 > hdr_len) return 0;
-    uint32_t word = Le32(p + at);
-    at += 4;
-    if (!(word & kExtBit)) return (at - 4) / 4;
-  }
-}
+constexpr uint32_t kFlagsField = 1;
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   if (len < kFixedHeader) {
@@ -278,25 +177,38 @@ void WriteField(uint32_t bit, const uint8_t* f, Emitter& out) {
   WriteWideField(bit, f, out);
 }
 
-// Fields of the radiotap namespace in order; the first field not decoded stops the walk.
-// A second antenna's fields (after bit 29) repeat members: records keep the first.
+// Fields of the radiotap namespace in order, up to the first one not decoded: of unknown
+// size, or a second namespace's repeat of a field (another antenna's, which tshark lists
+// again); the header's bytes from there on, or after the last field, are kept as hex.
 void WriteFields(const LayerContext& l, uint32_t words, Emitter& out) {
   FieldWalk walk(l.p, l.hdr_len, words);
   Item item;
   uint64_t seen = 0;
+  uint32_t end = 4 + 4 * words;
   while (walk.Next(item)) {
-    if (item.kind == Item::kUnknown) out.Uint("undecoded_field", item.bit);
-    if (item.kind != Item::kField || (seen & (uint64_t(1) << item.bit))) continue;
-    seen |= uint64_t(1) << item.bit;
-    WriteField(item.bit, l.p + item.offset, out);
+    if (item.kind == Item::kField && (seen & (uint64_t(1) << item.bit)) == 0) {
+      seen |= uint64_t(1) << item.bit;
+      WriteField(item.bit, l.p + item.offset, out);
+      end = item.offset + radiotap::kShapes[item.bit].size;
+      continue;
+    }
+    if (item.kind == Item::kVendor) continue;  // WriteVendorNamespaces lists them
+    out.Uint("undecoded_field", item.bit);
+    end = item.offset;
+    break;
   }
+  if (end < l.hdr_len) out.Hex("undecoded", l.p + end, l.hdr_len - end);
 }
 
 void WriteVendorNamespaces(const LayerContext& l, uint32_t words, Emitter& out) {
   FieldWalk walk(l.p, l.hdr_len, words);
   Item item;
+  uint64_t seen = 0;
   bool any = false;
   while (walk.Next(item)) {
+    if (item.kind == Item::kUnknown || (item.kind == Item::kField && (seen >> item.bit) & 1))
+      break;  // the rest is in `undecoded`
+    if (item.kind == Item::kField) seen |= uint64_t(1) << item.bit;
     if (item.kind != Item::kVendor) continue;
     if (!any) out.BeginArray("vendor_namespaces");
     any = true;
@@ -401,8 +313,11 @@ constexpr FieldSpec kFields[] = {
     {"lsig_data1", kInt, "L-SIG: which members are known", "radiotap.l_sig.data1"},
     {"lsig_data2", kInt, "L-SIG: rate and length", "radiotap.l_sig.data2"},
     {"undecoded_field", kInt,
-     "the bit of the first field whose size is not known here (or the TLV list, bit 28): it "
-     "and every field after it are not written",
+     "the bit of the first field not written: of a size not known here (or the TLV list, bit "
+     "28), or a later namespace's repeat of a field (another antenna's); the walk ends there",
+     nullptr},
+    {"undecoded", kHex,
+     "the header's bytes from the first field not written (or after the last field) to its end",
      nullptr},
     {"vendor_namespaces", kList, "the vendor namespaces, in order", nullptr},
     {"vendor_namespaces[].oui", kInt, "the vendor's OUI", "radiotap.vendor_oui"},

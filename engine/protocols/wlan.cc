@@ -198,11 +198,8 @@ void Write(const LayerContext& l, Emitter& out) {
   const uint8_t* p = l.p;
   uint32_t hdr = HeaderLength(p);
   WriteFrameControl(p, out);
-  if (TypeOf(p) == kControl && SubtypeOf(p) == kPsPoll) {
-    out.Uint("aid", Le16(p + 2) & 0x3fff);
-  } else {
-    out.Uint("duration", Le16(p + 2));
-  }
+  out.Uint("duration", Le16(p + 2));
+  if (TypeOf(p) == kControl && SubtypeOf(p) == kPsPoll) out.Uint("aid", Le16(p + 2) & 0x3fff);
   uint8_t type = TypeOf(p);
   if (type == kManagement || type == kData) {
     WriteAddresses(p, out);
@@ -242,7 +239,7 @@ constexpr FieldSpec kFields[] = {
     {"protected", kBool, "the body is encrypted (then left raw)", "wlan.fc.protected"},
     {"order", kBool, "+HTC/Order: an HT control field is present (QoS data, management)",
      "wlan.fc.order"},
-    {"duration", kInt, "duration/ID field (µs when bit 15 is clear)", nullptr},
+    {"duration", kInt, "duration/ID field, all 16 bits (µs when bit 15 is clear)", nullptr},
     {"aid", kInt, "PS-Poll: the association id (the duration field's low 14 bits)", "wlan.aid"},
     {"addr1", kMac, "address 1", nullptr},
     {"addr2", kMac, "address 2 (absent in CTS and ACK)", nullptr},
