@@ -25,6 +25,7 @@ const std::vector<LayerReader>& AllLayerReaders();
 
 // The readers, by the files that hold them (each file lists its own; keys unique).
 std::span<const LayerReader> LinkReaders();         // link_readers.cc
+std::span<const LayerReader> WifiReaders();         // wifi_readers.cc
 std::span<const LayerReader> InternetReaders();     // ip_readers.cc
 std::span<const LayerReader> TransportReaders();    // transport_readers.cc
 std::span<const LayerReader> ApplicationReaders();  // application_readers.cc
