@@ -81,7 +81,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   }
   if (out.error != nullptr) return;
   uint32_t key = dlt == kLinkTypeWlan && HasFcs(p, hdr_len) ? kLinkKeyWlanWithFcs : dlt;
-  Carry(out, hdr_len, len, dlt < 0x10000 ? Table::kLinkType : Table::kNone, key);
+  Carry(out, hdr_len, len, dlt < kLinkKeyWlanWithFcs ? Table::kLinkType : Table::kNone, key);
 }
 
 const char* FieldName(uint64_t type) {

@@ -293,7 +293,7 @@ constexpr FieldSpec kFields[] = {
     {"ampdu_reference", kInt, "A-MPDU status: reference number", "radiotap.ampdu.reference"},
     {"ampdu_flags", kInt, "A-MPDU status: flags", "radiotap.ampdu.flags"},
     {"ampdu_delim_crc", kInt, "A-MPDU status: delimiter CRC value", nullptr},
-    {"vht_known", kInt, "VHT: which members are known", "radiotap.vht.known"},
+    {"vht_known", kInt, "VHT: which members are known", nullptr},
     {"vht_flags", kInt, "VHT: STBC, TXOP_PS, GI, LDPC extra, beamformed", nullptr},
     {"vht_bandwidth", kInt, "VHT: the bandwidth code (0 20 MHz, 1 40, 4 80, 11 160...)", nullptr},
     {"vht_mcs_nss", kList, "VHT: per user, MCS (high nibble) and NSS (low nibble)", nullptr},
