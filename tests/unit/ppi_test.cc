@@ -63,7 +63,7 @@ TEST(Ppi, CommonFieldThenThe80211Frame) {
   EXPECT_EQ(c["dbm_antsignal"], -40);
   EXPECT_EQ(c["dbm_antnoise"], -95);
   EXPECT_EQ(c["fcs_present"], false);
-  EXPECT_FALSE(h["802.11"].contains("fcs"));
+  EXPECT_FALSE(h["wlan"].contains("fcs"));
 }
 
 TEST(Ppi, FcsFlagTrimsTheFrame) {
@@ -71,7 +71,7 @@ TEST(Ppi, FcsFlagTrimsTheFrame) {
   json r = testutil::DissectFrame(b, kPpi);
   EXPECT_EQ(r["protocols"], "PPI:802.11:LLC:IPv4:UDP:Raw");
   EXPECT_EQ(r["ppi"]["fields"][0]["fcs_present"], true);
-  EXPECT_EQ(r["ppi"]["802.11"]["fcs"], 0x06070809);
+  EXPECT_EQ(r["ppi"]["wlan"]["fcs"], 0x06070809);
 }
 
 TEST(Ppi, AlignedFieldsAndAnotherType) {

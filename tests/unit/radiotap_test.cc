@@ -57,7 +57,7 @@ TEST(Radiotap, CommonFieldsThenTheFrame) {
   EXPECT_EQ(h["dbm_antsignal"], -60);
   EXPECT_EQ(h["dbm_antnoise"], -95);
   EXPECT_EQ(h["antenna"], 1);
-  EXPECT_FALSE(h["802.11"].contains("fcs"));
+  EXPECT_FALSE(h["wlan"].contains("fcs"));
 }
 
 TEST(Radiotap, FcsAtEndIsNotPayload) {
@@ -66,7 +66,7 @@ TEST(Radiotap, FcsAtEndIsNotPayload) {
   json r = testutil::DissectFrame(frame, kRadiotap);
   EXPECT_EQ(r["protocols"], "Radiotap:802.11:LLC:IPv4:UDP:Raw");
   EXPECT_EQ(r["radiotap"]["fcs_at_end"], true);
-  json w = r["radiotap"]["802.11"];
+  json w = r["radiotap"]["wlan"];
   EXPECT_EQ(w["fcs"], 0x44332211);
   // The UDP payload is its 3 bytes, not 7.
   EXPECT_EQ(w["llc"]["ipv4"]["udp"]["raw"]["len"], 3);
@@ -76,7 +76,7 @@ TEST(Radiotap, BadFcsFlag) {
   Bytes frame = Concat({Radiotap({0x2}, Bytes{0x50}), QosData(), Bytes{0, 0, 0, 0}});
   json r = testutil::DissectFrame(frame, kRadiotap);
   EXPECT_EQ(r["radiotap"]["bad_fcs"], true);
-  EXPECT_EQ(r["radiotap"]["802.11"]["fcs"], 0);
+  EXPECT_EQ(r["radiotap"]["wlan"]["fcs"], 0);
 }
 
 TEST(Radiotap, McsVhtAndAmpdu) {
@@ -103,7 +103,7 @@ TEST(Radiotap, McsVhtAndAmpdu) {
   EXPECT_EQ(h["vht_coding"], 1);
   EXPECT_EQ(h["vht_group_id"], 5);
   EXPECT_EQ(h["vht_partial_aid"], 0x1234);
-  EXPECT_EQ(h["802.11"]["type_subtype"], 0x28);
+  EXPECT_EQ(h["wlan"]["type_subtype"], 0x28);
 }
 
 TEST(Radiotap, SecondNamespaceAndVendorNamespace) {
@@ -131,7 +131,7 @@ TEST(Radiotap, SecondNamespaceAndVendorNamespace) {
   EXPECT_EQ(h["vendor_namespaces"][0]["sub_namespace"], 3);
   EXPECT_EQ(h["vendor_namespaces"][0]["skip_length"], 4);
   EXPECT_EQ(h["vendor_namespaces"][0]["data"], "deadbeef");
-  EXPECT_EQ(h["802.11"]["fcs"], 0x04030201);
+  EXPECT_EQ(h["wlan"]["fcs"], 0x04030201);
 }
 
 TEST(Radiotap, UnknownFieldStopsTheWalkNotTheFrame) {

@@ -24,7 +24,7 @@ TEST(Wlan, DataToTheApDownToUdp) {
   Bytes f = Concat({MacHeader(2, 0, 0x01, 77), Snap(0x0800, UdpPacket())});
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv4:UDP:Raw");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["fc"], 0x0801);
   EXPECT_EQ(w["type_subtype"], 0x20);
   EXPECT_EQ(w["type"], 2);
@@ -50,7 +50,7 @@ TEST(Wlan, FromTheApCarryingArp) {
   Bytes f = Concat({MacHeader(2, 0, 0x02), Snap(0x0806, pcapkit::ipsuite::Packet({arp}).Build())});
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:ARP");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["da"], "02:00:5e:10:00:01");
   EXPECT_EQ(w["bssid"], "02:00:5e:10:00:02");
   EXPECT_EQ(w["sa"], "02:00:5e:10:00:03");
@@ -63,7 +63,7 @@ TEST(Wlan, QosDataWithHtControl) {
   PutBytes(f, Snap(0x0800, UdpPacket()));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv4:UDP:Raw");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["qos"], 0xa6);
   EXPECT_EQ(w["qos_tid"], 6);
   EXPECT_EQ(w["qos_priority"], 6);
@@ -80,9 +80,9 @@ TEST(Wlan, QosDataPlain) {
   PutBytes(f, Snap(0x86dd, (pcapkit::ipsuite::Ipv6{} / pcapkit::ipsuite::Udp{}).Build()));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv6:UDP");
-  EXPECT_EQ(r["802.11"]["qos_tid"], 5);
-  EXPECT_EQ(r["802.11"]["qos_amsdu"], false);
-  EXPECT_FALSE(r["802.11"].contains("htc"));
+  EXPECT_EQ(r["wlan"]["qos_tid"], 5);
+  EXPECT_EQ(r["wlan"]["qos_amsdu"], false);
+  EXPECT_FALSE(r["wlan"].contains("htc"));
 }
 
 TEST(Wlan, FourAddresses) {
@@ -91,7 +91,7 @@ TEST(Wlan, FourAddresses) {
   PutBytes(f, Snap(0x0800, UdpPacket()));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv4:UDP:Raw");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["addr4"], "02:00:5e:10:00:04");
   EXPECT_EQ(w["da"], "02:00:5e:10:00:03");
   EXPECT_EQ(w["sa"], "02:00:5e:10:00:04");
@@ -101,7 +101,7 @@ TEST(Wlan, FourAddresses) {
 TEST(Wlan, NullDataHasNoPayload) {
   json r = Wlan(MacHeader(2, 4, 0x11));
   EXPECT_EQ(r["protocols"], "802.11");
-  EXPECT_EQ(r["802.11"]["pwr_mgt"], true);
+  EXPECT_EQ(r["wlan"]["pwr_mgt"], true);
   Bytes qos_null = MacHeader(2, 12, 0x01);
   PutLe(qos_null, 0x0010, 2);
   EXPECT_EQ(Wlan(qos_null)["protocols"], "802.11");
@@ -113,7 +113,7 @@ TEST(Wlan, ProtectedFrameStaysRaw) {
   PutBytes(f, Bytes(20, 0x5a));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:Raw");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["protected"], true);
   EXPECT_EQ(w["ext_iv"], true);
   EXPECT_EQ(w["key_id"], 1);
@@ -123,34 +123,34 @@ TEST(Wlan, ProtectedFrameStaysRaw) {
   Bytes wep = MacHeader(2, 0, 0x40);
   PutBytes(wep, Bytes{1, 2, 3, 0x00, 9, 9, 9, 9});
   json v = Wlan(wep);
-  EXPECT_EQ(v["802.11"]["iv"], "01020300");
-  EXPECT_EQ(v["802.11"]["raw"]["len"], 4);
+  EXPECT_EQ(v["wlan"]["iv"], "01020300");
+  EXPECT_EQ(v["wlan"]["raw"]["len"], 4);
 }
 
 TEST(Wlan, ControlFrames) {
   Bytes ack{0xd4, 0x00, 0x00, 0x00};
   PutBytes(ack, kAp);
-  json a = Wlan(ack)["802.11"];
+  json a = Wlan(ack)["wlan"];
   EXPECT_EQ(a["type_subtype"], 0x1d);
   EXPECT_EQ(a["ra"], "02:00:5e:10:00:01");
   EXPECT_FALSE(a.contains("ta"));
   Bytes rts{0xb4, 0x00, 0xf4, 0x01};
   PutBytes(rts, kAp);
   PutBytes(rts, kSta);
-  json t = Wlan(rts)["802.11"];
+  json t = Wlan(rts)["wlan"];
   EXPECT_EQ(t["duration"], 500);
   EXPECT_EQ(t["ta"], "02:00:5e:10:00:02");
   Bytes pspoll{0xa4, 0x10, 0x01, 0xc0};
   PutBytes(pspoll, kAp);
   PutBytes(pspoll, kSta);
-  json p = Wlan(pspoll)["802.11"];
+  json p = Wlan(pspoll)["wlan"];
   EXPECT_EQ(p["aid"], 1);
   EXPECT_EQ(p["bssid"], "02:00:5e:10:00:01");
   Bytes ba{0x94, 0x00, 0x00, 0x00};
   PutBytes(ba, kSta);
   PutBytes(ba, kAp);
   PutBytes(ba, Bytes{0x05, 0x00, 0x10, 0x00});
-  EXPECT_EQ(Wlan(ba)["802.11"]["data"], "05001000");
+  EXPECT_EQ(Wlan(ba)["wlan"]["data"], "05001000");
 }
 
 Bytes Beacon(const Bytes& tags) {
@@ -166,7 +166,7 @@ TEST(Wlan, BeaconFixedAndTaggedParameters) {
   Bytes tags{0, 4, 'h', 'o', 'm', 'e', 1, 2, 0x82, 0x84, 3, 1, 6, 50, 1, 0x6c, 221, 2, 0xab, 0xcd};
   json r = Wlan(Beacon(tags));
   EXPECT_EQ(r["protocols"], "802.11");
-  json w = r["802.11"];
+  json w = r["wlan"];
   EXPECT_EQ(w["timestamp"], 987654321);
   EXPECT_EQ(w["beacon_interval"], 100);
   EXPECT_EQ(w["capabilities"], 0x0431);
@@ -183,16 +183,16 @@ TEST(Wlan, BeaconFixedAndTaggedParameters) {
 TEST(Wlan, OtherManagementBodies) {
   Bytes deauth = MacHeader(0, 12, 0);
   PutLe(deauth, 7, 2);
-  EXPECT_EQ(Wlan(deauth)["802.11"]["reason_code"], 7);
+  EXPECT_EQ(Wlan(deauth)["wlan"]["reason_code"], 7);
   Bytes auth = MacHeader(0, 11, 0);
   PutBytes(auth, Bytes{0, 0, 2, 0, 0, 0});
-  json a = Wlan(auth)["802.11"];
+  json a = Wlan(auth)["wlan"];
   EXPECT_EQ(a["auth_seq"], 2);
   EXPECT_EQ(a["tags"].size(), 0u);
   Bytes action = MacHeader(0, 13, 0);
   PutBytes(action, Bytes{3, 0, 1});
-  EXPECT_EQ(Wlan(action)["802.11"]["category"], 3);
-  EXPECT_EQ(Wlan(action)["802.11"]["action"], "0001");
+  EXPECT_EQ(Wlan(action)["wlan"]["category"], 3);
+  EXPECT_EQ(Wlan(action)["wlan"]["action"], "0001");
 }
 
 TEST(Wlan, MalformedFrames) {
@@ -208,19 +208,19 @@ TEST(Wlan, MalformedFrames) {
   // A beacon whose fixed parameters are cut, and one whose tag runs past the end.
   Bytes cut = MacHeader(0, 8, 0);
   PutBytes(cut, Bytes{1, 2, 3});
-  json c = Wlan(cut)["802.11"];
+  json c = Wlan(cut)["wlan"];
   EXPECT_EQ(c["body_error"], "fixed parameters cut by the end of the frame");
   EXPECT_EQ(c["body"], "010203");
-  json t = Wlan(Beacon(Bytes{0, 2, 'a', 'b', 1, 200, 0x82}))["802.11"];
+  json t = Wlan(Beacon(Bytes{0, 2, 'a', 'b', 1, 200, 0x82}))["wlan"];
   ASSERT_EQ(t["tags"].size(), 2u);
   EXPECT_EQ(t["tags"][1]["length"], 200);
   EXPECT_EQ(t["tags"][1]["error"], "tag runs past the end of the frame");
-  json h = Wlan(Beacon(Bytes{0, 0, 1}))["802.11"];
+  json h = Wlan(Beacon(Bytes{0, 0, 1}))["wlan"];
   EXPECT_EQ(h["tags"][1]["error"], "tag header cut by the end of the frame");
   // A protected frame too short for its security header: raw after the MAC header.
   Bytes prot = MacHeader(2, 0, 0x40);
   PutBytes(prot, Bytes{1, 2});
-  EXPECT_EQ(Wlan(prot)["802.11"]["raw"]["len"], 2);
+  EXPECT_EQ(Wlan(prot)["wlan"]["raw"]["len"], 2);
 }
 
 }  // namespace
