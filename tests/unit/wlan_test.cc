@@ -62,7 +62,7 @@ TEST(Wlan, QosDataWithHtControl) {
   PutLe(f, 0xdeadbeef, 4);
   PutBytes(f, Snap(0x0800, UdpPacket()));
   json r = Wlan(f);
-  EXPECT_EQ(r["protocols"], "802.11:LLC:IPv4:UDP:Raw");
+  EXPECT_EQ(r["protocols"], "802.11:Raw");  // an A-MSDU: its subframes are not dissected
   json w = r["wlan"];
   EXPECT_EQ(w["qos"], 0xa6);
   EXPECT_EQ(w["qos_tid"], 6);
@@ -70,14 +70,13 @@ TEST(Wlan, QosDataWithHtControl) {
   EXPECT_EQ(w["qos_ack_policy"], 1);
   EXPECT_EQ(w["qos_amsdu"], true);
   EXPECT_EQ(w["htc"], 0xdeadbeef);
-  // An A-MSDU's subframes are left raw.
   EXPECT_EQ(w.count("llc"), 0u);
 }
 
 TEST(Wlan, QosDataPlain) {
   Bytes f = MacHeader(2, 8, 0x00);
   PutLe(f, 0x0005, 2);
-  PutBytes(f, Snap(0x86dd, (pcapkit::ipsuite::Ipv6{} / pcapkit::ipsuite::Udp{}).Build()));
+  PutBytes(f, Snap(0x86dd, (pcapkit::ipsuite::Ipv6{} / pcapkit::ipsuite::Udp{.dstport = 9}).Build()));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv6:UDP");
   EXPECT_EQ(r["wlan"]["qos_tid"], 5);
