@@ -35,8 +35,6 @@ from common import check_corpus, report_captures  # noqa: E402
 # still differ (else the entry is stale and the test fails): an exception cannot hide a
 # capture that has come to agree, or outlive the reason it names.
 EXCEPTIONS = {
-    "link/radiotap.pcap": "802.11 (radiotap): pcapkit does not dissect 802.11 down to IP",
-    "link/wlanmon.pcap": "802.11 (monitor mode): pcapkit does not dissect 802.11 down to IP",
     "ipv4/detect-ipopts.pcap": "source-routed IPv4 (LSRR): tshark files packets under the "
     "route's final destination, pcapkit (as Zeek) under the header's destination",
     "ipv4/frag_out_of_order_with_padding.pcap": "fragments seen before their first fragment: "
