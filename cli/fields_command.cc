@@ -77,6 +77,20 @@ bool IsRecordKind(const std::string& name) {
   return false;
 }
 
+// A record's own members (frame, flow, analysis) in the shape --json gives a protocol,
+// so one reader takes both.
+ProtocolDescription RecordMembers(const std::string& name) {
+  ProtocolDescription record;
+  for (RecordKind kind : {RecordKind::kFrame, RecordKind::kFlow, RecordKind::kAnalysis}) {
+    for (SelectableField& f : SelectableFields(kind)) {
+      if (strcasecmp(f.protocol.c_str(), name.c_str()) != 0) continue;
+      record.key = record.name = f.protocol;
+      record.fields.push_back({.path = f.name, .type = f.type, .meaning = f.meaning});
+    }
+  }
+  return record;
+}
+
 }  // namespace
 
 void AddFieldsCommand(CLI::App& app, int& exit_code) {
@@ -93,8 +107,11 @@ void AddFieldsCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--markdown", *markdown, "as docs/schema.md's protocol sections");
   cmd->callback([=, &exit_code] {
     std::vector<ProtocolDescription> protocols = ListProtocols();
-    if (!*json && !*markdown && IsRecordKind(*protocol)) {
-      PrintTable(*protocol);
+    if (IsRecordKind(*protocol) && !*markdown) {
+      if (*json)
+        PrintJson({RecordMembers(*protocol)});
+      else
+        PrintTable(*protocol);
       exit_code = kOk;
       return;
     }

@@ -2,6 +2,7 @@
 // protocol sits in the stack, with tshark's occurrence choice; and time_sec/time_nsec.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -281,3 +282,19 @@ TEST(FieldsCli, VerbsFormatsAndStrategies) {
 }
 
 }  // namespace
+
+// `pcapkit fields flow --json` lists the flow record's members in the shape a protocol's
+// fields take, as the table does.
+TEST(FieldsCli, RecordMembersAsJson) {
+  auto listed = RunCli({"fields", "flow", "--json"});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  json flow = json::parse(listed.out);
+  ASSERT_EQ(flow.size(), 1u);
+  EXPECT_EQ(flow[0]["key"], "flow");
+  json first = flow[0]["fields"][0];
+  EXPECT_EQ(first["path"], "flow");
+  EXPECT_EQ(first["type"], "int");
+  auto table = RunCli({"fields", "flow"});
+  size_t rows = size_t(std::count(table.out.begin(), table.out.end(), '\n')) - 1;  // a header
+  EXPECT_EQ(flow[0]["fields"].size(), rows);
+}
