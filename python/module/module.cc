@@ -140,6 +140,22 @@ py::list Protocols() {
   return out;
 }
 
+// `pcapkit fields KIND`: (name, type, protocol, meaning) of every -e name of the records
+// of `kind` ("frame", "flow", "analysis").
+py::list Fields(const std::string& kind) {
+  RecordKind k = kind == "flow"       ? RecordKind::kFlow
+                 : kind == "analysis" ? RecordKind::kAnalysis
+                 : kind == "frame"    ? RecordKind::kFrame
+                                      : throw FormatError(
+                                            "fields: kind is 'frame', 'flow' or "
+                                               "'analysis', not '" +
+                                            kind + "'");
+  py::list out;
+  for (const SelectableField& f : SelectableFields(k))
+    out.append(py::make_tuple(f.name, f.type, f.protocol, f.meaning));
+  return out;
+}
+
 void DefineExceptions(py::module_& m) {
   auto make = [&](const char* name, PyObject* base, const char* doc) {
     PyObject* type =
@@ -201,4 +217,5 @@ PYBIND11_MODULE(_pcapkit, m) {
   m.def("columns", &ReadColumns, py::arg("source"), py::arg("fields"), py::arg("occurrence"),
         py::arg("options"));
   m.def("protocols", &Protocols);
+  m.def("fields", &Fields, py::arg("kind"));
 }

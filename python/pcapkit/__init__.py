@@ -8,12 +8,12 @@ the manual.
 """
 
 from ._pcapkit import Error, FormatError, InputError, OutputError, ProtocolNotFound
-from ._records import analyse, flows, records, to_pandas
+from ._records import analyse, fields, flows, records, to_pandas
 from ._extract import Extraction, Frame, Packet, ProtoChain, Reassembled, UnsupportedCall, extract
 from ._protocols import IP, Protocol, protocol, _define_protocols
 
 __all__ = [
-    "extract", "records", "flows", "analyse", "to_pandas",
+    "extract", "records", "flows", "analyse", "to_pandas", "fields",
     "Extraction", "Frame", "Packet", "ProtoChain", "Reassembled", "Protocol", "protocol",
     "Error", "FormatError", "InputError", "OutputError", "ProtocolNotFound", "UnsupportedCall",
     "IP",

@@ -53,3 +53,14 @@ def to_pandas(source, fields, occurrence="first", **options):
         else:
             data[name] = values
     return pandas.DataFrame(data, columns=list(data))
+
+
+def fields(kind="frame"):
+    """The names ``-e``, ``to_pandas`` and ``pcapkit.dask`` take for the records of `kind`
+    ("frame", "flow" or "analysis"), as ``pcapkit fields`` lists them: a list of dicts
+    with ``name``, ``type`` (docs/schema.md's: ``int``, ``bool``, ``text``, ``number``,
+    ``ipv4|ipv6``, ...), ``protocol`` and ``meaning``. Analysis records also take their
+    analysers' members by path ("request.uri"), which are not listed."""
+    return [dict(zip(("name", "type", "protocol", "meaning"), f))
+            for f in _pcapkit.fields(kind)]
+

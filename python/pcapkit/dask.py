@@ -37,13 +37,23 @@ HTTP_FIELDS = ["flow", "community_id", "transport", "src", "srcport", "dst", "ds
                "response.body_len", "response.decoded_len", "error"]
 _DEFAULT_FIELDS = {"frames": FRAME_FIELDS, "flows": FLOW_FIELDS, "http": HTTP_FIELDS}
 
-# The flow and HTTP members docs/schema.md types as int or number: Int64, float64. Other
-# members are object (pass meta= to type them otherwise).
-_INT = ("flow srcport dstport first_frame last_frame orig_packets orig_bytes orig_payload "
-        "resp_packets resp_bytes resp_payload missed_bytes vlan trans_depth request.body_len "
-        "request.decoded_len request.gaps response.status response.body_len "
-        "response.decoded_len response.gaps").split()
-_TYPES = dict.fromkeys(_INT, "Int64") | {"duration": "float64"}
+# The pandas type of a record member by its schema type (``pcapkit.fields``); others are
+# object.
+_DTYPES = {"int": "Int64", "number": "float64", "bool": "boolean"}
+# The HTTP transaction's own members, which ``pcapkit.fields("analysis")`` does not list
+# (the analysers' members by path), typed as docs/schema.md types them.
+_HTTP_INT = ("trans_depth request.body_len request.decoded_len request.gaps response.status "
+             "response.body_len response.decoded_len response.gaps").split()
+
+
+def _member_types(kind):
+    """{member: pandas type} of the records of `kind` ("flows" or "http")."""
+    listed = pcapkit.fields("flow" if kind == "flows" else "analysis")
+    types = {f["name"]: _DTYPES[f["type"]] for f in listed if f["type"] in _DTYPES}
+    if kind == "http":
+        types.update(dict.fromkeys(_HTTP_INT, "Int64"))
+    return types
+
 
 _CAPTURE_NAMES = tuple(c + z for c in (".pcap", ".pcapng", ".cap", ".snoop")
                        for z in ("", ".gz", ".zst", ".zstd"))
@@ -112,13 +122,14 @@ def _field_list(fields, kind):
 def _meta(fields, kind, options):
     """The empty DataFrame of the partitions' columns and types, from no capture: frames
     take the types of their fields (to_pandas on an empty capture), flows and HTTP
-    records those of their members in docs/schema.md (object when not listed). The
+    records those ``pcapkit.fields`` gives their members (object when not listed). The
     options are checked on the empty capture too."""
     if kind == "frames":
         empty = pcapkit.to_pandas(_EMPTY_PCAP, fields, **options)
     else:
         list(_reports(kind, _EMPTY_PCAP, options))
-        empty = pandas.DataFrame({f: pandas.Series(dtype=_TYPES.get(f, object)) for f in fields})
+        types = _member_types(kind)
+        empty = pandas.DataFrame({f: pandas.Series(dtype=types.get(f, object)) for f in fields})
     return _typed(empty.assign(file=pandas.Series(dtype=object))[["file", *fields]])
 
 

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 import pcapkit
+from conftest import run_cli  # noqa: E402
 
 # The core protocols, by the display names of the records' chains (`pcapkit protocols`).
 CORE = ["Ethernet", "VLAN", "ARP", "IPv4", "IPv6", "IPv6_Frag", "IPv6_Opts", "IPv6_Route",
@@ -193,3 +194,14 @@ def test_protocol_not_found_is_a_pcapkit_error(sample):
         frame[pcapkit.TCP]
     except pcapkit.ProtocolNotFound as error:
         assert "TCP" in str(error)
+
+
+@pytest.mark.parametrize("kind", ["frame", "flow", "analysis"])
+def test_fields_are_what_the_cli_lists(cli, kind):
+    """pcapkit.fields(kind) gives the names, types and protocols `pcapkit fields KIND`
+    prints, in its order (`pcapkit fields` for frames: every protocol's too)."""
+    table = run_cli(cli, *(["fields"] if kind == "frame" else ["fields", kind])).splitlines()[1:]
+    listed = [(f["name"], f["type"], f["protocol"]) for f in pcapkit.fields(kind)]
+    assert listed == [tuple(line.split()[:3]) for line in table]
+    with pytest.raises(pcapkit.FormatError):
+        pcapkit.fields("frames")
