@@ -102,6 +102,7 @@ uint8_t IpProtocolOf(const Context& c, const char* who) {
     protocol =
         std::visit(Overload{[](const Tcp&) -> std::optional<uint8_t> { return 6; },
                             [](const Udp&) -> std::optional<uint8_t> { return 17; },
+                            [](const Sctp&) -> std::optional<uint8_t> { return 132; },
                             [](const Icmp&) -> std::optional<uint8_t> { return 1; },
                             [](const Icmpv6&) -> std::optional<uint8_t> { return 58; },
                             [](const Gre&) -> std::optional<uint8_t> { return 47; },

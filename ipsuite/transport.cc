@@ -1,4 +1,6 @@
 // Transport-layer encoders: TCP with options, UDP, ICMP, ICMPv6 with NDP options.
+#include <boost/crc.hpp>
+
 #include "ipsuite/wire.h"
 
 namespace pcapkit::ipsuite::wire {
@@ -62,6 +64,27 @@ Bytes Encode(const Udp& u, const Context& c) {
     if (checksum == 0) checksum = 0xffff;  // 0 would say "no checksum" (RFC 768)
   }
   Set16(b, 6, checksum);
+  return b;
+}
+
+Bytes Encode(const Sctp& s, const Context& c) {
+  Bytes b;
+  Put16(b, s.srcport);
+  Put16(b, s.dstport);
+  Put32(b, s.verification_tag);
+  Put32(b, 0);
+  PutBytes(b, s.chunks);
+  if (s.checksum) {
+    Set32(b, 8, *s.checksum);
+  } else {
+    // CRC32c (Castagnoli, reflected) over the packet with a zero checksum field, what
+    // follows the chunks included; its low byte goes first on the wire (RFC 9260 App. B).
+    boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+    crc.process_bytes(b.data(), b.size());
+    crc.process_bytes(c.payload.data(), c.payload.size());
+    uint32_t v = crc.checksum();
+    for (int i = 0; i < 4; ++i) b[8 + i] = uint8_t(v >> (8 * i));
+  }
   return b;
 }
 

@@ -15,6 +15,10 @@ inline void Set16(Bytes& b, size_t at, uint16_t v) {
   b[at] = uint8_t(v >> 8);
   b[at + 1] = uint8_t(v);
 }
+inline void Set32(Bytes& b, size_t at, uint32_t v) {
+  Set16(b, at, uint16_t(v >> 16));
+  Set16(b, at + 2, uint16_t(v));
+}
 
 // std::visit over lambdas, one per type.
 template <class... F>
@@ -72,6 +76,7 @@ Bytes Encode(const Ipv6Fragment&, const Context&);
 Bytes Encode(const Gre&, const Context&);
 Bytes Encode(const Tcp&, const Context&);
 Bytes Encode(const Udp&, const Context&);
+Bytes Encode(const Sctp&, const Context&);
 Bytes Encode(const Icmp&, const Context&);
 Bytes Encode(const Icmpv6&, const Context&);
 Bytes Encode(const Vxlan&, const Context&);

@@ -217,6 +217,16 @@ struct Udp {
   std::optional<uint16_t> len;
   std::optional<uint16_t> checksum;
 };
+// SCTP (RFC 9260): the common header, then `chunks`, the chunks' bytes as they go on the
+// wire (each padded to 4 bytes). The checksum is the CRC32c of the packet, stored as the
+// wire has it; given, it is the wire's 4 bytes read in network order, as records write it.
+struct Sctp {
+  uint16_t srcport = 40000;
+  uint16_t dstport = 5000;
+  uint32_t verification_tag = 0;
+  Bytes chunks;
+  std::optional<uint32_t> checksum;
+};
 // ICMP: `rest` is the header's second word (identifier and sequence of an echo, the
 // gateway of a redirect, the MTU of a "fragmentation needed").
 struct Icmp {
@@ -312,7 +322,7 @@ struct Raw {
 };
 
 using Layer = std::variant<Ethernet, Vlan, Arp, Mpls, Pppoe, Ipv4, Ipv6, Ipv6HopByHop, Ipv6Routing,
-                           Ipv6Fragment, Ipv6DestOptions, Gre, Tcp, Udp, Icmp, Icmpv6, Vxlan,
+                           Ipv6Fragment, Ipv6DestOptions, Gre, Tcp, Udp, Sctp, Icmp, Icmpv6, Vxlan,
                            Geneve, Dns, HttpRequest, HttpResponse, Raw>;
 
 template <class T, class V>

@@ -122,11 +122,11 @@ Bytes ChunkValue(FieldReader& c, uint8_t type) {
 }  // namespace
 
 void ReadSctp(FieldReader& f, Packet& p) {
-  Bytes b;
-  Put16(b, f.U16("srcport"));
-  Put16(b, f.U16("dstport"));
-  Put32(b, f.U32("verification_tag"));
-  Put32(b, f.U32("checksum"));
+  Sctp sctp{.srcport = f.U16("srcport"),
+            .dstport = f.U16("dstport"),
+            .verification_tag = f.U32("verification_tag")};
+  sctp.checksum = f.U32("checksum");  // --fix-checksums drops it: the CRC32c is computed
+  Bytes& b = sctp.chunks;
   f.EachObject("chunks", [&](FieldReader& c) {
     if (c.Has("error")) return c.Fail("error", "a malformed chunk is in no record");
     uint8_t type = c.U8("type");
@@ -139,7 +139,7 @@ void ReadSctp(FieldReader& f, Packet& p) {
     PutBytes(b, v);
     Pad4(b);
   });
-  p.Append(Raw{std::move(b)});
+  p.Append(std::move(sctp));
 }
 
 }  // namespace pcapkit::ipsuite::records

@@ -3,6 +3,8 @@
 // given, even when wrong, and what cannot be built says why.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pcapkit/ipsuite.h"
 #include "testing/test_util.h"
 
@@ -136,6 +138,36 @@ TEST(IpsuiteLayers, TcpWithOptionsAndItsChecksumOverBothIpVersions) {
     EXPECT_EQ(tcp["seq"], 5);
     EXPECT_TRUE(TransportChecksumRight(frame, 14, 6));
   }
+}
+
+// CRC32c bit by bit (RFC 9260 Appendix B), the oracle for the builder's table-driven one.
+uint32_t Crc32cBitwise(const Bytes& data) {
+  uint32_t crc = 0xffffffff;
+  for (uint8_t byte : data) {
+    crc ^= byte;
+    for (int i = 0; i < 8; ++i) crc = (crc >> 1) ^ (crc & 1 ? 0x82f63b78 : 0);
+  }
+  return ~crc;
+}
+
+TEST(IpsuiteLayers, SctpGetsItsCrc32cUnlessGiven) {
+  EXPECT_EQ(Crc32cBitwise(Bytes(32, 0)), 0x8a9136aau);          // RFC 3720's check value
+  Bytes chunk{0x04, 0x00, 0x00, 0x08, 0xde, 0xad, 0xbe, 0xef};  // HEARTBEAT
+  Bytes frame = (Ethernet{} / Ipv4{} /
+                 Sctp{.srcport = 7, .dstport = 9, .verification_tag = 0x01020304, .chunks = chunk})
+                    .Build();
+  Bytes sctp(frame.begin() + 34, frame.end());
+  Bytes zeroed = sctp;
+  std::fill(zeroed.begin() + 8, zeroed.begin() + 12, 0);
+  uint32_t crc = Crc32cBitwise(zeroed);
+  EXPECT_EQ(sctp[8], uint8_t(crc));  // the low byte first
+  EXPECT_EQ(sctp[11], uint8_t(crc >> 24));
+  json r = testutil::DissectFrame(frame)["ethernet"]["ipv4"];
+  EXPECT_EQ(r["protocol"], 132);
+  EXPECT_EQ(r["sctp"]["chunks"][0]["type"], 4);
+
+  Bytes given = (Ethernet{} / Ipv4{} / Sctp{.chunks = chunk, .checksum = 0x11223344}).Build();
+  EXPECT_EQ(testutil::DissectFrame(given)["ethernet"]["ipv4"]["sctp"]["checksum"], 0x11223344);
 }
 
 TEST(IpsuiteLayers, GivenValuesAreWrittenEvenWhenWrong) {
