@@ -42,6 +42,7 @@ Registry::Registry() : next_id_(uint16_t(ProtocolId::kFirstAssigned)) {
   tables_[size_t(Table::kUdpPort)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kPppProto)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kMplsPayload)].assign(1 << 4, ProtocolId::kNone);
+  tables_[size_t(Table::kGtpcVersion)].assign(1 << 3, ProtocolId::kNone);
 }
 
 const Registry& Registry::Builtin() {
@@ -131,6 +132,8 @@ const char* TableName(Table table) {
       return "ppp.protocol";
     case Table::kMplsPayload:
       return "mpls.payload";
+    case Table::kGtpcVersion:
+      return "gtpc.version";
     default:
       return "none";
   }

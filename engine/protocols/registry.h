@@ -46,6 +46,7 @@ enum class Table : uint8_t {
   kUdpPort,
   kPppProto,     // PPP protocol field (PPP, PPPoE sessions)
   kMplsPayload,  // first nibble below an MPLS stack that is not IP (0: a PW control word)
+  kGtpcVersion,  // GTP version (the first byte's top 3 bits) on the control-plane port
   kCount,
 };
 
