@@ -100,28 +100,7 @@ void ReadTeredo(FieldReader& f, Packet& p) {
 // GTP-U's header, optional fields and extension headers; a G-PDU's packet follows.
 void ReadGtpu(FieldReader& f, Packet& p) {
   Bytes b;
-  uint8_t flags = f.U8("flags");
-  Put8(b, flags);
-  Put8(b, f.U8("message_type"));
-  Put16(b, f.U16("length"));
-  Put32(b, f.U32("teid"));
-  if (flags & 0x07) {
-    Put16(b, f.U16("seq"));
-    Put8(b, f.U8("npdu"));
-    Put8(b, f.U8("next_type"));
-  }
-  if (f.Has("ext_headers")) {
-    f.EachObject("ext_headers", [&](FieldReader& x) {
-      if (x.Has("error")) return x.Fail("error", "a malformed extension header is in no record");
-      uint8_t units = x.U8("length");
-      Bytes content = x.Has("content") ? x.Hex("content") : Bytes{};
-      if (x.ok() && content.size() + 2 != units * 4u)
-        return x.Fail("content", "not the extension header's length");
-      Put8(b, units);
-      PutBytes(b, content);
-      Put8(b, x.U8("next_type"));
-    });
-  }
+  PutGtpv1Header(f, b);
   if (f.Has("data")) PutBytes(b, f.Hex("data"));
   p.Append(Raw{std::move(b)});
 }

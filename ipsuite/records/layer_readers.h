@@ -29,6 +29,7 @@ std::span<const LayerReader> WifiReaders();         // wifi_readers.cc
 std::span<const LayerReader> InternetReaders();     // ip_readers.cc
 std::span<const LayerReader> TransportReaders();    // transport_readers.cc
 std::span<const LayerReader> ApplicationReaders();  // application_readers.cc
+std::span<const LayerReader> GtpcReaders();         // gtpc_readers.cc: gtpv1c, gtpv2
 
 // A `raw` layer: its bytes, which only `extract --payload` writes.
 void ReadRaw(FieldReader&, Packet&);
@@ -36,6 +37,8 @@ void ReadRaw(FieldReader&, Packet&);
 void ReadDns(FieldReader&, Packet&);
 // SCTP, in a file of its own (sctp_reader.cc); listed by TransportReaders().
 void ReadSctp(FieldReader&, Packet&);
+// GTP version 1's header and extension headers (gtpc_readers.cc), for GTP-U and GTPv1-C.
+void PutGtpv1Header(FieldReader&, Bytes&);
 
 // Kind-length-value options as IPv4 and TCP records list them: `kind_key` names the kind
 // ("type" in IPv4, "kind" in TCP); `value` reads the members a kind decodes into its data.

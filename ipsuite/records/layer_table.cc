@@ -9,8 +9,8 @@ namespace {
 // Every file's readers and `raw`'s, sorted by key for a binary search.
 std::vector<LayerReader> AllReaders() {
   std::vector<LayerReader> all = {{"raw", ReadRaw}};
-  for (auto readers :
-       {LinkReaders(), WifiReaders(), InternetReaders(), TransportReaders(), ApplicationReaders()})
+  for (auto readers : {LinkReaders(), WifiReaders(), InternetReaders(), TransportReaders(),
+                       ApplicationReaders(), GtpcReaders()})
     all.insert(all.end(), readers.begin(), readers.end());
   std::sort(all.begin(), all.end(),
             [](const LayerReader& a, const LayerReader& b) { return a.key < b.key; });
