@@ -105,7 +105,7 @@ WHEN_TRUE = {"dns.resp.cache_flush"}
 
 # Lists whose objects nest further lists of the same name, compared depth first as tshark
 # lists them (DHCPv6's options inside IA_NA, IA_PD...).
-NESTED_LISTS = {("dhcpv6", "options[]")}
+NESTED_LISTS = {("dhcpv6", "options[]"), ("gtpv2", "ies[]")}
 
 # An 802.1ad service tag (a vlan layer after EtherType 0x88a8) is tshark's ieee8021ad.
 S_TAG = {"vlan.priority": "ieee8021ad.priority", "vlan.dei": "ieee8021ad.dei",
@@ -383,17 +383,25 @@ def compare_file(binary, corpus, rel, fields):
         ours_vals = collections.defaultdict(list)
         for f in FIELDS["frame"]:
             ours_vals[f[1]].extend(values_at(rec, f[0]))
+        names = set()
         for name, layer in walk(rec, None):
+            names.add(name.split("@")[0])
             for path_, tf, _, _ in FIELDS.get(name, []):
                 ours_vals[tf].extend(values_at(layer, path_))
-        # A field neither side has counts nothing: only the others are visited, in the
-        # order of FIELDS.
         for key in left_raw(rel, rec, row.get("frame.protocols", [""])[0]):
             diffs.append(f"{rel} frame {rec['number']}: left raw where tshark dissects {key}")
+        # A field neither side has counts nothing: only the others are visited, in the
+        # order of FIELDS. A tshark field several protocols map (GTP-U's and GTPv1-C's
+        # gtp.*) is compared once, counted for the protocol the frame has.
         present = {i for tf, v in ours_vals.items() if v for i in SPEC_INDEX[tf]}
         present.update(i for tf in row for i in SPEC_INDEX.get(tf, ()))
+        compared_tf = set()
         for j in sorted(present):
             key, path_, tf, parse, transform = SPECS[j]
+            if tf in compared_tf:
+                continue
+            compared_tf.add(tf)
+            key = next((SPECS[i][0] for i in SPEC_INDEX[tf] if SPECS[i][0] in names), key)
             mine = ours_vals.get(tf, [])
             theirs_v = row.get(tf, [])
             if tf in WHEN_TRUE:
