@@ -231,10 +231,12 @@ def explain(rel, record, tshark_field, ours, theirs):
 # A header cut by the end of a first fragment is neither: pcapkit dissects what is there.
 DISSECTED = {
     "radiotap": "radiotap", "wlan": "wlan", "ppi": "ppi", "nflog": "nflog", "pktap": "pktap",
-    "null": "null", "gtp": "gtpu", "gtpv2": "gtpv2", "teredo": "teredo", "pwethcw": "pwethcw",
+    "null": "null", "gtp": "gtp", "gtpv2": "gtpv2", "teredo": "teredo", "pwethcw": "pwethcw",
     "cmd": "cmd", "erspan": "erspan", "sctp": "sctp", "igmp": "igmp", "tcp": "tcp", "udp": "udp",
     "icmp": "icmp", "icmpv6": "icmpv6", "ip": "ipv4", "ipv6": "ipv6", "arp": "arp",
 }
+# pcapkit's layers tshark names alike: GTP version 1, user data or control.
+SAME_FOR_TSHARK = {"gtpu": "gtp", "gtpv1c": "gtp"}
 EXPLAINED_RAW = {
     "tcp/tcp-reassembly.pcap":
         "sFlow (UDP 6343) quotes sampled packets' headers: pcapkit does not dissect sFlow",
@@ -256,7 +258,8 @@ def left_raw(rel, record, tshark_protocols):
         return []
     theirs = collections.Counter(DISSECTED[p] for p in tshark_protocols.split(":")
                                  if p in DISSECTED)
-    ours = collections.Counter(name.split("@")[0] for name, _ in layers)
+    ours = collections.Counter(SAME_FOR_TSHARK.get(name.split("@")[0], name.split("@")[0])
+                               for name, _ in layers)
     return [key for key, n in theirs.items() if ours[key] < n]
 
 
