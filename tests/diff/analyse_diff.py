@@ -60,8 +60,6 @@ EXCEPTIONS = {
     "udp_icmp/IPv6UdpPacket.pcap": "HTTP over UDP (SSDP's M-SEARCH): pcapkit analyses HTTP on "
     "TCP only",
     "pcap_format/quic_handshake_truncated.pcap": "TLS inside QUIC: pcapkit has no QUIC analyser",
-    "link/radiotap.pcap": "802.11 (radiotap): pcapkit does not dissect 802.11 down to IP",
-    "link/wlanmon.pcap": "802.11 (monitor mode): pcapkit does not dissect 802.11 down to IP",
     "pcapng/pcapng-example.pcapng": "frame 2 is stamped 2061: capture time, which never goes back "
     "in pcapkit's tables, passes every timeout, so the MySQL connection is timed out segment by "
     "segment and its HTTP response's connection with it",
