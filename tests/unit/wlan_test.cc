@@ -76,7 +76,8 @@ TEST(Wlan, QosDataWithHtControl) {
 TEST(Wlan, QosDataPlain) {
   Bytes f = MacHeader(2, 8, 0x00);
   PutLe(f, 0x0005, 2);
-  PutBytes(f, Snap(0x86dd, (pcapkit::ipsuite::Ipv6{} / pcapkit::ipsuite::Udp{.dstport = 9}).Build()));
+  PutBytes(f,
+           Snap(0x86dd, (pcapkit::ipsuite::Ipv6{} / pcapkit::ipsuite::Udp{.dstport = 9}).Build()));
   json r = Wlan(f);
   EXPECT_EQ(r["protocols"], "802.11:LLC:IPv6:UDP");
   EXPECT_EQ(r["wlan"]["qos_tid"], 5);
