@@ -80,8 +80,10 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     out.error = "PPI: header length past the frame";
   }
   if (out.error != nullptr) return;
-  uint32_t key = dlt == kLinkTypeWlan && HasFcs(p, hdr_len) ? kLinkKeyWlanWithFcs : dlt;
-  Carry(out, hdr_len, len, dlt < kLinkKeyWlanWithFcs ? Table::kLinkType : Table::kNone, key);
+  if (dlt == kLinkTypeWlan)
+    Carry(out, hdr_len, len, Table::kRadioFrame, HasFcs(p, hdr_len) ? 1 : 0);
+  else  // the link-type table spans 16 bits
+    Carry(out, hdr_len, len, dlt <= 0xffff ? Table::kLinkType : Table::kNone, dlt);
 }
 
 const char* FieldName(uint64_t type) {

@@ -53,7 +53,7 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
     if (item.kind == Item::kField && item.bit == kFlagsField) flags = p[item.offset];
   }
   bool fcs = (flags & kFlagFcsAtEnd) != 0;
-  Carry(out, hdr_len, len, Table::kLinkType, fcs ? kLinkKeyWlanWithFcs : kLinkTypeWlan);
+  Carry(out, hdr_len, len, Table::kRadioFrame, fcs ? 1 : 0);
 }
 
 void WriteFlags(uint8_t v, Emitter& out) {

@@ -43,6 +43,7 @@ Registry::Registry() : next_id_(uint16_t(ProtocolId::kFirstAssigned)) {
   tables_[size_t(Table::kPppProto)].assign(1 << 16, ProtocolId::kNone);
   tables_[size_t(Table::kMplsPayload)].assign(1 << 4, ProtocolId::kNone);
   tables_[size_t(Table::kGtpcVersion)].assign(1 << 3, ProtocolId::kNone);
+  tables_[size_t(Table::kRadioFrame)].assign(2, ProtocolId::kNone);
 }
 
 const Registry& Registry::Builtin() {
@@ -134,6 +135,8 @@ const char* TableName(Table table) {
       return "mpls.payload";
     case Table::kGtpcVersion:
       return "gtpc.version";
+    case Table::kRadioFrame:
+      return "radio.fcs";
     default:
       return "none";
   }

@@ -47,6 +47,8 @@ enum class Table : uint8_t {
   kPppProto,     // PPP protocol field (PPP, PPPoE sessions)
   kMplsPayload,  // first nibble below an MPLS stack that is not IP (0: a PW control word)
   kGtpcVersion,  // GTP version (the first byte's top 3 bits) on the control-plane port
+  kRadioFrame,   // the 802.11 frame a radio header (radiotap, PPI) carries: 1 when it ends
+                 // in its FCS, as the header's flags say; 0 when not
   kCount,
 };
 

@@ -9,10 +9,6 @@ namespace pcapkit::protocols {
 
 // LINKTYPE_IEEE802_11: an 802.11 frame without its FCS (tshark's default for the link type).
 constexpr uint32_t kLinkTypeWlan = 105;
-// An 802.11 frame whose last 4 bytes are its FCS, as a radio header's flags say: a key of
-// the link-type table no capture uses (65535 is the top of the 16-bit range the table
-// spans; radiotap and PPI never hand it on as a DLT).
-constexpr uint32_t kLinkKeyWlanWithFcs = 0xffff;
 
 inline uint16_t Le16(const uint8_t* p) {
   return uint16_t(p[0] | p[1] << 8);

@@ -7,7 +7,7 @@
 // a control frame is all header. A data frame's payload is LLC (the EtherType table's LLC
 // key), unless the frame is protected (its payload is ciphertext: raw, after the CCMP,
 // TKIP or WEP header), carries an A-MSDU, or is of a subtype that carries no data (Null,
-// QoS Null, the CF-only ones). Frames found under kLinkKeyWlanWithFcs end in their 4-byte
+// QoS Null, the CF-only ones). Frames found under radio.fcs=1 end in their 4-byte
 // FCS: the layer and its payload stop before it, and the writer reads it just past the
 // layer (within the frame, which the dissector checked).
 #include "engine/protocols/common.h"
@@ -325,7 +325,7 @@ const Registration kRegistration("wlan", [](Registry& r) {
          .write = Write,
          .fields = kFields,
          .summary = kSummary},
-        {{Table::kLinkType, kLinkTypeWlan}});
+        {{Table::kLinkType, kLinkTypeWlan}, {Table::kRadioFrame, 0}});
   r.Add({.name = "802.11",
          .key = "wlan",
          .layer = LayerLevel::kLink,
@@ -333,7 +333,7 @@ const Registration kRegistration("wlan", [](Registry& r) {
          .write = Write,
          .fields = kFields,
          .summary = kSummary},
-        {{Table::kLinkType, kLinkKeyWlanWithFcs}});
+        {{Table::kRadioFrame, 1}});
 });
 
 }  // namespace pcapkit::protocols
