@@ -160,8 +160,18 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       out.has_fragment = true;
       break;
     }
+    if (l.proto == ProtocolId::kIpv6Frag) {  // under an IPv4 header (protocol 44): no key
+      Ipv6Frag fh(data + l.offset, l.length, l.hdr_len);
+      in_fragment |= fh.offset() != 0 || fh.mf();
+      continue;
+    }
     if (l.proto == ProtocolId::kTcp) {
       if (!wanted.tcp || in_fragment || ip == nullptr) break;
+      // A header cut short (a first fragment's, however the fragment was marked) is no
+      // segment: its fields past the cut are not there.
+      if (l.hdr_len < Tcp::kFixedHeader ||
+          Tcp(data + l.offset, l.length, l.hdr_len).hdr_len() != l.hdr_len)
+        break;
       Tcp tcp(data + l.offset, l.length, l.hdr_len);
       TcpSegment& s = out.segment;
       s.frame = frame.number();

@@ -85,11 +85,15 @@ class Frame {
   // "Ethernet:IPv4:TCP".
   std::string protocols() const;
 
-  // The first layer of type View, or nullopt.
+  // The first layer of type View, or nullopt; nullopt too when the layer is shorter than
+  // the view's fixed header (a TCP header the end of a first IP fragment cuts: its record
+  // says `header_cut`), whose accessors would read past it.
   template <class View>
   std::optional<View> get() const {
     const LayerSpan* span = find(View::kId);
     if (span == nullptr) return std::nullopt;
+    if constexpr (requires { View::kFixedHeader; })
+      if (span->hdr_len < View::kFixedHeader) return std::nullopt;
     return View(data_ + span->offset, span->length, span->hdr_len);
   }
   // The first layer of type View; throws ProtocolNotFound when absent.

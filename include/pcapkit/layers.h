@@ -96,7 +96,10 @@ class Ipv4 : public LayerView {
   uint16_t checksum() const { return wire::Be16(p_ + 10); }
   const uint8_t* src() const { return p_ + 12; }
   const uint8_t* dst() const { return p_ + 16; }
-  std::span<const uint8_t> options() const { return {p_ + 20, hdr_len_ - 20}; }
+  std::span<const uint8_t> options() const {
+    return hdr_len_ > 20 ? std::span<const uint8_t>(p_ + 20, hdr_len_ - 20)
+                         : std::span<const uint8_t>();
+  }
 };
 
 class Ipv6 : public LayerView {
@@ -127,6 +130,7 @@ class Ipv6Frag : public LayerView {
 class Tcp : public LayerView {
  public:
   static constexpr ProtocolId kId = ProtocolId::kTcp;
+  static constexpr size_t kFixedHeader = 20;  // below it, Frame::get gives no view
   using LayerView::LayerView;
   uint16_t srcport() const { return wire::Be16(p_); }
   uint16_t dstport() const { return wire::Be16(p_ + 2); }

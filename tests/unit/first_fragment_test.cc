@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "pcapkit/ipsuite.h"
+#include "pcapkit/ipsuite_captures.h"
 #include "pcapkit/ipsuite_sessions.h"
+#include "testing/capture_files.h"
+#include "testing/run_cli.h"
 #include "testing/test_util.h"
 
 using namespace pcapkit::ipsuite;
@@ -128,6 +131,25 @@ TEST(FirstFragment, FewerThanFourBytesOrABadDataOffsetAreRawWithAnError) {
   Bytes frame = (Ethernet{} / Ipv4{.mf = true} / bad).Build();
   frame.resize(14 + 20 + 16);
   EXPECT_EQ(DissectFrame(frame)["ethernet"]["ipv4"]["raw"]["error"], "TCP: header truncated");
+}
+
+// A cut header's fields past the cut are not there: no reader of TCP layers may take it
+// for a segment. Here the fragment is an IPv6 Fragment header under IPv4 (protocol 44),
+// which keys no reassembly, so only the cut itself can tell.
+TEST(FirstFragment, ACutHeaderIsNoSegmentForTcpReassembly) {
+  std::vector<CapturedFrame> frames;
+  for (uint32_t i = 0; i < 3; ++i) {
+    Bytes tcp(8, 0x11);  // ports and sequence number
+    Bytes frame = (Ethernet{} / Ipv4{.protocol = 44} /
+                   Ipv6Fragment{.offset = 0, .mf = true, .id = i, .next = 6} / tcp)
+                      .Build();
+    ASSERT_EQ(DissectFrame(frame)["ethernet"]["ipv4"]["ipv6_frag"]["tcp"]["header_cut"], true);
+    frames.push_back({.data = frame, .sec = 1500000000 + i});
+  }
+  std::string in = WriteTemp(PcapFile(frames), ".pcap");
+  auto r = RunCli({"reassemble", in, "-f", "json", "-o", "-", "--tcp"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["Summary"]["tcp"]["segments"], 0) << r.out;
 }
 
 }  // namespace
