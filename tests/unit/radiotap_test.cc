@@ -106,6 +106,16 @@ TEST(Radiotap, McsVhtAndAmpdu) {
   EXPECT_EQ(h["wlan"]["type_subtype"], 0x28);
 }
 
+// FHSS is aligned to 2 (as Linux and Wireshark place it): after the 1-byte flags a pad
+// byte comes first, and the field after it moves along.
+TEST(Radiotap, FhssIsAlignedToTwo) {
+  Bytes f{0x00, 0x00, 0x11, 0x22, 0xc4};  // flags, pad, hop set, hop pattern, signal
+  json h = DissectFrame(Concat({Radiotap({0x32}, f), QosData()}), kRadiotap)["radiotap"];
+  EXPECT_EQ(h["fhss_hopset"], 0x11);
+  EXPECT_EQ(h["fhss_pattern"], 0x22);
+  EXPECT_EQ(h["dbm_antsignal"], -60);
+}
+
 TEST(Radiotap, ASecondNamespaceRepeatingAFieldEndsTheWalk) {
   // Word 0: TSFT, flags, signal, then the radiotap namespace again; word 1: signal and
   // antenna, then a vendor namespace; word 2 (the vendor's): its bit 0.
