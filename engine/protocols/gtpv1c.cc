@@ -32,49 +32,6 @@ void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   Carry(out, h.end, h.end, Table::kNone, 0);  // all header: the IEs are the layer's own
 }
 
-// TS 29.060 §7.7, Table 37: the value's length of each TV type; 0 for a type not listed.
-uint32_t TvLength(uint8_t type) {
-  switch (type) {
-    case 1:   // Cause
-    case 8:   // Reordering Required
-    case 11:  // MAP Cause
-    case 13:  // MS Validated
-    case 14:  // Recovery
-    case 15:  // Selection Mode
-    case 19:  // Teardown Ind
-    case 20:  // NSAPI
-    case 21:  // RANAP Cause
-    case 23:  // Radio Priority SMS
-    case 24:  // Radio Priority
-    case 29:  // MS Not Reachable Reason
-      return 1;
-    case 25:  // Packet Flow Id
-    case 26:  // Charging Characteristics
-    case 27:  // Trace Reference
-    case 28:  // Trace Type
-      return 2;
-    case 12:  // P-TMSI Signature
-      return 3;
-    case 4:    // TLLI
-    case 5:    // P-TMSI
-    case 16:   // TEID Data I
-    case 17:   // TEID Control Plane
-    case 127:  // Charging ID
-      return 4;
-    case 18:  // TEID Data II
-      return 5;
-    case 3:  // Routeing Area Identity
-      return 6;
-    case 2:  // IMSI
-      return 8;
-    case 22:  // RAB Context
-      return 9;
-    case 9:  // Authentication Triplet
-      return 28;
-  }
-  return 0;
-}
-
 const char* IeName(uint64_t type) {
   switch (type) {
     case 1:
@@ -164,7 +121,7 @@ void WriteDecoded(uint8_t type, const uint8_t* v, uint32_t n, Emitter& out) {
 uint32_t WriteIe(const uint8_t* p, uint32_t n, Emitter& out) {
   uint8_t type = p[0];
   out.Enum("type", type, IeName);
-  uint32_t head = 1, length = TvLength(type);
+  uint32_t head = 1, length = gtpc::TvLength(type);
   if (type < 128 && length == 0) {
     out.Plain("error", "TV type of unknown length: the list ends here");
     return 0;

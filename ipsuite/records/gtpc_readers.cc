@@ -3,6 +3,7 @@
 // and `value` (the decoded members beside it are not read: the value holds them). A
 // malformed IE, extension header or piggybacked message is an error: its bytes are in no
 // record.
+#include "engine/protocols/gtpc_values.h"
 #include "ipsuite/records/layer_readers.h"
 
 namespace pcapkit::ipsuite::records {
@@ -17,6 +18,9 @@ void PutV1Ies(FieldReader& f, Bytes& b) {
     uint16_t length = ie.U16("length");
     Bytes value = ie.Hex("value");
     if (ie.ok() && length != value.size()) return ie.Fail("length", "not the value's length");
+    // A TV IE's length is its type's: another one would be read back as other IEs.
+    if (ie.ok() && type < 128 && length != protocols::gtpc::TvLength(type))
+      return ie.Fail("length", "not the length TS 29.060 fixes for this type");
     Put8(b, type);
     if (type >= 128) Put16(b, length);
     PutBytes(b, value);

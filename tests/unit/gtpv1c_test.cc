@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "pcapkit/ipsuite.h"
+#include "testing/capture_files.h"
+#include "testing/run_cli.h"
 #include "testing/test_util.h"
 
 namespace {
@@ -160,6 +162,27 @@ TEST(GtpV1C, OtherVersionsOnThePort) {
   EXPECT_FALSE(v0["ethernet"]["ipv4"]["udp"]["raw"].contains("error"));
   json empty = Dissect({});
   EXPECT_EQ(empty["protocols"], "Ethernet:IPv4:UDP");
+}
+
+std::string Ndjson(const json& record) {
+  std::string text = record.dump() + "\n";
+  return testutil::WriteTemp(Bytes(text.begin(), text.end()), ".ndjson");
+}
+
+// `pcapkit build` takes a TV IE's length from its type: a record giving another cannot be
+// written, or it would be read back as other IEs.
+TEST(GtpV1C, BuildRefusesATvIeOfAnotherLength) {
+  json record = Dissect(Message(2, 0, 7, {14, 3}));
+  testutil::CliResult built =
+      testutil::RunCli({"build", "-", "-o", testutil::WriteTemp({}, ".pcap")}, Ndjson(record));
+  ASSERT_EQ(built.status, 0) << built.err;
+  json& ie = record["ethernet"]["ipv4"]["udp"]["gtpv1c"]["ies"][0];
+  ie["length"] = 3;
+  ie["value"] = "030303";
+  testutil::CliResult refused = testutil::RunCli(
+      {"build", "-", "-o", testutil::WriteTemp({}, ".pcap"), "--fix-lengths"}, Ndjson(record));
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("not the length TS 29.060 fixes"), std::string::npos) << refused.err;
 }
 
 }  // namespace
