@@ -236,7 +236,7 @@ void ReadWlan(FieldReader& f, Packet& p) {
   PutBytes(b, f.MacAddress("addr1"));
   for (const char* key : {"addr2", "addr3"})
     if (f.Has(key)) PutBytes(b, f.MacAddress(key));
-  if (type == 0 || type == 2) PutLe(b, f.U16("seq") << 4 | f.Uint("frag", 15), 2);
+  if (type == 0 || type == 2) PutLe(b, f.Uint("seq", 4095) << 4 | f.Uint("frag", 15), 2);
   if (f.Has("addr4")) PutBytes(b, f.MacAddress("addr4"));
   if (f.Has("qos")) PutLe(b, f.U16("qos"), 2);
   if (f.Has("htc")) PutLe(b, f.U32("htc"), 4);
