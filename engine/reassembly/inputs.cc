@@ -109,6 +109,27 @@ void Locate(IpFragment& f, const Frame& frame, const LayerSpan& ip, uint32_t hea
   f.wire_len = std::max(end > at ? end - at : 0u, f.data_len);
 }
 
+// The TCP segment of layer `l`, carried by the IP layer `ip`.
+void FillSegment(const Frame& frame, const LayerSpan& ip, const LayerSpan& l, TcpSegment& s) {
+  const uint8_t* data = frame.data().data();
+  Tcp tcp(data + l.offset, l.length, l.hdr_len);
+  s.frame = frame.number();
+  s.time = frame.time();
+  s.ipv6 = ip.proto == ProtocolId::kIpv6;
+  const uint8_t* ipp = data + ip.offset;
+  s.srcport = tcp.srcport();
+  s.dstport = tcp.dstport();
+  FillFlow(s, s.ipv6 ? ipp + 8 : ipp + 12, s.ipv6 ? ipp + 24 : ipp + 16);
+  s.seq = tcp.seq();
+  s.ack = tcp.ack();
+  s.flags = tcp.flags();
+  s.payload = data + l.offset + l.hdr_len;
+  s.len = l.length - l.hdr_len;
+  uint32_t end = WireEnd(frame, ip);
+  s.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
+  if (s.wire_len < s.len) s.wire_len = s.len;
+}
+
 }  // namespace
 
 bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
@@ -172,23 +193,7 @@ bool ExtractInputs(const Frame& frame, const Wanted& wanted, FrameInputs& out) {
       if (l.hdr_len < Tcp::kFixedHeader ||
           Tcp(data + l.offset, l.length, l.hdr_len).hdr_len() != l.hdr_len)
         break;
-      Tcp tcp(data + l.offset, l.length, l.hdr_len);
-      TcpSegment& s = out.segment;
-      s.frame = frame.number();
-      s.time = frame.time();
-      s.ipv6 = ip->proto == ProtocolId::kIpv6;
-      const uint8_t* ipp = data + ip->offset;
-      s.srcport = tcp.srcport();
-      s.dstport = tcp.dstport();
-      FillFlow(s, s.ipv6 ? ipp + 8 : ipp + 12, s.ipv6 ? ipp + 24 : ipp + 16);
-      s.seq = tcp.seq();
-      s.ack = tcp.ack();
-      s.flags = tcp.flags();
-      s.payload = data + l.offset + l.hdr_len;
-      s.len = l.length - l.hdr_len;
-      uint32_t end = WireEnd(frame, *ip);
-      s.wire_len = end > l.offset + l.hdr_len ? end - l.offset - l.hdr_len : 0;
-      if (s.wire_len < s.len) s.wire_len = s.len;
+      FillSegment(frame, *ip, l, out.segment);
       out.has_segment = true;
       break;
     }
