@@ -56,12 +56,13 @@ class FieldList {
   bool done_ = false;
 };
 
-// True when an 802.11-common field says the packet ends in its FCS.
+// True when an 802.11-common field says the packet ends in its FCS: one of its own size,
+// as the writer decodes it (and shows `fcs_present`).
 bool HasFcs(const uint8_t* p, uint32_t hdr_len) {
   FieldList fields(p, hdr_len);
   Field f;
   while (fields.Next(f))
-    if (f.status == Field::kOk && f.type == kCommon80211 && f.length >= kCommon80211Length)
+    if (f.status == Field::kOk && f.type == kCommon80211 && f.length == kCommon80211Length)
       return (Le16(p + f.at + 4 + 8) & kCommonFlagFcs) != 0;
   return false;
 }
