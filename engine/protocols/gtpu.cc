@@ -11,23 +11,12 @@
 namespace pcapkit::protocols {
 namespace {
 
-using gtpv1::HeaderFault;
+constexpr gtpv1::FaultTexts kFaults = {"GTP-U: header truncated", "GTP-U: version other than 1",
+                                       "GTP-U: optional fields past the message"};
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   gtpv1::Header h = gtpv1::ReadHeader(p, len);
-  switch (h.fault) {
-    case HeaderFault::kTruncated:
-      out.error = "GTP-U: header truncated";
-      return;
-    case HeaderFault::kVersion:
-      out.error = "GTP-U: version other than 1";
-      return;
-    case HeaderFault::kOptionalPastMessage:
-      out.error = "GTP-U: optional fields past the message";
-      return;
-    case HeaderFault::kNone:
-      break;
-  }
+  if ((out.error = gtpv1::FaultText(h.fault, kFaults)) != nullptr) return;
   if (h.size == 0) {  // the chain is cut: its last entry says so, and nothing follows
     Carry(out, h.end, h.end, Table::kNone, 0);
   } else if (p[1] == gtpv1::kGpdu && h.size < h.end) {

@@ -29,6 +29,28 @@ struct Header {
 // Reads the header at p[0, len) without writing anything.
 Header ReadHeader(const uint8_t* p, uint32_t len);
 
+// The error texts of a protocol on this header (static text: a raw layer keeps it).
+struct FaultTexts {
+  const char* truncated;
+  const char* version;
+  const char* optional_past_message;
+};
+
+// `fault`'s text among `texts`; nullptr for a sound header.
+inline const char* FaultText(HeaderFault fault, const FaultTexts& texts) {
+  switch (fault) {
+    case HeaderFault::kTruncated:
+      return texts.truncated;
+    case HeaderFault::kVersion:
+      return texts.version;
+    case HeaderFault::kOptionalPastMessage:
+      return texts.optional_past_message;
+    case HeaderFault::kNone:
+      break;
+  }
+  return nullptr;
+}
+
 // Writes the header's fields (flags through ext_headers) of a layer whose header
 // ReadHeader found sound; returns where they end (where a cut chain's faulty entry starts).
 uint32_t WriteHeader(const LayerContext& l, Emitter::NameOf message_name, Emitter& out);

@@ -12,23 +12,12 @@
 namespace pcapkit::protocols {
 namespace {
 
-using gtpv1::HeaderFault;
+constexpr gtpv1::FaultTexts kFaults = {"GTPv1-C: header truncated", "GTPv1-C: version other than 1",
+                                       "GTPv1-C: optional fields past the message"};
 
 void Dissect(const uint8_t* p, uint32_t len, DissectResult& out) {
   gtpv1::Header h = gtpv1::ReadHeader(p, len);
-  switch (h.fault) {
-    case HeaderFault::kTruncated:
-      out.error = "GTPv1-C: header truncated";
-      return;
-    case HeaderFault::kVersion:
-      out.error = "GTPv1-C: version other than 1";
-      return;
-    case HeaderFault::kOptionalPastMessage:
-      out.error = "GTPv1-C: optional fields past the message";
-      return;
-    case HeaderFault::kNone:
-      break;
-  }
+  if ((out.error = gtpv1::FaultText(h.fault, kFaults)) != nullptr) return;
   Carry(out, h.end, h.end, Table::kNone, 0);  // all header: the IEs are the layer's own
 }
 
