@@ -231,8 +231,7 @@ void BM_FlowTable(benchmark::State& state) {
     pcapkit::flows::FlowTable table(o, registry, [&](const pcapkit::FlowRecord&) { ++ended; });
     size_t n = packets.size();
     for (size_t i = 0; i < n; ++i) {
-      if (i + 8 < n) table.Prefetch(packets[i + 8], false);
-      if (i + 4 < n) table.Prefetch(packets[i + 4], true);
+      table.PrefetchAhead(packets.data(), i, n);
       table.Add(packets[i]);
     }
     table.Finish();

@@ -19,8 +19,7 @@ Status FlowStage::Run(WorkItem& item) {
   size_t n = item.flow_count;
   if (labels_ && item.flow_labels.size() < n) item.flow_labels.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    if (i + 8 < n) table_.Prefetch(packets[i + 8], false);
-    if (i + 4 < n) table_.Prefetch(packets[i + 4], true);
+    table_.PrefetchAhead(packets, i, n);
     flows::FlowRef ref = table_.Add(packets[i]);
     if (labels_) {
       WorkItem::FlowLabel& label = item.flow_labels[i];

@@ -73,8 +73,6 @@ struct FlowTable::Flow {
   Flow *prev = nullptr, *next = nullptr;
 };
 
-const size_t FlowTable::kFlowBytes = sizeof(FlowTable::Flow);
-
 FlowTable::FlowTable(const FlowOptions& options, const protocols::Registry& registry, Emit emit)
     : options_(options), registry_(registry), emit_(std::move(emit)) {}
 
@@ -88,6 +86,21 @@ size_t FlowTable::CostPerFlow() {
 
 FlowTable::Flow* FlowTable::Find(const FlowKey& key, uint64_t hash) const {
   return table_.Find(hash, [&](const Flow* f) { return f->key == key; });
+}
+
+void FlowTable::PrefetchAhead(const FlowPacket* packets, size_t i, size_t n) const {
+  if (i + 8 < n) table_.Prefetch(packets[i + 8].hash);
+  if (i + 4 < n) table_.PrefetchEntry(packets[i + 4].hash, sizeof(Flow));
+  if (i + 2 < n) PrefetchState(packets[i + 2]);
+}
+
+void FlowTable::PrefetchState(const FlowPacket& p) const {
+  const Flow* f = Find(p.key, p.hash);
+  if (f == nullptr) return;
+  if (f->prev != nullptr) __builtin_prefetch(&f->prev->next, 1);
+  if (f->next != nullptr) __builtin_prefetch(&f->next->prev, 1);
+  if (const char* c = reinterpret_cast<const char*>(f->connection))
+    for (size_t at = 0; at < sizeof(TcpConnection); at += 64) __builtin_prefetch(c + at, 1);
 }
 
 FlowRef FlowTable::Add(const FlowPacket& p) {

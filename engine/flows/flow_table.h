@@ -53,14 +53,10 @@ class FlowTable {
 
   // The next IP packet, in capture order: counted to its flow, which is returned.
   FlowRef Add(const FlowPacket& packet);
-  // Prefetching a few packets ahead: the table slot of `packet`'s key, then (once that is
-  // in cache) its flow.
-  void Prefetch(const FlowPacket& packet, bool entry) const {
-    if (entry)
-      table_.PrefetchEntry(packet.hash, kFlowBytes);
-    else
-      table_.Prefetch(packet.hash);
-  }
+  // Before Add(packets[i]) of a run of n packets: prefetches for the packets a few ahead,
+  // in three steps each needing the last in cache (the table slot of the key, the flow,
+  // then what counting touches beyond it: its TCP state and recency-list neighbours).
+  void PrefetchAhead(const FlowPacket* packets, size_t i, size_t n) const;
   // The capture ended: every flow still open is reported (end "eof"), in order of first
   // appearance.
   void Finish();
@@ -72,13 +68,13 @@ class FlowTable {
 
  private:
   struct Flow;
-  static const size_t kFlowBytes;  // sizeof(Flow), for prefetching it whole
   enum ListId { kTcpList, kOtherList, kClosingList, kListCount };
   struct List {
     Flow *front = nullptr, *back = nullptr;
   };
 
   Flow* Find(const FlowKey& key, uint64_t hash) const;
+  void PrefetchState(const FlowPacket& p) const;
   Flow* FlowOf(const FlowPacket& p, int64_t now_ns, int* from);
   Flow* Open(const FlowPacket& p, int64_t now_ns);
   bool EndsBefore(const Flow& f, const FlowPacket& p) const;
