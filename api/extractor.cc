@@ -339,7 +339,7 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
     if (!IsTextFormat(format))
       return Status::InvalidArgument("analyse writes records: " +
                                      OutputFormatNames(", ", FormatSet::kRecords, " or "));
-    Status s = MakeWriter(format, a.fields, {formats::AnalysisFields(), nullptr, false},
+    Status s = MakeWriter(format, a.fields, {formats::AnalysisRecordFields(), nullptr, true},
                           "the analysis report", &out.analysis_writer);
     if (!s.ok()) return s;
     s = OpenDestination(a.sink, a.output, &out.analysis_file);

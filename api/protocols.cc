@@ -65,7 +65,7 @@ std::vector<SelectableField> SelectableFields(RecordKind kind) {
     catalogue = {formats::FlowFields(), nullptr, true};
     record = "flow";
   } else {
-    catalogue = {formats::AnalysisFields(), nullptr, false};
+    catalogue = {formats::AnalysisRecordFields(), nullptr, true};
     record = "analysis";
   }
   std::vector<SelectableField> out;

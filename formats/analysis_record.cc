@@ -1,5 +1,10 @@
 #include "formats/analysis_record.h"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+#include <vector>
+
 #include "engine/util/time_format.h"
 #include "formats/record.h"
 
@@ -27,6 +32,25 @@ constexpr FieldSpec kAnalysisFields[] = {
 
 std::span<const protocols::FieldSpec> AnalysisFields() {
   return kAnalysisFields;
+}
+
+std::span<const protocols::FieldSpec> AnalysisRecordFields() {
+  // Made on first use, after the analysers registered (from static initialisers).
+  static const std::vector<protocols::FieldSpec> all = [] {
+    std::vector<protocols::FieldSpec> out(std::begin(kAnalysisFields), std::end(kAnalysisFields));
+    for (const analysis::AnalyserInfo& a : analysis::Analysers())
+      for (const protocols::FieldSpec& f : a.fields) {
+        auto same = std::find_if(out.begin(), out.end(), [&](const protocols::FieldSpec& o) {
+          return std::string_view(o.path) == f.path;
+        });
+        if (same == out.end())
+          out.push_back(f);
+        else
+          same->types |= f.types;
+      }
+    return out;
+  }();
+  return all;
 }
 
 namespace {

@@ -11,9 +11,12 @@
 
 namespace pcapkit::formats {
 
-// The members every analysis record has (-e's names; an analyser's own members are
-// selected by their paths as docs/schema.md gives them, unchecked).
+// The members every analysis record has.
 std::span<const protocols::FieldSpec> AnalysisFields();
+// Every member an analysis record of any kind may have: those, then each analyser's own
+// (analysis::FieldsOf; a path two analysers share once, its types joined). What -e
+// selects from and `pcapkit fields analysis` lists.
+std::span<const protocols::FieldSpec> AnalysisRecordFields();
 
 // Members of the record object (the caller opens and closes it).
 void WriteAnalysisFields(analysis::Kind kind, const analysis::Conversation& c,

@@ -29,8 +29,9 @@ struct FieldCatalogue {
   std::span<const protocols::FieldSpec> members;  // the record's own members
   // Frame records: every protocol's fields, under its key.
   const protocols::Registry* layers = nullptr;
-  // False for record kinds without a declared field list: a name not in `members` is
-  // taken as written (and selects nothing when no record has it).
+  // False for a record kind whose names are not all in `members` (reassembly records,
+  // whose packets hold layers): a name not there is taken as written (and selects nothing
+  // when no record has it).
   bool checked = true;
   // Members a serial stage splices into records written in parallel (extract --flow-id's
   // `community_id` and `flow`): selectable, their cells left for that stage to fill.

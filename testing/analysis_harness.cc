@@ -9,6 +9,7 @@
 #include "engine/util/hex.h"
 #include "formats/analysis_record.h"
 #include "formats/json_emitter.h"
+#include "testing/schema_check.h"
 
 namespace pcapkit::testing {
 
@@ -60,6 +61,10 @@ void AnalysisHarness::Write(analysis::Kind kind, const analysis::Conversation& c
                             const std::function<void(Emitter&)>& fields) {
   formats::OutBuffer buf;
   formats::JsonEmitter json(&buf);
+  // The analyser's members as its table declares them (the unit tests set the hook).
+  if (testutil::g_on_undeclared_field != nullptr)
+    for (const std::string& problem : testutil::UndeclaredAnalysisFields(kind, fields))
+      testutil::g_on_undeclared_field(problem);
   json.BeginObject();
   formats::WriteAnalysisFields(kind, conversation, first, last, fields, json);
   json.EndObject();

@@ -84,21 +84,48 @@ std::set<EmittedField> EmittedFields(const pcapkit::Frame& frame,
   return out;
 }
 
+namespace {
+
+// `f` against the spec declaring its path (null: none does), into `problems`.
+void Check(const EmittedField& f, const FieldSpec* spec, std::vector<std::string>& problems) {
+  std::string what = f.key + ": " + f.path + " (" + TypeName(f.type) + ")";
+  if (spec == nullptr)
+    problems.push_back(what + " is written but not declared");
+  else if ((spec->types & f.type) == 0)
+    problems.push_back(what + " is written with a type its declaration does not allow");
+}
+
+const FieldSpec* SpecOf(std::span<const FieldSpec> specs, const std::string& path) {
+  for (const FieldSpec& s : specs)
+    if (s.path == path) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<std::string> UndeclaredFields(const std::set<EmittedField>& fields,
                                           const pcapkit::protocols::Registry& registry) {
   std::vector<std::string> problems;
   for (const EmittedField& f : fields) {
     const FieldSpec* spec = nullptr;
     for (const auto& p : registry.All())
-      if (p.key == f.key)
-        for (const FieldSpec& s : p.fields)
-          if (s.path == f.path) spec = &s;
-    std::string what = f.key + ": " + f.path + " (" + TypeName(f.type) + ")";
-    if (spec == nullptr)
-      problems.push_back(what + " is written but not declared");
-    else if ((spec->types & f.type) == 0)
-      problems.push_back(what + " is written with a type its declaration does not allow");
+      if (p.key == f.key && spec == nullptr) spec = SpecOf(p.fields, f.path);
+    Check(f, spec, problems);
   }
+  return problems;
+}
+
+std::vector<std::string> UndeclaredAnalysisFields(
+    pcapkit::analysis::Kind kind, const std::function<void(pcapkit::Emitter&)>& fields) {
+  std::string name = pcapkit::analysis::KindName(kind);
+  std::set<EmittedField> emitted;
+  PathEmitter e(name, emitted);
+  e.BeginObject(name);
+  fields(e);
+  e.EndObject();
+  std::vector<std::string> problems;
+  for (const EmittedField& f : emitted)
+    Check(f, SpecOf(pcapkit::analysis::FieldsOf(kind), f.path), problems);
   return problems;
 }
 

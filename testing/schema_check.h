@@ -3,11 +3,13 @@
 // a type the table allows.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "engine/analysis/analyser.h"
 #include "engine/protocols/registry.h"
 #include "pcapkit/frame.h"
 
@@ -34,6 +36,12 @@ std::vector<std::string> UndeclaredFields(const std::set<EmittedField>& fields,
 
 // Both at once, for one frame.
 std::vector<std::string> UndeclaredFields(const pcapkit::Frame& frame);
+
+// The problems with the members an analyser writes for a record of `kind` (`fields`, what
+// it hands its RecordSink), against its table (analysis::FieldsOf): "http: request.foo
+// (text) is written but not declared".
+std::vector<std::string> UndeclaredAnalysisFields(
+    pcapkit::analysis::Kind kind, const std::function<void(pcapkit::Emitter&)>& fields);
 
 // Called with each problem of each frame the report helpers (RawReport, JsonReport,
 // DissectFrame) dissect. The unit tests set it to ADD_FAILURE (tests/unit/schema_hook.cc),

@@ -45,6 +45,12 @@ const std::vector<AnalyserInfo>& Analysers() {
   return Table();
 }
 
+std::span<const protocols::FieldSpec> FieldsOf(Kind kind) {
+  for (const AnalyserInfo& a : Analysers())
+    if (a.kind == kind) return a.fields;
+  return {};
+}
+
 Status KindsOf(const std::string& list, uint32_t* kinds) {
   *kinds = list.empty() ? ~0u : 0;
   for (size_t at = 0; !list.empty() && at <= list.size();) {

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/protocols/registry.h"
 #include "engine/util/status.h"
 #include "pcapkit/emitter.h"
 #include "pcapkit/frame.h"
@@ -161,6 +162,10 @@ struct AnalyserInfo {
   // Server ports that claim a conversation no content detection did (0: unused).
   std::array<uint16_t, 4> ports = {};
   std::unique_ptr<Analyser> (*make)(const Context& context) = nullptr;
+  // The analyser's own record members, after the ones every record shares (FieldSpec
+  // paths; formats/analysis_record.h has the shared ones): `pcapkit schema` is made of
+  // them, and the tests check that the analyser writes nothing else.
+  std::span<const protocols::FieldSpec> fields = {};
 };
 
 // Adds an analyser to the table (from a static initialiser: `static const bool
@@ -168,6 +173,8 @@ struct AnalyserInfo {
 bool Register(const AnalyserInfo& info);
 // Every registered analyser, in the order content detection tries them (by kind).
 const std::vector<AnalyserInfo>& Analysers();
+// The own members of `kind`'s records (AnalyserInfo::fields); empty when none registered.
+std::span<const protocols::FieldSpec> FieldsOf(Kind kind);
 
 // --protocols "http,dns": the analysers' bits (1 << Kind), every one when `list` is
 // empty; InvalidArgument naming the known ones on an unknown name.

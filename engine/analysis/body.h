@@ -31,6 +31,29 @@ bool SameName(std::string_view a, std::string_view b);
 // `v` without the blanks (spaces, tabs) around it.
 std::string_view Trim(std::string_view v);
 
+// The members HTTP/1.x and HTTP/2 message objects share (`message`: "request" or
+// "response"), for their analysers' field tables: the header fields, the body's length,
+// type and codings, the trailers and BodySummary::Write's members.
+#define PCAPKIT_HTTP_MESSAGE_FIELDS(message)                                                \
+  {message ".headers", protocols::kList, "the header fields in wire order"},                \
+      {message ".headers[].name", protocols::kText, "a header field's name"},               \
+      {message ".headers[].value", protocols::kText, "a header field's value, trimmed"},    \
+      {message ".body_len", protocols::kInt,                                                \
+       "body bytes after de-chunking, missing ones included"},                              \
+      {message ".content_type", protocols::kText, "the Content-Type"},                      \
+      {message ".content_encoding", protocols::kText, "the content codings, comma-joined"}, \
+      {message ".decoded_len", protocols::kInt, "bytes the body decoded to"},               \
+      {message ".trailers", protocols::kList, "trailer fields after the body"},             \
+      {message ".trailers[].name", protocols::kText, "a trailer field's name"},             \
+      {message ".trailers[].value", protocols::kText, "a trailer field's value, trimmed"},  \
+      {message ".body_sha256", protocols::kHex, "SHA-256 of the whole decoded body"},       \
+      {message ".body_file", protocols::kText, "--bodies: the stored file's name"},         \
+      {message ".body_truncated", protocols::kBool, "longer than --max-body"},              \
+      {message ".decoded_truncated", protocols::kBool, "decoding passed --max-decoded"},    \
+      {message ".decode_error", protocols::kText, "why the body could not be decoded"}, {   \
+    message ".gaps", protocols::kInt, "bytes of the message that are missing"               \
+  }
+
 // What became of one body: the members of its message's record object.
 struct BodySummary {
   uint64_t body_len = 0;           // wire bytes (after de-chunking), missing ones included

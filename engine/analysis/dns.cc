@@ -450,8 +450,47 @@ std::unique_ptr<Analyser> Make(const Context& c) {
 }
 
 // No content detection: a DNS header has no constant bytes to recognise it by.
+// A section's records ("answers", "authorities", "additionals").
+#define PCAPKIT_DNS_SECTION(section)                                                       \
+  {section, kList, "the response's records of this section"},                              \
+      {section "[].name", kText, "the owner name"}, {section "[].type", kInt, "the type"}, \
+      {section "[].type_name", kText, "A, AAAA, ...; TYPE<n> for others"},                 \
+      {section "[].ttl", kInt, "time to live, seconds"},                                   \
+      {section "[].data", kIpv4 | kIpv6 | kText,                                           \
+       "the address, name, preference and name, or strings"},                              \
+  {                                                                                        \
+    section "[].rdata", kHex, "the data of any other type, or of a malformed one"          \
+  }
+
+using protocols::kBool, protocols::kHex, protocols::kInt, protocols::kIpv4, protocols::kIpv6,
+    protocols::kNumber, protocols::kText, protocols::kList;
+constexpr protocols::FieldSpec kFields[] = {
+    {"id", kInt, "the message id"},
+    {"rtt", kNumber, "response time minus query time, seconds"},
+    {"opcode", kInt, "the response's, else the query's"},
+    {"rcode", kInt, "the response's code"},
+    {"rcode_name", kText, "the rcode's name (codes up to 11)"},
+    {"aa", kBool, "authoritative answer"},
+    {"tc", kBool, "truncated"},
+    {"rd", kBool, "recursion desired"},
+    {"ra", kBool, "recursion available"},
+    {"questions", kList, "from the query, else the response"},
+    {"questions[].name", kText, "the name asked"},
+    {"questions[].type", kInt, "the type asked"},
+    {"questions[].type_name", kText, "A, AAAA, ...; TYPE<n> for others"},
+    {"questions[].class", kInt, "the raw 16 bits"},
+    PCAPKIT_DNS_SECTION("answers"),
+    PCAPKIT_DNS_SECTION("authorities"),
+    PCAPKIT_DNS_SECTION("additionals"),
+    {"retransmissions", kInt, "times the query was sent again within 5 s"},
+    {"query_frame", kInt, "the query's frame"},
+    {"response_frame", kInt, "the response's frame"},
+    {"error", kText, "what was malformed or lost, query: or response:"},
+};
+#undef PCAPKIT_DNS_SECTION
+
 [[maybe_unused]] const bool registered =
-    Register({Kind::kDns, "dns", true, true, nullptr, {53, 5353, 5355, 0}, Make});
+    Register({Kind::kDns, "dns", true, true, nullptr, {53, 5353, 5355, 0}, Make, kFields});
 
 }  // namespace
 }  // namespace pcapkit::analysis

@@ -480,7 +480,7 @@ std::unique_ptr<Analyser> Make(const Context& c) {
 }
 
 [[maybe_unused]] const bool registered =
-    Register({Kind::kFtp, "ftp", true, false, Detect, {21, 0, 0, 0}, Make});
+    Register({Kind::kFtp, "ftp", true, false, Detect, {21, 0, 0, 0}, Make, ftp::Fields()});
 
 }  // namespace
 }  // namespace pcapkit::analysis

@@ -41,7 +41,36 @@ void WriteData(Emitter& out, const Entry& e) {
   out.EndObject();
 }
 
+using protocols::kBool, protocols::kHex, protocols::kInt, protocols::kIpv4, protocols::kIpv6,
+    protocols::kText, protocols::kList, protocols::kObject;
+constexpr protocols::FieldSpec kFields[] = {
+    {"command", kText, "the command, upper-cased"},
+    {"arg", kText, "the command's argument; **** for PASS"},
+    {"reply_code", kInt, "the final reply's code"},
+    {"reply_msg", kText, "the final reply's text, lines joined by newlines"},
+    {"preliminary", kList, "the 1xx replies before the final one"},
+    {"preliminary[]", kInt, "a reply code"},
+    {"user", kText, "the last USER given before this command"},
+    {"cwd", kText, "the current directory after the command, when known"},
+    {"data_host", kIpv4 | kIpv6, "the data endpoint PORT/EPRT named or PASV/EPSV gave"},
+    {"data_port", kInt, "the data endpoint's port"},
+    {"file", kText, "RETR, STOR, STOU, APPE: the file named"},
+    {"data", kObject, "the transfer's data connection"},
+    {"data.flow", kInt, "the data connection's flow"},
+    {"data.community_id", kText, "the data connection's Community ID"},
+    {"data.bytes", kInt, "bytes transferred"},
+    {"data.sha256", kHex, "SHA-256 of the bytes, when none were missing"},
+    {"data.gaps", kInt, "bytes missing"},
+    {"data.direction", kText, "download or upload"},
+    {"data.ended", kBool, "the connection had ended when the record was written"},
+    {"error", kText, "what was lost or malformed since the record before"},
+};
+
 }  // namespace
+
+std::span<const protocols::FieldSpec> Fields() {
+  return kFields;
+}
 
 void WriteFields(Emitter& out, const Entry& e) {
   if (e.has_command) out.Text("command", e.command);

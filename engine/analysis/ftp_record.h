@@ -40,5 +40,7 @@ size_t Size(const Entry& e);
 
 // The record's own members (docs/schema.md "ftp").
 void WriteFields(Emitter& out, const Entry& e);
+// The members WriteFields writes (AnalyserInfo::fields).
+std::span<const protocols::FieldSpec> Fields();
 
 }  // namespace pcapkit::analysis::ftp

@@ -250,8 +250,29 @@ std::unique_ptr<Analyser> Make(const Context& c) {
   return std::make_unique<Http1Analyser>(c);
 }
 
+using protocols::kInt, protocols::kText, protocols::kList, protocols::kObject;
+constexpr protocols::FieldSpec kFields[] = {
+    {"trans_depth", kInt, "the transaction's place on the connection: 1, 2, 3..."},
+    {"request", kObject, "the request, when its head was parsed or it had holes"},
+    {"request.method", kText, "the request's method"},
+    {"request.uri", kText, "the request's target"},
+    {"request.version", kText, "0.9, 1.0, 1.1"},
+    {"request.host", kText, "the request's first Host header"},
+    {"request.user_agent", kText, "the request's first User-Agent header"},
+    PCAPKIT_HTTP_MESSAGE_FIELDS("request"),
+    {"response", kObject, "the final response, likewise"},
+    {"response.status", kInt, "the final response's status code"},
+    {"response.reason", kText, "the final response's reason phrase"},
+    {"response.version", kText, "0.9, 1.0, 1.1"},
+    PCAPKIT_HTTP_MESSAGE_FIELDS("response"),
+    {"informational", kList, "the 1xx responses (other than 101) before the final one"},
+    {"informational[]", kInt, "a status code"},
+    {"upgrade", kText, "after a 101: its Upgrade header; after a 2xx to CONNECT: CONNECT"},
+    {"error", kText, "why a direction stopped being read, or what was cut"},
+};
+
 [[maybe_unused]] const bool registered =
-    Register({Kind::kHttp, "http", true, false, Detect, {80, 8080, 8000, 3128}, Make});
+    Register({Kind::kHttp, "http", true, false, Detect, {80, 8080, 8000, 3128}, Make, kFields});
 
 }  // namespace
 }  // namespace pcapkit::analysis::http1

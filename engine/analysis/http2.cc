@@ -444,8 +444,29 @@ std::unique_ptr<Analyser> Make(const Context& c) {
   return std::make_unique<Http2Analyser>(c);
 }
 
+using protocols::kBool, protocols::kInt, protocols::kText, protocols::kList, protocols::kObject;
+constexpr protocols::FieldSpec kFields[] = {
+    {"stream_id", kInt, "the stream"},
+    {"request", kObject, "the request (not on a stream upgraded from HTTP/1)"},
+    {"request.method", kText, "the :method pseudo-header"},
+    {"request.scheme", kText, "the :scheme pseudo-header"},
+    {"request.authority", kText, "the :authority pseudo-header"},
+    {"request.path", kText, "the :path pseudo-header"},
+    PCAPKIT_HTTP_MESSAGE_FIELDS("request"),
+    {"response", kObject, "the final response"},
+    {"response.status", kInt, "the final response's :status"},
+    PCAPKIT_HTTP_MESSAGE_FIELDS("response"),
+    {"informational", kList, "the 1xx responses before the final one"},
+    {"informational[]", kInt, "a status code"},
+    {"upgraded", kBool, "stream 1 after an h2c upgrade"},
+    {"push_promise", kInt, "a pushed stream: the stream whose PUSH_PROMISE opened it"},
+    {"rst_error", kInt, "the stream ended by RST_STREAM: its error code"},
+    {"goaway", kInt, "the stream was open at a GOAWAY: its error code"},
+    {"error", kText, "what stopped a direction being read, client: or server:"},
+};
+
 [[maybe_unused]] const bool registered =
-    Register({Kind::kHttp2, "http2", true, false, Detect, {}, Make});
+    Register({Kind::kHttp2, "http2", true, false, Detect, {}, Make, kFields});
 
 }  // namespace
 }  // namespace pcapkit::analysis::http2

@@ -371,8 +371,43 @@ std::unique_ptr<Analyser> Make(const Context& c) {
   return std::make_unique<TlsAnalyser>(c);
 }
 
+using protocols::kBool, protocols::kInt, protocols::kText, protocols::kList, protocols::kObject;
+constexpr protocols::FieldSpec kFields[] = {
+    {"version", kText, "the negotiated version"},
+    {"client_versions", kList, "the versions the ClientHello offers"},
+    {"client_versions[]", kText, "a version"},
+    {"server_name", kText, "SNI's host name"},
+    {"alpn", kList, "the application protocols offered"},
+    {"alpn[]", kText, "a protocol"},
+    {"alpn_chosen", kText, "the one the server chose"},
+    {"cipher_suites", kList, "the cipher suites offered, as sent"},
+    {"cipher_suites[]", kInt, "a cipher suite"},
+    {"cipher_suite", kInt, "the one chosen"},
+    {"ja3_string", kText, "JA3 of the ClientHello"},
+    {"ja3", kText, "the MD5 of ja3_string, in hex"},
+    {"ja3s_string", kText, "JA3S of the ServerHello"},
+    {"ja3s", kText, "the MD5 of ja3s_string, in hex"},
+    {"ja4", kText, "FoxIO's JA4 client fingerprint"},
+    {"certificates", kList, "the server's certificate chain, in order"},
+    {"certificates[].subject", kText, "RFC 2253"},
+    {"certificates[].issuer", kText, "RFC 2253"},
+    {"certificates[].not_before", kText, "ISO 8601 UTC"},
+    {"certificates[].not_after", kText, "ISO 8601 UTC"},
+    {"certificates[].serial", kText, "hex of the DER integer"},
+    {"certificates[].sans", kList, "DNS names and IP addresses, in order"},
+    {"certificates[].sans[]", kText, "a name or address"},
+    {"certificates[].sha256", kText, "SHA-256 of the DER, in hex"},
+    {"certificates[].error", kText, "why the certificate did not parse"},
+    {"established", kBool, "both directions were past their handshake"},
+    {"alert", kObject, "the first plaintext alert"},
+    {"alert.level", kInt, "the alert's level"},
+    {"alert.description", kInt, "the alert's description"},
+    {"gaps", kInt, "bytes missing, both directions"},
+    {"error", kText, "the first fault, client: or server:"},
+};
+
 [[maybe_unused]] const bool registered =
-    Register({Kind::kTls, "tls", true, false, Detect, {443, 8443, 993, 995}, Make});
+    Register({Kind::kTls, "tls", true, false, Detect, {443, 8443, 993, 995}, Make, kFields});
 
 }  // namespace
 }  // namespace pcapkit::analysis

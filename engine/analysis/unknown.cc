@@ -69,8 +69,16 @@ std::unique_ptr<Analyser> Make(const Context& c) {
   return std::make_unique<UnknownAnalyser>(c);
 }
 
+using protocols::kHex, protocols::kInt, protocols::kObject;
+constexpr protocols::FieldSpec kFields[] = {
+    {"client", kObject, "the client's direction"}, {"client.bytes", kInt, "bytes delivered"},
+    {"client.gaps", kInt, "bytes missing"},        {"client.head", kHex, "the first 32 bytes"},
+    {"server", kObject, "the server's direction"}, {"server.bytes", kInt, "bytes delivered"},
+    {"server.gaps", kInt, "bytes missing"},        {"server.head", kHex, "the first 32 bytes"},
+};
+
 [[maybe_unused]] const bool registered =
-    Register({Kind::kUnknown, "unknown", true, false, nullptr, {}, Make});
+    Register({Kind::kUnknown, "unknown", true, false, nullptr, {}, Make, kFields});
 
 }  // namespace
 }  // namespace pcapkit::analysis

@@ -40,19 +40,12 @@ _DEFAULT_FIELDS = {"frames": FRAME_FIELDS, "flows": FLOW_FIELDS, "http": HTTP_FI
 # The pandas type of a record member by its schema type (``pcapkit.fields``); others are
 # object.
 _DTYPES = {"int": "Int64", "number": "float64", "bool": "boolean"}
-# The HTTP transaction's own members, which ``pcapkit.fields("analysis")`` does not list
-# (the analysers' members by path), typed as docs/schema.md types them.
-_HTTP_INT = ("trans_depth request.body_len request.decoded_len request.gaps response.status "
-             "response.body_len response.decoded_len response.gaps").split()
 
 
 def _member_types(kind):
     """{member: pandas type} of the records of `kind` ("flows" or "http")."""
     listed = pcapkit.fields("flow" if kind == "flows" else "analysis")
-    types = {f["name"]: _DTYPES[f["type"]] for f in listed if f["type"] in _DTYPES}
-    if kind == "http":
-        types.update(dict.fromkeys(_HTTP_INT, "Int64"))
-    return types
+    return {f["name"]: _DTYPES[f["type"]] for f in listed if f["type"] in _DTYPES}
 
 
 _CAPTURE_NAMES = tuple(c + z for c in (".pcap", ".pcapng", ".cap", ".snoop")

@@ -140,6 +140,11 @@ def mutations(pcapkit, corpus):
          lambda r: r.update(kind="smtp"))
     case("an analysis record's port as text", "analysis", transaction,
          lambda r: r.update(srcport="80"))
+    case("an undeclared member in an HTTP response", "analysis", transaction,
+         lambda r: r["response"].update(bogus=1))
+    case("an HTTP status as text", "analysis", transaction,
+         lambda r: r["response"].update(status="200"))
+    case("an undeclared analysis member", "analysis", transaction, lambda r: r.update(bogus=1))
     case("an undeclared stream member", "reassembly", stream, lambda r: r.update(bogus=1))
     case("a stream's payload not hex", "reassembly", stream, lambda r: r.update(payload="xyz"))
     case("an undeclared member in a reassembled packet's layer", "reassembly", stream,

@@ -322,6 +322,35 @@ TEST(AnalyseBytes, RecognisesThePayloadAndWritesItsRecords) {
   EXPECT_THROW(pcapkit::Analyse(B(up), {}, {.protocols = "gopher"}), pcapkit::FormatError);
 }
 
+// -e names an analyser's members by their paths, checked against the analysers' field
+// tables like any other record's: a misspelt one is refused with the nearest names.
+TEST(Analyse, FieldsSelectAnAnalysersMembersByTheirPaths) {
+  Connection k;
+  k.Open();
+  k.Client(kGet1);
+  k.Server(kOk);
+  k.Close();
+  std::vector<json> r = Analyse(k.out, [](pcapkit::ExtractOptions& o) {
+    o.analyse.fields.names = {"kind",
+                              "request.method",
+                              "request.host",
+                              "response.status",
+                              "response.body_len",
+                              "request.headers.name",
+                              "answers.data"};
+  });
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0], json::parse(R"({"kind": "http", "request.method": "GET",
+      "request.host": "a.example", "response.status": 200, "response.body_len": 5,
+      "request.headers.name": "Host"})"));
+  try {
+    Analyse(k.out, [](pcapkit::ExtractOptions& o) { o.analyse.fields.names = {"reqest.uri"}; });
+    ADD_FAILURE() << "a misspelt analyser member was taken";
+  } catch (const pcapkit::FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("request.uri"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Analyse, BadOptionsAreRefusedBeforeReading) {
   Connection k;
   k.Open();
