@@ -207,10 +207,12 @@ Bytes Packet::Build() const {
     wire::Context context{payload, next, PseudoHeaderFor(layers_, i)};
     Bytes header = std::visit([&](const auto& l) { return wire::Encode(l, context); }, layers_[i]);
     PutBytes(header, payload);
-    // The one layer with bytes after its payload: they end the frame.
+    // The layers with bytes after their payload: they end the frame.
     if (const auto* e = std::get_if<Ethernet>(&layers_[i])) {
       PutBytes(header, e->padding);
       PutBytes(header, e->trailer);
+    } else if (const auto* r = std::get_if<Raw>(&layers_[i])) {
+      PutBytes(header, r->trailing);
     }
     payload = std::move(header);
   }

@@ -59,10 +59,11 @@ void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t
   out.layer_count_ = 0;
   Walk(data, record.cap_len, table, key, key2, has_key2, out);
   for (uint32_t i = 0; i < out.layer_count_; ++i)
-    if (out.layers_[i].proto == ProtocolId::kEthernet) FindTrailingBytes(out, i);
+    if (registry_.Info(out.layers_[i].proto).pads) FindTrailingBytes(out, i);
 }
 
-// An Ethernet frame's padding (to the 60-byte minimum) and trailer follow whatever its
+// A padded frame's (Ethernet's, ProtocolInfo::pads) padding (to the 60-byte minimum) and
+// trailer follow whatever its
 // payload actually used, which only the layers below it know: IPv4's total length, ARP's
 // fixed size, IPX's length, or the frame's own 802.3 length. So once the whole stack is
 // dissected, the first layer under the frame that bounds itself marks the end of the used

@@ -40,7 +40,8 @@ class Dissector {
  private:
   static void PushRaw(Frame& out, uint32_t offset, uint32_t length, const char* error,
                       ProtocolId tried);
-  // Ethernet layer `index`: where its payload's bytes end (its aux) and its frame's end.
+  // Padded layer `index` (Ethernet's kind): where its payload's bytes end (its aux) and
+  // its frame's end.
   void FindTrailingBytes(Frame& out, uint32_t index) const;
   void Walk(const uint8_t* data, uint32_t avail, protocols::Table table, uint32_t key,
             uint32_t key2, bool has_key2, Frame& out) const;

@@ -44,7 +44,19 @@ void TrailingBytes(Emitter& out, std::string_view key, const uint8_t* p, uint32_
   out.EndObject();
 }
 
-// With --payload the padding and trailer bytes too.
+}  // namespace
+
+void WriteTrailingBytes(const LayerContext& l, Emitter& out) {
+  uint32_t used = std::min(l.aux & kEthernetUsedMask, l.length);
+  uint32_t padding_end = used;
+  if (!(l.aux & kEthernetUnpadded))
+    padding_end = std::max(used, std::min(kEthernetMinFrame, l.length));
+  TrailingBytes(out, "padding", l.p + used, padding_end - used, out.payload());
+  TrailingBytes(out, "trailer", l.p + padding_end, l.length - padding_end, out.payload());
+}
+
+namespace {
+
 void Write(const LayerContext& l, Emitter& out) {
   Ethernet eth(l.p, l.length, l.hdr_len);
   out.Mac("dst", eth.dst());
@@ -54,12 +66,7 @@ void Write(const LayerContext& l, Emitter& out) {
   } else {
     out.Enum("type", eth.type(), EtherTypeName);
   }
-  uint32_t used = std::min(l.aux & kEthernetUsedMask, l.length);
-  uint32_t padding_end = used;
-  if (!(l.aux & kEthernetUnpadded))
-    padding_end = std::max(used, std::min(kEthernetMinFrame, l.length));
-  TrailingBytes(out, "padding", l.p + used, padding_end - used, out.payload());
-  TrailingBytes(out, "trailer", l.p + padding_end, l.length - padding_end, out.payload());
+  WriteTrailingBytes(l, out);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -71,13 +78,7 @@ constexpr FieldSpec kFields[] = {
      "802.3 length field, for frames whose type field is at most 1500 (then `type` is absent "
      "and `llc` follows)",
      "eth.len"},
-    {"padding", kObject,
-     "bytes after what the payload used, up to the 60-byte minimum frame (absent when none)"},
-    {"padding.len", kInt, "their number (as captured)", "eth.padding =len"},
-    {"padding.data", kHex, "the bytes, only with `--payload`"},
-    {"trailer", kObject, "bytes past the padding, or past the payload of an unpadded frame"},
-    {"trailer.len", kInt, "their number (as captured)"},
-    {"trailer.data", kHex, "the bytes, only with `--payload`"},
+    PCAPKIT_TRAILING_BYTES_FIELDS,
 };
 
 }  // namespace
@@ -97,7 +98,8 @@ const Registration kRegistration("ethernet", [](Registry& r) {
                   "frame, never to a `raw` layer: its `padding` up to the 60-byte minimum, its "
                   "`trailer` past it (an FCS, a capture device's trailer); a frame shorter than 60 "
                   "bytes on the wire was not padded, so all is trailer. Where tshark differs: "
-                  "\"Differences from tshark\"."},
+                  "\"Differences from tshark\".",
+       .pads = true},
       // 0x6558: transparent Ethernet bridging (inside GRE, Geneve).
       {{Table::kLinkType, 1}, {Table::kEtherType, 0x6558}});
 });

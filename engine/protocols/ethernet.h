@@ -20,4 +20,19 @@ constexpr uint32_t kEthernetUnpadded = 1u << 31;
 constexpr uint32_t kEthernetLengthField = 1u << 30;
 constexpr uint32_t kEthernetUsedMask = kEthernetLengthField - 1;
 
+// A padded layer's `padding` and `trailer` objects, from its aux (with --payload, their
+// bytes too): what Ethernet and the Linux cooked headers write after their own members.
+void WriteTrailingBytes(const LayerContext& l, Emitter& out);
+
+// Their rows in a padded layer's field table.
+#define PCAPKIT_TRAILING_BYTES_FIELDS                                                           \
+  {"padding", kObject,                                                                          \
+   "bytes after what the payload used, up to the 60-byte minimum frame (absent when none)"},    \
+      {"padding.len", kInt, "their number (as captured)", "eth.padding =len"},                  \
+      {"padding.data", kHex, "the bytes, only with `--payload`"},                               \
+      {"trailer", kObject, "bytes past the padding, or past the payload of an unpadded frame"}, \
+      {"trailer.len", kInt, "their number (as captured)"}, {                                    \
+    "trailer.data", kHex, "the bytes, only with `--payload`"                                    \
+  }
+
 }  // namespace pcapkit::protocols

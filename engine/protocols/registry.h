@@ -146,6 +146,11 @@ struct ProtocolInfo {
   // Transparent protocols dispatch without adding a layer (raw-IP link types pick IPv4
   // or IPv6 by version nibble, and show nothing of their own).
   bool transparent = false;
+  // A link header whose frame's bytes after the payload are its own: `padding` up to
+  // Ethernet's 60-byte minimum, then `trailer` (Ethernet; the Linux cooked headers, whose
+  // payload tshark reads the same way). The dissector finds where the payload ends once
+  // the stack is dissected, and says so in the layer's aux (ethernet.h).
+  bool pads = false;
   // Tried on a port-table payload whose ports name no protocol, lowest `detect_order`
   // first: the loosest test last.
   DetectFn detect = nullptr;

@@ -1,6 +1,7 @@
 // Linux "cooked" capture v1 (LINKTYPE_LINUX_SLL, 113): 16-byte pseudo-header whose
 // protocol field is an EtherType, or 1 / 4 for Novell raw 802.3 / LLC (Linux's ETH_P_*).
 #include "engine/protocols/common.h"
+#include "engine/protocols/ethernet.h"
 #include "engine/protocols/sll_address.h"
 
 namespace pcapkit::protocols {
@@ -22,6 +23,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("halen", halen);
   WriteSllAddress(p + 6, halen, out);
   out.Uint("protocol", Be16(p + 14));
+  WriteTrailingBytes(l, out);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -36,19 +38,24 @@ constexpr FieldSpec kFields[] = {
      "the bytes of the 8-byte address field past `halen` (absent when they are all zero)", nullptr},
     {"protocol", kInt, "an EtherType, or 1 / 4 for Novell 802.3 / LLC as Linux numbers them",
      nullptr},
+    PCAPKIT_TRAILING_BYTES_FIELDS,
 };
 
 }  // namespace
 
 const Registration kRegistration("sll", [](Registry& r) {
-  r.Add({.name = "SLL",
-         .key = "sll",
-         .layer = LayerLevel::kLink,
-         .dissect = Dissect,
-         .write = Write,
-         .fields = kFields,
-         .summary = "*(extension)* Linux cooked capture v1: the payload is found by `protocol`."},
-        {{Table::kLinkType, 113}});
+  r.Add(
+      {.name = "SLL",
+       .key = "sll",
+       .layer = LayerLevel::kLink,
+       .dissect = Dissect,
+       .write = Write,
+       .fields = kFields,
+       .summary = "*(extension)* Linux cooked capture v1: the payload is found by `protocol`. What "
+                  "follows a bounded payload is the frame's `padding` and `trailer`, as "
+                  "Ethernet's (tshark shows them as `eth.padding` and `eth.trailer`).",
+       .pads = true},
+      {{Table::kLinkType, 113}});
 });
 
 }  // namespace pcapkit::protocols

@@ -1,6 +1,7 @@
 // Linux "cooked" capture v2 (LINKTYPE_LINUX_SLL2, 276): 20-byte pseudo-header with the
 // protocol first and the interface index.
 #include "engine/protocols/common.h"
+#include "engine/protocols/ethernet.h"
 #include "engine/protocols/sll_address.h"
 
 namespace pcapkit::protocols {
@@ -24,6 +25,7 @@ void Write(const LayerContext& l, Emitter& out) {
   out.Uint("pkttype", p[10]);
   out.Uint("halen", halen);
   WriteSllAddress(p + 12, halen, out);
+  WriteTrailingBytes(l, out);
 }
 
 constexpr FieldSpec kFields[] = {
@@ -39,6 +41,7 @@ constexpr FieldSpec kFields[] = {
      nullptr},
     {"addr_rest", kHex,
      "the bytes of the 8-byte address field past `halen` (absent when they are all zero)", nullptr},
+    PCAPKIT_TRAILING_BYTES_FIELDS,
 };
 
 }  // namespace
@@ -51,7 +54,8 @@ const Registration kRegistration("sll2", [](Registry& r) {
          .write = Write,
          .fields = kFields,
          .summary = "*(extension)* Linux cooked capture v2: the fields of `sll`, reordered, and "
-                    "the interface index."},
+                    "the interface index; `padding` and `trailer` as `sll`'s.",
+         .pads = true},
         {{Table::kLinkType, 276}});
 });
 

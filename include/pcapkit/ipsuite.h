@@ -317,8 +317,11 @@ Bytes HttpChunked(const std::vector<Bytes>& chunks,
                   const std::vector<std::pair<std::string, std::string>>& trailers = {});
 
 // Bytes as they are: a payload, a layer pcapkit does not build, a malformed header.
+// `trailing` ends the frame after everything the layers below carry, as Ethernet's
+// padding and trailer do (a Linux cooked header's, given as its bytes).
 struct Raw {
   Bytes data;
+  Bytes trailing;
 };
 
 using Layer = std::variant<Ethernet, Vlan, Arp, Mpls, Pppoe, Ipv4, Ipv6, Ipv6HopByHop, Ipv6Routing,

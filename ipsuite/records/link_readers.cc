@@ -200,6 +200,18 @@ Bytes SllAddress(FieldReader& f, uint16_t halen) {
   return b;
 }
 
+// A Linux cooked header's padding and trailer (engine/protocols/ethernet.h), which end
+// the frame: their bytes, so the record needs --payload as Ethernet's does.
+Bytes TrailingBytes(FieldReader& f) {
+  Bytes b;
+  for (const char* key : {"padding", "trailer"})
+    if (f.Has(key)) {
+      FieldReader bytes = f.Object(key);
+      PutBytes(b, bytes.Hex("data"));
+    }
+  return b;
+}
+
 void ReadSll(FieldReader& f, Packet& p) {
   Bytes b;
   Put16(b, f.U16("pkttype"));
@@ -208,7 +220,7 @@ void ReadSll(FieldReader& f, Packet& p) {
   Put16(b, halen);
   PutBytes(b, SllAddress(f, halen));
   Put16(b, f.U16("protocol"));
-  p.Append(Raw{std::move(b)});
+  p.Append(Raw{std::move(b), TrailingBytes(f)});
 }
 
 void ReadSll2(FieldReader& f, Packet& p) {
@@ -221,7 +233,7 @@ void ReadSll2(FieldReader& f, Packet& p) {
   uint8_t halen = f.U8("halen");
   Put8(b, halen);
   PutBytes(b, SllAddress(f, halen));
-  p.Append(Raw{std::move(b)});
+  p.Append(Raw{std::move(b), TrailingBytes(f)});
 }
 
 // The family (or EtherType) in the byte order the record names: the capturing host's (or

@@ -1,7 +1,8 @@
 // An Ethernet frame's padding and trailer: the bytes after what its payload stack used
 // (IPv4's total length, ARP's size, an 802.3 length), found once the whole stack is
 // dissected, written on the Ethernet layer (`padding` up to the 60-byte minimum, `trailer`
-// past it), never as a `raw` layer of their own; their bytes only with --payload.
+// past it), never as a `raw` layer of their own; their bytes only with --payload. The Linux
+// cooked headers (SLL, SLL2) have theirs the same way, as tshark reads them.
 #include <gtest/gtest.h>
 
 #include "pcapkit/ipsuite.h"
@@ -145,6 +146,31 @@ TEST(EthernetPadding, CountsCapturedBytesOfATruncatedFrame) {
   EXPECT_EQ(r["protocols"], "Ethernet:ARP");
   EXPECT_EQ(r["ethernet"]["padding"]["len"], 8);
   EXPECT_FALSE(r["ethernet"].contains("trailer"));
+}
+
+// As link/linuxsll-arp.pcap has them: a 16-byte SLL header and an ARP request (44 bytes),
+// then 18 zeros, which tshark shows as 16 bytes of eth.padding (to 60) and 2 of
+// eth.trailer.
+TEST(EthernetPadding, LinuxCookedHeadersPadAsEthernetDoes) {
+  Bytes sll = {0, 1, 0, 1, 0, 6, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99, 0, 0, 0x08, 0x06};
+  json r = DissectFrame(Padded((Raw{sll} / ArpRequest()).Build(), 18), 113, WithPayload());
+  EXPECT_EQ(r["protocols"], "SLL:ARP");
+  EXPECT_EQ(r["sll"]["padding"], json({{"len", 16}, {"data", std::string(32, '0')}}));
+  EXPECT_EQ(r["sll"]["trailer"], json({{"len", 2}, {"data", "0000"}}));
+  EXPECT_EQ(r["sll"]["arp"]["tpa"], "10.0.0.2");
+
+  // SLL2's header is 20 bytes: a TCP ACK (40) leaves 0 to pad up to 60; 3 more are trailer.
+  Bytes sll2 = {0x08, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99, 0, 0};
+  Packet ack = Ipv4Tcp("10.0.0.1", "10.0.0.2", 40000, 80, 1, 1, kAck);
+  json v2 = DissectFrame(Padded((Raw{sll2} / ack).Build(), 3, 0xee), 276, WithPayload());
+  EXPECT_EQ(v2["protocols"], "SLL2:IPv4:TCP");
+  EXPECT_FALSE(v2["sll2"].contains("padding"));
+  EXPECT_EQ(v2["sll2"]["trailer"], json({{"len", 3}, {"data", "eeeeee"}}));
+
+  // Nothing after the payload: no member.
+  json bare = DissectFrame((Raw{sll} / ArpRequest()).Build(), 113);
+  EXPECT_FALSE(bare["sll"].contains("padding"));
+  EXPECT_FALSE(bare["sll"].contains("trailer"));
 }
 
 }  // namespace
