@@ -2,6 +2,7 @@
 
 #include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
+#include "engine/protocols/ethernet.h"
 #include "engine/util/time_format.h"
 
 namespace pcapkit::formats {
@@ -82,7 +83,37 @@ void WritePcapngContext(const Frame& frame, Emitter& out) {
   if (any) out.EndArray();
 }
 
+// Bytes the parent of layer `index` (the frame, for the first) carries after the layer's
+// own length (a UDP length shorter than its IP payload, an IPX packet's even-length byte,
+// what an ICMP error quotes past the datagram's length, an 802.11 FCS): 0 when none, or
+// when they are a padded ancestor's padding and trailer (ethernet.h), which it writes.
+uint32_t TrailingBytes(const Frame& frame, size_t index, const protocols::Registry& registry) {
+  const LayerSpan& l = frame.layer(index);
+  uint32_t end = l.offset + l.length, parent_end = frame.cap_len();
+  if (index > 0) parent_end = frame.layer(index - 1).offset + frame.layer(index - 1).length;
+  if (end >= parent_end) return 0;
+  for (size_t k = 0; k < index; ++k) {
+    const LayerSpan& a = frame.layer(k);
+    if (registry.Info(a.proto).pads && end >= a.offset + (a.aux & protocols::kEthernetUsedMask))
+      return 0;
+  }
+  return parent_end - end;
+}
+
+constexpr FieldSpec kLayerFields[] = {
+    {"after", kObject,
+     "bytes the parent layer carries after this layer's own length (absent when none): a UDP "
+     "length shorter than its IP payload, an IPX packet's even-length byte, what an ICMP "
+     "error quotes past the datagram's length, an 802.11 FCS inside its radio header"},
+    {"after.len", kInt, "their number (as captured)"},
+    {"after.data", kHex, "the bytes, only with `--payload`"},
+};
+
 }  // namespace
+
+std::span<const protocols::FieldSpec> LayerFields() {
+  return kLayerFields;
+}
 
 std::span<const protocols::FieldSpec> FrameFields() {
   return kFrameFields;
@@ -134,8 +165,14 @@ void WriteLayer(const Frame& frame, size_t index, const protocols::Registry& reg
     out.Uint("len", l.length);
     if (l.error) out.Plain("error", l.error);
     if (options.payload) out.Hex("data", data + l.offset, l.length);
-  } else {
-    registry.Info(l.proto).write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
+    return;
+  }
+  registry.Info(l.proto).write({data + l.offset, l.length, l.hdr_len, l.aux}, out);
+  if (uint32_t n = TrailingBytes(frame, index, registry)) {
+    out.BeginObject("after");
+    out.Uint("len", n);
+    if (options.payload) out.Hex("data", data + l.offset + l.length, n);
+    out.EndObject();
   }
 }
 

@@ -24,6 +24,9 @@ struct RecordOptions {
 
 // The frame record's own members, as WriteFrameMembers writes them (-e's names).
 std::span<const protocols::FieldSpec> FrameFields();
+// The members WriteLayer adds to any protocol's layer object after the protocol's own
+// (`after`).
+std::span<const protocols::FieldSpec> LayerFields();
 
 // Writes the frame as one object under `key` (empty: an anonymous value).
 void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,

@@ -171,7 +171,11 @@ namespace {
 void AddLayerDefs(const protocols::Registry& registry, const std::vector<std::string>& layer_keys,
                   JsonTree& defs) {
   for (const protocols::ProtocolInfo* p : LayerProtocols(registry)) {
-    JsonTree layer = ObjectSchema(p->name, p->summary, p->fields, true);
+    // The protocol's own members, then what the record writer adds to any layer but raw.
+    std::vector<FieldSpec> fields(p->fields.begin(), p->fields.end());
+    if (p->id != ProtocolId::kRaw)
+      fields.insert(fields.end(), LayerFields().begin(), LayerFields().end());
+    JsonTree layer = ObjectSchema(p->name, p->summary, fields, true);
     HoldLayers(layer_keys, layer);
     defs[std::string("layer.") + p->key] = std::move(layer);
   }

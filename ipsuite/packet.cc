@@ -207,12 +207,11 @@ Bytes Packet::Build() const {
     wire::Context context{payload, next, PseudoHeaderFor(layers_, i)};
     Bytes header = std::visit([&](const auto& l) { return wire::Encode(l, context); }, layers_[i]);
     PutBytes(header, payload);
-    // The layers with bytes after their payload: they end the frame.
+    if (i < trailing_.size()) PutBytes(header, trailing_[i]);
+    // Ethernet's padding and trailer end the frame, after every layer's trailing bytes.
     if (const auto* e = std::get_if<Ethernet>(&layers_[i])) {
       PutBytes(header, e->padding);
       PutBytes(header, e->trailer);
-    } else if (const auto* r = std::get_if<Raw>(&layers_[i])) {
-      PutBytes(header, r->trailing);
     }
     payload = std::move(header);
   }

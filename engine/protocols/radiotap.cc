@@ -185,19 +185,30 @@ void WriteFields(const LayerContext& l, uint32_t words, Emitter& out) {
   Item item;
   uint64_t seen = 0;
   uint32_t end = 4 + 4 * words;
+  radiotap::AlignmentGaps gaps(end);
+  uint8_t pad[radiotap::AlignmentGaps::kMaxBytes];
+  size_t padded = 0;
+  bool nonzero = false;
   while (walk.Next(item)) {
     if (item.kind == Item::kField && (seen & (uint64_t(1) << item.bit)) == 0) {
       seen |= uint64_t(1) << item.bit;
+      radiotap::AlignmentGaps::Gap gap = gaps.Before(item);
+      for (uint32_t at = gap.from; at < gap.to && padded < sizeof pad; ++at)
+        nonzero |= (pad[padded++] = l.p[at]) != 0;
       WriteField(item.bit, l.p + item.offset, out);
       end = item.offset + radiotap::kShapes[item.bit].size;
       continue;
     }
-    if (item.kind == Item::kVendor) continue;  // WriteVendorNamespaces lists them
+    if (item.kind == Item::kVendor) {  // WriteVendorNamespaces lists them
+      gaps.Before(item);
+      continue;
+    }
     out.Uint("undecoded_field", item.bit);
     end = item.offset;
     break;
   }
   if (end < l.hdr_len) out.Hex("undecoded", l.p + end, l.hdr_len - end);
+  if (nonzero) out.Hex("align_pad", pad, padded);
 }
 
 void WriteVendorNamespaces(const LayerContext& l, uint32_t words, Emitter& out) {
@@ -243,6 +254,10 @@ constexpr FieldSpec kFields[] = {
      "radiotap.length"},
     {"present", kList, "the present words, in order (bit 31: another follows)", nullptr},
     {"present[]", kInt, "a present word", "radiotap.present.word"},
+    {"align_pad", kHex,
+     "the bytes that align the fields, in order, when one of them is not zero (absent "
+     "otherwise: they are zeros)",
+     nullptr},
     {"tsft", kInt, "TSFT: the MAC's 64-bit timer when the frame's first bit arrived, in µs",
      "radiotap.mactime"},
     {"flags", kInt, "Flags: the byte whose bits follow", "radiotap.flags"},

@@ -130,4 +130,32 @@ class FieldWalk {
   bool in_vendor_ = false, done_ = false;
 };
 
+// The bytes that align each decoded field after the one before it (the header's gaps),
+// in walk order: what the writer keeps as `align_pad` when one is not zero and the
+// rebuilder puts back. After a vendor namespace (whose bytes are its own) the next field
+// starts a new count.
+class AlignmentGaps {
+ public:
+  static constexpr size_t kMaxBytes = 64;  // more are not kept (a header has few)
+  explicit AlignmentGaps(uint32_t first) : cursor_(first) {}
+  struct Gap {
+    uint32_t from, to;  // the offsets [from, to)
+  };
+  // The gap before `item` (a field or a vendor namespace's header).
+  Gap Before(const Item& item) {
+    if (item.kind == Item::kVendor) {
+      known_ = false;
+      return {0, 0};
+    }
+    Gap gap{known_ ? cursor_ : item.offset, item.offset};
+    known_ = true;
+    cursor_ = item.offset + kShapes[item.bit].size;
+    return gap;
+  }
+
+ private:
+  uint32_t cursor_;
+  bool known_ = true;
+};
+
 }  // namespace pcapkit::protocols::radiotap

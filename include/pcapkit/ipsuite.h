@@ -317,11 +317,8 @@ Bytes HttpChunked(const std::vector<Bytes>& chunks,
                   const std::vector<std::pair<std::string, std::string>>& trailers = {});
 
 // Bytes as they are: a payload, a layer pcapkit does not build, a malformed header.
-// `trailing` ends the frame after everything the layers below carry, as Ethernet's
-// padding and trailer do (a Linux cooked header's, given as its bytes).
 struct Raw {
   Bytes data;
-  Bytes trailing;
 };
 
 using Layer = std::variant<Ethernet, Vlan, Arp, Mpls, Pppoe, Ipv4, Ipv6, Ipv6HopByHop, Ipv6Routing,
@@ -364,9 +361,20 @@ class Packet {
     layers_.push_back(std::move(l));
     return *this;
   }
+  // Bytes after the last layer appended and everything inside it, within its parent (or
+  // ending the frame): what a layer's own length leaves of its parent's payload (a UDP
+  // length shorter than the IP payload, an 802.11 FCS, a Linux cooked header's padding).
+  // Kept by layer index. No length or checksum of the layer covers them; its parents'
+  // do.
+  Packet& Trailing(Bytes bytes) {
+    trailing_.resize(layers_.size());
+    if (!layers_.empty()) trailing_.back() = std::move(bytes);
+    return *this;
+  }
 
  private:
   std::vector<Layer> layers_;
+  std::vector<Bytes> trailing_;  // by layer index; shorter when the last have none
 };
 
 inline Packet operator/(Packet p, Layer next) {

@@ -75,6 +75,11 @@ Status BuildFrame(simdjson::dom::object record, FrameFixes fixes, BuiltFrame* ou
       return Status::InvalidArgument("layer " + std::string(key) + ": pcapkit cannot build it yet");
     FieldReader fields(layer, std::string(key), &error);
     reader->read(fields, packet);
+    // Any layer's (formats/record.h LayerFields): its bytes, so --payload is needed.
+    if (fields.Has("after")) {
+      FieldReader after = fields.Object("after");
+      packet.Trailing(after.Hex("data"));
+    }
   }
   if (!error.empty()) return Status::InvalidArgument(error);
   if (fixes.checksums) packet.RecomputeChecksums();
@@ -87,12 +92,10 @@ Status BuildFrame(simdjson::dom::object record, FrameFixes fixes, BuiltFrame* ou
   if (fixes.lengths) {
     if (out->frame.len == cap_len) out->frame.len = uint32_t(out->frame.data.size());
   } else if (out->frame.data.size() < cap_len) {
-    // Bytes a layer's own length leaves out of its parent's payload (a UDP length shorter
-    // than the IP payload) are in no record yet.
-    return Status::InvalidArgument("the record holds " + std::to_string(out->frame.data.size()) +
-                                   " of the frame's " + std::to_string(cap_len) +
-                                   " bytes: the rest follows a layer's own length inside its "
-                                   "parent, which records do not keep");
+    // An edited record (every byte of an unedited one is in it: formats/record.h).
+    return Status::InvalidArgument("the layers make " + std::to_string(out->frame.data.size()) +
+                                   " bytes where cap_len says " + std::to_string(cap_len) +
+                                   " (--fix-lengths follows the layers)");
   } else if (out->frame.data.size() > cap_len) {
     return Status::InvalidArgument("the layers make " + std::to_string(out->frame.data.size()) +
                                    " bytes where cap_len says " + std::to_string(cap_len) +

@@ -202,7 +202,7 @@ Bytes SllAddress(FieldReader& f, uint16_t halen) {
 
 // A Linux cooked header's padding and trailer (engine/protocols/ethernet.h), which end
 // the frame: their bytes, so the record needs --payload as Ethernet's does.
-Bytes TrailingBytes(FieldReader& f) {
+Bytes PaddingAndTrailer(FieldReader& f) {
   Bytes b;
   for (const char* key : {"padding", "trailer"})
     if (f.Has(key)) {
@@ -220,7 +220,8 @@ void ReadSll(FieldReader& f, Packet& p) {
   Put16(b, halen);
   PutBytes(b, SllAddress(f, halen));
   Put16(b, f.U16("protocol"));
-  p.Append(Raw{std::move(b), TrailingBytes(f)});
+  p.Append(Raw{std::move(b)});
+  p.Trailing(PaddingAndTrailer(f));
 }
 
 void ReadSll2(FieldReader& f, Packet& p) {
@@ -233,7 +234,8 @@ void ReadSll2(FieldReader& f, Packet& p) {
   uint8_t halen = f.U8("halen");
   Put8(b, halen);
   PutBytes(b, SllAddress(f, halen));
-  p.Append(Raw{std::move(b), TrailingBytes(f)});
+  p.Append(Raw{std::move(b)});
+  p.Trailing(PaddingAndTrailer(f));
 }
 
 // The family (or EtherType) in the byte order the record names: the capturing host's (or
@@ -324,8 +326,9 @@ Bytes NflogValue(FieldReader& t, uint32_t type, uint16_t length) {
   return v;
 }
 
-// The header and the TLVs up to the payload's value, which is the next layer: TLVs after
-// it would follow that layer, and the padding after it is in no record.
+// The header and the TLVs up to the payload's value, which is the next layer: what
+// follows that value (its padding, later TLVs, the NFLOG's own trailing bytes) is the
+// NFLOG layer's `after` bytes (frame_builder.cc), so it is not written here.
 void ReadNflog(FieldReader& f, Packet& p) {
   Bytes b{f.U8("family"), f.U8("version")};
   Put16(b, f.U16("resource_id"));
@@ -336,7 +339,7 @@ void ReadNflog(FieldReader& f, Packet& p) {
     big ? Put16(b, v) : PutBytes(b, Bytes{uint8_t(v), uint8_t(v >> 8)});
   };
   f.EachObject("tlvs", [&](FieldReader& t) {
-    if (after_payload) return t.Fail("type", "a TLV after the payload's, which follows its layer");
+    if (after_payload) return;
     if (t.Has("error")) return t.Fail("error", "a malformed TLV's bytes are in no record");
     uint32_t type = t.Uint("type", 0x7fff);
     uint16_t length = t.U16("length");
@@ -350,7 +353,7 @@ void ReadNflog(FieldReader& f, Packet& p) {
     PutBytes(b, v);
     while (b.size() % 4) Put8(b, 0);
   });
-  if (f.Has("trailing")) PutBytes(b, f.Hex("trailing"));
+  if (f.Has("trailing") && !after_payload) PutBytes(b, f.Hex("trailing"));
   p.Append(Raw{std::move(b)});
 }
 

@@ -142,16 +142,24 @@ void PutRadiotapFields(FieldReader& f, uint32_t words, Bytes& b) {
   Item item;
   uint64_t seen = 0;
   size_t vendor = 0;
+  protocols::radiotap::AlignmentGaps gaps(4 + 4 * words);
+  Bytes pad = f.Has("align_pad") ? f.Hex("align_pad") : Bytes();
+  size_t padded = 0;
   while (f.ok() && walk.Next(item)) {
+    if (item.kind == Item::kVendor) gaps.Before(item);
     if (item.kind == Item::kVendor && vendor < vendors.size()) {
       PutVendor(f, vendors[vendor++], b, item.offset);
     } else if (item.kind == Item::kField && !((seen >> item.bit) & 1)) {
       seen |= uint64_t(1) << item.bit;
+      protocols::radiotap::AlignmentGaps::Gap gap = gaps.Before(item);
+      for (uint32_t at = gap.from; at < gap.to && padded < pad.size(); ++at) b[at] = pad[padded++];
       PutRadiotapField(f, item.bit, b, item.offset);
     } else if (item.kind != Item::kVendor) {
       break;
     }
   }
+  if (padded < pad.size())
+    return f.Fail("align_pad", "more bytes than the fields' alignment takes");
   if (!f.Has("undecoded")) return;
   Bytes tail = f.Hex("undecoded");
   if (tail.size() > b.size() - 4 - 4 * words) return f.Fail("undecoded", "longer than the header");
@@ -243,8 +251,7 @@ void ReadWlan(FieldReader& f, Packet& p) {
   if (f.Has("iv")) PutBytes(b, f.Hex("iv"));
   if (type == 0 && !f.Has("iv")) PutManagementBody(f, subtype, b);
   if (f.Has("data")) PutBytes(b, f.Hex("data"));
-  // Nothing after this layer: the FCS closes the frame.
-  if (f.Has("fcs") && !f.Has("llc") && !f.Has("raw")) PutLe(b, f.U32("fcs"), 4);
+  // The FCS is the layer's `after` bytes, after its payload (frame_builder.cc).
   p.Append(Raw{std::move(b)});
 }
 

@@ -4,7 +4,8 @@
 1. The document `pcapkit schema` prints (and each kind's, `pcapkit schema frame` ...) is a
    valid JSON Schema 2020-12 (Draft202012Validator.check_schema).
 2. It is made from the field tables: its layer definitions are exactly the protocols of
-   `pcapkit fields --json`, each with exactly its table's top-level members.
+   `pcapkit fields --json`, each with exactly its table's top-level members (and the
+   record writer's `after`, on every layer but raw).
 3. It refuses what it must: records with an undeclared member, a wrong type, an unknown
    layer or a wrong kind are rejected (a schema that accepts everything would pass 4).
 4. Every ndjson record of `extract` (without, and with --payload --flow-id), `flows`,
@@ -87,6 +88,9 @@ def check_documents(pcapkit):
         if p["key"] not in layers:
             continue
         declared = {f["path"].split(".")[0].split("[")[0] for f in p["fields"]}
+        # The record writer's own member of every layer but raw (docs/schema.md "Layers").
+        if p["key"] != "raw":
+            declared.add("after")
         members = set(defs["layer." + p["key"]]["properties"]) - layers
         if declared != members:
             problems.append(f"layer.{p['key']}: members {sorted(members)}, table "

@@ -75,6 +75,49 @@ TEST(Build, RecordsComeBackAsTheirFramesInEveryShape) {
   }
 }
 
+// Bytes a layer's parent carries past the layer's own length are the layer's `after`
+// member, and come back: a UDP length shorter than its IP payload, an IPv4 packet shorter
+// than its raw-IP frame, an ICMP error quoting more than the datagram's total length.
+TEST(Build, BytesPastALayersOwnLengthAreItsTrailingBytes) {
+  Packet short_udp = Ethernet{} / Ipv4{} / Udp{.srcport = 5, .dstport = 9, .len = 12} /
+                     Bytes{1, 2, 3, 4, 0xa, 0xb, 0xc};
+  Bytes raw_ip = (Ipv4{} / Udp{.srcport = 5, .dstport = 9} / Bytes{1, 2}).Build();
+  raw_ip.insert(raw_ip.end(), {0xee, 0xee});
+  Bytes quoted =
+      (Ipv4{.src = "10.0.0.9", .dst = "10.0.0.1"} / Udp{.srcport = 53, .dstport = 9} / Bytes{7})
+          .Build();
+  quoted.insert(quoted.end(), 3, 0x55);  // past the quoted datagram's total length
+  Packet error = Ethernet{} / Ipv4{} / Icmp{.type = 3, .code = 3} / quoted;
+  std::vector<CapturedFrame> frames = {{.data = short_udp.Build(), .sec = 1},
+                                       {.data = error.Build(), .sec = 2}};
+  std::string capture = testutil::WriteTemp(PcapFile(frames), ".pcap");
+  std::string raw_capture =
+      testutil::WriteTemp(PcapFile({{.data = raw_ip, .sec = 3}}, {.linktype = 101}), ".pcap");
+
+  std::string records = Records(capture);
+  nlohmann::json udp = nlohmann::json::parse(records.substr(0, records.find('\n')));
+  EXPECT_EQ(udp["ethernet"]["ipv4"]["udp"]["after"], nlohmann::json::parse(R"({"len": 3,
+      "data": "0a0b0c"})"));
+  EXPECT_FALSE(udp["ethernet"]["ipv4"].contains("after"));
+  EXPECT_NE(records.find(R"("after":{"len":3,"data":"555555"})"), std::string::npos) << records;
+  std::string raw_records = Records(raw_capture);
+  EXPECT_NE(raw_records.find(R"("after":{"len":2,"data":"eeee"})"), std::string::npos)
+      << raw_records;
+
+  for (const auto& [input, expected] :
+       {std::pair{capture, frames},
+        std::pair{raw_capture, std::vector<CapturedFrame>{{.data = raw_ip}}}}) {
+    std::string out = testutil::WriteTemp({}, ".pcap");
+    testutil::CliResult r =
+        RunCli({"build", WriteText(Records(input), ".ndjson"), "-f", "pcap", "-o", out});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::vector<Bytes> got = FramesOf(out);
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_EQ(got[i], expected[i].data) << input << " " << i;
+  }
+}
+
 TEST(Build, StdinInAndStdoutOut) {
   std::string capture = testutil::WriteTemp(PcapFile(Frames()), ".pcap");
   std::string records = WriteText(Records(capture), ".ndjson");

@@ -116,6 +116,30 @@ TEST(Radiotap, FhssIsAlignedToTwo) {
   EXPECT_EQ(h["dbm_antsignal"], -60);
 }
 
+// Alignment bytes are zeros by the specification, but captures hold others: they are kept,
+// in order, so that `pcapkit build` gives the header back (absent when all are zeros).
+TEST(Radiotap, NonZeroAlignmentBytesAreKept) {
+  Bytes f{0x00, 0x7f, 0x11, 0x22, 0xc4};  // flags, a pad byte of 0x7f, hop set and pattern
+  json h = DissectFrame(Concat({Radiotap({0x32}, f), QosData()}), kRadiotap)["radiotap"];
+  EXPECT_EQ(h["align_pad"], "7f");
+  EXPECT_EQ(h["fhss_hopset"], 0x11);
+  json zero = DissectFrame(Concat({Radiotap({0x32}, Bytes{0, 0, 0x11, 0x22, 0xc4}), QosData()}),
+                           kRadiotap)["radiotap"];
+  EXPECT_FALSE(zero.contains("align_pad"));
+}
+
+// The FCS after the 802.11 frame's payload is outside the 802.11 layer: its `after`
+// bytes (the value is `fcs`).
+TEST(Radiotap, TheFcsIsThe80211LayersTrailingBytes) {
+  Bytes frame = Concat(
+      {Radiotap({kCommonPresent}, CommonFields(0x10)), QosData(), Bytes{0x11, 0x22, 0x33, 0x44}});
+  pcapkit::ExtractOptions o;
+  o.payload = true;
+  json w = testutil::DissectFrame(frame, kRadiotap, o)["radiotap"]["wlan"];
+  EXPECT_EQ(w["after"], json({{"len", 4}, {"data", "11223344"}}));
+  EXPECT_FALSE(w["llc"].contains("after"));
+}
+
 TEST(Radiotap, ASecondNamespaceRepeatingAFieldEndsTheWalk) {
   // Word 0: TSFT, flags, signal, then the radiotap namespace again; word 1: signal and
   // antenna, then a vendor namespace; word 2 (the vendor's): its bit 0.
