@@ -1,5 +1,7 @@
 #include "formats/record.h"
 
+#include <algorithm>
+
 #include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
 #include "engine/protocols/ethernet.h"
@@ -91,13 +93,15 @@ uint32_t TrailingBytes(const Frame& frame, size_t index, const protocols::Regist
   const LayerSpan& l = frame.layer(index);
   uint32_t end = l.offset + l.length, parent_end = frame.cap_len();
   if (index > 0) parent_end = frame.layer(index - 1).offset + frame.layer(index - 1).length;
-  if (end >= parent_end) return 0;
+  // A padded ancestor's padding and trailer start where its payload's bytes end: up to
+  // there only (an IPX packet's even-length byte inside a padded 802.3 frame), or nothing.
   for (size_t k = 0; k < index; ++k) {
     const LayerSpan& a = frame.layer(k);
-    if (registry.Info(a.proto).pads && end >= a.offset + (a.aux & protocols::kEthernetUsedMask))
-      return 0;
+    if (!registry.Info(a.proto).pads) continue;
+    uint32_t used_end = a.offset + (a.aux & protocols::kEthernetUsedMask);
+    parent_end = std::min(parent_end, used_end);
   }
-  return parent_end - end;
+  return end < parent_end ? parent_end - end : 0;
 }
 
 constexpr FieldSpec kLayerFields[] = {

@@ -80,7 +80,8 @@ void Dissector::FindTrailingBytes(Frame& out, uint32_t index) const {
   bool bounded = (eth.aux & protocols::kEthernetLengthField) != 0;
   for (uint32_t j = index + 1; !bounded && used_end == frame_end && j < out.layer_count_; ++j) {
     const LayerSpan& l = out.layers_[j];
-    if (l.proto == ProtocolId::kRaw) break;
+    // A padded layer inside (Ethernet in GRE or a pseudowire) owns what follows its payload.
+    if (l.proto == ProtocolId::kRaw || registry_.Info(l.proto).pads) break;
     if (End(l) < End(out.layers_[j - 1])) {
       used_end = End(l);
     } else if (registry_.Info(l.proto).layer != LayerLevel::kLink) {

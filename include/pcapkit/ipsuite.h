@@ -367,8 +367,13 @@ class Packet {
   // Kept by layer index. No length or checksum of the layer covers them; its parents'
   // do.
   Packet& Trailing(Bytes bytes) {
-    trailing_.resize(layers_.size());
-    if (!layers_.empty()) trailing_.back() = std::move(bytes);
+    return layers_.empty() ? *this : Trailing(layers_.size() - 1, std::move(bytes));
+  }
+  // The same for layer `index` (0: the outermost), after any given to it already.
+  Packet& Trailing(size_t index, Bytes bytes) {
+    if (index >= layers_.size()) return *this;
+    if (trailing_.size() <= index) trailing_.resize(index + 1);
+    trailing_[index].insert(trailing_[index].end(), bytes.begin(), bytes.end());
     return *this;
   }
 

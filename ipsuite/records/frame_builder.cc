@@ -36,6 +36,23 @@ bool InnerLayer(simdjson::dom::object object, std::string_view* key, simdjson::d
   return false;
 }
 
+// Any layer's `after` bytes (formats/record.h LayerFields), after the first builder layer
+// its record layer made: their data, so --payload is needed; an FCS (802.11's) is also the
+// layer's `fcs`, which a record made without --payload still gives.
+void ReadAfter(FieldReader& fields, size_t layer, Packet& packet) {
+  FieldReader after = fields.Object("after");
+  Bytes bytes;
+  if (!after.Has("data") && fields.Has("fcs") && after.Uint("len", UINT32_MAX) == 4) {
+    uint32_t fcs = fields.U32("fcs");
+    bytes = {uint8_t(fcs), uint8_t(fcs >> 8), uint8_t(fcs >> 16), uint8_t(fcs >> 24)};
+  } else {
+    bytes = after.Hex("data");
+  }
+  if (layer >= packet.layers().size())
+    return after.Fail("len", "the layer built no bytes to follow");
+  packet.Trailing(layer, std::move(bytes));
+}
+
 // The decimals of "2014-09-21T10:57:11.825552Z".
 uint8_t DigitsOf(std::string_view time) {
   size_t dot = time.rfind('.');
@@ -74,12 +91,9 @@ Status BuildFrame(simdjson::dom::object record, FrameFixes fixes, BuiltFrame* ou
     if (reader == nullptr)
       return Status::InvalidArgument("layer " + std::string(key) + ": pcapkit cannot build it yet");
     FieldReader fields(layer, std::string(key), &error);
+    size_t first = packet.layers().size();
     reader->read(fields, packet);
-    // Any layer's (formats/record.h LayerFields): its bytes, so --payload is needed.
-    if (fields.Has("after")) {
-      FieldReader after = fields.Object("after");
-      packet.Trailing(after.Hex("data"));
-    }
+    if (fields.Has("after")) ReadAfter(fields, first, packet);
   }
   if (!error.empty()) return Status::InvalidArgument(error);
   if (fixes.checksums) packet.RecomputeChecksums();

@@ -173,4 +173,28 @@ TEST(EthernetPadding, LinuxCookedHeadersPadAsEthernetDoes) {
   EXPECT_FALSE(bare["sll"].contains("trailer"));
 }
 
+// What an 802.3 frame's length leaves after its IPX packet (the even-length byte) is the
+// IPX layer's `after`; the padding after the length is the frame's, written once.
+TEST(EthernetPadding, BytesInsideThe8023LengthAreThePayloadsNotPadding) {
+  Bytes ipx = {0xff, 0xff, 0x00, 0x20, 0, 0};  // checksum, length 32, control, type
+  ipx.insert(ipx.end(), 24, 0x01);             // destination and source
+  ipx.insert(ipx.end(), {0xaa, 0xbb, 0x77});   // 2 data bytes, then the unused byte
+  Bytes frame = Padded((Ethernet{.type = 33} / ipx).Build(), 13);  // 14 + 33 + 13 = 60
+  json r = DissectFrame(frame, 1, WithPayload());
+  EXPECT_EQ(r["ethernet"]["padding"]["len"], 13);
+  EXPECT_EQ(r["ethernet"]["ipx"]["after"], json({{"len", 1}, {"data", "77"}}));
+}
+
+// Ethernet inside Ethernet (GRE's transparent bridging): the inner frame owns the bytes
+// after its payload; the outer one reports none of them again.
+TEST(EthernetPadding, TheInnermostPaddedLayerOwnsWhatFollowsItsPayload) {
+  Packet ack = Ipv4Tcp("10.0.0.1", "10.0.0.2", 40000, 80, 1, 1, kAck);
+  Bytes inner = Padded((Ethernet{} / ack).Build(), 6);  // 54 + 6 = 60
+  Bytes frame = (Ethernet{.type = 0x6558} / inner).Build();
+  json r = DissectFrame(frame);
+  EXPECT_FALSE(r["ethernet"].contains("padding"));
+  EXPECT_FALSE(r["ethernet"].contains("trailer"));
+  EXPECT_EQ(r["ethernet"]["ethernet"]["padding"]["len"], 6);
+}
+
 }  // namespace
