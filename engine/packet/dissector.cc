@@ -62,11 +62,10 @@ void Dissector::DissectPayload(const capture::FrameRecord& record, const uint8_t
     if (registry_.Info(out.layers_[i].proto).pads) FindTrailingBytes(out, i);
 }
 
-// A padded frame's (Ethernet's, ProtocolInfo::pads) padding (to the 60-byte minimum) and
-// trailer follow whatever its
-// payload actually used, which only the layers below it know: IPv4's total length, ARP's
-// fixed size, IPX's length, or the frame's own 802.3 length. So once the whole stack is
-// dissected, the first layer under the frame that bounds itself marks the end of the used
+// A padded layer's (Ethernet's; ProtocolInfo::pads) padding (to the 60-byte minimum) and
+// trailer follow whatever its payload actually used, which only the layers below it know: IPv4's
+// total length, ARP's fixed size, IPX's length, or the frame's own 802.3 length. So once the whole
+// stack is dissected, the first layer under the frame that bounds itself marks the end of the used
 // bytes. Link-level layers that take all they are given (VLAN tags, MPLS labels) are
 // looked through; a layer above the link level that takes everything, or a `raw` one,
 // leaves nothing trailing. The Ethernet layer is then widened to the end of its frame, and
