@@ -34,4 +34,15 @@ Status PrepareFolder(const std::string& folder, bool force) {
   return ec ? Status::IoError(folder + ": " + ec.message()) : Status::Ok();
 }
 
+uint64_t FilesSize(const std::vector<std::string>& paths) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (const std::string& path : paths) {
+    if (path == "-") return 0;
+    total += std::filesystem::file_size(path, ec);
+    if (ec) return 0;
+  }
+  return total;
+}
+
 }  // namespace pcapkit

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <thread>
 
 #include "api/io.h"
@@ -56,6 +55,11 @@ struct Outputs {
 
 bool Tracing(const ExtractOptions& o) {
   return !o.trace.folder.empty();
+}
+
+// The worker threads of the strategy (--threads 0: one per core).
+unsigned ThreadsOf(const ExtractOptions& o) {
+  return o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
 formats::CaptureOptions CaptureOptionsOf(const ExtractOptions& o, unsigned input_digits) {
@@ -205,15 +209,7 @@ Status Extractor::Impl::CheckSeveralInputs() const {
 // The bytes to read, for the progress line (0: unknown).
 uint64_t Extractor::Impl::InputSize() const {
   if (options.source) return 0;
-  std::error_code ec;
-  uint64_t total = 0;
-  for (const std::string& path :
-       inputs->several() ? inputs->paths() : std::vector<std::string>{options.input}) {
-    if (path == "-") return 0;
-    total += std::filesystem::file_size(path, ec);
-    if (ec) return 0;
-  }
-  return total;
+  return FilesSize(inputs->several() ? inputs->paths() : std::vector<std::string>{options.input});
 }
 
 // The writer of one report: whole records, or the columns `fields` selects (csv, tsv,
@@ -348,8 +344,12 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
   std::unique_ptr<formats::BodyFiles> bodies;
   if (!a.bodies.empty())
     if (Status s = formats::BodyFiles::Open(a.bodies, &bodies); !s.ok()) return s;
+  // One thread gains nothing by decoding bodies later: it would only copy them first.
+  AnalyseOptions resolved = a;
+  if (options.strategy == Strategy::kSequential || ThreadsOf(options) == 1)
+    resolved.held_bodies = 0;
   out.analysis =
-      std::make_unique<stages::AnalysisStage>(a, kinds, dissector.get(), std::move(bodies),
+      std::make_unique<stages::AnalysisStage>(resolved, kinds, dissector.get(), std::move(bodies),
                                               out.analysis_writer.get(), out.analysis_file.get());
   out.wanted = out.analysis->wanted();
   return Status::Ok();
@@ -405,7 +405,7 @@ Status Extractor::Impl::RunGraph(Outputs& out, size_t* max_inflight) {
   stages::GraphParts parts{source.get(),       process,       out.reassembly.get(), out.flows.get(),
                            out.analysis.get(), out.sink.get()};
   stages::FlowGraph graph = stages::MakeFlowGraph(parts);
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = ThreadsOf(o);
   strategies::RunLimits limits{threads, o.inflight ? o.inflight : 2 * threads + 2};
   switch (o.strategy) {
     case Strategy::kPipeline:

@@ -14,6 +14,12 @@ void ReportStream::Record(std::string_view title, const ReportWriter::Body& body
   Flush(false);
 }
 
+void ReportStream::Append(std::string_view records) {
+  if (!writer_) return;
+  pending_.Append(records);
+  Flush(false);
+}
+
 void ReportStream::Flush(bool force) {
   if (!output_ || !status_.ok()) {
     pending_.clear();

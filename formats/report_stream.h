@@ -20,6 +20,12 @@ class ReportStream {
 
   bool writing() const { return writer_ != nullptr; }
   void Record(std::string_view title, const ReportWriter::Body& body);
+  // A record written elsewhere (on another thread, from a RecordTape): Reserve counts it
+  // and says whether it is the report's first entry; Append takes the records' bytes, in
+  // the order they were reserved.
+  bool Reserve() { return written_++ == 0; }
+  void Append(std::string_view records);
+  const ReportWriter* writer() const { return writer_; }
   // Writes what is gathered once it is large, or at once when `force`.
   void Flush(bool force);
   // The first failed write, or Ok.

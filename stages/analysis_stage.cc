@@ -8,11 +8,13 @@
 namespace pcapkit::stages {
 
 namespace {
-analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds) {
+analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds, analysis::HeldBodies* held) {
   analysis::Settings s;
   s.kinds = kinds;
   s.limits.max_body = o.max_body;
   s.limits.max_decoded = o.max_decoded;
+  held->limit = o.held_bodies;
+  s.limits.held_bodies = o.held_bodies > 0 ? held : nullptr;
   s.memory = o.memory;
   return s;
 }
@@ -23,7 +25,7 @@ AnalysisStage::AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
                              const formats::ReportWriter* writer, formats::Output* output)
     : bodies_(std::move(bodies)),
       report_(writer, output),
-      conversations_(SettingsOf(options, kinds), this, bodies_.get()),
+      conversations_(SettingsOf(options, kinds, &held_bodies_), this, bodies_.get()),
       engine_(options.reassembly, dissector,
               {.datagram = [this](const Datagram& d) { OnReassembled(d); },
                .stream = nullptr,
@@ -41,6 +43,8 @@ AnalysisStage::AnalysisStage(const AnalyseOptions& options, uint32_t kinds,
 AnalysisStage::~AnalysisStage() = default;
 
 Status AnalysisStage::Run(WorkItem& item) {
+  item.transactions.Clear();
+  item_ = &item;
   const flows::FlowPacket* packets = item.flow_packets.data();
   size_t n = item.flow_count, next = 0;
   // The batch's TCP segments and IP fragments and its flow packets are both in frame
@@ -57,8 +61,28 @@ Status AnalysisStage::Run(WorkItem& item) {
   }
   for (; next < n; ++next) OnDatagram(packets[next], item.flow_labels[next]);
   label_ = nullptr;
-  report_.Flush(item.batch.trickling);
+  item_ = nullptr;
   if (bodies_ && !bodies_->status().ok()) return bodies_->status();
+  return Status::Ok();
+}
+
+Status AnalysisStage::Render(WorkItem& item) const {
+  const formats::RecordTape& tape = item.transactions;
+  item.transaction_report.clear();
+  if (tape.records() == 0) return Status::Ok();
+  item.transactions.ComputeDeferred();
+  for (size_t r = 0; r < tape.records(); ++r) {
+    const formats::RecordTape::Entry& entry = tape.entry(r);
+    report_.writer()->Record(
+        "Transaction " + std::to_string(entry.number), [&](Emitter& e) { tape.Replay(r, e); },
+        entry.first, item.transaction_report);
+  }
+  return Status::Ok();
+}
+
+Status AnalysisStage::Emit(WorkItem& item) {
+  report_.Append(item.transaction_report.view());
+  report_.Flush(item.batch.trickling);
   return report_.status();
 }
 
@@ -120,6 +144,12 @@ void AnalysisStage::Write(analysis::Kind kind, const analysis::Conversation& con
                           const std::function<void(Emitter&)>& fields) {
   ++records_;
   if (!report_.writing()) return;
+  if (item_ != nullptr && held_bodies_.limit > 0) {  // written by Render, bodies decoded there
+    formats::RecordTape& tape = item_->transactions;
+    tape.BeginRecord({records_, report_.Reserve()});
+    formats::WriteAnalysisFields(kind, conversation, first, last, fields, tape);
+    return;
+  }
   report_.Record("Transaction " + std::to_string(records_), [&](Emitter& e) {
     formats::WriteAnalysisFields(kind, conversation, first, last, fields, e);
   });

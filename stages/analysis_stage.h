@@ -27,9 +27,15 @@ class AnalysisStage final : public analysis::RecordSink {
   ~AnalysisStage() override;
 
   reassembly::Wanted wanted() const { return engine_.wanted(); }
-  // Serial, in batch order, after the flow stage. Fails when the report or a body cannot
-  // be written.
+  // Serial, in batch order, after the flow stage: the batch's transactions go to
+  // item.transactions, their bodies held undecoded. Fails when a body cannot be stored.
   Status Run(WorkItem& item);
+  // Parallel, after Run: decodes and hashes the held bodies of the batch's transactions
+  // and writes their records to item.transaction_report.
+  Status Render(WorkItem& item) const;
+  // Serial, in batch order, after Render: the records go to the report. Fails when the
+  // report cannot be written.
+  Status Emit(WorkItem& item);
   // The capture ended: open conversations end, the report is closed.
   Status Finish();
 
@@ -51,6 +57,9 @@ class AnalysisStage final : public analysis::RecordSink {
            const analysis::Position& at);
   analysis::Position Here() const { return {frame_, time_}; }
 
+  // The bodies held undecoded for Render (none with --bodies, whose store is serial);
+  // before conversations_, whose analysers' readers give their bytes back on the way out.
+  analysis::HeldBodies held_bodies_;
   std::unique_ptr<formats::BodyFiles> bodies_;
   formats::ReportStream report_;
   analysis::Conversations conversations_;
@@ -62,6 +71,7 @@ class AnalysisStage final : public analysis::RecordSink {
   uint64_t frame_ = 0;
   Timestamp time_;
   const WorkItem::FlowLabel* label_ = nullptr;
+  WorkItem* item_ = nullptr;  // the batch Run is on; null at Finish, which writes at once
   std::unordered_map<uint64_t, WorkItem::FlowLabel> labels_;
 };
 

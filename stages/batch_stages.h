@@ -19,6 +19,7 @@
 #include "engine/packet/dissector.h"
 #include "engine/reassembly/inputs.h"
 #include "formats/output_file.h"
+#include "formats/record_tape.h"
 #include "formats/report_writer.h"
 #include "pcapkit/extractor.h"
 #include "stages/selection.h"
@@ -54,6 +55,11 @@ struct WorkItem {
     int from;  // 0: sent by the flow's originator
   };
   std::vector<FlowLabel> flow_labels;
+  // With analysis on: the transactions the analysis stage found in this batch, recorded
+  // with their bodies undecoded, and their records as the parallel stage after it wrote
+  // them (bodies decoded and hashed there) for the serial one that appends them.
+  formats::RecordTape transactions;
+  formats::OutBuffer transaction_report;
   // trace with a record format: the traced frames' records, written as first entries
   // (FlowPacket::record_at/record_len point into it).
   formats::OutBuffer trace_records;

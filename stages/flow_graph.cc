@@ -16,10 +16,14 @@ FlowGraph MakeFlowGraph(const GraphParts& parts) {
   if (parts.flows != nullptr)
     graph.stages.push_back(
         {"flows", true, [flows = parts.flows](WorkItem& item) { return flows->Run(item); }});
-  if (parts.analysis != nullptr)
-    graph.stages.push_back({"analyse", true, [analysis = parts.analysis](WorkItem& item) {
-                              return analysis->Run(item);
-                            }});
+  if (parts.analysis != nullptr) {
+    AnalysisStage* analysis = parts.analysis;
+    graph.stages.push_back({"analyse", true, [analysis](WorkItem& i) { return analysis->Run(i); }});
+    graph.stages.push_back(
+        {"analyse-bodies", false, [analysis](WorkItem& i) { return analysis->Render(i); }});
+    graph.stages.push_back(
+        {"analyse-write", true, [analysis](WorkItem& i) { return analysis->Emit(i); }});
+  }
   graph.stages.push_back(
       {"write", true, [sink = parts.sink](WorkItem& item) { return sink->Write(item); }});
   return graph;

@@ -9,6 +9,7 @@
 #include "engine/util/hex.h"
 #include "formats/analysis_record.h"
 #include "formats/json_emitter.h"
+#include "formats/record_tape.h"
 #include "testing/schema_check.h"
 
 namespace pcapkit::testing {
@@ -61,12 +62,21 @@ void AnalysisHarness::Write(analysis::Kind kind, const analysis::Conversation& c
                             const std::function<void(Emitter&)>& fields) {
   formats::OutBuffer buf;
   formats::JsonEmitter json(&buf);
+  formats::RecordTape tape;
+  if (tape_) {
+    tape.BeginRecord({1, true});
+    formats::WriteAnalysisFields(kind, conversation, first, last, fields, tape);
+    tape.ComputeDeferred();
+  }
   // The analyser's members as its table declares them (the unit tests set the hook).
   if (testutil::g_on_undeclared_field != nullptr)
     for (const std::string& problem : testutil::UndeclaredAnalysisFields(kind, fields))
       testutil::g_on_undeclared_field(problem);
   json.BeginObject();
-  formats::WriteAnalysisFields(kind, conversation, first, last, fields, json);
+  if (tape_)
+    tape.Replay(0, json);
+  else
+    formats::WriteAnalysisFields(kind, conversation, first, last, fields, json);
   json.EndObject();
   records_.push_back(nlohmann::json::parse(std::string_view(buf.data(), buf.size())));
 }

@@ -41,6 +41,9 @@ class AnalysisHarness : public analysis::RecordSink,
   const std::vector<nlohmann::json>& records() const { return records_; }
   const std::map<std::string, std::string>& stored() const { return stored_; }
   analysis::Limits& limits() { return limits_; }
+  // Records go through a formats::RecordTape before they are written, as the analyse
+  // stage's do: recorded, their deferred members computed, then replayed.
+  void set_tape(bool on) { tape_ = on; }
 
   // A connection the analyser announced, and the capture time it did so at.
   struct Expected {
@@ -63,6 +66,7 @@ class AnalysisHarness : public analysis::RecordSink,
   std::vector<nlohmann::json> records_;
   std::map<std::string, std::string> stored_;
   std::vector<Expected> expected_;
+  bool tape_ = false;
 };
 
 }  // namespace pcapkit::testing

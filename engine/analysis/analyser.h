@@ -55,6 +55,18 @@ struct Conversation {
 };
 
 // What one analyser may hold or produce, from the command line.
+// Body bytes held undecoded by all the messages of a run at once, against a limit of
+// their own (not the analysers' budget): a body that would pass it is decoded as it comes
+// from there on. Serial like the analysers; the bytes are handed on with each finished
+// message's BodySummary.
+class BlockPool;  // body.h
+
+struct HeldBodies {
+  size_t limit = size_t(16) << 20;
+  size_t used = 0;
+  std::shared_ptr<BlockPool> blocks;  // the held bytes' memory, reused (made when needed)
+};
+
 struct Limits {
   // --max-body: body bytes of one message that are decoded, hashed and kept for
   // --bodies; past it the body is only counted (`body_truncated`).
@@ -64,6 +76,9 @@ struct Limits {
   size_t max_decoded = size_t(64) << 20;
   // A message head (request or status line and headers) longer than this is malformed.
   size_t max_head = size_t(64) << 10;
+  // Where bodies may be held undecoded, so that a later stage decodes and hashes them off
+  // the serial path (the analyse stage gives one; null: decode as the bytes come).
+  HeldBodies* held_bodies = nullptr;
 };
 
 // Where finished transactions go. `fields` writes the analyser's own members of the

@@ -1,14 +1,13 @@
 #include "engine/analysis/body.h"
 
-#include <brotli/decode.h>
 #include <openssl/evp.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
+#include "engine/analysis/body_decoders.h"
 #include "engine/util/hex.h"
 
 namespace pcapkit::analysis {
@@ -25,232 +24,7 @@ std::string_view Trim(std::string_view v) {
   return v;
 }
 
-// One decoder of a body's chain: it takes coded bytes and fills an output buffer of its
-// own, which the next decoder (or the hash) takes before it is filled again.
-class BodyReader::Stage {
- public:
-  static constexpr size_t kBuffer = 16 << 10;
-  struct Step {
-    size_t used = 0, made = 0;  // input bytes taken, output bytes made
-    bool error = false;         // error() says why
-  };
-  virtual ~Stage() = default;
-  // Decodes from `in` into `out`. It stops when the input is used up, the output is full
-  // (call again, with the rest of the input or none) or the coded stream ended (what
-  // follows it is taken and ignored, as browsers do).
-  virtual Step Run(std::span<const uint8_t> in, std::span<uint8_t> out) = 0;
-  // The coded stream ended: the body decoded whole.
-  virtual bool finished() const = 0;
-  // Memory the decoder holds.
-  virtual size_t state() const = 0;
-  const std::string& error() const { return error_; }
-
-  uint8_t buffer[kBuffer];
-  uint64_t made = 0;  // bytes made in all, against max_decoded
-
- protected:
-  std::string error_;
-};
-
 namespace {
-
-using Step = BodyReader::Stage::Step;
-
-// zlib and brotli allocate through these, so held() can say what they hold: each block
-// is prefixed with its size (16 bytes keep malloc's alignment).
-constexpr size_t kPrefix = 16;
-
-void* CountedAlloc(size_t* total, size_t n) {
-  if (n > (size_t(1) << 40)) return nullptr;
-  auto* p = static_cast<unsigned char*>(std::malloc(n + kPrefix));
-  if (!p) return nullptr;
-  std::memcpy(p, &n, sizeof n);
-  *total += n;
-  return p + kPrefix;
-}
-
-void CountedFree(size_t* total, void* q) {
-  if (!q) return;
-  unsigned char* p = static_cast<unsigned char*>(q) - kPrefix;
-  size_t n;
-  std::memcpy(&n, p, sizeof n);
-  *total -= n;
-  std::free(p);
-}
-
-voidpf ZAlloc(voidpf opaque, uInt items, uInt size) {
-  return CountedAlloc(static_cast<size_t*>(opaque), size_t(items) * size);
-}
-void ZFree(voidpf opaque, voidpf p) {
-  CountedFree(static_cast<size_t*>(opaque), p);
-}
-void* BAlloc(void* opaque, size_t n) {
-  return CountedAlloc(static_cast<size_t*>(opaque), n);
-}
-void BFree(void* opaque, void* p) {
-  CountedFree(static_cast<size_t*>(opaque), p);
-}
-
-// gzip (RFC 1952, members one after another) and deflate: "deflate" is meant as zlib
-// (RFC 1950) but servers send raw deflate (RFC 1951) too, so the first two bytes decide,
-// as browsers do: a valid zlib header, or raw.
-class ZlibStage final : public BodyReader::Stage {
- public:
-  explicit ZlibStage(bool gzip) : gzip_(gzip) {
-    z_.zalloc = ZAlloc;
-    z_.zfree = ZFree;
-    z_.opaque = &mem_;
-  }
-  ~ZlibStage() override {
-    if (init_) inflateEnd(&z_);
-  }
-  Step Run(std::span<const uint8_t> in, std::span<uint8_t> out) override {
-    Step r;
-    if (!init_) {
-      // deflate: the two header bytes are kept until both have come.
-      size_t take = gzip_ ? 0 : std::min(2 - stash_len_, in.size());
-      std::memcpy(stash_ + stash_len_, in.data(), take);
-      stash_len_ += take;
-      r.used = take;
-      if (!gzip_ && stash_len_ < 2) return r;
-      if (!Init()) {
-        r.error = true;
-        return r;
-      }
-    }
-    if (stash_pos_ < stash_len_) {  // the header bytes go in first
-      Step s = Inflate({stash_ + stash_pos_, stash_len_ - stash_pos_}, out);
-      stash_pos_ += s.used;
-      s.used = r.used;
-      return s;
-    }
-    Step s = Inflate(in.subspan(r.used), out);
-    s.used += r.used;
-    return s;
-  }
-  bool finished() const override { return ended_; }
-  size_t state() const override { return mem_; }
-
- private:
-  bool Init() {
-    bool zlib = (stash_[0] & 0x0f) == 8 && (stash_[0] >> 4) <= 7 &&
-                (unsigned(stash_[0]) << 8 | stash_[1]) % 31 == 0;
-    init_ = inflateInit2(&z_, gzip_ ? 15 + 16 : zlib ? 15 : -15) == Z_OK;
-    if (!init_) error_ = gzip_ ? "gzip: cannot start" : "deflate: cannot start";
-    return init_;
-  }
-  Step Inflate(std::span<const uint8_t> in, std::span<uint8_t> out) {
-    if (ended_) {
-      // Another gzip member may follow; anything else after the stream is ignored.
-      if (!gzip_ || in.empty() || in[0] != 0x1f || inflateReset(&z_) != Z_OK)
-        return {in.size(), 0, false};
-      ended_ = false;
-    }
-    in = in.first(std::min<size_t>(in.size(), 1u << 30));
-    z_.next_in = const_cast<Bytef*>(in.data());
-    z_.avail_in = uInt(in.size());
-    z_.next_out = out.data();
-    z_.avail_out = uInt(out.size());
-    int rc = inflate(&z_, Z_NO_FLUSH);
-    Step s{in.size() - z_.avail_in, out.size() - z_.avail_out, false};
-    if (rc == Z_STREAM_END) {
-      ended_ = true;
-    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      s.error = true;
-      error_ = std::string(gzip_ ? "gzip: " : "deflate: ") + (z_.msg ? z_.msg
-                                                              : rc == Z_NEED_DICT
-                                                                  ? "needs a preset dictionary"
-                                                                  : "error");
-    }
-    return s;
-  }
-
-  z_stream z_{};
-  bool gzip_, init_ = false, ended_ = false;
-  uint8_t stash_[2] = {};
-  size_t stash_len_ = 0, stash_pos_ = 0, mem_ = 0;
-};
-
-class BrotliStage final : public BodyReader::Stage {
- public:
-  BrotliStage() : s_(BrotliDecoderCreateInstance(BAlloc, BFree, &mem_)) {}
-  ~BrotliStage() override {
-    if (s_) BrotliDecoderDestroyInstance(s_);
-  }
-  Step Run(std::span<const uint8_t> in, std::span<uint8_t> out) override {
-    if (!s_) {
-      error_ = "br: cannot start";
-      return {0, 0, true};
-    }
-    if (ended_) return {in.size(), 0, false};
-    size_t avail_in = in.size(), avail_out = out.size();
-    const uint8_t* next_in = in.data();
-    uint8_t* next_out = out.data();
-    BrotliDecoderResult rc =
-        BrotliDecoderDecompressStream(s_, &avail_in, &next_in, &avail_out, &next_out, nullptr);
-    Step s{in.size() - avail_in, out.size() - avail_out, false};
-    if (rc == BROTLI_DECODER_RESULT_SUCCESS) {
-      ended_ = true;
-    } else if (rc == BROTLI_DECODER_RESULT_ERROR) {
-      std::string_view why = BrotliDecoderErrorString(BrotliDecoderGetErrorCode(s_));
-      while (!why.empty() && why.front() == '_') why.remove_prefix(1);
-      error_ = "br: " + std::string(why);
-      s.error = true;
-    }
-    return s;
-  }
-  bool finished() const override { return ended_; }
-  size_t state() const override { return mem_; }
-
- private:
-  size_t mem_ = 0;  // before s_: the instance is allocated through it
-  BrotliDecoderState* s_;
-  bool ended_ = false;
-};
-
-class ZstdStage final : public BodyReader::Stage {
- public:
-  ZstdStage() : d_(ZSTD_createDStream()) {
-    // RFC 9659: HTTP's zstd windows are at most 8 MiB; a larger one would let a sender
-    // make us hold up to 2 GiB.
-    if (d_) ZSTD_DCtx_setParameter(d_, ZSTD_d_windowLogMax, 23);
-  }
-  ~ZstdStage() override { ZSTD_freeDStream(d_); }
-  Step Run(std::span<const uint8_t> in, std::span<uint8_t> out) override {
-    if (!d_) {
-      error_ = "zstd: cannot start";
-      return {0, 0, true};
-    }
-    if (ended_ && in.empty()) return {};  // a frame ended and nothing is left to flush
-    ZSTD_inBuffer i{in.data(), in.size(), 0};
-    ZSTD_outBuffer o{out.data(), out.size(), 0};
-    size_t rc = ZSTD_decompressStream(d_, &o, &i);
-    Step s{i.pos, o.pos, false};
-    if (ZSTD_isError(rc)) {
-      error_ = std::string("zstd: ") + ZSTD_getErrorName(rc);
-      s.error = true;
-    } else {
-      ended_ = rc == 0;  // a frame ended; input after it starts another
-    }
-    return s;
-  }
-  bool finished() const override { return ended_; }
-  size_t state() const override { return ZSTD_sizeof_DStream(d_); }
-
- private:
-  ZSTD_DStream* d_;
-  bool ended_ = false;
-};
-
-// A decoder for coding `name`; null with `error` set when there is none.
-std::unique_ptr<BodyReader::Stage> MakeStage(std::string_view name, std::string& error) {
-  if (SameName(name, "gzip") || SameName(name, "x-gzip")) return std::make_unique<ZlibStage>(true);
-  if (SameName(name, "deflate")) return std::make_unique<ZlibStage>(false);
-  if (SameName(name, "br")) return std::make_unique<BrotliStage>();
-  if (SameName(name, "zstd")) return std::make_unique<ZstdStage>();
-  error = "unsupported content coding: " + std::string(name.substr(0, 64));
-  return nullptr;
-}
 
 const EVP_MD* Sha256() {
   static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
@@ -259,15 +33,90 @@ const EVP_MD* Sha256() {
 
 constexpr size_t kMaxCodings = 4;
 
+// The members a held body's decoding makes, in the parts the record places apart.
+enum BodyPart { kDecodedLen, kDigest, kOutcome };
+
+void WriteBodyPart(const BodySummary& s, Emitter& out, int part) {
+  switch (part) {
+    case kDecodedLen:
+      out.Uint("decoded_len", s.decoded_len);
+      break;
+    case kDigest:
+      if (s.hashed) out.Hex("body_sha256", s.sha256, sizeof s.sha256);
+      if (!s.body_file.empty()) out.Text("body_file", s.body_file);
+      break;
+    case kOutcome:
+      if (s.decoded_truncated) out.Bool("decoded_truncated", true);
+      if (!s.decode_error.empty()) out.Text("decode_error", s.decode_error);
+      break;
+  }
+}
+
 }  // namespace
 
+// A body held undecoded, with what its reader saw: decoded by a reader of its own when
+// the record is written, on whichever thread writes it, exactly as it would have been
+// decoded as it came (the decoders' output does not depend on how the bytes were cut).
+class BodyJob final : public Deferred {
+ public:
+  BodyJob(const Limits& limits, std::string codings, HeldBytes wire, bool stopped,
+          uint64_t body_len, uint64_t gaps, bool complete)
+      : limits_(limits),
+        codings_(std::move(codings)),
+        wire_(std::move(wire)),
+        stopped_(stopped),
+        body_len_(body_len),
+        gaps_(gaps),
+        complete_(complete) {
+    limits_.held_bodies = nullptr;
+  }
+
+  void Compute() override {
+    std::call_once(done_, [this] { Decode(); });
+  }
+  void Write(Emitter& out, int part) const override { WriteBodyPart(result_, out, part); }
+
+ private:
+  void Decode() {
+    BodyReader reader(limits_, nullptr);
+    reader.Begin(codings_);
+    if (wire_.size() == 0) reader.Data({});  // a piece came, empty: the decoders start
+    wire_.ForEach([&](std::span<const uint8_t> block) { reader.Data(block); });
+    wire_.Clear();  // its blocks back to the pool now, not when the record goes
+    reader.body_len_ = body_len_;
+    reader.gaps_ = gaps_;
+    if (stopped_) reader.Stop();
+    reader.Finish(complete_, result_);
+  }
+
+  Limits limits_;
+  std::string codings_;
+  HeldBytes wire_;
+  bool stopped_;
+  uint64_t body_len_, gaps_;
+  bool complete_;
+  std::once_flag done_;  // a record's writer computes it, on any thread
+  BodySummary result_;
+};
+
 void BodySummary::Write(Emitter& out) const {
-  if (hashed) out.Hex("body_sha256", sha256, sizeof sha256);
-  if (!body_file.empty()) out.Text("body_file", body_file);
+  if (pending)
+    out.Defer(pending, kDigest);
+  else
+    WriteBodyPart(*this, out, kDigest);
   if (body_truncated) out.Bool("body_truncated", true);
-  if (decoded_truncated) out.Bool("decoded_truncated", true);
-  if (!decode_error.empty()) out.Text("decode_error", decode_error);
+  if (pending)
+    out.Defer(pending, kOutcome);
+  else
+    WriteBodyPart(*this, out, kOutcome);
   if (gaps) out.Uint("gaps", gaps);
+}
+
+void BodySummary::WriteDecodedLen(Emitter& out) const {
+  if (pending)
+    out.Defer(pending, kDecodedLen);
+  else
+    WriteBodyPart(*this, out, kDecodedLen);
 }
 
 BodyReader::BodyReader(const Limits& limits, BodyStore* store)
@@ -276,12 +125,17 @@ BodyReader::BodyReader(const Limits& limits, BodyStore* store)
 }
 
 BodyReader::~BodyReader() {
+  ReturnHeld();
   EVP_MD_CTX_free(md_);
 }
 
 void BodyReader::Begin(std::string_view codings) {
   Release();
+  ReturnHeld();
   codings_.assign(codings);
+  // Held undecoded when a stage decodes later; not with a store, which is serial.
+  holding_ = limits_.held_bodies != nullptr && store_ == nullptr;
+  held_seen_ = held_stopped_ = false;
   started_ = active_ = keep_ = false;
   body_len_ = decoded_len_ = gaps_ = 0;
   body_truncated_ = decoded_truncated_ = false;
@@ -318,18 +172,107 @@ void BodyReader::Data(std::span<const uint8_t> bytes) {
   // Only the first max_body bytes are decoded; the rest is counted.
   size_t room = body_len_ < limits_.max_body ? size_t(limits_.max_body - body_len_) : 0;
   body_len_ += bytes.size();
+  std::span<const uint8_t> piece = bytes.first(std::min(room, bytes.size()));
+  bool rest_counted = piece.size() < bytes.size();
+  if (holding_ && HoldBack(piece, rest_counted)) return;
   if (!started_) Start();
   if (!active_) return;
-  std::span<const uint8_t> piece = bytes.first(std::min(room, bytes.size()));
   if (!piece.empty()) Pump(0, piece);
-  if (piece.size() < bytes.size()) Stop();
+  if (rest_counted) Stop();
   if (!active_) Release();
+}
+
+// Holding: keeps `piece` for the BodyJob, as long as the run's held bytes stay within
+// their limit. Past it the body is decoded from here on: what was held goes through the
+// decoders now, and false tells Data to decode `piece` itself.
+bool BodyReader::HoldBack(std::span<const uint8_t> piece, bool rest_counted) {
+  if (held_stopped_) return true;  // after a hole or max_body the bytes are only counted
+  HeldBodies& pool = *limits_.held_bodies;
+  if (pool.used + piece.size() <= pool.limit) {
+    if (!held_seen_) {
+      if (!pool.blocks)
+        pool.blocks = std::make_shared<BlockPool>(pool.limit / HeldBytes::kBlock + 64);
+      held_ = HeldBytes(pool.blocks);
+    }
+    held_.Append(piece);
+    pool.used += piece.size();
+    held_seen_ = true;
+    held_stopped_ = rest_counted;
+    return true;
+  }
+  holding_ = false;
+  Start();
+  held_.ForEach([&](std::span<const uint8_t> block) {
+    if (active_) Pump(0, block);
+  });
+  ReturnHeld();
+  return false;
+}
+
+void BodyReader::ReturnHeld() {
+  if (limits_.held_bodies != nullptr) limits_.held_bodies->used -= held_.size();
+  held_.Clear();
+}
+
+std::unique_ptr<uint8_t[]> BlockPool::Get() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      std::unique_ptr<uint8_t[]> block = std::move(free_.back());
+      free_.pop_back();
+      return block;
+    }
+  }
+  return std::unique_ptr<uint8_t[]>(new uint8_t[kBlock]);  // uninitialised: written at once
+}
+
+void BlockPool::Put(std::unique_ptr<uint8_t[]> block) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.size() < keep_) free_.push_back(std::move(block));
+}
+
+HeldBytes::HeldBytes(HeldBytes&& o) noexcept
+    : pool_(std::move(o.pool_)), blocks_(std::move(o.blocks_)), size_(o.size_) {
+  o.blocks_.clear();
+  o.size_ = 0;
+}
+
+HeldBytes& HeldBytes::operator=(HeldBytes&& o) noexcept {
+  if (this != &o) {
+    Clear();
+    pool_ = std::move(o.pool_);
+    blocks_ = std::move(o.blocks_);
+    size_ = o.size_;
+    o.blocks_.clear();
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+void HeldBytes::Clear() {
+  for (auto& block : blocks_)
+    if (pool_) pool_->Put(std::move(block));
+  blocks_.clear();
+  size_ = 0;
+}
+
+void HeldBytes::Append(std::span<const uint8_t> bytes) {
+  while (!bytes.empty()) {
+    size_t used = size_ % kBlock;
+    if (used == 0 && size_ / kBlock == blocks_.size())
+      blocks_.push_back(pool_ ? pool_->Get() : std::unique_ptr<uint8_t[]>(new uint8_t[kBlock]));
+    size_t n = std::min(kBlock - used, bytes.size());
+    std::memcpy(blocks_.back().get() + used, bytes.data(), n);
+    size_ += n;
+    bytes = bytes.subspan(n);
+  }
 }
 
 void BodyReader::Gap(uint64_t len) {
   body_len_ += len;
   gaps_ += len;
-  started_ = true;  // nothing is decoded after a hole, not even when the body began with it
+  started_ = true;       // nothing is decoded after a hole, not even when the body began with it
+  held_stopped_ = true;  // what was held before it is still decoded, later
   Stop();
   Release();
 }
@@ -392,6 +335,17 @@ void BodyReader::Release() {
 
 void BodyReader::Finish(bool complete, BodySummary& out) {
   out = BodySummary();
+  if (holding_ && held_seen_) {
+    // Counted now; decoded when the record is written.
+    out.body_len = body_len_;
+    out.gaps = gaps_;
+    out.body_truncated = body_len_ > limits_.max_body;
+    limits_.held_bodies->used -= held_.size();
+    out.pending = std::make_shared<BodyJob>(limits_, std::move(codings_), std::move(held_),
+                                            held_stopped_, body_len_, gaps_, complete);
+    Begin({});
+    return;
+  }
   out.body_len = body_len_;
   out.decoded_len = decoded_len_;
   out.gaps = gaps_;
@@ -410,6 +364,7 @@ void BodyReader::Finish(bool complete, BodySummary& out) {
   Begin({});
 }
 
+// Held undecoded bodies are not counted here: they are charged to Limits::held_bodies.
 size_t BodyReader::held() const {
   size_t n = codings_.size() + kept_.capacity();
   for (const auto& s : stages_) n += sizeof(Stage) + s->state();

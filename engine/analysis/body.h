@@ -11,9 +11,11 @@
 // message, and nothing is allocated per byte.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +56,50 @@ std::string_view Trim(std::string_view v);
     message ".gaps", protocols::kInt, "bytes of the message that are missing"               \
   }
 
+class BodyJob;  // a body held undecoded (body.cc)
+
+// Blocks for held bytes, kept once freed (on whichever thread decoded them) for the next
+// bodies: memory that malloc would hand back to the kernel and fault in again, a page at
+// a time, for every body.
+class BlockPool {
+ public:
+  static constexpr size_t kBlock = size_t(64) << 10;
+  explicit BlockPool(size_t keep) : keep_(keep) {}
+  std::unique_ptr<uint8_t[]> Get();
+  void Put(std::unique_ptr<uint8_t[]> block);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<uint8_t[]>> free_;
+  size_t keep_;  // blocks kept at most
+};
+
+// Bytes held undecoded, in blocks that stay where they were written: appending never
+// copies what came before. The blocks go back to their pool when the bytes are dropped.
+class HeldBytes {
+ public:
+  static constexpr size_t kBlock = BlockPool::kBlock;
+  HeldBytes() = default;
+  explicit HeldBytes(std::shared_ptr<BlockPool> pool) : pool_(std::move(pool)) {}
+  HeldBytes(HeldBytes&& o) noexcept;
+  HeldBytes& operator=(HeldBytes&& o) noexcept;
+  ~HeldBytes() { Clear(); }
+  void Append(std::span<const uint8_t> bytes);
+  void Clear();
+  size_t size() const { return size_; }
+  // Each block's bytes, in order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0, left = size_; i < blocks_.size(); ++i, left -= kBlock)
+      f(std::span<const uint8_t>(blocks_[i].get(), std::min(left, kBlock)));
+  }
+
+ private:
+  std::shared_ptr<BlockPool> pool_;  // null: blocks come from new[] and go to delete[]
+  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+  size_t size_ = 0;
+};
+
 // What became of one body: the members of its message's record object.
 struct BodySummary {
   uint64_t body_len = 0;           // wire bytes (after de-chunking), missing ones included
@@ -65,10 +111,15 @@ struct BodySummary {
   uint8_t sha256[32] = {};
   std::string decode_error;  // why the body could not be decoded
   std::string body_file;     // the BodyStore's name for the decoded body
+  // A body held undecoded (Limits::held_bodies): its decoding is left to whoever writes
+  // the record, through Emitter::Defer; decoded_len, the hash, body_file,
+  // decoded_truncated and decode_error are the job's, not the members above.
+  std::shared_ptr<BodyJob> pending;
 
   // Writes body_sha256, body_file, body_truncated, decoded_truncated, decode_error and
   // gaps, those that apply (body_len and decoded_len are the caller's to place).
   void Write(Emitter& out) const;
+  void WriteDecodedLen(Emitter& out) const;
 };
 
 class BodyReader {
@@ -95,9 +146,12 @@ class BodyReader {
   // Bytes held: decoder state, their buffers and the kept body.
   size_t held() const;
 
-  class Stage;  // one decoder of the chain (body.cc)
+  class Stage;  // one decoder of the chain (body_decoders.h)
 
  private:
+  friend class BodyJob;  // decodes a held body with a reader of its own
+  bool HoldBack(std::span<const uint8_t> piece, bool rest_counted);
+  void ReturnHeld();
   void Start();
   void Pump(size_t stage, std::span<const uint8_t> in);
   bool Take(size_t stage, std::span<const uint8_t>& out);
@@ -112,6 +166,10 @@ class BodyReader {
   std::string codings_;                         // the Begin value, parsed when the first byte comes
   std::vector<std::unique_ptr<Stage>> stages_;  // the decoders, the first to run first
   std::vector<uint8_t> kept_;                   // the decoded body, for the store
+  // Holding the body undecoded (Limits::held_bodies): its first max_body bytes before any
+  // hole, `seen` once a piece came before a hole, `stopped` after a hole or max_body.
+  bool holding_ = false, held_seen_ = false, held_stopped_ = false;
+  HeldBytes held_;
   bool started_ = false;  // the first byte came: decoders made, digest started
   bool active_ = false;   // decoding and hashing go on
   bool keep_ = false;     // the decoded body is kept for the store

@@ -94,7 +94,7 @@ void WriteRequest(Emitter& e, const Message& m) {
     std::string coding = Joined(m.headers, "content-encoding");
     if (!coding.empty()) {
       e.Text("content_encoding", coding);
-      if (!m.head_cut) e.Uint("decoded_len", m.body.decoded_len);
+      if (!m.head_cut) m.body.WriteDecodedLen(e);
     }
   }
   WriteBody(e, m);
@@ -116,7 +116,7 @@ void WriteResponse(Emitter& e, const Message& m) {
     WriteHeader(e, "content_type", m, "content-type");
     std::string coding = Joined(m.headers, "content-encoding");
     if (!coding.empty()) e.Text("content_encoding", coding);
-    if (!m.head_cut) e.Uint("decoded_len", m.body.decoded_len);
+    if (!m.head_cut) m.body.WriteDecodedLen(e);
   }
   WriteBody(e, m);
   e.EndObject();

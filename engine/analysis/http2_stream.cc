@@ -57,7 +57,7 @@ void WriteRequest(Emitter& e, const Half& h) {
     std::string coding = Joined(h.fields, "content-encoding");
     if (!coding.empty()) {
       e.Text("content_encoding", coding);
-      e.Uint("decoded_len", h.body.decoded_len);
+      h.body.WriteDecodedLen(e);
     }
   }
   WriteBody(e, h);
@@ -73,7 +73,7 @@ void WriteResponse(Emitter& e, const Half& h) {
     WriteHeader(e, "content_type", h, "content-type");
     std::string coding = Joined(h.fields, "content-encoding");
     if (!coding.empty()) e.Text("content_encoding", coding);
-    e.Uint("decoded_len", h.body.decoded_len);
+    h.body.WriteDecodedLen(e);
   }
   WriteBody(e, h);
   e.EndObject();

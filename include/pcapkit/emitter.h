@@ -8,9 +8,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 namespace pcapkit {
+
+class Emitter;
+
+// Members whose values take work that need not be done where the record is written
+// (analyse: a body's decoding and SHA-256, done by a parallel stage after the serial one
+// that finds the transactions). Compute does the work, once; Write writes the members of
+// one `part` (a record may place parts of them apart) from its results.
+class Deferred {
+ public:
+  virtual ~Deferred() = default;
+  virtual void Compute() = 0;
+  virtual void Write(Emitter& out, int part) const = 0;
+};
 
 class Emitter {
  public:
@@ -67,6 +81,13 @@ class Emitter {
   // (extract --flow-id: a frame's flow, after its `protocols`). A format that supports it
   // records the output offset there; the others ignore it.
   virtual void Splice() {}
+
+  // Members made by `later` (see Deferred). A recording emitter keeps it, to be computed
+  // and written when the record is replayed; any other computes and writes it now.
+  virtual void Defer(const std::shared_ptr<Deferred>& later, int part) {
+    later->Compute();
+    later->Write(*this, part);
+  }
 
  protected:
   // "type" -> "type_name", in `buf`; empty when the key does not fit.

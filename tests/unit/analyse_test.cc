@@ -268,15 +268,21 @@ TEST(Analyse, DnsOverUdpIsPairedWithItsFlow) {
   EXPECT_EQ(r[0]["answers"][0]["data"], "93.184.216.34");
 }
 
+// Bodies are decoded in parallel after the serial stage, or on it (--held-bodies 0, or
+// past --held-bodies): the same bytes either way.
 TEST(Analyse, EveryStrategyAndThreadCountWritesTheSameBytes) {
   std::vector<CapturedFrame> all;
+  std::string large(6000, 'x');
+  for (size_t i = 0; i < large.size(); ++i) large[i] = char('a' + i * 31 % 26);
   for (uint16_t i = 0; i < 200; ++i) {  // enough connections for several batches
     Connection k;
     k.sport = uint16_t(20000 + i);
     k.t = i;
     k.Open();
     k.Client(kGet1 + kGet2);
-    k.Server(kOk + kOk);
+    std::string body = i % 10 == 0 ? large : "hello";
+    k.Server("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+             body + kOk);
     k.Close();
     all.insert(all.end(), k.out.begin(), k.out.end());
     all.push_back(At(i + 1, Ipv4Udp(kC, kS, uint16_t(30000 + i), 53, DnsMessage(i, false))));
@@ -297,6 +303,20 @@ TEST(Analyse, EveryStrategyAndThreadCountWritesTheSameBytes) {
           &text);
       EXPECT_EQ(text, first) << int(e) << " " << threads;
     }
+  EXPECT_NE(first.find("\"body_len\":6000"), std::string::npos);
+  for (size_t held : {size_t(0), size_t(4000)}) {
+    std::string text;
+    Analyse(
+        all,
+        [&](pcapkit::ExtractOptions& o) {
+          o.strategy = pcapkit::Strategy::kPipeline;
+          o.threads = 2;
+          o.batch_bytes = 4096;
+          o.analyse.held_bodies = held;
+        },
+        &text);
+    EXPECT_EQ(text, first) << "--held-bodies " << held;
+  }
 }
 
 // jspcap's analyse(bytes): a conversation's payload in memory.
