@@ -3,6 +3,7 @@
 // the builders are most of the time); one thread writes the frames in input order. The
 // first record that cannot be built stops the run after the frames before it are written,
 // whatever the thread count.
+#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -45,9 +46,34 @@ Status Located(const Status& s, const std::string& input, uint64_t number, uint6
                               number, offset, what);
 }
 
-// Reads the next batch; an empty one (and a kept read status, if any) at the end.
-std::unique_ptr<Batch> ReadBatch(records::RecordStream& in) {
-  auto batch = std::make_unique<Batch>();
+using Owned = std::unique_ptr<Batch>;  // a cancelled pipeline destroys what it holds
+
+// Batches written are reused: a batch's megabyte of text keeps its memory, instead of
+// being allocated, grown and faulted in afresh for every batch.
+class BatchPool {
+ public:
+  Owned Take() {
+    Owned batch;
+    if (free_.try_pop(batch)) return batch;
+    batch = std::make_unique<Batch>();
+    batch->text.reserve(2 * kBatchBytes);
+    return batch;
+  }
+  void Give(Owned batch) {
+    batch->text.clear();
+    batch->records.clear();
+    batch->read_status = Status::Ok();
+    batch->last = false;
+    free_.push(std::move(batch));
+  }
+
+ private:
+  oneapi::tbb::concurrent_queue<Owned> free_;
+};
+
+// Reads the next batch into `batch`; an empty one (and a kept read status, if any) at
+// the end.
+Owned ReadBatch(records::RecordStream& in, Owned batch) {
   while (batch->records.size() < kBatchRecords && batch->text.size() < kBatchBytes) {
     std::string_view text;
     uint64_t offset = 0;
@@ -147,13 +173,13 @@ Status Rebuild(const RebuildOptions& o, RebuildSummary* summary) {
   const unsigned threads = std::clamp(
       o.threads != 0 ? o.threads : unsigned(oneapi::tbb::info::default_concurrency()), 1u, 1024u);
   oneapi::tbb::enumerable_thread_specific<simdjson::dom::parser> parsers;
+  BatchPool pool;
   std::atomic<bool> stop = false;
   bool input_done = false;
   using oneapi::tbb::filter_mode;
-  using Owned = std::unique_ptr<Batch>;  // a cancelled pipeline destroys what it holds
   auto read = [&](oneapi::tbb::flow_control& fc) -> Owned {
     if (input_done || stop.load()) return fc.stop(), nullptr;
-    Owned batch = ReadBatch(*in);
+    Owned batch = ReadBatch(*in, pool.Take());
     input_done = batch->last;
     if (batch->records.empty() && batch->read_status.ok()) return fc.stop(), nullptr;
     return batch;
@@ -164,6 +190,7 @@ Status Rebuild(const RebuildOptions& o, RebuildSummary* summary) {
   };
   auto write = [&](Owned batch) {
     if (!stop.load() && !writer.Write(*batch)) stop = true;
+    pool.Give(std::move(batch));
   };
   oneapi::tbb::task_arena arena{int(threads)};
   arena.execute([&] {
