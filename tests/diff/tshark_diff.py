@@ -101,7 +101,7 @@ DISPLAY = {"dns.qry.name": root_name, "dns.resp.name": root_name,
 
 # Booleans pcapkit writes only when true (docs/schema.md: "true when ... is set"), where
 # tshark gives every record its value: tshark's false ones are not compared.
-WHEN_TRUE = {"dns.resp.cache_flush"}
+WHEN_TRUE = {"dns.resp.cache_flush", "dns.qry.qu"}
 
 # Lists whose objects nest further lists of the same name, compared depth first as tshark
 # lists them (DHCPv6's options inside IA_NA, IA_PD...).

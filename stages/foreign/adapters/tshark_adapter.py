@@ -72,13 +72,21 @@ def parser(types, relation):
     return lambda v: "" if v == "<Root>" else v  # tshark's name of the DNS root
 
 
+# Booleans pcapkit writes only when true, where tshark gives every question its value
+# (DNS records' cache_flush: tshark_lists.py).
+WHEN_TRUE = {"dns.qry.qu"}
+
+
 def sources(row):
     """A table row's tshark fields, each with the parser of its values: "a, b /8" names
     two fields, a suffix belonging to the name before it."""
     out = []
     for name in row["tshark"].split(","):
         field, _, relation = name.strip().partition(" ")
-        out.append((field, parser(row["type"], relation or None)))
+        parse = parser(row["type"], relation or None)
+        if field in WHEN_TRUE:
+            parse = lambda v, bit=parse: True if bit(v) else None  # noqa: E731
+        out.append((field, parse))
     return out
 
 
@@ -163,7 +171,8 @@ def fill(layer, values, index, instances):
         if list(members) == [""]:  # a list of plain values (addresses)
             obj[head] = members[""]
         elif len({len(v) for v in members.values()}) == 1:
-            obj[head] = [dict(zip(members, items)) for items in zip(*members.values())]
+            obj[head] = [{m: v for m, v in zip(members, items) if v is not None}
+                         for items in zip(*members.values())]
     return obj
 
 
