@@ -344,9 +344,9 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
   std::unique_ptr<formats::BodyFiles> bodies;
   if (!a.bodies.empty())
     if (Status s = formats::BodyFiles::Open(a.bodies, &bodies); !s.ok()) return s;
-  // One thread gains nothing by decoding bodies later: it would only copy them first.
+  // One thread gains nothing by hashing bodies later (only a copy), nor a run not writing.
   AnalyseOptions resolved = a;
-  if (options.strategy == Strategy::kSequential || ThreadsOf(options) == 1)
+  if (options.strategy == Strategy::kSequential || ThreadsOf(options) == 1 || !out.analysis_writer)
     resolved.held_bodies = 0;
   out.analysis =
       std::make_unique<stages::AnalysisStage>(resolved, kinds, dissector.get(), std::move(bodies),

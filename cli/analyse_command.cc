@@ -63,8 +63,8 @@ void AddAnalyseOptions(CLI::App* cmd, AnalyseFlags& f) {
                   "bytes all analysers may hold; least recently active end early beyond (64 MiB)")
       ->check(CLI::Range(size_t(1) << 20, size_t(1) << 40));
   cmd->add_option("--held-bodies", a.held_bodies,
-                  "body bytes held undecoded at once, to decode and hash them in parallel; "
-                  "0: decode on the serial path, as one thread always does (16 MiB)")
+                  "memory for uncoded bodies held to be hashed in parallel; 0: hash them on "
+                  "the serial path, as one thread always does (16 MiB)")
       ->check(CLI::Range(size_t(0), size_t(1) << 40));
 }
 

@@ -14,7 +14,7 @@ analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds, analysis:
   s.limits.max_body = o.max_body;
   s.limits.max_decoded = o.max_decoded;
   held->limit = o.held_bodies;
-  s.limits.held_bodies = o.held_bodies > 0 ? held : nullptr;
+  s.limits.held_bodies = o.held_bodies > 0 ? held : nullptr;  // holds() then
   s.memory = o.memory;
   return s;
 }
@@ -63,7 +63,9 @@ Status AnalysisStage::Run(WorkItem& item) {
   label_ = nullptr;
   item_ = nullptr;
   if (bodies_ && !bodies_->status().ok()) return bodies_->status();
-  return Status::Ok();
+  if (holds()) return Status::Ok();  // Emit writes
+  report_.Flush(item.batch.trickling);
+  return report_.status();
 }
 
 Status AnalysisStage::Render(WorkItem& item) const {
@@ -144,7 +146,7 @@ void AnalysisStage::Write(analysis::Kind kind, const analysis::Conversation& con
                           const std::function<void(Emitter&)>& fields) {
   ++records_;
   if (!report_.writing()) return;
-  if (item_ != nullptr && held_bodies_.limit > 0) {  // written by Render, bodies decoded there
+  if (item_ != nullptr && holds()) {  // written by Render, bodies hashed there
     formats::RecordTape& tape = item_->transactions;
     tape.BeginRecord({records_, report_.Reserve()});
     formats::WriteAnalysisFields(kind, conversation, first, last, fields, tape);

@@ -27,11 +27,15 @@ class AnalysisStage final : public analysis::RecordSink {
   ~AnalysisStage() override;
 
   reassembly::Wanted wanted() const { return engine_.wanted(); }
-  // Serial, in batch order, after the flow stage: the batch's transactions go to
-  // item.transactions, their bodies held undecoded. Fails when a body cannot be stored.
+  // Whether bodies are held for Render (--held-bodies above 0): then Render and Emit
+  // follow Run in the graph, else Run writes the records itself.
+  bool holds() const { return held_bodies_.limit > 0; }
+  // Serial, in batch order, after the flow stage: the batch's transactions are found and
+  // written, or, when the stage holds bodies, recorded in item.transactions for Render.
+  // Fails when the report or a body cannot be written.
   Status Run(WorkItem& item);
-  // Parallel, after Run: decodes and hashes the held bodies of the batch's transactions
-  // and writes their records to item.transaction_report.
+  // Parallel, after Run: hashes the held bodies of the batch's transactions and writes
+  // their records to item.transaction_report.
   Status Render(WorkItem& item) const;
   // Serial, in batch order, after Render: the records go to the report. Fails when the
   // report cannot be written.
@@ -57,8 +61,8 @@ class AnalysisStage final : public analysis::RecordSink {
            const analysis::Position& at);
   analysis::Position Here() const { return {frame_, time_}; }
 
-  // The bodies held undecoded for Render (none with --bodies, whose store is serial);
-  // before conversations_, whose analysers' readers give their bytes back on the way out.
+  // The bodies held for Render (none with --bodies, whose store is serial); before
+  // conversations_, whose analysers' readers give their blocks back on the way out.
   analysis::HeldBodies held_bodies_;
   std::unique_ptr<formats::BodyFiles> bodies_;
   formats::ReportStream report_;

@@ -19,10 +19,12 @@ FlowGraph MakeFlowGraph(const GraphParts& parts) {
   if (parts.analysis != nullptr) {
     AnalysisStage* analysis = parts.analysis;
     graph.stages.push_back({"analyse", true, [analysis](WorkItem& i) { return analysis->Run(i); }});
-    graph.stages.push_back(
-        {"analyse-bodies", false, [analysis](WorkItem& i) { return analysis->Render(i); }});
-    graph.stages.push_back(
-        {"analyse-write", true, [analysis](WorkItem& i) { return analysis->Emit(i); }});
+    if (analysis->holds()) {
+      graph.stages.push_back(
+          {"analyse-bodies", false, [analysis](WorkItem& i) { return analysis->Render(i); }});
+      graph.stages.push_back(
+          {"analyse-write", true, [analysis](WorkItem& i) { return analysis->Emit(i); }});
+    }
   }
   graph.stages.push_back(
       {"write", true, [sink = parts.sink](WorkItem& item) { return sink->Write(item); }});

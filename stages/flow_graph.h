@@ -1,17 +1,18 @@
 // The flow graph of an extraction, described once. Every strategy (stages/strategies)
 // runs this same description; they differ only in which threads run which stage.
 //
-//   read ─> dissect + serialize ─> [reassemble] ─> [flows] ─> [analyse ─> bodies ─> append]
-//   serial       parallel             serial        serial      serial    parallel   serial
+//   read ─> dissect + serialize ─> [reassemble] ─> [flows] ─> [analyse [─> bodies ─> append]]
+//   serial       parallel             serial        serial      serial     parallel   serial
 //   ─> write
 //      serial
 //
 // A graph is its source of batches and its stages in order. A parallel stage may run on
 // any thread, for several batches at once; a serial stage sees one batch at a time, in
 // capture order, so the stateful stages (reassembly, flows, application analysis) and
-// the writers give the same bytes under every strategy. Application analysis is three
-// stages: the transactions are found serially, their bodies decoded and hashed and their
-// records written in parallel, and the records appended to the report in order.
+// the writers give the same bytes under every strategy. Application analysis holding
+// bodies (AnalysisStage::holds) is three stages: the transactions are found serially,
+// their bodies hashed and their records written in parallel, and the records appended
+// to the report in order.
 #pragma once
 
 #include <functional>

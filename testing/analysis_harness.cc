@@ -78,7 +78,8 @@ void AnalysisHarness::Write(analysis::Kind kind, const analysis::Conversation& c
   else
     formats::WriteAnalysisFields(kind, conversation, first, last, fields, json);
   json.EndObject();
-  records_.push_back(nlohmann::json::parse(std::string_view(buf.data(), buf.size())));
+  texts_.emplace_back(buf.data(), buf.size());
+  records_.push_back(nlohmann::json::parse(texts_.back()));
 }
 
 std::string AnalysisHarness::Store(std::string_view sha256_hex, std::span<const uint8_t> body) {

@@ -39,6 +39,8 @@ class AnalysisHarness : public analysis::RecordSink,
 
   analysis::Analyser& analyser() { return *analyser_; }
   const std::vector<nlohmann::json>& records() const { return records_; }
+  // The records as written, byte for byte (JSON).
+  const std::vector<std::string>& texts() const { return texts_; }
   const std::map<std::string, std::string>& stored() const { return stored_; }
   analysis::Limits& limits() { return limits_; }
   // Records go through a formats::RecordTape before they are written, as the analyse
@@ -64,6 +66,7 @@ class AnalysisHarness : public analysis::RecordSink,
   analysis::Limits limits_;
   std::unique_ptr<analysis::Analyser> analyser_;
   std::vector<nlohmann::json> records_;
+  std::vector<std::string> texts_;
   std::map<std::string, std::string> stored_;
   std::vector<Expected> expected_;
   bool tape_ = false;

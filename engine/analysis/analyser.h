@@ -54,19 +54,20 @@ struct Conversation {
   uint16_t client_port = 0, server_port = 0;
 };
 
-// What one analyser may hold or produce, from the command line.
-// Body bytes held undecoded by all the messages of a run at once, against a limit of
-// their own (not the analysers' budget): a body that would pass it is decoded as it comes
-// from there on. Serial like the analysers; the bytes are handed on with each finished
-// message's BodySummary.
 class BlockPool;  // body.h
 
+// Bodies held undecoded, so that a later stage hashes them off the serial path: only
+// bodies without a content coding, whose records are then the same whether they are held
+// or hashed as they come (no decoder, whose state the analysers' budget would count,
+// and SHA-256 does not care how the bytes were cut). The bytes live in blocks of a pool
+// of their own, outside the analysers' budget: blocks are charged until the body is
+// hashed, on whichever thread, and a body that finds no room is hashed as it comes.
 struct HeldBodies {
   size_t limit = size_t(16) << 20;
-  size_t used = 0;
-  std::shared_ptr<BlockPool> blocks;  // the held bytes' memory, reused (made when needed)
+  std::shared_ptr<BlockPool> blocks;  // made when the first body is held
 };
 
+// What one analyser may hold or produce, from the command line.
 struct Limits {
   // --max-body: body bytes of one message that are decoded, hashed and kept for
   // --bodies; past it the body is only counted (`body_truncated`).

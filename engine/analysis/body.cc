@@ -33,6 +33,17 @@ const EVP_MD* Sha256() {
 
 constexpr size_t kMaxCodings = 4;
 
+// A Content-Encoding value that names no coding but identity.
+bool Uncoded(std::string_view codings) {
+  while (!codings.empty()) {
+    size_t comma = codings.find(',');
+    std::string_view name = Trim(codings.substr(0, comma));
+    if (!name.empty() && !SameName(name, "identity")) return false;
+    codings = comma == std::string_view::npos ? std::string_view() : codings.substr(comma + 1);
+  }
+  return true;
+}
+
 // The members a held body's decoding makes, in the parts the record places apart.
 enum BodyPart { kDecodedLen, kDigest, kOutcome };
 
@@ -54,9 +65,9 @@ void WriteBodyPart(const BodySummary& s, Emitter& out, int part) {
 
 }  // namespace
 
-// A body held undecoded, with what its reader saw: decoded by a reader of its own when
-// the record is written, on whichever thread writes it, exactly as it would have been
-// decoded as it came (the decoders' output does not depend on how the bytes were cut).
+// A body held unhashed, with what its reader saw: hashed by a reader of its own when the
+// record is written, on whichever thread writes it, exactly as it would have been as it
+// came (it has no coding, and SHA-256 does not depend on how the bytes were cut).
 class BodyJob final : public Deferred {
  public:
   BodyJob(const Limits& limits, std::string codings, HeldBytes wire, bool stopped,
@@ -133,8 +144,9 @@ void BodyReader::Begin(std::string_view codings) {
   Release();
   ReturnHeld();
   codings_.assign(codings);
-  // Held undecoded when a stage decodes later; not with a store, which is serial.
-  holding_ = limits_.held_bodies != nullptr && store_ == nullptr;
+  // Held for a later stage to hash: a body without a coding (HeldBodies says why), and
+  // not with a store, which is serial.
+  holding_ = limits_.held_bodies != nullptr && store_ == nullptr && Uncoded(codings);
   held_seen_ = held_stopped_ = false;
   started_ = active_ = keep_ = false;
   body_len_ = decoded_len_ = gaps_ = 0;
@@ -182,20 +194,17 @@ void BodyReader::Data(std::span<const uint8_t> bytes) {
   if (!active_) Release();
 }
 
-// Holding: keeps `piece` for the BodyJob, as long as the run's held bytes stay within
-// their limit. Past it the body is decoded from here on: what was held goes through the
-// decoders now, and false tells Data to decode `piece` itself.
+// Holding: keeps `piece` for the BodyJob while the pool has room. Without room the body
+// is hashed from here on: what was held goes through now, and false tells Data to take
+// `piece` itself.
 bool BodyReader::HoldBack(std::span<const uint8_t> piece, bool rest_counted) {
   if (held_stopped_) return true;  // after a hole or max_body the bytes are only counted
   HeldBodies& pool = *limits_.held_bodies;
-  if (pool.used + piece.size() <= pool.limit) {
-    if (!held_seen_) {
-      if (!pool.blocks)
-        pool.blocks = std::make_shared<BlockPool>(pool.limit / HeldBytes::kBlock + 64);
-      held_ = HeldBytes(pool.blocks);
-    }
-    held_.Append(piece);
-    pool.used += piece.size();
+  if (!held_seen_) {
+    if (!pool.blocks) pool.blocks = std::make_shared<BlockPool>(pool.limit);
+    held_ = HeldBytes(pool.blocks);
+  }
+  if (held_.Append(piece)) {
     held_seen_ = true;
     held_stopped_ = rest_counted;
     return true;
@@ -206,29 +215,40 @@ bool BodyReader::HoldBack(std::span<const uint8_t> piece, bool rest_counted) {
     if (active_) Pump(0, block);
   });
   ReturnHeld();
+  if (!active_) Release();
   return false;
 }
 
 void BodyReader::ReturnHeld() {
-  if (limits_.held_bodies != nullptr) limits_.held_bodies->used -= held_.size();
   held_.Clear();
 }
 
-std::unique_ptr<uint8_t[]> BlockPool::Get() {
+bool BlockPool::Get(size_t n, std::vector<std::unique_ptr<uint8_t[]>>& out) {
+  size_t reused = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!free_.empty()) {
-      std::unique_ptr<uint8_t[]> block = std::move(free_.back());
+    if (out_ + n * kBlock > limit_) return false;
+    out_ += n * kBlock;
+    for (; reused < n && !free_.empty(); ++reused) {
+      out.push_back(std::move(free_.back()));
       free_.pop_back();
-      return block;
     }
   }
-  return std::unique_ptr<uint8_t[]>(new uint8_t[kBlock]);  // uninitialised: written at once
+  for (; reused < n; ++reused)
+    out.emplace_back(new uint8_t[kBlock]);  // uninitialised: written at once
+  return true;
 }
 
+// Kept for reuse up to the limit's worth: no more are ever out at once.
 void BlockPool::Put(std::unique_ptr<uint8_t[]> block) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (free_.size() < keep_) free_.push_back(std::move(block));
+  out_ -= kBlock;
+  if ((free_.size() + 1) * kBlock <= limit_) free_.push_back(std::move(block));
+}
+
+size_t BlockPool::out() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return out_;
 }
 
 HeldBytes::HeldBytes(HeldBytes&& o) noexcept
@@ -250,22 +270,22 @@ HeldBytes& HeldBytes::operator=(HeldBytes&& o) noexcept {
 }
 
 void HeldBytes::Clear() {
-  for (auto& block : blocks_)
-    if (pool_) pool_->Put(std::move(block));
+  for (auto& block : blocks_) pool_->Put(std::move(block));
   blocks_.clear();
   size_ = 0;
 }
 
-void HeldBytes::Append(std::span<const uint8_t> bytes) {
+bool HeldBytes::Append(std::span<const uint8_t> bytes) {
+  size_t blocks = (size_ + bytes.size() + kBlock - 1) / kBlock;
+  if (blocks > blocks_.size() && !pool_->Get(blocks - blocks_.size(), blocks_)) return false;
   while (!bytes.empty()) {
     size_t used = size_ % kBlock;
-    if (used == 0 && size_ / kBlock == blocks_.size())
-      blocks_.push_back(pool_ ? pool_->Get() : std::unique_ptr<uint8_t[]>(new uint8_t[kBlock]));
     size_t n = std::min(kBlock - used, bytes.size());
-    std::memcpy(blocks_.back().get() + used, bytes.data(), n);
+    std::memcpy(blocks_[size_ / kBlock].get() + used, bytes.data(), n);
     size_ += n;
     bytes = bytes.subspan(n);
   }
+  return true;
 }
 
 void BodyReader::Gap(uint64_t len) {
@@ -340,7 +360,6 @@ void BodyReader::Finish(bool complete, BodySummary& out) {
     out.body_len = body_len_;
     out.gaps = gaps_;
     out.body_truncated = body_len_ > limits_.max_body;
-    limits_.held_bodies->used -= held_.size();
     out.pending = std::make_shared<BodyJob>(limits_, std::move(codings_), std::move(held_),
                                             held_stopped_, body_len_, gaps_, complete);
     Begin({});

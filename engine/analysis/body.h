@@ -58,20 +58,22 @@ std::string_view Trim(std::string_view v);
 
 class BodyJob;  // a body held undecoded (body.cc)
 
-// Blocks for held bytes, kept once freed (on whichever thread decoded them) for the next
-// bodies: memory that malloc would hand back to the kernel and fault in again, a page at
-// a time, for every body.
+// Blocks for held bytes, charged against a limit while they are out, and kept once put
+// back (on whichever thread hashed them) for the next bodies: memory that malloc would
+// hand back to the kernel and fault in again, a page at a time, for every body.
 class BlockPool {
  public:
-  static constexpr size_t kBlock = size_t(64) << 10;
-  explicit BlockPool(size_t keep) : keep_(keep) {}
-  std::unique_ptr<uint8_t[]> Get();
+  static constexpr size_t kBlock = size_t(16) << 10;
+  explicit BlockPool(size_t limit) : limit_(limit) {}
+  // `n` blocks appended to `out`, or none when they would pass the limit.
+  bool Get(size_t n, std::vector<std::unique_ptr<uint8_t[]>>& out);
   void Put(std::unique_ptr<uint8_t[]> block);
+  size_t out() const;  // bytes of the blocks handed out and not put back
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<std::unique_ptr<uint8_t[]>> free_;
-  size_t keep_;  // blocks kept at most
+  size_t limit_, out_ = 0;
 };
 
 // Bytes held undecoded, in blocks that stay where they were written: appending never
@@ -84,7 +86,8 @@ class HeldBytes {
   HeldBytes(HeldBytes&& o) noexcept;
   HeldBytes& operator=(HeldBytes&& o) noexcept;
   ~HeldBytes() { Clear(); }
-  void Append(std::span<const uint8_t> bytes);
+  // False, with nothing appended, when the pool has no room for the bytes.
+  bool Append(std::span<const uint8_t> bytes);
   void Clear();
   size_t size() const { return size_; }
   // Each block's bytes, in order.
@@ -95,7 +98,7 @@ class HeldBytes {
   }
 
  private:
-  std::shared_ptr<BlockPool> pool_;  // null: blocks come from new[] and go to delete[]
+  std::shared_ptr<BlockPool> pool_;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   size_t size_ = 0;
 };
@@ -111,7 +114,7 @@ struct BodySummary {
   uint8_t sha256[32] = {};
   std::string decode_error;  // why the body could not be decoded
   std::string body_file;     // the BodyStore's name for the decoded body
-  // A body held undecoded (Limits::held_bodies): its decoding is left to whoever writes
+  // A body held undecoded (Limits::held_bodies): its hashing is left to whoever writes
   // the record, through Emitter::Defer; decoded_len, the hash, body_file,
   // decoded_truncated and decode_error are the job's, not the members above.
   std::shared_ptr<BodyJob> pending;

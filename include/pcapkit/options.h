@@ -72,8 +72,8 @@ struct AnalyseOptions {
   size_t max_body = size_t(16) << 20;     // --max-body: body bytes decoded per message
   size_t max_decoded = size_t(64) << 20;  // --max-decoded: bytes a decoder may produce
   size_t memory = size_t(64) << 20;       // --analyse-memory: what analysers hold at once
-  // --held-bodies: body bytes held undecoded at once, for the parallel stage after the
-  // serial one to decode and hash; 0: bodies are decoded on the serial path.
+  // --held-bodies: memory for bodies without a coding held for the parallel stage after
+  // the serial one to hash; 0 (and one thread): hashed on the serial path.
   size_t held_bodies = size_t(16) << 20;
   // --tcp-timeout, --tcp-memory, --overlap, ...: the reassembly feeding the analysers.
   // IP fragments are reassembled first (a message in fragments is still a message, as

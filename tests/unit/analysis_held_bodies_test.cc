@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/body.h"
 #include "engine/protocols/registry.h"
 #include "formats/json_emitter.h"
 #include "formats/record_tape.h"
@@ -113,8 +114,13 @@ std::vector<Exchange> Exchanges() {
   };
 }
 
-// The exchange's records, bodies decoded as they come (`pool` null) or held in `pool`.
-std::vector<json> Records(const Exchange& x, HeldBodies* pool) {
+size_t Out(const HeldBodies& pool) {
+  return pool.blocks ? pool.blocks->out() : 0;
+}
+
+// The exchange's records as written, bodies hashed as they come (`pool` null) or held in
+// `pool`.
+std::vector<std::string> Records(const Exchange& x, HeldBodies* pool) {
   AnalysisHarness h(Kind::kHttp);
   h.limits().max_body = x.max_body;
   h.limits().held_bodies = pool;
@@ -122,42 +128,50 @@ std::vector<json> Records(const Exchange& x, HeldBodies* pool) {
   h.Data(0, kGet, 1);
   x.feed(h);
   h.End(100);
-  return h.records();
+  return h.texts();
 }
 
 TEST(HeldBodies, GiveTheRecordsThatDecodingAsBytesComeGives) {
   for (const Exchange& x : Exchanges()) {
     SCOPED_TRACE(x.name);
-    std::vector<json> streamed = Records(x, nullptr);
+    std::vector<std::string> streamed = Records(x, nullptr);
     ASSERT_EQ(streamed.size(), 1u);
     HeldBodies roomy;  // every body fits
     EXPECT_EQ(Records(x, &roomy), streamed);
-    EXPECT_EQ(roomy.used, 0u);
-    HeldBodies tight{.limit = 1500};  // bodies pass the limit and are decoded from there on
+    EXPECT_EQ(Out(roomy), 0u);
+    HeldBodies tight{.limit = 2 * pcapkit::analysis::BlockPool::kBlock};  // passed mid-body
     EXPECT_EQ(Records(x, &tight), streamed);
-    EXPECT_EQ(tight.used, 0u);
+    EXPECT_EQ(Out(tight), 0u);
   }
 }
 
-// The body is held (counted against the limit) until its record is written, which
-// decodes and hashes it; a body past the limit is decoded as it comes from there on.
+// A body is held (its blocks charged to the pool) until its record is written, which
+// hashes it; a body that finds no room is hashed as it comes from there on; a coded body
+// is never held (its decoders' state is the analysers' budget's to count).
 TEST(HeldBodies, HeldUntilTheRecordThenGivenBack) {
-  std::string body = Text(8000);
-  HeldBodies pool{.limit = 5000};
+  constexpr size_t kBlock = pcapkit::analysis::BlockPool::kBlock;
+  std::string body = Text(3 * kBlock);
+  HeldBodies pool{.limit = 2 * kBlock};
   AnalysisHarness h(Kind::kHttp);
   h.limits().held_bodies = &pool;
   h.set_tape(true);
-  h.Data(0, kGet + kGet, 1);
+  h.Data(0, kGet + kGet + kGet, 1);
   h.Data(1, Head(body.size()) + body.substr(0, 3000), 2);
-  EXPECT_EQ(pool.used, 3000u);
-  h.Data(1, body.substr(3000, 1000), 3);
-  EXPECT_EQ(pool.used, 4000u);
-  h.Data(1, body.substr(4000) + Head(3) + "abc", 4);  // past the limit: decoded from here
-  EXPECT_EQ(pool.used, 0u);
+  EXPECT_EQ(Out(pool), kBlock);
+  h.Data(1, body.substr(3000, kBlock), 3);
+  EXPECT_EQ(Out(pool), 2 * kBlock);
+  h.Data(1, body.substr(3000 + kBlock) + Head(3) + "abc", 4);  // no room: hashed from here
   ASSERT_EQ(h.records().size(), 2u);
+  EXPECT_EQ(Out(pool), 0u);  // the second body was held, and given back when written
   EXPECT_EQ(h.records()[0]["response"]["body_sha256"], Sha256Hex(body));
   EXPECT_EQ(h.records()[1]["response"]["body_sha256"], Sha256Hex("abc"));
   EXPECT_EQ(h.records()[1]["response"]["decoded_len"], 3);
+  std::string gz = Gzip(body);
+  h.Data(1, Head(gz.size(), "gzip") + gz.substr(0, 100), 5);
+  EXPECT_EQ(Out(pool), 0u);
+  h.Data(1, gz.substr(100), 6);
+  ASSERT_EQ(h.records().size(), 3u);
+  EXPECT_EQ(h.records()[2]["response"]["body_sha256"], Sha256Hex(body));
 }
 
 // A Deferred that counts its computations and writes two parts apart.
