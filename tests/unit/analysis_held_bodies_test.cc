@@ -3,7 +3,6 @@
 // its serial stage. Whatever way a body comes, the record must be the one decoding as the
 // bytes come gives; the held bytes stay within their limit and are all given back.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -16,6 +15,7 @@
 #include "formats/record_tape.h"
 #include "formats/report_writer.h"
 #include "testing/analysis_harness.h"
+#include "testing/capture_files.h"
 
 namespace {
 
@@ -26,17 +26,8 @@ using pcapkit::testing::AnalysisHarness;
 using pcapkit::testing::Sha256Hex;
 
 std::string Gzip(std::string_view data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, uLong(data.size())) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = uInt(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  testutil::Bytes gz = testutil::Gzip({data.begin(), data.end()});
+  return std::string(gz.begin(), gz.end());
 }
 
 std::string Text(size_t n) {
