@@ -344,9 +344,10 @@ Status Extractor::Impl::OpenAnalysis(Outputs& out) {
   std::unique_ptr<formats::BodyFiles> bodies;
   if (!a.bodies.empty())
     if (Status s = formats::BodyFiles::Open(a.bodies, &bodies); !s.ok()) return s;
-  // One thread gains nothing by hashing bodies later (only a copy), nor a run not writing.
+  // Nothing to gain by holding bodies with one thread, no report, or --bodies (serial).
   AnalyseOptions resolved = a;
-  if (options.strategy == Strategy::kSequential || ThreadsOf(options) == 1 || !out.analysis_writer)
+  if (options.strategy == Strategy::kSequential || ThreadsOf(options) == 1 ||
+      !out.analysis_writer || bodies)
     resolved.held_bodies = 0;
   out.analysis =
       std::make_unique<stages::AnalysisStage>(resolved, kinds, dissector.get(), std::move(bodies),

@@ -1,6 +1,6 @@
 // Records as the calls that write them, kept to be written later by any Emitter. The
 // analyse stage finds its transactions serially, in capture order, and records them here;
-// a parallel stage then computes their Deferred members (bodies' decoding and hashing)
+// a parallel stage then computes their Deferred members (held bodies' hashes)
 // and writes them in the report's format, so the costly part leaves the serial path while
 // the output keeps its order and its bytes.
 #pragma once

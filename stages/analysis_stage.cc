@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "engine/analysis/body.h"
 #include "formats/analysis_record.h"
 
 namespace pcapkit::stages {
@@ -13,7 +14,8 @@ analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds, analysis:
   s.kinds = kinds;
   s.limits.max_body = o.max_body;
   s.limits.max_decoded = o.max_decoded;
-  held->limit = o.held_bodies;
+  // Less than a block would hold nothing.
+  held->limit = o.held_bodies >= analysis::BlockPool::kBlock ? o.held_bodies : 0;
   s.limits.held_bodies = o.held_bodies > 0 ? held : nullptr;  // holds() then
   s.memory = o.memory;
   return s;

@@ -55,9 +55,9 @@ struct WorkItem {
     int from;  // 0: sent by the flow's originator
   };
   std::vector<FlowLabel> flow_labels;
-  // With analysis on: the transactions the analysis stage found in this batch, recorded
-  // with their bodies undecoded, and their records as the parallel stage after it wrote
-  // them (bodies decoded and hashed there) for the serial one that appends them.
+  // With analysis holding bodies: the transactions the analysis stage found in this batch,
+  // recorded with their held bodies unhashed, and their records as the parallel stage
+  // after it wrote them (those bodies hashed there) for the serial one that appends them.
   formats::RecordTape transactions;
   formats::OutBuffer transaction_report;
   // trace with a record format: the traced frames' records, written as first entries

@@ -77,8 +77,8 @@ struct Limits {
   size_t max_decoded = size_t(64) << 20;
   // A message head (request or status line and headers) longer than this is malformed.
   size_t max_head = size_t(64) << 10;
-  // Where bodies may be held undecoded, so that a later stage decodes and hashes them off
-  // the serial path (the analyse stage gives one; null: decode as the bytes come).
+  // Where bodies without a coding may be held, for a later stage to hash them off the
+  // serial path (the analyse stage gives one; null: every body is hashed as it comes).
   HeldBodies* held_bodies = nullptr;
 };
 

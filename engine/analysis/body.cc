@@ -239,11 +239,12 @@ bool BlockPool::Get(size_t n, std::vector<std::unique_ptr<uint8_t[]>>& out) {
   return true;
 }
 
-// Kept for reuse up to the limit's worth: no more are ever out at once.
+// Kept for reuse: blocks are only made when none is free, so the free and the out
+// together never pass the limit.
 void BlockPool::Put(std::unique_ptr<uint8_t[]> block) {
   std::lock_guard<std::mutex> lock(mutex_);
   out_ -= kBlock;
-  if ((free_.size() + 1) * kBlock <= limit_) free_.push_back(std::move(block));
+  free_.push_back(std::move(block));
 }
 
 size_t BlockPool::out() const {
@@ -356,7 +357,7 @@ void BodyReader::Release() {
 void BodyReader::Finish(bool complete, BodySummary& out) {
   out = BodySummary();
   if (holding_ && held_seen_) {
-    // Counted now; decoded when the record is written.
+    // Counted now; hashed when the record is written.
     out.body_len = body_len_;
     out.gaps = gaps_;
     out.body_truncated = body_len_ > limits_.max_body;
@@ -383,7 +384,7 @@ void BodyReader::Finish(bool complete, BodySummary& out) {
   Begin({});
 }
 
-// Held undecoded bodies are not counted here: they are charged to Limits::held_bodies.
+// Held bodies are not counted here: their blocks are charged to their BlockPool.
 size_t BodyReader::held() const {
   size_t n = codings_.size() + kept_.capacity();
   for (const auto& s : stages_) n += sizeof(Stage) + s->state();

@@ -56,7 +56,7 @@ std::string_view Trim(std::string_view v);
     message ".gaps", protocols::kInt, "bytes of the message that are missing"               \
   }
 
-class BodyJob;  // a body held undecoded (body.cc)
+class BodyJob;  // a body held unhashed (body.cc)
 
 // Blocks for held bytes, charged against a limit while they are out, and kept once put
 // back (on whichever thread hashed them) for the next bodies: memory that malloc would
@@ -114,9 +114,9 @@ struct BodySummary {
   uint8_t sha256[32] = {};
   std::string decode_error;  // why the body could not be decoded
   std::string body_file;     // the BodyStore's name for the decoded body
-  // A body held undecoded (Limits::held_bodies): its hashing is left to whoever writes
-  // the record, through Emitter::Defer; decoded_len, the hash, body_file,
-  // decoded_truncated and decode_error are the job's, not the members above.
+  // A body held unhashed (Limits::held_bodies): its hashing is left to whoever writes
+  // the record, through Emitter::Defer; decoded_len, the hash and decode_error are the
+  // job's, not the members above (held bodies have no coding and no store).
   std::shared_ptr<BodyJob> pending;
 
   // Writes body_sha256, body_file, body_truncated, decoded_truncated, decode_error and

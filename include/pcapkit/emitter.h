@@ -16,8 +16,8 @@ namespace pcapkit {
 class Emitter;
 
 // Members whose values take work that need not be done where the record is written
-// (analyse: a body's decoding and SHA-256, done by a parallel stage after the serial one
-// that finds the transactions). Compute does the work, once; Write writes the members of
+// (analyse: a body's SHA-256, done by a parallel stage after the serial one that finds
+// the transactions). Compute does the work, once; Write writes the members of
 // one `part` (a record may place parts of them apart) from its results.
 class Deferred {
  public:

@@ -73,7 +73,7 @@ struct AnalyseOptions {
   size_t max_decoded = size_t(64) << 20;  // --max-decoded: bytes a decoder may produce
   size_t memory = size_t(64) << 20;       // --analyse-memory: what analysers hold at once
   // --held-bodies: memory for bodies without a coding held for the parallel stage after
-  // the serial one to hash; 0 (and one thread): hashed on the serial path.
+  // the serial one to hash; below 16 KiB (and one thread, no report, --bodies): none.
   size_t held_bodies = size_t(16) << 20;
   // --tcp-timeout, --tcp-memory, --overlap, ...: the reassembly feeding the analysers.
   // IP fragments are reassembled first (a message in fragments is still a message, as
