@@ -16,7 +16,7 @@ analysis::Settings SettingsOf(const AnalyseOptions& o, uint32_t kinds, analysis:
   s.limits.max_decoded = o.max_decoded;
   // Less than a block would hold nothing.
   held->limit = o.held_bodies >= analysis::BlockPool::kBlock ? o.held_bodies : 0;
-  s.limits.held_bodies = o.held_bodies > 0 ? held : nullptr;  // holds() then
+  s.limits.held_bodies = held->limit > 0 ? held : nullptr;  // holds() then
   s.memory = o.memory;
   return s;
 }

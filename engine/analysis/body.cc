@@ -136,13 +136,12 @@ BodyReader::BodyReader(const Limits& limits, BodyStore* store)
 }
 
 BodyReader::~BodyReader() {
-  ReturnHeld();
   EVP_MD_CTX_free(md_);
 }
 
 void BodyReader::Begin(std::string_view codings) {
   Release();
-  ReturnHeld();
+  held_.Clear();  // its blocks back to the pool
   codings_.assign(codings);
   // Held for a later stage to hash: a body without a coding (HeldBodies says why), and
   // not with a store, which is serial.
@@ -214,13 +213,9 @@ bool BodyReader::HoldBack(std::span<const uint8_t> piece, bool rest_counted) {
   held_.ForEach([&](std::span<const uint8_t> block) {
     if (active_) Pump(0, block);
   });
-  ReturnHeld();
+  held_.Clear();  // its blocks back to the pool
   if (!active_) Release();
   return false;
-}
-
-void BodyReader::ReturnHeld() {
-  held_.Clear();
 }
 
 bool BlockPool::Get(size_t n, std::vector<std::unique_ptr<uint8_t[]>>& out) {

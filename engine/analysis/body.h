@@ -154,7 +154,6 @@ class BodyReader {
  private:
   friend class BodyJob;  // decodes a held body with a reader of its own
   bool HoldBack(std::span<const uint8_t> piece, bool rest_counted);
-  void ReturnHeld();
   void Start();
   void Pump(size_t stage, std::span<const uint8_t> in);
   bool Take(size_t stage, std::span<const uint8_t>& out);
