@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "reader.h"
@@ -107,6 +108,12 @@ class ColumnBuilder {
     kind_ = Kind::kText;
   }
   PyObject* ObjectOf(const Text& t) const;
+  // A column's texts repeat (addresses, names): each distinct one becomes one str that
+  // every row holding it shares, which saves most of the allocations and memory. At most
+  // kMaxShared are remembered, so a column of unique values costs a bounded table.
+  using SharedTexts = std::unordered_map<std::string_view, PyObject*>;
+  static constexpr size_t kMaxShared = 1 << 16;
+  PyObject* Shared(const Text& t, SharedTexts& shared) const;
   py::array Objects();
 
   Kind kind_;
@@ -132,6 +139,19 @@ PyObject* ColumnBuilder::ObjectOf(const Text& t) const {
   return loads(py::str(text.data(), text.size())).release().ptr();
 }
 
+// A new reference to the object of text `t`, shared with the rows before it that hold
+// the same text.
+PyObject* ColumnBuilder::Shared(const Text& t, SharedTexts& shared) const {
+  if (t.kind != Value::kText) return ObjectOf(t);
+  std::string_view text(arena_.data() + t.offset, t.length);
+  auto found = shared.find(text);
+  if (found != shared.end()) return Py_NewRef(found->second);
+  PyObject* object = ObjectOf(t);
+  // The table holds no reference: the array's cell does, and the array outlives it.
+  if (object != nullptr && shared.size() < kMaxShared) shared.emplace(text, object);
+  return object;
+}
+
 // The text column (or lists): an array of objects, None where missing.
 py::array ColumnBuilder::Objects() {
   size_t rows = lists_ ? counts_.size() : texts_.size();
@@ -139,6 +159,7 @@ py::array ColumnBuilder::Objects() {
                     std::vector<py::ssize_t>{});
   auto** cells = static_cast<PyObject**>(objects.mutable_data());
   size_t at = 0;
+  SharedTexts shared;
   for (size_t r = 0; r < rows; ++r) {
     PyObject* cell;
     if (lists_) {
@@ -148,7 +169,7 @@ py::array ColumnBuilder::Objects() {
     } else if (missing_[r]) {
       cell = Py_NewRef(Py_None);
     } else {
-      cell = ObjectOf(texts_[r]);
+      cell = Shared(texts_[r], shared);
     }
     if (cell == nullptr) throw py::error_already_set();
     Py_XDECREF(cells[r]);
