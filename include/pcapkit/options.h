@@ -124,8 +124,9 @@ struct ExtractOptions {
   unsigned threads = 0;  // --threads: worker threads (0: one per core)
   size_t inflight = 0;   // batches in flight at most (0: 2 per thread + 2)
   // Bytes read per batch; with `inflight`, bounds memory. A batch's frames, records and
-  // flow packets stay in a core's cache between the stages at 256 KiB (at 1 MiB,
-  // extract --flow-id cost 25 % over plain NDJSON instead of 10 %: bench/README.md).
+  // flow packets stay in a core's cache between the stages at 256 KiB (at 1 MiB, extract
+  // --flow-id cost 23-34 % over plain NDJSON instead of 10 %: bench/README.md, "Batches
+  // of 256 KiB").
   size_t batch_bytes = 256 << 10;
   // Limits against hostile input (docs/cli.md "Limits"):
   uint32_t max_record = 256u << 20;  // --max-record-length: a longer record is a fault
