@@ -68,14 +68,39 @@ void AppendJsonString(OutBuffer& out, std::string_view v) {
   out.Commit(w);
 }
 
+namespace {
+// Copies a key to `w`. Keys are short names (2 to 30 bytes, most 3 to 12): two
+// overlapping word copies cover one of 4 to 16 bytes without a loop or a library call;
+// writing keys was a fifth of an NDJSON record's time with a byte loop.
+char* CopyKey(char* w, const char* k, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t head, tail;
+    std::memcpy(&head, k, 8);
+    std::memcpy(&tail, k + n - 8, 8);
+    std::memcpy(w, &head, 8);
+    std::memcpy(w + n - 8, &tail, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t head, tail;
+    std::memcpy(&head, k, 4);
+    std::memcpy(&tail, k + n - 4, 4);
+    std::memcpy(w, &head, 4);
+    std::memcpy(w + n - 4, &tail, 4);
+  } else if (n > 16) {
+    std::memcpy(w, k, n);
+  } else {
+    for (size_t i = 0; i < n; ++i) w[i] = k[i];
+  }
+  return w + n;
+}
+}  // namespace
+
 char* JsonEmitter::Key(std::string_view key, size_t extra) {
   char* w = out_->Ensure(key.size() + extra + 4);
   if (!first_[depth_]) *w++ = ',';
   first_[depth_] = false;
   if (!key.empty()) {
     *w++ = '"';
-    // Keys are short ASCII names: a byte loop beats a memcpy call here.
-    for (char c : key) *w++ = c;
+    w = CopyKey(w, key.data(), key.size());
     *w++ = '"';
     *w++ = ':';
   }

@@ -82,6 +82,25 @@ TEST(Json, EmitterNestsObjectsAndArrays) {
   EXPECT_EQ(buf.view(), R"({"a":1,"b":[-2,{"c":true}],"d":"x"})");
 }
 
+// Keys are copied in word-sized pieces by length class (under 4, 4-7, 8-16, longer):
+// every length writes exactly its bytes, whatever lies around them.
+TEST(Json, EmitterWritesKeysOfEveryLength) {
+  std::string names;
+  for (int i = 0; i < 48; ++i) names.push_back(char('a' + i % 26));
+  for (size_t n = 1; n <= 40; ++n) {
+    pcapkit::formats::OutBuffer buf;
+    buf.Append("#");  // the key lands at an odd offset
+    pcapkit::formats::JsonEmitter e(&buf);
+    e.BeginObject();
+    e.Uint(std::string_view(names).substr(1, n), n);
+    e.Bool(std::string_view(names).substr(7, n), false);
+    e.EndObject();
+    std::string a = names.substr(1, n), b = names.substr(7, n);
+    EXPECT_EQ(buf.view(), "#{\"" + a + "\":" + std::to_string(n) + ",\"" + b + "\":false}")
+        << "length " << n;
+  }
+}
+
 TEST(Report, JsonHasGlobalHeaderThenNumberedFrames) {
   Bytes frame = (Ethernet{} / Ipv4{} / Udp{.srcport = 1, .dstport = 2}).Build();
   json r = testutil::JsonReport(PcapFile({{.data = frame, .sec = 1500000000, .nsec = 5000},
