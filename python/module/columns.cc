@@ -114,6 +114,7 @@ class ColumnBuilder {
   using SharedTexts = std::unordered_map<std::string_view, PyObject*>;
   static constexpr size_t kMaxShared = 1 << 16;
   PyObject* Shared(const Text& t, SharedTexts& shared) const;
+  PyObject* ListOf(uint32_t count, size_t at) const;
   py::array Objects();
 
   Kind kind_;
@@ -152,6 +153,27 @@ PyObject* ColumnBuilder::Shared(const Text& t, SharedTexts& shared) const {
   return object;
 }
 
+// A new list of the `count` values from texts_[at] on (null, with the error set, when one
+// cannot be made).
+PyObject* ColumnBuilder::ListOf(uint32_t count, size_t at) const {
+  PyObject* list = PyList_New(count);
+  for (uint32_t k = 0; list != nullptr && k < count; ++k) {
+    PyObject* item;
+    try {
+      item = ObjectOf(texts_[at + k]);
+    } catch (...) {
+      Py_DECREF(list);
+      throw;
+    }
+    if (item == nullptr) {
+      Py_DECREF(list);
+      return nullptr;
+    }
+    PyList_SET_ITEM(list, k, item);
+  }
+  return list;
+}
+
 // The text column (or lists): an array of objects, None where missing.
 py::array ColumnBuilder::Objects() {
   size_t rows = lists_ ? counts_.size() : texts_.size();
@@ -163,9 +185,8 @@ py::array ColumnBuilder::Objects() {
   for (size_t r = 0; r < rows; ++r) {
     PyObject* cell;
     if (lists_) {
-      cell = PyList_New(counts_[r]);
-      for (uint32_t k = 0; cell != nullptr && k < counts_[r]; ++k)
-        PyList_SET_ITEM(cell, k, ObjectOf(texts_[at++]));
+      cell = ListOf(counts_[r], at);
+      at += counts_[r];
     } else if (missing_[r]) {
       cell = Py_NewRef(Py_None);
     } else {
