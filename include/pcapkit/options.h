@@ -125,8 +125,8 @@ struct ExtractOptions {
   size_t inflight = 0;   // batches in flight at most (0: 2 per thread + 2)
   // Bytes read per batch; with `inflight`, bounds memory. A batch's frames, records and
   // flow packets stay in a core's cache between the stages at 256 KiB (at 1 MiB, extract
-  // --flow-id cost 23-34 % over plain NDJSON instead of 10 %: bench/README.md, "Batches
-  // of 256 KiB").
+  // --flow-id cost 23-34 % over plain NDJSON, at 256 KiB 10-21 %: bench/README.md,
+  // "Batches of 256 KiB").
   size_t batch_bytes = 256 << 10;
   // Limits against hostile input (docs/cli.md "Limits"):
   uint32_t max_record = 256u << 20;  // --max-record-length: a longer record is a fault

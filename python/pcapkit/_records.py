@@ -53,7 +53,7 @@ def to_pandas(source, fields, occurrence="first", **options):
         else:
             data[name] = values
     # The arrays are this frame's alone: no copy. (Naming the columns again would send
-    # pandas through a reindexing that copies masked arrays: a third of the time.)
+    # pandas through a reindexing that copies masked arrays: up to a fifth of the time.)
     return pandas.DataFrame(data, copy=False)
 
 
