@@ -28,6 +28,12 @@ const protocols::FieldSpec* FindSpec(std::span<const protocols::FieldSpec> specs
   return nullptr;
 }
 
+// The top-level member a FieldSpec path lies under ("request.method" -> "request",
+// "comment[]" -> "comment").
+std::string_view TopLevel(std::string_view path) {
+  return path.substr(0, path.find_first_of(".["));
+}
+
 // Whether `spec` is a list whose items are scalars ("comment" beside "comment[]").
 bool ListOfScalars(std::span<const protocols::FieldSpec> specs, const protocols::FieldSpec& spec) {
   if (!(spec.types & protocols::kList)) return false;
@@ -98,6 +104,16 @@ Status FieldSelection::Make(const FieldOptions& options, const FieldCatalogue& c
   return Status::Ok();
 }
 
+void FieldSelection::NoteRecordMember(std::span<const protocols::FieldSpec> members,
+                                      std::string_view top) {
+  if (members.size() > 64) {  // beyond the mask: every member is written
+    member_mask_ = ~uint64_t{0};
+    return;
+  }
+  for (size_t i = 0; i < members.size(); ++i)
+    if (TopLevel(members[i].path) == top) member_mask_ |= uint64_t{1} << i;
+}
+
 // A record member first (frame members have no protocol key in front), then a protocol
 // key and a path in its layer, for every protocol registered under that key (DNS over
 // UDP and over TCP write one record shape).
@@ -110,6 +126,7 @@ Status FieldSelection::Add(const std::string& name, const FieldCatalogue& catalo
   if (const protocols::FieldSpec* f = FindSpec(catalogue.members, name)) {
     Insert(kRoot, name, column, ListOfScalars(catalogue.members, *f));
     types_.push_back(f->types);
+    NoteRecordMember(catalogue.members, TopLevel(f->path));
   } else if (const protocols::FieldSpec* g = FindSpec(catalogue.spliced, name)) {
     Insert(kRoot, name, column, false);
     types_.push_back(g->types);

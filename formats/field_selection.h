@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -69,6 +70,9 @@ class FieldSelection {
   // The record's own members.
   static constexpr uint32_t kRoot = 0;
   bool wants_members() const { return !nodes_[kRoot].children.empty(); }
+  // The record's own members a selected name lies under, bit i for FieldCatalogue::members[i]:
+  // a record writer that knows its members' order (WriteFrameMembers) writes only those.
+  uint64_t member_mask() const { return member_mask_; }
   // The node of protocol `id`'s layer, kNone when no field of it is selected.
   uint32_t LayerRoot(ProtocolId id) const {
     size_t i = size_t(id);
@@ -91,13 +95,28 @@ class FieldSelection {
 
  private:
   FieldSelection() = default;
-  // Names are short: a byte loop beats a memcmp call.
+  // `a` and `b` have one length and first letter. Names are short: two overlapping loads
+  // of 8 (or 4) bytes each compare them without a memcmp call or a byte loop.
   static bool Same(std::string_view a, std::string_view b) {
-    for (size_t i = 1; i < a.size(); ++i)
-      if (a[i] != b[i]) return false;
-    return true;
+    size_t n = a.size();
+    if (n >= 8)
+      return Load<uint64_t>(a, 0) == Load<uint64_t>(b, 0) &&
+             Load<uint64_t>(a, n - 8) == Load<uint64_t>(b, n - 8) &&
+             (n <= 16 || a.substr(8, n - 16) == b.substr(8, n - 16));
+    if (n >= 4)
+      return Load<uint32_t>(a, 0) == Load<uint32_t>(b, 0) &&
+             Load<uint32_t>(a, n - 4) == Load<uint32_t>(b, n - 4);
+    return n < 2 || (a[1] == b[1] && a[n - 1] == b[n - 1]);
+  }
+  template <class Word>
+  static Word Load(std::string_view s, size_t at) {
+    Word w;
+    std::memcpy(&w, s.data() + at, sizeof w);
+    return w;
   }
   Status Add(const std::string& name, const FieldCatalogue& catalogue);
+  // Sets member_mask_'s bits of the members under the top-level name `top`.
+  void NoteRecordMember(std::span<const protocols::FieldSpec> members, std::string_view top);
   // Notes the top-level member of protocol `p` that selected `path` lies under.
   void NoteMember(const protocols::ProtocolInfo& p, std::string_view path);
   // Fills layer_members_ once every name is in.
@@ -115,6 +134,7 @@ class FieldSelection {
   std::vector<std::vector<const protocols::FieldSpec*>> selected_members_;
   std::vector<bool> needs_writer_;
   std::vector<std::vector<protocols::WriteFn>> layer_members_;
+  uint64_t member_mask_ = 0;
   FieldOccurrence occurrence_ = FieldOccurrence::kFirst;
   bool header_ = true;
 };

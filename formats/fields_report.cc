@@ -65,7 +65,7 @@ void CollectFrameFields(const Frame& frame, const protocols::Registry& registry,
   c.set_payload(options.payload);
   if (selection.wants_members()) {
     c.Enter(FieldSelection::kRoot);
-    WriteFrameMembers(frame, registry, c);
+    WriteFrameMembers(frame, registry, c, selection.member_mask());
   }
   for (size_t i = 0; i < frame.layer_count(); ++i) {
     uint32_t root = selection.LayerRoot(frame.layer(i).proto);

@@ -1,6 +1,7 @@
 #include "formats/record.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "engine/capture/pcapng_options.h"
 #include "engine/packet/dissector.h"
@@ -65,16 +66,47 @@ constexpr FieldSpec kFrameFields[] = {
     {"protocols", kText, "display names of the layers joined by ':'"},
 };
 
+// kFrameFields' entries by index: the bits of WriteFrameMembers' `members`.
+enum FrameMember : unsigned {
+  kFile,
+  kNumber,
+  kTime,
+  kTimeEpoch,
+  kTimeSec,
+  kTimeNsec,
+  kCapLen,
+  kLen,
+  kInterface,
+  kLinktype,
+  kSection,
+  kInterfaceName,
+  kInterfaceDescription,
+  kComment,
+  kCommentItem,
+  kProtocols,
+  kFrameMemberCount
+};
+static_assert(std::size(kFrameFields) == kFrameMemberCount);
+static_assert(std::string_view(kFrameFields[kTimeEpoch].path) == "time_epoch");
+static_assert(std::string_view(kFrameFields[kLinktype].path) == "linktype");
+static_assert(std::string_view(kFrameFields[kComment].path) == "comment");
+static_assert(std::string_view(kFrameFields[kProtocols].path) == "protocols");
+
+constexpr bool Has(uint64_t members, FrameMember m) {
+  return (members >> m & 1) != 0;
+}
+
 // pcapng's context of a frame: its section, its interface's names, its comments.
-void WritePcapngContext(const Frame& frame, Emitter& out) {
+void WritePcapngContext(const Frame& frame, uint64_t members, Emitter& out) {
   const FrameInfo& info = frame.info();
-  out.Uint("section", info.section);
+  if (Has(members, kSection)) out.Uint("section", info.section);
   if (const InterfaceInfo* itf = info.interface_info) {
-    if (!itf->name.empty()) out.Text("interface_name", itf->name);
-    if (!itf->description.empty()) out.Text("interface_description", itf->description);
+    if (Has(members, kInterfaceName) && !itf->name.empty()) out.Text("interface_name", itf->name);
+    if (Has(members, kInterfaceDescription) && !itf->description.empty())
+      out.Text("interface_description", itf->description);
   }
   std::span<const uint8_t> options = frame.options();
-  if (options.empty() || !out.Wants("comment")) return;
+  if (options.empty() || !Has(members, kComment) || !out.Wants("comment")) return;
   bool any = false;
   capture::ForEachComment(options.data(), options.size(), info.options_big_endian,
                           [&](std::string_view comment) {
@@ -132,22 +164,23 @@ void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
   out.EndObject();
 }
 
-void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out) {
+void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out,
+                       uint64_t members) {
   char buf[48];
-  if (!frame.info().file.empty()) out.Text("file", frame.info().file);
-  out.Uint("number", frame.number());
-  if (out.Wants("time"))
+  if (Has(members, kFile) && !frame.info().file.empty()) out.Text("file", frame.info().file);
+  if (Has(members, kNumber)) out.Uint("number", frame.number());
+  if (Has(members, kTime) && out.Wants("time"))
     out.Plain("time", std::string_view(buf, size_t(util::WriteIsoTime(buf, frame.time()) - buf)));
-  if (out.Wants("time_epoch"))
+  if (Has(members, kTimeEpoch) && out.Wants("time_epoch"))
     out.Number("time_epoch",
                std::string_view(buf, size_t(util::WriteEpoch(buf, frame.time()) - buf)));
-  WriteSplitTime(frame.time(), out);
-  out.Uint("cap_len", frame.cap_len());
-  out.Uint("len", frame.len());
-  out.Uint("interface", frame.interface());
-  out.Uint("linktype", frame.linktype());
-  if (frame.info().section != 0) WritePcapngContext(frame, out);
-  if (out.Wants("protocols")) WriteProtocolChain(frame, registry, out);
+  if (Has(members, kTimeSec) || Has(members, kTimeNsec)) WriteSplitTime(frame.time(), out);
+  if (Has(members, kCapLen)) out.Uint("cap_len", frame.cap_len());
+  if (Has(members, kLen)) out.Uint("len", frame.len());
+  if (Has(members, kInterface)) out.Uint("interface", frame.interface());
+  if (Has(members, kLinktype)) out.Uint("linktype", frame.linktype());
+  if (frame.info().section != 0) WritePcapngContext(frame, members, out);
+  if (Has(members, kProtocols) && out.Wants("protocols")) WriteProtocolChain(frame, registry, out);
 }
 
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,

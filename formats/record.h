@@ -2,6 +2,7 @@
 // described to any Emitter. Every format shares this, so they cannot drift apart.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -32,8 +33,11 @@ std::span<const protocols::FieldSpec> LayerFields();
 void WriteFrameRecord(const Frame& frame, const protocols::Registry& registry,
                       const RecordOptions& options, std::string_view key, Emitter& out);
 // The frame's own members (number, times, lengths, link type, protocol chain), written
-// into the open record object.
-void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out);
+// into the open record object; of those FrameFields() lists, only the ones whose bit is
+// set in `members` (bit i: FrameFields()[i], as FieldSelection::member_mask() gives).
+inline constexpr uint64_t kAllFrameMembers = ~uint64_t{0};
+void WriteFrameMembers(const Frame& frame, const protocols::Registry& registry, Emitter& out,
+                       uint64_t members = kAllFrameMembers);
 // The frame's layers only, nested, as members of the object being written.
 void WriteLayers(const Frame& frame, const protocols::Registry& registry,
                  const RecordOptions& options, Emitter& out);

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "formats/field_selection.h"
+#include "formats/record.h"
 #include "pcapkit/errors.h"
 #include "pcapkit/ipsuite.h"
 #include "pcapkit/options.h"
@@ -189,6 +192,57 @@ TEST(Fields, SplitTimeKeepsEveryNanosecond) {
   EXPECT_EQ(lines[1]["time_sec"], 11);
   EXPECT_EQ(lines[1]["time_nsec"], 500000000);
   EXPECT_EQ(lines[1]["time_epoch"].dump(), "11.5");
+}
+
+// Each of the frame's own members selected alone, of which -e writes only the selected
+// ones: the value of the whole record's member.
+TEST(Fields, EachFrameMemberAloneIsTheWholeRecordsValue) {
+  PcapngBlocks w(Endian::kLittle);
+  w.Section(Endian::kLittle)
+      .Interface(1, 0, -1, 0, "eth0", "the uplink")
+      .Enhanced(0, 1, Eth(Ipv4Udp("10.0.0.1", "10.0.0.2", 1, 2, {})), -1, {{1, Text("a comment")}});
+  json whole = testutil::JsonReport(w.bytes(), OutputFormat::kNdjson).at(0);
+  size_t compared = 0;
+  for (const pcapkit::protocols::FieldSpec& f : pcapkit::formats::FrameFields()) {
+    std::string name = f.path;
+    if (name.find('[') != std::string::npos) continue;  // the items of `comment`
+    pcapkit::ExtractOptions o;
+    o.fields.names = {name};
+    o.fields.occurrence = pcapkit::FieldOccurrence::kAll;  // every cell a list
+    json row = testutil::JsonReport(w.bytes(), OutputFormat::kNdjson, o).at(0);
+    if (name == "file") {  // a member of records from several inputs only
+      EXPECT_EQ(row, json::object());
+      continue;
+    }
+    json value = whole.at(name);
+    EXPECT_EQ(row, json({{name, value.is_array() ? value : json::array({value})}})) << name;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 14u);
+}
+
+// The selection finds a member by its name, of any length, and no other: names of 1 to 24
+// letters, each against itself and against itself with one letter changed.
+TEST(Fields, TheSelectionMatchesWholeNamesOfEveryLength) {
+  std::vector<std::string> paths;
+  for (size_t n = 1; n <= 24; ++n) paths.push_back(std::string(n - 1, 'a') + "z");
+  std::vector<pcapkit::protocols::FieldSpec> specs;
+  for (const std::string& p : paths) specs.push_back({p.c_str(), pcapkit::protocols::kInt, ""});
+  pcapkit::FieldOptions o;
+  o.names = paths;
+  std::shared_ptr<const pcapkit::formats::FieldSelection> s;
+  ASSERT_TRUE(pcapkit::formats::FieldSelection::Make(o, {specs}, &s).ok());
+  const uint32_t root = pcapkit::formats::FieldSelection::kRoot, none = s->kNone;
+  for (const std::string& p : paths) {
+    uint32_t node = s->Child(root, p);
+    ASSERT_NE(node, none) << p;
+    EXPECT_EQ(s->names().at(s->node(node).column), p);
+    for (size_t i = 0; i < p.size(); ++i) {
+      std::string other = p;
+      other[i] = other[i] == 'a' ? 'b' : 'y';
+      EXPECT_EQ(s->Child(root, other), none) << other;
+    }
+  }
 }
 
 // pcapng's context on every frame record: the section, the interface's names, the

@@ -1,6 +1,9 @@
 // The JSON writer and the record contract: escaping, UTF-8, times, report shapes.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <string>
+
 #include "engine/util/hex.h"
 #include "engine/util/time_format.h"
 #include "formats/json_emitter.h"
@@ -181,6 +184,21 @@ TEST(Hex, MacAndAddresses) {
   EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("2001:0:0:1:0:0:0:1").bytes.data()), "2001:0:0:1::1");
   EXPECT_EQ(pcapkit::FormatIpv6(Ipv6Address("fe80::abcd:ef").bytes.data()), "fe80::abcd:ef");
   EXPECT_EQ(pcapkit::FormatIpv4(Ipv4Address("255.0.10.1").bytes.data()), "255.0.10.1");
+}
+
+// Every byte value in every position of an address, and nothing written past the 15 bytes
+// the longest address takes.
+TEST(Hex, Ipv4TextOfEveryByteValue) {
+  for (unsigned v = 0; v < 256; ++v) {
+    uint8_t a[4] = {uint8_t(v), uint8_t(255 - v), uint8_t(v / 16), uint8_t(v * 7)};
+    std::string want;
+    for (uint8_t b : a) want += (want.empty() ? "" : ".") + std::to_string(b);
+    char buf[32];
+    std::memset(buf, '#', sizeof buf);
+    char* end = pcapkit::util::WriteIpv4(buf, a);
+    EXPECT_EQ(std::string(buf, end), want);
+    EXPECT_EQ(std::string(buf + 15, buf + 32), std::string(17, '#')) << want;
+  }
 }
 
 }  // namespace
